@@ -1,0 +1,55 @@
+package dev.arca.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code arca} command. Exit codes are documented in README and in {@code --help}. */
+@Command(name = "arca", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Arca: a library OS that runs wasm32-wasi programs as isolated processes.",
+        subcommands = {RunCommand.class, SyscallsCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "From a checkout, './arca demo' builds and runs the demo.",
+                "Exit codes: the guest's own code; " + Main.USAGE + " bad usage; " + Main.RUNTIME_ERROR
+                        + " runtime error (missing file, malformed module, bad manifest); 134 trap; 137 killed at a limit; 128+N signal N."})
+public final class Main implements Runnable {
+    static final int USAGE = 2;
+    static final int RUNTIME_ERROR = 125;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (try 'arca run PROGRAM.wasm')");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    static int execute(String[] args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExitCodeExceptionMapper(e -> RUNTIME_ERROR);
+        cli.setParameterExceptionHandler((e, a) -> {
+            System.err.println("arca: " + e.getMessage());
+            System.err.println("Try 'arca " + (e.getCommandLine().getCommandName().equals("arca") ? "" : e.getCommandLine().getCommandName() + " ") + "--help'.");
+            return USAGE;
+        });
+        cli.setExecutionExceptionHandler((e, c, p) -> {
+            if (e instanceof UserError) {
+                System.err.println("arca: error: " + e.getMessage());
+            } else {
+                System.err.println("arca: internal error: " + e);
+            }
+            return RUNTIME_ERROR;
+        });
+        return cli.execute(args);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"arca " + (v == null ? "0.1.0" : v) + " (Chicory 1.7.5, WASI preview1, Java " + Runtime.version() + ")"};
+        }
+    }
+}

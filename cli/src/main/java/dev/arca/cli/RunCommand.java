@@ -1,0 +1,242 @@
+package dev.arca.cli;
+
+import dev.arca.abi.ErrnoException;
+import dev.arca.engine.CompiledModule;
+import dev.arca.engine.Engine;
+import dev.arca.engine.ModuleException;
+import dev.arca.fs.devfs.DevFs;
+import dev.arca.fs.hostfs.HostFs;
+import dev.arca.fs.ramfs.RamFs;
+import dev.arca.host.Host;
+import dev.arca.host.LinuxHost;
+import dev.arca.kernel.Kernel;
+import dev.arca.kernel.Limits;
+import dev.arca.kernel.fd.StreamHandles;
+import dev.arca.kernel.vfs.Mount;
+import dev.arca.kernel.vfs.MountTable;
+import dev.arca.kernel.vfs.Vfs;
+import dev.arca.syscall.ExitStatus;
+import dev.arca.syscall.ProcessRunner;
+import dev.arca.syscall.Stdio;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code arca run}: runs one WASI command, with flags shaped like {@code wasmtime run}'s. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run a wasm32-wasi program as an Arca process. Everything after PROGRAM goes to the guest unchanged.")
+final class RunCommand implements Callable<Integer> {
+
+    @Option(names = "--dir", paramLabel = "HOST[::GUEST]",
+            description = "Mount host directory HOST at guest path GUEST (default: HOST if absolute, else /HOST; '.' is /). Repeatable.")
+    List<String> dirs = new ArrayList<>();
+
+    @Option(names = "--ro-dir", paramLabel = "HOST[::GUEST]", description = "As --dir, read-only.")
+    List<String> roDirs = new ArrayList<>();
+
+    @Option(names = "--env", paramLabel = "NAME[=VALUE]",
+            description = "Set a guest environment variable; NAME alone passes the host's value. Repeatable.")
+    List<String> envs = new ArrayList<>();
+
+    @Option(names = "--manifest", paramLabel = "FILE", description = "Read entry, env, mounts and limits from an arca.json manifest.")
+    Path manifestFile;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR",
+            description = "Where compiled modules are kept (default: $ARCA_CACHE_DIR, else $XDG_CACHE_HOME/arca, else ~/.cache/arca).")
+    Path cacheDir;
+
+    @Option(names = "--no-cache", description = "Compile without reading or writing the on-disk cache.")
+    boolean noCache;
+
+    @Option(names = "--interpret", description = "Run in Chicory's interpreter instead of compiling (slower; for diagnosis).")
+    boolean interpret;
+
+    @Option(names = "--memory-impl", hidden = true, defaultValue = "BYTE_ARRAY")
+    Engine.MemoryKind memoryKind;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "PROGRAM", description = "The .wasm program (may come from the manifest's entry).")
+    Path program;
+
+    @Parameters(index = "1..*", paramLabel = "ARGS", description = "Arguments for the guest.")
+    List<String> args = new ArrayList<>();
+
+    @Override
+    public Integer call() throws UserError {
+        Manifest manifest = manifestFile == null ? null : Manifest.read(manifestFile);
+        Path base = manifestFile == null ? Path.of("") : manifestFile.toAbsolutePath().getParent();
+
+        Path prog = program;
+        List<String> guestArgs = args;
+        if (prog == null) {
+            if (manifest == null || manifest.entry() == null) throw new UserError("no PROGRAM given and no manifest entry");
+            prog = base.resolve(manifest.entry());
+            guestArgs = manifest.args();
+        }
+
+        Limits limits = limits(manifest);
+        Host host = new LinuxHost();
+        MountTable mounts = new MountTable();
+        List<String[]> mountSpecs = mountSpecs(manifest, base);
+        Path progHost = prog.toAbsolutePath().normalize();
+        String argv0 = prog.getFileName() == null ? prog.toString() : prog.getFileName().toString();
+        try {
+            boolean rootGiven = mountSpecs.stream().anyMatch(m -> m[2].equals("/"));
+            if (!rootGiven) mounts.mount("/", new RamFs(host::realtimeNanos, limits.ramBytes()), false);
+            // mount "/" first, then shallower paths before deeper ones
+            mountSpecs.sort((x, y) -> Integer.compare(depth(x[2]), depth(y[2])));
+            for (String[] m : mountSpecs) {
+                Mount mounted = switch (m[0]) {
+                    case "hostfs" -> mountHost(mounts, host, m);
+                    case "ramfs" -> mounts.mount(m[2], new RamFs(host::realtimeNanos, limits.ramBytes(), false), m[3] != null);
+                    default -> throw new UserError("unknown mount type '" + m[0] + "' (hostfs or ramfs)");
+                };
+                if (mounted.fileSystem() instanceof HostFs h && progHost.startsWith(h.hostRoot())) {
+                    String rel = h.hostRoot().relativize(progHost).toString();
+                    argv0 = mounted.path().equals("/") ? "/" + rel : mounted.path() + "/" + rel;
+                }
+            }
+            if (mounts.at("/dev") == null) mounts.mount("/dev", new DevFs(host), false);
+        } catch (ErrnoException e) {
+            throw new UserError("mount: " + e.getMessage());
+        }
+
+        byte[] wasm;
+        try {
+            wasm = Files.readAllBytes(prog);
+        } catch (NoSuchFileException e) {
+            throw new UserError(prog + ": no such file");
+        } catch (IOException e) {
+            throw new UserError(prog + ": cannot read: " + e.getMessage());
+        }
+
+        Engine engine = new Engine(noCache ? null : cacheDirectory(), memoryKind, interpret ? Engine.Mode.INTERPRETED : Engine.Mode.COMPILED);
+        Kernel kernel = new Kernel(host, new Vfs(mounts));
+        List<String> argv = new ArrayList<>();
+        argv.add(argv0);
+        argv.addAll(guestArgs);
+        Stdio stdio = new Stdio(StreamHandles.input(host.stdin()), StreamHandles.output(host.stdout()),
+                StreamHandles.output(host.stderr()),
+                new boolean[] {host.isTerminal(0), host.isTerminal(1), host.isTerminal(2)});
+        ExitStatus status;
+        try {
+            CompiledModule module = engine.load(prog.toString(), wasm);
+            status = ProcessRunner.run(kernel, module, argv, environment(manifest), limits, stdio, !mountSpecs.isEmpty());
+        } catch (ModuleException e) {
+            throw new UserError(e.getMessage());
+        }
+        if (status.message() != null) System.err.println("arca: " + status.message());
+        return status.code();
+    }
+
+    private static int depth(String path) {
+        return path.equals("/") ? 0 : path.split("/").length;
+    }
+
+    /** {type, host source, guest path, readOnly-or-null} for every mount asked for. */
+    private List<String[]> mountSpecs(Manifest manifest, Path base) throws UserError {
+        List<String[]> out = new ArrayList<>();
+        if (manifest != null) {
+            for (Manifest.MountSpec m : manifest.mounts()) {
+                String src = m.source() == null ? null : base.resolve(m.source()).toString();
+                if (m.type().equals("hostfs") && src == null) throw new UserError("manifest: hostfs mount at " + m.path() + " needs a source");
+                out.add(new String[] {m.type(), src, guestPath(m.path()), m.readOnly() ? "ro" : null});
+            }
+        }
+        for (String d : dirs) out.add(dirSpec(d, false));
+        for (String d : roDirs) out.add(dirSpec(d, true));
+        return out;
+    }
+
+    private static String[] dirSpec(String spec, boolean readOnly) throws UserError {
+        int sep = spec.indexOf("::");
+        String hostDir = sep < 0 ? spec : spec.substring(0, sep);
+        String guest;
+        if (sep >= 0) {
+            guest = spec.substring(sep + 2);
+        } else if (hostDir.startsWith("/")) {
+            guest = hostDir;
+        } else {
+            guest = "/" + hostDir;
+        }
+        if (hostDir.isEmpty()) throw new UserError("--dir " + spec + ": empty host directory");
+        return new String[] {"hostfs", hostDir, guestPath(guest), readOnly ? "ro" : null};
+    }
+
+    private static String guestPath(String p) throws UserError {
+        try {
+            return MountTable.normalise(p.startsWith("/") ? p : "/" + p);
+        } catch (ErrnoException e) {
+            throw new UserError("bad guest path '" + p + "'");
+        }
+    }
+
+    private static Mount mountHost(MountTable mounts, Host host, String[] m) throws UserError, ErrnoException {
+        Path dir = Path.of(m[1]);
+        if (!Files.isDirectory(dir)) throw new UserError("mount " + m[1] + ": not a directory on the host");
+        try {
+            dir = dir.toRealPath();
+        } catch (IOException e) {
+            throw new UserError("mount " + m[1] + ": " + e.getMessage());
+        }
+        return mounts.mount(m[2], new HostFs(host, dir, m[3] != null), m[3] != null);
+    }
+
+    private Limits limits(Manifest manifest) throws UserError {
+        Limits d = Limits.DEFAULT;
+        if (manifest == null || manifest.limits() == null) return d;
+        Manifest.LimitSpec l = manifest.limits();
+        try {
+            return new Limits(
+                    l.memory() == null ? d.memoryBytes() : Sizes.bytes("limits.memory", l.memory()),
+                    l.openFiles() == null ? d.openFiles() : l.openFiles(),
+                    l.cpuTime() == null ? d.cpuMillis() : Sizes.millis("limits.cpuTime", l.cpuTime()),
+                    l.ramfs() == null ? d.ramBytes() : Sizes.bytes("limits.ramfs", l.ramfs()));
+        } catch (IllegalArgumentException e) {
+            throw new UserError("manifest: " + e.getMessage());
+        }
+    }
+
+    /** The guest's environment: only what the manifest and --env give. */
+    private List<String> environment(Manifest manifest) throws UserError {
+        Map<String, String> env = new LinkedHashMap<>();
+        if (manifest != null) {
+            for (String name : manifest.envFromHost()) {
+                String v = System.getenv(name);
+                if (v != null) env.put(name, v);
+            }
+            env.putAll(manifest.env());
+        }
+        for (String e : envs) {
+            int eq = e.indexOf('=');
+            String name = eq < 0 ? e : e.substring(0, eq);
+            if (name.isEmpty()) throw new UserError("--env " + e + ": empty name");
+            if (eq < 0) {
+                String v = System.getenv(name);
+                if (v != null) env.put(name, v);
+            } else {
+                env.put(name, e.substring(eq + 1));
+            }
+        }
+        List<String> out = new ArrayList<>();
+        env.forEach((k, v) -> out.add(k + "=" + v));
+        return out;
+    }
+
+    private Path cacheDirectory() {
+        if (cacheDir != null) return cacheDir;
+        String env = System.getenv("ARCA_CACHE_DIR");
+        if (env != null && !env.isEmpty()) return Path.of(env);
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isEmpty()) return Path.of(xdg, "arca");
+        return Path.of(System.getProperty("user.home"), ".cache", "arca");
+    }
+}

@@ -1,0 +1,11 @@
+/**
+ * The file-system interface of Arca's VFS: what every file system implements ({@link
+ * dev.arca.fs.FileSystem}, {@link dev.arca.fs.Node}, {@link dev.arca.fs.FileHandle}), and the file
+ * systems themselves, one package each: {@code ramfs}, {@code hostfs}, {@code devfs}.
+ *
+ * <p>A file system knows nothing of processes, descriptors, mounts or path strings: the kernel's
+ * VFS walks paths one component at a time, follows symbolic links itself and crosses mounts, and
+ * asks a {@link dev.arca.fs.Node} only about single names in one directory. Names passed to a
+ * node are never empty, never "." or "..", and never contain '/' or NUL.
+ */
+package dev.arca.fs;

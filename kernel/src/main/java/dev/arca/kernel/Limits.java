@@ -1,0 +1,29 @@
+package dev.arca.kernel;
+
+/**
+ * Resource limits of a process, from the manifest or flags.
+ *
+ * @param memoryBytes most linear memory (rounded down to 64 KiB pages); memory.grow beyond it fails
+ * @param openFiles most descriptors open at once (EMFILE beyond)
+ * @param cpuMillis most CPU time; the process is killed past it; 0 for no limit
+ * @param ramBytes most bytes the in-memory file systems hold (ENOSPC beyond)
+ */
+public record Limits(long memoryBytes, int openFiles, long cpuMillis, long ramBytes) {
+
+    /** WebAssembly's 32-bit address space. */
+    public static final long MAX_MEMORY = 1L << 32;
+
+    public static final Limits DEFAULT = new Limits(MAX_MEMORY, 1024, 0, 256L << 20);
+
+    public Limits {
+        if (memoryBytes <= 0 || memoryBytes > MAX_MEMORY) throw new IllegalArgumentException("memory limit must be 1 byte to 4 GiB");
+        if (openFiles < 3 || openFiles > 1 << 20) throw new IllegalArgumentException("open file limit must be 3 to 1048576");
+        if (cpuMillis < 0) throw new IllegalArgumentException("cpu limit must not be negative");
+        if (ramBytes < 0) throw new IllegalArgumentException("ramfs limit must not be negative");
+    }
+
+    /** Linear memory limit in 64 KiB pages. */
+    public int memoryPages() {
+        return (int) Math.min(65536, memoryBytes >>> 16);
+    }
+}

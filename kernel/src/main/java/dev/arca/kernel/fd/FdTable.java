@@ -1,0 +1,100 @@
+package dev.arca.kernel.fd;
+
+import dev.arca.abi.Errno;
+import dev.arca.abi.ErrnoException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A process's descriptor table. The lowest free number is used first, as POSIX requires; at most
+ * {@code limit} descriptors are open at once (EMFILE beyond). Its monitor guards the slots.
+ */
+public final class FdTable {
+    private final List<Descriptor> slots = new ArrayList<>();
+    private final int limit;
+
+    public FdTable(int limit) {
+        this.limit = limit;
+    }
+
+    /** The descriptor {@code fd}. Errors: EBADF. */
+    public synchronized Descriptor get(int fd) throws ErrnoException {
+        if (fd < 0 || fd >= slots.size() || slots.get(fd) == null) throw Errno.EBADF.fail("fd " + fd);
+        return slots.get(fd);
+    }
+
+    /** The descriptor {@code fd}, which must carry {@code rights}. Errors: EBADF, ENOTCAPABLE. */
+    public Descriptor get(int fd, long rights) throws ErrnoException {
+        Descriptor d = get(fd);
+        if (!d.has(rights)) throw Errno.ENOTCAPABLE.fail("fd " + fd + " lacks rights 0x" + Long.toHexString(rights & ~d.rightsBase()));
+        return d;
+    }
+
+    /** Installs a new descriptor in the lowest free slot. Errors: EMFILE. */
+    public synchronized int add(Descriptor d) throws ErrnoException {
+        for (int i = 0; i < slots.size(); i++) {
+            if (slots.get(i) == null) {
+                slots.set(i, d);
+                return i;
+            }
+        }
+        if (slots.size() >= limit) throw Errno.EMFILE.fail("open file limit " + limit);
+        slots.add(d);
+        return slots.size() - 1;
+    }
+
+    /** Replaces the rights of an open descriptor (they may only shrink; callers check). */
+    public synchronized void replace(int fd, Descriptor d) throws ErrnoException {
+        get(fd);
+        slots.set(fd, d);
+    }
+
+    public void close(int fd) throws ErrnoException {
+        Descriptor d;
+        synchronized (this) {
+            d = get(fd);
+            slots.set(fd, null);
+        }
+        d.file().release();
+    }
+
+    /** Moves {@code from} onto {@code to}, closing what {@code to} held. Errors: EBADF. */
+    public void renumber(int from, int to) throws ErrnoException {
+        Descriptor replaced;
+        synchronized (this) {
+            Descriptor d = get(from);
+            replaced = get(to);
+            if (from == to) return;
+            slots.set(to, d);
+            slots.set(from, null);
+        }
+        replaced.file().release();
+    }
+
+    /** Installs a descriptor sharing {@code d}'s description, as dup(2). */
+    public int duplicate(Descriptor d) throws ErrnoException {
+        d.file().retain();
+        try {
+            return add(d);
+        } catch (ErrnoException e) {
+            d.file().release();
+            throw e;
+        }
+    }
+
+    /** Closes every descriptor (process exit). */
+    public void closeAll() {
+        List<Descriptor> all;
+        synchronized (this) {
+            all = new ArrayList<>(slots);
+            slots.clear();
+        }
+        for (Descriptor d : all) {
+            if (d != null) d.file().release();
+        }
+    }
+
+    public synchronized int size() {
+        return slots.size();
+    }
+}

@@ -1,0 +1,151 @@
+package dev.arca.syscall;
+
+import static com.dylibso.chicory.wasm.types.ValType.I32;
+import static com.dylibso.chicory.wasm.types.ValType.I64;
+import static dev.arca.syscall.Support.FULL;
+import static dev.arca.syscall.Support.PARTIAL;
+import static dev.arca.syscall.Support.UNSUPPORTED;
+
+import com.dylibso.chicory.runtime.HostFunction;
+import com.dylibso.chicory.wasm.types.FunctionType;
+import com.dylibso.chicory.wasm.types.ValType;
+import dev.arca.abi.Errno;
+import dev.arca.abi.ErrnoException;
+import dev.arca.syscall.wasi.ArgsEnv;
+import dev.arca.syscall.wasi.Clocks;
+import dev.arca.syscall.wasi.Files;
+import dev.arca.syscall.wasi.Paths;
+import dev.arca.syscall.wasi.Poll;
+import dev.arca.syscall.wasi.Proc;
+import dev.arca.syscall.wasi.Random;
+import dev.arca.syscall.wasi.Sockets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every import Arca offers a guest, once: its signature, its handler, how well it is supported
+ * and a note. The compatibility page (docs/syscalls.md) is generated from this table by {@code
+ * arca syscalls --markdown}; a test keeps the two equal.
+ */
+public final class SyscallTable {
+    private SyscallTable() {}
+
+    public static final String WASI = "wasi_snapshot_preview1";
+
+    private static final List<Syscall> ALL = new ArrayList<>();
+
+    private static void wasi(String name, List<ValType> params, Support support, String note, Handler h) {
+        ALL.add(new Syscall(WASI, name, params, List.of(I32), support, note, h));
+    }
+
+    private static List<ValType> p(ValType... t) {
+        return List.of(t);
+    }
+
+    static {
+        // args and environment
+        wasi("args_get", p(I32, I32), FULL, "argv[0] is the program's guest path or name", ArgsEnv::argsGet);
+        wasi("args_sizes_get", p(I32, I32), FULL, "", ArgsEnv::argsSizesGet);
+        wasi("environ_get", p(I32, I32), FULL, "only variables given by --env or the manifest; none from the host by default", ArgsEnv::environGet);
+        wasi("environ_sizes_get", p(I32, I32), FULL, "", ArgsEnv::environSizesGet);
+        // clocks
+        wasi("clock_res_get", p(I32, I32), FULL, "realtime 1 us, monotonic 1 ns, CPU clocks 1 us", Clocks::resGet);
+        wasi("clock_time_get", p(I32, I64, I32), FULL, "realtime comes from the untrusted host; CPU clocks measure the process's thread", Clocks::timeGet);
+        // descriptors
+        wasi("fd_advise", p(I32, I64, I64, I32), FULL, "advice is checked and then ignored, as Linux may", Files::advise);
+        wasi("fd_allocate", p(I32, I64, I64), FULL, "extends the file with zeros, like posix_fallocate", Files::allocate);
+        wasi("fd_close", p(I32), FULL, "", Files::close);
+        wasi("fd_datasync", p(I32), FULL, "", Files::datasync);
+        wasi("fd_fdstat_get", p(I32, I32), FULL, "", Files::fdstatGet);
+        wasi("fd_fdstat_set_flags", p(I32, I32), PARTIAL, "APPEND and NONBLOCK take effect; DSYNC, RSYNC and SYNC are kept but every write is already passed to the host at once", Files::fdstatSetFlags);
+        wasi("fd_fdstat_set_rights", p(I32, I64, I64), FULL, "rights can only be dropped", Files::fdstatSetRights);
+        wasi("fd_filestat_get", p(I32, I32), FULL, "st_dev is the mount's number; standard streams report a character device", Files::filestatGet);
+        wasi("fd_filestat_set_size", p(I32, I64), FULL, "", Files::filestatSetSize);
+        wasi("fd_filestat_set_times", p(I32, I64, I64, I32), FULL, "", Files::filestatSetTimes);
+        wasi("fd_pread", p(I32, I32, I32, I64, I32), FULL, "", Files::pread);
+        wasi("fd_prestat_get", p(I32, I32), FULL, "the namespace root \"/\" is preopened as descriptor 3", Files::prestatGet);
+        wasi("fd_prestat_dir_name", p(I32, I32, I32), FULL, "", Files::prestatDirName);
+        wasi("fd_pwrite", p(I32, I32, I32, I64, I32), FULL, "", Files::pwrite);
+        wasi("fd_read", p(I32, I32, I32, I32), FULL, "blocks on standard input until data or end of file", Files::read);
+        wasi("fd_readdir", p(I32, I32, I32, I64, I32), FULL, "cookies index a listing taken when the cookie is 0; mount points are listed", Files::readdir);
+        wasi("fd_renumber", p(I32, I32), FULL, "", Files::renumber);
+        wasi("fd_seek", p(I32, I64, I32, I32), FULL, "", Files::seek);
+        wasi("fd_sync", p(I32), FULL, "", Files::sync);
+        wasi("fd_tell", p(I32, I32), FULL, "", Files::tell);
+        wasi("fd_write", p(I32, I32, I32, I32), FULL, "", Files::write);
+        // paths
+        wasi("path_create_directory", p(I32, I32, I32), FULL, "", Paths::createDirectory);
+        wasi("path_filestat_get", p(I32, I32, I32, I32, I32), FULL, "", Paths::filestatGet);
+        wasi("path_filestat_set_times", p(I32, I32, I32, I32, I64, I64, I32), FULL, "", Paths::filestatSetTimes);
+        wasi("path_link", p(I32, I32, I32, I32, I32, I32, I32), FULL, "within one mount (EXDEV across mounts)", Paths::link);
+        wasi("path_open", p(I32, I32, I32, I32, I32, I64, I64, I32, I32), FULL, "resolution stays below the directory descriptor: '..', absolute paths and symbolic links cannot leave it", Paths::open);
+        wasi("path_readlink", p(I32, I32, I32, I32, I32, I32), FULL, "a target longer than the buffer is truncated", Paths::readlink);
+        wasi("path_remove_directory", p(I32, I32, I32), FULL, "", Paths::removeDirectory);
+        wasi("path_rename", p(I32, I32, I32, I32, I32, I32), FULL, "within one mount (EXDEV across mounts)", Paths::rename);
+        wasi("path_symlink", p(I32, I32, I32, I32, I32), FULL, "targets are stored verbatim and resolved by Arca, never by the host", Paths::symlink);
+        wasi("path_unlink_file", p(I32, I32, I32), FULL, "", Paths::unlinkFile);
+        // polling, processes, randomness
+        wasi("poll_oneoff", p(I32, I32, I32, I32), FULL, "clocks (relative and absolute), standard input, files and devices", Poll::pollOneoff);
+        ALL.add(new Syscall(WASI, "proc_exit", p(I32), List.of(), FULL, "ends the process; its code becomes arca run's exit status", Proc::exit));
+        wasi("proc_raise", p(I32), PARTIAL, "default actions only: terminate (exit status 128+signal) or ignore; no job control", Proc::raise);
+        wasi("sched_yield", p(), FULL, "", Proc::schedYield);
+        wasi("random_get", p(I32, I32), FULL, "from the JDK's SecureRandom (the OS CSPRNG)", Random::get);
+        // sockets
+        wasi("sock_accept", p(I32, I32, I32), UNSUPPORTED, "no socket can be preopened yet: EBADF for a closed descriptor, ENOTSOCK otherwise", Sockets::accept);
+        wasi("sock_recv", p(I32, I32, I32, I32, I32, I32), UNSUPPORTED, "as sock_accept", Sockets::recv);
+        wasi("sock_send", p(I32, I32, I32, I32, I32), UNSUPPORTED, "as sock_accept", Sockets::send);
+        wasi("sock_shutdown", p(I32, I32), UNSUPPORTED, "as sock_accept", Sockets::shutdown);
+    }
+
+    /** Every entry, in table order. */
+    public static List<Syscall> all() {
+        return List.copyOf(ALL);
+    }
+
+    /** The imports for one process, bound to its context. */
+    static HostFunction[] bind(SyscallContext ctx) {
+        HostFunction[] out = new HostFunction[ALL.size()];
+        for (int i = 0; i < out.length; i++) {
+            Syscall s = ALL.get(i);
+            FunctionType type = FunctionType.of(s.params(), s.results());
+            boolean returns = !s.results().isEmpty();
+            Handler h = s.handler();
+            out[i] = new HostFunction(s.module(), s.name(), type, (inst, args) -> {
+                int errno;
+                try {
+                    errno = h.call(ctx, args);
+                } catch (ErrnoException e) {
+                    errno = e.errno().code();
+                } catch (ProcessExit e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // a defect in Arca must not take the JVM or other guests with it
+                    if (e instanceof com.dylibso.chicory.runtime.ChicoryInterruptedException) throw e;
+                    System.err.println("arca: internal error in " + s.name() + ": " + e);
+                    errno = Errno.EIO.code();
+                }
+                return returns ? new long[] {errno} : null;
+            });
+        }
+        return out;
+    }
+
+    /** The compatibility table as Markdown. */
+    public static String markdown() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# Arca syscall compatibility\n\n");
+        sb.append("Generated from `SyscallTable` by `./arca syscalls --markdown`; do not edit by hand.\n\n");
+        long full = ALL.stream().filter(s -> s.support() == FULL).count();
+        sb.append(String.format("%d imports: %d full, %d partial, %d unsupported.%n%n", ALL.size(), full,
+                ALL.stream().filter(s -> s.support() == PARTIAL).count(),
+                ALL.stream().filter(s -> s.support() == UNSUPPORTED).count()));
+        sb.append("| module | import | params | support | note |\n|---|---|---|---|---|\n");
+        for (Syscall s : ALL) {
+            sb.append("| ").append(s.module()).append(" | `").append(s.name()).append("` | ")
+                    .append(s.params().stream().map(v -> v.name().toLowerCase()).reduce((a, b) -> a + ", " + b).orElse(""))
+                    .append(" | ").append(s.support().name().toLowerCase()).append(" | ")
+                    .append(s.note().replace("|", "\\|")).append(" |\n");
+        }
+        return sb.toString();
+    }
+}

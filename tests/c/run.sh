@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# run.sh - build the C syscall tests natively (gcc) and for wasm32-wasi
+# (clang), run each both ways in a fresh temp dir, and compare stdout + exit
+# code. The native Linux run is the oracle.
+#
+#   tests/c/run.sh [NAME...]        # no names: every tests/c/*.c
+#
+# Environment:
+#   WASM_RUNNER   arca (default: /work/main/arca, i.e. <repo>/arca), node (uses
+#                 tests/c/node-wasi.mjs), or a path to any command taking
+#                 `run [--dir HOST::GUEST]... [--env N=V]... PROG.wasm ARGS...`
+#                 (wasmtime works too).
+#   BUILD_DIR     where binaries go (default: <repo>/target/ctests)
+#   CC, WASM_CC   compilers (default: gcc, clang-22)
+#   TEST_TIMEOUT  seconds per run (default: 60)
+#   ARCA_LIMIT_TESTS=1  also run the cpu_loop / mem_grow limit tests (see below)
+#   KEEP_TMP=1    keep the per-test temp dirs (printed on failure)
+#
+# Per-test sidecar files, next to NAME.c (all optional):
+#   NAME.args   program arguments, one per line (an empty line is an empty arg)
+#   NAME.env    extra environment, NAME=VALUE per line (ARCA_TEST=1 is always set)
+#   NAME.stdin  fed to stdin through a pipe (default: an empty pipe)
+#
+# Each program runs natively as `env -i ARCA_TEST=1 ... ./NAME ARGS` with
+# cwd = a fresh empty temp dir, and under wasm as
+# `RUNNER run --dir FRESH_TMP::/ --env ARCA_TEST=1 ... NAME.wasm ARGS`.
+#
+# Prints `PASS name` / `FAIL name` (+ diff), `SKIP name` for tests not run,
+# then exactly `N passed, M failed`; exits 1 if anything failed.
+set -u
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+BUILD_DIR=${BUILD_DIR:-$REPO/target/ctests}
+CC=${CC:-gcc}
+WASM_CC=${WASM_CC:-clang-22}
+TEST_TIMEOUT=${TEST_TIMEOUT:-60}
+WASM_RUNNER=${WASM_RUNNER:-arca}
+
+CFLAGS=(-O2 -Wall -Wno-unused-result -I"$HERE")
+WASM_CFLAGS=(--target=wasm32-wasi --sysroot=/usr -Wno-deprecated -O2 -Wall -I"$HERE")
+
+case "$WASM_RUNNER" in
+    arca) RUNNER=("$REPO/arca") ;;
+    node) RUNNER=(node --no-warnings "$HERE/node-wasi.mjs") ;;
+    *)    RUNNER=("$WASM_RUNNER") ;;
+esac
+
+mkdir -p "$BUILD_DIR/native" "$BUILD_DIR/wasm" "$BUILD_DIR/out"
+TMPROOT=$(mktemp -d "${TMPDIR:-/tmp}/arca-ctests.XXXXXX")
+cleanup() { [ "${KEEP_TMP:-0}" = 1 ] || rm -rf "$TMPROOT"; }
+trap cleanup EXIT
+
+passed=0
+failed=0
+pass() { echo "PASS $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL $1${2:+: $2}"; failed=$((failed + 1)); }
+
+# build NAME SRC... -> sets ok; compiles into native/ and wasm/ (native skipped with NATIVE=0)
+build() {
+    local name=$1 src=$2 log="$BUILD_DIR/out/$1.build.log"
+    : >"$log"
+    if [ "${NATIVE:-1}" = 1 ] && ! "$CC" "${CFLAGS[@]}" "$src" -o "$BUILD_DIR/native/$name" >>"$log" 2>&1; then
+        fail "$name" "native build failed"; sed 's/^/    /' "$log"; return 1
+    fi
+    if ! "$WASM_CC" "${WASM_CFLAGS[@]}" "$src" -o "$BUILD_DIR/wasm/$name.wasm" >>"$log" 2>&1; then
+        fail "$name" "wasm build failed"; sed 's/^/    /' "$log"; return 1
+    fi
+}
+
+# run_case MODE NAME: runs one side, writes out/NAME.MODE.{stdout,stderr,rc}
+run_case() {
+    local mode=$1 name=$2 out="$BUILD_DIR/out/$2.$1"
+    local dir="$TMPROOT/$name.$mode"
+    mkdir -p "$dir"
+    local -a args=() envs=(ARCA_TEST=1)
+    [ -f "$HERE/$name.args" ] && mapfile -t args <"$HERE/$name.args"
+    if [ -f "$HERE/$name.env" ]; then
+        local -a extra; mapfile -t extra <"$HERE/$name.env"; envs+=("${extra[@]}")
+    fi
+    local -a cmd
+    if [ "$mode" = native ]; then
+        cmd=(env -i "${envs[@]}" "$BUILD_DIR/native/$name" "${args[@]}")
+    else
+        cmd=("${RUNNER[@]}" run --dir "$dir::/")
+        local e; for e in "${envs[@]}"; do cmd+=(--env "$e"); done
+        cmd+=("$BUILD_DIR/wasm/$name.wasm" "${args[@]}")
+    fi
+    local stdin=/dev/null
+    [ -f "$HERE/$name.stdin" ] && stdin="$HERE/$name.stdin"
+    (cd "$dir" && cat "$stdin" | timeout "$TEST_TIMEOUT" "${cmd[@]}") >"$out.stdout" 2>"$out.stderr"
+    echo $? >"$out.rc"
+}
+
+compare_test() {
+    local name=$1
+    build "$name" "$HERE/$name.c" || return
+    run_case native "$name"
+    run_case wasm "$name"
+    local o="$BUILD_DIR/out/$name"
+    local nrc wrc; nrc=$(cat "$o.native.rc"); wrc=$(cat "$o.wasm.rc")
+    if cmp -s "$o.native.stdout" "$o.wasm.stdout" && [ "$nrc" = "$wrc" ]; then
+        pass "$name"
+    else
+        fail "$name" "exit native=$nrc wasm=$wrc"
+        diff -u --label "native/$name" --label "wasm/$name" "$o.native.stdout" "$o.wasm.stdout" | sed 's/^/    /'
+        if [ -s "$o.wasm.stderr" ]; then echo "    --- wasm stderr:"; head -20 "$o.wasm.stderr" | sed 's/^/    /'; fi
+        [ "${KEEP_TMP:-0}" = 1 ] && echo "    tmp: $TMPROOT/$name.{native,wasm}"
+    fi
+}
+
+# expect_wasm NAME WANT_RC CMD...: run a wasm-only program, check its exit code.
+expect_wasm() {
+    local name=$1 want=$2; shift 2
+    local o="$BUILD_DIR/out/$name.wasm"
+    timeout "$TEST_TIMEOUT" "$@" </dev/null >"$o.stdout" 2>"$o.stderr"
+    local rc=$?
+    if [ "$rc" = "$want" ]; then
+        pass "$name"
+    else
+        fail "$name" "exit $rc, want $want"
+        sed 's/^/    /' "$o.stdout"
+        if [ -s "$o.stderr" ]; then echo "    --- stderr:"; head -20 "$o.stderr" | sed 's/^/    /'; fi
+    fi
+    return 0
+}
+
+wasm_only() {
+    local name=$1
+    NATIVE=0 build "$name" "$HERE/wasm-only/$name.c" || return 1
+    local wasm="$BUILD_DIR/wasm/$name.wasm"
+    case "$name" in
+    bad_pointers)
+        local d="$TMPROOT/bad_pointers"; mkdir -p "$d"
+        expect_wasm "$name" 0 "${RUNNER[@]}" run --dir "$d::/" --env ARCA_TEST=1 "$wasm" arg1
+        ;;
+    path_escape)
+        # Host layout:  $t/secret.txt            (must never be read)
+        #               $t/box/                  mounted as guest /sandbox
+        #               $t/box/sub/, $t/box/inside.txt
+        #               $t/box/host_abs -> /etc, $t/box/host_up -> ..   (host-made symlinks)
+        local t="$TMPROOT/path_escape"; mkdir -p "$t/box/sub"
+        echo "ARCA-SECRET-OUTSIDE" >"$t/secret.txt"
+        echo "inside" >"$t/box/inside.txt"
+        ln -s /etc "$t/box/host_abs"
+        ln -s .. "$t/box/host_up"
+        local before; before=$(cd "$t" && ls -A)
+        expect_wasm "$name" 0 "${RUNNER[@]}" run --dir "$t/box::/sandbox" "$wasm"
+        # Nothing may have been created next to the sandbox.
+        local after; after=$(cd "$t" && ls -A)
+        if [ "$before" != "$after" ]; then
+            fail "$name-host-check" "files appeared outside the sandbox:"
+            diff <(echo "$before") <(echo "$after") | sed 's/^/    /'
+        else
+            pass "$name-host-check"
+        fi
+        ;;
+    cpu_loop | mem_grow)
+        # Limit tests. TODO(arca): wire once `arca run --manifest FILE` exists.
+        # Intended use (manifest format is up to the Java side):
+        #   cpu_loop: run with a manifest capping CPU/wall time (e.g. 2s); expect
+        #             arca to kill it well before TEST_TIMEOUT with a non-zero
+        #             exit that is not 124 (timeout's own code).
+        #   mem_grow: run with a manifest capping memory (e.g. 64 MiB); expect exit
+        #             3 and stdout "mem_grow: got N MiB" with N below the cap.
+        # Until then set ARCA_CPU_MANIFEST / ARCA_MEM_MANIFEST to manifest files.
+        if [ "${ARCA_LIMIT_TESTS:-0}" != 1 ]; then
+            echo "SKIP $name (set ARCA_LIMIT_TESTS=1 to run limit tests)"; return
+        fi
+        local d="$TMPROOT/$name"; mkdir -p "$d"
+        if [ "$name" = cpu_loop ]; then
+            if [ -z "${ARCA_CPU_MANIFEST:-}" ]; then echo "SKIP $name (ARCA_CPU_MANIFEST unset)"; return; fi
+            local o="$BUILD_DIR/out/$name.wasm"
+            timeout "$TEST_TIMEOUT" "${RUNNER[@]}" run --manifest "$ARCA_CPU_MANIFEST" --dir "$d::/" "$wasm" \
+                </dev/null >"$o.stdout" 2>"$o.stderr"
+            local rc=$?
+            if [ "$rc" != 0 ] && [ "$rc" != 124 ]; then pass "$name"; else fail "$name" "exit $rc (124 = not stopped)"; fi
+        else
+            if [ -z "${ARCA_MEM_MANIFEST:-}" ]; then echo "SKIP $name (ARCA_MEM_MANIFEST unset)"; return; fi
+            expect_wasm "$name" 3 "${RUNNER[@]}" run --manifest "$ARCA_MEM_MANIFEST" --dir "$d::/" "$wasm"
+        fi
+        ;;
+    *)
+        echo "SKIP $name (no expectation defined in run.sh)"
+        ;;
+    esac
+}
+
+if ! command -v "${RUNNER[0]}" >/dev/null 2>&1 && [ ! -x "${RUNNER[0]}" ]; then
+    echo "wasm runner not found: ${RUNNER[0]} (set WASM_RUNNER=node to use node:wasi)" >&2
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+
+names=("$@")
+if [ ${#names[@]} -eq 0 ]; then
+    for f in "$HERE"/*.c "$HERE"/wasm-only/*.c; do names+=("$(basename "$f" .c)"); done
+fi
+for name in "${names[@]}"; do
+    if [ -f "$HERE/$name.c" ]; then
+        compare_test "$name"
+    elif [ -f "$HERE/wasm-only/$name.c" ]; then
+        wasm_only "$name"
+    else
+        fail "$name" "no such test"
+    fi
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
