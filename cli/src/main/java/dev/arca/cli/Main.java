@@ -28,6 +28,7 @@ public final class Main implements Runnable {
 
     static int execute(String[] args) {
         CommandLine cli = new CommandLine(new Main());
+        cli.setStopAtPositional(true); // everything after PROGRAM belongs to the guest
         cli.setExitCodeExceptionMapper(e -> RUNTIME_ERROR);
         cli.setParameterExceptionHandler((e, a) -> {
             System.err.println("arca: " + e.getMessage());

@@ -90,9 +90,15 @@ final class RunCommand implements Callable<Integer> {
         String argv0 = prog.getFileName() == null ? prog.toString() : prog.getFileName().toString();
         try {
             boolean rootGiven = mountSpecs.stream().anyMatch(m -> m[2].equals("/"));
-            if (!rootGiven) mounts.mount("/", new RamFs(host::realtimeNanos, limits.ramBytes()), false);
             // mount "/" first, then shallower paths before deeper ones
             mountSpecs.sort((x, y) -> Integer.compare(depth(x[2]), depth(y[2])));
+            if (!rootGiven) {
+                // an in-memory root, with a directory for each mount point as on Linux
+                RamFs root = new RamFs(host::realtimeNanos, limits.ramBytes());
+                for (String[] m : mountSpecs) makeMountPoint(root.root(), m[2]);
+                makeMountPoint(root.root(), "/dev");
+                mounts.mount("/", root, false);
+            }
             for (String[] m : mountSpecs) {
                 Mount mounted = switch (m[0]) {
                     case "hostfs" -> mountHost(mounts, host, m);
@@ -135,6 +141,18 @@ final class RunCommand implements Callable<Integer> {
         }
         if (status.message() != null) System.err.println("arca: " + status.message());
         return status.code();
+    }
+
+    private static void makeMountPoint(dev.arca.fs.Node dir, String path) throws ErrnoException {
+        for (String name : path.split("/")) {
+            if (name.isEmpty()) continue;
+            try {
+                dir = dir.lookup(name);
+            } catch (ErrnoException e) {
+                dir.createDirectory(name);
+                dir = dir.lookup(name);
+            }
+        }
     }
 
     private static int depth(String path) {

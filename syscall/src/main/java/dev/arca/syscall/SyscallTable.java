@@ -124,10 +124,24 @@ public final class SyscallTable {
                     System.err.println("arca: internal error in " + s.name() + ": " + e);
                     errno = Errno.EIO.code();
                 }
+                if (TRACE) trace(ctx, s, args, errno);
                 return returns ? new long[] {errno} : null;
             });
         }
         return out;
+    }
+
+    /** With ARCA_TRACE=1 in Arca's environment, every call is logged to stderr, as strace does. */
+    private static final boolean TRACE = "1".equals(System.getenv("ARCA_TRACE"));
+
+    private static void trace(SyscallContext ctx, Syscall s, long[] args, int errno) {
+        StringBuilder sb = new StringBuilder("arca-trace: [").append(ctx.process().pid()).append("] ").append(s.name()).append('(');
+        for (int i = 0; i < args.length; i++) {
+            if (i > 0) sb.append(", ");
+            sb.append(s.params().get(i) == ValType.I32 ? Long.toString((int) args[i]) : Long.toString(args[i]));
+        }
+        sb.append(") = ").append(errno == 0 ? "0" : Errno.of(errno).name());
+        System.err.println(sb);
     }
 
     /** The compatibility table as Markdown. */

@@ -2,6 +2,7 @@ package dev.arca.kernel.fd;
 
 import dev.arca.abi.Errno;
 import dev.arca.abi.ErrnoException;
+import dev.arca.abi.Wasi;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,8 +27,21 @@ public final class FdTable {
     /** The descriptor {@code fd}, which must carry {@code rights}. Errors: EBADF, ENOTCAPABLE. */
     public Descriptor get(int fd, long rights) throws ErrnoException {
         Descriptor d = get(fd);
-        if (!d.has(rights)) throw Errno.ENOTCAPABLE.fail("fd " + fd + " lacks rights 0x" + Long.toHexString(rights & ~d.rightsBase()));
+        long missing = rights & ~d.rightsBase();
+        if (missing != 0) throw missingRights(fd, missing).fail("fd " + fd + " lacks rights 0x" + Long.toHexString(missing));
         return d;
+    }
+
+    /**
+     * The errno for a descriptor that lacks rights. Where the right stands for the access mode
+     * the file was opened with, POSIX programs expect Linux's answer (read or write on the wrong
+     * mode: EBADF; ftruncate of a read-only descriptor: EINVAL); any other missing capability is
+     * ENOTCAPABLE.
+     */
+    private static Errno missingRights(int fd, long missing) {
+        if ((missing & (Wasi.RIGHT_FD_READ | Wasi.RIGHT_FD_WRITE)) != 0) return Errno.EBADF;
+        if (missing == Wasi.RIGHT_FD_FILESTAT_SET_SIZE) return Errno.EINVAL;
+        return Errno.ENOTCAPABLE;
     }
 
     /** Installs a new descriptor in the lowest free slot. Errors: EMFILE. */

@@ -35,18 +35,6 @@ public final class MountTable {
         return byPath.get("/");
     }
 
-    /** Names of mount points directly below {@code dir}. */
-    public List<String> childMountNames(String dir) {
-        List<String> out = new ArrayList<>();
-        String prefix = dir.equals("/") ? "/" : dir + "/";
-        for (String p : byPath.keySet()) {
-            if (p.length() > prefix.length() && p.startsWith(prefix) && p.indexOf('/', prefix.length()) < 0) {
-                out.add(p.substring(prefix.length()));
-            }
-        }
-        return out;
-    }
-
     public List<Mount> all() {
         return List.copyOf(byPath.values());
     }

@@ -435,8 +435,10 @@ public final class Vfs {
     }
 
     /**
-     * The entries of an open directory, with "." and ".." first and mount points added; inodes
-     * of "." and ".." as seen from the directory's own mount.
+     * The entries of an open directory, with "." and ".." first. A mount point is listed only if
+     * it exists as a directory below the mount (as on Linux); mount points made by the operator
+     * on a host directory are reachable without being listed, so Arca never has to create
+     * anything on the host for them.
      */
     public List<DirEntry> list(Location dir) throws ErrnoException {
         mu.readLock().lock();
@@ -445,14 +447,7 @@ public final class Vfs {
             long self = dir.node().stat().inode();
             out.add(new DirEntry(".", self, Wasi.FILETYPE_DIRECTORY));
             out.add(new DirEntry("..", self, Wasi.FILETYPE_DIRECTORY));
-            List<String> mountNames = mounts.childMountNames(dir.path());
-            for (DirEntry e : dir.node().list()) {
-                if (!mountNames.contains(e.name())) out.add(e);
-            }
-            for (String n : mountNames) {
-                Mount m = mounts.at(dir.child(n));
-                out.add(new DirEntry(n, m.fileSystem().root().stat().inode(), Wasi.FILETYPE_DIRECTORY));
-            }
+            out.addAll(dir.node().list());
             return out;
         } finally {
             mu.readLock().unlock();
