@@ -135,21 +135,24 @@ wasm_only() {
         expect_wasm "$name" 0 "${RUNNER[@]}" run --dir "$d::/" --env ARCA_TEST=1 "$wasm" arg1
         ;;
     path_escape)
-        # Host layout:  $t/secret.txt            (must never be read)
-        #               $t/box/                  mounted as guest /sandbox
-        #               $t/box/sub/, $t/box/inside.txt
-        #               $t/box/host_abs -> /etc, $t/box/host_up -> ..   (host-made symlinks)
-        local t="$TMPROOT/path_escape"; mkdir -p "$t/box/sub"
+        # Host layout:  $p/a/b/secret.txt        (must never be read or changed)
+        #               $p/a/b/box/              mounted as guest /sandbox
+        #               $p/a/b/box/sub/, $p/a/b/box/inside.txt
+        #               $p/a/b/box/host_abs -> /etc, $p/a/b/box/host_up -> ..  (host-made symlinks)
+        # ("../../.." from box/sub still lands inside $p, so the check sees it.)
+        local p="$TMPROOT/path_escape" t="$TMPROOT/path_escape/a/b"
+        mkdir -p "$t/box/sub"
         echo "ARCA-SECRET-OUTSIDE" >"$t/secret.txt"
         echo "inside" >"$t/box/inside.txt"
         ln -s /etc "$t/box/host_abs"
         ln -s .. "$t/box/host_up"
-        local before; before=$(cd "$t" && ls -A)
+        outside() { (cd "$p" && find . -path ./a/b/box -prune -o -print | sort; cksum a/b/secret.txt 2>/dev/null || echo "secret.txt gone"); }
+        local before; before=$(outside)
         expect_wasm "$name" 0 "${RUNNER[@]}" run --dir "$t/box::/sandbox" "$wasm"
-        # Nothing may have been created next to the sandbox.
-        local after; after=$(cd "$t" && ls -A)
+        # Nothing outside the sandbox may have been created, removed or changed.
+        local after; after=$(outside)
         if [ "$before" != "$after" ]; then
-            fail "$name-host-check" "files appeared outside the sandbox:"
+            fail "$name-host-check" "the host outside the sandbox changed:"
             diff <(echo "$before") <(echo "$after") | sed 's/^/    /'
         else
             pass "$name-host-check"

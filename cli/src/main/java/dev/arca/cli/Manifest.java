@@ -39,7 +39,12 @@ record Manifest(
             @JsonProperty(value = "type", required = true) String type,
             @JsonProperty("source") String source,
             @JsonProperty(value = "path", required = true) String path,
-            @JsonProperty("readOnly") boolean readOnly) {}
+            @JsonProperty("readOnly") Boolean readOnly) {
+
+        boolean isReadOnly() {
+            return Boolean.TRUE.equals(readOnly);
+        }
+    }
 
     record LimitSpec(
             @JsonProperty("memory") String memory,

@@ -166,7 +166,7 @@ final class RunCommand implements Callable<Integer> {
             for (Manifest.MountSpec m : manifest.mounts()) {
                 String src = m.source() == null ? null : base.resolve(m.source()).toString();
                 if (m.type().equals("hostfs") && src == null) throw new UserError("manifest: hostfs mount at " + m.path() + " needs a source");
-                out.add(new String[] {m.type(), src, guestPath(m.path()), m.readOnly() ? "ro" : null});
+                out.add(new String[] {m.type(), src, guestPath(m.path()), m.isReadOnly() ? "ro" : null});
             }
         }
         for (String d : dirs) out.add(dirSpec(d, false));

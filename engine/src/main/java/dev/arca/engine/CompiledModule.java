@@ -5,7 +5,6 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.WasmModule;
-import com.dylibso.chicory.wasm.types.MemoryLimits;
 import java.util.function.Function;
 
 /** A parsed, validated and compiled module, from which any number of instances are made. */
@@ -38,7 +37,8 @@ public final class CompiledModule {
     }
 
     /**
-     * A new instance, not yet started, whose linear memory may not grow past {@code maxPages}.
+     * A new instance, not yet started, whose linear memory may not grow past {@code maxPages}
+     * (growing past it throws {@link MemoryLimitExceeded}).
      * Errors: {@link ModuleException} when the module's imports do not match or its initial
      * memory is already above the limit.
      */
@@ -50,7 +50,8 @@ public final class CompiledModule {
             if (declared.initialPages() > max) {
                 throw new MemoryLimitException(declared.initialPages(), max);
             }
-            return engine.newMemory(new MemoryLimits(declared.initialPages(), max, declared.shared()));
+            if (max < declared.maximumPages()) return new LimitedMemory(declared, max);
+            return engine.newMemory(declared);
         });
         try {
             return b.build();

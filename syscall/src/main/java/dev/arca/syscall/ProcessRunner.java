@@ -8,6 +8,7 @@ import com.dylibso.chicory.wasm.ChicoryException;
 import dev.arca.abi.ErrnoException;
 import dev.arca.abi.Wasi;
 import dev.arca.engine.CompiledModule;
+import dev.arca.engine.MemoryLimitExceeded;
 import dev.arca.engine.ModuleException;
 import dev.arca.kernel.Kernel;
 import dev.arca.kernel.Limits;
@@ -87,6 +88,8 @@ public final class ProcessRunner {
             return new ExitStatus(e.exitCode() & 0xFF, null);
         } catch (ChicoryInterruptedException e) {
             return killed(p);
+        } catch (MemoryLimitExceeded e) {
+            return new ExitStatus(ExitStatus.KILLED, "killed: " + e.getMessage());
         } catch (StackOverflowError e) {
             return trap(p, instance, module, "call stack exhausted", e);
         } catch (OutOfMemoryError e) {

@@ -1,0 +1,522 @@
+package dev.arca.fs.ramfs;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.arca.abi.Errno;
+import dev.arca.abi.ErrnoException;
+import dev.arca.abi.Wasi;
+import dev.arca.fs.DirEntry;
+import dev.arca.fs.FileHandle;
+import dev.arca.fs.Node;
+import dev.arca.fs.Times;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+class RamFsTest {
+    private final AtomicLong clock = new AtomicLong(1_000);
+    private final RamFs fs = new RamFs(clock::get, 1 << 20);
+    private final Node root = fs.root();
+
+    static void assertErrno(Errno expected, Executable call) {
+        ErrnoException e = assertThrows(ErrnoException.class, call);
+        assertEquals(expected, e.errno(), e.getMessage());
+    }
+
+    static void write(Node file, long position, String text) throws ErrnoException {
+        FileHandle h = file.open(false, true);
+        ByteBuffer src = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        assertEquals(src.remaining(), h.write(src, position));
+        assertEquals(0, src.remaining());
+    }
+
+    static byte[] readAll(Node file) throws ErrnoException {
+        FileHandle h = file.open(true, false);
+        ByteBuffer dst = ByteBuffer.allocate((int) h.size());
+        while (dst.hasRemaining()) {
+            int n = h.read(dst, dst.position());
+            if (n == 0) break;
+        }
+        return dst.array();
+    }
+
+    static String read(Node file) throws ErrnoException {
+        return new String(readAll(file), StandardCharsets.UTF_8);
+    }
+
+    static List<String> names(Node dir) throws ErrnoException {
+        return dir.list().stream().map(DirEntry::name).toList();
+    }
+
+    // ---- create / lookup -----------------------------------------------------------------------
+
+    @Test
+    void rootIsAnEmptyDirectory() throws Exception {
+        assertEquals(Wasi.FILETYPE_DIRECTORY, root.filetype());
+        assertEquals(Wasi.FILETYPE_DIRECTORY, root.stat().filetype());
+        assertEquals(2, root.stat().links());
+        assertTrue(root.list().isEmpty());
+        assertEquals("ramfs", fs.type());
+        assertSame(fs, root.fileSystem());
+    }
+
+    @Test
+    void createFileThenLookupGivesTheSameNode() throws Exception {
+        Node f = root.createFile("f", false);
+        assertEquals(Wasi.FILETYPE_REGULAR_FILE, f.filetype());
+        assertSame(f, root.lookup("f"));
+        assertEquals(0, f.stat().size());
+        assertEquals(1, f.stat().links());
+        assertEquals(List.of("f"), names(root));
+        assertEquals(Wasi.FILETYPE_REGULAR_FILE, root.list().get(0).filetype());
+        assertEquals(f.stat().inode(), root.list().get(0).inode());
+    }
+
+    @Test
+    void createFileOnExistingFile() throws Exception {
+        Node f = root.createFile("f", false);
+        write(f, 0, "keep");
+        assertSame(f, root.createFile("f", false), "non-exclusive create opens the existing file");
+        assertEquals("keep", read(f));
+        assertErrno(Errno.EEXIST, () -> root.createFile("f", true));
+    }
+
+    @Test
+    void createFileOnDirectoryIsEisdir() throws Exception {
+        root.createDirectory("d");
+        assertErrno(Errno.EISDIR, () -> root.createFile("d", false));
+        assertErrno(Errno.EEXIST, () -> root.createFile("d", true));
+    }
+
+    @Test
+    void createDirectoryTwiceIsEexist() throws Exception {
+        root.createDirectory("d");
+        assertErrno(Errno.EEXIST, () -> root.createDirectory("d"));
+        root.createFile("f", false);
+        assertErrno(Errno.EEXIST, () -> root.createDirectory("f"));
+        assertErrno(Errno.EEXIST, () -> root.createSymlink("f", "x"));
+    }
+
+    @Test
+    void lookupErrors() throws Exception {
+        assertErrno(Errno.ENOENT, () -> root.lookup("missing"));
+        Node f = root.createFile("f", false);
+        assertErrno(Errno.ENOTDIR, () -> f.lookup("x"));
+        assertErrno(Errno.ENOTDIR, () -> f.createFile("x", false));
+        assertErrno(Errno.ENOTDIR, () -> f.createDirectory("x"));
+        assertErrno(Errno.ENOTDIR, () -> f.list());
+    }
+
+    @Test
+    void directoryLinkCountCountsSubdirectories() throws Exception {
+        root.createDirectory("a");
+        root.createDirectory("b");
+        root.createFile("f", false);
+        assertEquals(4, root.stat().links());
+        root.removeDirectory("a");
+        assertEquals(3, root.stat().links());
+    }
+
+    @Test
+    void listIsSortedAndTyped() throws Exception {
+        root.createFile("c", false);
+        root.createDirectory("a");
+        root.createSymlink("b", "c");
+        List<DirEntry> list = root.list();
+        assertEquals(List.of("a", "b", "c"), list.stream().map(DirEntry::name).toList());
+        assertEquals(Wasi.FILETYPE_DIRECTORY, list.get(0).filetype());
+        assertEquals(Wasi.FILETYPE_SYMBOLIC_LINK, list.get(1).filetype());
+        assertEquals(Wasi.FILETYPE_REGULAR_FILE, list.get(2).filetype());
+    }
+
+    @Test
+    void symlinkTargetIsStoredVerbatim() throws Exception {
+        String target = "../a//b/./c/";
+        root.createSymlink("l", target);
+        Node l = root.lookup("l");
+        assertEquals(Wasi.FILETYPE_SYMBOLIC_LINK, l.filetype());
+        assertEquals(target, l.readlink());
+        assertEquals(target.length(), l.stat().size());
+        assertErrno(Errno.ELOOP, () -> l.open(true, false));
+        assertErrno(Errno.EINVAL, () -> root.readlink());
+        assertErrno(Errno.EINVAL, () -> root.createFile("f", false).readlink());
+    }
+
+    // ---- unlink / rmdir ------------------------------------------------------------------------
+
+    @Test
+    void unlinkRemovesFilesAndSymlinks() throws Exception {
+        root.createFile("f", false);
+        root.createSymlink("l", "f");
+        root.unlink("l");
+        assertSame(root.lookup("f"), root.lookup("f"));
+        root.unlink("f");
+        assertErrno(Errno.ENOENT, () -> root.lookup("f"));
+        assertErrno(Errno.ENOENT, () -> root.unlink("f"));
+        assertTrue(root.list().isEmpty());
+    }
+
+    @Test
+    void unlinkDirectoryIsEisdir() throws Exception {
+        root.createDirectory("d");
+        assertErrno(Errno.EISDIR, () -> root.unlink("d"));
+        assertEquals(Wasi.FILETYPE_DIRECTORY, root.lookup("d").filetype());
+    }
+
+    @Test
+    void removeDirectoryErrors() throws Exception {
+        root.createFile("f", false);
+        assertErrno(Errno.ENOTDIR, () -> root.removeDirectory("f"));
+        assertErrno(Errno.ENOENT, () -> root.removeDirectory("missing"));
+        root.createDirectory("d");
+        root.lookup("d").createFile("inner", false);
+        assertErrno(Errno.ENOTEMPTY, () -> root.removeDirectory("d"));
+        root.lookup("d").unlink("inner");
+        root.removeDirectory("d");
+        assertErrno(Errno.ENOENT, () -> root.lookup("d"));
+    }
+
+    // ---- rename --------------------------------------------------------------------------------
+
+    @Test
+    void renameFileWithinAndAcrossDirectories() throws Exception {
+        Node f = root.createFile("f", false);
+        write(f, 0, "data");
+        root.createDirectory("d");
+        Node d = root.lookup("d");
+        root.rename("f", root, "g");
+        assertErrno(Errno.ENOENT, () -> root.lookup("f"));
+        assertSame(f, root.lookup("g"));
+        root.rename("g", d, "h");
+        assertSame(f, d.lookup("h"));
+        assertEquals("data", read(d.lookup("h")));
+        assertEquals(List.of("d"), names(root));
+    }
+
+    @Test
+    void renameFileOverFileReplacesIt() throws Exception {
+        Node a = root.createFile("a", false);
+        write(a, 0, "A");
+        Node b = root.createFile("b", false);
+        write(b, 0, "BB");
+        root.rename("a", root, "b");
+        assertSame(a, root.lookup("b"));
+        assertEquals("A", read(root.lookup("b")));
+        assertEquals(List.of("b"), names(root));
+        assertEquals(0, b.stat().links(), "the replaced file lost its only link");
+    }
+
+    @Test
+    void renameOntoItselfIsANoOp() throws Exception {
+        Node a = root.createFile("a", false);
+        root.rename("a", root, "a");
+        assertSame(a, root.lookup("a"));
+        // two hard links to one file: renaming one onto the other does nothing, as rename(2)
+        root.link("b", a);
+        root.rename("a", root, "b");
+        assertSame(a, root.lookup("a"));
+        assertSame(a, root.lookup("b"));
+        assertEquals(2, a.stat().links());
+    }
+
+    @Test
+    void renameFileOverDirectoryIsEisdir() throws Exception {
+        root.createFile("f", false);
+        root.createDirectory("d");
+        assertErrno(Errno.EISDIR, () -> root.rename("f", root, "d"));
+        assertEquals(Wasi.FILETYPE_REGULAR_FILE, root.lookup("f").filetype());
+    }
+
+    @Test
+    void renameDirectoryOverFileIsEnotdir() throws Exception {
+        root.createFile("f", false);
+        root.createDirectory("d");
+        assertErrno(Errno.ENOTDIR, () -> root.rename("d", root, "f"));
+        assertEquals(Wasi.FILETYPE_DIRECTORY, root.lookup("d").filetype());
+    }
+
+    @Test
+    void renameDirectoryOverDirectory() throws Exception {
+        root.createDirectory("src");
+        Node src = root.lookup("src");
+        src.createFile("x", false);
+        root.createDirectory("full");
+        root.lookup("full").createFile("y", false);
+        assertErrno(Errno.ENOTEMPTY, () -> root.rename("src", root, "full"));
+        root.createDirectory("empty");
+        root.rename("src", root, "empty");
+        assertSame(src, root.lookup("empty"));
+        assertEquals(List.of("empty", "full"), names(root));
+        assertEquals(4, root.stat().links());
+    }
+
+    @Test
+    void renameDirectoryIntoItselfIsEinval() throws Exception {
+        root.createDirectory("a");
+        Node a = root.lookup("a");
+        a.createDirectory("b");
+        Node b = a.lookup("b");
+        b.createDirectory("c");
+        Node c = b.lookup("c");
+        assertErrno(Errno.EINVAL, () -> root.rename("a", a, "x"));
+        assertErrno(Errno.EINVAL, () -> root.rename("a", b, "x"));
+        assertErrno(Errno.EINVAL, () -> root.rename("a", c, "x"));
+        assertSame(a, root.lookup("a"));
+        // moving a subdirectory up is fine, and afterwards its old parent can go below it
+        b.rename("c", root, "c");
+        root.rename("a", c, "a");
+        assertSame(a, c.lookup("a"));
+        assertErrno(Errno.EINVAL, () -> root.rename("c", b, "c2"));
+    }
+
+    @Test
+    void renameMissingAndIntoNonDirectory() throws Exception {
+        assertErrno(Errno.ENOENT, () -> root.rename("missing", root, "x"));
+        Node f = root.createFile("f", false);
+        root.createFile("g", false);
+        assertErrno(Errno.ENOTDIR, () -> root.rename("g", f, "x"));
+    }
+
+    @Test
+    void renameAcrossFileSystemsIsExdev() throws Exception {
+        RamFs other = new RamFs(clock::get, 1 << 20);
+        root.createFile("f", false);
+        assertErrno(Errno.EXDEV, () -> root.rename("f", other.root(), "f"));
+        assertErrno(Errno.EXDEV, () -> other.root().link("f", root.lookup("f")));
+    }
+
+    // ---- hard links ----------------------------------------------------------------------------
+
+    @Test
+    void hardLinksShareDataAndCountLinks() throws Exception {
+        Node f = root.createFile("f", false);
+        write(f, 0, "shared");
+        root.createDirectory("d");
+        root.lookup("d").link("g", f);
+        Node g = root.lookup("d").lookup("g");
+        assertSame(f, g);
+        assertEquals(2, f.stat().links());
+        write(g, 0, "SH");
+        assertEquals("SHared", read(f));
+        root.unlink("f");
+        assertEquals(1, g.stat().links());
+        assertEquals("SHared", read(root.lookup("d").lookup("g")));
+    }
+
+    @Test
+    void hardLinkErrors() throws Exception {
+        Node f = root.createFile("f", false);
+        root.createDirectory("d");
+        assertErrno(Errno.EPERM, () -> root.link("d2", root.lookup("d")));
+        assertErrno(Errno.EEXIST, () -> root.link("d", f));
+        assertErrno(Errno.EEXIST, () -> root.link("f", f));
+        assertEquals(1, f.stat().links());
+    }
+
+    // ---- data ----------------------------------------------------------------------------------
+
+    @Test
+    void readWriteThroughHandles() throws Exception {
+        Node f = root.createFile("f", false);
+        FileHandle h = f.open(true, true);
+        assertEquals(5, h.write(ByteBuffer.wrap("hello".getBytes()), 0));
+        assertEquals(5, h.size());
+        ByteBuffer dst = ByteBuffer.allocate(3);
+        assertEquals(3, h.read(dst, 1));
+        assertEquals("ell", new String(dst.array()));
+        // reading at or past the end is end of file
+        assertEquals(0, h.read(ByteBuffer.allocate(4), 5));
+        assertEquals(0, h.read(ByteBuffer.allocate(4), 1000));
+        // a short read at the end
+        ByteBuffer tail = ByteBuffer.allocate(10);
+        assertEquals(2, h.read(tail, 3));
+        assertEquals(2, tail.position());
+        assertTrue(h.seekable());
+    }
+
+    @Test
+    void writePastTheEndLeavesAZeroFilledHole() throws Exception {
+        Node f = root.createFile("f", false);
+        write(f, 0, "ab");
+        write(f, 6, "cd");
+        assertEquals(8, f.stat().size());
+        assertArrayEquals(new byte[] {'a', 'b', 0, 0, 0, 0, 'c', 'd'}, readAll(f));
+    }
+
+    @Test
+    void truncateShrinksAndGrowsWithZeros() throws Exception {
+        Node f = root.createFile("f", false);
+        write(f, 0, "abcdef");
+        FileHandle h = f.open(true, true);
+        h.truncate(2);
+        assertEquals(2, h.size());
+        assertEquals("ab", read(f));
+        h.truncate(6);
+        assertArrayEquals(new byte[] {'a', 'b', 0, 0, 0, 0}, readAll(f), "bytes cut off must not come back");
+        f.truncate(0);
+        assertEquals(0, f.stat().size());
+        assertEquals(0, h.read(ByteBuffer.allocate(1), 0));
+    }
+
+    @Test
+    void truncateAndOpenOnWrongTypes() throws Exception {
+        root.createDirectory("d");
+        assertErrno(Errno.EISDIR, () -> root.lookup("d").truncate(0));
+        assertErrno(Errno.EISDIR, () -> root.lookup("d").open(true, false));
+        root.createSymlink("l", "d");
+        assertErrno(Errno.EINVAL, () -> root.lookup("l").truncate(0));
+    }
+
+    @Test
+    void writeTimesAndSetTimes() throws Exception {
+        Node f = root.createFile("f", false);
+        assertEquals(1_000, f.stat().mtime());
+        clock.set(2_000);
+        write(f, 0, "x");
+        assertEquals(2_000, f.stat().mtime());
+        assertEquals(1_000, root.stat().mtime(), "writing a file does not touch its directory");
+        f.setTimes(5, Times.OMIT);
+        assertEquals(5, f.stat().atime());
+        assertEquals(2_000, f.stat().mtime());
+        f.setTimes(Times.OMIT, 7);
+        assertEquals(5, f.stat().atime());
+        assertEquals(7, f.stat().mtime());
+    }
+
+    @Test
+    void inodesAreDistinct() throws Exception {
+        Node a = root.createFile("a", false);
+        Node b = root.createFile("b", false);
+        root.createDirectory("c");
+        assertTrue(a.stat().inode() != b.stat().inode());
+        assertTrue(a.stat().inode() != root.lookup("c").stat().inode());
+        assertTrue(root.stat().inode() != root.lookup("c").stat().inode());
+    }
+
+    // ---- capacity ------------------------------------------------------------------------------
+
+    @Test
+    void writesBeyondCapacityFailWithEnospcAndChangeNothing() throws Exception {
+        RamFs small = new RamFs(clock::get, 100);
+        Node a = small.root().createFile("a", false);
+        a.open(false, true).write(ByteBuffer.wrap(new byte[60]), 0);
+        Node b = small.root().createFile("b", false);
+        FileHandle hb = b.open(true, true);
+        ByteBuffer src = ByteBuffer.wrap(new byte[60]);
+        assertErrno(Errno.ENOSPC, () -> hb.write(src, 0));
+        assertEquals(0, b.stat().size());
+        assertEquals(60, src.remaining(), "nothing was consumed");
+        // exactly filling the capacity is allowed
+        assertEquals(40, hb.write(ByteBuffer.wrap(new byte[40]), 0));
+        assertErrno(Errno.ENOSPC, () -> hb.write(ByteBuffer.wrap(new byte[1]), 40));
+        assertErrno(Errno.ENOSPC, () -> hb.truncate(41));
+        assertEquals(40, b.stat().size());
+        // overwriting inside a file needs no space
+        assertEquals(10, hb.write(ByteBuffer.wrap(new byte[10]), 0));
+    }
+
+    @Test
+    void unlinkFreesSpace() throws Exception {
+        RamFs small = new RamFs(clock::get, 100);
+        Node r = small.root();
+        r.createFile("a", false).open(false, true).write(ByteBuffer.wrap(new byte[80]), 0);
+        FileHandle hb = r.createFile("b", false).open(false, true);
+        assertErrno(Errno.ENOSPC, () -> hb.write(ByteBuffer.wrap(new byte[30]), 0));
+        r.unlink("a");
+        assertEquals(30, hb.write(ByteBuffer.wrap(new byte[30]), 0));
+        assertEquals(70, hb.write(ByteBuffer.wrap(new byte[70]), 30));
+    }
+
+    @Test
+    void truncateFreesSpace() throws Exception {
+        RamFs small = new RamFs(clock::get, 100);
+        Node r = small.root();
+        Node a = r.createFile("a", false);
+        a.open(false, true).write(ByteBuffer.wrap(new byte[100]), 0);
+        FileHandle hb = r.createFile("b", false).open(false, true);
+        assertErrno(Errno.ENOSPC, () -> hb.write(ByteBuffer.wrap(new byte[1]), 0));
+        a.truncate(50);
+        assertEquals(50, hb.write(ByteBuffer.wrap(new byte[50]), 0));
+        assertErrno(Errno.ENOSPC, () -> hb.write(ByteBuffer.wrap(new byte[1]), 50));
+    }
+
+    @Test
+    void spaceOfAHardLinkedFileIsFreedOnlyWithItsLastLink() throws Exception {
+        RamFs small = new RamFs(clock::get, 100);
+        Node r = small.root();
+        Node a = r.createFile("a", false);
+        a.open(false, true).write(ByteBuffer.wrap(new byte[80]), 0);
+        r.link("a2", a);
+        FileHandle hb = r.createFile("b", false).open(false, true);
+        r.unlink("a");
+        assertErrno(Errno.ENOSPC, () -> hb.write(ByteBuffer.wrap(new byte[30]), 0));
+        r.unlink("a2");
+        assertEquals(30, hb.write(ByteBuffer.wrap(new byte[30]), 0));
+    }
+
+    @Test
+    void renameOverAFileFreesItsSpace() throws Exception {
+        RamFs small = new RamFs(clock::get, 100);
+        Node r = small.root();
+        r.createFile("big", false).open(false, true).write(ByteBuffer.wrap(new byte[90]), 0);
+        r.createFile("tiny", false).open(false, true).write(ByteBuffer.wrap(new byte[5]), 0);
+        r.rename("tiny", r, "big");
+        FileHandle hc = r.createFile("c", false).open(false, true);
+        assertEquals(95, hc.write(ByteBuffer.wrap(new byte[95]), 0));
+        assertErrno(Errno.ENOSPC, () -> hc.write(ByteBuffer.wrap(new byte[1]), 95));
+    }
+
+    /**
+     * The space of a file is credited back when its last name goes, but a descriptor may still be
+     * open on it; truncating through that descriptor afterwards must not credit the space a second
+     * time, or the file system ends up holding more than its capacity.
+     */
+    @Test
+    void anUnlinkedOpenFileCannotBeUsedToExceedTheCapacity() throws Exception {
+        RamFs small = new RamFs(clock::get, 100);
+        Node r = small.root();
+        Node a = r.createFile("a", false);
+        FileHandle ha = a.open(true, true);
+        ha.write(ByteBuffer.wrap(new byte[100]), 0);
+        r.unlink("a"); // the 100 bytes are credited back here
+        ha.truncate(0); // ... and must not be credited again here
+        FileHandle hb = r.createFile("b", false).open(false, true);
+        assertEquals(100, hb.write(ByteBuffer.wrap(new byte[100]), 0));
+        assertErrno(Errno.ENOSPC, () -> hb.write(ByteBuffer.wrap(new byte[100]), 100));
+    }
+
+    /** Growing an unlinked open file must be charged, and that charge returned when it shrinks. */
+    @Test
+    void growingAnUnlinkedOpenFileDoesNotLeakCapacity() throws Exception {
+        RamFs small = new RamFs(clock::get, 100);
+        Node r = small.root();
+        FileHandle ha = r.createFile("a", false).open(true, true);
+        r.unlink("a");
+        ha.write(ByteBuffer.wrap(new byte[40]), 0);
+        ha.truncate(0);
+        FileHandle hb = r.createFile("b", false).open(false, true);
+        assertEquals(100, hb.write(ByteBuffer.wrap(new byte[100]), 0), "all 100 bytes are free again");
+        assertErrno(Errno.ENOSPC, () -> hb.write(ByteBuffer.wrap(new byte[1]), 100));
+    }
+
+    // ---- read-only -----------------------------------------------------------------------------
+
+    @Test
+    void readOnlyRamFsRefusesEveryChange() throws Exception {
+        RamFs ro = new RamFs(clock::get, 100, true);
+        Node r = ro.root();
+        assertTrue(ro.readOnly());
+        assertErrno(Errno.EROFS, () -> r.createFile("f", false));
+        assertErrno(Errno.EROFS, () -> r.createDirectory("d"));
+        assertErrno(Errno.EROFS, () -> r.createSymlink("l", "x"));
+        assertErrno(Errno.EROFS, () -> r.setTimes(1, 1));
+        assertTrue(r.list().isEmpty());
+    }
+}
