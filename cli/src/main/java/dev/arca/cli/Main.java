@@ -23,10 +23,20 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        Timing.mark("main");
         System.exit(execute(args));
     }
 
     static int execute(String[] args) {
+        RunCommand quick = new RunCommand();
+        if (QuickParse.parse(args, quick)) {
+            try {
+                return quick.call();
+            } catch (UserError e) {
+                System.err.println("arca: error: " + e.getMessage());
+                return RUNTIME_ERROR;
+            }
+        }
         CommandLine cli = new CommandLine(new Main());
         cli.setStopAtPositional(true); // everything after PROGRAM belongs to the guest
         cli.setExitCodeExceptionMapper(e -> RUNTIME_ERROR);

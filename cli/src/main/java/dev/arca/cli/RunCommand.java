@@ -61,7 +61,7 @@ final class RunCommand implements Callable<Integer> {
     boolean interpret;
 
     @Option(names = "--memory-impl", hidden = true, defaultValue = "BYTE_ARRAY")
-    Engine.MemoryKind memoryKind;
+    Engine.MemoryKind memoryKind = Engine.MemoryKind.BYTE_ARRAY;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "PROGRAM", description = "The .wasm program (may come from the manifest's entry).")
     Path program;
@@ -71,6 +71,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws UserError {
+        Timing.mark("options parsed");
         Manifest manifest = manifestFile == null ? null : Manifest.read(manifestFile);
         Path base = manifestFile == null ? Path.of("") : manifestFile.toAbsolutePath().getParent();
 
@@ -134,11 +135,14 @@ final class RunCommand implements Callable<Integer> {
                 new boolean[] {host.isTerminal(0), host.isTerminal(1), host.isTerminal(2)});
         ExitStatus status;
         try {
+            Timing.mark("setup");
             CompiledModule module = engine.load(prog.toString(), wasm);
+            Timing.mark("module loaded");
             status = ProcessRunner.run(kernel, module, argv, environment(manifest), limits, stdio, !mountSpecs.isEmpty());
         } catch (ModuleException e) {
             throw new UserError(e.getMessage());
         }
+        Timing.mark("process ended");
         if (status.message() != null) System.err.println("arca: " + status.message());
         return status.code();
     }

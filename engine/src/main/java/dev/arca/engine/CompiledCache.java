@@ -67,8 +67,10 @@ final class CompiledCache implements Cache {
 
     @Override
     public void putIfAbsent(String k, byte[] data) throws IOException {
+        // Called only after get() found no valid entry: a file there now is corrupt (replace
+        // it) or was just written by a concurrent process (replacing it with the same bytes is
+        // harmless), so write in any case.
         Path target = file(k);
-        if (Files.exists(target)) return;
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, ".tmp-", ".jar");
         try {

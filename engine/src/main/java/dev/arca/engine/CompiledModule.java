@@ -3,7 +3,6 @@ package dev.arca.engine;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
-import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.WasmModule;
 import java.util.function.Function;
 
@@ -57,7 +56,7 @@ public final class CompiledModule {
             return b.build();
         } catch (MemoryLimitException e) {
             throw new ModuleException(name + ": needs " + e.initial + " pages of memory at start, more than its limit of " + e.max);
-        } catch (ChicoryException e) {
+        } catch (RuntimeException | StackOverflowError e) {
             throw new ModuleException(name + ": cannot instantiate: " + Engine.oneLine(e));
         }
     }

@@ -124,22 +124,12 @@ public final class LinuxHost implements Host {
 
     @Override
     public void symlink(Path link, String target) throws ErrnoException {
-        try {
-            Files.createSymbolicLink(link, link.getFileSystem().getPath(target));
-        } catch (IOException e) {
-            throw HostErrors.map(e);
-        } catch (java.nio.file.InvalidPathException e) {
-            throw Errno.EINVAL.fail(e.getMessage());
-        }
+        LibC.symlink(target, link.toString()); // the target byte for byte (java.nio would normalise it)
     }
 
     @Override
     public String readlink(Path path) throws ErrnoException {
-        try {
-            return Files.readSymbolicLink(path).toString();
-        } catch (IOException e) {
-            throw HostErrors.map(e);
-        }
+        return LibC.readlink(path.toString());
     }
 
     @Override

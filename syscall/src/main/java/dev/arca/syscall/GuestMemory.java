@@ -23,7 +23,7 @@ public final class GuestMemory {
     /** Checks that [{@code ptr}, {@code ptr + len}) lies in memory; returns ptr as an int. */
     public int check(long ptr, long len) throws ErrnoException {
         long p = ptr & 0xFFFF_FFFFL;
-        if (len < 0 || p + len > (long) memory.pages() * Memory.PAGE_SIZE) {
+        if (len < 0 || len > (1L << 32) || p + len > (long) memory.pages() * Memory.PAGE_SIZE) {
             throw Errno.EFAULT.fail("guest range 0x" + Long.toHexString(p) + "+" + len + " outside memory");
         }
         return (int) p;

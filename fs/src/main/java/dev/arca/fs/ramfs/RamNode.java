@@ -29,8 +29,9 @@ final class RamNode implements Node {
     private final Map<String, RamNode> children;
     private RamNode parent;
     // regular file
-    private byte[] data = new byte[0];
+    private byte[] data = new byte[0]; // null once freed (no names, no open handles)
     private long size;
+    private int openHandles;
     // symbolic link
     private String target;
 
@@ -162,13 +163,19 @@ final class RamNode implements Node {
     private void dropLink() {
         links--;
         ctime = fs.now();
-        if (links == 0 && type == Wasi.FILETYPE_REGULAR_FILE) {
-            try {
-                fs.charge(-size); // the space is free again once no name refers to the data
-            } catch (ErrnoException impossible) {
-                throw new AssertionError(impossible);
-            }
+        freeIfUnused();
+    }
+
+    /** Requires mu. Returns the data's space once no name and no open handle refers to it. */
+    private void freeIfUnused() {
+        if (links > 0 || openHandles > 0 || type != Wasi.FILETYPE_REGULAR_FILE || data == null) return;
+        try {
+            fs.charge(-size);
+        } catch (ErrnoException impossible) {
+            throw new AssertionError(impossible);
         }
+        data = null;
+        size = 0;
     }
 
     @Override
@@ -247,6 +254,9 @@ final class RamNode implements Node {
         if (type == Wasi.FILETYPE_DIRECTORY) throw Errno.EISDIR.fail();
         if (type != Wasi.FILETYPE_REGULAR_FILE) throw Errno.ELOOP.fail();
         if (write) fs.checkWritable();
+        synchronized (fs.mu) {
+            openHandles++;
+        }
         return new Handle();
     }
 
@@ -284,6 +294,7 @@ final class RamNode implements Node {
     }
 
     private final class Handle implements FileHandle {
+        private boolean closed; // guarded by mu
         @Override
         public int read(ByteBuffer dst, long position) {
             synchronized (fs.mu) {
@@ -322,6 +333,16 @@ final class RamNode implements Node {
         @Override
         public long available() {
             return -1;
+        }
+
+        @Override
+        public void close() {
+            synchronized (fs.mu) {
+                if (closed) return;
+                closed = true;
+                openHandles--;
+                freeIfUnused();
+            }
         }
     }
 }

@@ -148,7 +148,7 @@ public final class Vfs {
         if (dir.node().filetype() != Wasi.FILETYPE_DIRECTORY) throw Errno.ENOTDIR.fail();
         w.name = null;
         w.trailingSlash = false;
-        w.stack.push(dir);
+        if (dir != w.stack.peek()) w.stack.push(dir); // "." and ".." leave their result on top already
     }
 
     /** Resolves the walk's last component. */

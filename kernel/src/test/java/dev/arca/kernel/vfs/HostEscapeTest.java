@@ -236,6 +236,12 @@ class HostEscapeTest {
     void nothingOutsideCanBeLookedUpStatedOrRead(Layout layout) throws Exception {
         setUp(layout);
         for (String p : escapes()) {
+            if (layout == Layout.MOUNTED_START_AT_ROOT && p.equals("host/updir")) {
+                // "/host/.." is the in-memory namespace root, which the guest may see
+                assertEquals("/", vfs.lookup(start, p, true).path());
+                assertTrue(vfs.lookup(start, p, true).mount().fileSystem() instanceof RamFs);
+                continue;
+            }
             assertRefused("lookup " + p, () -> vfs.lookup(start, p, true));
             assertRefused("stat " + p, () -> vfs.stat(start, p, true));
             assertRefused("open " + p, () -> readAll(p));

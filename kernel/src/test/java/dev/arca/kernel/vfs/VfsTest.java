@@ -20,6 +20,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -174,6 +175,28 @@ class VfsTest {
         assertErrno(Errno.ENOTCAPABLE, () -> vfs.lookup(a, "up", true));
         assertErrno(Errno.ENOTCAPABLE, () -> vfs.lookup(a, "up/a", true));
         assertEquals("..", vfs.readlink(a, "up"));
+    }
+
+    /**
+     * A link in the middle of a path whose target ends in "." or ".." names a directory that is
+     * already on the walk's stack; ".." after it must still go to that directory's parent.
+     * (up -> ".." in /a/b is /a, so a/b/up/.. is /; self -> "." in /a is /a, so a/self/.. is /.)
+     */
+    @Test
+    void dotDotAfterALinkEndingInDotDot() throws Exception {
+        mkdir("a");
+        mkdir("a/b");
+        symlink("..", "a/b/up");
+        symlink(".", "a/self");
+        symlink("../..", "a/b/top");
+        assertEquals("/a", lookup("a/b/up").path());
+        assertEquals("/", lookup("a/b/up/..").path());
+        assertEquals("/", lookup("a/self/..").path());
+        assertEquals("/", lookup("a/b/top").path());
+        assertEquals("/a", lookup("a/b/top/a/b/..").path());
+        Location a = lookup("a");
+        assertErrno(Errno.ENOTCAPABLE, () -> vfs.lookup(a, "self/..", true));
+        assertErrno(Errno.ENOTCAPABLE, () -> vfs.lookup(a, "b/up/..", true));
     }
 
     @Test

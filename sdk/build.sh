@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Builds Arca (mvn install) and its JDK AOT cache, then marks the build current for ./arca.
+# Usage: sdk/build.sh [--with-tests]   (the launcher builds without compiling tests)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+export JAVA_HOME=${ARCA_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+command -v mvn >/dev/null || { echo "arca: Maven (mvn) is needed to build Arca" >&2; exit 125; }
+export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+cd "$ROOT"
+if [ "${1:-}" = "--with-tests" ]; then
+  mvn -B -Dstyle.color=never install
+else
+  echo "arca: building (mvn install)..." >&2
+  mvn -q -B -Dstyle.color=never -Dmaven.test.skip=true install >&2
+fi
+rm -f cli/target/arca.aot
+"$ROOT/sdk/aot-train.sh" "$JAVA_HOME/bin/java" "$ROOT/cli/target/arca.jar" "$ROOT/cli/target/arca.aot" >/dev/null 2>&1 \
+  || echo "arca: note: no AOT cache was made (start-up will be slower)" >&2
+touch "$ROOT/cli/target/.built"
