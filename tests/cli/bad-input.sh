@@ -106,5 +106,20 @@ printf 'int main(void){ return main() + 1; }' > "$T/rec.c"
 "$WCC" -O0 -o "$T/rec.wasm" "$T/rec.c" 2>/dev/null
 check "unbounded recursion is a trap" 134 'trap: (call stack exhausted|out of bounds memory access)' -- run "$T/rec.wasm"
 
+# a function too large for one JVM method runs in Chicory's interpreter instead of failing
+{
+  echo '#include <stdio.h>'
+  echo 'static volatile unsigned v = 1;'
+  echo '__attribute__((noinline)) static unsigned huge(unsigned x) {'
+  for i in $(seq 1 6000); do echo "  x = x * 31u + v + $i;"; done
+  echo '  return x; }'
+  echo 'int main(void) { printf("%u\n", huge(7)); return 0; }'
+} > "$T/huge.c"
+"$WCC" -O0 -o "$T/huge.wasm" "$T/huge.c"
+gcc -O0 -o "$T/huge" "$T/huge.c"
+check "function too large for the JVM: interpreter fallback" 0 '^$' -- run "$T/huge.wasm"
+if [ "$(cat "$T/out")" = "$("$T/huge")" ]; then pass=$((pass+1)); echo "PASS huge function computes what native computes"
+else fail=$((fail+1)); echo "FAIL huge function: got '$(cat "$T/out")', native '$("$T/huge")'"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

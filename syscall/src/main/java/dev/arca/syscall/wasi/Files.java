@@ -316,7 +316,9 @@ public final class Files {
         if (!d.file().isDirectory()) throw Errno.ENOTDIR.fail();
         if (cookie < 0) throw Errno.EINVAL.fail("cookie");
         List<DirEntry> entries = d.file().entries(cookie, c.kernel().vfs()::list);
-        byte[] out = new byte[(int) Math.min(len, Integer.MAX_VALUE)];
+        long needed = 0;
+        for (DirEntry e : entries) needed += 24 + e.name().getBytes(StandardCharsets.UTF_8).length;
+        byte[] out = new byte[(int) Math.min(len, needed)]; // never more than the entries need
         ByteBuffer bb = ByteBuffer.wrap(out).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         long next = cookie;
         for (DirEntry e : entries) {
