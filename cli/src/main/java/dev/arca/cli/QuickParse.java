@@ -37,7 +37,8 @@ final class QuickParse {
                 if (eq >= 0) {
                     value = a.substring(eq + 1);
                 } else {
-                    if (i + 1 >= args.length) return false;
+                    // a value that looks like an option is picocli's call (it refuses option names)
+                    if (i + 1 >= args.length || args[i + 1].startsWith("-")) return false;
                     value = args[++i];
                 }
                 if (!set(cmd, f, value)) return false;

@@ -1,0 +1,67 @@
+package dev.arca.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+
+/** QuickParse must read exactly what picocli reads, or step aside. */
+class QuickParseTest {
+
+    static List<List<String>> accepted() {
+        return List.of(
+                List.of("run", "a.wasm"),
+                List.of("run", "a.wasm", "x", "--dir", "/etc::/", "-h", "--"),
+                List.of("run", "--dir", "/tmp::/", "--dir=/var::/v", "--ro-dir", "/r::/r", "a.wasm", "1"),
+                List.of("run", "--env", "A=1", "--env=B", "--manifest", "m.json", "a.wasm"),
+                List.of("run", "--no-cache", "--interpret", "--cache-dir", "/c", "a.wasm"),
+                List.of("run", "--memory-impl", "BYTE_BUFFER", "a.wasm"));
+    }
+
+    static List<List<String>> declined() {
+        return List.of(
+                List.of("run"),
+                List.of("run", "--help"),
+                List.of("run", "-h", "a.wasm"),
+                List.of("run", "--bogus", "a.wasm"),
+                List.of("run", "--dir"),
+                List.of("run", "--no-cache=true", "a.wasm"),
+                List.of("run", "--memory-impl", "FAST", "a.wasm"),
+                List.of("run", "--", "a.wasm"),
+                List.of("run", "--dir", "--env", "a.wasm"),
+                List.of("run", "--env", "-x", "a.wasm"),
+                List.of("--version"),
+                List.of("syscalls"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("accepted")
+    void readsWhatPicocliReads(List<String> args) {
+        RunCommand quick = new RunCommand();
+        assertTrue(QuickParse.parse(args.toArray(String[]::new), quick), "QuickParse declined " + args);
+        CommandLine cli = new CommandLine(new Main());
+        cli.setStopAtPositional(true);
+        CommandLine.ParseResult r = cli.parseArgs(args.toArray(String[]::new));
+        RunCommand pico = (RunCommand) r.subcommand().commandSpec().userObject();
+        assertEquals(pico.dirs, quick.dirs);
+        assertEquals(pico.roDirs, quick.roDirs);
+        assertEquals(pico.envs, quick.envs);
+        assertEquals(pico.manifestFile, quick.manifestFile);
+        assertEquals(pico.cacheDir, quick.cacheDir);
+        assertEquals(pico.noCache, quick.noCache);
+        assertEquals(pico.interpret, quick.interpret);
+        assertEquals(pico.memoryKind, quick.memoryKind);
+        assertEquals(pico.program, quick.program);
+        assertEquals(pico.args, quick.args);
+    }
+
+    @ParameterizedTest
+    @MethodSource("declined")
+    void leavesEverythingElseToPicocli(List<String> args) {
+        assertFalse(QuickParse.parse(args.toArray(String[]::new), new RunCommand()), "QuickParse took " + args);
+    }
+}
