@@ -23,7 +23,7 @@ import java.util.Map;
  *   "env": {"MODE": "prod"}, "envFromHost": ["LANG"],
  *   "mounts": [{"type": "hostfs", "source": "data", "path": "/data", "readOnly": true},
  *              {"type": "ramfs", "path": "/tmp"}],
- *   "limits": {"memory": "256MiB", "openFiles": 64, "cpuTime": "10s", "ramfs": "64MiB"}
+ *   "limits": {"memory": "256MiB", "openFiles": 64, "cpuTime": "10s", "ramfs": "64MiB", "processes": 16}
  * }
  * }</pre>
  */
@@ -50,7 +50,8 @@ record Manifest(
             @JsonProperty("memory") String memory,
             @JsonProperty("openFiles") Integer openFiles,
             @JsonProperty("cpuTime") String cpuTime,
-            @JsonProperty("ramfs") String ramfs) {}
+            @JsonProperty("ramfs") String ramfs,
+            @JsonProperty("processes") Integer processes) {}
 
     Manifest {
         args = args == null ? List.of() : List.copyOf(args);

@@ -43,6 +43,16 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--ro-dir", paramLabel = "HOST[::GUEST]", description = "As --dir, read-only.")
     List<String> roDirs = new ArrayList<>();
 
+    @Option(names = "--volume", paramLabel = "FILE::GUEST",
+            description = "Mount the encrypted volume in host file FILE at GUEST, creating it on first use (needs --key-file). Repeatable.")
+    List<String> volumeSpecs = new ArrayList<>();
+
+    @Option(names = "--image", paramLabel = "IMAGE::GUEST", description = "Mount an image made by 'arca image build', read-only. Repeatable.")
+    List<String> imageSpecs = new ArrayList<>();
+
+    @Option(names = "--key-file", paramLabel = "FILE", description = "The key of the encrypted volumes: 32 random bytes or 64 hex digits.")
+    Path keyFile;
+
     @Option(names = "--env", paramLabel = "NAME[=VALUE]",
             description = "Set a guest environment variable; NAME alone passes the host's value. Repeatable.")
     List<String> envs = new ArrayList<>();
@@ -85,6 +95,7 @@ final class RunCommand implements Callable<Integer> {
 
         Limits limits = limits(manifest);
         Host host = new LinuxHost();
+        Volumes volumes = new Volumes(host);
         MountTable mounts = new MountTable();
         List<String[]> mountSpecs = mountSpecs(manifest, base);
         Path progHost = prog.toAbsolutePath().normalize();
@@ -104,6 +115,8 @@ final class RunCommand implements Callable<Integer> {
                 Mount mounted = switch (m[0]) {
                     case "hostfs" -> mountHost(mounts, host, m);
                     case "ramfs" -> mounts.mount(m[2], new RamFs(host::realtimeNanos, limits.ramBytes(), false), m[3] != null);
+                    case "encfs" -> mounts.mount(m[2], volumes.volume(Path.of(m[1]), keyFile, false), false);
+                    case "image" -> mounts.mount(m[2], volumes.image(Path.of(m[1]), keyFile, null), true);
                     default -> throw new UserError("unknown mount type '" + m[0] + "' (hostfs or ramfs)");
                 };
                 if (mounted.fileSystem() instanceof HostFs h && progHost.startsWith(h.hostRoot())) {
@@ -113,7 +126,11 @@ final class RunCommand implements Callable<Integer> {
             }
             if (mounts.at("/dev") == null) mounts.mount("/dev", new DevFs(host), false);
         } catch (ErrnoException e) {
+            volumes.close();
             throw new UserError("mount: " + e.getMessage());
+        } catch (UserError e) {
+            volumes.close();
+            throw e;
         }
 
         byte[] wasm;
@@ -126,7 +143,7 @@ final class RunCommand implements Callable<Integer> {
         }
 
         Engine engine = new Engine(noCache ? null : cacheDirectory(), memoryKind, interpret ? Engine.Mode.INTERPRETED : Engine.Mode.COMPILED);
-        Kernel kernel = new Kernel(host, new Vfs(mounts));
+        Kernel kernel = new Kernel(host, new Vfs(mounts), processLimit(manifest));
         List<String> argv = new ArrayList<>();
         argv.add(argv0);
         argv.addAll(guestArgs);
@@ -138,10 +155,12 @@ final class RunCommand implements Callable<Integer> {
             Timing.mark("setup");
             CompiledModule module = engine.load(prog.toString(), wasm);
             Timing.mark("module loaded");
-            status = ProcessRunner.run(kernel, module, argv, environment(manifest), limits, stdio, !mountSpecs.isEmpty());
+            status = new ProcessRunner(kernel, engine).run(module, argv, environment(manifest), limits, stdio, !mountSpecs.isEmpty());
         } catch (ModuleException e) {
+            volumes.close();
             throw new UserError(e.getMessage());
         }
+        volumes.close(); // commits what the guest left unsynced
         Timing.mark("process ended");
         if (status.message() != null) System.err.println("arca: " + status.message());
         return status.code();
@@ -175,6 +194,8 @@ final class RunCommand implements Callable<Integer> {
         }
         for (String d : dirs) out.add(dirSpec(d, false));
         for (String d : roDirs) out.add(dirSpec(d, true));
+        for (String v : volumeSpecs) out.add(fileSpec("encfs", "--volume", v));
+        for (String v : imageSpecs) out.add(fileSpec("image", "--image", v));
         return out;
     }
 
@@ -191,6 +212,13 @@ final class RunCommand implements Callable<Integer> {
         }
         if (hostDir.isEmpty()) throw new UserError("--dir " + spec + ": empty host directory");
         return new String[] {"hostfs", hostDir, guestPath(guest), readOnly ? "ro" : null};
+    }
+
+    /** {type, host file, guest path, null} for --volume and --image, which need both halves. */
+    private static String[] fileSpec(String type, String flag, String spec) throws UserError {
+        int sep = spec.indexOf("::");
+        if (sep <= 0 || sep + 2 >= spec.length()) throw new UserError(flag + " " + spec + ": expected HOST_FILE::GUEST_PATH");
+        return new String[] {type, spec.substring(0, sep), guestPath(spec.substring(sep + 2)), null};
     }
 
     private static String guestPath(String p) throws UserError {
@@ -225,6 +253,13 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError("manifest: " + e.getMessage());
         }
+    }
+
+    private static int processLimit(Manifest manifest) throws UserError {
+        Integer n = manifest == null || manifest.limits() == null ? null : manifest.limits().processes();
+        if (n == null) return 64;
+        if (n < 1 || n > 4096) throw new UserError("manifest: process limit must be 1 to 4096");
+        return n;
     }
 
     /** The guest's environment: only what the manifest and --env give. */

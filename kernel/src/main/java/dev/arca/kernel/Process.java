@@ -2,13 +2,19 @@ package dev.arca.kernel;
 
 import dev.arca.kernel.fd.FdTable;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A guest process: its identity, arguments, environment and descriptor table, and how it ended.
- * The engine instance that runs it belongs to the syscall layer; the kernel sees only this.
+ * A guest process: identity, place in the process tree, arguments, environment, descriptor table,
+ * signal state, and how it ended. The engine instance that runs it belongs to the syscall layer.
+ *
+ * <p>Locking: tree fields ({@code parent}, {@code children}, {@code state}, {@code waitStatus})
+ * are guarded by the kernel's process-table monitor; signal fields by this object's monitor.
  */
 public final class Process {
+    public enum State { RUNNING, ZOMBIE, REAPED }
+
     private final Kernel kernel;
     private final int pid;
     private final List<byte[]> args;
@@ -18,13 +24,30 @@ public final class Process {
     private volatile Thread thread;
     private volatile String killReason;
 
-    Process(Kernel kernel, int pid, List<String> args, List<String> env, Limits limits) {
+    // process tree, guarded by the kernel's table monitor
+    Process parent;
+    final List<Process> children = new ArrayList<>();
+    State state = State.RUNNING;
+    int waitStatus;
+    int processGroup;
+
+    // signals, guarded by this
+    private final int[] disposition = new int[Signals.MAX + 1];
+    private long pending;
+    private long blocked;
+    private volatile int fatalSignal;
+    private volatile boolean attention; // something for the syscall layer: a signal or a kill
+
+    Process(Kernel kernel, int pid, Process parent, int processGroup, List<String> args, List<String> env,
+            Limits limits, FdTable fds) {
         this.kernel = kernel;
         this.pid = pid;
+        this.parent = parent;
+        this.processGroup = processGroup;
         this.args = args.stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toList();
         this.env = env.stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toList();
         this.limits = limits;
-        this.fds = new FdTable(limits.openFiles());
+        this.fds = fds != null ? fds : new FdTable(limits.openFiles());
     }
 
     public Kernel kernel() {
@@ -33,6 +56,19 @@ public final class Process {
 
     public int pid() {
         return pid;
+    }
+
+    /** The parent's pid; 0 for the first process. */
+    public int ppid() {
+        synchronized (kernel.table) {
+            return parent == null ? 0 : parent.pid;
+        }
+    }
+
+    public int processGroup() {
+        synchronized (kernel.table) {
+            return processGroup;
+        }
     }
 
     /** Arguments as UTF-8 bytes, argv[0] first. */
@@ -63,16 +99,17 @@ public final class Process {
     }
 
     /**
-     * Stops the process: the engine sees the interrupt at its next call or loop back-edge, and a
-     * blocking syscall returns at once.
+     * Stops the process for a reason of the kernel's (a limit): the engine sees the interrupt at
+     * its next call or loop back-edge, and the next syscall returns at once.
      */
     public void kill(String reason) {
         if (killReason == null) killReason = reason;
+        attention = true;
         Thread t = thread;
         if (t != null) t.interrupt();
     }
 
-    /** Why the process was killed, or null. */
+    /** Why the kernel stopped the process, or null. */
     public String killReason() {
         return killReason;
     }
@@ -83,9 +120,95 @@ public final class Process {
         return t == null ? 0 : kernel.cpuTime(t);
     }
 
-    /** Releases what the process holds. */
-    public void exit() {
-        fds.closeAll();
-        kernel.remove(this);
+    // ---- signals ---------------------------------------------------------------------------
+
+    /** The signal that terminates the process, or 0. */
+    public int fatalSignal() {
+        return fatalSignal;
+    }
+
+    /** Sets what {@code sig} does (Signals.DEFAULT, IGNORE or HANDLE); returns the old value. */
+    public synchronized int setDisposition(int sig, int what) {
+        int old = disposition[sig];
+        disposition[sig] = what;
+        if (what == Signals.IGNORE) pending &= ~(1L << sig);
+        return old;
+    }
+
+    /** Replaces the blocked mask; returns the old one. SIGKILL and SIGSTOP cannot be blocked. */
+    public long setBlocked(long mask) {
+        long old;
+        synchronized (this) {
+            old = blocked;
+            blocked = mask & ~((1L << Signals.SIGKILL) | (1L << Signals.SIGSTOP));
+            if ((pending & ~blocked) != 0) attention = true;
+        }
+        return old;
+    }
+
+    public synchronized long blocked() {
+        return blocked;
+    }
+
+    public synchronized long pendingMask() {
+        return pending;
+    }
+
+    /** Delivers {@code sig} to this process: its default action, or pending for its handler. */
+    void deliver(int sig) {
+        boolean terminate = false;
+        synchronized (this) {
+            int d = Signals.uncatchable(sig) ? Signals.DEFAULT : disposition[sig];
+            if (d == Signals.IGNORE || (d == Signals.DEFAULT && Signals.ignoredByDefault(sig))) return;
+            if ((blocked & (1L << sig)) != 0 || d == Signals.HANDLE) {
+                pending |= 1L << sig;
+                attention |= (blocked & (1L << sig)) == 0;
+                return;
+            }
+            if (fatalSignal == 0) {
+                fatalSignal = sig;
+                attention = true;
+                terminate = true;
+            }
+        }
+        if (terminate) {
+            Thread t = thread;
+            if (t != null) t.interrupt();
+        }
+    }
+
+    /**
+     * Takes the next pending, unblocked signal: a positive number for one to run a handler for,
+     * and as a side effect makes any whose default action terminates the process fatal. Returns
+     * 0 when nothing is to be done now.
+     */
+    public synchronized int takeSignal() {
+        attention = killReason != null || fatalSignal != 0;
+        long ready = pending & ~blocked;
+        while (ready != 0) {
+            int sig = Long.numberOfTrailingZeros(ready);
+            pending &= ~(1L << sig);
+            ready &= ~(1L << sig);
+            int d = disposition[sig];
+            if (d == Signals.HANDLE) {
+                attention |= ready != 0;
+                return sig;
+            }
+            if (d == Signals.DEFAULT && !Signals.ignoredByDefault(sig) && fatalSignal == 0) {
+                fatalSignal = sig;
+                attention = true;
+            }
+        }
+        return 0;
+    }
+
+    /** Cheap check for the syscall layer: is there a signal or kill to act on? */
+    public boolean needsAttention() {
+        return attention;
+    }
+
+    /** Whether a handled, unblocked signal is waiting (a blocking call should return EINTR). */
+    public synchronized boolean hasDeliverableSignal() {
+        return (pending & ~blocked) != 0 || fatalSignal != 0 || killReason != null;
     }
 }

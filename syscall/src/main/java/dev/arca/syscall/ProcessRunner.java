@@ -4,69 +4,69 @@ import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
-import com.dylibso.chicory.wasm.ChicoryException;
+import dev.arca.abi.Errno;
 import dev.arca.abi.ErrnoException;
 import dev.arca.abi.Wasi;
 import dev.arca.engine.CompiledModule;
+import dev.arca.engine.Engine;
 import dev.arca.engine.MemoryLimitExceeded;
 import dev.arca.engine.ModuleException;
+import dev.arca.fs.FileHandle;
 import dev.arca.kernel.Kernel;
 import dev.arca.kernel.Limits;
 import dev.arca.kernel.Process;
+import dev.arca.kernel.Signals;
 import dev.arca.kernel.fd.Descriptor;
+import dev.arca.kernel.fd.FdTable;
 import dev.arca.kernel.fd.FileDescription;
 import dev.arca.kernel.vfs.Location;
 import dev.arca.syscall.wasi.Files;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
- * Runs a WASI command as an Arca process: makes the process, gives it its standard streams and
- * the namespace root as its preopened directory, instantiates the module with the syscall table
- * as its imports, and calls {@code _start} on a thread of its own.
+ * Runs WASI commands as Arca processes: makes the process, instantiates its module (compiled
+ * once per distinct module by the {@link Engine}, so a spawn costs an instantiation) with the
+ * syscall table as imports, and calls {@code _start} on a thread of its own. When the process
+ * ends, the kernel makes it a zombie for its parent.
  */
 public final class ProcessRunner {
     /** Stack for a process's thread: deep guest recursion becomes JVM recursion. */
     static final long STACK_BYTES = 256L << 20;
+    /** Largest module a guest may spawn (a guard against exhausting the heap). */
+    static final int MAX_MODULE_BYTES = 256 << 20;
 
-    private ProcessRunner() {}
+    private final Kernel kernel;
+    private final Engine engine;
+
+    public ProcessRunner(Kernel kernel, Engine engine) {
+        this.kernel = kernel;
+        this.engine = engine;
+    }
+
+    Kernel kernel() {
+        return kernel;
+    }
 
     /**
-     * Starts and waits for a process. With {@code preopenRoot} the namespace root "/" is its
-     * descriptor 3; without, it has no file system at all (as wasmtime without --dir). Errors:
-     * ModuleException when it cannot be instantiated.
+     * Runs the first process and waits for it; when it ends, every process still running is
+     * stopped. With {@code preopenRoot} the namespace root "/" is its descriptor 3; without, it
+     * has no file system at all (as wasmtime without --dir). Errors: ModuleException when it
+     * cannot be instantiated.
      */
-    public static ExitStatus run(Kernel kernel, CompiledModule module, List<String> args, List<String> env,
-            Limits limits, Stdio stdio, boolean preopenRoot) throws ModuleException {
+    public ExitStatus run(CompiledModule module, List<String> args, List<String> env, Limits limits, Stdio stdio,
+            boolean preopenRoot) throws ModuleException {
         Process p = kernel.createProcess(args, env, limits);
         try {
             installStdio(p, stdio);
-            if (preopenRoot) installRoot(kernel, p);
+            if (preopenRoot) installRoot(p);
         } catch (ErrnoException e) {
-            p.exit();
+            kernel.exited(p, 0);
             throw new ModuleException("cannot set up process: " + e.getMessage());
         }
-        SyscallContext ctx = new SyscallContext(p);
-        Instance instance;
-        try {
-            instance = module.instantiate(ImportValues.builder().addFunction(SyscallTable.bind(ctx)).build(), limits.memoryPages());
-        } catch (ModuleException e) {
-            p.exit();
-            throw e;
-        }
-        ctx.bind(instance);
-        ExportFunction start;
-        try {
-            start = instance.export("_start");
-        } catch (ChicoryException e) {
-            p.exit();
-            throw new ModuleException(module.name() + ": no _start export: not a WASI command");
-        }
         ExitStatus[] result = new ExitStatus[1];
-        Thread t = Thread.ofPlatform().name("arca-pid-" + p.pid()).stackSize(STACK_BYTES).unstarted(() -> {
-            result[0] = execute(p, module, instance, start);
-        });
-        p.attach(t);
-        t.start();
+        Thread t = start(p, module, result);
         while (true) {
             try {
                 t.join();
@@ -75,46 +75,167 @@ public final class ProcessRunner {
                 p.kill("interrupted");
             }
         }
-        p.exit();
+        kernel.killAll("the first process has ended");
+        if (result[0] == null) throw new ModuleException(startError(p));
         return result[0];
+    }
+
+    private String setupError; // set by start() when instantiation fails before the thread runs
+
+    private String startError(Process p) {
+        return setupError == null ? "process " + p.pid() + " did not start" : setupError;
+    }
+
+    /** What a spawn does to the child's descriptors before it starts. */
+    public sealed interface FileAction {
+        record Close(int fd) implements FileAction {}
+
+        record Dup2(int fd, int newFd) implements FileAction {}
+
+        record Open(int fd, String path, int oflags, int fdflags, boolean read, boolean write) implements FileAction {}
+    }
+
+    /**
+     * posix_spawn: starts {@code guestPath} (absolute, in the guest namespace) as a child of
+     * {@code parent}, with the parent's descriptors (less close-on-spawn ones) after {@code
+     * actions}. Errors: ENOENT, EACCES, ENOEXEC (not a valid module), EAGAIN (process limit),
+     * EBADF/EINVAL for bad actions.
+     */
+    public Process spawn(Process parent, String guestPath, List<String> args, List<String> env,
+            List<FileAction> actions, int processGroup) throws ErrnoException {
+        byte[] wasm = readModule(guestPath);
+        CompiledModule module;
+        try {
+            module = engine.load(guestPath, wasm);
+        } catch (ModuleException e) {
+            throw Errno.ENOEXEC.fail(e.getMessage());
+        }
+        FdTable fds = parent.fds().inherit(parent.limits().openFiles());
+        try {
+            for (FileAction a : actions) apply(fds, a);
+        } catch (ErrnoException e) {
+            fds.closeAll();
+            throw e;
+        }
+        Process child = kernel.createProcess(parent, processGroup, args, env, parent.limits(), fds);
+        setupError = null;
+        start(child, module, null);
+        return child;
+    }
+
+    private byte[] readModule(String guestPath) throws ErrnoException {
+        var opened = kernel.vfs().open(kernel.vfs().root(), relative(guestPath), true, false, false, false, false, true, false);
+        FileHandle h = opened.handle();
+        if (h == null) throw Errno.EACCES.fail(guestPath + " is a directory");
+        try {
+            long size = h.size();
+            if (size > MAX_MODULE_BYTES) throw Errno.ENOEXEC.fail(guestPath + " is too large");
+            ByteArrayOutputStream out = new ByteArrayOutputStream((int) size);
+            ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+            long pos = 0;
+            while (true) {
+                buf.clear();
+                int n = h.read(buf, pos);
+                if (n <= 0) break;
+                out.write(buf.array(), 0, n);
+                pos += n;
+                if (pos > MAX_MODULE_BYTES) throw Errno.ENOEXEC.fail(guestPath + " is too large");
+            }
+            return out.toByteArray();
+        } finally {
+            h.close();
+        }
+    }
+
+    private static String relative(String absolute) throws ErrnoException {
+        if (!absolute.startsWith("/")) throw Errno.EINVAL.fail("spawn needs an absolute path");
+        String r = absolute.replaceFirst("^/+", "");
+        return r.isEmpty() ? "." : r;
+    }
+
+    private void apply(FdTable fds, FileAction a) throws ErrnoException {
+        switch (a) {
+            case FileAction.Close c -> fds.close(c.fd());
+            case FileAction.Dup2 d -> {
+                Descriptor src = fds.get(d.fd());
+                if (d.fd() != d.newFd()) fds.duplicateTo(src, d.newFd());
+                else fds.replace(d.fd(), src.withCloseOnSpawn(false));
+            }
+            case FileAction.Open o -> {
+                Descriptor opened = Files.openDescriptor(kernel, kernel.vfs().root(), relative(o.path()), true,
+                        o.oflags(), o.read(), o.write(), o.fdflags(), Wasi.RIGHTS_ALL, Wasi.RIGHTS_ALL);
+                try {
+                    fds.duplicateTo(opened, o.fd());
+                } finally {
+                    opened.file().release();
+                }
+            }
+        }
+    }
+
+    /** Instantiates and starts {@code p} on a thread of its own; {@code result} gets its status. */
+    private Thread start(Process p, CompiledModule module, ExitStatus[] result) {
+        SyscallContext ctx = new SyscallContext(p, this);
+        Thread t = Thread.ofPlatform().name("arca-pid-" + p.pid()).stackSize(STACK_BYTES).unstarted(() -> {
+            Kernel.bindCurrent(p);
+            ExitStatus s;
+            Instance instance = null;
+            try {
+                instance = module.instantiate(ImportValues.builder().addFunction(SyscallTable.bind(ctx)).build(),
+                        p.limits().memoryPages());
+                ctx.bind(instance);
+                ExportFunction start = instance.export("_start");
+                s = execute(p, module, instance, start);
+            } catch (ModuleException e) {
+                s = new ExitStatus(ExitStatus.RUNTIME_ERROR, e.getMessage(), Signals.SIGABRT);
+            } catch (RuntimeException e) {
+                s = new ExitStatus(ExitStatus.RUNTIME_ERROR, module.name() + ": no _start export: not a WASI command", Signals.SIGABRT);
+            }
+            if (result != null) {
+                result[0] = s;
+            } else if (s.message() != null) {
+                System.err.println("arca: pid " + p.pid() + " (" + module.name() + "): " + s.message());
+            }
+            kernel.exited(p, s.waitStatus());
+        });
+        p.attach(t);
+        t.start();
+        return t;
     }
 
     private static ExitStatus execute(Process p, CompiledModule module, Instance instance, ExportFunction start) {
         try {
             start.apply();
-            return new ExitStatus(0, null);
+            return ExitStatus.exited(0);
         } catch (ProcessExit e) {
-            if (e.signal() != 0) return new ExitStatus(e.exitCode(), "terminated by signal " + e.signal());
-            return new ExitStatus(e.exitCode() & 0xFF, null);
-        } catch (ChicoryInterruptedException e) {
-            return killed(p);
+            if (e.signal() != 0) return ExitStatus.signaled(e.signal(), "terminated by signal " + e.signal());
+            return ExitStatus.exited(e.exitCode());
+        } catch (ChicoryInterruptedException | ProcessKilled e) {
+            return stopped(p);
         } catch (MemoryLimitExceeded e) {
-            return new ExitStatus(ExitStatus.KILLED, "killed: " + e.getMessage());
+            return ExitStatus.signaled(Signals.SIGKILL, "killed: " + e.getMessage());
         } catch (StackOverflowError e) {
-            return trap(p, instance, module, "call stack exhausted", e);
+            return trap(p, module, "call stack exhausted", e);
         } catch (OutOfMemoryError e) {
-            return new ExitStatus(ExitStatus.KILLED, "killed: the JVM ran out of heap for this process");
+            return ExitStatus.signaled(Signals.SIGKILL, "killed: the JVM ran out of heap for this process");
         } catch (RuntimeException e) {
-            if (p.killReason() != null) return killed(p);
+            if (p.killReason() != null || p.fatalSignal() != 0) return stopped(p);
             String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            return trap(p, instance, module, what, e);
+            return trap(p, module, what, e);
         }
     }
 
-    private static ExitStatus killed(Process p) {
+    /** A process stopped by a signal from another process, or by the kernel at a limit. */
+    private static ExitStatus stopped(Process p) {
+        if (p.fatalSignal() != 0) return ExitStatus.signaled(p.fatalSignal(), "terminated by signal " + p.fatalSignal());
         String why = p.killReason() == null ? "interrupted" : p.killReason();
-        return new ExitStatus(ExitStatus.KILLED, "killed: " + why);
+        return ExitStatus.signaled(Signals.SIGKILL, "killed: " + why);
     }
 
-    private static ExitStatus trap(Process p, Instance instance, CompiledModule module, String what, Throwable e) {
-        if (p.killReason() != null) return killed(p);
+    private static ExitStatus trap(Process p, CompiledModule module, String what, Throwable e) {
+        if (p.killReason() != null || p.fatalSignal() != 0) return stopped(p);
         String fn = guestFunction(module, e);
-        String msg = "trap: " + firstLine(what) + (fn == null ? "" : " in " + fn);
-        int pages = instance.memory().pages();
-        if (p.limits().memoryBytes() < Limits.MAX_MEMORY && pages >= p.limits().memoryPages()) {
-            msg += " (memory is at its limit of " + (p.limits().memoryBytes() >> 20) + " MiB)";
-        }
-        return new ExitStatus(ExitStatus.TRAP, msg);
+        return ExitStatus.signaled(Signals.SIGABRT, "trap: " + firstLine(what) + (fn == null ? "" : " in " + fn));
     }
 
     private static String firstLine(String s) {
@@ -141,17 +262,16 @@ public final class ProcessRunner {
     }
 
     private static void installStdio(Process p, Stdio stdio) throws ErrnoException {
-        var handles = new dev.arca.fs.FileHandle[] {stdio.in(), stdio.out(), stdio.err()};
+        var handles = new FileHandle[] {stdio.in(), stdio.out(), stdio.err()};
         for (int i = 0; i < 3; i++) {
             boolean tty = stdio.terminal()[i];
             byte type = tty ? Wasi.FILETYPE_CHARACTER_DEVICE : Wasi.FILETYPE_UNKNOWN;
-            long rights = Wasi.RIGHTS_TTY;
             var f = new FileDescription(null, handles[i], type, i == 0, i != 0, 0);
-            p.fds().add(new Descriptor(f, rights, 0, null));
+            p.fds().add(new Descriptor(f, Wasi.RIGHTS_TTY, 0, null));
         }
     }
 
-    private static void installRoot(Kernel kernel, Process p) throws ErrnoException {
+    private void installRoot(Process p) throws ErrnoException {
         Location root = kernel.vfs().root();
         var f = new FileDescription(root, null, Wasi.FILETYPE_DIRECTORY, true, false, 0);
         p.fds().add(new Descriptor(f, Files.rightsFor(Wasi.FILETYPE_DIRECTORY), Wasi.RIGHTS_ALL, "/"));

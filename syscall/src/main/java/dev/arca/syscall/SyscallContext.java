@@ -1,24 +1,36 @@
 package dev.arca.syscall;
 
+import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.Instance;
+import dev.arca.abi.ErrnoException;
 import dev.arca.kernel.Kernel;
 import dev.arca.kernel.Process;
+import dev.arca.kernel.Signals;
 import dev.arca.kernel.fd.Descriptor;
-import dev.arca.abi.ErrnoException;
 
-/** What a handler works with: the calling process and its checked memory. */
+/** What a handler works with: the calling process, its checked memory, and the runner. */
 public final class SyscallContext {
-    private final Process process;
-    private GuestMemory memory;
-    private Instance instance;
+    /** The guest export that runs signal handlers (the SDK's libarca defines it). */
+    public static final String SIGNAL_ENTRY = "__arca_signal";
 
-    SyscallContext(Process process) {
+    private final Process process;
+    private final ProcessRunner runner;
+    private GuestMemory memory;
+    private ExportFunction signalEntry;
+    private int handlerDepth;
+
+    SyscallContext(Process process, ProcessRunner runner) {
         this.process = process;
+        this.runner = runner;
     }
 
     void bind(Instance instance) {
-        this.instance = instance;
         this.memory = new GuestMemory(instance.memory());
+        try {
+            this.signalEntry = instance.exports().function(SIGNAL_ENTRY);
+        } catch (RuntimeException e) {
+            this.signalEntry = null; // a program without handlers: default actions only
+        }
     }
 
     public Process process() {
@@ -29,16 +41,49 @@ public final class SyscallContext {
         return process.kernel();
     }
 
+    public ProcessRunner runner() {
+        return runner;
+    }
+
     public GuestMemory memory() {
         return memory;
     }
 
-    Instance instance() {
-        return instance;
+    /** Whether the guest can run signal handlers. */
+    public boolean canHandleSignals() {
+        return signalEntry != null;
     }
 
     /** Descriptor {@code fd} (a raw i32 argument), which must carry {@code rights}. */
     public Descriptor fd(long fd, long rights) throws ErrnoException {
         return process.fds().get((int) fd, rights);
+    }
+
+    /**
+     * At a syscall boundary: ends the process if a signal or the kernel says so, and runs the
+     * guest's handlers for pending signals (through its exported entry, on this thread).
+     */
+    void deliverSignals() {
+        if (!process.needsAttention()) return;
+        while (true) {
+            if (process.fatalSignal() != 0) throw ProcessExit.signal(process.fatalSignal());
+            if (process.killReason() != null) throw new ProcessKilled();
+            if (handlerDepth > 0) return; // no nesting: the rest waits until this handler returns
+            int sig = process.takeSignal();
+            if (sig == 0) {
+                if (process.fatalSignal() != 0) continue;
+                return;
+            }
+            if (signalEntry == null) {
+                if (!Signals.ignoredByDefault(sig)) throw ProcessExit.signal(sig);
+                continue;
+            }
+            handlerDepth++;
+            try {
+                signalEntry.apply(sig);
+            } finally {
+                handlerDepth--;
+            }
+        }
     }
 }

@@ -11,6 +11,9 @@ import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.ValType;
 import dev.arca.abi.Errno;
 import dev.arca.abi.ErrnoException;
+import dev.arca.syscall.arca.DescriptorCalls;
+import dev.arca.syscall.arca.ProcessCalls;
+import dev.arca.syscall.arca.SignalCalls;
 import dev.arca.syscall.wasi.ArgsEnv;
 import dev.arca.syscall.wasi.Clocks;
 import dev.arca.syscall.wasi.Files;
@@ -97,6 +100,41 @@ public final class SyscallTable {
         wasi("sock_shutdown", p(I32, I32), UNSUPPORTED, "as sock_accept", Sockets::shutdown);
     }
 
+    public static final String ARCA = "arca";
+
+    private static void arca(String name, List<ValType> params, Support support, String note, Handler h) {
+        ALL.add(new Syscall(ARCA, name, params, List.of(I32), support, note, h));
+    }
+
+    static {
+        // the arca module: what preview1 lacks. Signals are Linux's numbers; statuses Linux's wait encoding.
+        arca("proc_spawn", p(I32, I32, I32, I32, I32, I32, I32, I32, I32, I32), FULL,
+                "(path, path_len, argv, argv_len, envp, envp_len, actions, n_actions, pgroup, pid_out): posix_spawn of an absolute guest path; argv/envp are NUL-terminated strings packed in one buffer; "
+                        + "each action is 24 bytes {kind 0 close|1 dup2|2 open, fd, arg (dup2: new fd; open: WASI oflags, bit 16 read, bit 17 write), fdflags, path, path_len}; "
+                        + "pgroup -1 keeps the parent's group, 0 makes a new one, N joins N. Inherits every descriptor not marked close-on-spawn. EAGAIN at the process limit, ENOEXEC for an invalid module",
+                ProcessCalls::spawn);
+        arca("proc_wait", p(I32, I32, I32, I32), FULL,
+                "(pid, options, status_out, pid_out): waitpid; pid -1 any child, 0 the caller's group, < -1 that group; option 1 WNOHANG (pid_out 0 when none has ended); ECHILD, EINTR",
+                ProcessCalls::waitpid);
+        arca("proc_getpid", p(I32), FULL, "(pid_out)", ProcessCalls::getpid);
+        arca("proc_getppid", p(I32), FULL, "(pid_out): 0 for the first process; orphans are re-parented to pid 1", ProcessCalls::getppid);
+        arca("proc_getpgrp", p(I32), FULL, "(pgrp_out)", ProcessCalls::getpgrp);
+        arca("proc_kill", p(I32, I32), FULL,
+                "(pid, sig): a process may signal itself and its descendants (else EPERM); pid 0 or -N a process group; sig 0 checks existence; ESRCH, EINVAL",
+                ProcessCalls::kill);
+        arca("sig_action", p(I32, I32, I32), FULL,
+                "(sig, disposition 0 default|1 ignore|2 handle, old_out): handlers run at the next syscall boundary through the guest's exported __arca_signal(sig); SIGKILL and SIGSTOP cannot be caught",
+                SignalCalls::action);
+        arca("sig_mask", p(I32, I64, I32), FULL, "(how 0 block|1 unblock|2 setmask, set, old_out u64)", SignalCalls::mask);
+        arca("sig_pending", p(I32), FULL, "(set_out u64)", SignalCalls::pending);
+        arca("fd_pipe", p(I32, I32), FULL,
+                "(fds_out[2], fdflags): 64 KiB; writes up to 4096 bytes are atomic; EOF when every writer has closed; EPIPE and SIGPIPE with no reader; NONBLOCK gives EAGAIN",
+                DescriptorCalls::pipe);
+        arca("fd_dup", p(I32, I32, I32), FULL, "(fd, min, new_out): the lowest free descriptor >= min (dup, F_DUPFD)", DescriptorCalls::dup);
+        arca("fd_dup2", p(I32, I32), FULL, "(fd, new_fd): closes new_fd first; EBADF beyond the open-file limit", DescriptorCalls::dup2);
+        arca("fd_cloexec", p(I32, I32, I32), FULL, "(fd, op 0 get|1 set|2 clear, old_out): FD_CLOEXEC, i.e. not inherited by proc_spawn", DescriptorCalls::cloexec);
+    }
+
     /** Every entry, in table order. */
     public static List<Syscall> all() {
         return List.copyOf(ALL);
@@ -112,6 +150,7 @@ public final class SyscallTable {
             Handler h = s.handler();
             out[i] = new HostFunction(s.module(), s.name(), type, (inst, args) -> {
                 int errno;
+                ctx.deliverSignals();
                 try {
                     errno = h.call(ctx, args);
                 } catch (ErrnoException e) {
@@ -125,6 +164,7 @@ public final class SyscallTable {
                     errno = Errno.EIO.code();
                 }
                 if (TRACE) trace(ctx, s, args, errno);
+                ctx.deliverSignals();
                 return returns ? new long[] {errno} : null;
             });
         }
@@ -149,10 +189,14 @@ public final class SyscallTable {
         StringBuilder sb = new StringBuilder();
         sb.append("# Arca syscall compatibility\n\n");
         sb.append("Generated from `SyscallTable` by `./arca syscalls --markdown`; do not edit by hand.\n\n");
-        long full = ALL.stream().filter(s -> s.support() == FULL).count();
-        sb.append(String.format("%d imports: %d full, %d partial, %d unsupported.%n%n", ALL.size(), full,
-                ALL.stream().filter(s -> s.support() == PARTIAL).count(),
-                ALL.stream().filter(s -> s.support() == UNSUPPORTED).count()));
+        sb.append("`wasi_snapshot_preview1` is WASI's; `arca` is Arca's own module for what preview1 lacks (processes, pipes, signals).\n\n");
+        for (String module : List.of(WASI, ARCA)) {
+            List<Syscall> in = ALL.stream().filter(s -> s.module().equals(module)).toList();
+            sb.append(String.format("`%s`: %d imports: %d full, %d partial, %d unsupported.%n%n", module, in.size(),
+                    in.stream().filter(s -> s.support() == FULL).count(),
+                    in.stream().filter(s -> s.support() == PARTIAL).count(),
+                    in.stream().filter(s -> s.support() == UNSUPPORTED).count()));
+        }
         sb.append("| module | import | params | support | note |\n|---|---|---|---|---|\n");
         for (Syscall s : ALL) {
             sb.append("| ").append(s.module()).append(" | `").append(s.name()).append("` | ")

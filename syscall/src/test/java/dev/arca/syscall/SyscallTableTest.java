@@ -148,11 +148,23 @@ class SyscallTableTest {
     @Test
     void allReturnsACopy() {
         List<Syscall> all = SyscallTable.all();
+        int size = all.size();
         try {
             all.clear();
         } catch (UnsupportedOperationException expected) {
             // immutable: fine
         }
-        assertEquals(46, SyscallTable.all().size());
+        assertEquals(size, SyscallTable.all().size());
+    }
+
+    @Test
+    void arcaModuleHasEachCallOnceWithItsNote() {
+        List<Syscall> arca = SyscallTable.all().stream().filter(s -> s.module().equals(SyscallTable.ARCA)).toList();
+        assertEquals(arca.size(), arca.stream().map(Syscall::name).distinct().count(), "unique names");
+        for (String name : List.of("proc_spawn", "proc_wait", "proc_getpid", "proc_getppid", "proc_kill", "sig_action",
+                "sig_mask", "fd_pipe", "fd_dup", "fd_dup2", "fd_cloexec")) {
+            assertTrue(arca.stream().anyMatch(s -> s.name().equals(name) && !s.note().isEmpty()), name);
+        }
+        assertEquals(46 + arca.size(), SyscallTable.all().size());
     }
 }

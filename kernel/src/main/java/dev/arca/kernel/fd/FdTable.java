@@ -85,6 +85,23 @@ public final class FdTable {
         replaced.file().release();
     }
 
+    /** Installs a descriptor sharing {@code d}'s description in the lowest free slot at or above {@code min}. */
+    public int duplicateAtLeast(Descriptor d, int min) throws ErrnoException {
+        if (min >= limit) throw Errno.EINVAL.fail("minimum descriptor beyond the open file limit");
+        d.file().retain();
+        synchronized (this) {
+            for (int i = min; i < limit; i++) {
+                while (slots.size() <= i) slots.add(null);
+                if (slots.get(i) == null) {
+                    slots.set(i, d.withCloseOnSpawn(false));
+                    return i;
+                }
+            }
+        }
+        d.file().release();
+        throw Errno.EMFILE.fail("open file limit " + limit);
+    }
+
     /** Installs a descriptor sharing {@code d}'s description, as dup(2). */
     public int duplicate(Descriptor d) throws ErrnoException {
         d.file().retain();
@@ -94,6 +111,40 @@ public final class FdTable {
             d.file().release();
             throw e;
         }
+    }
+
+    /**
+     * Makes {@code newFd} refer to {@code d}'s description, as dup2(2): closes what {@code newFd}
+     * held; the copy does not close on spawn. Errors: EBADF for a number outside the limit.
+     */
+    public void duplicateTo(Descriptor d, int newFd) throws ErrnoException {
+        if (newFd < 0 || newFd >= limit) throw Errno.EBADF.fail("fd " + newFd + " outside the open file limit");
+        Descriptor replaced;
+        d.file().retain();
+        synchronized (this) {
+            while (slots.size() <= newFd) slots.add(null);
+            replaced = slots.get(newFd);
+            slots.set(newFd, d.withCloseOnSpawn(false));
+        }
+        if (replaced != null) replaced.file().release();
+    }
+
+    /** A copy for a spawned child: every descriptor not marked close-on-spawn, sharing descriptions. */
+    public FdTable inherit(int childLimit) {
+        FdTable child = new FdTable(childLimit);
+        synchronized (this) {
+            int n = Math.min(slots.size(), childLimit);
+            for (int i = 0; i < n; i++) {
+                Descriptor d = slots.get(i);
+                if (d != null && !d.closeOnSpawn()) {
+                    d.file().retain();
+                    child.slots.add(d);
+                } else {
+                    child.slots.add(null);
+                }
+            }
+        }
+        return child;
     }
 
     /** Closes every descriptor (process exit). */

@@ -67,6 +67,7 @@ public final class FileDescription {
     public int read(ByteBuffer dst) throws ErrnoException {
         FileHandle h = data();
         if (!readable) throw Errno.EBADF.fail("not open for reading");
+        if (h instanceof StreamHandle st) return st.read(dst, (flags() & Wasi.FDFLAGS_NONBLOCK) != 0);
         if (!h.seekable()) return h.read(dst, 0); // a stream may block: do not hold the monitor
         synchronized (this) {
             int n = h.read(dst, position);
@@ -79,6 +80,7 @@ public final class FileDescription {
     public int write(ByteBuffer src) throws ErrnoException {
         FileHandle h = data();
         if (!writable) throw Errno.EBADF.fail("not open for writing");
+        if (h instanceof StreamHandle st) return st.write(src, (flags() & Wasi.FDFLAGS_NONBLOCK) != 0);
         if (!h.seekable()) return h.write(src, 0);
         synchronized (this) {
             if ((flags & Wasi.FDFLAGS_APPEND) != 0) position = h.size();
@@ -149,12 +151,13 @@ public final class FileDescription {
         return writable;
     }
 
-    synchronized void retain() {
+    /** One more descriptor refers to this description. */
+    public synchronized void retain() {
         references++;
     }
 
     /** Drops one reference; closes the handle with the last one. */
-    void release() {
+    public void release() {
         boolean last;
         synchronized (this) {
             last = --references == 0;

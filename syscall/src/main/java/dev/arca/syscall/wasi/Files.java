@@ -9,7 +9,10 @@ import dev.arca.fs.DirEntry;
 import dev.arca.fs.Stat;
 import dev.arca.fs.Times;
 import dev.arca.kernel.fd.Descriptor;
+import dev.arca.kernel.Kernel;
 import dev.arca.kernel.fd.FileDescription;
+import dev.arca.kernel.vfs.Location;
+import dev.arca.kernel.vfs.Vfs;
 import dev.arca.syscall.GuestMemory;
 import dev.arca.syscall.SyscallContext;
 import java.nio.ByteBuffer;
@@ -120,7 +123,13 @@ public final class Files {
         long[] iov = checkIovecs(m, a[1], a[2]);
         m.check(a[3], 4);
         Descriptor d = c.fd(a[0], RIGHT_FD_WRITE);
-        m.writeI32(a[3], (int) writev(m, d.file(), iov, -1));
+        try {
+            m.writeI32(a[3], (int) writev(m, d.file(), iov, -1));
+        } catch (ErrnoException e) {
+            // writing to a pipe nobody reads: SIGPIPE as well as EPIPE, as on Linux
+            if (e.errno() == Errno.EPIPE) c.kernel().signal(c.process(), dev.arca.kernel.Signals.SIGPIPE);
+            throw e;
+        }
         return 0;
     }
 
@@ -333,6 +342,32 @@ public final class Files {
         m.writeBytes(buf, out, 0, bb.position());
         m.writeI32(a[4], bb.position());
         return 0;
+    }
+
+    /** A descriptor for what the VFS opened, with rights limited by type and by the directory. */
+    public static Descriptor describe(Vfs.Opened o, boolean read, boolean write, int fdflags, long base,
+            long inheriting, long parentInheriting) throws ErrnoException {
+        byte type = o.location().node().filetype();
+        long allowed = rightsFor(type) & parentInheriting;
+        return new Descriptor(
+                new FileDescription(o.location(), o.handle(), type, read, write && type != FILETYPE_DIRECTORY, fdflags),
+                base & allowed, inheriting & parentInheriting, null);
+    }
+
+    /**
+     * Opens {@code path} from {@code start} for a spawn's file action: WASI {@code oflags}, and
+     * rights for the access asked for. The caller owns the returned description.
+     */
+    public static Descriptor openDescriptor(Kernel kernel, Location start, String path, boolean follow, int oflags,
+            boolean read, boolean write, int fdflags, long base, long inheriting) throws ErrnoException {
+        if ((oflags & ~0xF) != 0) throw Errno.EINVAL.fail("oflags");
+        var o = kernel.vfs().open(start, path, follow, (oflags & OFLAGS_CREAT) != 0, (oflags & OFLAGS_EXCL) != 0,
+                (oflags & OFLAGS_DIRECTORY) != 0, (oflags & OFLAGS_TRUNC) != 0, read, write);
+        if (o.location().node().descriptorAlias() >= 0) throw Errno.EINVAL.fail("/dev/std* in a spawn action: use dup2");
+        long rights = (read ? RIGHT_FD_READ | RIGHT_FD_READDIR : 0)
+                | (write ? RIGHT_FD_WRITE | RIGHT_FD_ALLOCATE | RIGHT_FD_FILESTAT_SET_SIZE : 0)
+                | (RIGHTS_ALL & ~(RIGHT_FD_READ | RIGHT_FD_WRITE | RIGHT_FD_ALLOCATE | RIGHT_FD_FILESTAT_SET_SIZE));
+        return describe(o, read, write, fdflags, rights & base, inheriting, RIGHTS_ALL);
     }
 
     /** Rights a new descriptor of this type may carry at most. */

@@ -24,7 +24,7 @@ public final class Paths {
         return d.file().location();
     }
 
-    static String path(SyscallContext c, long ptr, long len) throws ErrnoException {
+    public static String path(SyscallContext c, long ptr, long len) throws ErrnoException {
         long n = len & 0xFFFF_FFFFL;
         if (n > Vfs.PATH_MAX) {
             c.memory().check(ptr, n);
@@ -95,24 +95,20 @@ public final class Paths {
         boolean read = (base & (RIGHT_FD_READ | RIGHT_FD_READDIR)) != 0;
         boolean write = (base & (RIGHT_FD_WRITE | RIGHT_FD_ALLOCATE | RIGHT_FD_FILESTAT_SET_SIZE)) != 0
                 || (fdflags & FDFLAGS_APPEND) != 0;
-        Vfs.Opened o = c.kernel().vfs().open(parent.file().location(), p, follow, create, exclusive, directory, truncate, read, write);
-
+        Location start = parent.file().location();
+        var o = c.kernel().vfs().open(start, p, follow, create, exclusive, directory, truncate, read, write);
         int alias = o.location().node().descriptorAlias();
         if (alias >= 0) { // /dev/stdin and friends: the process's own descriptor, shared
             Descriptor target = c.process().fds().get(alias);
             m.writeI32(a[8], c.process().fds().duplicate(target));
             return 0;
         }
-        byte type = o.location().node().filetype();
-        long allowed = Files.rightsFor(type) & parent.rightsInheriting();
-        Descriptor d = new Descriptor(
-                new FileDescription(o.location(), o.handle(), type, read, write && type != FILETYPE_DIRECTORY, fdflags),
-                base & allowed, inheriting & parent.rightsInheriting(), null);
+        Descriptor d = Files.describe(o, read, write, fdflags, base, inheriting, parent.rightsInheriting());
         int fd;
         try {
             fd = c.process().fds().add(d);
         } catch (ErrnoException e) {
-            if (o.handle() != null) o.handle().close();
+            d.file().release();
             throw e;
         }
         m.writeI32(a[8], fd);

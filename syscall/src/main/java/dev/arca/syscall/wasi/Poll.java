@@ -115,6 +115,7 @@ public final class Poll {
         try {
             if (s.tag == EVENTTYPE_FD_WRITE) {
                 if (!f.writable()) return new Event(s.userdata, Errno.EBADF.code(), s.tag, 0, 0);
+                if (h instanceof dev.arca.kernel.fd.StreamHandle st && !st.writeReady()) return null;
                 return new Event(s.userdata, 0, s.tag, 0, 0);
             }
             if (!f.readable()) return new Event(s.userdata, Errno.EBADF.code(), s.tag, 0, 0);

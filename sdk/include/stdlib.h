@@ -1,0 +1,17 @@
+/* Arca SDK overlay: wasi-libc's <stdlib.h> plus mkstemp and friends (wasi-libc leaves them
+   out) and system(). */
+#ifndef _ARCA_STDLIB_H
+#define _ARCA_STDLIB_H
+#include_next <stdlib.h>
+#ifdef __cplusplus
+extern "C" {
+#endif
+int mkstemp(char *);
+int mkostemp(char *, int);
+int mkstemps(char *, int);
+char *mkdtemp(char *);
+int system(const char *);
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,36 @@
+/* Arca SDK overlay: wasi-libc's <unistd.h> plus pipes, descriptor duplication, process ids and
+   user ids, which Arca provides. */
+#ifndef _ARCA_UNISTD_H
+#define _ARCA_UNISTD_H
+#ifndef _WASI_EMULATED_GETPID
+#define _WASI_EMULATED_GETPID 1
+#endif
+#include_next <unistd.h>
+#ifdef __cplusplus
+extern "C" {
+#endif
+int pipe(int[2]);
+int pipe2(int[2], int);
+int dup(int);
+int dup2(int, int);
+int dup3(int, int, int);
+pid_t getpid(void);
+pid_t getppid(void);
+pid_t getpgrp(void);
+pid_t getpgid(pid_t);
+int setpgid(pid_t, pid_t);
+pid_t setsid(void);
+uid_t getuid(void);
+uid_t geteuid(void);
+gid_t getgid(void);
+gid_t getegid(void);
+int getgroups(int, gid_t[]);
+int fchown(int, uid_t, gid_t);
+int chown(const char *, uid_t, gid_t);
+int lchown(const char *, uid_t, gid_t);
+unsigned alarm(unsigned);
+int pause(void);
+#ifdef __cplusplus
+}
+#endif
+#endif

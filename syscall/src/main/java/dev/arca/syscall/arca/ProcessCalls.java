@@ -1,0 +1,108 @@
+package dev.arca.syscall.arca;
+
+import dev.arca.abi.Errno;
+import dev.arca.abi.ErrnoException;
+import dev.arca.kernel.Kernel;
+import dev.arca.kernel.Process;
+import dev.arca.syscall.GuestMemory;
+import dev.arca.syscall.ProcessRunner.FileAction;
+import dev.arca.syscall.SyscallContext;
+import dev.arca.syscall.wasi.Paths;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** proc_spawn, proc_wait, proc_getpid, proc_getppid, proc_getpgrp, proc_kill. */
+public final class ProcessCalls {
+    private ProcessCalls() {}
+
+    static final int ACTION_SIZE = 24;
+    static final int ACTION_CLOSE = 0, ACTION_DUP2 = 1, ACTION_OPEN = 2;
+    static final int MAX_ACTIONS = 1024;
+    static final int MAX_STRINGS = 64 * 1024;
+    public static final int WNOHANG = 1;
+
+    public static int spawn(SyscallContext c, long[] a) throws ErrnoException {
+        GuestMemory m = c.memory();
+        String path = Paths.path(c, a[0], a[1]);
+        List<String> argv = strings(m, a[2], a[3]);
+        List<String> envp = strings(m, a[4], a[5]);
+        long count = a[7] & 0xFFFF_FFFFL;
+        if (count > MAX_ACTIONS) throw Errno.EINVAL.fail("too many file actions");
+        m.checkArray(a[6], count, ACTION_SIZE);
+        List<FileAction> actions = new ArrayList<>();
+        for (long i = 0; i < count; i++) {
+            long e = a[6] + i * ACTION_SIZE;
+            int kind = m.readI32(e), fd = m.readI32(e + 4), arg = m.readI32(e + 8), fdflags = m.readI32(e + 12);
+            if (fd < 0) throw Errno.EBADF.fail("file action on fd " + fd);
+            actions.add(switch (kind) {
+                case ACTION_CLOSE -> new FileAction.Close(fd);
+                case ACTION_DUP2 -> {
+                    if (arg < 0) throw Errno.EBADF.fail("dup2 to fd " + arg);
+                    yield new FileAction.Dup2(fd, arg);
+                }
+                case ACTION_OPEN -> new FileAction.Open(fd, Paths.path(c, m.readU32(e + 16), m.readU32(e + 20)),
+                        arg & 0xFFFF, fdflags, (arg & (1 << 16)) != 0, (arg & (1 << 17)) != 0);
+                default -> throw Errno.EINVAL.fail("file action kind " + kind);
+            });
+        }
+        int pgroup = (int) a[8];
+        m.check(a[9], 4);
+        if (pgroup < -1) throw Errno.EINVAL.fail("process group " + pgroup);
+        if (argv.isEmpty()) argv = List.of(path);
+        Process child = c.runner().spawn(c.process(), path, argv, envp, actions, pgroup == -1 ? 0 : pgroup == 0 ? -1 : pgroup);
+        m.writeI32(a[9], child.pid());
+        return 0;
+    }
+
+    /** NUL-terminated strings packed in one buffer. */
+    static List<String> strings(GuestMemory m, long ptr, long len) throws ErrnoException {
+        long n = len & 0xFFFF_FFFFL;
+        if (n > 1 << 20) throw Errno.E2BIG.fail("argument or environment block over 1 MiB");
+        byte[] b = m.readBytes(ptr, n);
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] == 0) {
+                out.add(new String(b, start, i - start, StandardCharsets.UTF_8));
+                start = i + 1;
+                if (out.size() > MAX_STRINGS) throw Errno.E2BIG.fail();
+            }
+        }
+        if (start != b.length) throw Errno.EINVAL.fail("string block not NUL-terminated");
+        return out;
+    }
+
+    public static int waitpid(SyscallContext c, long[] a) throws ErrnoException {
+        GuestMemory m = c.memory();
+        int pid = (int) a[0];
+        int options = (int) a[1];
+        if ((options & ~WNOHANG) != 0) throw Errno.EINVAL.fail("wait options " + options);
+        m.check(a[2], 4);
+        m.check(a[3], 4);
+        Kernel.Reaped r = c.kernel().waitChild(c.process(), pid, (options & WNOHANG) != 0);
+        m.writeI32(a[2], r.status());
+        m.writeI32(a[3], r.pid());
+        return 0;
+    }
+
+    public static int getpid(SyscallContext c, long[] a) throws ErrnoException {
+        c.memory().writeI32(a[0], c.process().pid());
+        return 0;
+    }
+
+    public static int getppid(SyscallContext c, long[] a) throws ErrnoException {
+        c.memory().writeI32(a[0], c.process().ppid());
+        return 0;
+    }
+
+    public static int getpgrp(SyscallContext c, long[] a) throws ErrnoException {
+        c.memory().writeI32(a[0], c.process().processGroup());
+        return 0;
+    }
+
+    public static int kill(SyscallContext c, long[] a) throws ErrnoException {
+        c.kernel().kill(c.process(), (int) a[0], (int) a[1]);
+        return 0;
+    }
+}

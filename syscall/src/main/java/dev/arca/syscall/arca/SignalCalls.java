@@ -1,0 +1,45 @@
+package dev.arca.syscall.arca;
+
+import dev.arca.abi.Errno;
+import dev.arca.abi.ErrnoException;
+import dev.arca.kernel.Signals;
+import dev.arca.syscall.SyscallContext;
+
+/** sig_action, sig_mask, sig_pending. */
+public final class SignalCalls {
+    private SignalCalls() {}
+
+    public static final int SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
+
+    public static int action(SyscallContext c, long[] a) throws ErrnoException {
+        int sig = (int) a[0], what = (int) a[1];
+        c.memory().check(a[2], 4);
+        if (sig < 1 || sig > Signals.MAX) throw Errno.EINVAL.fail("signal " + sig);
+        if (what < Signals.DEFAULT || what > Signals.HANDLE) throw Errno.EINVAL.fail("disposition " + what);
+        if (Signals.uncatchable(sig) && what != Signals.DEFAULT) throw Errno.EINVAL.fail("signal " + sig + " cannot be caught or ignored");
+        if (what == Signals.HANDLE && !c.canHandleSignals()) throw Errno.ENOSYS.fail("module has no " + SyscallContext.SIGNAL_ENTRY + " export");
+        c.memory().writeI32(a[2], c.process().setDisposition(sig, what));
+        return 0;
+    }
+
+    public static int mask(SyscallContext c, long[] a) throws ErrnoException {
+        int how = (int) a[0];
+        long set = a[1] & ~1L; // bit 0 is no signal
+        c.memory().check(a[2], 8);
+        long old = c.process().blocked();
+        long next = switch (how) {
+            case SIG_BLOCK -> old | set;
+            case SIG_UNBLOCK -> old & ~set;
+            case SIG_SETMASK -> set;
+            default -> throw Errno.EINVAL.fail("how " + how);
+        };
+        c.process().setBlocked(next);
+        c.memory().writeI64(a[2], old);
+        return 0;
+    }
+
+    public static int pending(SyscallContext c, long[] a) throws ErrnoException {
+        c.memory().writeI64(a[0], c.process().pendingMask());
+        return 0;
+    }
+}
