@@ -11,10 +11,13 @@
 #                 `run [--dir HOST::GUEST]... [--env N=V]... PROG.wasm ARGS...`
 #                 (wasmtime works too).
 #   BUILD_DIR     where binaries go (default: <repo>/target/ctests)
-#   CC, WASM_CC   compilers (default: gcc, clang-22)
+#   CC, WASM_CC   compilers (default: gcc, and "<repo>/arca cc", the SDK driver)
 #   TEST_TIMEOUT  seconds per run (default: 60)
 #   ARCA_LIMIT_TESTS=1  also run the cpu_loop / mem_grow limit tests (see below)
 #   KEEP_TMP=1    keep the per-test temp dirs (printed on failure)
+#   ARCA_C_VOLUME=1  run the wasm side on a fresh encrypted volume instead of a host
+#                 directory: `run --volume FRESH.vol::/ --key-file KEY` (wasm-only tests,
+#                 which are about host directories, are skipped)
 #
 # Per-test sidecar files, next to NAME.c (all optional):
 #   NAME.args   program arguments, one per line (an empty line is an empty arg)
@@ -33,12 +36,16 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 BUILD_DIR=${BUILD_DIR:-$REPO/target/ctests}
 CC=${CC:-gcc}
-WASM_CC=${WASM_CC:-clang-22}
+WASM_CC=${WASM_CC:-$REPO/arca cc}
 TEST_TIMEOUT=${TEST_TIMEOUT:-60}
 WASM_RUNNER=${WASM_RUNNER:-arca}
 
 CFLAGS=(-O2 -Wall -Wno-unused-result -I"$HERE")
-WASM_CFLAGS=(--target=wasm32-wasi --sysroot=/usr -Wno-deprecated -O2 -Wall -I"$HERE")
+if [[ "$WASM_CC" == *"arca cc" ]]; then
+  WASM_CFLAGS=(-O2 -Wall -I"$HERE")   # the SDK driver brings target, sysroot and libarca
+else
+  WASM_CFLAGS=(--target=wasm32-wasi --sysroot=/usr -Wno-deprecated -O2 -Wall -I"$HERE")
+fi
 
 case "$WASM_RUNNER" in
     arca) RUNNER=("$REPO/arca") ;;
@@ -50,6 +57,10 @@ mkdir -p "$BUILD_DIR/native" "$BUILD_DIR/wasm" "$BUILD_DIR/out"
 TMPROOT=$(mktemp -d "${TMPDIR:-/tmp}/arca-ctests.XXXXXX")
 cleanup() { [ "${KEEP_TMP:-0}" = 1 ] || rm -rf "$TMPROOT"; }
 trap cleanup EXIT
+if [ "${ARCA_C_VOLUME:-0}" = 1 ]; then
+    head -c 32 /dev/urandom >"$TMPROOT/volume.key"
+    export ARCA_STATE_DIR="$TMPROOT/state"
+fi
 
 passed=0
 failed=0
@@ -63,7 +74,7 @@ build() {
     if [ "${NATIVE:-1}" = 1 ] && ! "$CC" "${CFLAGS[@]}" "$src" -o "$BUILD_DIR/native/$name" >>"$log" 2>&1; then
         fail "$name" "native build failed"; sed 's/^/    /' "$log"; return 1
     fi
-    if ! "$WASM_CC" "${WASM_CFLAGS[@]}" "$src" -o "$BUILD_DIR/wasm/$name.wasm" >>"$log" 2>&1; then
+    if ! $WASM_CC "${WASM_CFLAGS[@]}" "$src" -o "$BUILD_DIR/wasm/$name.wasm" >>"$log" 2>&1; then
         fail "$name" "wasm build failed"; sed 's/^/    /' "$log"; return 1
     fi
 }
@@ -82,7 +93,14 @@ run_case() {
     if [ "$mode" = native ]; then
         cmd=(env -i "${envs[@]}" "$BUILD_DIR/native/$name" "${args[@]}")
     else
-        cmd=("${RUNNER[@]}" run --dir "$dir::/")
+        if [ "${ARCA_C_VOLUME:-0}" = 1 ]; then
+            cmd=("${RUNNER[@]}" run --volume "$dir.vol::/" --key-file "$TMPROOT/volume.key")
+        else
+            cmd=("${RUNNER[@]}" run --dir "$dir::/")
+        fi
+        # the programs are visible to themselves at /bin, so argv[0] names a guest path and a
+        # program can spawn itself, as natively
+        cmd+=(--ro-dir "$BUILD_DIR/wasm::/bin")
         local e; for e in "${envs[@]}"; do cmd+=(--env "$e"); done
         cmd+=("$BUILD_DIR/wasm/$name.wasm" "${args[@]}")
     fi
@@ -203,6 +221,7 @@ for name in "${names[@]}"; do
     if [ -f "$HERE/$name.c" ]; then
         compare_test "$name"
     elif [ -f "$HERE/wasm-only/$name.c" ]; then
+        if [ "${ARCA_C_VOLUME:-0}" = 1 ]; then echo "SKIP $name (wasm-only, host directories)"; continue; fi
         wasm_only "$name"
     else
         fail "$name" "no such test"

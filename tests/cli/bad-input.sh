@@ -106,6 +106,14 @@ printf 'int main(void){ return main() + 1; }' > "$T/rec.c"
 "$WCC" -O0 -o "$T/rec.wasm" "$T/rec.c" 2>/dev/null
 check "unbounded recursion is a trap" 134 'trap: (call stack exhausted|out of bounds memory access)' -- run "$T/rec.wasm"
 
+# processes: orphans, the process limit against a fork bomb, malformed spawns, bad file actions
+mkdir -p "$T/proc-root" "$T/proc-bin"
+"$REPO/arca" cc -O2 -o "$T/proc-bin/processes.wasm" "$REPO/tests/c/wasm-only/processes.c"
+printf '{ "limits": { "processes": 8 } }' > "$T/procs.json"
+check "processes: orphans, fork bomb at the limit, ENOEXEC, EBADF, EPERM" 0 '^$' -- \
+  run --manifest "$T/procs.json" --dir "$T/proc-root::/" --ro-dir "$T/proc-bin::/bin" "$T/proc-bin/processes.wasm"
+[ "$fail" -eq 0 ] || cat "$T/out"
+
 # a function too large for one JVM method runs in Chicory's interpreter instead of failing
 {
   echo '#include <stdio.h>'

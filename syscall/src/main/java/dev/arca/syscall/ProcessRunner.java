@@ -193,8 +193,11 @@ public final class ProcessRunner {
             }
             if (result != null) {
                 result[0] = s;
-            } else if (s.message() != null) {
-                System.err.println("arca: pid " + p.pid() + " (" + module.name() + "): " + s.message());
+            } else if (s.message() != null && p.fatalSignal() == 0) {
+                // a trap or a limit: say so, as the first process's would be; a child that a
+                // signal ended is its parent's to report (through wait), as on Linux
+                String name = new String(p.args().get(0), java.nio.charset.StandardCharsets.UTF_8);
+                System.err.println("arca: pid " + p.pid() + " (" + name + "): " + s.message());
             }
             kernel.exited(p, s.waitStatus());
         });

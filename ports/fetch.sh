@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Fetches a Debian bookworm source package (unmodified) into target/ports/NAME/:
+#   ports/fetch.sh sqlite3 | lua5.4
+# Adds a deb-src entry (a copy of the machine's debian.sources with Types: deb-src) on first use.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+name=$1
+dest="$ROOT/target/ports/$name"
+if [ -f "$dest/.fetched" ]; then exit 0; fi
+SUDO=; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+src=/etc/apt/sources.list.d/arca-deb-src.sources
+if [ ! -f "$src" ]; then
+  sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources | $SUDO tee "$src" >/dev/null
+  $SUDO apt-get update -q >&2
+fi
+command -v dpkg-source >/dev/null || $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q dpkg-dev >&2
+rm -rf "$dest" && mkdir -p "$dest"
+(cd "$dest" && apt-get source -q "$name" >&2)
+touch "$dest/.fetched"
