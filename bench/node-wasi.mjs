@@ -43,5 +43,19 @@ if (argv.length === 0) usage('missing PROGRAM.wasm');
 
 const wasi = new WASI({ version: 'preview1', args: argv, env, preopens, returnOnExit: true });
 const module = await WebAssembly.compile(await readFile(argv[0]));
-const instance = await WebAssembly.instantiate(module, wasi.getImportObject());
+// Programs built with 'arca cc' may import Arca's "arca" module (processes, pipes, signals).
+// Node has none of it: for single-process benchmarks, getpid-like calls answer 1 and every
+// other call fails with ENOSYS (52), so the same .wasm runs in both.
+const imports = wasi.getImportObject();
+let memory;
+const arca = {};
+for (const imp of WebAssembly.Module.imports(module)) {
+  if (imp.module !== 'arca') continue;
+  arca[imp.name] = imp.name.startsWith('proc_get')
+    ? (out) => { new DataView(memory.buffer).setInt32(out, 1, true); return 0; }
+    : () => 52;
+}
+imports.arca = arca;
+const instance = await WebAssembly.instantiate(module, imports);
+memory = instance.exports.memory;
 process.exitCode = wasi.start(instance);

@@ -12,6 +12,7 @@
 #undef _ARCA_DEFINED_EMULATED_SIGNAL
 #endif
 #include <sys/types.h>
+#include <__typedef_sigset_t.h>
 #ifdef __cplusplus
 extern "C" {
 #endif

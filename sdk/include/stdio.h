@@ -12,6 +12,9 @@ char *tmpnam(char *);
 FILE *tmpfile(void);
 FILE *popen(const char *, const char *);
 int pclose(FILE *);
+void flockfile(FILE *);
+int ftrylockfile(FILE *);
+void funlockfile(FILE *);
 #ifdef __cplusplus
 }
 #endif

@@ -177,3 +177,17 @@ int pclose(FILE *f) {
     }
     return status;
 }
+
+/* Arca processes are single-threaded: stream locks have nothing to exclude. */
+void flockfile(FILE *f) {
+    (void)f;
+}
+
+int ftrylockfile(FILE *f) {
+    (void)f;
+    return 0;
+}
+
+void funlockfile(FILE *f) {
+    (void)f;
+}

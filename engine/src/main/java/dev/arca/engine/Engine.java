@@ -81,7 +81,9 @@ public final class Engine {
         long t1 = System.nanoTime();
         if (mode == Mode.COMPILED) {
             try {
-                var b = MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.SILENT);
+                // ARCA_TRACE=1 names each function that falls back to the interpreter
+                var b = MachineFactoryCompiler.builder(module).withInterpreterFallback(
+                        "1".equals(System.getenv("ARCA_TRACE")) ? InterpreterFallback.WARN : InterpreterFallback.SILENT);
                 if (diskCache != null) b.withCache(diskCache);
                 machine = b.compile();
             } catch (RuntimeException | StackOverflowError e) {

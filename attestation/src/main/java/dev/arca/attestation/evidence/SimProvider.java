@@ -1,0 +1,140 @@
+package dev.arca.attestation.evidence;
+
+import dev.arca.attestation.AttestationException;
+import dev.arca.attestation.AttestationException.Reason;
+import dev.arca.attestation.EvidenceType;
+import dev.arca.attestation.x509.CertificateBuilder;
+import dev.arca.attestation.x509.Certificates;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * The sim provider: a P-384 attestation key made once per installation and certified by a local
+ * test root, both kept in {@code $ARCA_CONFIG_DIR/sim} (default {@code ~/.config/arca/sim}),
+ * private keys readable by the owner only. Evidence is {@link SimEvidence}: insecure.
+ */
+public final class SimProvider implements EvidenceProvider {
+    private final Path dir;
+    private final byte[] measurement;
+    private X509Certificate root;
+    private X509Certificate cert;
+    private PrivateKey key;
+
+    public SimProvider(Path configDir, byte[] measurement) {
+        this.dir = configDir.resolve("sim");
+        this.measurement = measurement.clone();
+    }
+
+    /** $ARCA_CONFIG_DIR, else ~/.config/arca. */
+    public static Path defaultConfigDir() {
+        String env = System.getenv("ARCA_CONFIG_DIR");
+        return env != null && !env.isEmpty() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".config", "arca");
+    }
+
+    @Override
+    public String name() {
+        return "sim";
+    }
+
+    /** This installation's sim root certificate, made on first use. */
+    public synchronized X509Certificate root() throws AttestationException {
+        load();
+        return root;
+    }
+
+    /** The installation's sim root, if one was made; empty otherwise (never creates one). */
+    public static List<X509Certificate> existingRoot(Path configDir) throws AttestationException {
+        Path p = configDir.resolve("sim").resolve("root.pem");
+        if (!Files.exists(p)) {
+            return List.of();
+        }
+        try {
+            return List.of(Certificates.parsePem(Files.readString(p, StandardCharsets.US_ASCII), p.toString()));
+        } catch (IOException e) {
+            throw new AttestationException(Reason.PROVIDER_FAILED, "cannot read " + p + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public synchronized Evidence quote(byte[] reportData) throws AttestationException {
+        if (reportData.length != 64) {
+            throw new AttestationException(Reason.MALFORMED, "report data must be 64 bytes, not " + reportData.length);
+        }
+        load();
+        try {
+            Signature s = Signature.getInstance("SHA384withECDSA");
+            s.initSign(key);
+            s.update(SimEvidence.signedBytes(measurement, reportData));
+            return new Evidence(EvidenceType.SIM, SimEvidence.encode(measurement, reportData, List.of(cert, root), s.sign()), List.of(), "sim");
+        } catch (GeneralSecurityException e) {
+            throw new AttestationException(Reason.PROVIDER_FAILED, "sim: cannot sign: " + e.getMessage());
+        }
+    }
+
+    private void load() throws AttestationException {
+        if (key != null) {
+            return;
+        }
+        try {
+            Files.createDirectories(dir);
+            if (!Files.exists(dir.resolve("key.pem"))) {
+                create();
+            }
+            root = Certificates.parsePem(Files.readString(dir.resolve("root.pem")), "sim root");
+            cert = Certificates.parsePem(Files.readString(dir.resolve("key.pem")), "sim key certificate");
+            byte[] pk = Base64.getMimeDecoder().decode(Files.readString(dir.resolve("key.pk8")).replaceAll("-----[A-Z ]+-----", ""));
+            key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pk));
+        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+            throw new AttestationException(Reason.PROVIDER_FAILED, "sim: cannot load the key in " + dir + ": " + e.getMessage());
+        }
+    }
+
+    private void create() throws IOException, GeneralSecurityException, AttestationException {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp384r1"));
+        KeyPair rootKey = g.generateKeyPair();
+        KeyPair attKey = g.generateKeyPair();
+        X509Certificate r = new CertificateBuilder().subject("Arca sim root (INSECURE, local test root)").ca(true)
+                .sign(rootKey.getPublic(), rootKey.getPrivate());
+        X509Certificate c = new CertificateBuilder().subject("Arca sim attestation key (INSECURE)").issuer("Arca sim root (INSECURE, local test root)")
+                .sign(attKey.getPublic(), rootKey.getPrivate());
+        // The root's private key is not kept: nothing else is ever signed by this root.
+        write("key.pk8", "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(attKey.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n", true);
+        write("root.pem", Certificates.toPem(r), false);
+        write("key.pem", Certificates.toPem(c), false);
+    }
+
+    private void write(String name, String text, boolean secret) throws IOException {
+        Path tmp = Files.createTempFile(dir, name, ".tmp");
+        if (secret) {
+            try {
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: the directory's protection applies
+            }
+        }
+        Files.writeString(tmp, text, StandardCharsets.US_ASCII);
+        try {
+            Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException | FileAlreadyExistsException e) {
+            Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.arca.attestation.measure;
+
+import dev.arca.attestation.Signatures;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * An instance's identity: SHA-256 over a canonical text naming the hash of the runtime build (every
+ * jar of the CLI, by file name, sorted), of the manifest bytes and of the entry module. The same
+ * bytes give the same measurement on any machine; paths and times do not enter it.
+ *
+ * <pre>
+ * arca-measurement-v1
+ * runtime SHA256
+ * manifest SHA256|none
+ * entry SHA256|none
+ * </pre>
+ * where runtime = SHA-256 of the lines "NAME SHA256\n" of the jars, sorted by name.
+ */
+public record Measurement(String measurement, String runtime, Map<String, String> jars, String manifest, String entry) {
+
+    public static Measurement of(List<Path> jars, byte[] manifest, byte[] entry) throws IOException {
+        Map<String, String> byName = new TreeMap<>();
+        for (Path j : jars) {
+            String name = j.getFileName().toString();
+            if (byName.put(name, hex(Signatures.sha256(Files.readAllBytes(j)))) != null) {
+                throw new IOException("two runtime jars named " + name);
+            }
+        }
+        StringBuilder rt = new StringBuilder();
+        byName.forEach((n, h) -> rt.append(n).append(' ').append(h).append('\n'));
+        String runtime = hex(Signatures.sha256(rt.toString().getBytes(StandardCharsets.UTF_8)));
+        String m = manifest == null ? "none" : hex(Signatures.sha256(manifest));
+        String e = entry == null ? "none" : hex(Signatures.sha256(entry));
+        String text = "arca-measurement-v1\nruntime " + runtime + "\nmanifest " + m + "\nentry " + e + "\n";
+        return new Measurement(hex(Signatures.sha256(text.getBytes(StandardCharsets.UTF_8))), runtime, byName, m, e);
+    }
+
+    /** The runtime jars next to {@code jar}: itself and every jar in its {@code lib/} directory. */
+    public static List<Path> runtimeJars(Path jar) throws IOException {
+        List<Path> out = new ArrayList<>();
+        out.add(jar);
+        Path lib = jar.resolveSibling("lib");
+        if (Files.isDirectory(lib)) {
+            try (Stream<Path> s = Files.list(lib)) {
+                s.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    public byte[] bytes() {
+        return HexFormat.of().parseHex(measurement);
+    }
+
+    private static String hex(byte[] b) {
+        return HexFormat.of().formatHex(b);
+    }
+}

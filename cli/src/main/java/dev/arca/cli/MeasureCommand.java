@@ -1,0 +1,63 @@
+package dev.arca.cli;
+
+import dev.arca.attestation.measure.Measurement;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Prints the instance's measurement (see {@link Measurement}). */
+@Command(name = "measure", mixinStandardHelpOptions = true,
+        description = {"Print the instance's measurement: SHA-256 over the Arca runtime build (its jars), the manifest and the entry module.",
+                "The same inputs give the same hash on any machine."})
+final class MeasureCommand implements Callable<Integer> {
+    @Option(names = "--manifest", paramLabel = "FILE", description = "The instance's manifest (arca.json); its entry module is measured too.")
+    Path manifest;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws UserError {
+        Measurement m = compute(manifest);
+        if (json) {
+            var o = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+            o.put("measurement", m.measurement()).put("runtime", m.runtime()).put("manifest", m.manifest()).put("entry", m.entry());
+            var jars = o.putObject("jars");
+            m.jars().forEach(jars::put);
+            System.out.println(o.toPrettyString());
+        } else {
+            System.out.println(m.measurement());
+            System.out.println("  runtime  " + m.runtime() + " (" + m.jars().size() + " jars)");
+            System.out.println("  manifest " + m.manifest());
+            System.out.println("  entry    " + m.entry());
+        }
+        return 0;
+    }
+
+    static Measurement compute(Path manifest) throws UserError {
+        try {
+            Path jar = Path.of(MeasureCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            List<Path> jars = Files.isRegularFile(jar) ? Measurement.runtimeJars(jar) : List.of();
+            byte[] mf = null, entry = null;
+            if (manifest != null) {
+                Manifest parsed = Manifest.read(manifest);
+                mf = Files.readAllBytes(manifest);
+                if (parsed.entry() != null) {
+                    Path e = manifest.toAbsolutePath().getParent().resolve(parsed.entry());
+                    if (!Files.isRegularFile(e)) {
+                        throw new UserError("entry module " + e + ": no such file");
+                    }
+                    entry = Files.readAllBytes(e);
+                }
+            }
+            return Measurement.of(jars, mf, entry);
+        } catch (IOException | URISyntaxException e) {
+            throw new UserError("measure: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package dev.arca.fs.encfs;
+
+import dev.arca.abi.Errno;
+import dev.arca.abi.ErrnoException;
+import dev.arca.host.Host;
+import dev.arca.host.HostErrors;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * {@link Freshness} in a state directory of this host, apart from the volume: one file per volume
+ * ({@code <volume id>.version}) holding the version and an HMAC under a key derived from the
+ * volume key, replaced atomically (write a temporary file, sync, rename).
+ *
+ * <p>The weaker guarantee: it catches a volume file replaced by an older copy, but not a host that
+ * rolls back this state file as well, nor a volume moved to a host that has never seen it. A
+ * forged file is refused (EIO); a deleted one counts as first sight.
+ */
+public final class LocalFreshness implements Freshness {
+    private final Host host;
+    private final Path dir;
+    private final VolumeKey key;
+
+    public LocalFreshness(Host host, Path dir, VolumeKey key) {
+        this.host = host;
+        this.dir = dir;
+        this.key = key;
+    }
+
+    private Path file(byte[] id) {
+        return dir.resolve(HexFormat.of().formatHex(id) + ".version");
+    }
+
+    private byte[] mac(byte[] id, long version) {
+        try {
+            Mac m = Mac.getInstance("HmacSHA256");
+            m.init(new SecretKeySpec(key.freshnessKey(id), "HmacSHA256"));
+            m.update(id);
+            m.update(ByteBuffer.allocate(8).putLong(version).array());
+            return m.doFinal();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public long known(byte[] id) throws ErrnoException {
+        FileChannel ch;
+        try {
+            ch = host.open(file(id), true, false, false, false);
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.ENOENT) return -1;
+            throw e;
+        }
+        try (ch) {
+            ByteBuffer b = ByteBuffer.allocate(40);
+            while (b.hasRemaining() && ch.read(b) > 0) {
+                // fill
+            }
+            if (b.hasRemaining()) throw Errno.EIO.fail("freshness record " + file(id) + " is damaged");
+            b.flip();
+            long v = b.getLong();
+            byte[] tag = new byte[32];
+            b.get(tag);
+            if (!MessageDigest.isEqual(tag, mac(id, v))) throw Errno.EIO.fail("freshness record " + file(id) + " is forged or damaged");
+            return v;
+        } catch (IOException e) {
+            throw HostErrors.map(e);
+        }
+    }
+
+    @Override
+    public void advance(byte[] id, long version) throws ErrnoException {
+        ensureDirectory(dir);
+        Path tmp = dir.resolve(HexFormat.of().formatHex(id) + ".tmp");
+        try (FileChannel ch = host.open(tmp, false, true, true, false)) {
+            ByteBuffer b = ByteBuffer.allocate(40).putLong(version).put(mac(id, version)).flip();
+            ch.truncate(0);
+            while (b.hasRemaining()) ch.write(b);
+            ch.force(false);
+        } catch (IOException e) {
+            throw HostErrors.map(e);
+        }
+        host.rename(tmp, file(id));
+    }
+
+    private void ensureDirectory(Path d) throws ErrnoException {
+        try {
+            host.stat(d);
+        } catch (ErrnoException e) {
+            if (e.errno() != Errno.ENOENT) throw e;
+            if (d.getParent() != null) ensureDirectory(d.getParent());
+            try {
+                host.createDirectory(d);
+            } catch (ErrnoException race) {
+                if (race.errno() != Errno.EEXIST) throw race;
+            }
+        }
+    }
+}

@@ -1,0 +1,399 @@
+package dev.arca.fs.encfs;
+
+import static dev.arca.fs.encfs.Vol.at;
+import static dev.arca.fs.encfs.Vol.read;
+import static dev.arca.fs.encfs.Vol.readAll;
+import static dev.arca.fs.encfs.Vol.write;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.arca.abi.Errno;
+import dev.arca.abi.ErrnoException;
+import dev.arca.abi.Wasi;
+import dev.arca.fs.DirEntry;
+import dev.arca.fs.FileHandle;
+import dev.arca.fs.Node;
+import dev.arca.fs.Times;
+import dev.arca.host.LinuxHost;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every Node and FileHandle operation on an encrypted volume, and that it all persists. */
+class EncFsTest {
+    private final MemStore store = new MemStore();
+    private final Freshness fresh = Freshness.inMemory();
+    private EncFs fs = create();
+    private Node root = fs.root();
+
+    private EncFs create() {
+        try {
+            return Vol.create(store, fresh);
+        } catch (ErrnoException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Closes and opens the volume again: everything must come back from the store. */
+    private void remount() throws ErrnoException {
+        fs.close();
+        fs = Vol.open(store, fresh);
+        root = fs.root();
+    }
+
+    static void assertErrno(Errno expected, Executable call) {
+        ErrnoException e = assertThrows(ErrnoException.class, call);
+        assertEquals(expected, e.errno(), e.getMessage());
+    }
+
+    static List<String> names(Node dir) throws ErrnoException {
+        return dir.list().stream().map(DirEntry::name).toList();
+    }
+
+    @Test
+    void createWriteReadPersist() throws ErrnoException {
+        Node f = root.createFile("a.txt", true);
+        write(f, 0, "hello, world");
+        assertEquals("hello, world", read(f));
+        assertSame(f, root.lookup("a.txt"));
+        assertErrno(Errno.EEXIST, () -> root.createFile("a.txt", true));
+        assertSame(f, root.createFile("a.txt", false));
+        remount();
+        assertEquals("hello, world", read(root.lookup("a.txt")));
+        assertEquals(Wasi.FILETYPE_REGULAR_FILE, root.lookup("a.txt").filetype());
+        assertEquals(12, root.lookup("a.txt").stat().size());
+    }
+
+    @Test
+    void plaintextNeverReachesTheStore() throws ErrnoException {
+        Node f = root.createFile("secret-name-xyzzy", true);
+        write(f, 0, "TOP-SECRET-CONTENT-" + "x".repeat(5000));
+        root.createSymlink("link-name-plugh", "target-of-link-quux");
+        fs.commit();
+        for (byte[] b : store.copy().durable.values()) {
+            String s = new String(b, StandardCharsets.ISO_8859_1);
+            assertFalse(s.contains("TOP-SECRET"));
+            assertFalse(s.contains("xyzzy"));
+            assertFalse(s.contains("plugh"));
+            assertFalse(s.contains("quux"));
+        }
+    }
+
+    @Test
+    void largeAndUnalignedIo() throws ErrnoException {
+        Node f = root.createFile("big", true);
+        byte[] data = new byte[700_000]; // > 85 blocks: a two-level tree
+        Vol.random(data);
+        FileHandle h = f.open(true, true);
+        int pos = 0;
+        for (int chunk : new int[] {1, 4095, 4096, 10_000, 333}) {
+            h.write(ByteBuffer.wrap(data, pos, chunk), pos);
+            pos += chunk;
+        }
+        h.write(ByteBuffer.wrap(data, pos, data.length - pos), pos);
+        h.close();
+        assertArrayEquals(data, readAll(f));
+        remount();
+        assertArrayEquals(data, readAll(at(fs, "big")));
+        // a read across block edges at an odd place
+        FileHandle r = at(fs, "big").open(true, false);
+        ByteBuffer dst = ByteBuffer.allocate(9000);
+        assertEquals(9000, r.read(dst, 4000));
+        assertArrayEquals(java.util.Arrays.copyOfRange(data, 4000, 13000), dst.array());
+        assertEquals(0, r.read(ByteBuffer.allocate(10), data.length));
+        r.close();
+    }
+
+    @Test
+    void sparseFilesAndTruncation() throws ErrnoException {
+        Node f = root.createFile("sparse", true);
+        int before = fs.blocksInUse();
+        write(f, 100L << 20, "end"); // 100 MiB hole
+        assertEquals((100L << 20) + 3, f.stat().size());
+        assertTrue(fs.blocksInUse() - before < 10, "a hole takes no space: " + (fs.blocksInUse() - before));
+        FileHandle h = f.open(true, false);
+        ByteBuffer dst = ByteBuffer.allocate(4);
+        h.read(dst, 50L << 20);
+        assertArrayEquals(new byte[4], dst.array());
+        h.close();
+        f.truncate(2);
+        assertEquals(2, f.stat().size());
+        f.truncate(10_000);
+        byte[] all = readAll(f);
+        assertEquals(10_000, all.length);
+        for (byte b : all) assertEquals(0, b, "truncated bytes come back as zeros");
+        Node g = root.createFile("g", true);
+        write(g, 0, "abcdefgh");
+        g.truncate(3);
+        g.truncate(8);
+        assertArrayEquals(new byte[] {'a', 'b', 'c', 0, 0, 0, 0, 0}, readAll(g));
+        remount();
+        assertEquals(10_000, at(fs, "sparse").stat().size());
+        assertArrayEquals(new byte[] {'a', 'b', 'c', 0, 0, 0, 0, 0}, readAll(at(fs, "g")));
+        assertErrno(Errno.EISDIR, () -> root.truncate(0));
+    }
+
+    @Test
+    void severalHandlesAndWritersShareOneFile() throws ErrnoException {
+        Node f = root.createFile("shared", true);
+        FileHandle a = f.open(true, true);
+        FileHandle b = f.open(true, true);
+        a.write(ByteBuffer.wrap("aaaa".getBytes()), 0);
+        b.write(ByteBuffer.wrap("bb".getBytes()), 2);
+        ByteBuffer dst = ByteBuffer.allocate(4);
+        a.read(dst, 0);
+        assertEquals("aabb", new String(dst.array()));
+        assertEquals(4, b.size());
+        b.truncate(1);
+        assertEquals(1, a.size());
+        a.sync(false);
+        a.close();
+        b.close();
+        remount();
+        assertEquals("a", read(at(fs, "shared")));
+    }
+
+    @Test
+    void directories() throws ErrnoException {
+        root.createDirectory("d");
+        Node d = root.lookup("d");
+        d.createDirectory("e");
+        d.createFile("f", true);
+        assertEquals(List.of("e", "f"), names(d));
+        assertEquals(3, d.stat().links());
+        assertErrno(Errno.EEXIST, () -> root.createDirectory("d"));
+        assertErrno(Errno.ENOTEMPTY, () -> root.removeDirectory("d"));
+        assertErrno(Errno.ENOTDIR, () -> d.removeDirectory("f"));
+        assertErrno(Errno.EISDIR, () -> d.unlink("e"));
+        assertErrno(Errno.ENOENT, () -> d.lookup("zz"));
+        assertErrno(Errno.ENOTDIR, () -> d.lookup("f").lookup("x"));
+        assertErrno(Errno.EISDIR, () -> d.open(true, false));
+        Node e = d.lookup("e");
+        d.removeDirectory("e");
+        assertErrno(Errno.ENOENT, () -> e.createFile("x", true));
+        remount();
+        assertEquals(List.of("f"), names(at(fs, "d")));
+        for (int i = 0; i < 300; i++) at(fs, "d").createFile("file-with-a-long-name-" + i, true); // > 1 block of entries
+        remount();
+        assertEquals(301, at(fs, "d").list().size());
+    }
+
+    @Test
+    void symlinksAndHardLinks() throws ErrnoException {
+        root.createSymlink("l", "some/where/../x");
+        assertEquals("some/where/../x", root.lookup("l").readlink());
+        assertEquals(Wasi.FILETYPE_SYMBOLIC_LINK, root.lookup("l").filetype());
+        assertErrno(Errno.ELOOP, () -> root.lookup("l").open(true, false));
+        assertErrno(Errno.EINVAL, () -> root.readlink());
+        Node f = root.createFile("f", true);
+        write(f, 0, "data");
+        root.link("h", f);
+        assertEquals(2, f.stat().links());
+        assertErrno(Errno.EPERM, () -> root.link("hd", root));
+        root.unlink("f");
+        assertEquals(1, f.stat().links());
+        remount();
+        assertEquals("data", read(root.lookup("h")));
+        assertEquals("some/where/../x", root.lookup("l").readlink());
+        assertEquals(1, root.lookup("h").stat().links());
+    }
+
+    @Test
+    void renameCases() throws ErrnoException {
+        root.createDirectory("a");
+        root.createDirectory("b");
+        Node a = root.lookup("a");
+        write(a.createFile("x", true), 0, "x");
+        write(root.createFile("y", true), 0, "y");
+        root.rename("y", a, "x"); // replaces x
+        assertEquals("y", read(a.lookup("x")));
+        assertErrno(Errno.EINVAL, () -> root.rename("a", a, "inner"));
+        assertErrno(Errno.EISDIR, () -> a.rename("x", root, "b"));
+        assertErrno(Errno.ENOTEMPTY, () -> root.rename("b", root, "a"));
+        root.rename("a", root.lookup("b"), "a2");
+        assertEquals(List.of("b"), names(root));
+        remount();
+        assertEquals("y", read(at(fs, "b/a2/x")));
+        assertEquals(3, at(fs, "b").stat().links());
+    }
+
+    @Test
+    void unlinkedFileLivesWhileOpenAndIsFreedAfter() throws ErrnoException {
+        Node f = root.createFile("tmp", true);
+        FileHandle h = f.open(true, true);
+        h.write(ByteBuffer.wrap(new byte[50_000]), 0);
+        h.write(ByteBuffer.wrap("z".getBytes()), 0);
+        root.unlink("tmp");
+        ByteBuffer dst = ByteBuffer.allocate(1);
+        h.read(dst, 0);
+        assertEquals('z', dst.get(0));
+        int before = fs.blocksInUse();
+        h.close();
+        fs.commit();
+        assertTrue(fs.blocksInUse() < before);
+        remount();
+        assertEquals(List.of(), names(root));
+    }
+
+    @Test
+    void timesAndStat() throws ErrnoException {
+        Node f = root.createFile("t", true);
+        f.setTimes(5, Times.OMIT);
+        assertEquals(5, f.stat().atime());
+        f.setTimes(Times.OMIT, 7);
+        assertEquals(7, f.stat().mtime());
+        long ino = f.stat().inode();
+        remount();
+        Node g = root.lookup("t");
+        assertEquals(5, g.stat().atime());
+        assertEquals(7, g.stat().mtime());
+        assertEquals(ino, g.stat().inode());
+        assertNotEquals(ino, root.stat().inode());
+    }
+
+    @Test
+    void reusedBlocksAfterOverwriteDoNotLeak() throws ErrnoException {
+        Node f = root.createFile("f", true);
+        byte[] data = new byte[40_000];
+        for (int round = 0; round < 5; round++) {
+            Vol.random(data);
+            write(f, 0, data);
+        }
+        int steady = fs.blocksInUse();
+        for (int round = 0; round < 5; round++) {
+            Vol.random(data);
+            write(f, 0, data);
+        }
+        assertTrue(fs.blocksInUse() <= steady + 2, fs.blocksInUse() + " vs " + steady);
+        assertTrue(store.size() < 60, "the store stays small: " + store.size());
+    }
+
+    @Test
+    void readOnlyMount() throws ErrnoException {
+        write(root.createFile("f", true), 0, "x");
+        fs.close();
+        EncFs ro = EncFs.open(store, Vol.KEY, Vol::random, Vol.options(fresh).withReadOnly(true), null);
+        assertEquals("x", read(ro.root().lookup("f")));
+        assertErrno(Errno.EROFS, () -> ro.root().createFile("g", true));
+        assertErrno(Errno.EROFS, () -> ro.root().lookup("f").open(false, true));
+    }
+
+    @Test
+    void secondInstanceOnTheSameHostFileIsRefused(@TempDir Path dir) throws ErrnoException {
+        LinuxHost host = new LinuxHost();
+        Path p = dir.resolve("vol");
+        try (HostBlockStore s = HostBlockStore.open(host, p, true, true)) {
+            EncFs a = EncFs.create(s, Vol.KEY, host::randomBytes, Vol.options(fresh));
+            write(a.root().createFile("f", true), 0, "one");
+            assertErrno(Errno.EBUSY, () -> HostBlockStore.open(host, p, true, false));
+            a.close();
+        }
+        try (HostBlockStore s = HostBlockStore.open(host, p, true, false)) {
+            EncFs b = EncFs.open(s, Vol.KEY, host::randomBytes, Vol.options(fresh), null);
+            assertEquals("one", read(b.root().lookup("f")));
+            b.close();
+        }
+    }
+
+    @Test
+    void localFreshnessSurvivesRestartsAndRefusesForgery(@TempDir Path dir) throws Exception {
+        LinuxHost host = new LinuxHost();
+        LocalFreshness lf = new LocalFreshness(host, dir.resolve("state"), Vol.KEY);
+        byte[] id = new byte[16];
+        assertEquals(-1, lf.known(id));
+        lf.advance(id, 5);
+        assertEquals(5, new LocalFreshness(host, dir.resolve("state"), Vol.KEY).known(id));
+        assertErrno(Errno.EIO, () -> new LocalFreshness(host, dir.resolve("state"), Vol.OTHER_KEY).known(id));
+        Path f = dir.resolve("state").resolve("00000000000000000000000000000000.version");
+        byte[] b = Files.readAllBytes(f);
+        b[7] = 9; // claim version 9
+        Files.write(f, b);
+        assertErrno(Errno.EIO, () -> lf.known(id));
+    }
+
+    @Test
+    void wrongKeyAndNotAVolume() throws ErrnoException {
+        write(root.createFile("f", true), 0, "x");
+        fs.close();
+        assertErrno(Errno.EACCES, () -> EncFs.open(store, Vol.OTHER_KEY, Vol::random, Vol.options(fresh), null));
+        assertErrno(Errno.EACCES, () -> EncFs.open(store, null, Vol::random, Vol.options(fresh), null));
+        assertErrno(Errno.EIO, () -> EncFs.open(new MemStore(), Vol.KEY, Vol::random, Vol.options(fresh), null));
+        MemStore junk = new MemStore();
+        junk.durable.put(0L, new byte[4096]);
+        assertErrno(Errno.EIO, () -> EncFs.open(junk, Vol.KEY, Vol::random, Vol.options(fresh), null));
+        assertErrno(Errno.EINVAL, () -> VolumeKey.fromKeyFile("short".getBytes()));
+        VolumeKey.fromKeyFile(("00".repeat(32) + "\n").getBytes());
+    }
+
+    @Test
+    void diskFullGivesEnospcAndLosesNothingCommitted() throws ErrnoException {
+        write(root.createFile("keep", true), 0, "committed");
+        store.capacity = store.size() + 3;
+        Node f = root.createFile("fill", false);
+        FileHandle h = f.open(true, true);
+        ErrnoException e = assertThrows(ErrnoException.class, () -> {
+            for (int i = 0; i < 100; i++) {
+                h.write(ByteBuffer.wrap(new byte[4096]).put(0, (byte) 1), i * 4096L);
+                h.sync(false);
+            }
+        });
+        assertEquals(Errno.ENOSPC, e.errno());
+        h.close();
+        store.capacity = Long.MAX_VALUE;
+        MemStore after = store.afterCrash(MemStore.Crash.NONE_UNSYNCED);
+        EncFs again = Vol.open(after, fresh);
+        assertEquals("committed", read(again.root().lookup("keep")));
+        // and the volume's own limit
+        EncFs small = EncFs.create(new MemStore(), Vol.KEY, Vol::random, Vol.options(Freshness.inMemory()).withMaxBlocks(12));
+        FileHandle s = small.root().createFile("x", true).open(true, true);
+        assertErrno(Errno.ENOSPC, () -> {
+            byte[] ones = new byte[100_000];
+            java.util.Arrays.fill(ones, (byte) 1);
+            s.write(ByteBuffer.wrap(ones), 0);
+            s.sync(false);
+        });
+        s.close(); // cannot commit either: the change stays in memory
+        small.root().unlink("x"); // frees the space, and commits
+        small.commit();
+    }
+
+    @Test
+    void integrityOnlyImageHasADeterministicRoot() throws ErrnoException {
+        byte[][] roots = new byte[2][];
+        MemStore[] stores = {new MemStore(), new MemStore()};
+        for (int i = 0; i < 2; i++) {
+            EncFs img = EncFs.create(stores[i], null, Vol::random, EncFs.Options.defaults(() -> 0L).withCommitEagerly(false));
+            img.root().createDirectory("bin");
+            write(img.root().lookup("bin").createFile("app", true), 0, "program bytes");
+            img.root().createSymlink("l", "bin/app");
+            img.commit();
+            roots[i] = img.rootHash();
+        }
+        assertArrayEquals(roots[0], roots[1]);
+        EncFs img = EncFs.open(stores[0], null, Vol::random, Vol.options(fresh), roots[0]);
+        assertTrue(img.readOnly());
+        assertEquals("program bytes", read(at(img, "bin/app")));
+        assertErrno(Errno.EROFS, () -> img.root().createFile("x", true));
+        byte[] wrong = roots[0].clone();
+        wrong[0] ^= 1;
+        assertErrno(Errno.EIO, () -> EncFs.open(stores[1], null, Vol::random, Vol.options(fresh), wrong));
+        // the content is readable on the host (integrity only), but cannot be changed
+        for (var e : stores[0].durable.entrySet()) {
+            String s = new String(e.getValue(), StandardCharsets.ISO_8859_1);
+            int at = s.indexOf("program bytes");
+            if (at >= 0) e.getValue()[at] = 'P';
+        }
+        EncFs tampered = EncFs.open(stores[0], null, Vol::random, Vol.options(fresh), roots[0]);
+        assertErrno(Errno.EIO, () -> read(at(tampered, "bin/app")));
+    }
+}

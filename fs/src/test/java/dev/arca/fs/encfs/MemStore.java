@@ -1,0 +1,102 @@
+package dev.arca.fs.encfs;
+
+import dev.arca.abi.Errno;
+import dev.arca.abi.ErrnoException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A {@link BlockStore} in memory that models a disk: writes are volatile until {@link #sync}, and
+ * it can stop (a power cut) after the Nth write. {@link #afterCrash} gives what a disk may hold
+ * after the cut: the synced blocks plus none, all, every other one, or all but a torn last one
+ * of the writes made since.
+ */
+final class MemStore implements BlockStore {
+    enum Crash { NONE_UNSYNCED, ALL_UNSYNCED, ALTERNATE_UNSYNCED, TORN_LAST }
+
+    final Map<Long, byte[]> durable = new HashMap<>();
+    private final List<Map.Entry<Long, byte[]>> pending = new ArrayList<>();
+    long writesLeft = Long.MAX_VALUE;
+    long writes;
+    long capacity = Long.MAX_VALUE;
+    boolean crashed;
+
+    /** Counts one write-like event (a block write, a freshness update); stops after the last allowed. */
+    void event() throws ErrnoException {
+        if (crashed || writesLeft == 0) {
+            crashed = true;
+            throw Errno.EIO.fail("power cut");
+        }
+        writesLeft--;
+        writes++;
+    }
+
+    @Override
+    public boolean read(long index, byte[] dst) {
+        for (int i = pending.size() - 1; i >= 0; i--) {
+            if (pending.get(i).getKey() == index) {
+                System.arraycopy(pending.get(i).getValue(), 0, dst, 0, BLOCK_SIZE);
+                return true;
+            }
+        }
+        byte[] b = durable.get(index);
+        if (b == null) return false;
+        System.arraycopy(b, 0, dst, 0, BLOCK_SIZE);
+        return true;
+    }
+
+    @Override
+    public void write(long index, byte[] src) throws ErrnoException {
+        if (index >= capacity) throw Errno.ENOSPC.fail("disk full");
+        event();
+        pending.add(Map.entry(index, src.clone()));
+    }
+
+    @Override
+    public void sync() throws ErrnoException {
+        if (crashed) throw Errno.EIO.fail("power cut");
+        for (Map.Entry<Long, byte[]> e : pending) durable.put(e.getKey(), e.getValue());
+        pending.clear();
+    }
+
+    @Override
+    public String name() {
+        return "mem";
+    }
+
+    MemStore afterCrash(Crash how) {
+        MemStore m = new MemStore();
+        durable.forEach((k, v) -> m.durable.put(k, v.clone()));
+        for (int i = 0; i < pending.size(); i++) {
+            var e = pending.get(i);
+            boolean apply = switch (how) {
+                case NONE_UNSYNCED -> false;
+                case ALL_UNSYNCED, TORN_LAST -> true;
+                case ALTERNATE_UNSYNCED -> i % 2 == 0;
+            };
+            if (!apply) continue;
+            byte[] v = e.getValue().clone();
+            if (how == Crash.TORN_LAST && i == pending.size() - 1) {
+                byte[] old = m.durable.getOrDefault(e.getKey(), new byte[BLOCK_SIZE]);
+                System.arraycopy(old, BLOCK_SIZE / 2, v, BLOCK_SIZE / 2, BLOCK_SIZE / 2);
+            }
+            m.durable.put(e.getKey(), v);
+        }
+        return m;
+    }
+
+    /** A copy of what is on the disk now (synced and not), as a whole-volume backup would be. */
+    MemStore copy() {
+        MemStore m = afterCrash(Crash.ALL_UNSYNCED);
+        return m;
+    }
+
+    long size() {
+        long max = -1;
+        for (long k : durable.keySet()) max = Math.max(max, k);
+        for (var e : pending) max = Math.max(max, e.getKey());
+        return max + 1;
+    }
+}

@@ -1,0 +1,120 @@
+package dev.arca.fs.encfs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.arca.abi.ErrnoException;
+import dev.arca.abi.Wasi;
+import dev.arca.fs.DirEntry;
+import dev.arca.fs.FileHandle;
+import dev.arca.fs.Node;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeMap;
+
+/** Helpers for the encfs tests: a fixed key, volumes over {@link MemStore}, content snapshots. */
+final class Vol {
+    private Vol() {}
+
+    static final VolumeKey KEY;
+    static final VolumeKey OTHER_KEY;
+
+    static {
+        try {
+            KEY = VolumeKey.fromKeyFile(new byte[32]);
+            byte[] k = new byte[32];
+            k[0] = 1;
+            OTHER_KEY = VolumeKey.fromKeyFile(k);
+        } catch (ErrnoException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static final Random RANDOM = new Random(7);
+
+    static void random(byte[] b) {
+        synchronized (RANDOM) {
+            RANDOM.nextBytes(b);
+        }
+    }
+
+    static final List<String> LOG = new ArrayList<>();
+
+    static EncFs.Options options(Freshness f) {
+        return EncFs.Options.defaults(() -> 1_000L).withFreshness(f).withSecurityLog(line -> {
+            synchronized (LOG) {
+                LOG.add(line);
+            }
+        });
+    }
+
+    static EncFs create(BlockStore s, Freshness f) throws ErrnoException {
+        return EncFs.create(s, KEY, Vol::random, options(f));
+    }
+
+    static EncFs open(BlockStore s, Freshness f) throws ErrnoException {
+        return EncFs.open(s, KEY, Vol::random, options(f), null);
+    }
+
+    static void write(Node file, long position, byte[] data) throws ErrnoException {
+        FileHandle h = file.open(false, true);
+        assertEquals(data.length, h.write(ByteBuffer.wrap(data), position));
+        h.close();
+    }
+
+    static void write(Node file, long position, String text) throws ErrnoException {
+        write(file, position, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static byte[] readAll(Node file) throws ErrnoException {
+        FileHandle h = file.open(true, false);
+        try {
+            ByteBuffer dst = ByteBuffer.allocate((int) h.size());
+            while (dst.hasRemaining()) {
+                if (h.read(dst, dst.position()) == 0) break;
+            }
+            return dst.array();
+        } finally {
+            h.close();
+        }
+    }
+
+    static String read(Node file) throws ErrnoException {
+        return new String(readAll(file), StandardCharsets.UTF_8);
+    }
+
+    static Node at(EncFs fs, String path) throws ErrnoException {
+        Node n = fs.root();
+        for (String c : path.split("/")) {
+            if (!c.isEmpty()) n = n.lookup(c);
+        }
+        return n;
+    }
+
+    /** Every path with its type and content (files: size and a hash; links: the target). */
+    static TreeMap<String, String> snapshot(EncFs fs) throws ErrnoException {
+        TreeMap<String, String> out = new TreeMap<>();
+        walk(fs.root(), "", out);
+        return out;
+    }
+
+    private static void walk(Node dir, String path, TreeMap<String, String> out) throws ErrnoException {
+        for (DirEntry e : dir.list()) {
+            Node c = dir.lookup(e.name());
+            String p = path + "/" + e.name();
+            switch (c.filetype()) {
+                case Wasi.FILETYPE_DIRECTORY -> {
+                    out.put(p, "dir");
+                    walk(c, p, out);
+                }
+                case Wasi.FILETYPE_SYMBOLIC_LINK -> out.put(p, "link " + c.readlink());
+                default -> {
+                    byte[] d = readAll(c);
+                    out.put(p, "file " + d.length + " " + java.util.Arrays.hashCode(d) + " links " + c.stat().links());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+-- errors: every way Lua raises and catches (longjmp underneath, on WebAssembly exceptions)
+local function depth(n) if n == 0 then error("deep " .. n) end return depth(n - 1) end
+print(pcall(depth, 50))
+print(pcall(error, "plain"))
+print(pcall(error, setmetatable({}, {__tostring = function() return "object error" end})))
+print(select(2, pcall(function() return 1 + {} end)):match("arithmetic"))
+print(pcall(function() local s = "x" .. nil end))
+local ok, tb = xpcall(function() error("with traceback") end, debug.traceback)
+print(ok, tb:match("with traceback") ~= nil, tb:match("stack traceback") ~= nil)
+local co = coroutine.create(function() error("inside coroutine") end)
+print(coroutine.resume(co))
+print(pcall(string.format, "%d", "x"))
+local t = setmetatable({}, {__index = function(_, k) error("no field " .. k) end})
+print(pcall(function() return t.missing end))
+for i = 1, 3 do
+  local ok2, e = pcall(function() if i % 2 == 1 then error({n = i}) end return i end)
+  print(i, ok2, type(e) == "table" and e.n or e)
+end
+print(pcall(load, "return +"))
+print(load("return +"))
+print(pcall(require, "no.such.module") and "found?" or "require failed as expected")

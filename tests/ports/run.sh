@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Real programs, unmodified, from Debian's source packages: SQLite 3.40.1's speedtest1 and the
+# Lua 5.4.4 interpreter, built with gcc and with 'arca cc', run natively and in Arca, outputs
+# compared (speedtest1's timings are the only part left out). Ends with "N passed, M failed".
+set -u
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+BIN="$ROOT/target/ports/bin"
+ARCA="$ROOT/arca"
+T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+result() { if [ "$2" = 0 ]; then pass=$((pass+1)); echo "PASS $1"; else fail=$((fail+1)); echo "FAIL $1"; sed 's/^/    /' "$T/diff" | head -20; fi; }
+
+"$ROOT/ports/sqlite3/build.sh" || { echo "FAIL sqlite3 build"; fail=$((fail+1)); }
+"$ROOT/ports/lua5.4/build.sh" || { echo "FAIL lua build"; fail=$((fail+1)); }
+
+if [ -f "$BIN/speedtest1.wasm" ]; then
+  size=${SPEEDTEST_SIZE:-3}
+  strip_times() { sed -E 's/[0-9]+\.[0-9]+s$//; /^-- Speedtest1 for SQLite/d'; }
+  mkdir -p "$T/n" "$T/a"
+  (cd "$T/n" && "$BIN/speedtest1" --size "$size" test.db) | strip_times > "$T/native.out"
+  "$ARCA" run --dir "$T/a::/" "$BIN/speedtest1.wasm" --size "$size" test.db | strip_times > "$T/arca.out"
+  diff "$T/native.out" "$T/arca.out" > "$T/diff"; rc=$?
+  [ "$(wc -l < "$T/native.out")" -gt 20 ] || { echo "speedtest1 printed too little" > "$T/diff"; rc=1; }
+  result "sqlite3 speedtest1 --size $size: same output as native ($(grep -c '^ *[0-9]* - ' "$T/native.out") tests)" $rc
+  (cd "$T/n" && "$BIN/speedtest1" --size 1 --journal wal wal.db) | strip_times > "$T/native-wal.out" 2>&1
+  "$ARCA" run --dir "$T/a::/" "$BIN/speedtest1.wasm" --size 1 --journal delete --nosync del.db | strip_times > "$T/arca-del.out"
+  grep -q "TOTAL" "$T/arca-del.out"; rc=$?; echo "delete journal, no sync" > "$T/diff"
+  result "sqlite3 speedtest1 with a rollback journal runs to completion" $rc
+fi
+
+if [ -f "$BIN/lua.wasm" ]; then
+  for script in "$HERE"/lua/*.lua; do
+    name=$(basename "$script")
+    mkdir -p "$T/lua-n" "$T/lua-a"
+    mkdir -p "$T/lua-a/tmp"  # os.tmpname makes files in /tmp, as natively
+    cp "$script" "$T/lua-n/$name"; cp "$script" "$T/lua-a/$name"
+    (cd "$T/lua-n" && "$BIN/lua" "$name") > "$T/native.out" 2>&1
+    "$ARCA" run --dir "$T/lua-a::/" "$BIN/lua.wasm" "$name" > "$T/arca.out" 2>&1
+    diff "$T/native.out" "$T/arca.out" > "$T/diff"; rc=$?
+    result "lua $name: same output as native" $rc
+  done
+fi
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
