@@ -8,7 +8,7 @@ OUT="$ROOT/target/demo"
 mkdir -p "$OUT"
 for c in "$ROOT"/demo/*.c; do
   n=$(basename "$c" .c)
-  [ "$OUT/$n.wasm" -nt "$c" ] || "$ROOT/sdk/wasm-cc" -O2 -o "$OUT/$n.wasm" "$c"
+  [ "$OUT/$n.wasm" -nt "$c" ] || "$ROOT/arca" cc -O2 -o "$OUT/$n.wasm" "$c"
 done
 data=$(mktemp -d)
 trap 'rm -rf "$data"' EXIT
@@ -30,5 +30,15 @@ run run "$OUT/crash.wasm"
 
 say "4. Limits from a manifest: a runaway guest is stopped at its CPU budget"
 run run --manifest "$ROOT/demo/spin.json"
+
+say "5. Processes: producer | filter | consumer, three Arca processes joined by pipes"
+run run --ro-dir "$OUT::/bin" "$OUT/pipeline.wasm"
+
+say "6. SQLite 3.40.1, unmodified (Debian's source package), built with 'arca cc'"
+if "$ROOT/ports/sqlite3/build.sh" >/dev/null 2>&1; then
+  run run --dir "$data::/" "$ROOT/target/ports/bin/speedtest1.wasm" --size 1 bench.db | tail -4
+else
+  echo "(skipped: the SQLite source package could not be fetched here)"
+fi
 
 say "Done. Every program above ran as an isolated Arca process inside one JVM."

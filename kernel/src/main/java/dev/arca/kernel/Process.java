@@ -89,9 +89,26 @@ public final class Process {
         return limits;
     }
 
-    /** Binds the process to the thread that runs it (its clocks and kill target). */
-    public void attach(Thread t) {
-        this.thread = t;
+    private long cpuBaseline; // the thread's CPU time when this process began on it
+
+    /**
+     * Binds the process to the thread that runs it (its clocks and kill target). Threads are
+     * pooled, so the CPU clock counts from here.
+     */
+    public void attach(Thread t, boolean threadReused) {
+        cpuBaseline = threadReused ? kernel.cpuTime(t) : 0;
+        synchronized (this) {
+            this.thread = t;
+        }
+        if (killReason != null || fatalSignal != 0) t.interrupt();
+    }
+
+    /** Unbinds the thread before it runs another process, so no late kill reaches that one. */
+    public void detach() {
+        synchronized (this) {
+            this.thread = null;
+        }
+        Thread.interrupted(); // clear a kill that arrived as the process ended
     }
 
     public Thread thread() {
@@ -105,8 +122,9 @@ public final class Process {
     public void kill(String reason) {
         if (killReason == null) killReason = reason;
         attention = true;
-        Thread t = thread;
-        if (t != null) t.interrupt();
+        synchronized (this) {
+            if (thread != null) thread.interrupt();
+        }
     }
 
     /** Why the kernel stopped the process, or null. */
@@ -117,7 +135,7 @@ public final class Process {
     /** CPU time the process has used, in nanoseconds. */
     public long cpuTimeNanos() {
         Thread t = thread;
-        return t == null ? 0 : kernel.cpuTime(t);
+        return t == null ? 0 : Math.max(0, kernel.cpuTime(t) - cpuBaseline);
     }
 
     // ---- signals ---------------------------------------------------------------------------
@@ -172,8 +190,9 @@ public final class Process {
             }
         }
         if (terminate) {
-            Thread t = thread;
-            if (t != null) t.interrupt();
+            synchronized (this) {
+                if (thread != null) thread.interrupt();
+            }
         }
     }
 

@@ -16,8 +16,18 @@ import java.nio.charset.StandardCharsets;
 public final class GuestMemory {
     private final Memory memory;
 
+    private final byte[] scratch = new byte[64 * 1024];
+
     public GuestMemory(Memory memory) {
         this.memory = memory;
+    }
+
+    /**
+     * A 64 KiB buffer for staging data between a file and guest memory; one per process (its
+     * syscalls run on one thread), so reads do not allocate.
+     */
+    public byte[] scratch() {
+        return scratch;
     }
 
     /** Checks that [{@code ptr}, {@code ptr + len}) lies in memory; returns ptr as an int. */

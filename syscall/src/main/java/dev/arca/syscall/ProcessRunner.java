@@ -24,6 +24,11 @@ import dev.arca.syscall.wasi.Files;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs WASI commands as Arca processes: makes the process, instantiates its module (compiled
@@ -66,10 +71,10 @@ public final class ProcessRunner {
             throw new ModuleException("cannot set up process: " + e.getMessage());
         }
         ExitStatus[] result = new ExitStatus[1];
-        Thread t = start(p, module, result);
+        CountDownLatch done = start(p, module, result);
         while (true) {
             try {
-                t.join();
+                done.await();
                 break;
             } catch (InterruptedException e) {
                 p.kill("interrupted");
@@ -173,10 +178,22 @@ public final class ProcessRunner {
         }
     }
 
-    /** Instantiates and starts {@code p} on a thread of its own; {@code result} gets its status. */
-    private Thread start(Process p, CompiledModule module, ExitStatus[] result) {
+    /**
+     * Threads that run processes, each with a stack large enough for deep guest recursion. They
+     * are kept for a while and reused, so a spawn does not pay for creating a thread.
+     */
+    private static final ExecutorService THREADS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), r -> Thread.ofPlatform().daemon().name("arca-process-", 0).stackSize(STACK_BYTES).unstarted(r));
+
+    private static final ThreadLocal<Boolean> USED = ThreadLocal.withInitial(() -> false);
+
+    /** Instantiates and starts {@code p} on a pooled thread; {@code result} gets its status. */
+    private CountDownLatch start(Process p, CompiledModule module, ExitStatus[] result) {
         SyscallContext ctx = new SyscallContext(p, this);
-        Thread t = Thread.ofPlatform().name("arca-pid-" + p.pid()).stackSize(STACK_BYTES).unstarted(() -> {
+        CountDownLatch done = new CountDownLatch(1);
+        THREADS.execute(() -> {
+            p.attach(Thread.currentThread(), USED.get());
+            USED.set(true);
             Kernel.bindCurrent(p);
             ExitStatus s;
             Instance instance = null;
@@ -199,11 +216,12 @@ public final class ProcessRunner {
                 String name = new String(p.args().get(0), java.nio.charset.StandardCharsets.UTF_8);
                 System.err.println("arca: pid " + p.pid() + " (" + name + "): " + s.message());
             }
+            p.detach();
+            Kernel.bindCurrent(null);
             kernel.exited(p, s.waitStatus());
+            done.countDown();
         });
-        p.attach(t);
-        t.start();
-        return t;
+        return done;
     }
 
     private static ExitStatus execute(Process p, CompiledModule module, Instance instance, ExportFunction start) {

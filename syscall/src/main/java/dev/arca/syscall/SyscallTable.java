@@ -128,7 +128,7 @@ public final class SyscallTable {
         arca("sig_mask", p(I32, I64, I32), FULL, "(how 0 block|1 unblock|2 setmask, set, old_out u64)", SignalCalls::mask);
         arca("sig_pending", p(I32), FULL, "(set_out u64)", SignalCalls::pending);
         arca("fd_pipe", p(I32, I32), FULL,
-                "(fds_out[2], fdflags): 64 KiB; writes up to 4096 bytes are atomic; EOF when every writer has closed; EPIPE and SIGPIPE with no reader; NONBLOCK gives EAGAIN",
+                "(fds_out[2], fdflags): a 256 KiB buffer; writes up to 4096 bytes are atomic; EOF when every writer has closed; EPIPE and SIGPIPE with no reader; NONBLOCK gives EAGAIN",
                 DescriptorCalls::pipe);
         arca("fd_dup", p(I32, I32, I32), FULL, "(fd, min, new_out): the lowest free descriptor >= min (dup, F_DUPFD)", DescriptorCalls::dup);
         arca("fd_dup2", p(I32, I32), FULL, "(fd, new_fd): closes new_fd first; EBADF beyond the open-file limit", DescriptorCalls::dup2);

@@ -7,13 +7,14 @@ import dev.arca.kernel.fd.StreamHandle;
 import java.nio.ByteBuffer;
 
 /**
- * A pipe: a 64 KiB ring buffer between one read end and one write end (each shared by every
+ * A pipe: a 256 KiB ring buffer between one read end and one write end (each shared by every
  * descriptor duplicated from it). As on Linux: writes of at most {@link #PIPE_BUF} bytes are
  * atomic; a read returns end of file once every writer has closed; a write with no reader left
  * fails with EPIPE (the syscall layer then sends SIGPIPE). The monitor of the pipe guards all.
  */
 public final class Pipe {
-    public static final int CAPACITY = 64 * 1024;
+    /** Larger than Linux's default 64 KiB, so a writer of 64 KiB blocks runs ahead of its reader. */
+    public static final int CAPACITY = 256 * 1024;
     public static final int PIPE_BUF = 4096;
 
     private final byte[] ring = new byte[CAPACITY];

@@ -47,13 +47,13 @@ public final class Files {
     /** Reads into the iovecs until one is short; {@code offset} < 0 uses the file offset. */
     static long readv(GuestMemory m, FileDescription f, long[] iov, long offset) throws ErrnoException {
         long total = 0;
-        byte[] buf = null;
+        byte[] buf = m.scratch();
         for (int i = 0; i < iov.length; i += 2) {
             long ptr = iov[i], len = iov[i + 1];
             long done = 0;
             while (done < len) {
                 int want = (int) Math.min(CHUNK, len - done);
-                if (buf == null || buf.length < want) buf = new byte[want];
+                if (buf.length < want) buf = new byte[want];
                 ByteBuffer bb = ByteBuffer.wrap(buf, 0, want);
                 int n = offset < 0 ? f.read(bb) : f.pread(bb, offset + total);
                 if (n > 0) m.writeBytes(ptr + done, buf, 0, n);
@@ -71,6 +71,10 @@ public final class Files {
         // gather small vectors into one write, so that a line printed as several iovecs stays whole
         long sum = 0;
         for (int i = 1; i < iov.length; i += 2) sum += iov[i];
+        if (iov.length == 2 && sum <= CHUNK) { // one buffer: one copy out of guest memory
+            ByteBuffer bb = ByteBuffer.wrap(m.readBytes(iov[0], sum));
+            return offset < 0 ? f.write(bb) : f.pwrite(bb, offset);
+        }
         if (sum <= CHUNK) {
             byte[] all = new byte[(int) sum];
             int at = 0;
