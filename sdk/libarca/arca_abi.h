@@ -29,5 +29,8 @@ ARCA_IMPORT(fd_pipe) int32_t __arca_fd_pipe(int32_t *fds, int32_t fdflags);
 ARCA_IMPORT(fd_dup) int32_t __arca_fd_dup(int32_t fd, int32_t min, int32_t *out);
 ARCA_IMPORT(fd_dup2) int32_t __arca_fd_dup2(int32_t fd, int32_t newfd);
 ARCA_IMPORT(fd_cloexec) int32_t __arca_fd_cloexec(int32_t fd, int32_t op, int32_t *old_out);
+struct __arca_lock { int32_t type, pid; int64_t start, len; };
+ARCA_IMPORT(fd_lock) int32_t __arca_fd_lock(int32_t fd, int32_t cmd, int32_t type, int64_t start, int64_t len,
+        struct __arca_lock *out);
 
 #endif

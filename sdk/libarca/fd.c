@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <wasi/api.h>
@@ -63,16 +64,53 @@ int dup3(int fd, int newfd, int flags) {
     return newfd;
 }
 
-/* Record locks: one process per Arca instance holds a file's locks at a time in this version,
-   so a lock is always granted and F_GETLK reports none; see docs. */
+/* Record locks: Arca's kernel keeps them for every process of the instance (fd_lock). */
 static int lock(int fd, int cmd, struct flock *fl) {
-    struct stat st;
-    if (fstat(fd, &st) != 0) return -1;
-    if (!fl || fl->l_type < F_RDLCK || fl->l_type > F_UNLCK) {
+    if (!fl) {
+        errno = EFAULT;
+        return -1;
+    }
+    off_t base = 0;
+    if (fl->l_whence == SEEK_CUR) {
+        base = lseek(fd, 0, SEEK_CUR);
+    } else if (fl->l_whence == SEEK_END) {
+        struct stat st;
+        if (fstat(fd, &st) != 0) return -1;
+        base = st.st_size;
+    } else if (fl->l_whence != SEEK_SET) {
         errno = EINVAL;
         return -1;
     }
-    if (cmd == F_GETLK) fl->l_type = F_UNLCK;
+    if (base < 0) return -1;
+    int64_t start = base + fl->l_start, len = fl->l_len;
+    if (len < 0) { /* a negative length covers the bytes before start */
+        start += len;
+        len = -len;
+    }
+    if (start < 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    int type = fl->l_type == F_RDLCK ? 0 : fl->l_type == F_WRLCK ? 1 : fl->l_type == F_UNLCK ? 2 : -1;
+    if (type < 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    struct __arca_lock out = {0};
+    int32_t err = __arca_fd_lock(fd, cmd == F_GETLK ? 0 : cmd == F_SETLK ? 1 : 2, type, start, len, &out);
+    if (err) {
+        errno = err;
+        return -1;
+    }
+    if (cmd == F_GETLK) {
+        fl->l_type = out.type == 0 ? F_RDLCK : out.type == 1 ? F_WRLCK : F_UNLCK;
+        if (out.type != 2) {
+            fl->l_whence = SEEK_SET;
+            fl->l_start = out.start;
+            fl->l_len = out.len;
+            fl->l_pid = out.pid;
+        }
+    }
     return 0;
 }
 

@@ -32,6 +32,7 @@ public final class Kernel {
     private int nextPid = 1; // guarded by table
     private int live; // processes not yet reaped, guarded by table
     private final int processLimit;
+    private final RecordLocks recordLocks = new RecordLocks();
     private volatile ThreadMXBean threads; // loaded on first use: it costs start-up time
     private Thread watchdog;
 
@@ -74,6 +75,11 @@ public final class Kernel {
 
     public Vfs vfs() {
         return vfs;
+    }
+
+    /** fcntl record locks of every process of this instance. */
+    public RecordLocks recordLocks() {
+        return recordLocks;
     }
 
     /** Makes the first process (not yet running). */
@@ -125,6 +131,7 @@ public final class Kernel {
      */
     public void exited(Process p, int status) {
         p.fds().closeAll();
+        recordLocks.releaseAll(p.pid());
         Process parent;
         synchronized (table) {
             if (p.state != Process.State.RUNNING) return;

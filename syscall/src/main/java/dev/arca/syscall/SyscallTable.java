@@ -133,6 +133,9 @@ public final class SyscallTable {
         arca("fd_dup", p(I32, I32, I32), FULL, "(fd, min, new_out): the lowest free descriptor >= min (dup, F_DUPFD)", DescriptorCalls::dup);
         arca("fd_dup2", p(I32, I32), FULL, "(fd, new_fd): closes new_fd first; EBADF beyond the open-file limit", DescriptorCalls::dup2);
         arca("fd_cloexec", p(I32, I32, I32), FULL, "(fd, op 0 get|1 set|2 clear, old_out): FD_CLOEXEC, i.e. not inherited by proc_spawn", DescriptorCalls::cloexec);
+        arca("fd_lock", p(I32, I32, I32, I64, I64, I32), FULL,
+                "(fd, cmd 0 F_GETLK|1 F_SETLK|2 F_SETLKW, type 0 read|1 write|2 unlock, start, len (0: to end of file), lock_out {type, pid, start, len}): POSIX advisory record locks shared by all processes of the instance, released when the process ends; EAGAIN, EINTR, EBADF",
+                DescriptorCalls::lock);
     }
 
     /** Every entry, in table order. */

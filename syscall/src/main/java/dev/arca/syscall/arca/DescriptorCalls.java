@@ -3,13 +3,14 @@ package dev.arca.syscall.arca;
 import dev.arca.abi.Errno;
 import dev.arca.abi.ErrnoException;
 import dev.arca.abi.Wasi;
+import dev.arca.kernel.RecordLocks;
 import dev.arca.kernel.fd.Descriptor;
 import dev.arca.kernel.fd.FdTable;
 import dev.arca.kernel.fd.FileDescription;
 import dev.arca.kernel.pipe.Pipe;
 import dev.arca.syscall.SyscallContext;
 
-/** fd_pipe, fd_dup, fd_dup2, fd_cloexec. */
+/** fd_pipe, fd_dup, fd_dup2, fd_cloexec, fd_lock. */
 public final class DescriptorCalls {
     private DescriptorCalls() {}
 
@@ -74,6 +75,43 @@ public final class DescriptorCalls {
             default -> throw Errno.EINVAL.fail("op " + op);
         }
         c.memory().writeI32(a[2], d.closeOnSpawn() ? 1 : 0);
+        return 0;
+    }
+
+    public static final int F_GETLK = 0, F_SETLK = 1, F_SETLKW = 2;
+
+    /**
+     * fcntl record locks: (fd, cmd, type, start, len, lock_out). {@code start} is absolute (the
+     * SDK resolves l_whence); {@code len} 0 means to the end of the file. For F_GETLK, lock_out
+     * gets {type, pid, start, len} of a conflicting lock, or type UNLOCK.
+     */
+    public static int lock(SyscallContext c, long[] a) throws ErrnoException {
+        int cmd = (int) a[1], type = (int) a[2];
+        long start = a[3], len = a[4];
+        c.memory().check(a[5], 24);
+        Descriptor d = c.process().fds().get((int) a[0]);
+        FileDescription f = d.file();
+        if (f.location() == null || f.isDirectory()) throw Errno.EINVAL.fail("locks need a regular file");
+        if (start < 0 || len < 0) throw Errno.EINVAL.fail("negative range");
+        if (type == RecordLocks.READ && !f.readable()) throw Errno.EBADF.fail("read lock on a descriptor not open for reading");
+        if (type == RecordLocks.WRITE && !f.writable()) throw Errno.EBADF.fail("write lock on a descriptor not open for writing");
+        long end = len == 0 ? Long.MAX_VALUE : start + len;
+        if (end < 0) end = Long.MAX_VALUE;
+        var key = new RecordLocks.FileKey(f.location().mount().id(), f.location().node().stat().inode());
+        RecordLocks locks = c.kernel().recordLocks();
+        int pid = c.process().pid();
+        switch (cmd) {
+            case F_GETLK -> {
+                if (type != RecordLocks.READ && type != RecordLocks.WRITE) throw Errno.EINVAL.fail("lock type");
+                RecordLocks.Lock l = locks.conflict(key, pid, type, start, end);
+                c.memory().writeI32(a[5], l == null ? RecordLocks.UNLOCK : l.type());
+                c.memory().writeI32(a[5] + 4, l == null ? 0 : l.pid());
+                c.memory().writeI64(a[5] + 8, l == null ? start : l.start());
+                c.memory().writeI64(a[5] + 16, l == null ? len : l.end() == Long.MAX_VALUE ? 0 : l.end() - l.start());
+            }
+            case F_SETLK, F_SETLKW -> locks.set(key, pid, type, start, end, cmd == F_SETLKW);
+            default -> throw Errno.EINVAL.fail("lock command " + cmd);
+        }
         return 0;
     }
 }
