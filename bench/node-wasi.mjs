@@ -45,15 +45,22 @@ const wasi = new WASI({ version: 'preview1', args: argv, env, preopens, returnOn
 const module = await WebAssembly.compile(await readFile(argv[0]));
 // Programs built with 'arca cc' may import Arca's "arca" module (processes, pipes, signals).
 // Node has none of it: for single-process benchmarks, getpid-like calls answer 1 and every
-// other call fails with ENOSYS (52), so the same .wasm runs in both.
+// lock is granted, and every other call fails with ENOSYS (52), so the same .wasm runs in both.
 const imports = wasi.getImportObject();
 let memory;
 const arca = {};
 for (const imp of WebAssembly.Module.imports(module)) {
   if (imp.module !== 'arca') continue;
-  arca[imp.name] = imp.name.startsWith('proc_get')
-    ? (out) => { new DataView(memory.buffer).setInt32(out, 1, true); return 0; }
-    : () => 52;
+  if (imp.name.startsWith('proc_get')) {
+    arca[imp.name] = (out) => { new DataView(memory.buffer).setInt32(out, 1, true); return 0; };
+  } else if (imp.name === 'fd_lock') { // one process: every lock is granted, F_GETLK finds none
+    arca[imp.name] = (fd, cmd, type, start, len, out) => {
+      if (cmd === 0) new DataView(memory.buffer).setInt32(out, 2, true);
+      return 0;
+    };
+  } else {
+    arca[imp.name] = () => 52;
+  }
 }
 imports.arca = arca;
 const instance = await WebAssembly.instantiate(module, imports);

@@ -14,11 +14,12 @@ done
 ARCA=("$ROOT/arca" run --dir "$OUT::/bin")
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 num() { grep -oE '[0-9]+(\.[0-9]+)?' | head -1; }
+mbs() { grep -oE "[0-9]+ MB/s" | grep -oE "[0-9]+"; }
 
-spawn_native=$(for i in 1 2 3; do "$OUT/spawn" 300 | num; done | median)
-spawn_arca=$(for i in 1 2 3; do "${ARCA[@]}" "$OUT/spawn.wasm" 300 | num; done | median)
-pipe_native=$(for i in 1 2 3; do "$OUT/pipe" 1024 | num; done | median)
-pipe_arca=$(for i in 1 2 3; do "${ARCA[@]}" "$OUT/pipe.wasm" 1024 | num; done | median)
+spawn_native=$(for i in 1 2 3; do "$OUT/spawn" 1000 | num; done | median)
+spawn_arca=$(for i in 1 2 3; do "${ARCA[@]}" "$OUT/spawn.wasm" 1000 | num; done | median)
+pipe_native=$(for i in 1 2 3; do "$OUT/pipe" 1024 | mbs; done | median)
+pipe_arca=$(for i in 1 2 3; do "${ARCA[@]}" "$OUT/pipe.wasm" 1024 | mbs; done | median)
 
 size=${SPEEDTEST_SIZE:-25}
 BIN="$ROOT/target/ports/bin"
