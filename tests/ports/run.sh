@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Real programs, unmodified, from Debian's source packages: SQLite 3.40.1's speedtest1 and the
 # Lua 5.4.4 interpreter, built with gcc and with 'arca cc', run natively and in Arca, outputs
-# compared (speedtest1's timings are the only part left out). Ends with "N passed, M failed".
+# compared (speedtest1's timings are the only part left out); speedtest1 again on an encrypted
+# volume. Ends with "N passed, M failed".
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -27,6 +28,15 @@ if [ -f "$BIN/speedtest1.wasm" ]; then
   "$ARCA" run --dir "$T/a::/" "$BIN/speedtest1.wasm" --size 1 --journal delete --nosync del.db | strip_times > "$T/arca-del.out"
   grep -q "TOTAL" "$T/arca-del.out"; rc=$?; echo "delete journal, no sync" > "$T/diff"
   result "sqlite3 speedtest1 with a rollback journal runs to completion" $rc
+  # the same database work on an encrypted volume mounted as the guest's root
+  head -c 32 /dev/urandom > "$T/vol.key"
+  (cd "$T/n" && rm -f test.db && "$BIN/speedtest1" --size 2 test.db) | strip_times > "$T/native2.out"
+  ARCA_STATE_DIR="$T/state" "$ARCA" run --volume "$T/st.vol::/" --key-file "$T/vol.key" \
+      "$BIN/speedtest1.wasm" --size 2 test.db | strip_times > "$T/arca-vol.out"
+  diff "$T/native2.out" "$T/arca-vol.out" > "$T/diff"; rc=$?
+  [ "$(wc -l < "$T/native2.out")" -gt 20 ] || { echo "speedtest1 printed too little" > "$T/diff"; rc=1; }
+  if [ $rc = 0 ] && grep -aq "SQLite format 3" "$T/st.vol"; then echo "plaintext SQLite header in the volume file" > "$T/diff"; rc=1; fi
+  result "sqlite3 speedtest1 --size 2 on an encrypted volume (--volume VOL::/): same output as native" $rc
 fi
 
 if [ -f "$BIN/lua.wasm" ]; then

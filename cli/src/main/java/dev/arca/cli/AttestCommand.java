@@ -8,7 +8,6 @@ import dev.arca.attestation.VerdictJson;
 import dev.arca.attestation.evidence.Evidence;
 import dev.arca.attestation.evidence.EvidenceProvider;
 import dev.arca.attestation.evidence.SimProvider;
-import dev.arca.attestation.evidence.TsmProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -132,15 +131,8 @@ final class AttestCommand implements Runnable {
                 }
                 System.arraycopy(given, 0, data, 0, given.length);
             }
-            String name = provider != null ? provider : System.getenv("ARCA_ATTESTATION_PROVIDER");
-            if (name == null) {
-                name = Files.isDirectory(TsmProvider.DEFAULT_ROOT) ? "tsm" : "sim";
-            }
-            EvidenceProvider p = switch (name) {
-                case "sim" -> new SimProvider(SimProvider.defaultConfigDir(), MeasureCommand.compute(manifest).bytes());
-                case "tsm" -> new TsmProvider(TsmProvider.DEFAULT_ROOT);
-                default -> throw new UserError("unknown provider '" + name + "' (sim or tsm)");
-            };
+            String name = Providers.name(provider);
+            EvidenceProvider p = Providers.create(name, manifest);
             try {
                 byte[] out = p.quote(data).encode();
                 if (name.equals("sim")) {

@@ -44,14 +44,25 @@ final class RunCommand implements Callable<Integer> {
     List<String> roDirs = new ArrayList<>();
 
     @Option(names = "--volume", paramLabel = "FILE::GUEST",
-            description = "Mount the encrypted volume in host file FILE at GUEST, creating it on first use (needs --key-file). Repeatable.")
+            description = "Mount the encrypted volume in host file FILE at GUEST, creating it on first use (needs --key-file or --key-broker). Repeatable.")
     List<String> volumeSpecs = new ArrayList<>();
 
     @Option(names = "--image", paramLabel = "IMAGE::GUEST", description = "Mount an image made by 'arca image build', read-only. Repeatable.")
     List<String> imageSpecs = new ArrayList<>();
 
+    @Option(names = "--union", paramLabel = "IMAGE+VOLUME::GUEST",
+            description = "Mount encrypted VOLUME (writable, created on first use; needs --key-file) over read-only IMAGE at GUEST: changes copy up into the volume. Repeatable.")
+    List<String> unionSpecs = new ArrayList<>();
+
     @Option(names = "--key-file", paramLabel = "FILE", description = "The key of the encrypted volumes: 32 random bytes or 64 hex digits.")
     Path keyFile;
+
+    @Option(names = "--key-broker", paramLabel = "HOST:PORT",
+            description = "Get the volume key from 'arca keybroker serve' over RA-TLS before the program starts (instead of --key-file; 127.0.0.1 only).")
+    String keyBroker;
+
+    @Option(names = "--key-broker-policy", paramLabel = "FILE", description = "What the key broker's evidence must meet (default: any verified evidence, sim included).")
+    Path keyBrokerPolicy;
 
     @Option(names = "--env", paramLabel = "NAME[=VALUE]",
             description = "Set a guest environment variable; NAME alone passes the host's value. Repeatable.")
@@ -94,6 +105,8 @@ final class RunCommand implements Callable<Integer> {
         }
 
         Limits limits = limits(manifest);
+        if (keyBroker != null && keyFile != null) throw new UserError("--key-broker and --key-file: give one of them");
+        dev.arca.fs.encfs.VolumeKey brokerKey = keyBroker == null ? null : KeyBrokerCommand.fetchKey(keyBroker, keyBrokerPolicy, manifestFile);
         Host host = new LinuxHost();
         Volumes volumes = new Volumes(host);
         MountTable mounts = new MountTable();
@@ -115,8 +128,10 @@ final class RunCommand implements Callable<Integer> {
                 Mount mounted = switch (m[0]) {
                     case "hostfs" -> mountHost(mounts, host, m);
                     case "ramfs" -> mounts.mount(m[2], new RamFs(host::realtimeNanos, limits.ramBytes(), false), m[3] != null);
-                    case "encfs" -> mounts.mount(m[2], volumes.volume(Path.of(m[1]), keyFile, false), false);
+                    case "encfs" -> mounts.mount(m[2], brokerKey != null ? volumes.volume(Path.of(m[1]), brokerKey, false)
+                            : volumes.volume(Path.of(m[1]), keyFile, false), false);
                     case "image" -> mounts.mount(m[2], volumes.image(Path.of(m[1]), keyFile, null), true);
+                    case "union" -> mounts.mount(m[2], volumes.union(m, keyFile), false);
                     default -> throw new UserError("unknown mount type '" + m[0] + "' (hostfs or ramfs)");
                 };
                 if (mounted.fileSystem() instanceof HostFs h && progHost.startsWith(h.hostRoot())) {
@@ -124,7 +139,7 @@ final class RunCommand implements Callable<Integer> {
                     argv0 = mounted.path().equals("/") ? "/" + rel : mounted.path() + "/" + rel;
                 }
             }
-            if (mounts.at("/dev") == null) mounts.mount("/dev", new DevFs(host), false);
+            if (mounts.at("/dev") == null) mounts.mount("/dev", new DevFs(host, Providers.quoteSource(manifestFile)), false);
         } catch (ErrnoException e) {
             volumes.close();
             throw new UserError("mount: " + e.getMessage());
@@ -196,6 +211,7 @@ final class RunCommand implements Callable<Integer> {
         for (String d : roDirs) out.add(dirSpec(d, true));
         for (String v : volumeSpecs) out.add(fileSpec("encfs", "--volume", v));
         for (String v : imageSpecs) out.add(fileSpec("image", "--image", v));
+        for (String v : unionSpecs) out.add(Volumes.unionSpec(fileSpec("union", "--union", v), v));
         return out;
     }
 

@@ -6,6 +6,7 @@ import dev.arca.fs.encfs.Freshness;
 import dev.arca.fs.encfs.HostBlockStore;
 import dev.arca.fs.encfs.LocalFreshness;
 import dev.arca.fs.encfs.VolumeKey;
+import dev.arca.fs.union.UnionFs;
 import dev.arca.host.Host;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,7 +55,11 @@ final class Volumes implements AutoCloseable {
 
     /** An encrypted volume in one host file, created on first use. */
     EncFs volume(Path file, Path keyFile, boolean readOnly) throws UserError {
-        VolumeKey key = key(keyFile);
+        return volume(file, key(keyFile), readOnly);
+    }
+
+    /** As above, with a key already at hand (from a key broker). */
+    EncFs volume(Path file, VolumeKey key, boolean readOnly) throws UserError {
         HostBlockStore store = null;
         try {
             store = HostBlockStore.open(host, file.toAbsolutePath(), !readOnly, !readOnly);
@@ -92,6 +97,36 @@ final class Volumes implements AutoCloseable {
         } catch (ErrnoException e) {
             if (store != null) store.close();
             throw new UserError(file + ": " + message(e));
+        }
+    }
+
+    /**
+     * {@code --union IMAGE+VOLUME::GUEST}, already split at "::" by the caller: {type, "IMAGE+VOLUME",
+     * guest, null} becomes {type, IMAGE, guest, null, VOLUME}.
+     */
+    static String[] unionSpec(String[] spec, String flag) throws UserError {
+        String files = spec[1];
+        int plus = files.indexOf('+');
+        if (plus <= 0 || plus == files.length() - 1 || files.indexOf('+', plus + 1) >= 0) {
+            throw new UserError("--union " + flag + ": expected IMAGE+VOLUME::GUEST_PATH (one '+' between the two host files)");
+        }
+        return new String[] {spec[0], files.substring(0, plus), spec[2], null, files.substring(plus + 1)};
+    }
+
+    /** A writable encrypted volume over a read-only image, as one union mount ({@link #unionSpec}). */
+    UnionFs union(String[] spec, Path keyFile) throws UserError {
+        if (spec.length < 5 || spec[1] == null) throw new UserError("a union mount is given as --union IMAGE+VOLUME::GUEST (not in a manifest yet)");
+        Path image = Path.of(spec[1]), volume = Path.of(spec[4]);
+        if (keyFile == null) throw new UserError("--union: the volume needs --key-file FILE (make one with: head -c 32 /dev/urandom > FILE)");
+        if (image.toAbsolutePath().normalize().equals(volume.toAbsolutePath().normalize())) {
+            throw new UserError("--union: the image and the volume must be two different files");
+        }
+        EncFs lower = image(image, null, null);
+        EncFs upper = volume(volume, keyFile, false);
+        try {
+            return new UnionFs(upper, lower);
+        } catch (ErrnoException e) {
+            throw new UserError("--union " + volume + ": " + message(e));
         }
     }
 

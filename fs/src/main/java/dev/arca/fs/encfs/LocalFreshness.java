@@ -28,6 +28,18 @@ public final class LocalFreshness implements Freshness {
     private final Path dir;
     private final VolumeKey key;
 
+    /**
+     * Where {@code arca run} keeps freshness records: {@code $ARCA_STATE_DIR}, else {@code
+     * $XDG_STATE_HOME/arca/volumes}, else {@code ~/.local/state/arca/volumes}.
+     */
+    public static Path defaultDirectory() {
+        String env = System.getenv("ARCA_STATE_DIR");
+        if (env != null && !env.isEmpty()) return Path.of(env);
+        String xdg = System.getenv("XDG_STATE_HOME");
+        if (xdg != null && !xdg.isEmpty()) return Path.of(xdg, "arca", "volumes");
+        return Path.of(System.getProperty("user.home"), ".local", "state", "arca", "volumes");
+    }
+
     public LocalFreshness(Host host, Path dir, VolumeKey key) {
         this.host = host;
         this.dir = dir;

@@ -1,0 +1,183 @@
+package dev.arca.attestation.broker;
+
+import dev.arca.attestation.AttestationException;
+import dev.arca.attestation.AttestationException.Reason;
+import dev.arca.attestation.Policy;
+import dev.arca.attestation.Verdict;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * A key broker: an RA-TLS server on the loopback address that releases one secret (a volume key)
+ * to a client whose RA-TLS evidence meets a policy. The check is the {@link
+ * dev.arca.attestation.ratls.RaTlsTrustManager} inside the server's {@link SSLContext} (client
+ * authentication is required), so a refused peer never completes the handshake.
+ *
+ * <p>Protocol, after the handshake: the client sends the line {@value #REQUEST}; the server answers
+ * {@code OK <hex of the secret>} and closes. Connections are served one at a time, each bounded
+ * by a timeout and by the size of what it may send.
+ */
+public final class KeyBroker implements AutoCloseable {
+    public static final String REQUEST = "ARCA-KEY-REQUEST 1";
+    static final int MAX_LINE = 16 * 1024;
+    private final SSLServerSocket server;
+    private final byte[] secret;
+    private final int timeoutMillis;
+    private final Consumer<String> log;
+
+    /**
+     * @param ctx an RA-TLS context whose trust manager holds the release policy
+     * @param port the port on 127.0.0.1 (0: any free port)
+     */
+    public KeyBroker(SSLContext ctx, int port, byte[] secret, int timeoutMillis, Consumer<String> log) throws IOException {
+        this.secret = secret.clone();
+        this.timeoutMillis = timeoutMillis;
+        this.log = log;
+        SSLServerSocket s = (SSLServerSocket) ctx.getServerSocketFactory().createServerSocket();
+        s.setReuseAddress(true);
+        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 8);
+        s.setNeedClientAuth(true);
+        s.setEnabledProtocols(new String[] {"TLSv1.3"});
+        this.server = s;
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    /** Serves {@code max} connections (0: until closed); returns how many got the secret. */
+    public int serve(int max) {
+        int released = 0;
+        for (int n = 0; max == 0 || n < max; n++) {
+            SSLSocket s;
+            try {
+                s = (SSLSocket) server.accept();
+            } catch (IOException e) {
+                if (server.isClosed()) break;
+                log.accept("accept failed: " + e.getMessage());
+                continue;
+            }
+            if (serveOne(s)) released++;
+        }
+        return released;
+    }
+
+    private boolean serveOne(SSLSocket s) {
+        String peer = s.getInetAddress().getHostAddress() + ":" + s.getPort();
+        try (s) {
+            s.setSoTimeout(timeoutMillis);
+            try {
+                s.startHandshake();
+                // the client's certificate is checked when it arrives; reading the request waits for it
+                String line = readLine(s.getInputStream(), 64);
+                if (!REQUEST.equals(line)) {
+                    log.accept(peer + ": bad request; nothing released");
+                    return false;
+                }
+            } catch (SSLException e) {
+                log.accept(peer + ": refused: " + rootMessage(e));
+                return false;
+            }
+            OutputStream out = s.getOutputStream();
+            out.write(("OK " + HexFormat.of().formatHex(secret) + "\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            log.accept(peer + ": key released");
+            return true;
+        } catch (SocketTimeoutException e) {
+            log.accept(peer + ": timed out; nothing released");
+        } catch (IOException e) {
+            log.accept(peer + ": " + e.getMessage() + "; nothing released");
+        }
+        return false;
+    }
+
+    static String rootMessage(Throwable e) {
+        String m = e.getMessage();
+        for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+            if (c.getMessage() != null) m = c.getMessage();
+        }
+        return m;
+    }
+
+    /** One line of at most {@code max} bytes, without its newline; null at end of stream. */
+    static String readLine(InputStream in, int max) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (int c; (c = in.read()) != '\n'; ) {
+            if (c < 0) return b.size() == 0 ? null : b.toString(StandardCharsets.US_ASCII);
+            if (b.size() >= max) throw new IOException("line longer than " + max + " bytes");
+            b.write(c);
+        }
+        return b.toString(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Asks the broker at 127.0.0.1:{@code port} for the secret, presenting this instance's RA-TLS
+     * certificate (in {@code ctx}, whose trust manager checks the broker in turn).
+     */
+    public static byte[] fetch(SSLContext ctx, InetAddress host, int port, int timeoutMillis) throws AttestationException {
+        if (!host.isLoopbackAddress()) {
+            throw new AttestationException(Reason.POLICY_VIOLATION, "key broker: only a broker on the loopback address is supported");
+        }
+        try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket()) {
+            s.connect(new InetSocketAddress(host, port), timeoutMillis);
+            s.setSoTimeout(timeoutMillis);
+            s.setEnabledProtocols(new String[] {"TLSv1.3"});
+            try {
+                s.startHandshake();
+            } catch (SSLException | java.net.SocketException e) {
+                throw new AttestationException(Reason.POLICY_VIOLATION, "the TLS handshake with the key broker failed: " + rootMessage(e));
+            }
+            String line;
+            try {
+                OutputStream out = s.getOutputStream();
+                out.write((REQUEST + "\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                line = readLine(s.getInputStream(), MAX_LINE);
+            } catch (SocketTimeoutException e) {
+                throw e;
+            } catch (IOException e) {
+                // the broker checks our certificate after our side of the handshake: a refusal
+                // arrives as an alert, or as a reset when the broker has already closed
+                throw new AttestationException(Reason.POLICY_VIOLATION,
+                        "the key broker refused this instance: " + rootMessage(e) + " (the broker's log says why)");
+            }
+            if (line == null) {
+                throw new AttestationException(Reason.POLICY_VIOLATION, "the key broker closed the connection without a key");
+            }
+            if (!line.startsWith("OK ")) {
+                throw new AttestationException(Reason.MALFORMED, "key broker: unexpected answer");
+            }
+            try {
+                return HexFormat.of().parseHex(line.substring(3));
+            } catch (IllegalArgumentException e) {
+                throw new AttestationException(Reason.MALFORMED, "key broker: the key is not hex");
+            }
+        } catch (SocketTimeoutException e) {
+            throw new AttestationException(Reason.PROVIDER_FAILED, "key broker at port " + port + ": timed out");
+        } catch (IOException e) {
+            throw new AttestationException(Reason.PROVIDER_FAILED, "key broker at port " + port + ": " + e.getMessage());
+        }
+    }
+
+    /** A log line for an accepted peer. */
+    public static String describe(Verdict v) {
+        return "peer attested: " + v.type().label() + " measurement " + Policy.mainMeasurement(v) + (v.insecure() ? " (sim, INSECURE)" : "");
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+    }
+}
