@@ -88,5 +88,15 @@ echo '{"allowSim": tru' > "$T/badpol.json"
 check "keybroker bad policy" 'policy' keybroker serve --port 0 --key-file "$T/key" --policy "$T/badpol.json"
 check "keybroker bad port" 'not a TCP port' keybroker serve --port 70000 --key-file "$T/key" --policy "$T/allow.json"
 
+# the measurement covers the root hash of each image the manifest mounts
+mkdir -p "$T/img/src" && echo one > "$T/img/src/a.txt" && cp "$T/w.wasm" "$T/img/app.wasm"
+"$ARCA" image build "$T/img/src" "$T/img/app.img" >/dev/null 2>&1
+echo '{"entry": "app.wasm", "mounts": [{"type": "image", "source": "app.img", "path": "/app"}]}' > "$T/img/arca.json"
+m1=$("$ARCA" measure --manifest "$T/img/arca.json" 2>"$T/err")
+echo two > "$T/img/src/a.txt"
+"$ARCA" image build "$T/img/src" "$T/img/app.img" >/dev/null 2>&1
+m2=$("$ARCA" measure --manifest "$T/img/arca.json" 2>>"$T/err")
+if echo "$m1" | grep -q "image    /app " && [ "$(echo "$m1" | head -1)" != "$(echo "$m2" | head -1)" ]; then ok "measure covers image root hashes"; else bad "measure covers image root hashes"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

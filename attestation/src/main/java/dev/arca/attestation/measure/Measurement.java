@@ -22,12 +22,20 @@ import java.util.stream.Stream;
  * runtime SHA256
  * manifest SHA256|none
  * entry SHA256|none
+ * image GUEST_PATH ROOT_HASH      (one line per read-only image the manifest mounts, by path)
  * </pre>
- * where runtime = SHA-256 of the lines "NAME SHA256\n" of the jars, sorted by name.
+ * where runtime = SHA-256 of the lines "NAME SHA256\n" of the jars, sorted by name, and an
+ * image's root hash is its deterministic integrity root (arca image build prints it).
  */
-public record Measurement(String measurement, String runtime, Map<String, String> jars, String manifest, String entry) {
+public record Measurement(String measurement, String runtime, Map<String, String> jars, String manifest, String entry,
+        Map<String, String> images) {
 
     public static Measurement of(List<Path> jars, byte[] manifest, byte[] entry) throws IOException {
+        return of(jars, manifest, entry, Map.of());
+    }
+
+    /** @param images guest path to image root hash (hex) */
+    public static Measurement of(List<Path> jars, byte[] manifest, byte[] entry, Map<String, String> images) throws IOException {
         Map<String, String> byName = new TreeMap<>();
         for (Path j : jars) {
             String name = j.getFileName().toString();
@@ -40,8 +48,11 @@ public record Measurement(String measurement, String runtime, Map<String, String
         String runtime = hex(Signatures.sha256(rt.toString().getBytes(StandardCharsets.UTF_8)));
         String m = manifest == null ? "none" : hex(Signatures.sha256(manifest));
         String e = entry == null ? "none" : hex(Signatures.sha256(entry));
-        String text = "arca-measurement-v1\nruntime " + runtime + "\nmanifest " + m + "\nentry " + e + "\n";
-        return new Measurement(hex(Signatures.sha256(text.getBytes(StandardCharsets.UTF_8))), runtime, byName, m, e);
+        StringBuilder text = new StringBuilder("arca-measurement-v1\nruntime " + runtime + "\nmanifest " + m + "\nentry " + e + "\n");
+        Map<String, String> sorted = new TreeMap<>(images);
+        sorted.forEach((path, root) -> text.append("image ").append(path).append(' ').append(root).append('\n'));
+        return new Measurement(hex(Signatures.sha256(text.toString().getBytes(StandardCharsets.UTF_8))), runtime, byName, m, e,
+                java.util.Collections.unmodifiableMap(sorted));
     }
 
     /** The runtime jars next to {@code jar}: itself and every jar in its {@code lib/} directory. */
