@@ -88,6 +88,15 @@ echo '{"allowSim": tru' > "$T/badpol.json"
 check "keybroker bad policy" 'policy' keybroker serve --port 0 --key-file "$T/key" --policy "$T/badpol.json"
 check "keybroker bad port" 'not a TCP port' keybroker serve --port 70000 --key-file "$T/key" --policy "$T/allow.json"
 
+# a volume key sealed to the instance (sim): the same program opens its volume again, another cannot
+"$ARCA" run --sealed-key --volume "$T/sealed.vol::/v" "$T/w.wasm" /v/s sealed-data >/dev/null 2>"$T/err"
+got=$("$ARCA" run --sealed-key --volume "$T/sealed.vol::/v" "$T/w.wasm" /v/s 2>>"$T/err")
+"$ARCA" cc -O2 -o "$T/other.wasm" "$T/w.c" # the same source built otherwise: another module, another measurement
+"$ARCA" run --sealed-key --volume "$T/sealed.vol::/v" "$T/other.wasm" /v/s >/dev/null 2>"$T/err2"; rc=$?
+if [ "$got" = "sealed-data" ] && [ $rc -eq 125 ] && grep -q "sealed.vol" "$T/err2" && ! grep -q "Exception" "$T/err2"; then ok "sealed key: same instance reopens, another is refused"
+else bad "sealed key: same instance reopens, another is refused (got '$got', rc $rc)"; cat "$T/err2" | head -3; fi
+check "--sealed-key with --key-file" 'give one of them' run --sealed-key --key-file "$T/key" "$T/w.wasm" /x
+
 # the measurement covers the root hash of each image the manifest mounts
 mkdir -p "$T/img/src" && echo one > "$T/img/src/a.txt" && cp "$T/w.wasm" "$T/img/app.wasm"
 "$ARCA" image build "$T/img/src" "$T/img/app.img" >/dev/null 2>&1

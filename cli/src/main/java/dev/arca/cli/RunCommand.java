@@ -57,6 +57,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--key-file", paramLabel = "FILE", description = "The key of the encrypted volumes: 32 random bytes or 64 hex digits.")
     Path keyFile;
 
+    @Option(names = "--sealed-key", description = "Sim mode: derive the volumes' key from this installation's sealing secret and the instance's measurement (program, manifest, runtime), instead of --key-file. Insecure, for development.")
+    boolean sealedKey;
+
     @Option(names = "--key-broker", paramLabel = "HOST:PORT",
             description = "Get the volume key from 'arca keybroker serve' over RA-TLS before the program starts (instead of --key-file; 127.0.0.1 only).")
     String keyBroker;
@@ -105,8 +108,11 @@ final class RunCommand implements Callable<Integer> {
         }
 
         Limits limits = limits(manifest);
-        if (keyBroker != null && keyFile != null) throw new UserError("--key-broker and --key-file: give one of them");
-        dev.arca.fs.encfs.VolumeKey brokerKey = keyBroker == null ? null : KeyBrokerCommand.fetchKey(keyBroker, keyBrokerPolicy, manifestFile);
+        if ((keyBroker != null ? 1 : 0) + (keyFile != null ? 1 : 0) + (sealedKey ? 1 : 0) > 1) {
+            throw new UserError("--key-broker, --key-file and --sealed-key: give one of them");
+        }
+        dev.arca.fs.encfs.VolumeKey brokerKey = keyBroker != null ? KeyBrokerCommand.fetchKey(keyBroker, keyBrokerPolicy, manifestFile)
+                : sealedKey ? SealedKey.derive(manifestFile, readProgram(prog)) : null;
         Host host = new LinuxHost();
         Volumes volumes = new Volumes(host);
         MountTable mounts = new MountTable();
@@ -190,6 +196,16 @@ final class RunCommand implements Callable<Integer> {
                 dir.createDirectory(name);
                 dir = dir.lookup(name);
             }
+        }
+    }
+
+    private static byte[] readProgram(Path prog) throws UserError {
+        try {
+            return Files.readAllBytes(prog);
+        } catch (NoSuchFileException e) {
+            throw new UserError(prog + ": no such file");
+        } catch (IOException e) {
+            throw new UserError(prog + ": cannot read: " + e.getMessage());
         }
     }
 
