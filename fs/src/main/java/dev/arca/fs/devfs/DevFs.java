@@ -119,7 +119,45 @@ public final class DevFs implements FileSystem {
         }
     }
 
-    private final class Root implements Node {
+    /** A directory of devfs: its entries are fixed, so every change is refused. */
+    private abstract static class FixedDirectory implements Node {
+        @Override
+        public void createDirectory(String name) throws ErrnoException {
+            throw Errno.EACCES.fail("/dev is fixed");
+        }
+
+        @Override
+        public void createSymlink(String name, String target) throws ErrnoException {
+            throw Errno.EACCES.fail("/dev is fixed");
+        }
+
+        @Override
+        public void link(String name, Node existing) throws ErrnoException {
+            throw Errno.EACCES.fail("/dev is fixed");
+        }
+
+        @Override
+        public void unlink(String name) throws ErrnoException {
+            throw Errno.EACCES.fail("/dev is fixed");
+        }
+
+        @Override
+        public void removeDirectory(String name) throws ErrnoException {
+            throw Errno.EACCES.fail("/dev is fixed");
+        }
+
+        @Override
+        public void rename(String name, Node newParent, String newName) throws ErrnoException {
+            throw Errno.EACCES.fail("/dev is fixed");
+        }
+
+        @Override
+        public void setTimes(long atime, long mtime) throws ErrnoException {
+            throw Errno.EPERM.fail("/dev is fixed");
+        }
+    }
+
+    private final class Root extends FixedDirectory {
         @Override
         public FileSystem fileSystem() {
             return DevFs.this;
@@ -153,36 +191,6 @@ public final class DevFs implements FileSystem {
         }
 
         @Override
-        public void createDirectory(String name) throws ErrnoException {
-            throw Errno.EACCES.fail("/dev is fixed");
-        }
-
-        @Override
-        public void createSymlink(String name, String target) throws ErrnoException {
-            throw Errno.EACCES.fail("/dev is fixed");
-        }
-
-        @Override
-        public void link(String name, Node existing) throws ErrnoException {
-            throw Errno.EACCES.fail("/dev is fixed");
-        }
-
-        @Override
-        public void unlink(String name) throws ErrnoException {
-            throw Errno.EACCES.fail("/dev is fixed");
-        }
-
-        @Override
-        public void removeDirectory(String name) throws ErrnoException {
-            throw Errno.EACCES.fail("/dev is fixed");
-        }
-
-        @Override
-        public void rename(String name, Node newParent, String newName) throws ErrnoException {
-            throw Errno.EACCES.fail("/dev is fixed");
-        }
-
-        @Override
         public List<DirEntry> list() {
             List<DirEntry> out = new ArrayList<>();
             devices.forEach((n, d) -> out.add(new DirEntry(n, d.inode, Wasi.FILETYPE_CHARACTER_DEVICE)));
@@ -190,10 +198,6 @@ public final class DevFs implements FileSystem {
             return out;
         }
 
-        @Override
-        public void setTimes(long atime, long mtime) throws ErrnoException {
-            throw Errno.EPERM.fail("/dev is fixed");
-        }
     }
 
     private final class Device implements Node {
@@ -245,7 +249,7 @@ public final class DevFs implements FileSystem {
     }
 
     /** {@code /dev/attestation}: {@code user_report_data}, {@code quote}, {@code attestation_type}. */
-    private final class AttestationDir implements Node {
+    private final class AttestationDir extends FixedDirectory {
         static final String NAME = "attestation";
         static final long INODE = 20;
         private final QuoteSource quotes;
@@ -290,46 +294,12 @@ public final class DevFs implements FileSystem {
         }
 
         @Override
-        public void createDirectory(String name) throws ErrnoException {
-            throw Errno.EACCES.fail("/dev is fixed");
-        }
-
-        @Override
-        public void createSymlink(String name, String target) throws ErrnoException {
-            throw Errno.EACCES.fail("/dev is fixed");
-        }
-
-        @Override
-        public void link(String name, Node existing) throws ErrnoException {
-            throw Errno.EACCES.fail("/dev is fixed");
-        }
-
-        @Override
-        public void unlink(String name) throws ErrnoException {
-            throw Errno.EACCES.fail("/dev is fixed");
-        }
-
-        @Override
-        public void removeDirectory(String name) throws ErrnoException {
-            throw Errno.EACCES.fail("/dev is fixed");
-        }
-
-        @Override
-        public void rename(String name, Node newParent, String newName) throws ErrnoException {
-            throw Errno.EACCES.fail("/dev is fixed");
-        }
-
-        @Override
         public List<DirEntry> list() {
             List<DirEntry> out = new ArrayList<>();
             files.forEach((n, f) -> out.add(new DirEntry(n, f.inode, Wasi.FILETYPE_REGULAR_FILE)));
             return out;
         }
 
-        @Override
-        public void setTimes(long atime, long mtime) throws ErrnoException {
-            throw Errno.EPERM.fail("/dev is fixed");
-        }
 
         synchronized byte[] reportData() {
             return reportData.clone();
