@@ -117,13 +117,6 @@ public final class Kernel {
         }
     }
 
-    /** The number of processes not yet reaped. */
-    public int liveProcesses() {
-        synchronized (table) {
-            return live;
-        }
-    }
-
     /**
      * Records that {@code p} ended with Linux wait status {@code status}: releases its
      * descriptors, makes it a zombie for its parent to reap (or reaps it if it has none),

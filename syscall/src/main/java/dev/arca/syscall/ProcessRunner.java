@@ -81,14 +81,8 @@ public final class ProcessRunner {
             }
         }
         kernel.killAll("the first process has ended");
-        if (result[0] == null) throw new ModuleException(startError(p));
+        if (result[0] == null) throw new ModuleException("process " + p.pid() + " did not start");
         return result[0];
-    }
-
-    private String setupError; // set by start() when instantiation fails before the thread runs
-
-    private String startError(Process p) {
-        return setupError == null ? "process " + p.pid() + " did not start" : setupError;
     }
 
     /** What a spawn does to the child's descriptors before it starts. */
@@ -123,7 +117,6 @@ public final class ProcessRunner {
             throw e;
         }
         Process child = kernel.createProcess(parent, processGroup, args, env, parent.limits(), fds);
-        setupError = null;
         start(child, module, null);
         return child;
     }
