@@ -109,7 +109,7 @@ public final class ArcaVolProvider extends FileSystemProvider {
                 boolean writable = !readOnly && key != null;
                 store = HostBlockStore.open(host, f, writable, writable && create);
                 Object sd = env.get("stateDir");
-                Path stateDir = sd == null ? LocalFreshness.defaultDirectory() : Path.of(sd.toString());
+                Path stateDir = sd == null ? LocalFreshness.defaultDirectory(host) : Path.of(sd.toString());
                 Freshness fresh = key == null ? Freshness.inMemory() : new LocalFreshness(host, stateDir, key);
                 EncFs.Options o = EncFs.Options.defaults(host::realtimeNanos).withFreshness(fresh).withReadOnly(!writable);
                 EncFs fs = create && writable && EncFs.isEmpty(store)
