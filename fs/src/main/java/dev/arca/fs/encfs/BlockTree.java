@@ -15,17 +15,18 @@ import java.util.TreeMap;
  * blocks that cover only holes take no space.
  *
  * <p>Every reference is kept in memory while the volume is mounted (48 bytes per 4 KiB block);
- * data blocks are read on demand, checked, and cached by {@link EncFs}. Changes are copy-on-write:
- * a changed block is sealed to a newly allocated place and the old one is freed only once a commit
- * no longer refers to it, so the committed tree on the host is never overwritten. All methods
- * require {@code fs.mu}.
+ * data blocks are read on demand, checked ({@link SealedStore}) and cached ({@link BlockCache}).
+ * Changes are copy-on-write: a changed block is sealed to a newly allocated place and the old one
+ * is freed only once a commit no longer refers to it ({@link Allocator}), so the committed tree on
+ * the host is never overwritten. All methods require the volume's lock.
  */
 final class BlockTree {
     static final int BLOCK = BlockStore.BLOCK_SIZE;
     static final int FANOUT = BLOCK / Ref.SIZE; // 85
     static final byte[] ZERO = new byte[BLOCK];
 
-    private final EncFs fs;
+    private final SealedStore sealed;
+    private final BlockCache cache;
     final long ino;
     private long blocks; // logical data blocks
     private Ref[][] lv; // lv[0]: data refs; lv[k]: index refs of level k; lv[height].length == 1
@@ -33,13 +34,14 @@ final class BlockTree {
     /** Changed data blocks not yet sealed: logical index to plaintext. */
     private final TreeMap<Long, byte[]> dirty = new TreeMap<>();
 
-    private BlockTree(EncFs fs, long ino) {
-        this.fs = fs;
+    private BlockTree(SealedStore sealed, BlockCache cache, long ino) {
+        this.sealed = sealed;
+        this.cache = cache;
         this.ino = ino;
     }
 
-    static BlockTree empty(EncFs fs, long ino) {
-        BlockTree t = new BlockTree(fs, ino);
+    static BlockTree empty(SealedStore sealed, BlockCache cache, long ino) {
+        BlockTree t = new BlockTree(sealed, cache, ino);
         t.shape(0);
         return t;
     }
@@ -85,16 +87,17 @@ final class BlockTree {
     }
 
     byte[] context(int level, long index) {
-        return fs.context(ino, level, index);
+        return sealed.context(ino, level, index);
     }
 
     /** Rebuilds the tree's references from its root, checking every index block, and claims the blocks. */
-    static BlockTree load(EncFs fs, long ino, Ref root, int height, long n) throws ErrnoException {
-        BlockTree t = new BlockTree(fs, ino);
+    static BlockTree load(SealedStore sealed, BlockCache cache, long ino, Ref root, int height, long n) throws ErrnoException {
+        BlockTree t = new BlockTree(sealed, cache, ino);
         t.shape(n);
-        if (t.height() != height) throw fs.damaged("inode " + ino + ": tree height " + height + " does not fit " + n + " blocks");
+        SecurityLog log = sealed.log();
+        if (t.height() != height) throw log.damaged("inode " + ino + ": tree height " + height + " does not fit " + n + " blocks");
         if (n == 0) {
-            if (root != null) throw fs.damaged("inode " + ino + ": empty object with a root");
+            if (root != null) throw log.damaged("inode " + ino + ": empty object with a root");
             return t;
         }
         t.lv[height][0] = root;
@@ -103,8 +106,8 @@ final class BlockTree {
             for (int i = 0; i < t.lv[k].length; i++) {
                 Ref r = t.lv[k][i];
                 if (r == null) continue;
-                fs.claim(r, ino, k, i);
-                fs.readVerified(r, t.context(k, i), plain, ino, k, i);
+                sealed.claim(r, ino, k, i);
+                sealed.read(r, t.context(k, i), plain, ino, k, i);
                 ByteBuffer b = ByteBuffer.wrap(plain);
                 int first = i * FANOUT;
                 for (int j = 0; j < FANOUT; j++) {
@@ -112,13 +115,13 @@ final class BlockTree {
                     if (first + j < t.lv[k - 1].length) {
                         t.lv[k - 1][first + j] = c;
                     } else if (c != null) {
-                        throw fs.damaged("inode " + ino + ": reference past the end at level " + k);
+                        throw log.damaged("inode " + ino + ": reference past the end at level " + k);
                     }
                 }
             }
         }
         for (int i = 0; i < t.lv[0].length; i++) {
-            if (t.lv[0][i] != null) fs.claim(t.lv[0][i], ino, 0, i);
+            if (t.lv[0][i] != null) sealed.claim(t.lv[0][i], ino, 0, i);
         }
         return t;
     }
@@ -130,14 +133,34 @@ final class BlockTree {
         if (index >= blocks) return ZERO;
         Ref r = lv[0][(int) index];
         if (r == null) return ZERO;
-        return fs.cachedRead(this, index, r);
+        return cache.read(this, index, r);
     }
 
     /** Replaces data block {@code index} (below {@link #blocks}) with {@code plain} (owned by the tree). */
     void write(long index, byte[] plain) {
-        dirty.put(index, plain);
-        fs.noteDirtyData(this, index);
+        if (dirty.put(index, plain) == null) cache.dirtied(this, index);
         markPath(index);
+    }
+
+    /** The first {@code size} bytes of the content, as one array (a directory's entries, a link's target). */
+    byte[] readBytes(long size) throws ErrnoException {
+        if (size > Integer.MAX_VALUE - 8) throw sealed.log().damaged("inode " + ino + ": metadata object too large");
+        byte[] out = new byte[(int) size];
+        for (long i = 0; i * BLOCK < size; i++) {
+            int n = (int) Math.min(BLOCK, size - i * BLOCK);
+            System.arraycopy(read(i), 0, out, (int) (i * BLOCK), n);
+        }
+        return out;
+    }
+
+    /** Makes the content exactly {@code content}, writing only the blocks that change. */
+    void writeBytes(byte[] content) throws ErrnoException {
+        long nblocks = (content.length + BLOCK - 1) / BLOCK;
+        resize(nblocks);
+        for (int i = 0; i < nblocks; i++) {
+            byte[] blk = Arrays.copyOfRange(content, i * BLOCK, i * BLOCK + BLOCK);
+            if (!Arrays.equals(blk, read(i))) write(i, blk);
+        }
     }
 
     private void markPath(long index) {
@@ -152,13 +175,13 @@ final class BlockTree {
     void resize(long n) {
         if (n == blocks) return;
         long old = blocks;
-        for (Map.Entry<Long, byte[]> e : dirty.tailMap(n, true).entrySet()) fs.forgetDirty(this, e.getKey());
+        for (Map.Entry<Long, byte[]> e : dirty.tailMap(n, true).entrySet()) cache.dropped(this, e.getKey());
         dirty.tailMap(n, true).clear();
-        fs.forgetCached(this, n, old);
+        cache.forget(this, n, old);
         if (height(n) != height()) {
             Ref[] data = lv[0];
-            for (int k = 1; k < lv.length; k++) for (Ref r : lv[k]) fs.release(r);
-            for (long i = n; i < old; i++) fs.release(data[(int) i]);
+            for (int k = 1; k < lv.length; k++) for (Ref r : lv[k]) sealed.release(r);
+            for (long i = n; i < old; i++) sealed.release(data[(int) i]);
             shape(n);
             System.arraycopy(data, 0, lv[0], 0, (int) Math.min(n, old));
             for (int k = 1; k < lv.length; k++) dirtyIndex[k].set(0, lv[k].length);
@@ -166,7 +189,7 @@ final class BlockTree {
         }
         long size = n;
         for (int k = 0; k < lv.length; k++) {
-            for (int i = (int) size; i < lv[k].length; i++) fs.release(lv[k][i]);
+            for (int i = (int) size; i < lv[k].length; i++) sealed.release(lv[k][i]);
             lv[k] = Arrays.copyOf(lv[k], (int) size);
             if (k > 0) dirtyIndex[k].clear((int) size, Integer.MAX_VALUE);
             size = (size + FANOUT - 1) / FANOUT;
@@ -181,10 +204,10 @@ final class BlockTree {
             Map.Entry<Long, byte[]> e = dirty.firstEntry();
             int i = (int) (long) e.getKey();
             Ref old = lv[0][i];
-            lv[0][i] = isZero(e.getValue()) ? null : fs.writeSealed(e.getValue(), context(0, i));
-            fs.release(old);
+            lv[0][i] = isZero(e.getValue()) ? null : sealed.write(e.getValue(), context(0, i));
+            sealed.release(old);
             dirty.pollFirstEntry();
-            fs.cleaned(this, i, e.getValue());
+            cache.sealed(this, i, e.getValue());
         }
     }
 
@@ -204,8 +227,8 @@ final class BlockTree {
                     Ref.putNullable(b, c);
                 }
                 Ref old = lv[k][i];
-                lv[k][i] = any ? fs.writeSealed(plain, context(k, i)) : null;
-                fs.release(old);
+                lv[k][i] = any ? sealed.write(plain, context(k, i)) : null;
+                sealed.release(old);
                 d.clear(i);
             }
         }
@@ -213,10 +236,10 @@ final class BlockTree {
 
     /** Frees every block of the tree (the object is gone). */
     void releaseAll() {
-        for (Long i : dirty.keySet()) fs.forgetDirty(this, i);
+        for (Long i : dirty.keySet()) cache.dropped(this, i);
         dirty.clear();
-        fs.forgetCached(this, 0, blocks);
-        for (Ref[] level : lv) for (Ref r : level) fs.release(r);
+        cache.forget(this, 0, blocks);
+        for (Ref[] level : lv) for (Ref r : level) sealed.release(r);
         shape(0);
     }
 

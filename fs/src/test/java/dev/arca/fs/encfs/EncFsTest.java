@@ -245,6 +245,23 @@ class EncFsTest {
         assertEquals(List.of(), names(root));
     }
 
+    /**
+     * Rewriting a block already changed (not yet sealed) holds no more memory, so it must not
+     * count as one more dirty block: else, past the write-behind limit, every write would seal.
+     */
+    @Test
+    void rewritingOneChangedBlockSealsNothingBeforeACommit() throws ErrnoException {
+        FileHandle h = root.createFile("f", true).open(true, true);
+        long before = store.writes;
+        for (int i = 0; i < 3 * EncFs.DIRTY_LIMIT; i++) {
+            h.write(ByteBuffer.wrap(new byte[] {(byte) i}), 7);
+        }
+        assertEquals(before, store.writes, "nothing sealed to the store before the commit");
+        h.sync(false);
+        assertTrue(store.writes > before);
+        h.close();
+    }
+
     @Test
     void timesAndStat() throws ErrnoException {
         Node f = root.createFile("t", true);

@@ -13,6 +13,7 @@ import dev.arca.fs.DirEntry;
 import dev.arca.fs.FileHandle;
 import dev.arca.fs.Node;
 import dev.arca.fs.Times;
+import dev.arca.fs.tree.Tree;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -403,9 +404,56 @@ class RamFsTest {
 
     // ---- capacity ------------------------------------------------------------------------------
 
+    private static final long ROOT = Tree.NODE_BYTES;
+
+    /** What a new node named {@code name} is counted as (a symbolic link's target comes on top). */
+    private static long node(String name) {
+        return Tree.NODE_BYTES + entry(name);
+    }
+
+    private static long entry(String name) {
+        return Tree.ENTRY_BYTES + Tree.utf8Length(name);
+    }
+
+    /** A ramfs with room for its root, files {@code names} and {@code data} bytes of data. */
+    private RamFs sized(long data, String... names) {
+        long c = ROOT + data;
+        for (String n : names) c += node(n);
+        return new RamFs(clock::get, c);
+    }
+
+    @Test
+    void everyByteOfTheNamespaceIsCountedAndGivenBack() throws Exception {
+        RamFs r = new RamFs(clock::get, 1 << 20);
+        Node root = r.root();
+        assertEquals(ROOT, r.used());
+        Node f = root.createFile("f", true);
+        assertEquals(ROOT + node("f"), r.used());
+        root.createDirectory("dir");
+        root.createSymlink("l", "target/é"); // 9 bytes of UTF-8
+        root.link("hard", f);
+        long names = ROOT + node("f") + node("dir") + node("l") + 9 + entry("hard");
+        assertEquals(names, r.used());
+        FileHandle h = f.open(true, true);
+        h.write(ByteBuffer.wrap(new byte[10]), 0);
+        assertEquals(names + 10, r.used(), "data as allocated: exactly what one write needed");
+        root.rename("f", root.lookup("dir"), "longer-name");
+        assertEquals(names + 10 + entry("longer-name") - entry("f"), r.used());
+        root.lookup("dir").rename("longer-name", root, "hard"); // replaces the other name of the same file: nothing
+        root.lookup("dir").rename("longer-name", root, "f");
+        assertEquals(names + 10, r.used());
+        root.unlink("l");
+        root.unlink("hard");
+        root.removeDirectory("dir");
+        root.unlink("f");
+        assertEquals(ROOT + Tree.NODE_BYTES + 10, r.used(), "an unlinked open file keeps its node and data");
+        h.close();
+        assertEquals(ROOT, r.used());
+    }
+
     @Test
     void writesBeyondCapacityFailWithEnospcAndChangeNothing() throws Exception {
-        RamFs small = new RamFs(clock::get, 100);
+        RamFs small = sized(100, "a", "b");
         Node a = small.root().createFile("a", false);
         a.open(false, true).write(ByteBuffer.wrap(new byte[60]), 0);
         Node b = small.root().createFile("b", false);
@@ -418,30 +466,54 @@ class RamFsTest {
         assertEquals(40, hb.write(ByteBuffer.wrap(new byte[40]), 0));
         assertErrno(Errno.ENOSPC, () -> hb.write(ByteBuffer.wrap(new byte[1]), 40));
         assertErrno(Errno.ENOSPC, () -> hb.truncate(41));
+        assertErrno(Errno.ENOSPC, () -> small.root().createFile("c", true));
+        assertErrno(Errno.ENOSPC, () -> small.root().createDirectory("c"));
+        assertErrno(Errno.ENOSPC, () -> small.root().createSymlink("c", "a"));
+        assertErrno(Errno.ENOSPC, () -> small.root().link("c", a));
+        assertErrno(Errno.ENOSPC, () -> small.root().rename("a", small.root(), "aa"));
+        assertEquals(List.of("a", "b"), names(small.root()), "a refused entry leaves no trace");
         assertEquals(40, b.stat().size());
-        // overwriting inside a file needs no space
+        // overwriting inside a file needs no space, nor does a rename to a name as long
         assertEquals(10, hb.write(ByteBuffer.wrap(new byte[10]), 0));
+        small.root().rename("a", small.root(), "c");
+        assertEquals(small.used(), ROOT + node("c") + node("b") + 100);
+    }
+
+    @Test
+    void growingFilesDoubleOnlyAsFarAsTheCapacityAllows() throws Exception {
+        RamFs small = sized(1000, "a");
+        FileHandle h = small.root().createFile("a", true).open(true, true);
+        for (int i = 0; i < 1000; i++) assertEquals(1, h.write(ByteBuffer.wrap(new byte[] {(byte) i}), i));
+        assertErrno(Errno.ENOSPC, () -> h.write(ByteBuffer.wrap(new byte[1]), 1000));
+        assertEquals(1000, h.size());
+        h.truncate(100);
+        assertEquals(ROOT + node("a") + 100, small.used(), "shrunk to half or less: the array is cut to the size");
+        byte[] got = new byte[100];
+        h.read(ByteBuffer.wrap(got), 0);
+        assertEquals((byte) 99, got[99]);
     }
 
     @Test
     void unlinkFreesSpace() throws Exception {
-        RamFs small = new RamFs(clock::get, 100);
+        RamFs small = sized(100, "a", "b");
         Node r = small.root();
         FileHandle ha = r.createFile("a", false).open(false, true);
         ha.write(ByteBuffer.wrap(new byte[80]), 0);
         FileHandle hb = r.createFile("b", false).open(false, true);
-        assertErrno(Errno.ENOSPC, () -> hb.write(ByteBuffer.wrap(new byte[30]), 0));
+        long spare = entry("a") + Tree.NODE_BYTES + 20;
         r.unlink("a");
-        // as on Linux, an unlinked file keeps its space while a descriptor is open on it
-        assertErrno(Errno.ENOSPC, () -> hb.write(ByteBuffer.wrap(new byte[30]), 0));
+        // as on Linux, an unlinked file keeps its space while a descriptor is open on it: here,
+        // only the name is given back
+        assertErrno(Errno.ENOSPC, () -> hb.write(ByteBuffer.wrap(new byte[(int) spare]), 0));
         ha.close();
-        assertEquals(30, hb.write(ByteBuffer.wrap(new byte[30]), 0));
-        assertEquals(70, hb.write(ByteBuffer.wrap(new byte[70]), 30));
+        assertEquals(spare, hb.write(ByteBuffer.wrap(new byte[(int) spare]), 0));
+        assertEquals(80, hb.write(ByteBuffer.wrap(new byte[80]), spare));
+        assertErrno(Errno.ENOSPC, () -> hb.write(ByteBuffer.wrap(new byte[1]), spare + 80));
     }
 
     @Test
     void truncateFreesSpace() throws Exception {
-        RamFs small = new RamFs(clock::get, 100);
+        RamFs small = sized(100, "a", "b");
         Node r = small.root();
         Node a = r.createFile("a", false);
         a.open(false, true).write(ByteBuffer.wrap(new byte[100]), 0);
@@ -454,23 +526,23 @@ class RamFsTest {
 
     @Test
     void spaceOfAHardLinkedFileIsFreedOnlyWithItsLastLink() throws Exception {
-        RamFs small = new RamFs(clock::get, 100);
+        RamFs small = new RamFs(clock::get, 1 << 20);
         Node r = small.root();
         Node a = r.createFile("a", false);
         FileHandle ha = a.open(false, true);
         ha.write(ByteBuffer.wrap(new byte[80]), 0);
         ha.close();
         r.link("a2", a);
-        FileHandle hb = r.createFile("b", false).open(false, true);
+        long before = small.used();
         r.unlink("a");
-        assertErrno(Errno.ENOSPC, () -> hb.write(ByteBuffer.wrap(new byte[30]), 0));
+        assertEquals(before - entry("a"), small.used(), "only the name");
         r.unlink("a2");
-        assertEquals(30, hb.write(ByteBuffer.wrap(new byte[30]), 0));
+        assertEquals(ROOT, small.used(), "the last name: node and data too");
     }
 
     @Test
     void renameOverAFileFreesItsSpace() throws Exception {
-        RamFs small = new RamFs(clock::get, 100);
+        RamFs small = sized(95, "big", "tiny", "c");
         Node r = small.root();
         FileHandle big = r.createFile("big", false).open(false, true);
         big.write(ByteBuffer.wrap(new byte[90]), 0);
@@ -480,41 +552,134 @@ class RamFsTest {
         tiny.close();
         r.rename("tiny", r, "big");
         FileHandle hc = r.createFile("c", false).open(false, true);
-        assertEquals(95, hc.write(ByteBuffer.wrap(new byte[95]), 0));
-        assertErrno(Errno.ENOSPC, () -> hc.write(ByteBuffer.wrap(new byte[1]), 95));
+        long room = 90 + node("tiny");
+        assertEquals(room, hc.write(ByteBuffer.wrap(new byte[(int) room]), 0));
+        assertErrno(Errno.ENOSPC, () -> hc.write(ByteBuffer.wrap(new byte[1]), room));
     }
 
     /**
-     * The space of a file is credited back when its last name goes, but a descriptor may still be
-     * open on it; truncating through that descriptor afterwards must not credit the space a second
-     * time, or the file system ends up holding more than its capacity.
+     * The space of a file is credited back once its last name and its last handle are gone;
+     * truncating through that handle before then must not credit the space a second time, or the
+     * file system ends up holding more than its capacity.
      */
     @Test
     void anUnlinkedOpenFileCannotBeUsedToExceedTheCapacity() throws Exception {
-        RamFs small = new RamFs(clock::get, 100);
+        RamFs small = sized(100, "a", "b");
         Node r = small.root();
         Node a = r.createFile("a", false);
         FileHandle ha = a.open(true, true);
         ha.write(ByteBuffer.wrap(new byte[100]), 0);
-        r.unlink("a"); // the 100 bytes are credited back here
-        ha.truncate(0); // ... and must not be credited again here
+        r.unlink("a"); // the name is credited back here
+        ha.truncate(0); // the data here
+        ha.close(); // the node here, and nothing twice
         FileHandle hb = r.createFile("b", false).open(false, true);
-        assertEquals(100, hb.write(ByteBuffer.wrap(new byte[100]), 0));
-        assertErrno(Errno.ENOSPC, () -> hb.write(ByteBuffer.wrap(new byte[100]), 100));
+        long room = 100 + node("a");
+        assertEquals(room, hb.write(ByteBuffer.wrap(new byte[(int) room]), 0));
+        assertErrno(Errno.ENOSPC, () -> hb.write(ByteBuffer.wrap(new byte[1]), room));
     }
 
     /** Growing an unlinked open file must be charged, and that charge returned when it shrinks. */
     @Test
     void growingAnUnlinkedOpenFileDoesNotLeakCapacity() throws Exception {
-        RamFs small = new RamFs(clock::get, 100);
+        RamFs small = sized(100, "a", "b");
         Node r = small.root();
         FileHandle ha = r.createFile("a", false).open(true, true);
         r.unlink("a");
         ha.write(ByteBuffer.wrap(new byte[40]), 0);
         ha.truncate(0);
+        ha.close();
         FileHandle hb = r.createFile("b", false).open(false, true);
-        assertEquals(100, hb.write(ByteBuffer.wrap(new byte[100]), 0), "all 100 bytes are free again");
-        assertErrno(Errno.ENOSPC, () -> hb.write(ByteBuffer.wrap(new byte[1]), 100));
+        long room = 100 + node("a");
+        assertEquals(room, hb.write(ByteBuffer.wrap(new byte[(int) room]), 0), "all of it is free again");
+        assertErrno(Errno.ENOSPC, () -> hb.write(ByteBuffer.wrap(new byte[1]), room));
+    }
+
+    @Test
+    void renamesInALoopNeitherLeakNorFail() throws Exception {
+        RamFs small = sized(0, "a", "b");
+        Node r = small.root();
+        r.createFile("a", true);
+        r.createDirectory("b");
+        long used = small.used();
+        for (int i = 0; i < 10_000; i++) {
+            r.rename("a", r.lookup("b"), "a");
+            r.lookup("b").rename("a", r, "a");
+        }
+        assertEquals(used, small.used());
+        r.removeDirectory("b");
+        r.unlink("a");
+        for (int i = 0; i < 10_000; i++) {
+            r.createFile("x", true);
+            r.unlink("x");
+            r.createDirectory("y");
+            r.removeDirectory("y");
+        }
+        assertEquals(ROOT, small.used());
+    }
+
+    // ---- capacity: every byte the guest makes ramfs hold (issue 8, finding 3) --------------
+
+    /** Creates entries with {@code make} until ENOSPC; fails if {@code most} of them all fit. */
+    private static int fillUntilFull(int most, ThrowingIntConsumer make) throws Exception {
+        for (int i = 0; i < most; i++) {
+            try {
+                make.accept(i);
+            } catch (ErrnoException e) {
+                assertEquals(Errno.ENOSPC, e.errno(), e.getMessage());
+                return i;
+            }
+        }
+        throw new AssertionError(most + " entries fit: names, nodes or targets are not counted");
+    }
+
+    interface ThrowingIntConsumer {
+        void accept(int i) throws Exception;
+    }
+
+    private static String longName(int i) {
+        String p = Integer.toString(i);
+        return p + "n".repeat(200 - p.length());
+    }
+
+    @Test
+    void symlinkTargetsCountAgainstTheCapacity() throws Exception {
+        RamFs small = new RamFs(clock::get, 1 << 20);
+        String target = "t".repeat(4000);
+        int made = fillUntilFull(2 * (1 << 20) / 4000, i -> small.root().createSymlink("l" + i, target));
+        assertTrue((long) made * 4000 <= 1 << 20, made + " targets of 4000 bytes in 1 MiB");
+    }
+
+    @Test
+    void namesOfEmptyFilesCountAgainstTheCapacity() throws Exception {
+        RamFs small = new RamFs(clock::get, 64 << 10);
+        int made = fillUntilFull(64 << 10, i -> small.root().createFile(longName(i), true));
+        assertTrue((long) made * 200 <= 64 << 10, made + " names of 200 bytes in 64 KiB");
+    }
+
+    @Test
+    void emptyFilesAndDirectoriesCountAgainstTheCapacity() throws Exception {
+        RamFs small = new RamFs(clock::get, 64 << 10);
+        fillUntilFull(64 << 10, i -> small.root().createFile("f" + i, true));
+        RamFs other = new RamFs(clock::get, 64 << 10);
+        fillUntilFull(64 << 10, i -> other.root().createDirectory("d" + i));
+    }
+
+    @Test
+    void deepDirectoriesCountAgainstTheCapacity() throws Exception {
+        RamFs small = new RamFs(clock::get, 64 << 10);
+        Node[] dir = {small.root()};
+        fillUntilFull(64 << 10, i -> {
+            dir[0].createDirectory("d");
+            dir[0] = dir[0].lookup("d");
+        });
+    }
+
+    @Test
+    void hardLinksCountAgainstTheCapacity() throws Exception {
+        RamFs small = new RamFs(clock::get, 64 << 10);
+        Node f = small.root().createFile("f", true);
+        int made = fillUntilFull(64 << 10, i -> small.root().link(longName(i), f));
+        assertTrue((long) made * 200 <= 64 << 10, made + " links named with 200 bytes in 64 KiB");
     }
 
     // ---- read-only -----------------------------------------------------------------------------

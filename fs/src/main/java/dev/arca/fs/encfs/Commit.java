@@ -1,0 +1,90 @@
+package dev.arca.fs.encfs;
+
+import dev.arca.abi.ErrnoException;
+import java.util.TreeMap;
+
+/**
+ * The changes made since the last commit, and the commit that makes them all durable at once.
+ *
+ * <p>A commit: each changed directory's entries into its content; for each changed inode, its
+ * dirty data sealed to new blocks, its index blocks rewritten bottom-up, its record written;
+ * every other dirty block sealed; the inode table's data and index likewise; the store synced;
+ * the superblock with version + 1 written to the other slot; the store synced again. Only then
+ * do the blocks the previous version used and this one does not become free, and does the
+ * {@link Freshness} record advance. A crash anywhere before the second sync leaves the previous
+ * superblock and everything it covers as they were (copy-on-write, see {@link Allocator}); a torn
+ * superblock fails its check and the other slot is used.
+ *
+ * <p>The order of writes is part of the format's promise that the same changes give the same
+ * image (integrity-only images are deterministic), so it is fixed: inodes in number order.
+ * Not thread-safe: the volume calls it under its lock.
+ */
+final class Commit {
+    private final BlockStore store;
+    private final Superblock superblock;
+    private final Allocator allocator;
+    private final BlockCache cache;
+    private final InodeTable inodes;
+    private final Freshness freshness; // null: no rollback protection (an image)
+    private final byte[] volumeId;
+    private final boolean nothingToWrite; // a read-only encrypted volume
+    private final TreeMap<Long, EncNode> changed = new TreeMap<>();
+    private boolean pending;
+    private long version;
+
+    Commit(BlockStore store, Superblock superblock, Allocator allocator, BlockCache cache, InodeTable inodes,
+            Freshness freshness, byte[] volumeId, boolean nothingToWrite, long version) {
+        this.store = store;
+        this.superblock = superblock;
+        this.allocator = allocator;
+        this.cache = cache;
+        this.inodes = inodes;
+        this.freshness = freshness;
+        this.volumeId = volumeId;
+        this.nothingToWrite = nothingToWrite;
+        this.version = version;
+    }
+
+    /** The version of the last commit. */
+    long version() {
+        return version;
+    }
+
+    /** {@code n}'s record or content changed (nothing for an inode already freed). */
+    void note(EncNode n) {
+        if (n.released()) return;
+        changed.put(n.inode(), n);
+        pending = true;
+    }
+
+    /** Inode {@code ino} was freed: its zeroed record is in the table already. */
+    void freed(long ino) {
+        changed.remove(ino);
+        pending = true;
+    }
+
+    /** Makes every change durable and atomic (see the class comment). Errors: ENOSPC, EIO. */
+    void run() throws ErrnoException {
+        if (!pending || nothingToWrite) return;
+        for (EncNode n : changed.values()) n.storeEntries();
+        while (!changed.isEmpty()) {
+            EncNode n = changed.firstEntry().getValue();
+            n.content.flushData();
+            n.content.commitIndex();
+            inodes.write(n);
+            changed.pollFirstEntry();
+        }
+        cache.sealAll();
+        BlockTree table = inodes.tree();
+        table.flushData();
+        table.commitIndex();
+        store.sync();
+        long next = version + 1;
+        store.write(next % 2, superblock.seal(new Superblock.State(next, table.root(), table.height(), table.blocks())));
+        store.sync();
+        version = next;
+        allocator.committed();
+        pending = false;
+        if (freshness != null) freshness.advance(volumeId, next);
+    }
+}

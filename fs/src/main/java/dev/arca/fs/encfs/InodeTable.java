@@ -1,0 +1,138 @@
+package dev.arca.fs.encfs;
+
+import dev.arca.abi.ErrnoException;
+import dev.arca.abi.Wasi;
+import dev.arca.fs.Stat;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.TreeMap;
+
+/**
+ * The inode table: object 0 of the volume, a {@link BlockTree} of {@value #RECORD}-byte records,
+ * record i for inode i (record 0 unused, inode {@value #ROOT} the root directory), and every inode
+ * of the volume in memory, by number, while it is mounted.
+ *
+ * <p>Record layout: type (1; 0 is a free record, else a WASI file type), content tree height (1),
+ * zeros (2), links (4), content size (8), atime, mtime, ctime (8 each, nanoseconds), the content
+ * tree's root {@link Ref} (48), zeros. A directory's content is its entries, a symbolic link's its
+ * target (see {@link EncNode}).
+ *
+ * <p>Contract: {@link #write} and {@link #free} change the working table only; the commit seals it.
+ * A new inode number is the lowest one free at or above a hint that a freed number lowers, so
+ * numbers are reused and the same sequence of changes gives the same numbers (images are
+ * deterministic). Today numbers are found by a scan and every inode is held in memory; a volume
+ * that must scale replaces this part alone. Not thread-safe: the volume calls it under its lock.
+ */
+final class InodeTable {
+    static final int BLOCK = BlockStore.BLOCK_SIZE;
+    static final int RECORD = 128;
+    static final long ROOT = 1;
+
+    /** Makes the inode object for a record read at mount. */
+    interface Loader {
+        EncNode node(long ino, byte type, BlockTree content, long size, long links, long atime, long mtime, long ctime)
+                throws ErrnoException;
+    }
+
+    private final BlockTree table;
+    private final TreeMap<Long, EncNode> nodes = new TreeMap<>();
+    private long hint = ROOT + 1;
+
+    private InodeTable(BlockTree table) {
+        this.table = table;
+    }
+
+    static InodeTable empty(BlockTree table) {
+        return new InodeTable(table);
+    }
+
+    /** Reads every record of {@code table}, checking it, and makes its inode with {@code loader}. */
+    static InodeTable load(BlockTree table, SealedStore sealed, BlockCache cache, Loader loader) throws ErrnoException {
+        InodeTable t = new InodeTable(table);
+        SecurityLog log = sealed.log();
+        long records = table.blocks() * (BLOCK / RECORD);
+        for (long ino = 1; ino < records; ino++) {
+            byte[] blk = table.read(ino * RECORD / BLOCK);
+            ByteBuffer b = ByteBuffer.wrap(blk, (int) (ino * RECORD % BLOCK), RECORD);
+            byte type = b.get();
+            if (type == 0) continue;
+            int height = b.get();
+            b.getShort();
+            long links = b.getInt() & 0xFFFFFFFFL;
+            long size = b.getLong();
+            long atime = b.getLong(), mtime = b.getLong(), ctime = b.getLong();
+            Ref r = Ref.get(b);
+            if (size < 0) throw log.damaged("inode " + ino + ": negative size");
+            long nblocks = (size + BLOCK - 1) / BLOCK;
+            BlockTree content = BlockTree.load(sealed, cache, ino, r, height, nblocks);
+            t.nodes.put(ino, loader.node(ino, type, content, size, links, atime, mtime, ctime));
+        }
+        EncNode root = t.nodes.get(ROOT);
+        if (root == null || root.filetype() != Wasi.FILETYPE_DIRECTORY) throw log.damaged("no root directory");
+        return t;
+    }
+
+    /** The table's own tree (the superblock names its root). */
+    BlockTree tree() {
+        return table;
+    }
+
+    EncNode get(long ino) {
+        return nodes.get(ino);
+    }
+
+    /** Every inode, in number order (a copy: the caller may free some). */
+    Collection<EncNode> all() {
+        return new ArrayList<>(nodes.values());
+    }
+
+    /** A number no inode has (see the class comment). */
+    long allocate() {
+        long ino = Math.max(ROOT + 1, hint);
+        while (nodes.containsKey(ino)) ino++;
+        hint = ino + 1;
+        return ino;
+    }
+
+    void add(EncNode n) {
+        nodes.put(n.inode(), n);
+    }
+
+    /** Writes the record of {@code n} (a zeroed one if it was released). */
+    void write(EncNode n) throws ErrnoException {
+        ByteBuffer b = record(n.inode());
+        if (n.released()) {
+            b.put(new byte[RECORD]);
+            table.write(blockIndex(n.inode()), b.array());
+            return;
+        }
+        Stat st = n.stat();
+        b.put(n.filetype()).put((byte) n.content.height()).putShort((short) 0).putInt((int) n.links()).putLong(n.contentSize())
+                .putLong(st.atime()).putLong(st.mtime()).putLong(st.ctime());
+        Ref.putNullable(b, n.content.root());
+        b.put(new byte[RECORD - 88]);
+        table.write(blockIndex(n.inode()), b.array());
+    }
+
+    /** Frees inode {@code ino}: its record is zeroed and its number may be reused. */
+    void free(long ino) throws ErrnoException {
+        nodes.remove(ino);
+        hint = Math.min(hint, ino);
+        ByteBuffer b = record(ino);
+        b.put(new byte[RECORD]);
+        table.write(blockIndex(ino), b.array());
+    }
+
+    private static long blockIndex(long ino) {
+        return ino * RECORD / BLOCK;
+    }
+
+    /** A copy of the block holding record {@code ino}, positioned at the record (the table grown to hold it). */
+    private ByteBuffer record(long ino) throws ErrnoException {
+        long bi = blockIndex(ino);
+        if (table.blocks() <= bi) table.resize(bi + 1);
+        byte[] blk = table.read(bi).clone();
+        return ByteBuffer.wrap(blk, (int) (ino * RECORD % BLOCK), RECORD);
+    }
+}

@@ -1,0 +1,22 @@
+/**
+ * Arca's encrypted, tamper-evident, crash-safe file system (format and guarantees:
+ * {@code docs/encfs.md}). {@link dev.arca.fs.encfs.EncFs} is the volume; its parts, each with its
+ * contract in its class comment, so that each can be replaced alone:
+ * <ul>
+ * <li>{@code Superblock}: the two slots at blocks 0 and 1, the root of trust;
+ * <li>{@code Allocator}: which blocks are in use, so commits are copy-on-write;
+ * <li>{@code SealedStore}: the untrusted {@link dev.arca.fs.encfs.BlockStore} through the
+ *     {@code Sealer} (AES-256-GCM, or SHA-256 for images), every block bound to its place;
+ * <li>{@code BlockCache}: verified plaintext in memory, and write-behind of dirty blocks;
+ * <li>{@code BlockTree}: one object's content as a Merkle tree of {@code Ref}s;
+ * <li>{@code InodeTable}: object 0, the inode records, and every inode in memory;
+ * <li>{@code Commit}: the changes since the last commit, and the commit that makes them durable;
+ * <li>{@code EncNode}: an inode as a node of the shared directory tree ({@code dev.arca.fs.tree}),
+ *     which owns names, links, times and rename rules; {@code SecurityLog}: what a detection becomes.
+ * </ul>
+ *
+ * <p>Locking: one lock per volume, the tree's {@code mu}, held by every entry point (node and
+ * handle methods, {@code EncFs}'s public methods); the parts are not thread-safe and require it.
+ * The {@code nio} package (the {@code arca-vol:} provider) only dispatches to the same nodes.
+ */
+package dev.arca.fs.encfs;

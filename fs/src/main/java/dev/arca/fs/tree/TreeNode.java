@@ -1,0 +1,562 @@
+package dev.arca.fs.tree;
+
+import dev.arca.abi.Errno;
+import dev.arca.abi.ErrnoException;
+import dev.arca.abi.Wasi;
+import dev.arca.fs.DirEntry;
+import dev.arca.fs.FileHandle;
+import dev.arca.fs.FileSystem;
+import dev.arca.fs.Node;
+import dev.arca.fs.Stat;
+import dev.arca.fs.Times;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+/**
+ * A file, directory or symbolic link of a {@link Tree}: one object per inode, shared by every name
+ * (hard links) and every open handle, so all of them see one state. The tree's part (names,
+ * links, times, lifetime) is here and final; a subclass supplies a regular file's data through
+ * {@link #size}, {@link #openData}, {@link #truncateData} and {@link #release}. Every field is
+ * guarded by the tree's {@link #mu}; every method takes it.
+ *
+ * <p>Errors are those of {@link Node}, as Linux gives them, plus: ENOENT for a new entry in a
+ * removed directory, for listing one, and for opening or linking a node already released;
+ * ENAMETOOLONG for a name over {@link Tree#NAME_MAX} bytes; EROFS on a read-only file system;
+ * ENOSPC when the file system refuses the space; whatever {@link Tree#checkUsable} gives.
+ */
+public abstract class TreeNode implements Node {
+    private final Tree tree;
+    /** The tree's lock (see the package comment). */
+    protected final Object mu;
+    private final long inode;
+    private final byte type;
+    private final String target; // symbolic links
+    private final int targetBytes;
+    // guarded by mu
+    private long links = 1; // names; a directory: 1 while named, 0 once removed
+    private int references; // open handles and pins
+    private boolean released;
+    private long atime, mtime, ctime;
+    private final TreeMap<String, TreeNode> children; // directories
+    /**
+     * A regular file's size in bytes, kept by the file system's data code (which may use it for
+     * the content of other types too: the tree reports 0 for a directory and the target's length
+     * for a symbolic link).
+     */
+    protected long size;
+    private TreeNode parent; // directories: the directory naming it
+    private int subdirectories;
+
+    /** A node with one link and every time set to now (see {@link Tree#newNode}). */
+    protected TreeNode(Tree tree, long inode, byte type, String target) {
+        if ((type == Wasi.FILETYPE_SYMBOLIC_LINK) != (target != null)) throw new IllegalArgumentException("target");
+        this.tree = tree;
+        this.mu = tree.mu;
+        this.inode = inode;
+        this.type = type;
+        this.target = target;
+        this.targetBytes = target == null ? 0 : Tree.utf8Length(target);
+        this.children = type == Wasi.FILETYPE_DIRECTORY ? new TreeMap<>() : null;
+        this.atime = this.mtime = this.ctime = tree.now();
+    }
+
+    // ---- what a file system supplies (each called with mu held) ------------------------------
+
+    /**
+     * A handle on a regular file's data; the tree has checked the type, the mode and that the
+     * node is not released, and counts the handle as a reference until it is closed.
+     */
+    protected abstract DataHandle openData(boolean read, boolean write) throws ErrnoException;
+
+    /**
+     * Sets a regular file's size, with zeros when it grows. The tree has checked that {@code
+     * size} is within 0 and {@link Tree#maxFileSize}, and sets the times afterwards. Errors: ENOSPC.
+     */
+    protected abstract void truncateData(long size) throws ErrnoException;
+
+    /**
+     * Frees what the node holds: no name, no handle and no pin refers to it any more, and none
+     * will. Called once. The node's namespace bytes are credited by the tree.
+     */
+    protected abstract void release() throws ErrnoException;
+
+    // ---- for file systems: state they store or restore -----------------------------------------
+
+    public final long inode() {
+        return inode;
+    }
+
+    /** Its names (a directory: 1 while named, 0 once removed). */
+    public final long links() {
+        synchronized (mu) {
+            return links;
+        }
+    }
+
+    /** Whether the node was released (see {@link #release}). */
+    public final boolean released() {
+        synchronized (mu) {
+            return released;
+        }
+    }
+
+    /** A symbolic link's target; null for other types. */
+    public final String target() {
+        return target;
+    }
+
+    /** A directory's entries in name order, read-only (for a file system that stores them). */
+    public final NavigableMap<String, TreeNode> entries() {
+        return children == null ? Collections.emptyNavigableMap() : Collections.unmodifiableNavigableMap(children);
+    }
+
+    /** Restores the counters a file system stored (when it loads a node). */
+    protected final void restore(long links, long atime, long mtime, long ctime) {
+        synchronized (mu) {
+            this.links = links;
+            this.atime = atime;
+            this.mtime = mtime;
+            this.ctime = ctime;
+        }
+    }
+
+    /**
+     * Enters {@code child} under {@code name} as a file system loads its tree: no times, links or
+     * space change. Returns false, entering nothing, when the entry cannot be (the name is taken,
+     * or the child is a directory already entered elsewhere): the stored tree is damaged.
+     */
+    protected final boolean enterLoaded(String name, TreeNode child) {
+        synchronized (mu) {
+            if (type != Wasi.FILETYPE_DIRECTORY || children.containsKey(name) || child == this) return false;
+            if (child.type == Wasi.FILETYPE_DIRECTORY && child.parent != null) return false;
+            put(name, child);
+            return true;
+        }
+    }
+
+    /** Releases the node if nothing refers to it (a file system's orphans at mount). */
+    protected final void releaseIfUnused() throws ErrnoException {
+        synchronized (mu) {
+            if (links > 0 || references > 0 || released) return;
+            released = true;
+            tree.credit(Tree.NODE_BYTES + targetBytes);
+            release();
+        }
+    }
+
+    /** After a write: the data's times change. Requires mu. */
+    protected final void dataChanged() {
+        mtime = ctime = tree.now();
+        tree.changed(this);
+    }
+
+    // ---- Node -----------------------------------------------------------------------------------
+
+    @Override
+    public final FileSystem fileSystem() {
+        return tree;
+    }
+
+    @Override
+    public final byte filetype() {
+        return type;
+    }
+
+    @Override
+    public final Stat stat() {
+        synchronized (mu) {
+            long size = switch (type) {
+                case Wasi.FILETYPE_REGULAR_FILE -> this.size;
+                case Wasi.FILETYPE_SYMBOLIC_LINK -> targetBytes;
+                default -> 0;
+            };
+            long n = type == Wasi.FILETYPE_DIRECTORY ? (links == 0 ? 0 : 2 + subdirectories) : links;
+            return new Stat(0, inode, type, n, size, atime, mtime, ctime);
+        }
+    }
+
+    private void requireDirectory() throws ErrnoException {
+        if (type != Wasi.FILETYPE_DIRECTORY) throw Errno.ENOTDIR.fail();
+        tree.checkUsable();
+    }
+
+    /** Errors: ENOENT when this directory was removed. */
+    private void requireNamed() throws ErrnoException {
+        if (links == 0) throw Errno.ENOENT.fail("directory was removed");
+    }
+
+    private void put(String name, TreeNode child) {
+        children.put(name, child);
+        if (child.type == Wasi.FILETYPE_DIRECTORY) {
+            child.parent = this;
+            subdirectories++;
+        }
+    }
+
+    private TreeNode remove(String name) {
+        TreeNode child = children.remove(name);
+        if (child.type == Wasi.FILETYPE_DIRECTORY) subdirectories--;
+        return child;
+    }
+
+    /** This directory's entries changed. */
+    private void touch() {
+        mtime = ctime = tree.now();
+        tree.changed(this);
+    }
+
+    /** {@code child} lost the name it had here (already removed from the map). */
+    private void unnamed(TreeNode child) throws ErrnoException {
+        if (child.type == Wasi.FILETYPE_DIRECTORY) {
+            child.links = 0;
+            child.parent = null;
+        } else {
+            child.links--;
+        }
+        child.ctime = tree.now();
+        tree.changed(child);
+        child.releaseIfUnused();
+    }
+
+    @Override
+    public final Node lookup(String name) throws ErrnoException {
+        synchronized (mu) {
+            requireDirectory();
+            Tree.checkName(name);
+            TreeNode child = children.get(name);
+            if (child == null) throw Errno.ENOENT.fail(name);
+            return child;
+        }
+    }
+
+    /** Makes and names a new node. Requires mu and a directory. */
+    private TreeNode add(String name, byte childType, String linkTarget) throws ErrnoException {
+        Tree.checkName(name);
+        requireNamed();
+        if (children.containsKey(name)) throw Errno.EEXIST.fail(name);
+        tree.checkWritable();
+        long bytes = Tree.entryBytes(name) + Tree.NODE_BYTES + (linkTarget == null ? 0 : Tree.utf8Length(linkTarget));
+        tree.charge(bytes);
+        TreeNode child;
+        try {
+            child = tree.newNode(childType, linkTarget);
+        } catch (ErrnoException | RuntimeException e) {
+            tree.credit(bytes);
+            throw e;
+        }
+        put(name, child);
+        tree.changed(child);
+        touch();
+        tree.namespaceChanged();
+        return child;
+    }
+
+    @Override
+    public final Node createFile(String name, boolean exclusive) throws ErrnoException {
+        synchronized (mu) {
+            requireDirectory();
+            Tree.checkName(name);
+            TreeNode existing = children.get(name);
+            if (existing != null) {
+                if (exclusive) throw Errno.EEXIST.fail(name);
+                if (existing.type == Wasi.FILETYPE_DIRECTORY) throw Errno.EISDIR.fail(name);
+                return existing;
+            }
+            return add(name, Wasi.FILETYPE_REGULAR_FILE, null);
+        }
+    }
+
+    @Override
+    public final void createDirectory(String name) throws ErrnoException {
+        synchronized (mu) {
+            requireDirectory();
+            add(name, Wasi.FILETYPE_DIRECTORY, null);
+        }
+    }
+
+    @Override
+    public final void createSymlink(String name, String linkTarget) throws ErrnoException {
+        synchronized (mu) {
+            requireDirectory();
+            add(name, Wasi.FILETYPE_SYMBOLIC_LINK, linkTarget);
+        }
+    }
+
+    @Override
+    public final void link(String name, Node existing) throws ErrnoException {
+        synchronized (mu) {
+            requireDirectory();
+            tree.checkWritable();
+            if (!(existing instanceof TreeNode other) || other.tree != tree) throw Errno.EXDEV.fail();
+            if (other.type == Wasi.FILETYPE_DIRECTORY) throw Errno.EPERM.fail("hard link to a directory");
+            Tree.checkName(name);
+            requireNamed();
+            if (other.links == 0 || other.released) throw Errno.ENOENT.fail("the file has no name left");
+            if (children.containsKey(name)) throw Errno.EEXIST.fail(name);
+            tree.charge(Tree.entryBytes(name));
+            put(name, other);
+            other.links++;
+            other.ctime = tree.now();
+            tree.changed(other);
+            touch();
+            tree.namespaceChanged();
+        }
+    }
+
+    @Override
+    public final void unlink(String name) throws ErrnoException {
+        removeEntry(name, false);
+    }
+
+    @Override
+    public final void removeDirectory(String name) throws ErrnoException {
+        removeEntry(name, true);
+    }
+
+    /** unlink (a file, a symbolic link) or rmdir (an empty directory). */
+    private void removeEntry(String name, boolean directory) throws ErrnoException {
+        synchronized (mu) {
+            requireDirectory();
+            tree.checkWritable();
+            Tree.checkName(name);
+            TreeNode child = children.get(name);
+            if (child == null) throw Errno.ENOENT.fail(name);
+            if (!directory && child.type == Wasi.FILETYPE_DIRECTORY) throw Errno.EISDIR.fail(name);
+            if (directory && child.type != Wasi.FILETYPE_DIRECTORY) throw Errno.ENOTDIR.fail(name);
+            if (directory && !child.children.isEmpty()) throw Errno.ENOTEMPTY.fail(name);
+            remove(name);
+            tree.credit(Tree.entryBytes(name));
+            touch();
+            unnamed(child);
+            tree.namespaceChanged();
+        }
+    }
+
+    @Override
+    public final void rename(String name, Node newParent, String newName) throws ErrnoException {
+        synchronized (mu) {
+            requireDirectory();
+            tree.checkWritable();
+            if (!(newParent instanceof TreeNode dst) || dst.tree != tree) throw Errno.EXDEV.fail();
+            if (dst.type != Wasi.FILETYPE_DIRECTORY) throw Errno.ENOTDIR.fail();
+            Tree.checkName(name);
+            Tree.checkName(newName);
+            TreeNode moving = children.get(name);
+            if (moving == null) throw Errno.ENOENT.fail(name);
+            dst.requireNamed();
+            TreeNode replaced = dst.children.get(newName);
+            if (replaced == moving) return; // two names of one file: rename(2) does nothing
+            if (moving.type == Wasi.FILETYPE_DIRECTORY) {
+                for (TreeNode p = dst; p != null; p = p.parent) {
+                    if (p == moving) throw Errno.EINVAL.fail("directory into itself");
+                }
+            }
+            if (replaced != null) {
+                if (moving.type == Wasi.FILETYPE_DIRECTORY) {
+                    if (replaced.type != Wasi.FILETYPE_DIRECTORY) throw Errno.ENOTDIR.fail(newName);
+                    if (!replaced.children.isEmpty()) throw Errno.ENOTEMPTY.fail(newName);
+                } else if (replaced.type == Wasi.FILETYPE_DIRECTORY) {
+                    throw Errno.EISDIR.fail(newName);
+                }
+            }
+            // the entry moves: a new name costs its length, a replaced entry's name is reused
+            long delta = (replaced == null ? Tree.entryBytes(newName) : 0) - Tree.entryBytes(name);
+            if (delta > 0) tree.charge(delta);
+            remove(name);
+            if (replaced != null) dst.remove(newName);
+            dst.put(newName, moving);
+            if (delta < 0) tree.credit(-delta);
+            moving.ctime = tree.now();
+            tree.changed(moving);
+            touch();
+            if (dst != this) dst.touch();
+            if (replaced != null) unnamed(replaced);
+            tree.namespaceChanged();
+        }
+    }
+
+    @Override
+    public final List<DirEntry> list() throws ErrnoException {
+        synchronized (mu) {
+            requireDirectory();
+            requireNamed();
+            List<DirEntry> out = new ArrayList<>(children.size());
+            children.forEach((n, c) -> out.add(new DirEntry(n, c.inode, c.type)));
+            return out;
+        }
+    }
+
+    @Override
+    public final String readlink() throws ErrnoException {
+        if (type != Wasi.FILETYPE_SYMBOLIC_LINK) throw Errno.EINVAL.fail("not a symbolic link");
+        return target;
+    }
+
+    @Override
+    public final FileHandle open(boolean read, boolean write) throws ErrnoException {
+        if (type == Wasi.FILETYPE_DIRECTORY) throw Errno.EISDIR.fail();
+        if (type != Wasi.FILETYPE_REGULAR_FILE) throw Errno.ELOOP.fail();
+        synchronized (mu) {
+            tree.checkUsable();
+            if (write) tree.checkWritable();
+            if (released) throw Errno.ENOENT.fail();
+            DataHandle h = openData(read, write);
+            references++;
+            return h;
+        }
+    }
+
+    @Override
+    public final void truncate(long size) throws ErrnoException {
+        synchronized (mu) {
+            if (type == Wasi.FILETYPE_DIRECTORY) throw Errno.EISDIR.fail();
+            if (type != Wasi.FILETYPE_REGULAR_FILE) throw Errno.EINVAL.fail("not a regular file");
+            tree.checkUsable();
+            tree.checkWritable();
+            if (size < 0) throw Errno.EINVAL.fail("negative size");
+            if (size > tree.maxFileSize()) throw Errno.EFBIG.fail();
+            if (released) throw Errno.ENOENT.fail();
+            truncateData(size);
+            dataChanged();
+        }
+    }
+
+    @Override
+    public final void setTimes(long a, long m) throws ErrnoException {
+        synchronized (mu) {
+            tree.checkUsable();
+            tree.checkWritable();
+            if (a != Times.OMIT) atime = a;
+            if (m != Times.OMIT) mtime = m;
+            ctime = tree.now();
+            tree.changed(this);
+        }
+    }
+
+    /** A node in memory names the same object while held: a pin only keeps it from release. */
+    @Override
+    public final Node pin() {
+        synchronized (mu) {
+            references++;
+            return this;
+        }
+    }
+
+    @Override
+    public final void unpin() {
+        synchronized (mu) {
+            if (references == 0) throw new IllegalStateException("unpin without a pin");
+            references--;
+            try {
+                releaseIfUnused();
+            } catch (ErrnoException e) {
+                tree.failedQuietly("release after the last pin", e);
+            }
+        }
+    }
+
+    /**
+     * An open regular file: a reference to its node until {@link #close}d, once. The handle checks
+     * every call (EBADF after close or for a write through a handle not opened for writing, EINVAL
+     * for a negative position, EFBIG past {@link Tree#maxFileSize}) and sets the times after a
+     * write; the file system moves the bytes ({@link #readData}, {@link #writeData}).
+     */
+    protected abstract class DataHandle implements FileHandle {
+        private final boolean writable;
+        private boolean closed; // guarded by mu
+
+        protected DataHandle(boolean writable) {
+            this.writable = writable;
+        }
+
+        /**
+         * Copies {@code n} bytes (at least 1, all below {@link #size}) from {@code position} into
+         * {@code dst}. Called with mu held.
+         */
+        protected abstract void readData(ByteBuffer dst, long position, int n) throws ErrnoException;
+
+        /**
+         * Copies all {@code n} bytes of {@code src} to {@code position}, first growing the file
+         * (with zeros up to {@code position}) when the write ends past {@link #size}. Called with
+         * mu held. Errors: ENOSPC (then nothing of {@code src} is consumed and the size is as it was).
+         */
+        protected abstract void writeData(ByteBuffer src, long position, int n) throws ErrnoException;
+
+        /** What the file system does at close besides dropping the reference (mu held). */
+        protected void closing() throws ErrnoException {}
+
+        private void checkOpen() throws ErrnoException {
+            if (closed) throw Errno.EBADF.fail("closed");
+            tree.checkUsable();
+        }
+
+        private void checkWritable() throws ErrnoException {
+            checkOpen();
+            if (!writable) throw Errno.EBADF.fail("not open for writing");
+        }
+
+        @Override
+        public final int read(ByteBuffer dst, long position) throws ErrnoException {
+            synchronized (mu) {
+                checkOpen();
+                if (position < 0) throw Errno.EINVAL.fail("negative position");
+                int n = position >= size ? 0 : (int) Math.min(dst.remaining(), size - position);
+                if (n > 0) readData(dst, position, n);
+                return n;
+            }
+        }
+
+        @Override
+        public final int write(ByteBuffer src, long position) throws ErrnoException {
+            synchronized (mu) {
+                checkWritable();
+                if (position < 0) throw Errno.EINVAL.fail("negative position");
+                int n = src.remaining();
+                long end = position + n;
+                if (end > tree.maxFileSize() || end < 0) throw Errno.EFBIG.fail();
+                writeData(src, position, n);
+                dataChanged();
+                return n;
+            }
+        }
+
+        @Override
+        public final long size() {
+            synchronized (mu) {
+                return size;
+            }
+        }
+
+        @Override
+        public void truncate(long size) throws ErrnoException {
+            synchronized (mu) {
+                checkWritable();
+                TreeNode.this.truncate(size);
+            }
+        }
+
+        /** Requires mu. Errors: EBADF after close, and what {@link Tree#checkUsable} gives. */
+        protected final void checkUsable() throws ErrnoException {
+            checkOpen();
+        }
+
+        @Override
+        public final void close() {
+            synchronized (mu) {
+                if (closed) return;
+                closed = true;
+                references--;
+                try {
+                    releaseIfUnused();
+                    closing();
+                } catch (ErrnoException e) {
+                    tree.failedQuietly("close", e);
+                }
+            }
+        }
+    }
+}
