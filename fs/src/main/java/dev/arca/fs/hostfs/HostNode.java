@@ -134,6 +134,13 @@ final class HostNode implements Node {
         fs.checkWritable();
         if (!(existing instanceof HostNode other) || other.fs != fs) throw Errno.EXDEV.fail();
         if (other.kind == HostStat.Kind.DIRECTORY) throw Errno.EPERM.fail("hard link to a directory");
+        if (other.path.isEmpty()) {
+            // a pinned file is linked by a name, never through its descriptor (linkat with
+            // AT_EMPTY_PATH needs a capability Arca does not ask for); one with no name left
+            // cannot be linked on Linux either
+            if (fs.host.stat(other.base, "").links() == 0) throw Errno.ENOENT.fail("the file has no name left");
+            throw Errno.EINVAL.fail("a pinned file is linked through one of its names");
+        }
         fs.host.link(other.base, other.path, base, child(name));
     }
 
@@ -189,6 +196,7 @@ final class HostNode implements Node {
     @Override
     public void truncate(long size) throws ErrnoException {
         if (kind == HostStat.Kind.DIRECTORY) throw Errno.EISDIR.fail();
+        if (kind != HostStat.Kind.FILE) throw Errno.EINVAL.fail("not a regular file");
         fs.checkWritable();
         try (FileData f = (FileData) open(false, true)) {
             f.truncate(size);

@@ -25,7 +25,7 @@ import java.util.TreeMap;
  *
  * <p>Errors are those of {@link Node}, as Linux gives them, plus: ENOENT for a new entry in a
  * removed directory, for listing one, and for opening or linking a node already released;
- * ENAMETOOLONG for a name over {@link Tree#NAME_MAX} bytes; EROFS on a read-only file system;
+ * ENAMETOOLONG for a new name over {@link Tree#NAME_MAX} bytes; EROFS on a read-only file system;
  * ENOSPC when the file system refuses the space; whatever {@link Tree#checkUsable} gives.
  */
 public abstract class TreeNode implements Node {
@@ -226,7 +226,6 @@ public abstract class TreeNode implements Node {
     public final Node lookup(String name) throws ErrnoException {
         synchronized (mu) {
             requireDirectory();
-            Tree.checkName(name);
             TreeNode child = children.get(name);
             if (child == null) throw Errno.ENOENT.fail(name);
             return child;
@@ -259,7 +258,6 @@ public abstract class TreeNode implements Node {
     public final Node createFile(String name, boolean exclusive) throws ErrnoException {
         synchronized (mu) {
             requireDirectory();
-            Tree.checkName(name);
             TreeNode existing = children.get(name);
             if (existing != null) {
                 if (exclusive) throw Errno.EEXIST.fail(name);
@@ -322,7 +320,6 @@ public abstract class TreeNode implements Node {
         synchronized (mu) {
             requireDirectory();
             tree.checkWritable();
-            Tree.checkName(name);
             TreeNode child = children.get(name);
             if (child == null) throw Errno.ENOENT.fail(name);
             if (!directory && child.type == Wasi.FILETYPE_DIRECTORY) throw Errno.EISDIR.fail(name);
@@ -343,7 +340,6 @@ public abstract class TreeNode implements Node {
             tree.checkWritable();
             if (!(newParent instanceof TreeNode dst) || dst.tree != tree) throw Errno.EXDEV.fail();
             if (dst.type != Wasi.FILETYPE_DIRECTORY) throw Errno.ENOTDIR.fail();
-            Tree.checkName(name);
             Tree.checkName(newName);
             TreeNode moving = children.get(name);
             if (moving == null) throw Errno.ENOENT.fail(name);

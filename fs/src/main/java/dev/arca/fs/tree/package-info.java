@@ -15,7 +15,9 @@
  * <li>A removed directory (rmdir, or replaced by rename) has a link count of 0 and refuses new
  *     entries with ENOENT: create, mkdir, symlink, link and rename into it; listing it gives ENOENT,
  *     as getdents does on Linux.
- * <li>A name is at most {@link dev.arca.fs.tree.Tree#NAME_MAX} bytes of UTF-8 (ENAMETOOLONG).
+ * <li>A new name is at most {@link dev.arca.fs.tree.Tree#NAME_MAX} bytes of UTF-8 (ENAMETOOLONG).
+ *     Longer names an encrypted volume holds from before this limit (the VFS counted characters)
+ *     stay reachable, removable and renamable.
  * <li>Linking a file whose last name is gone gives ENOENT. Renaming a name onto another name of the
  *     same file does nothing.
  * </ul>

@@ -19,8 +19,9 @@ import dev.arca.fs.Node;
  * <li><b>Whiteouts</b>: deleting a name that exists in the lower layer leaves an empty file
  *     {@code .wh.NAME} in the upper directory; a directory made where a lower directory was
  *     deleted (or renamed onto one) holds {@code .wh..wh..opq} ("opaque": nothing below shows
- *     through). Names beginning with {@code .wh.} are therefore reserved: the guest never sees
- *     them and cannot create them (EINVAL).
+ *     through). A name too long to take the prefix (over 251 bytes) is whited out as
+ *     {@code .wh..wh..h.} and its SHA-256 in hex. Names beginning with {@code .wh.} are therefore
+ *     reserved: the guest never sees them and cannot create them (EINVAL).
  * <li><b>Rename</b> copies the source up first; a directory with lower content is copied up
  *     whole (overlayfs gives EXDEV there instead).
  * </ul>
@@ -31,12 +32,16 @@ import dev.arca.fs.Node;
  *
  * <p>Nodes are kept, one object per path, while the mount lives (the kernel compares nodes by
  * identity), and every change goes through this mount: the layers must not be changed beneath it.
+ * A pinned node (a guest descriptor's) pins its layers' nodes, so a directory removed while held
+ * keeps its inode until released, as on Linux.
  * One lock guards names and copy-up; reads and writes go straight to the layer's handle.
  */
 public final class UnionFs implements FileSystem {
     static final String WH = ".wh.";
     static final String OPAQUE = ".wh..wh..opq";
     static final String COPY_TMP = ".wh..wh..cu.";
+    /** The whiteout of a name too long for {@code .wh.NAME}: this, then the name's SHA-256. */
+    static final String LONG_WH = ".wh..wh..h.";
     static final long LOWER_BIT = 1L << 62;
 
     final Object mu = new Object();

@@ -1,6 +1,7 @@
 package dev.arca.fs.union;
 
 import static dev.arca.fs.union.UnionFs.COPY_TMP;
+import static dev.arca.fs.union.UnionFs.LONG_WH;
 import static dev.arca.fs.union.UnionFs.LOWER_BIT;
 import static dev.arca.fs.union.UnionFs.OPAQUE;
 import static dev.arca.fs.union.UnionFs.WH;
@@ -13,10 +14,15 @@ import dev.arca.fs.FileHandle;
 import dev.arca.fs.FileSystem;
 import dev.arca.fs.Node;
 import dev.arca.fs.Stat;
+import dev.arca.fs.tree.Tree;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +40,8 @@ final class UnionNode implements Node {
     private Node lower; // null when the lower layer has nothing visible here
     private boolean detached; // removed from the tree (still open somewhere)
     private final Map<String, UnionNode> children = new HashMap<>();
+    private int pins; // descriptors holding this node
+    private Node pinnedUpper, pinnedLower; // the layers' nodes, pinned while pins > 0
 
     UnionNode(UnionFs fs, UnionNode parent, String name, Node upper, Node lower) {
         this.fs = fs;
@@ -105,7 +113,7 @@ final class UnionNode implements Node {
         Node u = upper == null ? null : find(upper, name);
         Node l = null;
         if (lower != null && (u == null || isDir(u))) {
-            boolean hidden = u == null ? upper != null && find(upper, WH + name) != null : find(u, OPAQUE) != null;
+            boolean hidden = u == null ? upper != null && whitedOut(upper, name) : find(u, OPAQUE) != null;
             if (!hidden) l = find(lower, name);
             if (l != null && u != null && !isDir(l)) l = null;
         }
@@ -121,11 +129,35 @@ final class UnionNode implements Node {
     }
 
     private void removeWhiteout(String name) throws ErrnoException {
-        if (find(upper, WH + name) != null) upper.unlink(WH + name);
+        for (String wh : List.of(WH + name, whiteoutName(name))) {
+            if (find(upper, wh) != null) upper.unlink(wh);
+        }
     }
 
     private void whiteout(String name) throws ErrnoException {
-        upper.createFile(WH + name, false);
+        upper.createFile(whiteoutName(name), false);
+    }
+
+    /**
+     * The whiteout of {@code name}: {@code .wh.NAME}, or where that is longer than a name may be,
+     * {@code .wh..wh..h.} and the SHA-256 of the name in hex. (A name of the second form cannot
+     * be a whiteout of the first: the guest's names never begin with {@code .wh.}.)
+     */
+    static String whiteoutName(String name) {
+        String plain = WH + name;
+        if (Tree.utf8Length(plain) <= Tree.NAME_MAX) return plain;
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
+            return LONG_WH + HexFormat.of().formatHex(h);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
+    }
+
+    /** Whether upper directory {@code dir} holds a whiteout of {@code name} (in either form). */
+    private static boolean whitedOut(Node dir, String name) throws ErrnoException {
+        String wh = whiteoutName(name);
+        return find(dir, wh) != null || !wh.equals(WH + name) && find(dir, WH + name) != null;
     }
 
     /** Removes the whiteouts and markers in an upper directory that is empty to the guest. */
@@ -186,6 +218,48 @@ final class UnionNode implements Node {
             dir.rename(COPY_TMP, dir, name);
             upper = dir.lookup(name);
         }
+        copiedUp();
+    }
+
+    // ---- pins -------------------------------------------------------------------------------
+
+    /**
+     * A descriptor holds this node: its layers' nodes are pinned too, so that an upper node
+     * removed from its layer is not released (and its inode number not reused) while held.
+     * (With layers whose pinned node is another object, as hostfs's, this node still uses the
+     * node it found; the union's layers are in-memory trees, where the two are one.)
+     */
+    @Override
+    public Node pin() throws ErrnoException {
+        synchronized (fs.mu) {
+            if (pins == 0) {
+                Node u = upper == null ? null : upper.pin();
+                try {
+                    pinnedLower = lower == null ? null : lower.pin();
+                } catch (ErrnoException | RuntimeException e) {
+                    if (u != null) u.unpin();
+                    throw e;
+                }
+                pinnedUpper = u;
+            }
+            pins++;
+            return this;
+        }
+    }
+
+    @Override
+    public void unpin() {
+        synchronized (fs.mu) {
+            if (pins == 0 || --pins > 0) return;
+            if (pinnedUpper != null) pinnedUpper.unpin();
+            if (pinnedLower != null) pinnedLower.unpin();
+            pinnedUpper = pinnedLower = null;
+        }
+    }
+
+    /** This node has just been given an upper node: held by a descriptor, it is pinned too. */
+    private void copiedUp() throws ErrnoException {
+        if (pins > 0 && pinnedUpper == null) pinnedUpper = upper.pin();
     }
 
     /** Copies this node and, for a directory, everything visible below it. */
@@ -383,7 +457,7 @@ final class UnionNode implements Node {
         synchronized (fs.mu) {
             checkDir();
             Map<String, DirEntry> out = new LinkedHashMap<>();
-            Set<String> whiteouts = new HashSet<>();
+            Set<String> whiteouts = new HashSet<>(); // the reserved names, whiteouts among them
             boolean opaque = false;
             if (upper != null) {
                 for (DirEntry e : upper.list()) {
@@ -392,13 +466,14 @@ final class UnionNode implements Node {
                     } else if (e.name().equals(OPAQUE)) {
                         opaque = true;
                     } else {
-                        whiteouts.add(e.name().substring(WH.length()));
+                        whiteouts.add(e.name());
                     }
                 }
             }
             if (lower != null && !opaque) {
                 for (DirEntry e : lower.list()) {
-                    if (out.containsKey(e.name()) || whiteouts.contains(e.name()) || reserved(e.name())) continue;
+                    if (out.containsKey(e.name()) || reserved(e.name())) continue;
+                    if (whiteouts.contains(WH + e.name()) || whiteouts.contains(whiteoutName(e.name()))) continue;
                     out.put(e.name(), new DirEntry(e.name(), e.inode() | LOWER_BIT, e.filetype()));
                 }
             }
