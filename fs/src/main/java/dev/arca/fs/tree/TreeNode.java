@@ -445,7 +445,7 @@ public abstract class TreeNode implements Node {
     @Override
     public final void unpin() {
         synchronized (mu) {
-            if (references == 0) throw new IllegalStateException("unpin without a pin");
+            if (references == 0) return; // an unpin without its pin: nothing to release
             references--;
             try {
                 releaseIfUnused();
