@@ -70,7 +70,7 @@ public interface Node {
         throw Errno.ENOTDIR.fail();
     }
 
-    /** The entries, without "." and "..". */
+    /** The entries, without "." and ".."; none for a directory that was removed. */
     default List<DirEntry> list() throws ErrnoException {
         throw Errno.ENOTDIR.fail();
     }

@@ -668,7 +668,7 @@ public abstract class FileSystemContract {
             assertErrno(Errno.ENOENT, () -> dir.rename("f", d, "x"));
             assertErrno(Errno.ENOENT, () -> d.lookup("x"));
             assertErrno(Errno.ENOENT, () -> d.unlink("x"));
-            assertErrno(Errno.ENOENT, () -> d.list());
+            assertTrue(d.list().isEmpty(), "its listing ends at once, as readdir's on Linux");
             assertEquals(Map.of("f", Wasi.FILETYPE_REGULAR_FILE), listing(dir), "the file stayed where it was");
             dir.createDirectory("d");
             assertNotEquals(inode(d), inode(dir.lookup("d")), "a new directory of that name is another");

@@ -172,7 +172,15 @@ final class HostNode implements Node {
     @Override
     public List<DirEntry> list() throws ErrnoException {
         requireDirectory();
-        List<HostDirEntry> entries = fs.host.list(base, path);
+        List<HostDirEntry> entries;
+        try {
+            entries = fs.host.list(base, path);
+        } catch (ErrnoException e) {
+            // a pinned directory that was removed: Linux's getdents says ENOENT, which readdir
+            // takes for the end of the directory (see Node#list)
+            if (e.errno() != Errno.ENOENT || !path.isEmpty() || fs.host.stat(base, "").links() != 0) throw e;
+            return List.of();
+        }
         List<DirEntry> out = new ArrayList<>(entries.size());
         for (HostDirEntry e : entries) out.add(new DirEntry(e.name(), e.inode(), filetype(e.kind())));
         return out;

@@ -24,7 +24,7 @@ import java.util.TreeMap;
  * guarded by the tree's {@link #mu}; every method takes it.
  *
  * <p>Errors are those of {@link Node}, as Linux gives them, plus: ENOENT for a new entry in a
- * removed directory, for listing one, and for opening or linking a node already released;
+ * removed directory, and for opening or linking a node already released;
  * ENAMETOOLONG for a new name over {@link Tree#NAME_MAX} bytes; EROFS on a read-only file system;
  * ENOSPC when the file system refuses the space; whatever {@link Tree#checkUsable} gives.
  */
@@ -379,8 +379,7 @@ public abstract class TreeNode implements Node {
     public final List<DirEntry> list() throws ErrnoException {
         synchronized (mu) {
             requireDirectory();
-            requireNamed();
-            List<DirEntry> out = new ArrayList<>(children.size());
+            List<DirEntry> out = new ArrayList<>(children.size()); // a removed directory: none
             children.forEach((n, c) -> out.add(new DirEntry(n, c.inode, c.type)));
             return out;
         }

@@ -13,8 +13,9 @@
  *     after the last of them goes it is released and its data freed. An unlinked file stays
  *     readable and writable through its handles, with a link count of 0.
  * <li>A removed directory (rmdir, or replaced by rename) has a link count of 0 and refuses new
- *     entries with ENOENT: create, mkdir, symlink, link and rename into it; listing it gives ENOENT,
- *     as getdents does on Linux.
+ *     entries with ENOENT: create, mkdir, symlink, link and rename into it. Its listing is empty:
+ *     readdir on Linux ends there without an error (getdents says ENOENT, which glibc takes for the
+ *     end of the directory; a WASI libc does not, so the file system gives what readdir gives).
  * <li>A new name is at most {@link dev.arca.fs.tree.Tree#NAME_MAX} bytes of UTF-8 (ENAMETOOLONG).
  *     Longer names an encrypted volume holds from before this limit (the VFS counted characters)
  *     stay reachable, removable and renamable.
