@@ -2,8 +2,12 @@ package dev.arca.kernel;
 
 import dev.arca.abi.Errno;
 import dev.arca.abi.ErrnoException;
+import dev.arca.abi.Wasi;
+import dev.arca.fs.FileHandle;
 import dev.arca.host.Host;
+import dev.arca.kernel.fd.Descriptor;
 import dev.arca.kernel.fd.FdTable;
+import dev.arca.kernel.fd.FileDescription;
 import dev.arca.kernel.vfs.Vfs;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -13,8 +17,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One Arca instance's kernel: the host door, the namespace, and the process table. It holds no
- * engine state; the syscall layer runs each process and calls in here.
+ * One Arca instance's kernel: the host door, the namespace, the process table, and the making of
+ * processes (spawn). It holds no engine state: a {@link ProgramLoader} given by the syscall layer
+ * prepares modules and runs them, and the syscall layer calls in here for every guest request.
  *
  * <p>The process table (the tree, zombies, waiting) is guarded by {@link #table}; waiters wait on
  * it. Lock order: table, then a Process's own monitor.
@@ -34,6 +39,7 @@ public final class Kernel {
     private final int processLimit;
     private final RecordLocks recordLocks = new RecordLocks();
     private volatile ThreadMXBean threads; // loaded on first use: it costs start-up time
+    private volatile ProgramLoader loader;
     private Thread watchdog;
 
     public Kernel(Host host, Vfs vfs) {
@@ -77,18 +83,63 @@ public final class Kernel {
         return vfs;
     }
 
+    /** Sets what prepares and runs programs for {@link #spawn} (the syscall layer's runner). */
+    public void setLoader(ProgramLoader loader) {
+        this.loader = loader;
+    }
+
     /** fcntl record locks of every process of this instance. */
     public RecordLocks recordLocks() {
         return recordLocks;
     }
 
-    /** Makes the first process (not yet running). */
+    /** Makes the first process (not yet running), with no descriptors. */
     public Process createProcess(List<String> args, List<String> env, Limits limits) {
         try {
             return createProcess(null, 0, args, env, limits, null);
         } catch (ErrnoException e) {
             throw new IllegalStateException("the first process cannot pass the process limit", e);
         }
+    }
+
+    /**
+     * Makes the first process (not yet running) with descriptors 0, 1 and 2 on {@code stdio}
+     * ({@code terminal[i]}: reported as a character device), and with {@code preopenRoot} the
+     * namespace root "/" as descriptor 3; without it the process has no file system at all (as
+     * wasmtime without --dir). Errors: EMFILE when the open-file limit is below 4.
+     */
+    public Process createFirstProcess(List<String> args, List<String> env, Limits limits, FileHandle[] stdio,
+            boolean[] terminal, boolean preopenRoot) throws ErrnoException {
+        Process p = createProcess(args, env, limits);
+        try {
+            for (int i = 0; i < 3; i++) {
+                byte type = terminal[i] ? Wasi.FILETYPE_CHARACTER_DEVICE : Wasi.FILETYPE_UNKNOWN;
+                var f = new FileDescription(null, stdio[i], type, i == 0, i != 0, 0);
+                p.fds().add(new Descriptor(f, Wasi.RIGHTS_TTY, 0, null));
+            }
+            if (preopenRoot) {
+                var f = new FileDescription(vfs.root(), null, Wasi.FILETYPE_DIRECTORY, true, false, 0);
+                p.fds().add(new Descriptor(f, Descriptor.rightsFor(Wasi.FILETYPE_DIRECTORY), Wasi.RIGHTS_ALL, "/"));
+            }
+        } catch (ErrnoException e) {
+            exited(p, 0);
+            throw e;
+        }
+        return p;
+    }
+
+    /**
+     * posix_spawn: starts the program at the absolute guest path {@code path} as a child of {@code
+     * parent}, with the parent's descriptors (less close-on-spawn ones) changed by {@code actions}
+     * in order. {@code processGroup} 0 keeps the parent's group, -1 starts a new one, N joins N.
+     * Errors: ENOENT, EACCES (not a file), ENOEXEC (not a valid module), EAGAIN (process limit),
+     * EBADF or EINVAL for bad actions, ENOSYS when no loader is set.
+     */
+    public Process spawn(Process parent, String path, List<String> args, List<String> env,
+            List<Spawn.FileAction> actions, int processGroup) throws ErrnoException {
+        ProgramLoader l = loader;
+        if (l == null) throw Errno.ENOSYS.fail("this kernel runs no programs");
+        return Spawn.spawn(this, l, parent, path, args, env, actions, processGroup);
     }
 
     /**

@@ -4,8 +4,8 @@ import dev.arca.abi.Errno;
 import dev.arca.abi.ErrnoException;
 import dev.arca.kernel.Kernel;
 import dev.arca.kernel.Process;
+import dev.arca.kernel.Spawn.FileAction;
 import dev.arca.syscall.GuestMemory;
-import dev.arca.syscall.ProcessRunner.FileAction;
 import dev.arca.syscall.SyscallContext;
 import dev.arca.syscall.wasi.Paths;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +50,7 @@ public final class ProcessCalls {
         m.check(a[9], 4);
         if (pgroup < -1) throw Errno.EINVAL.fail("process group " + pgroup);
         if (argv.isEmpty()) argv = List.of(path);
-        Process child = c.runner().spawn(c.process(), path, argv, envp, actions, pgroup == -1 ? 0 : pgroup == 0 ? -1 : pgroup);
+        Process child = c.kernel().spawn(c.process(), path, argv, envp, actions, pgroup == -1 ? 0 : pgroup == 0 ? -1 : pgroup);
         m.writeI32(a[9], child.pid());
         return 0;
     }

@@ -9,10 +9,7 @@ import dev.arca.fs.DirEntry;
 import dev.arca.fs.Stat;
 import dev.arca.fs.Times;
 import dev.arca.kernel.fd.Descriptor;
-import dev.arca.kernel.Kernel;
 import dev.arca.kernel.fd.FileDescription;
-import dev.arca.kernel.vfs.Location;
-import dev.arca.kernel.vfs.Vfs;
 import dev.arca.syscall.GuestMemory;
 import dev.arca.syscall.SyscallContext;
 import java.nio.ByteBuffer;
@@ -346,40 +343,5 @@ public final class Files {
         m.writeBytes(buf, out, 0, bb.position());
         m.writeI32(a[4], bb.position());
         return 0;
-    }
-
-    /** A descriptor for what the VFS opened, with rights limited by type and by the directory. */
-    public static Descriptor describe(Vfs.Opened o, boolean read, boolean write, int fdflags, long base,
-            long inheriting, long parentInheriting) throws ErrnoException {
-        byte type = o.location().node().filetype();
-        long allowed = rightsFor(type) & parentInheriting;
-        return new Descriptor(
-                new FileDescription(o.location(), o.handle(), type, read, write && type != FILETYPE_DIRECTORY, fdflags),
-                base & allowed, inheriting & parentInheriting, null);
-    }
-
-    /**
-     * Opens {@code path} from {@code start} for a spawn's file action: WASI {@code oflags}, and
-     * rights for the access asked for. The caller owns the returned description.
-     */
-    public static Descriptor openDescriptor(Kernel kernel, Location start, String path, boolean follow, int oflags,
-            boolean read, boolean write, int fdflags, long base, long inheriting) throws ErrnoException {
-        if ((oflags & ~0xF) != 0) throw Errno.EINVAL.fail("oflags");
-        var o = kernel.vfs().open(start, path, follow, (oflags & OFLAGS_CREAT) != 0, (oflags & OFLAGS_EXCL) != 0,
-                (oflags & OFLAGS_DIRECTORY) != 0, (oflags & OFLAGS_TRUNC) != 0, read, write);
-        if (o.location().node().descriptorAlias() >= 0) throw Errno.EINVAL.fail("/dev/std* in a spawn action: use dup2");
-        long rights = (read ? RIGHT_FD_READ | RIGHT_FD_READDIR : 0)
-                | (write ? RIGHT_FD_WRITE | RIGHT_FD_ALLOCATE | RIGHT_FD_FILESTAT_SET_SIZE : 0)
-                | (RIGHTS_ALL & ~(RIGHT_FD_READ | RIGHT_FD_WRITE | RIGHT_FD_ALLOCATE | RIGHT_FD_FILESTAT_SET_SIZE));
-        return describe(o, read, write, fdflags, rights & base, inheriting, RIGHTS_ALL);
-    }
-
-    /** Rights a new descriptor of this type may carry at most. */
-    public static long rightsFor(byte filetype) {
-        return switch (filetype) {
-            case Wasi.FILETYPE_DIRECTORY -> RIGHTS_DIRECTORY;
-            case Wasi.FILETYPE_REGULAR_FILE -> RIGHTS_REGULAR_FILE;
-            default -> RIGHTS_TTY | RIGHT_FD_SEEK | RIGHT_FD_TELL | RIGHT_FD_FILESTAT_SET_SIZE;
-        };
     }
 }
