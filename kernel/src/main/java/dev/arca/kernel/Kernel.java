@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 
 /**
  * One Arca instance's kernel: the host door, the namespace, the process table, and the making of
@@ -40,6 +41,8 @@ public final class Kernel {
     private final RecordLocks recordLocks = new RecordLocks();
     private volatile ThreadMXBean threads; // loaded on first use: it costs start-up time
     private volatile ProgramLoader loader;
+    /** Bytes of modules that spawns are reading or compiling at once (see Spawn). */
+    final Semaphore moduleBytes = new Semaphore(Spawn.MAX_MODULE_BYTES);
     private Thread watchdog;
 
     public Kernel(Host host, Vfs vfs) {
@@ -159,6 +162,13 @@ public final class Kernel {
             if (parent != null) parent.children.add(p);
             if (limits.cpuMillis() > 0) startWatchdog();
             return p;
+        }
+    }
+
+    /** EAGAIN when the process limit is reached now (a spawn's early check; createProcess decides). */
+    void checkProcessLimit() throws ErrnoException {
+        synchronized (table) {
+            if (live >= processLimit) throw Errno.EAGAIN.fail("process limit of " + processLimit + " reached");
         }
     }
 

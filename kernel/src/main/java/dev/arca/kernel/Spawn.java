@@ -17,23 +17,39 @@ import dev.arca.fs.FileHandle;
 import dev.arca.kernel.fd.Descriptor;
 import dev.arca.kernel.fd.FdTable;
 import dev.arca.kernel.vfs.Vfs;
-import java.io.ByteArrayOutputStream;
+import dev.arca.abi.Wasi;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
- * posix_spawn, the kernel's part: finds and reads the program, has the {@link ProgramLoader}
- * prepare it, gives the child a copy of the parent's descriptors changed by the file actions,
- * makes the process within the limits and starts it.
+ * posix_spawn, the kernel's part, in Linux's order: checks the arguments, applies the file actions
+ * to a copy of the parent's descriptors, then finds and reads the program (a regular file of at
+ * most {@link #MAX_MODULE_BYTES}), has the {@link ProgramLoader} prepare it, makes the process
+ * within the limits and starts it. A spawn that fails leaves nothing of the child behind (its
+ * descriptor table is closed), but what its actions did to files stays done, as on Linux.
  */
 public final class Spawn {
     private Spawn() {}
 
-    /** Largest module a guest may spawn (a guard against exhausting the heap). */
-    static final int MAX_MODULE_BYTES = 256 << 20;
+    /** Largest module a guest may spawn; larger ones are refused (ENOEXEC) without being read. */
+    public static final int MAX_MODULE_BYTES = 256 << 20;
+    /**
+     * Most bytes that argv and envp may take, counted as Linux counts them: each string with its
+     * NUL plus an 8-byte pointer. Linux's limit with its default 8 MiB stack (a quarter of it).
+     */
+    public static final int ARG_MAX = 2 << 20;
+    /** Longest single argument or environment string, with its NUL: Linux's MAX_ARG_STRLEN. */
+    public static final int MAX_ARG_STRLEN = 32 * 4096;
+    /** Most file actions one spawn may carry (beyond: ENOMEM, as glibc when it cannot store them). */
+    public static final int MAX_FILE_ACTIONS = 1 << 16;
 
     /** What a spawn does to the child's descriptors before it starts, in order. */
     public sealed interface FileAction {
+        /** Closes {@code fd}; a descriptor that is not open is left alone, as glibc does. */
         record Close(int fd) implements FileAction {}
 
         record Dup2(int fd, int newFd) implements FileAction {}
@@ -45,41 +61,91 @@ public final class Spawn {
     /** See {@link Kernel#spawn}. */
     static Process spawn(Kernel kernel, ProgramLoader loader, Process parent, String guestPath, List<String> args,
             List<String> env, List<FileAction> actions, int processGroup) throws ErrnoException {
-        byte[] module = readModule(kernel.vfs(), guestPath);
-        Program program = loader.load(guestPath, module);
+        checkArguments(args, env);
+        checkActions(actions);
+        kernel.checkProcessLimit();
         FdTable fds = parent.fds().inherit(parent.limits().openFiles());
+        Program program;
+        Process child;
         try {
             for (FileAction a : actions) apply(kernel.vfs(), fds, a);
-        } catch (ErrnoException e) {
+            program = load(kernel, loader, guestPath);
+            child = kernel.createProcess(parent, processGroup, args, env, parent.limits(), fds);
+        } catch (ErrnoException | RuntimeException e) {
             fds.closeAll();
             throw e;
         }
-        Process child = kernel.createProcess(parent, processGroup, args, env, parent.limits(), fds);
         program.start(child);
         return child;
     }
 
-    private static byte[] readModule(Vfs vfs, String guestPath) throws ErrnoException {
-        var opened = vfs.open(vfs.root(), relative(guestPath), true, false, false, false, false, true, false);
-        FileHandle h = opened.handle();
-        try {
-            if (h == null) throw Errno.EACCES.fail(guestPath + " is a directory");
-            long size = h.size();
-            if (size > MAX_MODULE_BYTES) throw Errno.ENOEXEC.fail(guestPath + " is too large");
-            ByteArrayOutputStream out = new ByteArrayOutputStream((int) size);
-            ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
-            long pos = 0;
-            while (true) {
-                buf.clear();
-                int n = h.read(buf, pos);
-                if (n <= 0) break;
-                out.write(buf.array(), 0, n);
-                pos += n;
-                if (pos > MAX_MODULE_BYTES) throw Errno.ENOEXEC.fail(guestPath + " is too large");
+    /** E2BIG as execve(2): a string longer than MAX_ARG_STRLEN, or all of them over ARG_MAX. */
+    static void checkArguments(List<String> args, List<String> env) throws ErrnoException {
+        long total = 0;
+        for (List<String> strings : List.of(args, env)) {
+            for (String s : strings) {
+                int n = s.getBytes(StandardCharsets.UTF_8).length + 1;
+                if (n > MAX_ARG_STRLEN) throw Errno.E2BIG.fail("an argument or environment string of " + n + " bytes");
+                total += n + 8;
             }
-            return out.toByteArray();
+        }
+        if (total > ARG_MAX) throw Errno.E2BIG.fail("arguments and environment of " + total + " bytes");
+    }
+
+    /** ENOMEM for more actions, or more bytes of paths in them, than a spawn may carry. */
+    private static void checkActions(List<FileAction> actions) throws ErrnoException {
+        if (actions.size() > MAX_FILE_ACTIONS) throw Errno.ENOMEM.fail(actions.size() + " file actions");
+        long paths = 0;
+        for (FileAction a : actions) {
+            if (a instanceof FileAction.Open o) paths += o.path().length();
+        }
+        if (paths > ARG_MAX) throw Errno.ENOMEM.fail("file actions with " + paths + " bytes of paths");
+    }
+
+    /**
+     * Reads the program and has the loader prepare it. Only a regular file is a program (EACCES
+     * otherwise, as execve gives for a device or a directory), so a device is never read. The
+     * bytes being read or compiled by all spawns of the instance at once are bounded by {@link
+     * Kernel#moduleBytes}, so concurrent spawns of large files cannot exhaust the heap.
+     */
+    private static Program load(Kernel kernel, ProgramLoader loader, String guestPath) throws ErrnoException {
+        Vfs vfs = kernel.vfs();
+        var opened = vfs.open(vfs.root(), relative(guestPath), true, false, false, false, false, true, false);
+        try {
+            if (opened.location().node().filetype() != Wasi.FILETYPE_REGULAR_FILE || opened.handle() == null) {
+                throw Errno.EACCES.fail(guestPath + " is not a regular file");
+            }
+            FileHandle h = opened.handle();
+            long size = h.size();
+            if (size > MAX_MODULE_BYTES) {
+                throw Errno.ENOEXEC.fail(guestPath + " is larger than a module may be (" + (MAX_MODULE_BYTES >> 20) + " MiB)");
+            }
+            int n = (int) size;
+            reserve(kernel.moduleBytes, n);
+            try {
+                byte[] module = new byte[n];
+                int pos = 0;
+                while (pos < n) {
+                    int got = h.read(ByteBuffer.wrap(module, pos, n - pos), pos);
+                    if (got <= 0) break; // the file shrank as it was read
+                    pos += got;
+                }
+                return loader.load(guestPath, pos == n ? module : Arrays.copyOf(module, pos));
+            } finally {
+                kernel.moduleBytes.release(n);
+            }
         } finally {
             opened.close();
+        }
+    }
+
+    /** Takes {@code n} permits, waiting while other spawns hold them. Errors: EINTR. */
+    private static void reserve(Semaphore budget, int n) throws ErrnoException {
+        try {
+            while (!budget.tryAcquire(n, Kernel.SIGNAL_POLL_MILLIS, TimeUnit.MILLISECONDS)) Kernel.checkInterrupt();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Errno.EINTR.fail();
         }
     }
 
@@ -91,7 +157,9 @@ public final class Spawn {
 
     private static void apply(Vfs vfs, FdTable fds, FileAction a) throws ErrnoException {
         switch (a) {
-            case FileAction.Close c -> fds.close(c.fd());
+            case FileAction.Close c -> {
+                if (fds.isOpen(c.fd())) fds.close(c.fd());
+            }
             case FileAction.Dup2 d -> {
                 Descriptor src = fds.get(d.fd());
                 if (d.fd() != d.newFd()) fds.duplicateTo(src, d.newFd());

@@ -111,7 +111,8 @@ public final class SyscallTable {
         arca("proc_spawn", p(I32, I32, I32, I32, I32, I32, I32, I32, I32, I32), FULL,
                 "(path, path_len, argv, argv_len, envp, envp_len, actions, n_actions, pgroup, pid_out): posix_spawn of an absolute guest path; argv/envp are NUL-terminated strings packed in one buffer; "
                         + "each action is 24 bytes {kind 0 close|1 dup2|2 open, fd, arg (dup2: new fd; open: WASI oflags, bit 16 read, bit 17 write), fdflags, path, path_len}; "
-                        + "pgroup -1 keeps the parent's group, 0 makes a new one, N joins N. Inherits every descriptor not marked close-on-spawn. EAGAIN at the process limit, ENOEXEC for an invalid module",
+                        + "pgroup -1 keeps the parent's group, 0 makes a new one, N joins N. Inherits every descriptor not marked close-on-spawn; the actions run first, in order, as in Linux's child before execve (closing a descriptor that is not open is no error, as in glibc). "
+                        + "EACCES for a program that is not a regular file (never read), ENOEXEC for an invalid module or one over 256 MiB, E2BIG for a string over 128 KiB or argv and envp over 2 MiB (Linux's limits), ENOMEM over 65536 actions, EAGAIN at the process limit",
                 ProcessCalls::spawn);
         arca("proc_wait", p(I32, I32, I32, I32), FULL,
                 "(pid, options, status_out, pid_out): waitpid; pid -1 any child, 0 the caller's group, < -1 that group; option 1 WNOHANG (pid_out 0 when none has ended); ECHILD, EINTR",

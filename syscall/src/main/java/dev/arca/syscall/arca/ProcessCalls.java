@@ -4,6 +4,7 @@ import dev.arca.abi.Errno;
 import dev.arca.abi.ErrnoException;
 import dev.arca.kernel.Kernel;
 import dev.arca.kernel.Process;
+import dev.arca.kernel.Spawn;
 import dev.arca.kernel.Spawn.FileAction;
 import dev.arca.syscall.GuestMemory;
 import dev.arca.syscall.SyscallContext;
@@ -18,8 +19,6 @@ public final class ProcessCalls {
 
     static final int ACTION_SIZE = 24;
     static final int ACTION_CLOSE = 0, ACTION_DUP2 = 1, ACTION_OPEN = 2;
-    static final int MAX_ACTIONS = 1024;
-    static final int MAX_STRINGS = 64 * 1024;
     public static final int WNOHANG = 1;
 
     public static int spawn(SyscallContext c, long[] a) throws ErrnoException {
@@ -28,9 +27,10 @@ public final class ProcessCalls {
         List<String> argv = strings(m, a[2], a[3]);
         List<String> envp = strings(m, a[4], a[5]);
         long count = a[7] & 0xFFFF_FFFFL;
-        if (count > MAX_ACTIONS) throw Errno.EINVAL.fail("too many file actions");
+        if (count > Spawn.MAX_FILE_ACTIONS) throw Errno.ENOMEM.fail(count + " file actions");
         m.checkArray(a[6], count, ACTION_SIZE);
         List<FileAction> actions = new ArrayList<>();
+        long pathBytes = 0; // bounded here, before the paths are read, as well as by the kernel
         for (long i = 0; i < count; i++) {
             long e = a[6] + i * ACTION_SIZE;
             int kind = m.readI32(e), fd = m.readI32(e + 4), arg = m.readI32(e + 8), fdflags = m.readI32(e + 12);
@@ -41,8 +41,12 @@ public final class ProcessCalls {
                     if (arg < 0) throw Errno.EBADF.fail("dup2 to fd " + arg);
                     yield new FileAction.Dup2(fd, arg);
                 }
-                case ACTION_OPEN -> new FileAction.Open(fd, Paths.path(c, m.readU32(e + 16), m.readU32(e + 20)),
-                        arg & 0xFFFF, fdflags, (arg & (1 << 16)) != 0, (arg & (1 << 17)) != 0);
+                case ACTION_OPEN -> {
+                    pathBytes += m.readU32(e + 20);
+                    if (pathBytes > Spawn.ARG_MAX) throw Errno.ENOMEM.fail("file actions with over " + Spawn.ARG_MAX + " bytes of paths");
+                    yield new FileAction.Open(fd, Paths.path(c, m.readU32(e + 16), m.readU32(e + 20)),
+                            arg & 0xFFFF, fdflags, (arg & (1 << 16)) != 0, (arg & (1 << 17)) != 0);
+                }
                 default -> throw Errno.EINVAL.fail("file action kind " + kind);
             });
         }
@@ -55,10 +59,10 @@ public final class ProcessCalls {
         return 0;
     }
 
-    /** NUL-terminated strings packed in one buffer. */
+    /** NUL-terminated strings packed in one buffer (the kernel checks them against ARG_MAX). */
     static List<String> strings(GuestMemory m, long ptr, long len) throws ErrnoException {
         long n = len & 0xFFFF_FFFFL;
-        if (n > 1 << 20) throw Errno.E2BIG.fail("argument or environment block over 1 MiB");
+        if (n > Spawn.ARG_MAX) throw Errno.E2BIG.fail("argument or environment block over " + Spawn.ARG_MAX + " bytes");
         byte[] b = m.readBytes(ptr, n);
         List<String> out = new ArrayList<>();
         int start = 0;
@@ -66,7 +70,6 @@ public final class ProcessCalls {
             if (b[i] == 0) {
                 out.add(new String(b, start, i - start, StandardCharsets.UTF_8));
                 start = i + 1;
-                if (out.size() > MAX_STRINGS) throw Errno.E2BIG.fail();
             }
         }
         if (start != b.length) throw Errno.EINVAL.fail("string block not NUL-terminated");
