@@ -69,13 +69,13 @@ public final class SyscallTable {
         wasi("fd_prestat_get", p(I32, I32), FULL, "the namespace root \"/\" is preopened as descriptor 3", Files::prestatGet);
         wasi("fd_prestat_dir_name", p(I32, I32, I32), FULL, "", Files::prestatDirName);
         wasi("fd_pwrite", p(I32, I32, I32, I64, I32), FULL, "", Files::pwrite);
-        wasi("fd_read", p(I32, I32, I32, I32), FULL, "blocks on standard input until data or end of file", Files::read);
+        wasi("fd_read", p(I32, I32, I32, I32), FULL, "as Linux: on a pipe or standard input it waits (unless NONBLOCK) until something is there, then returns what is; at most 2 GiB - 4 KiB per call", Files::read);
         wasi("fd_readdir", p(I32, I32, I32, I64, I32), FULL, "cookies index a listing taken when the cookie is 0; mount points are listed", Files::readdir);
         wasi("fd_renumber", p(I32, I32), FULL, "", Files::renumber);
         wasi("fd_seek", p(I32, I64, I32, I32), FULL, "", Files::seek);
         wasi("fd_sync", p(I32), FULL, "", Files::sync);
         wasi("fd_tell", p(I32, I32), FULL, "", Files::tell);
-        wasi("fd_write", p(I32, I32, I32, I32), FULL, "", Files::write);
+        wasi("fd_write", p(I32, I32, I32, I32), FULL, "as Linux: a non-blocking write to a pipe returns the part that fit; a blocking one returns early only when a signal stops it; at most 2 GiB - 4 KiB per call", Files::write);
         // paths
         wasi("path_create_directory", p(I32, I32, I32), FULL, "", Paths::createDirectory);
         wasi("path_filestat_get", p(I32, I32, I32, I32, I32), FULL, "", Paths::filestatGet);

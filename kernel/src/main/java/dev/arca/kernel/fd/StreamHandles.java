@@ -52,15 +52,16 @@ public final class StreamHandles {
     }
 
     /**
-     * A read-only stream. Reads block until data or end of stream. To answer poll without
-     * blocking, the first readiness question starts a pump thread that reads ahead into a buffer;
-     * from then on reads take from that buffer.
+     * A read-only stream. Blocking reads read the host stream straight through (so Arca takes no
+     * more of it than the guest asks for) until something needs readiness without blocking (poll,
+     * a non-blocking read, the rest of a large read): that starts a pump thread that reads ahead
+     * into a buffer, and from then on reads take from that buffer.
      */
-    public static FileHandle input(InputStream in) {
+    public static StreamHandle input(InputStream in) {
         return new InputHandle(in);
     }
 
-    private static final class InputHandle implements FileHandle {
+    private static final class InputHandle implements StreamHandle {
         private final InputStream in;
         private final Object mu = new Object();
         private Thread pump; // guarded by mu
@@ -73,8 +74,9 @@ public final class StreamHandles {
         }
 
         @Override
-        public int read(ByteBuffer dst, long position) throws ErrnoException {
+        public int read(ByteBuffer dst, boolean nonBlocking) throws ErrnoException {
             synchronized (mu) {
+                if (nonBlocking) startPump();
                 if (pump == null) {
                     // no poll yet: read straight through (outside the lock would race a pump start)
                     byte[] b = new byte[dst.remaining()];
@@ -88,6 +90,7 @@ public final class StreamHandles {
                     }
                 }
                 while (buffered.length == 0 && !eof && failure == null) {
+                    if (nonBlocking) throw Errno.EAGAIN.fail("no input now");
                     try {
                         mu.wait();
                     } catch (InterruptedException e) {
@@ -108,17 +111,12 @@ public final class StreamHandles {
         }
 
         @Override
-        public int write(ByteBuffer src, long position) throws ErrnoException {
+        public int write(ByteBuffer src, boolean nonBlocking) throws ErrnoException {
             throw Errno.EBADF.fail("input stream");
         }
 
         @Override
-        public long size() {
-            return 0;
-        }
-
-        @Override
-        public boolean seekable() {
+        public boolean writeReady() {
             return false;
         }
 

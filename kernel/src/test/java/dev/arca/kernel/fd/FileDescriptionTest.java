@@ -208,4 +208,27 @@ class FileDescriptionTest {
         FileDescription f = open(true, false, 0);
         assertErrno(Errno.ENOTDIR, () -> f.entries(0, lister));
     }
+
+    /**
+     * Standard input as Linux reads a pipe: a non-blocking read with nothing there is EAGAIN, and
+     * readReady (the rest of a large request) never waits, while a blocking read does.
+     */
+    @Test
+    void standardInputCanBeReadWithoutWaiting() throws Exception {
+        java.io.PipedOutputStream host = new java.io.PipedOutputStream();
+        java.io.PipedInputStream in = new java.io.PipedInputStream(host, 1 << 20);
+        host.write(new byte[65536]);
+        FileDescription i = new FileDescription(null, StreamHandles.input(in), Wasi.FILETYPE_CHARACTER_DEVICE, true, false, 0);
+        assertEquals(65536, i.read(ByteBuffer.allocate(65536)), "what was there");
+        assertErrno(Errno.EAGAIN, () -> i.readReady(ByteBuffer.allocate(65536)), "the rest of the request waits for nothing");
+        i.setFlags(Wasi.FDFLAGS_NONBLOCK);
+        assertErrno(Errno.EAGAIN, () -> i.read(ByteBuffer.allocate(10)), "O_NONBLOCK with nothing there");
+        host.write("late".getBytes(StandardCharsets.UTF_8));
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!i.handle().readReady() && System.nanoTime() < deadline) Thread.sleep(5);
+        assertEquals("late", read(i, 10));
+        host.close();
+        while (!i.handle().readReady() && System.nanoTime() < deadline) Thread.sleep(5);
+        assertEquals("", read(i, 10), "end of stream, not EAGAIN");
+    }
 }

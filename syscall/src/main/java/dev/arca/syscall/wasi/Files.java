@@ -22,21 +22,34 @@ public final class Files {
 
     /** Largest copy between guest memory and a file in one step. */
     static final int CHUNK = 64 * 1024;
+    /** Most bytes one read or write transfers, as Linux's MAX_RW_COUNT: longer requests are cut to it. */
+    static final long MAX_RW_COUNT = 0x7FFF_F000L;
 
     // ---- scatter/gather --------------------------------------------------------------------
+    //
+    // A request is copied in chunks of CHUNK bytes, but it is one call for the guest, with
+    // Linux's semantics: a read returns what is there once something is (only the first chunk
+    // may wait; the others take what is ready now), a non-blocking write returns the part that
+    // fit, a blocking one returns early only when a signal stops it; and an error after some
+    // progress returns the progress (the error comes again at the next call), never losing it.
 
-    /** Checks an iovec array and every buffer it names; returns {ptr, len} pairs. */
+    /**
+     * Checks an iovec array and every buffer it names; returns {ptr, len} pairs, cut so that
+     * they add up to at most {@link #MAX_RW_COUNT}.
+     */
     static long[] checkIovecs(GuestMemory m, long iovs, long count) throws ErrnoException {
         long n = count & 0xFFFF_FFFFL;
         if (n > 1024) throw Errno.EINVAL.fail("more than IOV_MAX iovecs");
         m.checkArray(iovs, n, 8);
         long[] out = new long[(int) n * 2];
+        long total = 0;
         for (int i = 0; i < n; i++) {
             long ptr = m.readU32(iovs + 8L * i);
             long len = m.readU32(iovs + 8L * i + 4);
             m.check(ptr, len);
             out[2 * i] = ptr;
-            out[2 * i + 1] = len;
+            out[2 * i + 1] = Math.min(len, MAX_RW_COUNT - total);
+            total += out[2 * i + 1];
         }
         return out;
     }
@@ -52,7 +65,13 @@ public final class Files {
                 int want = (int) Math.min(CHUNK, len - done);
                 if (buf.length < want) buf = new byte[want];
                 ByteBuffer bb = ByteBuffer.wrap(buf, 0, want);
-                int n = offset < 0 ? f.read(bb) : f.pread(bb, offset + total);
+                int n;
+                try {
+                    n = offset >= 0 ? f.pread(bb, offset + total) : total == 0 ? f.read(bb) : f.readReady(bb);
+                } catch (ErrnoException e) {
+                    if (total > 0) return total;
+                    throw e;
+                }
                 if (n > 0) m.writeBytes(ptr + done, buf, 0, n);
                 done += n;
                 total += n;
@@ -89,7 +108,13 @@ public final class Files {
                 int want = (int) Math.min(CHUNK, len - done);
                 m.readBytes(ptr + done, buf, 0, want);
                 ByteBuffer bb = ByteBuffer.wrap(buf, 0, want);
-                int n = offset < 0 ? f.write(bb) : f.pwrite(bb, offset + total);
+                int n;
+                try {
+                    n = offset < 0 ? f.write(bb) : f.pwrite(bb, offset + total);
+                } catch (ErrnoException e) {
+                    if (total > 0) return total;
+                    throw e;
+                }
                 done += n;
                 total += n;
                 if (n < want) return total;
