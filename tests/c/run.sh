@@ -200,6 +200,23 @@ wasm_only() {
         expect_wasm "$name" 137 "${RUNNER[@]}" run --manifest "$TMPROOT/cpu.json" --dir "$d::/" "$wasm"
         expect_stderr "$name" '^arca: killed: CPU time limit of 500 ms exceeded$'
         ;;
+    cpu_budget)
+        # the CPU limit is the instance's: five spinning children, or ten short ones in a row,
+        # spend it together; then every process stops, with one line for all
+        local d="$TMPROOT/$name"; mkdir -p "$d"
+        printf '{ "limits": { "cpuTime": "1s" } }' >"$TMPROOT/budget.json"
+        local mode
+        for mode in parallel serial; do
+            expect_wasm "$name-$mode" 137 "${RUNNER[@]}" run --manifest "$TMPROOT/budget.json" --dir "$d::/" \
+                --ro-dir "$BUILD_DIR/wasm::/bin" "$wasm" "$mode"
+            expect_stderr "$name-$mode" '^arca: killed: CPU time limit of 1000 ms exceeded$'
+            if grep -q "all children done" "$BUILD_DIR/out/$name-$mode.wasm.stdout"; then
+                fail "$name-$mode-parent" "the parent ran on after the budget was spent"
+            else
+                pass "$name-$mode-parent"
+            fi
+        done
+        ;;
     mem_grow)
         # a guest that grows its memory past the manifest's limit is stopped there, with one line
         local d="$TMPROOT/$name"; mkdir -p "$d"

@@ -44,6 +44,9 @@ public final class Kernel {
     /** Bytes of modules that spawns are reading or compiling at once (see Spawn). */
     final Semaphore moduleBytes = new Semaphore(Spawn.MAX_MODULE_BYTES);
     private Thread watchdog;
+    private long cpuBudgetMillis; // the instance's CPU budget (the first process's limit), guarded by table
+    private long reapedCpuNanos; // CPU time of processes no longer in the table, guarded by table
+    private String stopReason; // why every process is being stopped, guarded by table
 
     public Kernel(Host host, Vfs vfs) {
         this(host, vfs, 64);
@@ -147,12 +150,14 @@ public final class Kernel {
 
     /**
      * Makes a child of {@code parent} with descriptor table {@code fds} (null: empty). {@code
-     * processGroup} 0 keeps the parent's group, -1 starts a new group led by the child. Errors:
-     * EAGAIN at the process limit.
+     * processGroup} 0 keeps the parent's group, -1 starts a new group led by the child. The first
+     * process's CPU limit becomes the instance's budget. Errors: EAGAIN at the process limit or
+     * once the instance is being stopped.
      */
     public Process createProcess(Process parent, int processGroup, List<String> args, List<String> env,
             Limits limits, FdTable fds) throws ErrnoException {
         synchronized (table) {
+            if (stopReason != null) throw Errno.EAGAIN.fail("the instance is stopping: " + stopReason);
             if (live >= processLimit) throw Errno.EAGAIN.fail("process limit of " + processLimit + " reached");
             int pid = nextPid++;
             int group = processGroup == -1 || parent == null ? pid : processGroup == 0 ? parent.processGroup : processGroup;
@@ -160,14 +165,21 @@ public final class Kernel {
             processes.put(pid, p);
             live++;
             if (parent != null) parent.children.add(p);
-            if (limits.cpuMillis() > 0) startWatchdog();
+            if (parent == null && processes.size() == 1 && limits.cpuMillis() > 0) {
+                cpuBudgetMillis = limits.cpuMillis();
+                startWatchdog();
+            }
             return p;
         }
     }
 
-    /** EAGAIN when the process limit is reached now (a spawn's early check; createProcess decides). */
+    /**
+     * EAGAIN when no process could be made now: at the process limit, or the instance is being
+     * stopped (a spawn's early check, before it does any work; createProcess decides).
+     */
     void checkProcessLimit() throws ErrnoException {
         synchronized (table) {
+            if (stopReason != null) throw Errno.EAGAIN.fail("the instance is stopping: " + stopReason);
             if (live >= processLimit) throw Errno.EAGAIN.fail("process limit of " + processLimit + " reached");
         }
     }
@@ -207,6 +219,7 @@ public final class Kernel {
 
     /** Requires table. */
     private void reap(Process p) {
+        reapedCpuNanos += p.cpuTimeNanos();
         p.state = Process.State.REAPED;
         processes.remove(p.pid());
         live--;
@@ -289,14 +302,35 @@ public final class Kernel {
         target.deliver(sig);
     }
 
-    /** Stops every process still running (the first process has ended). */
+    /**
+     * Stops every process of the instance for {@code reason} (the first process has ended, or a
+     * limit of the instance is spent), and makes no new one from now on. The first reason given
+     * is the one kept.
+     */
     public void killAll(String reason) {
-        List<Process> all;
+        List<Process> all = new ArrayList<>();
         synchronized (table) {
-            all = new ArrayList<>(processes.values());
+            if (stopReason == null) stopReason = reason;
+            for (Process p : processes.values()) {
+                if (p.state == Process.State.RUNNING) all.add(p);
+            }
         }
-        for (Process p : all) {
-            if (p.state == Process.State.RUNNING) p.kill(reason);
+        for (Process p : all) p.kill(stopReason);
+    }
+
+    /** Why every process is being stopped ({@link #killAll}), or null while the instance runs. */
+    public String stopReason() {
+        synchronized (table) {
+            return stopReason;
+        }
+    }
+
+    /** CPU time used by every process of the instance so far, ended ones included. */
+    public long cpuTimeNanos() {
+        synchronized (table) {
+            long n = reapedCpuNanos;
+            for (Process p : processes.values()) n += p.cpuTimeNanos();
+            return n;
         }
     }
 
@@ -310,20 +344,18 @@ public final class Kernel {
         return Math.max(ns, 0);
     }
 
-    /** Kills each process that has used more CPU time than its limit. */
+    /** Stops the instance once its processes together have used more CPU time than its budget. */
     private synchronized void startWatchdog() {
         if (watchdog != null) return;
         watchdog = Thread.ofPlatform().daemon().name("arca-cpu-limit").start(() -> {
-            while (true) {
-                List<Process> all;
-                synchronized (table) {
-                    all = new ArrayList<>(processes.values());
-                }
-                for (Process p : all) {
-                    long limit = p.limits().cpuMillis();
-                    if (limit > 0 && p.thread() != null && p.cpuTimeNanos() > limit * 1_000_000L) {
-                        p.kill("CPU time limit of " + limit + " ms exceeded");
-                    }
+            long limit;
+            synchronized (table) {
+                limit = cpuBudgetMillis;
+            }
+            while (stopReason() == null) {
+                if (cpuTimeNanos() > limit * 1_000_000L) {
+                    killAll("CPU time limit of " + limit + " ms exceeded");
+                    return;
                 }
                 try {
                     Thread.sleep(10);

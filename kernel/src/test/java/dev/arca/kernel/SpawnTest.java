@@ -169,4 +169,13 @@ class SpawnTest {
         assertErrno(Errno.ENOMEM, () -> spawn("/prog", many));
         spawn("/prog", Collections.nCopies(5000, new Spawn.FileAction.Close(50)));
     }
+
+    @Test
+    void anInstanceBeingStoppedMakesNoNewProcess() throws Exception {
+        Files.write(tmp.resolve("prog"), new byte[10]);
+        kernel.killAll("CPU time limit of 1 ms exceeded");
+        assertEquals("CPU time limit of 1 ms exceeded", parent.killReason());
+        assertErrno(Errno.EAGAIN, () -> spawn("/prog", List.of()));
+        assertEquals(List.of(), loaded);
+    }
 }

@@ -129,9 +129,10 @@ public final class ProcessRunner implements ProgramLoader {
             }
             if (result != null) {
                 result[0] = s;
-            } else if (s.message() != null && p.fatalSignal() == 0) {
+            } else if (s.message() != null && p.fatalSignal() == 0 && kernel.stopReason() == null) {
                 // a trap or a limit: say so, as the first process's would be; a child that a
-                // signal ended is its parent's to report (through wait), as on Linux
+                // signal ended is its parent's to report (through wait), as on Linux, and one
+                // stopped with the whole instance is reported once, by the first process
                 String name = new String(p.args().get(0), java.nio.charset.StandardCharsets.UTF_8);
                 System.err.println("arca: pid " + p.pid() + " (" + name + "): " + s.message());
             }
