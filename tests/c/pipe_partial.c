@@ -6,6 +6,7 @@
  * Linux and 256 KiB on Arca, are printed as facts about them.) */
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
@@ -181,7 +182,11 @@ int main(int argc, char **argv) {
     pipe(p);
     pid_t w = spawn(argv[0], "stuck", "stuck.out", -1, p[1], p[0]);
     close(p[1]);
-    nap(500);
+    /* once data comes, the child is inside its write (a handler runs only between calls); let it
+       fill the pipe and block, then signal it */
+    struct pollfd pf = {p[0], POLLIN, 0};
+    poll(&pf, 1, 20000);
+    nap(300);
     kill(w, SIGUSR1);
     waitpid(w, &st, 0);
     long wrote = -2;
