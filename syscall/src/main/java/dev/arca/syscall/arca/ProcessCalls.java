@@ -17,9 +17,10 @@ import java.util.List;
 public final class ProcessCalls {
     private ProcessCalls() {}
 
-    static final int ACTION_SIZE = 24;
-    static final int ACTION_CLOSE = 0, ACTION_DUP2 = 1, ACTION_OPEN = 2;
-    public static final int WNOHANG = 1;
+    private static final int ACTION_SIZE = ArcaAbi.SPAWN_ACTION.size();
+    private static final int KIND = ArcaAbi.SPAWN_ACTION.offset("kind"), FD = ArcaAbi.SPAWN_ACTION.offset("fd"),
+            ARG = ArcaAbi.SPAWN_ACTION.offset("arg"), FDFLAGS = ArcaAbi.SPAWN_ACTION.offset("fdflags"),
+            PATH = ArcaAbi.SPAWN_ACTION.offset("path"), PATH_LEN = ArcaAbi.SPAWN_ACTION.offset("path_len");
 
     public static int spawn(SyscallContext c, long[] a) throws ErrnoException {
         GuestMemory m = c.memory();
@@ -33,28 +34,30 @@ public final class ProcessCalls {
         long pathBytes = 0; // bounded here, before the paths are read, as well as by the kernel
         for (long i = 0; i < count; i++) {
             long e = a[6] + i * ACTION_SIZE;
-            int kind = m.readI32(e), fd = m.readI32(e + 4), arg = m.readI32(e + 8), fdflags = m.readI32(e + 12);
+            int kind = m.readI32(e + KIND), fd = m.readI32(e + FD), arg = m.readI32(e + ARG), fdflags = m.readI32(e + FDFLAGS);
             if (fd < 0) throw Errno.EBADF.fail("file action on fd " + fd);
             actions.add(switch (kind) {
-                case ACTION_CLOSE -> new FileAction.Close(fd);
-                case ACTION_DUP2 -> {
+                case ArcaAbi.SPAWN_CLOSE -> new FileAction.Close(fd);
+                case ArcaAbi.SPAWN_DUP2 -> {
                     if (arg < 0) throw Errno.EBADF.fail("dup2 to fd " + arg);
                     yield new FileAction.Dup2(fd, arg);
                 }
-                case ACTION_OPEN -> {
-                    pathBytes += m.readU32(e + 20);
+                case ArcaAbi.SPAWN_OPEN -> {
+                    long len = m.readU32(e + PATH_LEN);
+                    pathBytes += len;
                     if (pathBytes > Spawn.ARG_MAX) throw Errno.ENOMEM.fail("file actions with over " + Spawn.ARG_MAX + " bytes of paths");
-                    yield new FileAction.Open(fd, Paths.path(c, m.readU32(e + 16), m.readU32(e + 20)),
-                            arg & 0xFFFF, fdflags, (arg & (1 << 16)) != 0, (arg & (1 << 17)) != 0);
+                    yield new FileAction.Open(fd, Paths.path(c, m.readU32(e + PATH), len), arg & ArcaAbi.SPAWN_OPEN_OFLAGS, fdflags,
+                            (arg & ArcaAbi.SPAWN_OPEN_READ) != 0, (arg & ArcaAbi.SPAWN_OPEN_WRITE) != 0);
                 }
                 default -> throw Errno.EINVAL.fail("file action kind " + kind);
             });
         }
         int pgroup = (int) a[8];
         m.check(a[9], 4);
-        if (pgroup < -1) throw Errno.EINVAL.fail("process group " + pgroup);
+        if (pgroup < ArcaAbi.PGROUP_KEEP) throw Errno.EINVAL.fail("process group " + pgroup);
         if (argv.isEmpty()) argv = List.of(path);
-        Process child = c.kernel().spawn(c.process(), path, argv, envp, actions, pgroup == -1 ? 0 : pgroup == 0 ? -1 : pgroup);
+        int group = pgroup == ArcaAbi.PGROUP_KEEP ? 0 : pgroup == ArcaAbi.PGROUP_NEW ? -1 : pgroup; // the kernel's convention
+        Process child = c.kernel().spawn(c.process(), path, argv, envp, actions, group);
         m.writeI32(a[9], child.pid());
         return 0;
     }
@@ -80,10 +83,10 @@ public final class ProcessCalls {
         GuestMemory m = c.memory();
         int pid = (int) a[0];
         int options = (int) a[1];
-        if ((options & ~WNOHANG) != 0) throw Errno.EINVAL.fail("wait options " + options);
+        if ((options & ~ArcaAbi.WNOHANG) != 0) throw Errno.EINVAL.fail("wait options " + options);
         m.check(a[2], 4);
         m.check(a[3], 4);
-        Kernel.Reaped r = c.kernel().waitChild(c.process(), pid, (options & WNOHANG) != 0);
+        Kernel.Reaped r = c.kernel().waitChild(c.process(), pid, (options & ArcaAbi.WNOHANG) != 0);
         m.writeI32(a[2], r.status());
         m.writeI32(a[3], r.pid());
         return 0;
