@@ -216,6 +216,21 @@ wasm_only() {
                 pass "$name-$mode-parent"
             fi
         done
+        # a process that waits for standard input is stopped with the others, not when input comes
+        local o="$BUILD_DIR/out/$name-stdin.wasm" start=$SECONDS rc sleeper
+        mkfifo "$TMPROOT/stdin.fifo"
+        sleep 30 >"$TMPROOT/stdin.fifo" 2>/dev/null &
+        sleeper=$!
+        timeout "$TEST_TIMEOUT" "${RUNNER[@]}" run --manifest "$TMPROOT/budget.json" --dir "$d::/" \
+            --ro-dir "$BUILD_DIR/wasm::/bin" "$wasm" stdin <"$TMPROOT/stdin.fifo" >"$o.stdout" 2>"$o.stderr"
+        rc=$?
+        kill "$sleeper" 2>/dev/null
+        if [ "$rc" = 137 ] && [ $((SECONDS - start)) -lt 20 ]; then
+            pass "$name-stdin"
+        else
+            fail "$name-stdin" "exit $rc after $((SECONDS - start)) s, want 137 well before standard input ends (30 s)"
+        fi
+        expect_stderr "$name-stdin" '^arca: killed: CPU time limit of 1000 ms exceeded$'
         ;;
     mem_grow)
         # a guest that grows its memory past the manifest's limit is stopped there, with one line

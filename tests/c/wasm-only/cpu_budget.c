@@ -1,15 +1,17 @@
 /* cpu_budget (wasm only: run by run.sh with a manifest whose cpuTime is 1 s): the CPU limit is
  * the instance's budget, spent by every process together. "parallel": five children spin until
  * stopped while the parent waits for them; "serial": children that each spin for 300 ms of CPU,
- * one after another, ten of them. Either way the budget runs out, every process of the instance
- * is stopped (the parent too: "all children done" must not be printed), and arca exits with 137
- * and one line. A child that is never stopped makes run.sh's timeout fail the test. */
+ * one after another, ten of them; "stdin": one spinning child while the parent waits in a read of
+ * standard input that gets nothing (run.sh feeds it from a sleep). Each way the budget runs out,
+ * every process of the instance is stopped (the parent too: "all children done" must not be
+ * printed), and arca exits with 137 and one line, at once. */
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 extern char **environ;
 
@@ -44,6 +46,10 @@ int main(int argc, char **argv) {
         pid_t kids[5];
         for (int i = 0; i < 5; i++) kids[i] = start(argv[0], "-1");
         for (int i = 0; i < 5; i++) waitpid(kids[i], &st, 0);
+    } else if (argc > 1 && !strcmp(argv[1], "stdin")) {
+        start(argv[0], "-1");
+        char buf[16];
+        read(0, buf, sizeof buf);
     } else {
         for (int i = 0; i < 10; i++) waitpid(start(argv[0], "0.3"), &st, 0);
     }

@@ -231,4 +231,36 @@ class FileDescriptionTest {
         while (!i.handle().readReady() && System.nanoTime() < deadline) Thread.sleep(5);
         assertEquals("", read(i, 10), "end of stream, not EAGAIN");
     }
+
+    /** A blocking read of standard input takes no more of the host's stream than it asks for. */
+    @Test
+    void aBlockingReadOfStandardInputTakesWhatItAsks() throws Exception {
+        java.io.PipedOutputStream host = new java.io.PipedOutputStream();
+        java.io.PipedInputStream in = new java.io.PipedInputStream(host, 1 << 16);
+        host.write(new byte[100]);
+        FileDescription i = new FileDescription(null, StreamHandles.input(in), Wasi.FILETYPE_CHARACTER_DEVICE, true, false, 0);
+        assertEquals(10, i.read(ByteBuffer.allocate(10)));
+        Thread.sleep(100);
+        assertEquals(90, in.available(), "the rest is left to whoever reads the host's stream next");
+    }
+
+    /** A kill (an interrupt of the process's thread) ends a read of standard input that waits. */
+    @Test
+    void aBlockingReadOfStandardInputCanBeStopped() throws Exception {
+        java.io.PipedOutputStream host = new java.io.PipedOutputStream();
+        java.io.PipedInputStream in = new java.io.PipedInputStream(host);
+        FileDescription i = new FileDescription(null, StreamHandles.input(in), Wasi.FILETYPE_CHARACTER_DEVICE, true, false, 0);
+        var result = new java.util.concurrent.CompletableFuture<Object>();
+        Thread reader = Thread.ofPlatform().start(() -> {
+            try {
+                result.complete(i.read(ByteBuffer.allocate(10)));
+            } catch (ErrnoException e) {
+                result.complete(e.errno());
+            }
+        });
+        Thread.sleep(200);
+        reader.interrupt();
+        assertEquals(Errno.EINTR, result.get(5, java.util.concurrent.TimeUnit.SECONDS));
+        host.close();
+    }
 }
