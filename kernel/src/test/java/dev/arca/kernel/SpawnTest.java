@@ -38,6 +38,7 @@ class SpawnTest {
 
     private Kernel kernel;
     private final List<Integer> loaded = Collections.synchronizedList(new ArrayList<>());
+    private volatile java.util.concurrent.CountDownLatch gate; // when set, the loader waits for it
     private Process parent;
 
     @BeforeEach
@@ -46,9 +47,16 @@ class SpawnTest {
         MountTable mounts = new MountTable();
         mounts.mount("/", new HostFs(host, tmp, false), false);
         mounts.mount("/dev", new DevFs(host), false);
-        kernel = new Kernel(host, new Vfs(mounts), 2);
+        kernel = new Kernel(host, new Vfs(mounts), 4);
         kernel.setLoader((name, module) -> {
             loaded.add(module.length);
+            if (gate != null) {
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
             return new Program() {
                 @Override
                 public String name() {
@@ -134,7 +142,7 @@ class SpawnTest {
     void aSpawnRefusedAtTheProcessLimitLeavesNoDescriptorOpen() throws Exception {
         Files.write(tmp.resolve("prog"), new byte[10]);
         pipeInParent();
-        kernel.createProcess(parent, 0, List.of("other"), List.of(), Limits.DEFAULT, null); // the limit is 2
+        for (int i = 0; i < 3; i++) kernel.createProcess(parent, 0, List.of("other"), List.of(), Limits.DEFAULT, null); // the limit is 4
         assertErrno(Errno.EAGAIN, () -> spawn("/prog", List.of(new Spawn.FileAction.Dup2(0, 5))));
         assertNoWriterLeft();
     }
@@ -177,5 +185,52 @@ class SpawnTest {
         assertEquals("CPU time limit of 1 ms exceeded", parent.killReason());
         assertErrno(Errno.EAGAIN, () -> spawn("/prog", List.of()));
         assertEquals(List.of(), loaded);
+    }
+
+    /**
+     * Spawns of large programs at once: the bytes read or being compiled are bounded by one
+     * module's limit per instance, so a second large spawn waits for the first (and a kill
+     * ends its wait) instead of both holding their bytes.
+     */
+    @Test
+    void largeProgramsAreLoadedOneAtATime() throws Exception {
+        long big = Spawn.MAX_MODULE_BYTES / 2 + 1;
+        for (String name : List.of("big1", "big2")) {
+            try (RandomAccessFile f = new RandomAccessFile(tmp.resolve(name).toFile(), "rw")) {
+                f.setLength(big);
+            }
+        }
+        Process other = kernel.createProcess(parent, 0, List.of("other"), List.of(), Limits.DEFAULT, null);
+        gate = new java.util.concurrent.CountDownLatch(1);
+        var first = new java.util.concurrent.CompletableFuture<Object>();
+        var second = new java.util.concurrent.CompletableFuture<Object>();
+        Thread t1 = Thread.ofPlatform().start(() -> complete(first, () -> spawn("/big1", List.of())));
+        for (int i = 0; loaded.isEmpty() && i < 1000; i++) Thread.sleep(5);
+        assertEquals(1, loaded.size(), "the first reached the loader: " + first.getNow(null));
+        Thread t2 = Thread.ofPlatform().start(() -> complete(second, () -> kernel.spawn(other, "/big2", List.of("b"), List.of(), List.of(), 0)));
+        Thread.sleep(300);
+        assertEquals(1, loaded.size(), "the second waits while the first holds the budget");
+        t2.interrupt();
+        assertEquals(Errno.EINTR, second.get(5, java.util.concurrent.TimeUnit.SECONDS), "a kill ends the wait");
+        gate.countDown();
+        assertTrue(first.get(5, java.util.concurrent.TimeUnit.SECONDS) instanceof Process);
+        gate = null;
+        spawn("/big2", List.of());
+        assertEquals(List.of((int) big, (int) big), loaded);
+        t1.join();
+    }
+
+    private interface Call {
+        Object call() throws ErrnoException;
+    }
+
+    private static void complete(java.util.concurrent.CompletableFuture<Object> f, Call c) {
+        try {
+            f.complete(c.call());
+        } catch (ErrnoException e) {
+            f.complete(e.errno());
+        } catch (RuntimeException e) {
+            f.completeExceptionally(e);
+        }
     }
 }
