@@ -84,7 +84,7 @@ public final class StreamHandles {
         @Override
         public int read(ByteBuffer dst, boolean nonBlocking) throws ErrnoException {
             synchronized (mu) {
-                if (nonBlocking) readAhead = true;
+                if (nonBlocking) readAhead();
                 startPump();
                 while (buffered.length == 0 && !eof && failure == null) {
                     if (nonBlocking) throw Errno.EAGAIN.fail("no input now");
@@ -123,8 +123,7 @@ public final class StreamHandles {
         @Override
         public boolean readReady() {
             synchronized (mu) {
-                readAhead = true;
-                startPump();
+                readAhead();
                 return buffered.length > 0 || eof || failure != null;
             }
         }
@@ -132,9 +131,17 @@ public final class StreamHandles {
         @Override
         public long available() {
             synchronized (mu) {
-                readAhead = true;
-                startPump();
+                readAhead();
                 return buffered.length;
+            }
+        }
+
+        /** Requires mu. From now on the pump reads ahead (readiness is asked without blocking). */
+        private void readAhead() {
+            startPump();
+            if (!readAhead) {
+                readAhead = true;
+                mu.notifyAll();
             }
         }
 
@@ -156,8 +163,9 @@ public final class StreamHandles {
                             return;
                         }
                     }
+                    // wanted stays set until this read is done, so a reader that asks again while it
+                    // is under way asks for nothing more
                     ask = wanted > 0 ? wanted : STEP;
-                    wanted = 0;
                 }
                 int n;
                 try {
@@ -178,6 +186,7 @@ public final class StreamHandles {
                     byte[] grown = Arrays.copyOf(buffered, buffered.length + n);
                     System.arraycopy(b, 0, grown, buffered.length, n);
                     buffered = grown;
+                    wanted = 0;
                     mu.notifyAll();
                 }
             }
