@@ -22,8 +22,8 @@ int pipe2(int fds[2], int flags) {
     fds[1] = f[1];
     if (flags & O_CLOEXEC) {
         int32_t old;
-        __arca_fd_cloexec(f[0], 1, &old);
-        __arca_fd_cloexec(f[1], 1, &old);
+        __arca_fd_cloexec(f[0], ARCA_CLOEXEC_SET, &old);
+        __arca_fd_cloexec(f[1], ARCA_CLOEXEC_SET, &old);
     }
     return 0;
 }
@@ -59,7 +59,7 @@ int dup3(int fd, int newfd, int flags) {
     if (dup2(fd, newfd) < 0) return -1;
     if (flags & O_CLOEXEC) {
         int32_t old;
-        __arca_fd_cloexec(newfd, 1, &old);
+        __arca_fd_cloexec(newfd, ARCA_CLOEXEC_SET, &old);
     }
     return newfd;
 }
@@ -91,20 +91,22 @@ static int lock(int fd, int cmd, struct flock *fl) {
         errno = EINVAL;
         return -1;
     }
-    int type = fl->l_type == F_RDLCK ? 0 : fl->l_type == F_WRLCK ? 1 : fl->l_type == F_UNLCK ? 2 : -1;
+    int type = fl->l_type == F_RDLCK ? ARCA_LOCK_READ : fl->l_type == F_WRLCK ? ARCA_LOCK_WRITE
+             : fl->l_type == F_UNLCK ? ARCA_LOCK_UNLOCK : -1;
     if (type < 0) {
         errno = EINVAL;
         return -1;
     }
     struct __arca_lock out = {0};
-    int32_t err = __arca_fd_lock(fd, cmd == F_GETLK ? 0 : cmd == F_SETLK ? 1 : 2, type, start, len, &out);
+    int32_t err = __arca_fd_lock(fd, cmd == F_GETLK ? ARCA_F_GETLK : cmd == F_SETLK ? ARCA_F_SETLK : ARCA_F_SETLKW, type, start,
+                                 len, &out);
     if (err) {
         errno = err;
         return -1;
     }
     if (cmd == F_GETLK) {
-        fl->l_type = out.type == 0 ? F_RDLCK : out.type == 1 ? F_WRLCK : F_UNLCK;
-        if (out.type != 2) {
+        fl->l_type = out.type == ARCA_LOCK_READ ? F_RDLCK : out.type == ARCA_LOCK_WRITE ? F_WRLCK : F_UNLCK;
+        if (out.type != ARCA_LOCK_UNLOCK) {
             fl->l_whence = SEEK_SET;
             fl->l_start = out.start;
             fl->l_len = out.len;
@@ -122,12 +124,12 @@ int __arca_fcntl(int fd, int cmd, ...) {
     int r;
     switch (cmd) {
     case F_GETFD:
-        err = __arca_fd_cloexec(fd, 0, &old);
+        err = __arca_fd_cloexec(fd, ARCA_CLOEXEC_GET, &old);
         r = err ? (errno = err, -1) : (old ? FD_CLOEXEC : 0);
         break;
     case F_SETFD: {
         int v = va_arg(ap, int);
-        err = __arca_fd_cloexec(fd, (v & FD_CLOEXEC) ? 1 : 2, &old);
+        err = __arca_fd_cloexec(fd, (v & FD_CLOEXEC) ? ARCA_CLOEXEC_SET : ARCA_CLOEXEC_CLEAR, &old);
         r = err ? (errno = err, -1) : 0;
         break;
     }
@@ -136,7 +138,7 @@ int __arca_fcntl(int fd, int cmd, ...) {
         int min = va_arg(ap, int);
         int32_t out;
         err = __arca_fd_dup(fd, min, &out);
-        if (!err && cmd == F_DUPFD_CLOEXEC) __arca_fd_cloexec(out, 1, &old);
+        if (!err && cmd == F_DUPFD_CLOEXEC) __arca_fd_cloexec(out, ARCA_CLOEXEC_SET, &old);
         r = err ? (errno = err, -1) : out;
         break;
     }

@@ -42,7 +42,7 @@ int posix_spawn_file_actions_addclose(posix_spawn_file_actions_t *fa, int fd) {
     if (fd < 0) return EBADF;
     struct __arca_spawn_action *a = add_action(fa);
     if (!a) return ENOMEM;
-    a->kind = 0;
+    a->kind = ARCA_SPAWN_CLOSE;
     a->fd = fd;
     return 0;
 }
@@ -51,7 +51,7 @@ int posix_spawn_file_actions_adddup2(posix_spawn_file_actions_t *fa, int fd, int
     if (fd < 0 || newfd < 0) return EBADF;
     struct __arca_spawn_action *a = add_action(fa);
     if (!a) return ENOMEM;
-    a->kind = 1;
+    a->kind = ARCA_SPAWN_DUP2;
     a->fd = fd;
     a->arg = newfd;
     return 0;
@@ -89,9 +89,9 @@ int posix_spawn_file_actions_addopen(posix_spawn_file_actions_t *fa, int fd, con
     if (oflag & O_TRUNC) oflags |= __WASI_OFLAGS_TRUNC;
     int rd = acc == O_RDONLY || acc == O_RDWR || (oflag & O_RDONLY);
     int wr = acc == O_WRONLY || acc == O_RDWR || (oflag & O_WRONLY);
-    a->kind = 2;
+    a->kind = ARCA_SPAWN_OPEN;
     a->fd = fd;
-    a->arg = oflags | (rd ? 1 << 16 : 0) | (wr ? 1 << 17 : 0);
+    a->arg = oflags | (rd ? ARCA_SPAWN_OPEN_READ : 0) | (wr ? ARCA_SPAWN_OPEN_WRITE : 0);
     a->fdflags = (oflag & O_APPEND) ? __WASI_FDFLAGS_APPEND : 0;
     a->path = (uint32_t)(uintptr_t)abs;
     a->path_len = strlen(abs);
@@ -164,7 +164,7 @@ int posix_spawn(pid_t *restrict pid, const char *restrict path, const posix_spaw
     char *e = pack(envp ? envp : environ, &elen);
     int err = ENOMEM;
     if (a && e) {
-        int32_t pgroup = -1;
+        int32_t pgroup = ARCA_PGROUP_KEEP; /* POSIX's 0 is ARCA_PGROUP_NEW, N joins N, as the ABI's */
         if (attr && (attr->__flags & POSIX_SPAWN_SETPGROUP)) pgroup = attr->__pgrp;
         int32_t child = 0;
         err = __arca_proc_spawn(abs, strlen(abs), a, alen, e, elen, fa ? fa->__actions : NULL, fa ? fa->__used : 0,
@@ -203,7 +203,7 @@ int posix_spawnp(pid_t *restrict pid, const char *restrict file, const posix_spa
 
 pid_t waitpid(pid_t pid, int *status, int options) {
     int32_t st = 0, got = 0;
-    int32_t err = __arca_proc_wait(pid, options & WNOHANG, &st, &got);
+    int32_t err = __arca_proc_wait(pid, options & WNOHANG, &st, &got); /* WNOHANG is ARCA_WNOHANG */
     if (err) {
         errno = err;
         return -1;

@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include "arca_abi.h"
 
-#define NSIGNALS 32
+#define NSIGNALS (ARCA_SIGMAX + 1)
 
 /* wasi-libc's SIG_ERR and SIG_IGN are the addresses of these (1 is a valid function pointer on
    wasm); they are never called. */
@@ -21,7 +21,7 @@ void __SIG_IGN(int sig) {
 }
 static struct sigaction actions[NSIGNALS];
 
-__attribute__((export_name("__arca_signal"))) void __arca_signal(int sig) {
+__attribute__((export_name(ARCA_SIGNAL_ENTRY))) void __arca_signal(int sig) {
     if (sig <= 0 || sig >= NSIGNALS) return;
     struct sigaction a = actions[sig];
     if (a.sa_handler == SIG_DFL || a.sa_handler == SIG_IGN) return;
@@ -31,7 +31,7 @@ __attribute__((export_name("__arca_signal"))) void __arca_signal(int sig) {
     if (a.sa_flags & SA_RESETHAND) {
         int32_t ignored;
         actions[sig].sa_handler = SIG_DFL;
-        __arca_sig_action(sig, 0, &ignored);
+        __arca_sig_action(sig, ARCA_SIG_DEFAULT, &ignored);
     }
     if (a.sa_flags & SA_SIGINFO) {
         siginfo_t info;
@@ -55,7 +55,7 @@ int sigaction(int sig, const struct sigaction *restrict act, struct sigaction *r
     }
     if (old) *old = actions[sig];
     if (act) {
-        int disposition = act->sa_handler == SIG_DFL ? 0 : act->sa_handler == SIG_IGN ? 1 : 2;
+        int disposition = act->sa_handler == SIG_DFL ? ARCA_SIG_DEFAULT : act->sa_handler == SIG_IGN ? ARCA_SIG_IGNORE : ARCA_SIG_HANDLE;
         int32_t prev;
         int32_t err = __arca_sig_action(sig, disposition, &prev);
         if (err) {

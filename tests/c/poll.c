@@ -55,7 +55,10 @@ int main(void) {
     struct timespec ten = {0, 10000000};
     nanosleep(&ten, NULL);
 
-    /* stdin: a pipe fed by the runner; data arrives well within 10s */
+    /* stdin: a pipe fed by the runner; data arrives well within 10s. A blocking read of part of
+     * it first: poll then still sees the rest. */
+    char first[4];
+    printf("stdin first read: %d bytes\n", (int)read(0, first, sizeof first));
     p[0] = (struct pollfd){0, POLLIN, 0};
     t0 = ms_now();
     r = poll(p, 1, 10000);

@@ -13,7 +13,6 @@
 #   BUILD_DIR     where binaries go (default: <repo>/target/ctests)
 #   CC, WASM_CC   compilers (default: gcc, and "<repo>/arca cc", the SDK driver)
 #   TEST_TIMEOUT  seconds per run (default: 60)
-#   ARCA_LIMIT_TESTS=1  also run the cpu_loop / mem_grow limit tests (see below)
 #   KEEP_TMP=1    keep the per-test temp dirs (printed on failure)
 #   ARCA_C_VOLUME=1  run the wasm side on a fresh encrypted volume instead of a host
 #                 directory: `run --volume FRESH.vol::/ --key-file KEY` (wasm-only tests,
@@ -143,6 +142,17 @@ expect_wasm() {
     return 0
 }
 
+# expect_stderr NAME REGEX: the last expect_wasm's stderr is exactly one line matching REGEX.
+expect_stderr() {
+    local name=$1 want=$2 err="$BUILD_DIR/out/$1.wasm.stderr"
+    if [ "$(wc -l <"$err")" -eq 1 ] && grep -Eq "$want" "$err"; then
+        pass "$name-stderr"
+    else
+        fail "$name-stderr" "want one line matching /$want/, got:"
+        head -20 "$err" | sed 's/^/    /'
+    fi
+}
+
 wasm_only() {
     local name=$1
     NATIVE=0 build "$name" "$HERE/wasm-only/$name.c" || return 1
@@ -176,33 +186,61 @@ wasm_only() {
             pass "$name-host-check"
         fi
         ;;
-    cpu_loop | mem_grow)
-        # Limit tests. TODO(arca): wire once `arca run --manifest FILE` exists.
-        # Intended use (manifest format is up to the Java side):
-        #   cpu_loop: run with a manifest capping CPU/wall time (e.g. 2s); expect
-        #             arca to kill it well before TEST_TIMEOUT with a non-zero
-        #             exit that is not 124 (timeout's own code).
-        #   mem_grow: run with a manifest capping memory (e.g. 64 MiB); expect exit
-        #             3 and stdout "mem_grow: got N MiB" with N below the cap.
-        # Until then set ARCA_CPU_MANIFEST / ARCA_MEM_MANIFEST to manifest files.
-        if [ "${ARCA_LIMIT_TESTS:-0}" != 1 ]; then
-            echo "SKIP $name (set ARCA_LIMIT_TESTS=1 to run limit tests)"; return
-        fi
+    processes)
+        # orphans, a fork bomb against the manifest's process limit, malformed spawns
+        local d="$TMPROOT/processes"; mkdir -p "$d"
+        printf '{ "limits": { "processes": 8 } }' >"$TMPROOT/processes.json"
+        expect_wasm "$name" 0 "${RUNNER[@]}" run --manifest "$TMPROOT/processes.json" --dir "$d::/" \
+            --ro-dir "$BUILD_DIR/wasm::/bin" "$wasm"
+        ;;
+    cpu_loop)
+        # a guest that spins without a syscall is stopped at the manifest's CPU limit, with one line
         local d="$TMPROOT/$name"; mkdir -p "$d"
-        if [ "$name" = cpu_loop ]; then
-            if [ -z "${ARCA_CPU_MANIFEST:-}" ]; then echo "SKIP $name (ARCA_CPU_MANIFEST unset)"; return; fi
-            local o="$BUILD_DIR/out/$name.wasm"
-            timeout "$TEST_TIMEOUT" "${RUNNER[@]}" run --manifest "$ARCA_CPU_MANIFEST" --dir "$d::/" "$wasm" \
-                </dev/null >"$o.stdout" 2>"$o.stderr"
-            local rc=$?
-            if [ "$rc" != 0 ] && [ "$rc" != 124 ]; then pass "$name"; else fail "$name" "exit $rc (124 = not stopped)"; fi
+        printf '{ "limits": { "cpuTime": "500ms" } }' >"$TMPROOT/cpu.json"
+        expect_wasm "$name" 137 "${RUNNER[@]}" run --manifest "$TMPROOT/cpu.json" --dir "$d::/" "$wasm"
+        expect_stderr "$name" '^arca: killed: CPU time limit of 500 ms exceeded$'
+        ;;
+    cpu_budget)
+        # the CPU limit is the instance's: five spinning children, or ten short ones in a row,
+        # spend it together; then every process stops, with one line for all
+        local d="$TMPROOT/$name"; mkdir -p "$d"
+        printf '{ "limits": { "cpuTime": "1s" } }' >"$TMPROOT/budget.json"
+        local mode
+        for mode in parallel serial; do
+            expect_wasm "$name-$mode" 137 "${RUNNER[@]}" run --manifest "$TMPROOT/budget.json" --dir "$d::/" \
+                --ro-dir "$BUILD_DIR/wasm::/bin" "$wasm" "$mode"
+            expect_stderr "$name-$mode" '^arca: killed: CPU time limit of 1000 ms exceeded$'
+            if grep -q "all children done" "$BUILD_DIR/out/$name-$mode.wasm.stdout"; then
+                fail "$name-$mode-parent" "the parent ran on after the budget was spent"
+            else
+                pass "$name-$mode-parent"
+            fi
+        done
+        # a process that waits for standard input is stopped with the others, not when input comes
+        local o="$BUILD_DIR/out/$name-stdin.wasm" start=$SECONDS rc sleeper
+        mkfifo "$TMPROOT/stdin.fifo"
+        sleep 30 >"$TMPROOT/stdin.fifo" 2>/dev/null &
+        sleeper=$!
+        timeout "$TEST_TIMEOUT" "${RUNNER[@]}" run --manifest "$TMPROOT/budget.json" --dir "$d::/" \
+            --ro-dir "$BUILD_DIR/wasm::/bin" "$wasm" stdin <"$TMPROOT/stdin.fifo" >"$o.stdout" 2>"$o.stderr"
+        rc=$?
+        kill "$sleeper" 2>/dev/null
+        if [ "$rc" = 137 ] && [ $((SECONDS - start)) -lt 20 ]; then
+            pass "$name-stdin"
         else
-            if [ -z "${ARCA_MEM_MANIFEST:-}" ]; then echo "SKIP $name (ARCA_MEM_MANIFEST unset)"; return; fi
-            expect_wasm "$name" 3 "${RUNNER[@]}" run --manifest "$ARCA_MEM_MANIFEST" --dir "$d::/" "$wasm"
+            fail "$name-stdin" "exit $rc after $((SECONDS - start)) s, want 137 well before standard input ends (30 s)"
         fi
+        expect_stderr "$name-stdin" '^arca: killed: CPU time limit of 1000 ms exceeded$'
+        ;;
+    mem_grow)
+        # a guest that grows its memory past the manifest's limit is stopped there, with one line
+        local d="$TMPROOT/$name"; mkdir -p "$d"
+        printf '{ "limits": { "memory": "16MiB" } }' >"$TMPROOT/mem.json"
+        expect_wasm "$name" 137 "${RUNNER[@]}" run --manifest "$TMPROOT/mem.json" --dir "$d::/" "$wasm"
+        expect_stderr "$name" '^arca: killed: memory limit of 16 MiB exceeded'
         ;;
     *)
-        echo "SKIP $name (no expectation defined in run.sh)"
+        fail "$name" "no expectation defined in run.sh: every wasm-only program needs one"
         ;;
     esac
 }

@@ -94,25 +94,14 @@ echo '{ "entry": "ok.wasm", "env": { "A": "1" }, "limits": { "memory": "16MiB" }
 check "manifest: valid" 0 '^$' -- run --manifest "$T/good.json"
 
 # limits: the guest is stopped (or refused) with a clear message, and the JVM carries on
-"$WCC" -O2 -o "$T/cpu_loop.wasm" "$REPO/tests/c/wasm-only/cpu_loop.c"
-printf '{ "entry": "cpu_loop.wasm", "limits": { "cpuTime": "500ms" } }' > "$T/cpu.json"
-check "CPU limit kills a looping guest" 137 'CPU time limit of 500 ms exceeded' -- run --manifest "$T/cpu.json"
-"$WCC" -O2 -o "$T/mem_grow.wasm" "$REPO/tests/c/wasm-only/mem_grow.c"
-printf '{ "entry": "mem_grow.wasm", "limits": { "memory": "16MiB" } }' > "$T/mem.json"
-check "memory limit stops a growing guest" 137 'killed: memory limit of 16 MiB exceeded' -- run --manifest "$T/mem.json"
+# (a guest stopped at its CPU or memory limit: tests/c/run.sh, cpu_loop, cpu_budget and mem_grow)
 printf '{ "entry": "ok.wasm", "limits": { "memory": "1B" } }' > "$T/tiny.json"
 check "memory limit below the module's initial memory" 125 'more than its limit' -- run --manifest "$T/tiny.json"
 printf 'int main(void){ return main() + 1; }' > "$T/rec.c"
 "$WCC" -O0 -o "$T/rec.wasm" "$T/rec.c" 2>/dev/null
 check "unbounded recursion is a trap" 134 'trap: (call stack exhausted|out of bounds memory access)' -- run "$T/rec.wasm"
 
-# processes: orphans, the process limit against a fork bomb, malformed spawns, bad file actions
-mkdir -p "$T/proc-root" "$T/proc-bin"
-"$REPO/arca" cc -O2 -o "$T/proc-bin/processes.wasm" "$REPO/tests/c/wasm-only/processes.c"
-printf '{ "limits": { "processes": 8 } }' > "$T/procs.json"
-check "processes: orphans, fork bomb at the limit, ENOEXEC, EBADF, EPERM" 0 '^$' -- \
-  run --manifest "$T/procs.json" --dir "$T/proc-root::/" --ro-dir "$T/proc-bin::/bin" "$T/proc-bin/processes.wasm"
-[ "$fail" -eq 0 ] || cat "$T/out"
+# (processes: orphans, a fork bomb against the process limit, malformed spawns: tests/c/run.sh, processes)
 
 # a function too large for one JVM method runs in Chicory's interpreter instead of failing
 {

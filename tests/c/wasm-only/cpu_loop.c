@@ -1,7 +1,7 @@
 /* cpu_loop.c - spins forever without making any WASI call after the first
- * line; for CPU / wall-time limit tests. The runtime must be able to stop it
- * (Arca: per-manifest limit; see run.sh, ARCA_LIMIT_TESTS). Never exits on
- * its own.
+ * line; for the CPU limit test. Arca must stop it at the manifest's limit
+ * (run.sh runs it with "cpuTime": "500ms" and expects exit 137 and one line).
+ * Never exits on its own.
  */
 #include <stdio.h>
 

@@ -1,7 +1,8 @@
 /* processes (wasm only: Arca's process rules differ from a Linux host's by design):
  * orphans are re-parented to pid 1; a fork bomb stops at the manifest's process limit with
- * EAGAIN; spawning a malformed module gives ENOEXEC; a dup2 file action from a closed
- * descriptor gives EBADF; a child may not signal its ancestors (EPERM). Exit 0 when all hold. */
+ * EAGAIN, and a spawn refused there leaks no descriptor its actions gave the child; spawning a
+ * malformed module gives ENOEXEC; a dup2 file action from a closed descriptor gives EBADF; a
+ * child may not signal its ancestors (EPERM). Exit 0 when all hold. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -68,6 +69,20 @@ int main(int argc, char **argv) {
     while (n < 64 && (err = spawn(argv[0], "sleeper", &kids[n])) == 0) n++;
     printf("spawned %d before: %s\n", n, err == EAGAIN ? "EAGAIN" : strerror(err));
     check("fork bomb stops at the process limit", err == EAGAIN && n > 0 && n < 64);
+    /* a spawn refused at the limit keeps none of the descriptors its actions gave the child */
+    int p[2];
+    pipe(p);
+    fcntl(p[0], F_SETFL, O_NONBLOCK);
+    posix_spawn_file_actions_t dup_out;
+    posix_spawn_file_actions_init(&dup_out);
+    posix_spawn_file_actions_adddup2(&dup_out, p[1], 1);
+    char *s[] = {argv[0], "sleeper", NULL};
+    check("a spawn at the limit with a dup2 action: EAGAIN", posix_spawn(&pid, argv[0], &dup_out, NULL, s, environ) == EAGAIN);
+    posix_spawn_file_actions_destroy(&dup_out);
+    close(p[1]);
+    char c;
+    check("... and the pipe's reader sees end of file", read(p[0], &c, 1) == 0);
+    close(p[0]);
     for (int i = 0; i < n; i++) kill(kids[i], SIGKILL);
     int reaped = 0;
     for (int i = 0; i < n; i++) reaped += waitpid(kids[i], &st, 0) == kids[i] && WIFSIGNALED(st);

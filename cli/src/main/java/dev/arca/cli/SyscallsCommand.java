@@ -12,10 +12,17 @@ final class SyscallsCommand implements Runnable {
     @Option(names = "--markdown", description = "Print the compatibility page (docs/syscalls.md).")
     boolean markdown;
 
+    @Option(names = "--c-header", description = "Print the SDK's C header of the arca module (sdk/libarca/arca_abi.h).")
+    boolean cHeader;
+
     @Override
     public void run() {
         if (markdown) {
             System.out.print(SyscallTable.markdown());
+            return;
+        }
+        if (cHeader) {
+            System.out.print(SyscallTable.cHeader());
             return;
         }
         for (Syscall s : SyscallTable.all()) {

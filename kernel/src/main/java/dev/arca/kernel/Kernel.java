@@ -2,8 +2,12 @@ package dev.arca.kernel;
 
 import dev.arca.abi.Errno;
 import dev.arca.abi.ErrnoException;
+import dev.arca.abi.Wasi;
+import dev.arca.fs.FileHandle;
 import dev.arca.host.Host;
+import dev.arca.kernel.fd.Descriptor;
 import dev.arca.kernel.fd.FdTable;
+import dev.arca.kernel.fd.FileDescription;
 import dev.arca.kernel.vfs.Vfs;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -11,10 +15,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 
 /**
- * One Arca instance's kernel: the host door, the namespace, and the process table. It holds no
- * engine state; the syscall layer runs each process and calls in here.
+ * One Arca instance's kernel: the host door, the namespace, the process table, and the making of
+ * processes (spawn). It holds no engine state: a {@link ProgramLoader} given by the syscall layer
+ * prepares modules and runs them, and the syscall layer calls in here for every guest request.
  *
  * <p>The process table (the tree, zombies, waiting) is guarded by {@link #table}; waiters wait on
  * it. Lock order: table, then a Process's own monitor.
@@ -34,7 +40,13 @@ public final class Kernel {
     private final int processLimit;
     private final RecordLocks recordLocks = new RecordLocks();
     private volatile ThreadMXBean threads; // loaded on first use: it costs start-up time
+    private volatile ProgramLoader loader;
+    /** Bytes of modules that spawns are reading or compiling at once (see Spawn). */
+    final Semaphore moduleBytes = new Semaphore(Spawn.MAX_MODULE_BYTES);
     private Thread watchdog;
+    private long cpuBudgetMillis; // the instance's CPU budget (the first process's limit), guarded by table
+    private long reapedCpuNanos; // CPU time of processes no longer in the table, guarded by table
+    private String stopReason; // why every process is being stopped, guarded by table
 
     public Kernel(Host host, Vfs vfs) {
         this(host, vfs, 64);
@@ -77,12 +89,17 @@ public final class Kernel {
         return vfs;
     }
 
+    /** Sets what prepares and runs programs for {@link #spawn} (the syscall layer's runner). */
+    public void setLoader(ProgramLoader loader) {
+        this.loader = loader;
+    }
+
     /** fcntl record locks of every process of this instance. */
     public RecordLocks recordLocks() {
         return recordLocks;
     }
 
-    /** Makes the first process (not yet running). */
+    /** Makes the first process (not yet running), with no descriptors. */
     public Process createProcess(List<String> args, List<String> env, Limits limits) {
         try {
             return createProcess(null, 0, args, env, limits, null);
@@ -92,13 +109,55 @@ public final class Kernel {
     }
 
     /**
+     * Makes the first process (not yet running) with descriptors 0, 1 and 2 on {@code stdio}
+     * ({@code terminal[i]}: reported as a character device), and with {@code preopenRoot} the
+     * namespace root "/" as descriptor 3; without it the process has no file system at all (as
+     * wasmtime without --dir). Errors: EMFILE when the open-file limit is below 4.
+     */
+    public Process createFirstProcess(List<String> args, List<String> env, Limits limits, FileHandle[] stdio,
+            boolean[] terminal, boolean preopenRoot) throws ErrnoException {
+        Process p = createProcess(args, env, limits);
+        try {
+            for (int i = 0; i < 3; i++) {
+                byte type = terminal[i] ? Wasi.FILETYPE_CHARACTER_DEVICE : Wasi.FILETYPE_UNKNOWN;
+                var f = new FileDescription(null, stdio[i], type, i == 0, i != 0, 0);
+                p.fds().add(new Descriptor(f, Wasi.RIGHTS_TTY, 0, null));
+            }
+            if (preopenRoot) {
+                var f = new FileDescription(vfs.root(), null, Wasi.FILETYPE_DIRECTORY, true, false, 0);
+                p.fds().add(new Descriptor(f, Descriptor.rightsFor(Wasi.FILETYPE_DIRECTORY), Wasi.RIGHTS_ALL, "/"));
+            }
+        } catch (ErrnoException e) {
+            exited(p, 0);
+            throw e;
+        }
+        return p;
+    }
+
+    /**
+     * posix_spawn: starts the program at the absolute guest path {@code path} as a child of {@code
+     * parent}, with the parent's descriptors (less close-on-spawn ones) changed by {@code actions}
+     * in order. {@code processGroup} 0 keeps the parent's group, -1 starts a new one, N joins N.
+     * Errors: ENOENT, EACCES (not a file), ENOEXEC (not a valid module), EAGAIN (process limit),
+     * EBADF or EINVAL for bad actions, ENOSYS when no loader is set.
+     */
+    public Process spawn(Process parent, String path, List<String> args, List<String> env,
+            List<Spawn.FileAction> actions, int processGroup) throws ErrnoException {
+        ProgramLoader l = loader;
+        if (l == null) throw Errno.ENOSYS.fail("this kernel runs no programs");
+        return Spawn.spawn(this, l, parent, path, args, env, actions, processGroup);
+    }
+
+    /**
      * Makes a child of {@code parent} with descriptor table {@code fds} (null: empty). {@code
-     * processGroup} 0 keeps the parent's group, -1 starts a new group led by the child. Errors:
-     * EAGAIN at the process limit.
+     * processGroup} 0 keeps the parent's group, -1 starts a new group led by the child. The first
+     * process's CPU limit becomes the instance's budget. Errors: EAGAIN at the process limit or
+     * once the instance is being stopped.
      */
     public Process createProcess(Process parent, int processGroup, List<String> args, List<String> env,
             Limits limits, FdTable fds) throws ErrnoException {
         synchronized (table) {
+            if (stopReason != null) throw Errno.EAGAIN.fail("the instance is stopping: " + stopReason);
             if (live >= processLimit) throw Errno.EAGAIN.fail("process limit of " + processLimit + " reached");
             int pid = nextPid++;
             int group = processGroup == -1 || parent == null ? pid : processGroup == 0 ? parent.processGroup : processGroup;
@@ -106,8 +165,22 @@ public final class Kernel {
             processes.put(pid, p);
             live++;
             if (parent != null) parent.children.add(p);
-            if (limits.cpuMillis() > 0) startWatchdog();
+            if (parent == null && processes.size() == 1 && limits.cpuMillis() > 0) {
+                cpuBudgetMillis = limits.cpuMillis();
+                startWatchdog();
+            }
             return p;
+        }
+    }
+
+    /**
+     * EAGAIN when no process could be made now: at the process limit, or the instance is being
+     * stopped (a spawn's early check, before it does any work; createProcess decides).
+     */
+    void checkProcessLimit() throws ErrnoException {
+        synchronized (table) {
+            if (stopReason != null) throw Errno.EAGAIN.fail("the instance is stopping: " + stopReason);
+            if (live >= processLimit) throw Errno.EAGAIN.fail("process limit of " + processLimit + " reached");
         }
     }
 
@@ -146,6 +219,7 @@ public final class Kernel {
 
     /** Requires table. */
     private void reap(Process p) {
+        reapedCpuNanos += p.cpuTimeNanos();
         p.state = Process.State.REAPED;
         processes.remove(p.pid());
         live--;
@@ -228,14 +302,35 @@ public final class Kernel {
         target.deliver(sig);
     }
 
-    /** Stops every process still running (the first process has ended). */
+    /**
+     * Stops every process of the instance for {@code reason} (the first process has ended, or a
+     * limit of the instance is spent), and makes no new one from now on. The first reason given
+     * is the one kept.
+     */
     public void killAll(String reason) {
-        List<Process> all;
+        List<Process> all = new ArrayList<>();
         synchronized (table) {
-            all = new ArrayList<>(processes.values());
+            if (stopReason == null) stopReason = reason;
+            for (Process p : processes.values()) {
+                if (p.state == Process.State.RUNNING) all.add(p);
+            }
         }
-        for (Process p : all) {
-            if (p.state == Process.State.RUNNING) p.kill(reason);
+        for (Process p : all) p.kill(stopReason);
+    }
+
+    /** Why every process is being stopped ({@link #killAll}), or null while the instance runs. */
+    public String stopReason() {
+        synchronized (table) {
+            return stopReason;
+        }
+    }
+
+    /** CPU time used by every process of the instance so far, ended ones included. */
+    public long cpuTimeNanos() {
+        synchronized (table) {
+            long n = reapedCpuNanos;
+            for (Process p : processes.values()) n += p.cpuTimeNanos();
+            return n;
         }
     }
 
@@ -249,20 +344,18 @@ public final class Kernel {
         return Math.max(ns, 0);
     }
 
-    /** Kills each process that has used more CPU time than its limit. */
+    /** Stops the instance once its processes together have used more CPU time than its budget. */
     private synchronized void startWatchdog() {
         if (watchdog != null) return;
         watchdog = Thread.ofPlatform().daemon().name("arca-cpu-limit").start(() -> {
-            while (true) {
-                List<Process> all;
-                synchronized (table) {
-                    all = new ArrayList<>(processes.values());
-                }
-                for (Process p : all) {
-                    long limit = p.limits().cpuMillis();
-                    if (limit > 0 && p.thread() != null && p.cpuTimeNanos() > limit * 1_000_000L) {
-                        p.kill("CPU time limit of " + limit + " ms exceeded");
-                    }
+            long limit;
+            synchronized (table) {
+                limit = cpuBudgetMillis;
+            }
+            while (stopReason() == null) {
+                if (cpuTimeNanos() > limit * 1_000_000L) {
+                    killAll("CPU time limit of " + limit + " ms exceeded");
+                    return;
                 }
                 try {
                     Thread.sleep(10);

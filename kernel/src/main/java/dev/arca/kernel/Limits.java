@@ -1,11 +1,15 @@
 package dev.arca.kernel;
 
 /**
- * Resource limits of a process, from the manifest or flags.
+ * Resource limits, from the manifest or flags. The first process's limits are the instance's, and
+ * every child gets its parent's.
  *
- * @param memoryBytes most linear memory (rounded down to 64 KiB pages); memory.grow beyond it fails
- * @param openFiles most descriptors open at once (EMFILE beyond)
- * @param cpuMillis most CPU time; the process is killed past it; 0 for no limit
+ * @param memoryBytes most linear memory of each process (rounded down to 64 KiB pages); growing
+ *     beyond it stops the process
+ * @param openFiles most descriptors each process has open at once (EMFILE beyond)
+ * @param cpuMillis the instance's CPU time budget: the CPU time of every process (and, with
+ *     threads, of every thread), ended ones included, counts against it; when it is spent, every
+ *     process of the instance is stopped; 0 for no limit
  * @param ramBytes most bytes the in-memory file systems hold (ENOSPC beyond)
  */
 public record Limits(long memoryBytes, int openFiles, long cpuMillis, long ramBytes) {

@@ -89,23 +89,29 @@ public final class Process {
         return limits;
     }
 
-    private long cpuBaseline; // the thread's CPU time when this process began on it
+    private long cpuBaseline; // the thread's CPU time when this process began on it, guarded by this
+    private long cpuEnded; // CPU time of runs on threads it has left, guarded by this
 
     /**
      * Binds the process to the thread that runs it (its clocks and kill target). Threads are
      * pooled, so the CPU clock counts from here.
      */
     public void attach(Thread t, boolean threadReused) {
-        cpuBaseline = threadReused ? kernel.cpuTime(t) : 0;
+        long baseline = threadReused ? kernel.cpuTime(t) : 0;
         synchronized (this) {
+            this.cpuBaseline = baseline;
             this.thread = t;
         }
         if (killReason != null || fatalSignal != 0) t.interrupt();
     }
 
-    /** Unbinds the thread before it runs another process, so no late kill reaches that one. */
+    /**
+     * Unbinds the thread before it runs another process, so no late kill reaches that one; the
+     * CPU time of the run stays counted.
+     */
     public void detach() {
         synchronized (this) {
+            if (thread != null) cpuEnded += Math.max(0, kernel.cpuTime(thread) - cpuBaseline);
             this.thread = null;
         }
         Thread.interrupted(); // clear a kill that arrived as the process ended
@@ -132,10 +138,14 @@ public final class Process {
         return killReason;
     }
 
-    /** CPU time the process has used, in nanoseconds. */
-    public long cpuTimeNanos() {
-        Thread t = thread;
-        return t == null ? 0 : Math.max(0, kernel.cpuTime(t) - cpuBaseline);
+    /**
+     * CPU time the process has used, in nanoseconds, including after it ended. (It has one
+     * thread today; with threads, this is the sum of them all.)
+     */
+    public synchronized long cpuTimeNanos() {
+        long n = cpuEnded;
+        if (thread != null) n += Math.max(0, kernel.cpuTime(thread) - cpuBaseline);
+        return n;
     }
 
     // ---- signals ---------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 package dev.arca.syscall;
 
 import dev.arca.kernel.Kernel;
+import dev.arca.syscall.arca.ArcaAbi;
 
 /**
  * How a process ended.
@@ -26,8 +27,8 @@ public record ExitStatus(int code, String message, int signal) {
         return new ExitStatus(Kernel.SIGNAL_EXIT_BASE + signal, message, signal);
     }
 
-    /** The status as Linux's wait(2) encodes it. */
+    /** The status as Linux's wait(2) encodes it (the arca ABI's). */
     public int waitStatus() {
-        return signal != 0 ? signal & 0x7F : (code & 0xFF) << 8;
+        return ArcaAbi.waitStatus(code, signal);
     }
 }

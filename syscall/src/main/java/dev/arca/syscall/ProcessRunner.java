@@ -6,7 +6,6 @@ import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import dev.arca.abi.Errno;
 import dev.arca.abi.ErrnoException;
-import dev.arca.abi.Wasi;
 import dev.arca.engine.CompiledModule;
 import dev.arca.engine.Engine;
 import dev.arca.engine.MemoryLimitExceeded;
@@ -15,14 +14,9 @@ import dev.arca.fs.FileHandle;
 import dev.arca.kernel.Kernel;
 import dev.arca.kernel.Limits;
 import dev.arca.kernel.Process;
+import dev.arca.kernel.Program;
+import dev.arca.kernel.ProgramLoader;
 import dev.arca.kernel.Signals;
-import dev.arca.kernel.fd.Descriptor;
-import dev.arca.kernel.fd.FdTable;
-import dev.arca.kernel.fd.FileDescription;
-import dev.arca.kernel.vfs.Location;
-import dev.arca.syscall.wasi.Files;
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -31,27 +25,24 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs WASI commands as Arca processes: makes the process, instantiates its module (compiled
- * once per distinct module by the {@link Engine}, so a spawn costs an instantiation) with the
- * syscall table as imports, and calls {@code _start} on a thread of its own. When the process
- * ends, the kernel makes it a zombie for its parent.
+ * Runs WASI commands as Arca processes, the engine's part of it: instantiates a process's module
+ * (compiled once per distinct module by the {@link Engine}, so a spawn costs an instantiation)
+ * with the syscall table as imports, and calls {@code _start} on a thread of its own. The kernel
+ * makes processes (the first one here, and every spawn through this runner as its {@link
+ * ProgramLoader}); when a process ends, the kernel makes it a zombie for its parent.
  */
-public final class ProcessRunner {
+public final class ProcessRunner implements ProgramLoader {
     /** Stack for a process's thread: deep guest recursion becomes JVM recursion. */
     static final long STACK_BYTES = 256L << 20;
-    /** Largest module a guest may spawn (a guard against exhausting the heap). */
-    static final int MAX_MODULE_BYTES = 256 << 20;
 
     private final Kernel kernel;
     private final Engine engine;
 
+    /** A runner for {@code kernel}'s processes; it becomes the kernel's loader for spawns. */
     public ProcessRunner(Kernel kernel, Engine engine) {
         this.kernel = kernel;
         this.engine = engine;
-    }
-
-    Kernel kernel() {
-        return kernel;
+        kernel.setLoader(this);
     }
 
     /**
@@ -62,12 +53,11 @@ public final class ProcessRunner {
      */
     public ExitStatus run(CompiledModule module, List<String> args, List<String> env, Limits limits, Stdio stdio,
             boolean preopenRoot) throws ModuleException {
-        Process p = kernel.createProcess(args, env, limits);
+        Process p;
         try {
-            installStdio(p, stdio);
-            if (preopenRoot) installRoot(p);
+            p = kernel.createFirstProcess(args, env, limits, new FileHandle[] {stdio.in(), stdio.out(), stdio.err()},
+                    stdio.terminal(), preopenRoot);
         } catch (ErrnoException e) {
-            kernel.exited(p, 0);
             throw new ModuleException("cannot set up process: " + e.getMessage());
         }
         ExitStatus[] result = new ExitStatus[1];
@@ -85,90 +75,26 @@ public final class ProcessRunner {
         return result[0];
     }
 
-    /** What a spawn does to the child's descriptors before it starts. */
-    public sealed interface FileAction {
-        record Close(int fd) implements FileAction {}
-
-        record Dup2(int fd, int newFd) implements FileAction {}
-
-        record Open(int fd, String path, int oflags, int fdflags, boolean read, boolean write) implements FileAction {}
-    }
-
-    /**
-     * posix_spawn: starts {@code guestPath} (absolute, in the guest namespace) as a child of
-     * {@code parent}, with the parent's descriptors (less close-on-spawn ones) after {@code
-     * actions}. Errors: ENOENT, EACCES, ENOEXEC (not a valid module), EAGAIN (process limit),
-     * EBADF/EINVAL for bad actions.
-     */
-    public Process spawn(Process parent, String guestPath, List<String> args, List<String> env,
-            List<FileAction> actions, int processGroup) throws ErrnoException {
-        byte[] wasm = readModule(guestPath);
+    /** For a spawn: compiles the module (or finds it compiled). Errors: ENOEXEC. */
+    @Override
+    public Program load(String name, byte[] wasm) throws ErrnoException {
         CompiledModule module;
         try {
-            module = engine.load(guestPath, wasm);
+            module = engine.load(name, wasm);
         } catch (ModuleException e) {
             throw Errno.ENOEXEC.fail(e.getMessage());
         }
-        FdTable fds = parent.fds().inherit(parent.limits().openFiles());
-        try {
-            for (FileAction a : actions) apply(fds, a);
-        } catch (ErrnoException e) {
-            fds.closeAll();
-            throw e;
-        }
-        Process child = kernel.createProcess(parent, processGroup, args, env, parent.limits(), fds);
-        start(child, module, null);
-        return child;
-    }
-
-    private byte[] readModule(String guestPath) throws ErrnoException {
-        var opened = kernel.vfs().open(kernel.vfs().root(), relative(guestPath), true, false, false, false, false, true, false);
-        FileHandle h = opened.handle();
-        try {
-            if (h == null) throw Errno.EACCES.fail(guestPath + " is a directory");
-            long size = h.size();
-            if (size > MAX_MODULE_BYTES) throw Errno.ENOEXEC.fail(guestPath + " is too large");
-            ByteArrayOutputStream out = new ByteArrayOutputStream((int) size);
-            ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
-            long pos = 0;
-            while (true) {
-                buf.clear();
-                int n = h.read(buf, pos);
-                if (n <= 0) break;
-                out.write(buf.array(), 0, n);
-                pos += n;
-                if (pos > MAX_MODULE_BYTES) throw Errno.ENOEXEC.fail(guestPath + " is too large");
+        return new Program() {
+            @Override
+            public String name() {
+                return module.name();
             }
-            return out.toByteArray();
-        } finally {
-            opened.close();
-        }
-    }
 
-    private static String relative(String absolute) throws ErrnoException {
-        if (!absolute.startsWith("/")) throw Errno.EINVAL.fail("spawn needs an absolute path");
-        String r = absolute.replaceFirst("^/+", "");
-        return r.isEmpty() ? "." : r;
-    }
-
-    private void apply(FdTable fds, FileAction a) throws ErrnoException {
-        switch (a) {
-            case FileAction.Close c -> fds.close(c.fd());
-            case FileAction.Dup2 d -> {
-                Descriptor src = fds.get(d.fd());
-                if (d.fd() != d.newFd()) fds.duplicateTo(src, d.newFd());
-                else fds.replace(d.fd(), src.withCloseOnSpawn(false));
+            @Override
+            public void start(Process process) {
+                ProcessRunner.this.start(process, module, null);
             }
-            case FileAction.Open o -> {
-                Descriptor opened = Files.openDescriptor(kernel, kernel.vfs().root(), relative(o.path()), true,
-                        o.oflags(), o.read(), o.write(), o.fdflags(), Wasi.RIGHTS_ALL, Wasi.RIGHTS_ALL);
-                try {
-                    fds.duplicateTo(opened, o.fd());
-                } finally {
-                    opened.file().release();
-                }
-            }
-        }
+        };
     }
 
     /**
@@ -182,7 +108,7 @@ public final class ProcessRunner {
 
     /** Instantiates and starts {@code p} on a pooled thread; {@code result} gets its status. */
     private CountDownLatch start(Process p, CompiledModule module, ExitStatus[] result) {
-        SyscallContext ctx = new SyscallContext(p, this);
+        SyscallContext ctx = new SyscallContext(p);
         CountDownLatch done = new CountDownLatch(1);
         THREADS.execute(() -> {
             p.attach(Thread.currentThread(), USED.get());
@@ -203,9 +129,10 @@ public final class ProcessRunner {
             }
             if (result != null) {
                 result[0] = s;
-            } else if (s.message() != null && p.fatalSignal() == 0) {
+            } else if (s.message() != null && p.fatalSignal() == 0 && kernel.stopReason() == null) {
                 // a trap or a limit: say so, as the first process's would be; a child that a
-                // signal ended is its parent's to report (through wait), as on Linux
+                // signal ended is its parent's to report (through wait), as on Linux, and one
+                // stopped with the whole instance is reported once, by the first process
                 String name = new String(p.args().get(0), java.nio.charset.StandardCharsets.UTF_8);
                 System.err.println("arca: pid " + p.pid() + " (" + name + "): " + s.message());
             }
@@ -273,21 +200,5 @@ public final class ProcessRunner {
             }
         }
         return null;
-    }
-
-    private static void installStdio(Process p, Stdio stdio) throws ErrnoException {
-        var handles = new FileHandle[] {stdio.in(), stdio.out(), stdio.err()};
-        for (int i = 0; i < 3; i++) {
-            boolean tty = stdio.terminal()[i];
-            byte type = tty ? Wasi.FILETYPE_CHARACTER_DEVICE : Wasi.FILETYPE_UNKNOWN;
-            var f = new FileDescription(null, handles[i], type, i == 0, i != 0, 0);
-            p.fds().add(new Descriptor(f, Wasi.RIGHTS_TTY, 0, null));
-        }
-    }
-
-    private void installRoot(Process p) throws ErrnoException {
-        Location root = kernel.vfs().root();
-        var f = new FileDescription(root, null, Wasi.FILETYPE_DIRECTORY, true, false, 0);
-        p.fds().add(new Descriptor(f, Files.rightsFor(Wasi.FILETYPE_DIRECTORY), Wasi.RIGHTS_ALL, "/"));
     }
 }

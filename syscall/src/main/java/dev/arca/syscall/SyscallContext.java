@@ -8,20 +8,18 @@ import dev.arca.kernel.Process;
 import dev.arca.kernel.Signals;
 import dev.arca.kernel.fd.Descriptor;
 
-/** What a handler works with: the calling process, its checked memory, and the runner. */
+/** What a handler works with: the calling process and its checked memory. */
 public final class SyscallContext {
     /** The guest export that runs signal handlers (the SDK's libarca defines it). */
     public static final String SIGNAL_ENTRY = "__arca_signal";
 
     private final Process process;
-    private final ProcessRunner runner;
     private GuestMemory memory;
     private ExportFunction signalEntry;
     private int handlerDepth;
 
-    SyscallContext(Process process, ProcessRunner runner) {
+    SyscallContext(Process process) {
         this.process = process;
-        this.runner = runner;
     }
 
     void bind(Instance instance) {
@@ -39,10 +37,6 @@ public final class SyscallContext {
 
     public Kernel kernel() {
         return process.kernel();
-    }
-
-    public ProcessRunner runner() {
-        return runner;
     }
 
     public GuestMemory memory() {

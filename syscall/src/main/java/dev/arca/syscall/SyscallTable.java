@@ -11,6 +11,7 @@ import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.ValType;
 import dev.arca.abi.Errno;
 import dev.arca.abi.ErrnoException;
+import dev.arca.syscall.arca.ArcaAbi;
 import dev.arca.syscall.arca.DescriptorCalls;
 import dev.arca.syscall.arca.ProcessCalls;
 import dev.arca.syscall.arca.SignalCalls;
@@ -69,13 +70,13 @@ public final class SyscallTable {
         wasi("fd_prestat_get", p(I32, I32), FULL, "the namespace root \"/\" is preopened as descriptor 3", Files::prestatGet);
         wasi("fd_prestat_dir_name", p(I32, I32, I32), FULL, "", Files::prestatDirName);
         wasi("fd_pwrite", p(I32, I32, I32, I64, I32), FULL, "", Files::pwrite);
-        wasi("fd_read", p(I32, I32, I32, I32), FULL, "blocks on standard input until data or end of file", Files::read);
+        wasi("fd_read", p(I32, I32, I32, I32), FULL, "as Linux: on a pipe or standard input it waits (unless NONBLOCK) until something is there, then returns what is; at most 2 GiB - 4 KiB per call", Files::read);
         wasi("fd_readdir", p(I32, I32, I32, I64, I32), FULL, "cookies index a listing taken when the cookie is 0; mount points are listed", Files::readdir);
         wasi("fd_renumber", p(I32, I32), FULL, "", Files::renumber);
         wasi("fd_seek", p(I32, I64, I32, I32), FULL, "", Files::seek);
         wasi("fd_sync", p(I32), FULL, "", Files::sync);
         wasi("fd_tell", p(I32, I32), FULL, "", Files::tell);
-        wasi("fd_write", p(I32, I32, I32, I32), FULL, "", Files::write);
+        wasi("fd_write", p(I32, I32, I32, I32), FULL, "as Linux: a non-blocking write to a pipe returns the part that fit; a blocking one returns early only when a signal stops it; at most 2 GiB - 4 KiB per call", Files::write);
         // paths
         wasi("path_create_directory", p(I32, I32, I32), FULL, "", Paths::createDirectory);
         wasi("path_filestat_get", p(I32, I32, I32, I32, I32), FULL, "", Paths::filestatGet);
@@ -102,39 +103,52 @@ public final class SyscallTable {
 
     public static final String ARCA = "arca";
 
-    private static void arca(String name, List<ValType> params, Support support, String note, Handler h) {
-        ALL.add(new Syscall(ARCA, name, params, List.of(I32), support, note, h));
+    /**
+     * An arca call, declared by its C parameters (the SDK's prototype is generated from them; the
+     * wasm types follow: 64-bit integers are i64, everything else, pointers included, i32).
+     */
+    private static void arca(String name, String cParams, Support support, String note, Handler h) {
+        List<ValType> params = new ArrayList<>();
+        for (String param : cParams.isEmpty() ? new String[0] : cParams.split(",")) {
+            params.add(param.trim().matches("u?int64_t \\w+") ? I64 : I32);
+        }
+        ALL.add(new Syscall(ARCA, name, params, List.of(I32), support, note, h, cParams));
     }
 
     static {
-        // the arca module: what preview1 lacks. Signals are Linux's numbers; statuses Linux's wait encoding.
-        arca("proc_spawn", p(I32, I32, I32, I32, I32, I32, I32, I32, I32, I32), FULL,
-                "(path, path_len, argv, argv_len, envp, envp_len, actions, n_actions, pgroup, pid_out): posix_spawn of an absolute guest path; argv/envp are NUL-terminated strings packed in one buffer; "
-                        + "each action is 24 bytes {kind 0 close|1 dup2|2 open, fd, arg (dup2: new fd; open: WASI oflags, bit 16 read, bit 17 write), fdflags, path, path_len}; "
-                        + "pgroup -1 keeps the parent's group, 0 makes a new one, N joins N. Inherits every descriptor not marked close-on-spawn. EAGAIN at the process limit, ENOEXEC for an invalid module",
+        // the arca module: what preview1 lacks. Numbers and structs are ArcaAbi's (arca_abi.h).
+        arca("proc_spawn", "const char *path, uint32_t path_len, const char *argv, uint32_t argv_len, const char *envp, "
+                + "uint32_t envp_len, const struct __arca_spawn_action *actions, uint32_t n_actions, int32_t pgroup, int32_t *pid_out", FULL,
+                "posix_spawn of an absolute guest path; argv and envp are NUL-terminated strings packed in one buffer; "
+                        + "pgroup ARCA_PGROUP_KEEP (-1) keeps the parent's group, ARCA_PGROUP_NEW (0) makes a new one, N joins N. Inherits every descriptor not marked close-on-spawn; "
+                        + "the actions run first, in order, as in Linux's child before execve (closing a descriptor that is not open is no error, as in glibc). "
+                        + "EACCES for a program that is not a regular file (never read), ENOEXEC for an invalid module or one over 256 MiB, E2BIG for a string over 128 KiB or argv and envp over 2 MiB (Linux's limits), ENOMEM over 65536 actions, EAGAIN at the process limit",
                 ProcessCalls::spawn);
-        arca("proc_wait", p(I32, I32, I32, I32), FULL,
-                "(pid, options, status_out, pid_out): waitpid; pid -1 any child, 0 the caller's group, < -1 that group; option 1 WNOHANG (pid_out 0 when none has ended); ECHILD, EINTR",
+        arca("proc_wait", "int32_t pid, int32_t options, int32_t *status_out, int32_t *pid_out", FULL,
+                "waitpid; pid -1 any child, 0 the caller's group, < -1 that group; option ARCA_WNOHANG (pid_out 0 when none has ended); the status in Linux's encoding; ECHILD, EINTR",
                 ProcessCalls::waitpid);
-        arca("proc_getpid", p(I32), FULL, "(pid_out)", ProcessCalls::getpid);
-        arca("proc_getppid", p(I32), FULL, "(pid_out): 0 for the first process; orphans are re-parented to pid 1", ProcessCalls::getppid);
-        arca("proc_getpgrp", p(I32), FULL, "(pgrp_out)", ProcessCalls::getpgrp);
-        arca("proc_kill", p(I32, I32), FULL,
-                "(pid, sig): a process may signal itself and its descendants (else EPERM); pid 0 or -N a process group; sig 0 checks existence; ESRCH, EINVAL",
+        arca("proc_getpid", "int32_t *pid_out", FULL, "the caller's pid", ProcessCalls::getpid);
+        arca("proc_getppid", "int32_t *pid_out", FULL, "0 for the first process; orphans are re-parented to pid 1", ProcessCalls::getppid);
+        arca("proc_getpgrp", "int32_t *pgrp_out", FULL, "the caller's process group", ProcessCalls::getpgrp);
+        arca("proc_kill", "int32_t pid, int32_t sig", FULL,
+                "a process may signal itself and its descendants (else EPERM); pid 0 or -N a process group; sig 0 checks existence; ESRCH, EINVAL",
                 ProcessCalls::kill);
-        arca("sig_action", p(I32, I32, I32), FULL,
-                "(sig, disposition 0 default|1 ignore|2 handle, old_out): handlers run at the next syscall boundary through the guest's exported __arca_signal(sig); SIGKILL and SIGSTOP cannot be caught",
+        arca("sig_action", "int32_t sig, int32_t disposition, int32_t *old_out", FULL,
+                "disposition ARCA_SIG_DEFAULT, ARCA_SIG_IGNORE or ARCA_SIG_HANDLE: handlers run at the next syscall boundary through the guest's exported ARCA_SIGNAL_ENTRY(sig); SIGKILL and SIGSTOP cannot be caught",
                 SignalCalls::action);
-        arca("sig_mask", p(I32, I64, I32), FULL, "(how 0 block|1 unblock|2 setmask, set, old_out u64)", SignalCalls::mask);
-        arca("sig_pending", p(I32), FULL, "(set_out u64)", SignalCalls::pending);
-        arca("fd_pipe", p(I32, I32), FULL,
-                "(fds_out[2], fdflags): a 256 KiB buffer; writes up to 4096 bytes are atomic; EOF when every writer has closed; EPIPE and SIGPIPE with no reader; NONBLOCK gives EAGAIN",
+        arca("sig_mask", "int32_t how, uint64_t set, uint64_t *old_out", FULL,
+                "how ARCA_SIG_BLOCK, ARCA_SIG_UNBLOCK or ARCA_SIG_SETMASK (bit N: signal N); SIGKILL and SIGSTOP cannot be blocked", SignalCalls::mask);
+        arca("sig_pending", "uint64_t *set_out", FULL, "the signals pending for the caller (bit N: signal N)", SignalCalls::pending);
+        arca("fd_pipe", "int32_t *fds_out, int32_t fdflags", FULL,
+                "fds_out[2]; a 256 KiB buffer; writes up to ARCA_PIPE_BUF bytes are atomic; EOF when every writer has closed; EPIPE and SIGPIPE with no reader; NONBLOCK gives EAGAIN",
                 DescriptorCalls::pipe);
-        arca("fd_dup", p(I32, I32, I32), FULL, "(fd, min, new_out): the lowest free descriptor >= min (dup, F_DUPFD)", DescriptorCalls::dup);
-        arca("fd_dup2", p(I32, I32), FULL, "(fd, new_fd): closes new_fd first; EBADF beyond the open-file limit", DescriptorCalls::dup2);
-        arca("fd_cloexec", p(I32, I32, I32), FULL, "(fd, op 0 get|1 set|2 clear, old_out): FD_CLOEXEC, i.e. not inherited by proc_spawn", DescriptorCalls::cloexec);
-        arca("fd_lock", p(I32, I32, I32, I64, I64, I32), FULL,
-                "(fd, cmd 0 F_GETLK|1 F_SETLK|2 F_SETLKW, type 0 read|1 write|2 unlock, start, len (0: to end of file), lock_out {type, pid, start, len}): POSIX advisory record locks shared by all processes of the instance, released when the process ends; EAGAIN, EINTR, EBADF",
+        arca("fd_dup", "int32_t fd, int32_t min, int32_t *new_out", FULL, "the lowest free descriptor >= min (dup, F_DUPFD)", DescriptorCalls::dup);
+        arca("fd_dup2", "int32_t fd, int32_t new_fd", FULL, "closes new_fd first; EBADF beyond the open-file limit", DescriptorCalls::dup2);
+        arca("fd_cloexec", "int32_t fd, int32_t op, int32_t *old_out", FULL,
+                "op ARCA_CLOEXEC_GET, ARCA_CLOEXEC_SET or ARCA_CLOEXEC_CLEAR: FD_CLOEXEC, i.e. not inherited by proc_spawn", DescriptorCalls::cloexec);
+        arca("fd_lock", "int32_t fd, int32_t cmd, int32_t type, int64_t start, int64_t len, struct __arca_lock *lock_out", FULL,
+                "cmd ARCA_F_GETLK, ARCA_F_SETLK or ARCA_F_SETLKW, type ARCA_LOCK_READ, ARCA_LOCK_WRITE or ARCA_LOCK_UNLOCK, len 0: to the end of the file: "
+                        + "POSIX advisory record locks shared by all processes of the instance, released when the process ends; EAGAIN, EINTR, EBADF",
                 DescriptorCalls::lock);
     }
 
@@ -200,13 +214,98 @@ public final class SyscallTable {
                     in.stream().filter(s -> s.support() == PARTIAL).count(),
                     in.stream().filter(s -> s.support() == UNSUPPORTED).count()));
         }
+        sb.append("The `arca` calls' C prototypes, structs and constants are in the SDK's `sdk/libarca/arca_abi.h`, generated from the same table.\n\n");
         sb.append("| module | import | params | support | note |\n|---|---|---|---|---|\n");
         for (Syscall s : ALL) {
-            sb.append("| ").append(s.module()).append(" | `").append(s.name()).append("` | ")
-                    .append(s.params().stream().map(v -> v.name().toLowerCase()).reduce((a, b) -> a + ", " + b).orElse(""))
+            String params = s.params().stream().map(v -> v.name().toLowerCase()).reduce((a, b) -> a + ", " + b).orElse("");
+            if (s.cParams() != null) params = s.cParams().isEmpty() ? "" : "`" + s.cParams() + "`";
+            sb.append("| ").append(s.module()).append(" | `").append(s.name()).append("` | ").append(params)
                     .append(" | ").append(s.support().name().toLowerCase()).append(" | ")
                     .append(s.note().replace("|", "\\|")).append(" |\n");
         }
         return sb.toString();
+    }
+
+    /**
+     * The SDK's {@code sdk/libarca/arca_abi.h}: the arca calls' prototypes from this table, and
+     * the structs and constants of {@link ArcaAbi}, with compile-time checks of their layout.
+     */
+    public static String cHeader() {
+        StringBuilder h = new StringBuilder();
+        h.append("""
+                /* The "arca" import module: the calls WASI preview1 lacks (docs/syscalls.md). Every call returns a
+                   WASI errno. Generated from Arca's SyscallTable and ArcaAbi by `./arca syscalls --c-header >
+                   sdk/libarca/arca_abi.h`: do not edit by hand (AbiHeaderTest keeps the file and the table equal). */
+                #ifndef ARCA_ABI_H
+                #define ARCA_ABI_H
+                #include <limits.h>
+                #include <signal.h>
+                #include <stddef.h>
+                #include <stdint.h>
+                #include <sys/wait.h>
+
+                #define ARCA_IMPORT(name) __attribute__((import_module("arca"), import_name(#name)))
+                """);
+        for (ArcaAbi.Group g : ArcaAbi.CONSTANTS) {
+            h.append("\n/* ").append(g.comment()).append(" */\n");
+            for (ArcaAbi.Constant c : g.constants()) {
+                h.append("#define ").append(c.name()).append(' ').append(c.value());
+                if (c.comment() != null) h.append(" /* ").append(c.comment()).append(" */");
+                h.append('\n');
+            }
+        }
+        for (ArcaAbi.Struct st : ArcaAbi.STRUCTS) {
+            h.append("\n/* ").append(st.comment()).append(" */\nstruct ").append(st.name()).append(" {\n");
+            for (ArcaAbi.Field f : st.fields()) {
+                h.append("    ").append(f.type()).append(' ').append(f.name()).append("; /* ").append(f.comment()).append(" */\n");
+            }
+            h.append("};\n");
+        }
+        h.append("\n/* what the kernel reads: these layouts, and the C library's names it takes unchanged */\n");
+        for (ArcaAbi.Struct st : ArcaAbi.STRUCTS) {
+            h.append(String.format("_Static_assert(sizeof(struct %s) == %d, \"struct %s\");%n", st.name(), st.size(), st.name()));
+            for (ArcaAbi.Field f : st.fields()) {
+                h.append(String.format("_Static_assert(offsetof(struct %s, %s) == %d, \"%s.%s\");%n", st.name(), f.name(),
+                        st.offset(f.name()), st.name(), f.name()));
+            }
+        }
+        for (ArcaAbi.Group g : ArcaAbi.CONSTANTS) {
+            for (ArcaAbi.Constant c : g.constants()) {
+                if (c.libcName() != null) {
+                    h.append(String.format("_Static_assert(%s == %s, \"%s\");%n", c.libcName(), c.name(), c.libcName()));
+                }
+            }
+        }
+        h.append("""
+                _Static_assert(WIFEXITED(7 << ARCA_WAIT_EXIT_SHIFT) && WEXITSTATUS(7 << ARCA_WAIT_EXIT_SHIFT) == 7, "exit status");
+                _Static_assert(WIFSIGNALED(ARCA_SIGKILL) && WTERMSIG(ARCA_SIGKILL) == ARCA_SIGKILL, "signal status");
+                """);
+        for (Syscall s : ALL) {
+            if (!s.module().equals(ARCA)) continue;
+            h.append('\n');
+            if (!s.note().isEmpty()) h.append(wrapComment(s.name() + ": " + s.note()));
+            h.append("ARCA_IMPORT(").append(s.name()).append(") int32_t __arca_").append(s.name()).append('(')
+                    .append(s.cParams().isEmpty() ? "void" : s.cParams()).append(");\n");
+        }
+        h.append("\n#endif\n");
+        return h.toString();
+    }
+
+    /** A C comment of lines at most 100 characters long. */
+    private static String wrapComment(String text) {
+        StringBuilder out = new StringBuilder("/* ");
+        int column = 3;
+        for (String word : text.split(" ")) {
+            if (column + word.length() + 1 > 100 && column > 3) {
+                out.append("\n   ");
+                column = 3;
+            } else if (column > 3) {
+                out.append(' ');
+                column++;
+            }
+            out.append(word.replace("*/", "* /"));
+            column += word.length();
+        }
+        return out.append(" */\n").toString();
     }
 }

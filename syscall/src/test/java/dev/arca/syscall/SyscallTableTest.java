@@ -167,4 +167,32 @@ class SyscallTableTest {
         }
         assertEquals(46 + arca.size(), SyscallTable.all().size());
     }
+
+    /**
+     * The arca calls' wasm signatures (derived from their C parameters), as modules already built
+     * with the SDK import them: a change here breaks every such module.
+     */
+    @Test
+    void arcaSignaturesAreThoseTheSdkImports() {
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("proc_spawn", "iiiiiiiiii");
+        expected.put("proc_wait", "iiii");
+        expected.put("proc_getpid", "i");
+        expected.put("proc_getppid", "i");
+        expected.put("proc_getpgrp", "i");
+        expected.put("proc_kill", "ii");
+        expected.put("sig_action", "iii");
+        expected.put("sig_mask", "iIi");
+        expected.put("sig_pending", "i");
+        expected.put("fd_pipe", "ii");
+        expected.put("fd_dup", "iii");
+        expected.put("fd_dup2", "ii");
+        expected.put("fd_cloexec", "iii");
+        expected.put("fd_lock", "iiiIIi");
+        Map<String, String> actual = new LinkedHashMap<>();
+        for (Syscall s : SyscallTable.all()) {
+            if (s.module().equals(SyscallTable.ARCA)) actual.put(s.name(), signature(s.params()));
+        }
+        assertEquals(expected, actual);
+    }
 }

@@ -24,6 +24,10 @@ public final class FdTable {
         return slots.get(fd);
     }
 
+    public synchronized boolean isOpen(int fd) {
+        return fd >= 0 && fd < slots.size() && slots.get(fd) != null;
+    }
+
     /** The descriptor {@code fd}, which must carry {@code rights}. Errors: EBADF, ENOTCAPABLE. */
     public Descriptor get(int fd, long rights) throws ErrnoException {
         Descriptor d = get(fd);

@@ -76,6 +76,19 @@ public final class FileDescription {
         }
     }
 
+    /**
+     * Reads what can be read without waiting: as {@link #read}, but a stream with nothing to give
+     * now fails with EAGAIN instead of blocking, whatever its flags. For the rest of a request
+     * that has already read something.
+     */
+    public int readReady(ByteBuffer dst) throws ErrnoException {
+        FileHandle h = data();
+        if (!readable) throw Errno.EBADF.fail("not open for reading");
+        if (h instanceof StreamHandle st) return st.read(dst, true);
+        if (!h.seekable() && !h.readReady()) throw Errno.EAGAIN.fail("nothing to read now");
+        return read(dst);
+    }
+
     /** Writes at the current offset (at the end with FDFLAGS_APPEND) and advances it. */
     public int write(ByteBuffer src) throws ErrnoException {
         FileHandle h = data();

@@ -2,11 +2,13 @@ package dev.arca.kernel.fd;
 
 import dev.arca.abi.Errno;
 import dev.arca.abi.ErrnoException;
+import dev.arca.kernel.Kernel;
 import dev.arca.fs.FileHandle;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /** Handles over byte streams: the host's standard streams, or test buffers. */
 public final class StreamHandles {
@@ -52,48 +54,49 @@ public final class StreamHandles {
     }
 
     /**
-     * A read-only stream. Reads block until data or end of stream. To answer poll without
-     * blocking, the first readiness question starts a pump thread that reads ahead into a buffer;
-     * from then on reads take from that buffer.
+     * A read-only stream (the host's standard input). One pump thread does every read of the host
+     * stream, so that a reader waits on a monitor it can leave: a signal or a kill ends a blocking
+     * read (EINTR), which a read of the host stream itself would not. The pump reads only what a
+     * waiting reader asks for, so Arca takes no more of the host stream than the guest reads,
+     * until readiness is asked for without blocking (poll, a non-blocking read, the rest of a
+     * large read): from then on it reads ahead, at most {@code READ_AHEAD} bytes.
      */
-    public static FileHandle input(InputStream in) {
+    public static StreamHandle input(InputStream in) {
         return new InputHandle(in);
     }
 
-    private static final class InputHandle implements FileHandle {
+    private static final class InputHandle implements StreamHandle {
+        private static final int READ_AHEAD = 1 << 20;
+        private static final int STEP = 64 * 1024;
         private final InputStream in;
         private final Object mu = new Object();
         private Thread pump; // guarded by mu
         private byte[] buffered = new byte[0]; // guarded by mu
         private boolean eof; // guarded by mu
         private IOException failure; // guarded by mu
+        private int wanted; // bytes a waiting reader asks for, guarded by mu
+        private boolean readAhead; // guarded by mu
 
         InputHandle(InputStream in) {
             this.in = in;
         }
 
         @Override
-        public int read(ByteBuffer dst, long position) throws ErrnoException {
+        public int read(ByteBuffer dst, boolean nonBlocking) throws ErrnoException {
             synchronized (mu) {
-                if (pump == null) {
-                    // no poll yet: read straight through (outside the lock would race a pump start)
-                    byte[] b = new byte[dst.remaining()];
-                    try {
-                        int n = in.read(b);
-                        if (n <= 0) return 0;
-                        dst.put(b, 0, n);
-                        return n;
-                    } catch (IOException e) {
-                        throw Errno.EIO.fail(e.getMessage());
-                    }
-                }
+                if (nonBlocking) readAhead();
+                startPump();
                 while (buffered.length == 0 && !eof && failure == null) {
+                    if (nonBlocking) throw Errno.EAGAIN.fail("no input now");
+                    wanted = Math.max(wanted, Math.min(dst.remaining(), STEP));
+                    mu.notifyAll();
                     try {
-                        mu.wait();
+                        mu.wait(20);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         throw Errno.EINTR.fail();
                     }
+                    Kernel.checkInterrupt();
                 }
                 if (buffered.length == 0) {
                     if (failure != null) throw Errno.EIO.fail(failure.getMessage());
@@ -101,31 +104,26 @@ public final class StreamHandles {
                 }
                 int n = Math.min(dst.remaining(), buffered.length);
                 dst.put(buffered, 0, n);
-                buffered = java.util.Arrays.copyOfRange(buffered, n, buffered.length);
+                buffered = Arrays.copyOfRange(buffered, n, buffered.length);
                 mu.notifyAll();
                 return n;
             }
         }
 
         @Override
-        public int write(ByteBuffer src, long position) throws ErrnoException {
+        public int write(ByteBuffer src, boolean nonBlocking) throws ErrnoException {
             throw Errno.EBADF.fail("input stream");
         }
 
         @Override
-        public long size() {
-            return 0;
-        }
-
-        @Override
-        public boolean seekable() {
+        public boolean writeReady() {
             return false;
         }
 
         @Override
         public boolean readReady() {
             synchronized (mu) {
-                startPump();
+                readAhead();
                 return buffered.length > 0 || eof || failure != null;
             }
         }
@@ -133,46 +131,65 @@ public final class StreamHandles {
         @Override
         public long available() {
             synchronized (mu) {
-                startPump();
+                readAhead();
                 return buffered.length;
             }
         }
 
+        /** Requires mu. From now on the pump reads ahead (readiness is asked without blocking). */
+        private void readAhead() {
+            startPump();
+            if (!readAhead) {
+                readAhead = true;
+                mu.notifyAll();
+            }
+        }
+
+        /** Requires mu. */
         private void startPump() {
             if (pump != null) return;
-            pump = Thread.ofPlatform().daemon().name("arca-stdin").start(() -> {
-                byte[] b = new byte[8192];
-                while (true) {
-                    int n;
-                    try {
-                        n = in.read(b);
-                    } catch (IOException e) {
-                        synchronized (mu) {
-                            failure = e;
-                            mu.notifyAll();
-                        }
-                        return;
-                    }
-                    synchronized (mu) {
-                        if (n < 0) {
-                            eof = true;
-                            mu.notifyAll();
+            pump = Thread.ofPlatform().daemon().name("arca-stdin").start(this::pump);
+        }
+
+        private void pump() {
+            byte[] b = new byte[STEP];
+            while (true) {
+                int ask;
+                synchronized (mu) {
+                    while (wanted == 0 && !(readAhead && buffered.length < READ_AHEAD)) {
+                        try {
+                            mu.wait();
+                        } catch (InterruptedException e) {
                             return;
                         }
-                        byte[] grown = java.util.Arrays.copyOf(buffered, buffered.length + n);
-                        System.arraycopy(b, 0, grown, buffered.length, n);
-                        buffered = grown;
-                        mu.notifyAll();
-                        while (buffered.length > (1 << 20)) { // keep at most 1 MiB read ahead
-                            try {
-                                mu.wait();
-                            } catch (InterruptedException e) {
-                                return;
-                            }
-                        }
                     }
+                    // wanted stays set until this read is done, so a reader that asks again while it
+                    // is under way asks for nothing more
+                    ask = wanted > 0 ? wanted : STEP;
                 }
-            });
+                int n;
+                try {
+                    n = in.read(b, 0, ask);
+                } catch (IOException e) {
+                    synchronized (mu) {
+                        failure = e;
+                        mu.notifyAll();
+                    }
+                    return;
+                }
+                synchronized (mu) {
+                    if (n < 0) {
+                        eof = true;
+                        mu.notifyAll();
+                        return;
+                    }
+                    byte[] grown = Arrays.copyOf(buffered, buffered.length + n);
+                    System.arraycopy(b, 0, grown, buffered.length, n);
+                    buffered = grown;
+                    wanted = 0;
+                    mu.notifyAll();
+                }
+            }
         }
     }
 }

@@ -14,10 +14,14 @@ import dev.arca.fs.Node;
 import dev.arca.fs.ramfs.RamFs;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -207,5 +211,64 @@ class FileDescriptionTest {
         assertEquals(List.of(), d.entries(0, lister), "cookie 0 takes a fresh listing");
         FileDescription f = open(true, false, 0);
         assertErrno(Errno.ENOTDIR, () -> f.entries(0, lister));
+    }
+
+    private static FileDescription standardInput(PipedInputStream in) {
+        return new FileDescription(null, StreamHandles.input(in), Wasi.FILETYPE_CHARACTER_DEVICE, true, false, 0);
+    }
+
+    /**
+     * Standard input as Linux reads a pipe: a non-blocking read with nothing there is EAGAIN, and
+     * readReady (the rest of a large request) never waits, while a blocking read does.
+     */
+    @Test
+    void standardInputCanBeReadWithoutWaiting() throws Exception {
+        PipedOutputStream host = new PipedOutputStream();
+        PipedInputStream in = new PipedInputStream(host, 1 << 20);
+        host.write(new byte[65536]);
+        FileDescription i = standardInput(in);
+        assertEquals(65536, i.read(ByteBuffer.allocate(65536)), "what was there");
+        assertErrno(Errno.EAGAIN, () -> i.readReady(ByteBuffer.allocate(65536)), "the rest of the request waits for nothing");
+        i.setFlags(Wasi.FDFLAGS_NONBLOCK);
+        assertErrno(Errno.EAGAIN, () -> i.read(ByteBuffer.allocate(10)), "O_NONBLOCK with nothing there");
+        host.write("late".getBytes(StandardCharsets.UTF_8));
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!i.handle().readReady() && System.nanoTime() < deadline) Thread.sleep(5);
+        assertEquals("late", read(i, 10));
+        host.close();
+        while (!i.handle().readReady() && System.nanoTime() < deadline) Thread.sleep(5);
+        assertEquals("", read(i, 10), "end of stream, not EAGAIN");
+    }
+
+    /** A blocking read of standard input takes no more of the host's stream than it asks for. */
+    @Test
+    void aBlockingReadOfStandardInputTakesWhatItAsks() throws Exception {
+        PipedOutputStream host = new PipedOutputStream();
+        PipedInputStream in = new PipedInputStream(host, 1 << 16);
+        host.write(new byte[100]);
+        FileDescription i = standardInput(in);
+        assertEquals(10, i.read(ByteBuffer.allocate(10)));
+        Thread.sleep(100);
+        assertEquals(90, in.available(), "the rest is left to whoever reads the host's stream next");
+    }
+
+    /** A kill (an interrupt of the process's thread) ends a read of standard input that waits. */
+    @Test
+    void aBlockingReadOfStandardInputCanBeStopped() throws Exception {
+        PipedOutputStream host = new PipedOutputStream();
+        PipedInputStream in = new PipedInputStream(host);
+        FileDescription i = standardInput(in);
+        var result = new CompletableFuture<Object>();
+        Thread reader = Thread.ofPlatform().start(() -> {
+            try {
+                result.complete(i.read(ByteBuffer.allocate(10)));
+            } catch (ErrnoException e) {
+                result.complete(e.errno());
+            }
+        });
+        Thread.sleep(200);
+        reader.interrupt();
+        assertEquals(Errno.EINTR, result.get(5, TimeUnit.SECONDS));
+        host.close();
     }
 }

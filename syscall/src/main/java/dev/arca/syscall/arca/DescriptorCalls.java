@@ -61,24 +61,23 @@ public final class DescriptorCalls {
         return 0;
     }
 
-    public static final int CLOEXEC_GET = 0, CLOEXEC_SET = 1, CLOEXEC_CLEAR = 2;
-
     public static int cloexec(SyscallContext c, long[] a) throws ErrnoException {
         int fd = (int) a[0], op = (int) a[1];
         c.memory().check(a[2], 4);
         FdTable fds = c.process().fds();
         Descriptor d = fds.get(fd);
         switch (op) {
-            case CLOEXEC_GET -> { }
-            case CLOEXEC_SET -> fds.replace(fd, d.withCloseOnSpawn(true));
-            case CLOEXEC_CLEAR -> fds.replace(fd, d.withCloseOnSpawn(false));
+            case ArcaAbi.CLOEXEC_GET -> { }
+            case ArcaAbi.CLOEXEC_SET -> fds.replace(fd, d.withCloseOnSpawn(true));
+            case ArcaAbi.CLOEXEC_CLEAR -> fds.replace(fd, d.withCloseOnSpawn(false));
             default -> throw Errno.EINVAL.fail("op " + op);
         }
         c.memory().writeI32(a[2], d.closeOnSpawn() ? 1 : 0);
         return 0;
     }
 
-    public static final int F_GETLK = 0, F_SETLK = 1, F_SETLKW = 2;
+    private static final int LOCK_TYPE = ArcaAbi.LOCK.offset("type"), LOCK_PID = ArcaAbi.LOCK.offset("pid"),
+            LOCK_START = ArcaAbi.LOCK.offset("start"), LOCK_LEN = ArcaAbi.LOCK.offset("len");
 
     /**
      * fcntl record locks: (fd, cmd, type, start, len, lock_out). {@code start} is absolute (the
@@ -88,7 +87,7 @@ public final class DescriptorCalls {
     public static int lock(SyscallContext c, long[] a) throws ErrnoException {
         int cmd = (int) a[1], type = (int) a[2];
         long start = a[3], len = a[4];
-        c.memory().check(a[5], 24);
+        c.memory().check(a[5], ArcaAbi.LOCK.size());
         Descriptor d = c.process().fds().get((int) a[0]);
         FileDescription f = d.file();
         if (f.location() == null || f.isDirectory()) throw Errno.EINVAL.fail("locks need a regular file");
@@ -101,15 +100,15 @@ public final class DescriptorCalls {
         RecordLocks locks = c.kernel().recordLocks();
         int pid = c.process().pid();
         switch (cmd) {
-            case F_GETLK -> {
+            case ArcaAbi.F_GETLK -> {
                 if (type != RecordLocks.READ && type != RecordLocks.WRITE) throw Errno.EINVAL.fail("lock type");
                 RecordLocks.Lock l = locks.conflict(key, pid, type, start, end);
-                c.memory().writeI32(a[5], l == null ? RecordLocks.UNLOCK : l.type());
-                c.memory().writeI32(a[5] + 4, l == null ? 0 : l.pid());
-                c.memory().writeI64(a[5] + 8, l == null ? start : l.start());
-                c.memory().writeI64(a[5] + 16, l == null ? len : l.end() == Long.MAX_VALUE ? 0 : l.end() - l.start());
+                c.memory().writeI32(a[5] + LOCK_TYPE, l == null ? RecordLocks.UNLOCK : l.type());
+                c.memory().writeI32(a[5] + LOCK_PID, l == null ? 0 : l.pid());
+                c.memory().writeI64(a[5] + LOCK_START, l == null ? start : l.start());
+                c.memory().writeI64(a[5] + LOCK_LEN, l == null ? len : l.end() == Long.MAX_VALUE ? 0 : l.end() - l.start());
             }
-            case F_SETLK, F_SETLKW -> locks.set(key, pid, type, start, end, cmd == F_SETLKW);
+            case ArcaAbi.F_SETLK, ArcaAbi.F_SETLKW -> locks.set(key, pid, type, start, end, cmd == ArcaAbi.F_SETLKW);
             default -> throw Errno.EINVAL.fail("lock command " + cmd);
         }
         return 0;

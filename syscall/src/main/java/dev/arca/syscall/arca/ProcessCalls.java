@@ -4,8 +4,9 @@ import dev.arca.abi.Errno;
 import dev.arca.abi.ErrnoException;
 import dev.arca.kernel.Kernel;
 import dev.arca.kernel.Process;
+import dev.arca.kernel.Spawn;
+import dev.arca.kernel.Spawn.FileAction;
 import dev.arca.syscall.GuestMemory;
-import dev.arca.syscall.ProcessRunner.FileAction;
 import dev.arca.syscall.SyscallContext;
 import dev.arca.syscall.wasi.Paths;
 import java.nio.charset.StandardCharsets;
@@ -16,11 +17,10 @@ import java.util.List;
 public final class ProcessCalls {
     private ProcessCalls() {}
 
-    static final int ACTION_SIZE = 24;
-    static final int ACTION_CLOSE = 0, ACTION_DUP2 = 1, ACTION_OPEN = 2;
-    static final int MAX_ACTIONS = 1024;
-    static final int MAX_STRINGS = 64 * 1024;
-    public static final int WNOHANG = 1;
+    private static final int ACTION_SIZE = ArcaAbi.SPAWN_ACTION.size();
+    private static final int KIND = ArcaAbi.SPAWN_ACTION.offset("kind"), FD = ArcaAbi.SPAWN_ACTION.offset("fd"),
+            ARG = ArcaAbi.SPAWN_ACTION.offset("arg"), FDFLAGS = ArcaAbi.SPAWN_ACTION.offset("fdflags"),
+            PATH = ArcaAbi.SPAWN_ACTION.offset("path"), PATH_LEN = ArcaAbi.SPAWN_ACTION.offset("path_len");
 
     public static int spawn(SyscallContext c, long[] a) throws ErrnoException {
         GuestMemory m = c.memory();
@@ -28,37 +28,44 @@ public final class ProcessCalls {
         List<String> argv = strings(m, a[2], a[3]);
         List<String> envp = strings(m, a[4], a[5]);
         long count = a[7] & 0xFFFF_FFFFL;
-        if (count > MAX_ACTIONS) throw Errno.EINVAL.fail("too many file actions");
+        if (count > Spawn.MAX_FILE_ACTIONS) throw Errno.ENOMEM.fail(count + " file actions");
         m.checkArray(a[6], count, ACTION_SIZE);
         List<FileAction> actions = new ArrayList<>();
+        long pathBytes = 0; // bounded here, before the paths are read, as well as by the kernel
         for (long i = 0; i < count; i++) {
             long e = a[6] + i * ACTION_SIZE;
-            int kind = m.readI32(e), fd = m.readI32(e + 4), arg = m.readI32(e + 8), fdflags = m.readI32(e + 12);
+            int kind = m.readI32(e + KIND), fd = m.readI32(e + FD), arg = m.readI32(e + ARG), fdflags = m.readI32(e + FDFLAGS);
             if (fd < 0) throw Errno.EBADF.fail("file action on fd " + fd);
             actions.add(switch (kind) {
-                case ACTION_CLOSE -> new FileAction.Close(fd);
-                case ACTION_DUP2 -> {
+                case ArcaAbi.SPAWN_CLOSE -> new FileAction.Close(fd);
+                case ArcaAbi.SPAWN_DUP2 -> {
                     if (arg < 0) throw Errno.EBADF.fail("dup2 to fd " + arg);
                     yield new FileAction.Dup2(fd, arg);
                 }
-                case ACTION_OPEN -> new FileAction.Open(fd, Paths.path(c, m.readU32(e + 16), m.readU32(e + 20)),
-                        arg & 0xFFFF, fdflags, (arg & (1 << 16)) != 0, (arg & (1 << 17)) != 0);
+                case ArcaAbi.SPAWN_OPEN -> {
+                    long len = m.readU32(e + PATH_LEN);
+                    pathBytes += len;
+                    if (pathBytes > Spawn.ARG_MAX) throw Errno.ENOMEM.fail("file actions with over " + Spawn.ARG_MAX + " bytes of paths");
+                    yield new FileAction.Open(fd, Paths.path(c, m.readU32(e + PATH), len), arg & ArcaAbi.SPAWN_OPEN_OFLAGS, fdflags,
+                            (arg & ArcaAbi.SPAWN_OPEN_READ) != 0, (arg & ArcaAbi.SPAWN_OPEN_WRITE) != 0);
+                }
                 default -> throw Errno.EINVAL.fail("file action kind " + kind);
             });
         }
         int pgroup = (int) a[8];
         m.check(a[9], 4);
-        if (pgroup < -1) throw Errno.EINVAL.fail("process group " + pgroup);
+        if (pgroup < ArcaAbi.PGROUP_KEEP) throw Errno.EINVAL.fail("process group " + pgroup);
         if (argv.isEmpty()) argv = List.of(path);
-        Process child = c.runner().spawn(c.process(), path, argv, envp, actions, pgroup == -1 ? 0 : pgroup == 0 ? -1 : pgroup);
+        int group = pgroup == ArcaAbi.PGROUP_KEEP ? 0 : pgroup == ArcaAbi.PGROUP_NEW ? -1 : pgroup; // the kernel's convention
+        Process child = c.kernel().spawn(c.process(), path, argv, envp, actions, group);
         m.writeI32(a[9], child.pid());
         return 0;
     }
 
-    /** NUL-terminated strings packed in one buffer. */
+    /** NUL-terminated strings packed in one buffer (the kernel checks them against ARG_MAX). */
     static List<String> strings(GuestMemory m, long ptr, long len) throws ErrnoException {
         long n = len & 0xFFFF_FFFFL;
-        if (n > 1 << 20) throw Errno.E2BIG.fail("argument or environment block over 1 MiB");
+        if (n > Spawn.ARG_MAX) throw Errno.E2BIG.fail("argument or environment block over " + Spawn.ARG_MAX + " bytes");
         byte[] b = m.readBytes(ptr, n);
         List<String> out = new ArrayList<>();
         int start = 0;
@@ -66,7 +73,6 @@ public final class ProcessCalls {
             if (b[i] == 0) {
                 out.add(new String(b, start, i - start, StandardCharsets.UTF_8));
                 start = i + 1;
-                if (out.size() > MAX_STRINGS) throw Errno.E2BIG.fail();
             }
         }
         if (start != b.length) throw Errno.EINVAL.fail("string block not NUL-terminated");
@@ -77,10 +83,10 @@ public final class ProcessCalls {
         GuestMemory m = c.memory();
         int pid = (int) a[0];
         int options = (int) a[1];
-        if ((options & ~WNOHANG) != 0) throw Errno.EINVAL.fail("wait options " + options);
+        if ((options & ~ArcaAbi.WNOHANG) != 0) throw Errno.EINVAL.fail("wait options " + options);
         m.check(a[2], 4);
         m.check(a[3], 4);
-        Kernel.Reaped r = c.kernel().waitChild(c.process(), pid, (options & WNOHANG) != 0);
+        Kernel.Reaped r = c.kernel().waitChild(c.process(), pid, (options & ArcaAbi.WNOHANG) != 0);
         m.writeI32(a[2], r.status());
         m.writeI32(a[3], r.pid());
         return 0;

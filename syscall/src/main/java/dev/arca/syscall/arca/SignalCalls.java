@@ -9,8 +9,6 @@ import dev.arca.syscall.SyscallContext;
 public final class SignalCalls {
     private SignalCalls() {}
 
-    public static final int SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
-
     public static int action(SyscallContext c, long[] a) throws ErrnoException {
         int sig = (int) a[0], what = (int) a[1];
         c.memory().check(a[2], 4);
@@ -28,9 +26,9 @@ public final class SignalCalls {
         c.memory().check(a[2], 8);
         long old = c.process().blocked();
         long next = switch (how) {
-            case SIG_BLOCK -> old | set;
-            case SIG_UNBLOCK -> old & ~set;
-            case SIG_SETMASK -> set;
+            case ArcaAbi.SIG_BLOCK -> old | set;
+            case ArcaAbi.SIG_UNBLOCK -> old & ~set;
+            case ArcaAbi.SIG_SETMASK -> set;
             default -> throw Errno.EINVAL.fail("how " + how);
         };
         c.process().setBlocked(next);

@@ -9,10 +9,7 @@ import dev.arca.fs.DirEntry;
 import dev.arca.fs.Stat;
 import dev.arca.fs.Times;
 import dev.arca.kernel.fd.Descriptor;
-import dev.arca.kernel.Kernel;
 import dev.arca.kernel.fd.FileDescription;
-import dev.arca.kernel.vfs.Location;
-import dev.arca.kernel.vfs.Vfs;
 import dev.arca.syscall.GuestMemory;
 import dev.arca.syscall.SyscallContext;
 import java.nio.ByteBuffer;
@@ -25,21 +22,34 @@ public final class Files {
 
     /** Largest copy between guest memory and a file in one step. */
     static final int CHUNK = 64 * 1024;
+    /** Most bytes one read or write transfers, as Linux's MAX_RW_COUNT: longer requests are cut to it. */
+    static final long MAX_RW_COUNT = 0x7FFF_F000L;
 
     // ---- scatter/gather --------------------------------------------------------------------
+    //
+    // A request is copied in chunks of CHUNK bytes, but it is one call for the guest, with
+    // Linux's semantics: a read returns what is there once something is (only the first chunk
+    // may wait; the others take what is ready now), a non-blocking write returns the part that
+    // fit, a blocking one returns early only when a signal stops it; and an error after some
+    // progress returns the progress (the error comes again at the next call), never losing it.
 
-    /** Checks an iovec array and every buffer it names; returns {ptr, len} pairs. */
+    /**
+     * Checks an iovec array and every buffer it names; returns {ptr, len} pairs, cut so that
+     * they add up to at most {@link #MAX_RW_COUNT}.
+     */
     static long[] checkIovecs(GuestMemory m, long iovs, long count) throws ErrnoException {
         long n = count & 0xFFFF_FFFFL;
         if (n > 1024) throw Errno.EINVAL.fail("more than IOV_MAX iovecs");
         m.checkArray(iovs, n, 8);
         long[] out = new long[(int) n * 2];
+        long total = 0;
         for (int i = 0; i < n; i++) {
             long ptr = m.readU32(iovs + 8L * i);
             long len = m.readU32(iovs + 8L * i + 4);
             m.check(ptr, len);
             out[2 * i] = ptr;
-            out[2 * i + 1] = len;
+            out[2 * i + 1] = Math.min(len, MAX_RW_COUNT - total);
+            total += out[2 * i + 1];
         }
         return out;
     }
@@ -55,7 +65,13 @@ public final class Files {
                 int want = (int) Math.min(CHUNK, len - done);
                 if (buf.length < want) buf = new byte[want];
                 ByteBuffer bb = ByteBuffer.wrap(buf, 0, want);
-                int n = offset < 0 ? f.read(bb) : f.pread(bb, offset + total);
+                int n;
+                try {
+                    n = offset >= 0 ? f.pread(bb, offset + total) : total == 0 ? f.read(bb) : f.readReady(bb);
+                } catch (ErrnoException e) {
+                    if (total > 0) return total;
+                    throw e;
+                }
                 if (n > 0) m.writeBytes(ptr + done, buf, 0, n);
                 done += n;
                 total += n;
@@ -92,7 +108,13 @@ public final class Files {
                 int want = (int) Math.min(CHUNK, len - done);
                 m.readBytes(ptr + done, buf, 0, want);
                 ByteBuffer bb = ByteBuffer.wrap(buf, 0, want);
-                int n = offset < 0 ? f.write(bb) : f.pwrite(bb, offset + total);
+                int n;
+                try {
+                    n = offset < 0 ? f.write(bb) : f.pwrite(bb, offset + total);
+                } catch (ErrnoException e) {
+                    if (total > 0) return total;
+                    throw e;
+                }
                 done += n;
                 total += n;
                 if (n < want) return total;
@@ -346,40 +368,5 @@ public final class Files {
         m.writeBytes(buf, out, 0, bb.position());
         m.writeI32(a[4], bb.position());
         return 0;
-    }
-
-    /** A descriptor for what the VFS opened, with rights limited by type and by the directory. */
-    public static Descriptor describe(Vfs.Opened o, boolean read, boolean write, int fdflags, long base,
-            long inheriting, long parentInheriting) throws ErrnoException {
-        byte type = o.location().node().filetype();
-        long allowed = rightsFor(type) & parentInheriting;
-        return new Descriptor(
-                new FileDescription(o.location(), o.handle(), type, read, write && type != FILETYPE_DIRECTORY, fdflags),
-                base & allowed, inheriting & parentInheriting, null);
-    }
-
-    /**
-     * Opens {@code path} from {@code start} for a spawn's file action: WASI {@code oflags}, and
-     * rights for the access asked for. The caller owns the returned description.
-     */
-    public static Descriptor openDescriptor(Kernel kernel, Location start, String path, boolean follow, int oflags,
-            boolean read, boolean write, int fdflags, long base, long inheriting) throws ErrnoException {
-        if ((oflags & ~0xF) != 0) throw Errno.EINVAL.fail("oflags");
-        var o = kernel.vfs().open(start, path, follow, (oflags & OFLAGS_CREAT) != 0, (oflags & OFLAGS_EXCL) != 0,
-                (oflags & OFLAGS_DIRECTORY) != 0, (oflags & OFLAGS_TRUNC) != 0, read, write);
-        if (o.location().node().descriptorAlias() >= 0) throw Errno.EINVAL.fail("/dev/std* in a spawn action: use dup2");
-        long rights = (read ? RIGHT_FD_READ | RIGHT_FD_READDIR : 0)
-                | (write ? RIGHT_FD_WRITE | RIGHT_FD_ALLOCATE | RIGHT_FD_FILESTAT_SET_SIZE : 0)
-                | (RIGHTS_ALL & ~(RIGHT_FD_READ | RIGHT_FD_WRITE | RIGHT_FD_ALLOCATE | RIGHT_FD_FILESTAT_SET_SIZE));
-        return describe(o, read, write, fdflags, rights & base, inheriting, RIGHTS_ALL);
-    }
-
-    /** Rights a new descriptor of this type may carry at most. */
-    public static long rightsFor(byte filetype) {
-        return switch (filetype) {
-            case Wasi.FILETYPE_DIRECTORY -> RIGHTS_DIRECTORY;
-            case Wasi.FILETYPE_REGULAR_FILE -> RIGHTS_REGULAR_FILE;
-            default -> RIGHTS_TTY | RIGHT_FD_SEEK | RIGHT_FD_TELL | RIGHT_FD_FILESTAT_SET_SIZE;
-        };
     }
 }

@@ -104,7 +104,7 @@ public final class Paths {
             m.writeI32(a[8], c.process().fds().duplicate(target));
             return 0;
         }
-        Descriptor d = Files.describe(o, read, write, fdflags, base, inheriting, parent.rightsInheriting());
+        Descriptor d = Descriptor.forOpened(o, read, write, fdflags, base, inheriting, parent.rightsInheriting());
         int fd;
         try {
             fd = c.process().fds().add(d);
