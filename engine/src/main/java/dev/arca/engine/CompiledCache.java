@@ -1,6 +1,7 @@
 package dev.arca.engine;
 
 import com.dylibso.chicory.compiler.Cache;
+import dev.arca.abi.DiagnosticSink;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -34,10 +35,12 @@ final class CompiledCache implements Cache {
     private static final int MAC_LEN = 32;
 
     private final Path dir;
+    private final DiagnosticSink diagnostics;
     private volatile SecretKeySpec key;
 
-    CompiledCache(Path root) {
+    CompiledCache(Path root, DiagnosticSink diagnostics) {
         this.dir = root.resolve(LAYOUT);
+        this.diagnostics = diagnostics;
     }
 
     private Path file(String key) {
@@ -59,7 +62,7 @@ final class CompiledCache implements Cache {
         byte[] data = java.util.Arrays.copyOfRange(all, MAC_LEN, all.length);
         byte[] mac = java.util.Arrays.copyOf(all, MAC_LEN);
         if (!MessageDigest.isEqual(mac, mac(k, data))) {
-            System.err.println("arca: compiled-module cache entry " + file(k).getFileName() + " failed its integrity check; compiling again");
+            diagnostics.emit(DiagnosticSink.Kind.SECURITY, "compiled-module cache entry " + file(k).getFileName() + " failed its integrity check; compiling again");
             return null;
         }
         return data;

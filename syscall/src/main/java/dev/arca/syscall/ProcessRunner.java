@@ -4,6 +4,7 @@ import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
+import dev.arca.abi.DiagnosticSink;
 import dev.arca.abi.Errno;
 import dev.arca.abi.ErrnoException;
 import dev.arca.abi.Wasi;
@@ -24,7 +25,7 @@ import dev.arca.syscall.wasi.Files;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -62,27 +63,55 @@ public final class ProcessRunner {
      */
     public ExitStatus run(CompiledModule module, List<String> args, List<String> env, Limits limits, Stdio stdio,
             boolean preopenRoot) throws ModuleException {
-        Process p = kernel.createProcess(args, env, limits);
+        Started started;
+        try {
+            started = start(module, args, env, limits, stdio, preopenRoot);
+        } catch (ErrnoException e) {
+            throw new ModuleException("cannot set up process: " + e.getMessage());
+        }
+        ExitStatus status;
+        while (true) {
+            try {
+                status = started.exit().get();
+                break;
+            } catch (InterruptedException e) {
+                started.process().kill("interrupted");
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("a process thread failed", e.getCause());
+            }
+        }
+        kernel.killAll("the first process has ended");
+        if (status.code() == ExitStatus.RUNTIME_ERROR && status.signal() != 0) throw new ModuleException(status.message());
+        return status;
+    }
+
+    /**
+     * A process started by {@link #start}: the kernel's process, and its status once it ends.
+     * The future never completes exceptionally.
+     */
+    public record Started(Process process, CompletableFuture<ExitStatus> exit) {}
+
+    /**
+     * Starts a process that has no parent (the first process of the instance, or another one its
+     * embedder starts beside it) and returns at once; the caller decides what its end means for
+     * the others. With {@code preopenRoot} the namespace root "/" is its descriptor 3. A module
+     * that cannot be instantiated ends it with status {@link ExitStatus#RUNTIME_ERROR} and a
+     * non-zero signal (a guest's own exit code 125 has signal 0). Errors: EAGAIN at the process
+     * limit, EMFILE when the descriptor limit cannot hold its standard streams.
+     */
+    public Started start(CompiledModule module, List<String> args, List<String> env, Limits limits, Stdio stdio,
+            boolean preopenRoot) throws ErrnoException {
+        Process p = kernel.createProcess(null, 0, args, env, limits, null);
         try {
             installStdio(p, stdio);
             if (preopenRoot) installRoot(p);
         } catch (ErrnoException e) {
             kernel.exited(p, 0);
-            throw new ModuleException("cannot set up process: " + e.getMessage());
+            throw e;
         }
-        ExitStatus[] result = new ExitStatus[1];
-        CountDownLatch done = start(p, module, result);
-        while (true) {
-            try {
-                done.await();
-                break;
-            } catch (InterruptedException e) {
-                p.kill("interrupted");
-            }
-        }
-        kernel.killAll("the first process has ended");
-        if (result[0] == null) throw new ModuleException("process " + p.pid() + " did not start");
-        return result[0];
+        CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
+        start(p, module, exit);
+        return new Started(p, exit);
     }
 
     /** What a spawn does to the child's descriptors before it starts. */
@@ -180,10 +209,12 @@ public final class ProcessRunner {
 
     private static final ThreadLocal<Boolean> USED = ThreadLocal.withInitial(() -> false);
 
-    /** Instantiates and starts {@code p} on a pooled thread; {@code result} gets its status. */
-    private CountDownLatch start(Process p, CompiledModule module, ExitStatus[] result) {
+    /**
+     * Instantiates and starts {@code p} on a pooled thread; {@code result} gets its status once the
+     * kernel has recorded its end (null: a child, whose parent learns it through wait).
+     */
+    private void start(Process p, CompiledModule module, CompletableFuture<ExitStatus> result) {
         SyscallContext ctx = new SyscallContext(p, this);
-        CountDownLatch done = new CountDownLatch(1);
         THREADS.execute(() -> {
             p.attach(Thread.currentThread(), USED.get());
             USED.set(true);
@@ -198,23 +229,23 @@ public final class ProcessRunner {
                 s = execute(p, module, instance, start);
             } catch (ModuleException e) {
                 s = new ExitStatus(ExitStatus.RUNTIME_ERROR, e.getMessage(), Signals.SIGABRT);
+            } catch (OutOfMemoryError e) {
+                // instantiating allocates the initial memory: without this the process would never end
+                s = ExitStatus.signaled(Signals.SIGKILL, "killed: the JVM ran out of heap for this process");
             } catch (RuntimeException e) {
                 s = new ExitStatus(ExitStatus.RUNTIME_ERROR, module.name() + ": no _start export: not a WASI command", Signals.SIGABRT);
             }
-            if (result != null) {
-                result[0] = s;
-            } else if (s.message() != null && p.fatalSignal() == 0) {
+            if (result == null && s.message() != null && p.fatalSignal() == 0) {
                 // a trap or a limit: say so, as the first process's would be; a child that a
                 // signal ended is its parent's to report (through wait), as on Linux
                 String name = new String(p.args().get(0), java.nio.charset.StandardCharsets.UTF_8);
-                System.err.println("arca: pid " + p.pid() + " (" + name + "): " + s.message());
+                kernel.diagnostics().emit(DiagnosticSink.Kind.NOTICE, "pid " + p.pid() + " (" + name + "): " + s.message());
             }
             p.detach();
             Kernel.bindCurrent(null);
             kernel.exited(p, s.waitStatus());
-            done.countDown();
+            if (result != null) result.complete(s);
         });
-        return done;
     }
 
     private static ExitStatus execute(Process p, CompiledModule module, Instance instance, ExportFunction start) {

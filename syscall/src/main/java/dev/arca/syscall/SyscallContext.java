@@ -2,6 +2,7 @@ package dev.arca.syscall;
 
 import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.Instance;
+import dev.arca.abi.DiagnosticSink;
 import dev.arca.abi.ErrnoException;
 import dev.arca.kernel.Kernel;
 import dev.arca.kernel.Process;
@@ -15,6 +16,7 @@ public final class SyscallContext {
 
     private final Process process;
     private final ProcessRunner runner;
+    private final boolean traced;
     private GuestMemory memory;
     private ExportFunction signalEntry;
     private int handlerDepth;
@@ -22,6 +24,12 @@ public final class SyscallContext {
     SyscallContext(Process process, ProcessRunner runner) {
         this.process = process;
         this.runner = runner;
+        this.traced = process.kernel().diagnostics().wants(DiagnosticSink.Kind.TRACE);
+    }
+
+    /** Whether each call is traced (asked once per process: the check sits on every call). */
+    boolean traced() {
+        return traced;
     }
 
     void bind(Instance instance) {

@@ -1,5 +1,6 @@
 package dev.arca.fs.encfs;
 
+import dev.arca.abi.DiagnosticSink;
 import dev.arca.abi.Errno;
 import dev.arca.abi.ErrnoException;
 import dev.arca.abi.Wasi;
@@ -52,11 +53,16 @@ public final class EncFs implements FileSystem, AutoCloseable {
     static final int DIRTY_LIMIT = 4096; // blocks: 16 MiB
     static final int CACHE_LIMIT = 4096;
 
-    /** How a volume is opened. */
+    /**
+     * How a volume is opened.
+     *
+     * @param securityLog takes one line ("volume NAME: where: what") per block or superblock that
+     *     fails its check; the caller's diagnostics sink adds its own prefix
+     */
     public record Options(LongSupplier clock, Consumer<String> securityLog, Freshness freshness,
             boolean readOnly, boolean commitEagerly, long maxBlocks) {
         public static Options defaults(LongSupplier clock) {
-            return new Options(clock, line -> System.err.println(line), Freshness.inMemory(), false, true, Long.MAX_VALUE);
+            return new Options(clock, line -> DiagnosticSink.STDERR.emit(DiagnosticSink.Kind.SECURITY, line), Freshness.inMemory(), false, true, Long.MAX_VALUE);
         }
 
         public Options withReadOnly(boolean ro) {
@@ -520,7 +526,7 @@ public final class EncFs implements FileSystem, AutoCloseable {
     }
 
     ErrnoException security(String where, String what) {
-        options.securityLog().accept("arca: security: volume " + volumeName + ": " + where + ": " + what);
+        options.securityLog().accept("volume " + volumeName + ": " + where + ": " + what);
         return Errno.EIO.fail(volumeName + ": " + where + ": " + what);
     }
 

@@ -485,7 +485,7 @@ final class EncNode implements Node {
                     if (wrote && fs.options.commitEagerly()) fs.commit(); // close acknowledges the writes made through it
                 } catch (ErrnoException e) {
                     // close cannot fail in WASI; the change stays in memory for the next commit
-                    fs.options.securityLog().accept("arca: encfs: " + fs.name() + ": commit at close failed: " + e.getMessage());
+                    fs.options.securityLog().accept("volume " + fs.name() + ": commit at close failed: " + e.getMessage());
                 }
             }
         }
