@@ -106,7 +106,7 @@ public final class Instance implements AutoCloseable {
         DiagnosticSink diagnostics = config.diagnostics() != null ? Sinks.of(config.diagnostics(), host)
                 : Sinks.of(Diagnostics.text(host.stderr()), host);
         if (config.cacheDirectory() != null) checkCacheDirectory(host, config.cacheDirectory());
-        Engine engine = new Engine(config.cacheDirectory(), memoryKind(config.linearMemory()),
+        Engine engine = new Engine(host, config.cacheDirectory(), memoryKind(config.linearMemory()),
                 config.interpreted() ? Engine.Mode.INTERPRETED : Engine.Mode.COMPILED, diagnostics);
         ProcessSpec entry = config.entry();
         CompiledModule module = load(engine, host, entry.program());

@@ -2,8 +2,6 @@ package dev.arca.cli;
 
 import dev.arca.Diagnostic;
 import dev.arca.Diagnostics;
-import dev.arca.host.Host;
-import dev.arca.host.LinuxHost;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Set;
@@ -18,20 +16,17 @@ import java.util.Set;
 final class Console {
     private Console() {}
 
-    /** The host door of the command: every file, directory and variable it reads goes through it. */
-    static final Host HOST = new LinuxHost();
-
     /** How diagnostics are written. */
     enum LogFormat { text, json }
 
-    private static volatile LogFormat format = "json".equals(HOST.environment("ARCA_LOG_FORMAT")) ? LogFormat.json : LogFormat.text;
+    private static volatile LogFormat format = "json".equals(Cli.HOST.environment("ARCA_LOG_FORMAT")) ? LogFormat.json : LogFormat.text;
     private static volatile Diagnostics sink = make(format);
 
     private static Diagnostics make(LogFormat f) {
         Set<Diagnostic.Kind> kinds = EnumSet.copyOf(Diagnostics.DEFAULT_KINDS);
-        if ("1".equals(HOST.environment("ARCA_TRACE"))) kinds.add(Diagnostic.Kind.TRACE);
-        if ("1".equals(HOST.environment("ARCA_TIMING"))) kinds.add(Diagnostic.Kind.TIMING);
-        return f == LogFormat.json ? Diagnostics.jsonLines(HOST.stderr(), kinds) : Diagnostics.text(HOST.stderr(), kinds);
+        if ("1".equals(Cli.HOST.environment("ARCA_TRACE"))) kinds.add(Diagnostic.Kind.TRACE);
+        if ("1".equals(Cli.HOST.environment("ARCA_TIMING"))) kinds.add(Diagnostic.Kind.TIMING);
+        return f == LogFormat.json ? Diagnostics.jsonLines(Cli.HOST.stderr(), kinds) : Diagnostics.text(Cli.HOST.stderr(), kinds);
     }
 
     /** Switches the format (from {@code --log-format}); the kinds stay those of the environment. */

@@ -80,7 +80,7 @@ final class ImageCommand implements Runnable {
         @Parameters(index = "1", paramLabel = "IMAGE") Path image;
         @Option(names = "--quiet", description = "No progress on stderr.") boolean quiet;
 
-        private final Host host = Console.HOST;
+        private final Host host = Cli.HOST;
         private long total, done, lastShown = -1;
 
         @Override
@@ -198,7 +198,7 @@ final class ImageCommand implements Runnable {
 
         @Override
         public Integer call() throws UserError {
-            try (Volumes v = new Volumes(Console.HOST)) {
+            try (Volumes v = new Volumes(Cli.HOST)) {
                 EncFs fs = v.image(image, keyFile, root);
                 Node n = resolve(fs, path);
                 String base = path.equals("/") ? "" : (path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
@@ -240,10 +240,10 @@ final class ImageCommand implements Runnable {
 
         @Override
         public Integer call() throws UserError {
-            try (Volumes v = new Volumes(Console.HOST)) {
+            try (Volumes v = new Volumes(Cli.HOST)) {
                 Node n = resolve(v.image(image, keyFile, root), path);
-                copyOut(n, Console.HOST.stdout());
-                Console.HOST.stdout().flush();
+                copyOut(n, Cli.HOST.stdout());
+                Cli.HOST.stdout().flush();
             } catch (ErrnoException e) {
                 throw new UserError(path + ": " + Volumes.message(e));
             } catch (IOException e) {
@@ -268,7 +268,7 @@ final class ImageCommand implements Runnable {
     static final class Extract extends Source implements Callable<Integer> {
         @Parameters(index = "1", paramLabel = "DIR") Path dir;
 
-        private final Host host = Console.HOST;
+        private final Host host = Cli.HOST;
 
         @Override
         public Integer call() throws UserError {

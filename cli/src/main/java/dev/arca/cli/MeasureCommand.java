@@ -64,7 +64,7 @@ final class MeasureCommand implements Callable<Integer> {
                     }
                 }
                 // read-only images become part of the identity by their integrity root hash
-                try (Volumes volumes = new Volumes(Console.HOST)) {
+                try (Volumes volumes = new Volumes(Cli.HOST)) {
                     for (Mount mount : parsed.mounts()) {
                         if (mount instanceof Mount.Image img) {
                             images.put(img.guestPath(), java.util.HexFormat.of().formatHex(volumes.image(img.file(), null, null).rootHash()));
@@ -72,7 +72,7 @@ final class MeasureCommand implements Callable<Integer> {
                     }
                 }
             }
-            return Measurement.of(jars, mf, entry, images);
+            return Measurement.of(Cli.HOST, jars, mf, entry, images);
         } catch (ManifestException e) {
             throw new UserError(e.getMessage());
         } catch (IOException e) {
@@ -89,10 +89,10 @@ final class MeasureCommand implements Callable<Integer> {
             throw new IOException(e);
         }
         try {
-            Console.HOST.openFile(jar, OpenMode.READ).close(); // a regular file: the jar
+            Cli.HOST.openFile(jar, OpenMode.READ).close(); // a regular file: the jar
         } catch (ErrnoException e) {
             return List.of(); // a directory of classes
         }
-        return Measurement.runtimeJars(jar);
+        return Measurement.runtimeJars(Cli.HOST, jar);
     }
 }

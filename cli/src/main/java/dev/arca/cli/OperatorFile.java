@@ -22,7 +22,7 @@ final class OperatorFile {
     /** The whole file. Errors: UserError "WHAT PATH: REASON" (what: "--key-file ", "policy ", ...). */
     static byte[] read(Path file, int maxBytes, String what) throws UserError {
         try {
-            return Console.HOST.readFile(file, maxBytes);
+            return Cli.HOST.readFile(file, maxBytes);
         } catch (ErrnoException e) {
             throw new UserError(what + file + ": " + HostErrors.describe(e));
         }
@@ -30,7 +30,7 @@ final class OperatorFile {
 
     /** Writes {@code data} to {@code file}, created (mode 0644) or truncated. Errors: UserError naming it. */
     static void write(Path file, byte[] data, String what) throws UserError {
-        try (var f = Console.HOST.openFile(file, OpenMode.create(0644).truncating())) {
+        try (var f = Cli.HOST.openFile(file, OpenMode.create(0644).truncating())) {
             ByteBuffer b = ByteBuffer.wrap(data);
             while (b.hasRemaining()) f.write(b, b.position());
         } catch (ErrnoException e) {

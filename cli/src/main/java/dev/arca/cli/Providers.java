@@ -18,7 +18,7 @@ final class Providers {
     private Providers() {}
 
     static String name(String flag) throws UserError {
-        String name = flag != null ? flag : Console.HOST.environment("ARCA_ATTESTATION_PROVIDER");
+        String name = flag != null ? flag : Cli.HOST.environment("ARCA_ATTESTATION_PROVIDER");
         if (name == null || name.isEmpty()) {
             name = isDirectory(TsmProvider.DEFAULT_ROOT) ? "tsm" : "sim";
         }
@@ -30,7 +30,7 @@ final class Providers {
 
     private static boolean isDirectory(Path dir) {
         try {
-            Console.HOST.openDirectory(dir).close();
+            Cli.HOST.openDirectory(dir).close();
             return true;
         } catch (ErrnoException e) {
             return false;
@@ -39,8 +39,8 @@ final class Providers {
 
     /** @param manifest the manifest whose measurement sim evidence carries (as {@code arca measure}), or null */
     static EvidenceProvider create(String name, Path manifest) throws UserError {
-        return name.equals("tsm") ? new TsmProvider(TsmProvider.DEFAULT_ROOT)
-                : new SimProvider(SimProvider.defaultConfigDir(), MeasureCommand.compute(manifest).bytes());
+        return name.equals("tsm") ? new TsmProvider(Cli.HOST, TsmProvider.DEFAULT_ROOT)
+                : new SimProvider(Cli.HOST, SimProvider.defaultConfigDir(Cli.HOST), MeasureCommand.compute(manifest).bytes());
     }
 
     /**

@@ -232,9 +232,9 @@ final class RunCommand implements Callable<Integer> {
 
     private Path cacheDirectory() {
         if (cacheDir != null) return cacheDir;
-        String env = Console.HOST.environment("ARCA_CACHE_DIR");
+        String env = Cli.HOST.environment("ARCA_CACHE_DIR");
         if (env != null && !env.isEmpty()) return Path.of(env);
-        String xdg = Console.HOST.environment("XDG_CACHE_HOME");
+        String xdg = Cli.HOST.environment("XDG_CACHE_HOME");
         if (xdg != null && !xdg.isEmpty()) return Path.of(xdg, "arca");
         return Path.of(System.getProperty("user.home"), ".cache", "arca");
     }

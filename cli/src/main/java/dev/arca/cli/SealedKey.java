@@ -36,7 +36,7 @@ final class SealedKey {
         if (manifestFile == null) {
             // no manifest: the program given on the command line is the entry
             try {
-                m = Measurement.of(MeasureCommand.runtimeJars(), null, program);
+                m = Measurement.of(Cli.HOST, MeasureCommand.runtimeJars(), null, program);
             } catch (IOException e) {
                 throw new UserError("sealed key: " + e.getMessage());
             }
@@ -54,8 +54,8 @@ final class SealedKey {
 
     /** The installation's sealing secret, made on first use (mode 0600), beneath its directory only. */
     private static byte[] secret() throws UserError {
-        Host host = Console.HOST;
-        Path dir = SimProvider.defaultConfigDir().resolve("sim");
+        Host host = Cli.HOST;
+        Path dir = SimProvider.defaultConfigDir(Cli.HOST).resolve("sim");
         try (HostFd d = host.openOrCreateDirectory(dir)) {
             byte[] s;
             try {

@@ -11,6 +11,7 @@ import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import dev.arca.abi.DiagnosticSink;
+import dev.arca.host.Host;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -41,13 +42,14 @@ public final class Engine {
     private final Map<String, CompiledModule> loaded = new ConcurrentHashMap<>();
     private final DiagnosticSink diagnostics;
 
-    public Engine(Path cacheDir, MemoryKind memoryKind, Mode mode) {
-        this(cacheDir, memoryKind, mode, DiagnosticSink.STDERR);
+    /** @param cacheDir where compiled classes are kept, through {@code host}; null: nowhere */
+    public Engine(Host host, Path cacheDir, MemoryKind memoryKind, Mode mode) {
+        this(host, cacheDir, memoryKind, mode, DiagnosticSink.STDERR);
     }
 
-    /** @param diagnostics where timings, interpreter fallbacks (with TRACE) and cache security lines go */
-    public Engine(Path cacheDir, MemoryKind memoryKind, Mode mode, DiagnosticSink diagnostics) {
-        this.diskCache = cacheDir == null ? null : new CompiledCache(cacheDir, diagnostics);
+    /** @param diagnostics where timings, interpreter fallbacks (with TRACE) and the cache's warnings and security lines go */
+    public Engine(Host host, Path cacheDir, MemoryKind memoryKind, Mode mode, DiagnosticSink diagnostics) {
+        this.diskCache = cacheDir == null ? null : new CompiledCache(host, cacheDir, diagnostics);
         this.memoryKind = memoryKind;
         this.mode = mode;
         this.diagnostics = diagnostics;

@@ -22,8 +22,8 @@ import java.util.List;
  * relative to a {@link HostFd}. Such a path is a sequence of components separated by '/', none of
  * them empty, "." or ".."; "" names the descriptor itself. The host resolves it beneath the
  * descriptor and follows no symbolic link and no mount-crossing magic link on the way, in any
- * component: a link met anywhere fails the call with ELOOP (a final link is acted on itself, as
- * with NOFOLLOW). This holds against a concurrent rename or symlink swap by the guest, by another
+ * component: a link met on the way fails the call with ELOOP, and a final link is acted on itself,
+ * as with NOFOLLOW (so a call that needs a directory or a file there fails: ENOTDIR, ELOOP). This holds against a concurrent rename or symlink swap by the guest, by another
  * instance or by the host: it is the kernel's resolution that is confined ({@code openat2} with
  * {@code RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS}, or one {@code O_NOFOLLOW}
  * component at a time where openat2 is missing), never a check made before the use.
@@ -84,6 +84,42 @@ public interface Host {
 
     /** Sets times in nanoseconds since the epoch; a negative value leaves that time unchanged. */
     void setTimes(HostFd base, String path, long atimeNanos, long mtimeNanos) throws ErrnoException;
+
+    /**
+     * The whole of regular file {@code path} beneath {@code base}, at most {@code maxBytes}.
+     * Errors: as {@link #open}, and EFBIG beyond the cap.
+     */
+    default byte[] readFile(HostFd base, String path, int maxBytes) throws ErrnoException {
+        try (HostFile f = open(base, path, OpenMode.READ)) {
+            return HostFiles.readAll(f, maxBytes);
+        }
+    }
+
+    /**
+     * Replaces (or creates) regular file {@code path} beneath {@code base} atomically: the data
+     * goes to a temporary file beside it, is made durable, and is renamed over it, so a reader
+     * sees the old file or the new one, never a part. {@code permissions} as for a new file.
+     */
+    default void replaceFile(HostFd base, String path, byte[] data, int permissions) throws ErrnoException {
+        int slash = path.lastIndexOf('/');
+        byte[] nonce = new byte[8];
+        randomBytes(nonce);
+        String tmp = path.substring(0, slash + 1) + ".tmp-" + java.util.HexFormat.of().formatHex(nonce);
+        try {
+            try (HostFile f = open(base, tmp, OpenMode.createNew(permissions))) {
+                f.write(java.nio.ByteBuffer.wrap(data), 0);
+                f.sync(false);
+            }
+            rename(base, tmp, base, path);
+        } catch (ErrnoException | RuntimeException e) {
+            try {
+                removeFile(base, tmp);
+            } catch (ErrnoException ignored) {
+                // not created, or renamed already
+            }
+            throw e;
+        }
+    }
 
     // ---- operator files --------------------------------------------------------------------
 

@@ -25,7 +25,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -44,21 +43,37 @@ public final class LinuxHost implements Host {
     private static final long RESOLVE = LinuxCalls.RESOLVE_BENEATH | LinuxCalls.RESOLVE_NO_SYMLINKS
             | LinuxCalls.RESOLVE_NO_MAGICLINKS;
 
-    /** 1: openat2 works; -1: it does not (the component walk is used); 0: not probed yet. */
-    private static volatile int openat2 = Boolean.getBoolean("arca.host.noOpenat2") ? -1 : 0;
+    /** 1: openat2 works here; -1: it does not; 0: not probed yet. */
+    private static volatile int openat2Probe;
+
+    /** Whether this host resolves with openat2 (else with the O_NOFOLLOW component walk). */
+    private final boolean openat2;
 
     private final SecureRandom random = new SecureRandom();
     private final InputStream stdin = new FileInputStream(FileDescriptor.in);
     private final OutputStream stdout = new FileOutputStream(FileDescriptor.out);
     private final OutputStream stderr = new FileOutputStream(FileDescriptor.err);
 
+    /**
+     * A host that uses openat2 where the kernel offers it, unless the system property {@code
+     * arca.host.noOpenat2} is true (for testing the fallback).
+     */
+    public LinuxHost() {
+        this(!Boolean.getBoolean("arca.host.noOpenat2"));
+    }
+
+    /** @param tryOpenat2 false: always resolve with the O_NOFOLLOW component walk */
+    public LinuxHost(boolean tryOpenat2) {
+        this.openat2 = tryOpenat2 && openat2Available();
+    }
+
     /** Whether confined resolution uses openat2 (false: the O_NOFOLLOW component walk). */
-    public static boolean usesOpenat2() {
-        return openat2Available();
+    public boolean usesOpenat2() {
+        return openat2;
     }
 
     private static boolean openat2Available() {
-        int s = openat2;
+        int s = openat2Probe;
         if (s != 0) return s > 0;
         try {
             LinuxCalls.close(LinuxCalls.openat2(AT_FDCWD, "/", O_PATH | O_DIRECTORY, 0, 0));
@@ -66,7 +81,7 @@ public final class LinuxHost implements Host {
         } catch (ErrnoException e) {
             s = -1; // ENOSYS (an old kernel) or EPERM (a seccomp filter that predates it)
         }
-        openat2 = s;
+        openat2Probe = s;
         return s > 0;
     }
 
@@ -91,8 +106,8 @@ public final class LinuxHost implements Host {
     }
 
     /** Opens {@code path} (non-empty, checked) beneath directory descriptor {@code dirfd}. */
-    private static int openBeneath(int dirfd, String path, int flags, int mode) throws ErrnoException {
-        if (openat2Available()) {
+    private int openBeneath(int dirfd, String path, int flags, int mode) throws ErrnoException {
+        if (openat2) {
             for (int attempt = 0; ; attempt++) {
                 try {
                     return LinuxCalls.openat2(dirfd, path, flags, mode, RESOLVE);
@@ -134,6 +149,32 @@ public final class LinuxHost implements Host {
         }
     }
 
+    /**
+     * Opens directory {@code path} beneath {@code dirfd} as a place to act in. A link there is
+     * met on the way to the name acted on, so it is ELOOP (O_DIRECTORY alone would say ENOTDIR).
+     */
+    private int openDirectoryBeneath(int dirfd, String path) throws ErrnoException {
+        try {
+            return openBeneath(dirfd, path, O_PATH | O_DIRECTORY | O_NOFOLLOW, 0);
+        } catch (ErrnoException e) {
+            if (e.errno() != Errno.ENOTDIR) throw e;
+            int fd;
+            try {
+                fd = openBeneath(dirfd, path, O_PATH | O_NOFOLLOW, 0);
+            } catch (ErrnoException again) {
+                throw e;
+            }
+            try {
+                if (LinuxCalls.statx(fd, "").kind() == HostStat.Kind.SYMLINK) {
+                    throw Errno.ELOOP.fail("symbolic link in a host path: " + path);
+                }
+            } finally {
+                LinuxCalls.close(fd);
+            }
+            throw e;
+        }
+    }
+
     /** A call on the parent directory of a path's last component. */
     @FunctionalInterface
     private interface AtCall<T> {
@@ -141,14 +182,14 @@ public final class LinuxHost implements Host {
     }
 
     /** Resolves the parent of {@code path} beneath {@code base} and runs {@code call} on it and the last name. */
-    private static <T> T atParent(HostFd base, String path, AtCall<T> call) throws ErrnoException {
+    private <T> T atParent(HostFd base, String path, AtCall<T> call) throws ErrnoException {
         checkRelative(path);
         if (path.isEmpty()) throw Errno.EINVAL.fail("this call needs a name below the directory");
         int fd = base.acquire();
         try {
             int slash = path.lastIndexOf('/');
             if (slash < 0) return call.apply(fd, path);
-            int parent = openBeneath(fd, path.substring(0, slash), O_PATH | O_DIRECTORY | O_NOFOLLOW, 0);
+            int parent = openDirectoryBeneath(fd, path.substring(0, slash));
             try {
                 return call.apply(parent, path.substring(slash + 1));
             } finally {
@@ -160,7 +201,7 @@ public final class LinuxHost implements Host {
     }
 
     /** Opens {@code path} beneath {@code base}; "" reopens a directory base itself. */
-    private static int openIn(HostFd base, String path, int flags, int mode) throws ErrnoException {
+    private int openIn(HostFd base, String path, int flags, int mode) throws ErrnoException {
         checkRelative(path);
         int fd = base.acquire();
         try {
@@ -383,19 +424,7 @@ public final class LinuxHost implements Host {
     @Override
     public byte[] readFile(Path file, int maxBytes) throws ErrnoException {
         try (HostFile f = openFile(file, OpenMode.READ)) {
-            long size = f.size();
-            if (size > maxBytes) throw Errno.EFBIG.fail(file + " is larger than " + maxBytes + " bytes");
-            ByteBuffer buf = ByteBuffer.allocate((int) size + 1); // one more, to see a file that grew
-            long pos = 0;
-            while (buf.hasRemaining()) {
-                int n = f.read(buf, pos);
-                if (n <= 0) break;
-                pos += n;
-            }
-            if (pos > size) throw Errno.EFBIG.fail(file + " grew while it was read");
-            byte[] out = new byte[(int) pos];
-            buf.flip().get(out);
-            return out;
+            return HostFiles.readAll(f, maxBytes);
         }
     }
 
