@@ -2,8 +2,6 @@ package dev.arca.abi;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -73,10 +71,15 @@ public final class LineSink implements DiagnosticSink {
         }
     }
 
+    /** As printStackTrace prints it (without suppressed exceptions): the exception, its frames, its causes. */
     private static String stackTrace(Throwable t) {
-        StringWriter w = new StringWriter();
-        t.printStackTrace(new PrintWriter(w));
-        return w.toString();
+        StringBuilder sb = new StringBuilder();
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (String prefix = ""; t != null && seen.add(t); t = t.getCause(), prefix = "Caused by: ") {
+            sb.append(prefix).append(t).append('\n');
+            for (StackTraceElement e : t.getStackTrace()) sb.append("\tat ").append(e).append('\n');
+        }
+        return sb.toString();
     }
 
     /** Appends {@code s} with control characters escaped, so it stays one line. */
