@@ -9,10 +9,7 @@ import dev.arca.engine.ModuleException;
 import dev.arca.fs.FileHandle;
 import dev.arca.fs.devfs.QuoteSource;
 import dev.arca.host.Host;
-import dev.arca.host.HostFd;
-import dev.arca.host.HostFile;
 import dev.arca.host.LinuxHost;
-import dev.arca.host.OpenMode;
 import dev.arca.kernel.Kernel;
 import dev.arca.kernel.fd.StreamHandles;
 import dev.arca.kernel.vfs.Vfs;
@@ -22,7 +19,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -314,27 +310,15 @@ public final class Instance implements AutoCloseable {
     }
 
     /**
-     * A cache directory that cannot hold compiled modules is the operator's mistake, said as such
-     * here: left to the compiler, it would surface as a fault of the module being compiled.
+     * A cache directory that cannot be a directory is the operator's mistake, said as such here:
+     * left to the compiler, it would surface as a fault of the module being compiled. (One that
+     * exists but refuses writes is the cache's to report: it warns once and compiles without it.)
      */
     private static void checkCacheDirectory(Host host, Path dir) throws ConfigException {
-        String what = "cache directory " + dir + ": ";
-        HostFd fd;
         try {
-            fd = host.openOrCreateDirectory(dir);
+            host.openOrCreateDirectory(dir).close();
         } catch (ErrnoException e) {
-            throw new ConfigException(what + cacheReason(e));
-        }
-        try (fd) {
-            byte[] r = new byte[8];
-            host.randomBytes(r);
-            String probe = ".probe-" + HexFormat.of().formatHex(r);
-            try (HostFile f = host.open(fd, probe, OpenMode.createNew(0600))) {
-                // created: the directory takes new files
-            }
-            host.removeFile(fd, probe);
-        } catch (ErrnoException e) {
-            throw new ConfigException(what + "not writable (" + cacheReason(e) + ")");
+            throw new ConfigException("cache directory " + dir + ": " + cacheReason(e));
         }
     }
 

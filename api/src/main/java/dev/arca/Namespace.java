@@ -214,6 +214,7 @@ final class Namespace {
      * directory (the deepest such mount), else null.
      */
     String guestPathOf(Path file) {
+        if (hostMounts.isEmpty()) return null;
         Path real;
         try {
             real = host.realPath(file);

@@ -18,10 +18,14 @@ final class Providers {
     private Providers() {}
 
     static String name(String flag) throws UserError {
+        String name = given(flag);
+        return name != null ? name : isDirectory(TsmProvider.DEFAULT_ROOT) ? "tsm" : "sim";
+    }
+
+    /** The provider the flag or the environment names, checked; null when neither names one. */
+    private static String given(String flag) throws UserError {
         String name = flag != null ? flag : Cli.HOST.environment("ARCA_ATTESTATION_PROVIDER");
-        if (name == null || name.isEmpty()) {
-            name = isDirectory(TsmProvider.DEFAULT_ROOT) ? "tsm" : "sim";
-        }
+        if (name == null || name.isEmpty()) return null;
         if (!name.equals("sim") && !name.equals("tsm")) {
             throw new UserError("unknown attestation provider '" + name + "' (sim or tsm; from --provider or $ARCA_ATTESTATION_PROVIDER)");
         }
@@ -49,18 +53,21 @@ final class Providers {
      * one WARNING line, once.
      */
     static EvidenceSource evidence(Path manifest) throws UserError {
-        String name = name(null);
+        String given = given(null); // a bad name is refused before the program starts
         return new EvidenceSource() {
+            private String name = given; // else looked for at first use: a run that never asks pays nothing
             private EvidenceProvider provider;
             private boolean warned;
 
             @Override
-            public String type() {
+            public synchronized String type() {
+                if (name == null) name = isDirectory(TsmProvider.DEFAULT_ROOT) ? "tsm" : "sim";
                 return name;
             }
 
             @Override
             public synchronized byte[] quote(byte[] reportData) throws IOException {
+                String name = type();
                 try {
                     if (provider == null) provider = create(name, manifest);
                     byte[] out = provider.quote(reportData).encode();
