@@ -9,6 +9,7 @@ package dev.arca;
 public class ArcaException extends Exception {
     private static final long serialVersionUID = 1L;
 
+    /** @param message one line, fit to show a user as it is */
     public ArcaException(String message) {
         super(message, null, false, false);
     }

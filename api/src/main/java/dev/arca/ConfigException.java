@@ -7,6 +7,7 @@ package dev.arca;
 public final class ConfigException extends ArcaException {
     private static final long serialVersionUID = 1L;
 
+    /** @param message one line, fit to show a user as it is */
     public ConfigException(String message) {
         super(message);
     }

@@ -15,6 +15,7 @@ import java.util.Objects;
  */
 public record Diagnostic(Instant time, Kind kind, String message, Throwable cause) {
 
+    /** Errors: NullPointerException when the time, kind or message is missing. */
     public Diagnostic {
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(kind, "kind");

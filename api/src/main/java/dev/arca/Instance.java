@@ -228,6 +228,7 @@ public final class Instance implements AutoCloseable {
             idle = false;
         }
         if (!idle) diagnostics.emit(DiagnosticSink.Kind.WARNING, "closing the instance's file systems under processes that did not stop");
+        kernel.shutdown();
         namespace.close();
     }
 

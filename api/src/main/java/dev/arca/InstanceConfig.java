@@ -57,6 +57,7 @@ public final class InstanceConfig {
         this.closeTimeout = b.closeTimeout;
     }
 
+    /** A builder with the defaults: no mounts, {@link Limits#DEFAULT}, no standard streams, no disk cache. */
     public static Builder builder() {
         return new Builder();
     }
@@ -71,6 +72,7 @@ public final class InstanceConfig {
         return mounts;
     }
 
+    /** The instance's limits. */
     public Limits limits() {
         return limits;
     }
@@ -99,6 +101,7 @@ public final class InstanceConfig {
         return interpreted;
     }
 
+    /** How guests' linear memory is held. */
     public LinearMemory linearMemory() {
         return linearMemory;
     }
@@ -162,6 +165,7 @@ public final class InstanceConfig {
             return this;
         }
 
+        /** Replaces its arguments (after {@code argv[0]}). */
         public Builder args(String... args) {
             entry.args(args);
             return this;
@@ -179,16 +183,19 @@ public final class InstanceConfig {
             return this;
         }
 
+        /** The first process's standard input (see {@link ProcessSpec}). */
         public Builder stdin(InputStream in) {
             entry.stdin(in);
             return this;
         }
 
+        /** The first process's standard output (see {@link ProcessSpec}). */
         public Builder stdout(OutputStream out) {
             entry.stdout(out);
             return this;
         }
 
+        /** The first process's standard error (see {@link ProcessSpec}). */
         public Builder stderr(OutputStream err) {
             entry.stderr(err);
             return this;
@@ -206,6 +213,7 @@ public final class InstanceConfig {
             return this;
         }
 
+        /** Replaces the limits (default {@link Limits#DEFAULT}). */
         public Builder limits(Limits limits) {
             this.limits = Objects.requireNonNull(limits, "limits");
             return this;
@@ -233,11 +241,13 @@ public final class InstanceConfig {
             return this;
         }
 
+        /** Runs modules in Chicory's interpreter instead of compiling them (slower; for diagnosis). */
         public Builder interpreted(boolean interpreted) {
             this.interpreted = interpreted;
             return this;
         }
 
+        /** How guests' linear memory is held (default {@link LinearMemory#BYTE_ARRAY}). */
         public Builder linearMemory(LinearMemory kind) {
             this.linearMemory = Objects.requireNonNull(kind, "kind");
             return this;

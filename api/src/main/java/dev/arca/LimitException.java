@@ -4,6 +4,7 @@ package dev.arca;
 public final class LimitException extends ArcaException {
     private static final long serialVersionUID = 1L;
 
+    /** @param message one line, fit to show a user as it is */
     public LimitException(String message) {
         super(message);
     }

@@ -26,6 +26,7 @@ public final class Limits {
         this.processes = processes;
     }
 
+    /** A builder starting from {@link #DEFAULT}. */
     public static Builder builder() {
         return new Builder(DEFAULT);
     }
@@ -50,7 +51,7 @@ public final class Limits {
         return Duration.ofMillis(kernel.cpuMillis());
     }
 
-    /** Most bytes the in-memory file systems hold. */
+    /** Most bytes each in-memory file system of the instance (its root, each ramfs mount) holds. */
     public long ramfsBytes() {
         return kernel.ramBytes();
     }
@@ -122,7 +123,7 @@ public final class Limits {
             return this;
         }
 
-        /** Bytes the instance's in-memory file systems may hold together. */
+        /** Bytes each in-memory file system of the instance may hold. */
         public Builder ramfs(long bytes) {
             check(memory, openFiles, cpuMillis, bytes);
             ramfs = bytes;
@@ -136,6 +137,7 @@ public final class Limits {
             return this;
         }
 
+        /** The limits set so far (each already checked). */
         public Limits build() {
             return new Limits(new dev.arca.kernel.Limits(memory, openFiles, cpuMillis, ramfs), processes);
         }

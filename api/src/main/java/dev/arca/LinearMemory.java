@@ -5,6 +5,8 @@ package dev.arca;
  * compute benchmark of {@code bench/memory-impl.sh}; the other is kept for comparison.
  */
 public enum LinearMemory {
+    /** One Java array per process: the default. */
     BYTE_ARRAY,
+    /** Chicory's default, a ByteBuffer: for comparison. */
     BYTE_BUFFER
 }

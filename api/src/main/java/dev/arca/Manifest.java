@@ -92,6 +92,7 @@ public final class Manifest {
         return entry;
     }
 
+    /** The entry's arguments (after {@code argv[0]}). */
     public List<String> args() {
         return args;
     }

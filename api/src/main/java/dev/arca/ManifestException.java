@@ -9,9 +9,16 @@ package dev.arca;
 public final class ManifestException extends ArcaException {
     private static final long serialVersionUID = 1L;
 
+    /** The line of the fault, or 0. */
     private final int line;
+    /** The column of the fault, or 0. */
     private final int column;
 
+    /**
+     * @param message one line naming the manifest and, when known, the line and column
+     * @param line the line of the fault (from 1), or 0
+     * @param column the column of the fault (from 1), or 0
+     */
     public ManifestException(String message, int line, int column) {
         super(message);
         this.line = line;

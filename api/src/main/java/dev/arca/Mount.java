@@ -21,14 +21,16 @@ public sealed interface Mount permits Mount.HostDirectory, Mount.Ramfs, Mount.Vo
      * symbolic link, so no path, link or concurrent rename leads a guest out of it.
      */
     record HostDirectory(Path hostDirectory, String guestPath, boolean readOnly) implements Mount {
+        /** Normalises the guest path. Errors: IllegalArgumentException for a bad one; NullPointerException for a missing path. */
         public HostDirectory {
             Objects.requireNonNull(hostDirectory, "hostDirectory");
             guestPath = normalise(guestPath);
         }
     }
 
-    /** An in-memory file system, empty at start; its bytes count against {@link Limits#ramfsBytes}. */
+    /** An in-memory file system, empty at start; it holds at most {@link Limits#ramfsBytes}. */
     record Ramfs(String guestPath, boolean readOnly) implements Mount {
+        /** Normalises the guest path. Errors: IllegalArgumentException for a bad one; NullPointerException for a missing path. */
         public Ramfs {
             guestPath = normalise(guestPath);
         }
@@ -40,6 +42,7 @@ public sealed interface Mount permits Mount.HostDirectory, Mount.Ramfs, Mount.Vo
      * Changes are committed when the guest syncs and when the instance closes.
      */
     record Volume(Path file, String guestPath, VolumeKey key, boolean readOnly) implements Mount {
+        /** Normalises the guest path. Errors: IllegalArgumentException for a bad one; NullPointerException for a missing path. */
         public Volume {
             Objects.requireNonNull(file, "file");
             guestPath = normalise(guestPath);
@@ -52,6 +55,7 @@ public sealed interface Mount permits Mount.HostDirectory, Mount.Ramfs, Mount.Vo
      * image is refused. An encrypted volume given here is opened read-only with the instance's key.
      */
     record Image(Path file, String guestPath, String expectedRootHash) implements Mount {
+        /** Normalises the guest path. Errors: IllegalArgumentException for a bad one; NullPointerException for a missing path. */
         public Image {
             Objects.requireNonNull(file, "file");
             guestPath = normalise(guestPath);
@@ -64,6 +68,7 @@ public sealed interface Mount permits Mount.HostDirectory, Mount.Ramfs, Mount.Vo
      * into the volume (whiteouts for removals). {@code key} null: the instance's key.
      */
     record Union(Path image, Path volume, String guestPath, VolumeKey key) implements Mount {
+        /** Normalises the guest path. Errors: IllegalArgumentException for a bad one; NullPointerException for a missing path. */
         public Union {
             Objects.requireNonNull(image, "image");
             Objects.requireNonNull(volume, "volume");

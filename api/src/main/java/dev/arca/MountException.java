@@ -8,6 +8,7 @@ package dev.arca;
 public final class MountException extends ArcaException {
     private static final long serialVersionUID = 1L;
 
+    /** @param message one line, fit to show a user as it is */
     public MountException(String message) {
         super(message);
     }

@@ -31,10 +31,12 @@ public final class ProcessSpec {
         this.stdio = b.stdio;
     }
 
+    /** A builder for running {@code program}, with no arguments, no environment and no streams. */
     public static Builder builder(Program program) {
         return new Builder(program);
     }
 
+    /** The program it runs. */
     public Program program() {
         return program;
     }
@@ -81,6 +83,7 @@ public final class ProcessSpec {
             return this;
         }
 
+        /** Replaces the arguments (see {@link #args(List)}). */
         public Builder args(String... arguments) {
             return args(List.of(arguments));
         }
@@ -100,16 +103,19 @@ public final class ProcessSpec {
             return this;
         }
 
+        /** Standard input read from {@code in} (end of stream: end of file for the guest). */
         public Builder stdin(InputStream in) {
             stdio = stdio.withIn(Objects.requireNonNull(in, "in"));
             return this;
         }
 
+        /** Standard output written to {@code out}, flushed at each write. */
         public Builder stdout(OutputStream out) {
             stdio = stdio.withOut(Objects.requireNonNull(out, "out"));
             return this;
         }
 
+        /** Standard error written to {@code err}, flushed at each write. */
         public Builder stderr(OutputStream err) {
             stdio = stdio.withErr(Objects.requireNonNull(err, "err"));
             return this;
@@ -121,6 +127,7 @@ public final class ProcessSpec {
             return this;
         }
 
+        /** Errors: IllegalStateException when no program was given. */
         public ProcessSpec build() {
             if (program == null) throw new IllegalStateException("no program");
             return new ProcessSpec(this);

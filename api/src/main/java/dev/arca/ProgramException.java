@@ -8,6 +8,7 @@ package dev.arca;
 public final class ProgramException extends ArcaException {
     private static final long serialVersionUID = 1L;
 
+    /** @param message one line, fit to show a user as it is */
     public ProgramException(String message) {
         super(message);
     }

@@ -68,7 +68,7 @@ final class ImageCommand implements Runnable {
                 }
                 return n;
             } catch (ErrnoException e) {
-                throw new UserError(path + ": " + Volumes.message(e));
+                throw new UserError(path + ": " + (e.errno() == Errno.ENOENT ? "no such file in the image" : Volumes.message(e)));
             }
         }
     }
@@ -245,7 +245,7 @@ final class ImageCommand implements Runnable {
                 copyOut(n, Cli.HOST.stdout());
                 Cli.HOST.stdout().flush();
             } catch (ErrnoException e) {
-                throw new UserError(path + ": " + Volumes.message(e));
+                throw new UserError(path + ": " + (e.errno() == Errno.ENOENT ? "no such file in the image" : Volumes.message(e)));
             } catch (IOException e) {
                 throw new UserError("write: " + e.getMessage());
             }

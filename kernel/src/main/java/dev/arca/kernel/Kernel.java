@@ -269,6 +269,11 @@ public final class Kernel {
         }
     }
 
+    /** Ends the kernel's own thread (the CPU-limit watchdog): for whoever closes the instance. */
+    public synchronized void shutdown() {
+        if (watchdog != null) watchdog.interrupt();
+    }
+
     long cpuTime(Thread t) {
         ThreadMXBean b = threads;
         if (b == null) {
