@@ -83,6 +83,11 @@ check "--manifest is a FIFO" 125 'manifest .*fifo: not a regular file' -- run --
 check "--manifest larger than the manifest cap" 125 'manifest .*huge-sparse: larger than' -- run --manifest "$T/huge-sparse" "$T/ok.wasm"
 check "--key-file /dev/zero" 125 'key file /dev/zero: not a regular file' -- run --key-file /dev/zero --volume "$T/zero.vol::/v" "$T/ok.wasm"
 check "--key-file is a FIFO" 125 'key file .*fifo: not a regular file' -- run --key-file "$T/fifo" --volume "$T/zero.vol::/v" "$T/ok.wasm"
+check "attest verify --evidence /dev/zero" 125 'evidence /dev/zero: not a regular file' -- attest verify --evidence /dev/zero
+check "attest verify --policy is a FIFO" 125 'policy .*fifo: not a regular file' -- attest verify --evidence "$T/ok.wasm" --policy "$T/fifo"
+check "keybroker serve --key-file /dev/zero" 125 'key-file /dev/zero: not a regular file' -- keybroker serve --port 0 --key-file /dev/zero --policy "$T/fifo"
+check "image build from /dev/zero" 125 '/dev/zero: not a directory' -- image build /dev/zero "$T/zero.img"
+check "image ls of a FIFO" 125 'fifo: not a regular file' -- image ls "$T/fifo"
 check "unknown flag" 2 'Unknown option' -- run --frobnicate "$T/ok.wasm"
 check "unknown command" 2 'Unmatched argument|Unknown' -- frobnicate
 check "no program" 125 'no PROGRAM' -- run

@@ -11,8 +11,9 @@ import java.util.Set;
  * an embedder gives its own (to a logger, a list, a socket) or one of the formats here.
  *
  * <p>Contract: {@link #report} is called from any thread (each process runs on its own) and must
- * be thread-safe and quick; an exception it throws is dropped. {@link #wants} is asked before a
- * costly line is built (a trace line per syscall), and may be asked once per process.
+ * be thread-safe and quick; an exception it throws is dropped. {@link #wants} is asked once per
+ * kind when an instance is created (a trace check sits on every syscall): its answers then hold
+ * for that instance.
  */
 public interface Diagnostics {
 

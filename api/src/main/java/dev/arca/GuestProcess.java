@@ -59,8 +59,14 @@ public final class GuestProcess {
 
     /** Waits at most {@code timeout} for it to end; empty if it is still running then. */
     public Optional<ExitStatus> waitFor(Duration timeout) throws InterruptedException {
+        long nanos;
         try {
-            return Optional.of(exit.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS));
+            nanos = Math.max(0, timeout.toNanos());
+        } catch (ArithmeticException e) {
+            nanos = Long.MAX_VALUE; // centuries: as good as for ever
+        }
+        try {
+            return Optional.of(exit.get(nanos, TimeUnit.NANOSECONDS));
         } catch (TimeoutException e) {
             return Optional.empty();
         } catch (ExecutionException e) {
