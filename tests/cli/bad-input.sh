@@ -15,10 +15,12 @@ pass=0 fail=0
 # check NAME EXPECTED_CODE STDERR_REGEX -- ARGS...
 check() {
   local name=$1 want=$2 pattern=$3; shift 4
-  "$ARCA" "$@" >"$T/out" 2>"$T/err" </dev/null
+  # a hang is a failure too: each case gets at most a minute
+  timeout -k 5 60 "$ARCA" "$@" >"$T/out" 2>"$T/err" </dev/null
   local code=$?
   local why=""
-  [ "$code" -eq "$want" ] || why="exit $code, want $want"
+  [ "$code" -eq 124 ] && why="timed out (hung); "
+  [ "$code" -eq "$want" ] || why="${why}exit $code, want $want"
   if [ "$pattern" = "^$" ]; then
     [ -s "$T/err" ] && why="$why; stderr not empty"
   else
@@ -70,6 +72,22 @@ check "unknown import" 125 'unknown import|cannot instantiate|missing' -- run "$
 # files and flags
 check "missing program" 125 'no such file' -- run "$T/nope.wasm"
 check "program is a directory" 125 'cannot read|directory' -- run "$T"
+# only regular files of a bounded size are read: never a device, a FIFO or a huge file (finding 2)
+mkfifo "$T/fifo"
+truncate -s 3G "$T/huge-sparse"
+check "program is /dev/zero" 125 '/dev/zero: not a regular file' -- run /dev/zero
+check "program is a FIFO" 125 'fifo: not a regular file' -- run "$T/fifo"
+check "program larger than the module cap" 125 'huge-sparse: larger than' -- run "$T/huge-sparse"
+check "--manifest /dev/zero" 125 'manifest /dev/zero: not a regular file' -- run --manifest /dev/zero "$T/ok.wasm"
+check "--manifest is a FIFO" 125 'manifest .*fifo: not a regular file' -- run --manifest "$T/fifo" "$T/ok.wasm"
+check "--manifest larger than the manifest cap" 125 'manifest .*huge-sparse: larger than' -- run --manifest "$T/huge-sparse" "$T/ok.wasm"
+check "--key-file /dev/zero" 125 'key file /dev/zero: not a regular file' -- run --key-file /dev/zero --volume "$T/zero.vol::/v" "$T/ok.wasm"
+check "--key-file is a FIFO" 125 'key file .*fifo: not a regular file' -- run --key-file "$T/fifo" --volume "$T/zero.vol::/v" "$T/ok.wasm"
+check "attest verify --evidence /dev/zero" 125 'evidence /dev/zero: not a regular file' -- attest verify --evidence /dev/zero
+check "attest verify --policy is a FIFO" 125 'policy .*fifo: not a regular file' -- attest verify --evidence "$T/ok.wasm" --policy "$T/fifo"
+check "keybroker serve --key-file /dev/zero" 125 'key-file /dev/zero: not a regular file' -- keybroker serve --port 0 --key-file /dev/zero --policy "$T/fifo"
+check "image build from /dev/zero" 125 '/dev/zero: not a directory' -- image build /dev/zero "$T/zero.img"
+check "image ls of a FIFO" 125 'fifo: not a regular file' -- image ls "$T/fifo"
 check "unknown flag" 2 'Unknown option' -- run --frobnicate "$T/ok.wasm"
 check "unknown command" 2 'Unmatched argument|Unknown' -- frobnicate
 check "no program" 125 'no PROGRAM' -- run
@@ -77,6 +95,18 @@ check "--dir to a missing host directory" 125 'not a directory' -- run --dir "$T
 check "--dir with a relative guest path under .." 0 '^$' -- run --dir "$T::/a/../b" "$T/ok.wasm"
 check "--env without a name" 125 'empty name' -- run --env =x "$T/ok.wasm"
 check "guest flags are not Arca's" 0 '^$' -- run "$T/ok.wasm" --dir /etc::/ --frobnicate
+# finding 6: an unusable cache directory is blamed on the directory, not on the module
+check "--cache-dir is a file" 125 "cache directory $T/ok.wasm: not a directory" -- run --cache-dir "$T/ok.wasm" "$T/ok.wasm"
+check "--cache-dir beneath a device" 125 'cache directory /dev/null/arca: not a directory' -- run --cache-dir /dev/null/arca "$T/ok.wasm"
+# diagnostics as JSON lines: every line on stderr is one JSON object
+"$ARCA" run --log-format json "$T/nope.wasm" 2>"$T/err" >/dev/null
+if [ $? -eq 125 ] && python3 -c 'import json,sys; ls=[json.loads(l) for l in open(sys.argv[1])]; assert ls and ls[0]["kind"]=="error" and "no such file" in ls[0]["message"]' "$T/err"
+then pass=$((pass+1)); echo "PASS --log-format json: errors as JSON lines"
+else fail=$((fail+1)); echo "FAIL --log-format json: errors as JSON lines"; sed 's/^/    /' "$T/err" | head -3; fi
+ARCA_LOG_FORMAT=json "$ARCA" run --frobnicate "$T/ok.wasm" 2>"$T/err" >/dev/null
+if [ $? -eq 2 ] && python3 -c 'import json,sys; ls=[json.loads(l) for l in open(sys.argv[1])]; assert len(ls)==1 and ls[0]["kind"]=="usage"' "$T/err"
+then pass=$((pass+1)); echo "PASS ARCA_LOG_FORMAT=json: usage errors as JSON lines"
+else fail=$((fail+1)); echo "FAIL ARCA_LOG_FORMAT=json: usage errors as JSON lines"; sed 's/^/    /' "$T/err" | head -3; fi
 
 # manifests
 echo '{ "entry": ' > "$T/broken.json"
@@ -90,6 +120,19 @@ check "manifest: open-file limit below 3" 125 'open file limit' -- run --manifes
 echo '{ "entry": "ok.wasm", "mounts": [ { "type": "nfs", "path": "/x" } ] }' > "$T/type.json"
 check "manifest: unknown mount type" 125 'unknown mount type' -- run --manifest "$T/type.json"
 check "manifest: missing file" 125 'no such file' -- run --manifest "$T/none.json"
+# finding 6: '=' in an environment name, a NUL in a value, a value of another JSON type, a repeated key
+printf '{ "entry": "ok.wasm",\n  "env": { "A=B": "1" } }' > "$T/enveq.json"
+check "manifest: env name with '='" 125 "environment name 'A=B' contains '=' at line 2, column 12" -- run --manifest "$T/enveq.json"
+printf '{ "entry": "ok.wasm", "env": { "A": "x\\u0000y" } }' > "$T/envnul.json"
+check "manifest: NUL in an env value" 125 'env.A: contains a NUL character .* at line 1, column 37' -- run --manifest "$T/envnul.json"
+printf '{ "entry": "ok.wasm", "args": [ 42 ] }' > "$T/argnum.json"
+check "manifest: a number where a string is expected" 125 'args\[0\]: expected a string, got a number at line 1, column 33' -- run --manifest "$T/argnum.json"
+printf '{ "entry": "ok.wasm", "limits": { "memory": 16777216 } }' > "$T/memnum.json"
+check "manifest: a size given as a number" 125 'limits.memory: expected a string, got a number' -- run --manifest "$T/memnum.json"
+printf '{ "entry": "ok.wasm", "limits": { "openFiles": "64" } }' > "$T/strnum.json"
+check "manifest: a string where a number is expected" 125 'limits.openFiles: expected a whole number, got a string' -- run --manifest "$T/strnum.json"
+printf '{ "entry": "ok.wasm", "entry": "other.wasm" }' > "$T/dup.json"
+check "manifest: a repeated key" 125 "Duplicate field 'entry'" -- run --manifest "$T/dup.json"
 echo '{ "entry": "ok.wasm", "env": { "A": "1" }, "limits": { "memory": "16MiB" } }' > "$T/good.json"
 check "manifest: valid" 0 '^$' -- run --manifest "$T/good.json"
 

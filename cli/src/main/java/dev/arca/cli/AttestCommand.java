@@ -9,8 +9,6 @@ import dev.arca.attestation.evidence.Evidence;
 import dev.arca.attestation.evidence.EvidenceProvider;
 import dev.arca.attestation.evidence.SimProvider;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -36,15 +34,6 @@ final class AttestCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command (verify or quote)");
     }
 
-    static byte[] read(Path p, String what) throws UserError {
-        try {
-            return Files.readAllBytes(p);
-        } catch (NoSuchFileException e) {
-            throw new UserError(what + " " + p + ": no such file");
-        } catch (IOException e) {
-            throw new UserError(what + " " + p + ": cannot read: " + e.getMessage());
-        }
-    }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = {"Verify evidence (SGX or TDX DCAP quote, SEV-SNP report, sim evidence, or an Arca evidence bundle) and print the verdict as JSON.",
@@ -72,12 +61,12 @@ final class AttestCommand implements Runnable {
             } catch (DateTimeParseException e) {
                 throw new UserError("--now '" + now + "' is not an ISO-8601 instant (e.g. 2025-07-01T00:00:00Z)");
             }
-            byte[] ev = read(evidence, "evidence");
-            byte[] col = collateral == null ? null : read(collateral, "collateral");
+            byte[] ev = OperatorFile.read(evidence, OperatorFile.MAX_EVIDENCE, "evidence ");
+            byte[] col = collateral == null ? null : OperatorFile.read(collateral, OperatorFile.MAX_COLLATERAL, "collateral ");
             Policy pol = Policy.DEFAULT;
             if (policy != null) {
                 try {
-                    pol = Policy.parse(read(policy, "policy"));
+                    pol = Policy.parse(OperatorFile.read(policy, OperatorFile.MAX_POLICY, "policy "));
                 } catch (AttestationException e) {
                     throw new UserError(policy + ": " + e.getMessage());
                 }
@@ -88,13 +77,13 @@ final class AttestCommand implements Runnable {
                 List<String> violations = pol.violations(v);
                 System.out.print(VerdictJson.of(v, violations));
                 if (!violations.isEmpty()) {
-                    System.err.println("arca: attest: policy not met: " + String.join("; ", violations));
+                    Console.notice("attest: policy not met: " + String.join("; ", violations));
                     return REFUSED;
                 }
                 return 0;
             } catch (AttestationException e) {
                 System.out.print(VerdictJson.of(e));
-                System.err.println("arca: attest: refused (" + e.reason() + "): " + e.getMessage());
+                Console.notice("attest: refused (" + e.reason() + "): " + e.getMessage());
                 return REFUSED;
             }
         }
@@ -136,10 +125,10 @@ final class AttestCommand implements Runnable {
             try {
                 byte[] out = p.quote(data).encode();
                 if (name.equals("sim")) {
-                    System.err.println("arca: WARNING: sim evidence is INSECURE: it is signed by a software key, not a TEE");
+                    Console.warning("sim evidence is INSECURE: it is signed by a software key, not a TEE");
                 }
                 if (output != null) {
-                    Files.write(output, out);
+                    OperatorFile.write(output, out, "--output ");
                 } else {
                     System.out.write(out);
                     System.out.flush();

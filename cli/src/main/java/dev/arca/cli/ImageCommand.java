@@ -1,5 +1,6 @@
 package dev.arca.cli;
 
+import dev.arca.abi.Errno;
 import dev.arca.abi.ErrnoException;
 import dev.arca.abi.Wasi;
 import dev.arca.fs.DirEntry;
@@ -10,18 +11,21 @@ import dev.arca.fs.encfs.EncFs;
 import dev.arca.fs.encfs.Freshness;
 import dev.arca.fs.encfs.HostBlockStore;
 import dev.arca.host.Host;
-import dev.arca.host.LinuxHost;
+import dev.arca.host.HostDirEntry;
+import dev.arca.host.HostFd;
+import dev.arca.host.HostFile;
+import dev.arca.host.HostStat;
+import dev.arca.host.OpenMode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -64,7 +68,7 @@ final class ImageCommand implements Runnable {
                 }
                 return n;
             } catch (ErrnoException e) {
-                throw new UserError(path + ": " + Volumes.message(e));
+                throw new UserError(path + ": " + (e.errno() == Errno.ENOENT ? "no such file in the image" : Volumes.message(e)));
             }
         }
     }
@@ -76,77 +80,84 @@ final class ImageCommand implements Runnable {
         @Parameters(index = "1", paramLabel = "IMAGE") Path image;
         @Option(names = "--quiet", description = "No progress on stderr.") boolean quiet;
 
+        private final Host host = Cli.HOST;
         private long total, done, lastShown = -1;
 
         @Override
         public Integer call() throws UserError {
-            if (!Files.isDirectory(src)) throw new UserError(src + ": not a directory");
-            Host host = new LinuxHost();
-            try (Stream<Path> s = Files.walk(src)) {
-                total = s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).mapToLong(p -> p.toFile().length()).sum();
-            } catch (IOException | java.io.UncheckedIOException e) {
-                throw new UserError(src + ": " + e.getMessage());
-            }
-            Path tmp = image.resolveSibling(image.getFileName() + ".building");
+            HostFd srcFd;
             try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException e) {
-                throw new UserError(tmp + ": " + e.getMessage());
+                srcFd = host.openDirectory(src);
+            } catch (ErrnoException e) {
+                throw new UserError(src + ": not a directory");
             }
+            Path target = image.toAbsolutePath();
+            if (target.getParent() == null || target.getFileName() == null) throw new UserError(image + ": not a file name");
+            String name = target.getFileName().toString();
+            String tmp = name + ".building";
             byte[] root;
-            try (HostBlockStore store = HostBlockStore.open(host, tmp.toAbsolutePath(), true, true)) {
-                EncFs fs = EncFs.create(store, null, host::randomBytes,
-                        EncFs.Options.defaults(() -> 0L).withFreshness(Freshness.inMemory()).withCommitEagerly(false));
-                copyDir(src, fs.root());
-                fs.commit();
-                root = fs.rootHash();
-                fs.close();
+            try (srcFd; HostFd outDir = host.openDirectory(target.getParent())) {
+                total = sizeOf(srcFd, "");
+                try {
+                    host.removeFile(outDir, tmp);
+                } catch (ErrnoException e) {
+                    if (e.errno() != Errno.ENOENT) throw e;
+                }
+                try (HostBlockStore store = HostBlockStore.open(host, target.getParent().resolve(tmp), true, true)) {
+                    EncFs fs = EncFs.create(store, null, host::randomBytes,
+                            EncFs.Options.defaults(() -> 0L).withFreshness(Freshness.inMemory()).withCommitEagerly(false)
+                                    .withSecurityLog(line -> Console.say(dev.arca.Diagnostic.Kind.SECURITY, line)));
+                    copyDir(srcFd, "", fs.root());
+                    fs.commit();
+                    root = fs.rootHash();
+                    fs.close();
+                }
+                host.rename(outDir, tmp, outDir, name);
             } catch (ErrnoException e) {
                 throw new UserError("image " + image + ": " + Volumes.message(e));
             }
-            try {
-                Files.move(tmp, image, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException e) {
-                throw new UserError(image + ": " + e.getMessage());
-            }
-            if (!quiet && lastShown >= 0) System.err.println();
+            if (!quiet && lastShown >= 0) progressLine("\n");
             System.out.println("sha256:" + HexFormat.of().formatHex(root));
             return 0;
         }
 
-        private void copyDir(Path dir, Node into) throws UserError, ErrnoException {
-            List<Path> entries;
-            try (Stream<Path> s = Files.list(dir)) {
-                entries = s.sorted().toList();
-            } catch (IOException e) {
-                throw new UserError(dir + ": " + e.getMessage());
+        /** Bytes in the regular files of the tree (for progress). */
+        private long sizeOf(HostFd base, String dir) throws ErrnoException {
+            long sum = 0;
+            for (HostDirEntry e : host.list(base, dir)) {
+                String rel = child(dir, e.name());
+                if (e.kind() == HostStat.Kind.FILE) sum += host.stat(base, rel).size();
+                else if (e.kind() == HostStat.Kind.DIRECTORY) sum += sizeOf(base, rel);
             }
-            for (Path p : entries) {
-                String name = p.getFileName().toString();
-                try {
-                    if (Files.isSymbolicLink(p)) {
-                        into.createSymlink(name, Files.readSymbolicLink(p).toString());
-                    } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            return sum;
+        }
+
+        /** Copies the tree beneath {@code base} at {@code dir}, entries in byte order of their names (equal trees, equal images). */
+        private void copyDir(HostFd base, String dir, Node into) throws ErrnoException {
+            List<HostDirEntry> entries = new ArrayList<>(host.list(base, dir));
+            entries.sort((a, b) -> Arrays.compareUnsigned(a.name().getBytes(StandardCharsets.UTF_8), b.name().getBytes(StandardCharsets.UTF_8)));
+            for (HostDirEntry e : entries) {
+                String name = e.name();
+                String rel = child(dir, name);
+                switch (e.kind()) {
+                    case SYMLINK -> into.createSymlink(name, host.readlink(base, rel));
+                    case DIRECTORY -> {
                         into.createDirectory(name);
-                        copyDir(p, into.lookup(name));
-                    } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-                        copyFile(p, into.createFile(name, true));
-                    } else {
-                        System.err.println("arca: image: skipping " + p + " (not a file, directory or symbolic link)");
+                        copyDir(base, rel, into.lookup(name));
                     }
-                } catch (IOException e) {
-                    throw new UserError(p + ": " + e.getMessage());
+                    case FILE -> copyFile(base, rel, into.createFile(name, true));
+                    default -> Console.warning("image: skipping " + src.resolve(rel) + " (not a file, directory or symbolic link)");
                 }
             }
         }
 
-        private void copyFile(Path p, Node file) throws IOException, ErrnoException {
+        private void copyFile(HostFd base, String rel, Node file) throws ErrnoException {
             FileHandle h = file.open(false, true);
-            try (InputStream in = Files.newInputStream(p)) {
-                byte[] buf = new byte[1 << 20];
+            try (HostFile in = host.open(base, rel, OpenMode.READ)) {
+                ByteBuffer buf = ByteBuffer.allocate(1 << 20);
                 long pos = 0;
-                for (int n; (n = in.readNBytes(buf, 0, buf.length)) > 0; ) {
-                    h.write(ByteBuffer.wrap(buf, 0, n), pos);
+                for (int n; (n = in.read(buf.clear(), pos)) > 0; ) {
+                    h.write(buf.flip(), pos);
                     pos += n;
                     progress(n);
                 }
@@ -157,14 +168,27 @@ final class ImageCommand implements Runnable {
 
         private void progress(long n) {
             done += n;
-            if (quiet || total < (16 << 20)) return;
+            // a bar redrawn in place: only for people reading text, never inside JSON lines
+            if (quiet || total < (16 << 20) || Console.json()) return;
             long pct = done * 100 / total;
             if (pct / 5 == lastShown / 5 && lastShown >= 0) return;
             lastShown = pct;
             int bar = (int) (pct * 30 / 100);
-            System.err.print("\rarca: image: [" + "#".repeat(bar) + " ".repeat(30 - bar) + "] " + pct + "% of " + (total >> 20) + " MiB");
-            System.err.flush();
+            progressLine("\rarca: image: [" + "#".repeat(bar) + " ".repeat(30 - bar) + "] " + pct + "% of " + (total >> 20) + " MiB");
         }
+
+        private void progressLine(String s) {
+            try {
+                host.stderr().write(s.getBytes(StandardCharsets.UTF_8));
+                host.stderr().flush();
+            } catch (IOException e) {
+                quiet = true; // stderr is gone: no more progress
+            }
+        }
+    }
+
+    private static String child(String dir, String name) {
+        return dir.isEmpty() ? name : dir + "/" + name;
     }
 
     @Command(name = "ls", mixinStandardHelpOptions = true, description = "List a directory of an image (default: all of it).")
@@ -174,7 +198,7 @@ final class ImageCommand implements Runnable {
 
         @Override
         public Integer call() throws UserError {
-            try (Volumes v = new Volumes(new LinuxHost())) {
+            try (Volumes v = new Volumes(Cli.HOST)) {
                 EncFs fs = v.image(image, keyFile, root);
                 Node n = resolve(fs, path);
                 String base = path.equals("/") ? "" : (path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
@@ -216,12 +240,12 @@ final class ImageCommand implements Runnable {
 
         @Override
         public Integer call() throws UserError {
-            try (Volumes v = new Volumes(new LinuxHost())) {
+            try (Volumes v = new Volumes(Cli.HOST)) {
                 Node n = resolve(v.image(image, keyFile, root), path);
-                copyOut(n, System.out);
-                System.out.flush();
+                copyOut(n, Cli.HOST.stdout());
+                Cli.HOST.stdout().flush();
             } catch (ErrnoException e) {
-                throw new UserError(path + ": " + Volumes.message(e));
+                throw new UserError(path + ": " + (e.errno() == Errno.ENOENT ? "no such file in the image" : Volumes.message(e)));
             } catch (IOException e) {
                 throw new UserError("write: " + e.getMessage());
             }
@@ -244,40 +268,65 @@ final class ImageCommand implements Runnable {
     static final class Extract extends Source implements Callable<Integer> {
         @Parameters(index = "1", paramLabel = "DIR") Path dir;
 
+        private final Host host = Cli.HOST;
+
         @Override
         public Integer call() throws UserError {
-            try (Volumes v = new Volumes(new LinuxHost())) {
+            try (Volumes v = new Volumes(host)) {
                 EncFs fs = v.image(image, keyFile, root);
-                Files.createDirectories(dir);
-                try (Stream<Path> s = Files.list(dir)) {
-                    if (s.findAny().isPresent()) throw new UserError(dir + ": not empty");
+                HostFd out;
+                try {
+                    out = host.openOrCreateDirectory(dir);
+                } catch (ErrnoException e) {
+                    throw new UserError(dir + ": " + dev.arca.host.HostErrors.describe(e));
                 }
-                extract(fs.root(), dir);
+                try (out) {
+                    if (!host.list(out, "").isEmpty()) throw new UserError(dir + ": not empty");
+                    extract(fs.root(), out, "");
+                }
             } catch (ErrnoException e) {
                 throw new UserError(image + ": " + Volumes.message(e));
-            } catch (IOException e) {
-                throw new UserError(dir + ": " + e.getMessage());
             }
             return 0;
         }
 
-        private void extract(Node from, Path to) throws ErrnoException, IOException {
+        /**
+         * Writes the image's tree beneath {@code out}: every name is created beneath that
+         * descriptor and no link is followed, so an image's symbolic links (or a hostile name)
+         * cannot make the extraction write outside DIR.
+         */
+        private void extract(Node from, HostFd out, String dir) throws ErrnoException, UserError {
             for (DirEntry e : from.list()) {
-                Node c = from.lookup(e.name());
-                Path p = to.resolve(e.name());
+                String name = e.name();
+                if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0 || name.indexOf('\0') >= 0) {
+                    throw new UserError(image + ": entry name '" + name + "' is not a file name");
+                }
+                Node c = from.lookup(name);
+                String rel = child(dir, name);
                 switch (c.filetype()) {
                     case Wasi.FILETYPE_DIRECTORY -> {
-                        Files.createDirectory(p);
-                        extract(c, p);
+                        host.createDirectory(out, rel);
+                        extract(c, out, rel);
                     }
-                    case Wasi.FILETYPE_SYMBOLIC_LINK -> Files.createSymbolicLink(p, Path.of(c.readlink()));
+                    case Wasi.FILETYPE_SYMBOLIC_LINK -> host.symlink(c.readlink(), out, rel);
                     default -> {
-                        try (OutputStream out = Files.newOutputStream(p, java.nio.file.StandardOpenOption.CREATE_NEW)) {
-                            copyOut(c, out);
+                        try (HostFile f = host.open(out, rel, OpenMode.createNew(0644))) {
+                            copyOut(c, f);
                         }
                     }
                 }
             }
+        }
+    }
+
+    static void copyOut(Node n, HostFile out) throws ErrnoException {
+        FileHandle h = n.open(true, false);
+        try {
+            ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+            long pos = 0;
+            for (int r; (r = h.read(buf.clear(), pos)) > 0; pos += r) out.write(buf.flip(), pos);
+        } finally {
+            h.close();
         }
     }
 }

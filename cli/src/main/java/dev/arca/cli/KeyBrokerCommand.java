@@ -66,12 +66,17 @@ final class KeyBrokerCommand implements Runnable {
         public Integer call() throws UserError {
             if (port < 0 || port > 65535) throw new UserError("--port " + port + ": not a TCP port");
             if (maxRequests < 0) throw new UserError("--max-requests must be 0 or more");
-            Volumes.key(keyFile); // refuses a file that is not a volume key
-            byte[] secret = AttestCommand.read(keyFile, "--key-file");
+            // read once: the key checked is the key served
+            byte[] secret = OperatorFile.read(keyFile, OperatorFile.MAX_KEY_FILE, "--key-file ");
+            try {
+                VolumeKey.fromKeyFile(secret);
+            } catch (ErrnoException e) {
+                throw new UserError("--key-file " + keyFile + ": " + Volumes.message(e));
+            }
             Policy pol = policy(policy);
             SSLContext ctx = context(Providers.name(provider), null, pol);
-            try (KeyBroker b = new KeyBroker(Cli.HOST, ctx, port, secret, TIMEOUT_MILLIS, m -> System.err.println("arca: keybroker: " + m))) {
-                System.err.println("arca: keybroker: listening on 127.0.0.1:" + b.port());
+            try (KeyBroker b = new KeyBroker(Cli.HOST, ctx, port, secret, TIMEOUT_MILLIS, m -> Console.notice("keybroker: " + m))) {
+                Console.notice("keybroker: listening on 127.0.0.1:" + b.port());
                 b.serve(maxRequests);
                 return 0;
             } catch (IOException e) {
@@ -82,7 +87,7 @@ final class KeyBrokerCommand implements Runnable {
 
     static Policy policy(Path file) throws UserError {
         try {
-            return Policy.parse(AttestCommand.read(file, "policy"));
+            return Policy.parse(OperatorFile.read(file, OperatorFile.MAX_POLICY, "policy "));
         } catch (AttestationException e) {
             throw new UserError(file + ": " + e.getMessage());
         }
@@ -99,7 +104,7 @@ final class KeyBrokerCommand implements Runnable {
                     now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofDays(1)));
             List<X509Certificate> simRoots = new ArrayList<>(SimProvider.existingRoot(Cli.HOST, SimProvider.defaultConfigDir(Cli.HOST)));
             RaTlsTrustManager tm = new RaTlsTrustManager(new Attestation(simRoots), peerPolicy, Clock.systemUTC(),
-                    v -> System.err.println("arca: ra-tls: " + KeyBroker.describe(v)));
+                    v -> Console.notice("ra-tls: " + KeyBroker.describe(v)));
             return RaTlsContext.create(k, cert, tm);
         } catch (GeneralSecurityException e) {
             throw new UserError("RA-TLS: " + e.getMessage());
@@ -113,7 +118,7 @@ final class KeyBrokerCommand implements Runnable {
      * is checked with {@code brokerPolicy}, by default any verified evidence, sim included (it runs
      * on this machine).
      */
-    static VolumeKey fetchKey(String hostPort, Path brokerPolicy, Path manifest) throws UserError {
+    static byte[] fetchKey(String hostPort, Path brokerPolicy, Path manifest) throws UserError {
         int colon = hostPort.lastIndexOf(':');
         String host = colon < 0 ? "" : hostPort.substring(0, colon);
         int port;
@@ -130,7 +135,8 @@ final class KeyBrokerCommand implements Runnable {
         SSLContext ctx = context(Providers.name(null), manifest, pol);
         try {
             byte[] key = KeyBroker.fetch(Cli.HOST, ctx, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port, TIMEOUT_MILLIS);
-            return VolumeKey.fromKeyFile(key);
+            VolumeKey.fromKeyFile(key); // refuses what is not a volume key
+            return key;
         } catch (AttestationException | IOException e) {
             throw new UserError("--key-broker " + hostPort + ": " + e.getMessage());
         } catch (ErrnoException e) {

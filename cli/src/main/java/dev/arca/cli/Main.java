@@ -33,7 +33,10 @@ public final class Main implements Runnable {
             try {
                 return quick.call();
             } catch (UserError e) {
-                System.err.println("arca: error: " + e.getMessage());
+                Console.error(e.getMessage());
+                return RUNTIME_ERROR;
+            } catch (RuntimeException e) {
+                Console.internal(e);
                 return RUNTIME_ERROR;
             }
         }
@@ -41,19 +44,25 @@ public final class Main implements Runnable {
         cli.setStopAtPositional(true); // everything after PROGRAM belongs to the guest
         cli.setExitCodeExceptionMapper(e -> RUNTIME_ERROR);
         cli.setParameterExceptionHandler((e, a) -> {
-            System.err.println("arca: " + e.getMessage());
-            System.err.println("Try 'arca " + (e.getCommandLine().getCommandName().equals("arca") ? "" : e.getCommandLine().getCommandName() + " ") + "--help'.");
+            String command = e.getCommandLine().getCommandName().equals("arca") ? "" : e.getCommandLine().getCommandName() + " ";
+            Console.say(dev.arca.Diagnostic.Kind.USAGE, firstLine(e.getMessage()) + " (try 'arca " + command + "--help')");
             return USAGE;
         });
         cli.setExecutionExceptionHandler((e, c, p) -> {
             if (e instanceof UserError) {
-                System.err.println("arca: error: " + e.getMessage());
+                Console.error(e.getMessage());
             } else {
-                System.err.println("arca: internal error: " + e);
+                Console.internal(e);
             }
             return RUNTIME_ERROR;
         });
         return cli.execute(args);
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "bad usage";
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

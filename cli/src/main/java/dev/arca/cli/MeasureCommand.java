@@ -1,9 +1,15 @@
 package dev.arca.cli;
 
+import dev.arca.Manifest;
+import dev.arca.ManifestException;
+import dev.arca.Mount;
+import dev.arca.Program;
+import dev.arca.ProgramException;
+import dev.arca.abi.ErrnoException;
 import dev.arca.attestation.measure.Measurement;
+import dev.arca.host.OpenMode;
 import java.io.IOException;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -44,33 +50,49 @@ final class MeasureCommand implements Callable<Integer> {
 
     static Measurement compute(Path manifest) throws UserError {
         try {
-            Path jar = Path.of(MeasureCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            List<Path> jars = Files.isRegularFile(jar) ? Measurement.runtimeJars(Cli.HOST, jar) : List.of();
+            List<Path> jars = runtimeJars();
             byte[] mf = null, entry = null;
             java.util.Map<String, String> images = new java.util.TreeMap<>();
             if (manifest != null) {
                 Manifest parsed = Manifest.read(manifest);
-                mf = Files.readAllBytes(manifest);
+                mf = parsed.bytes(); // the bytes measured are the bytes parsed
                 if (parsed.entry() != null) {
-                    Path e = manifest.toAbsolutePath().getParent().resolve(parsed.entry());
-                    if (!Files.isRegularFile(e)) {
-                        throw new UserError("entry module " + e + ": no such file");
+                    try {
+                        entry = Program.load(parsed.entry()).bytes();
+                    } catch (ProgramException e) {
+                        throw new UserError("entry module " + e.getMessage());
                     }
-                    entry = Files.readAllBytes(e);
                 }
                 // read-only images become part of the identity by their integrity root hash
-                try (Volumes volumes = new Volumes(new dev.arca.host.LinuxHost())) {
-                    for (Manifest.MountSpec mount : parsed.mounts()) {
-                        if (!mount.type().equals("image")) continue;
-                        if (mount.source() == null) throw new UserError("manifest: image mount at " + mount.path() + " needs a source");
-                        Path img = manifest.toAbsolutePath().getParent().resolve(mount.source());
-                        images.put(mount.path(), java.util.HexFormat.of().formatHex(volumes.image(img, null, null).rootHash()));
+                try (Volumes volumes = new Volumes(Cli.HOST)) {
+                    for (Mount mount : parsed.mounts()) {
+                        if (mount instanceof Mount.Image img) {
+                            images.put(img.guestPath(), java.util.HexFormat.of().formatHex(volumes.image(img.file(), null, null).rootHash()));
+                        }
                     }
                 }
             }
             return Measurement.of(Cli.HOST, jars, mf, entry, images);
-        } catch (IOException | URISyntaxException e) {
+        } catch (ManifestException e) {
+            throw new UserError(e.getMessage());
+        } catch (IOException e) {
             throw new UserError("measure: " + e.getMessage());
         }
+    }
+
+    /** The jars of this build of Arca (none when run from classes, as in unit tests). */
+    static List<Path> runtimeJars() throws IOException {
+        Path jar;
+        try {
+            jar = Path.of(MeasureCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IOException(e);
+        }
+        try {
+            Cli.HOST.openFile(jar, OpenMode.READ).close(); // a regular file: the jar
+        } catch (ErrnoException e) {
+            return List.of(); // a directory of classes
+        }
+        return Measurement.runtimeJars(Cli.HOST, jar);
     }
 }

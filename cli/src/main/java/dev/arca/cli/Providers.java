@@ -1,12 +1,12 @@
 package dev.arca.cli;
 
+import dev.arca.EvidenceSource;
+import dev.arca.abi.ErrnoException;
 import dev.arca.attestation.AttestationException;
 import dev.arca.attestation.evidence.EvidenceProvider;
 import dev.arca.attestation.evidence.SimProvider;
 import dev.arca.attestation.evidence.TsmProvider;
-import dev.arca.fs.devfs.QuoteSource;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -18,14 +18,27 @@ final class Providers {
     private Providers() {}
 
     static String name(String flag) throws UserError {
-        String name = flag != null ? flag : System.getenv("ARCA_ATTESTATION_PROVIDER");
-        if (name == null || name.isEmpty()) {
-            name = Files.isDirectory(TsmProvider.DEFAULT_ROOT) ? "tsm" : "sim";
-        }
+        String name = given(flag);
+        return name != null ? name : isDirectory(TsmProvider.DEFAULT_ROOT) ? "tsm" : "sim";
+    }
+
+    /** The provider the flag or the environment names, checked; null when neither names one. */
+    private static String given(String flag) throws UserError {
+        String name = flag != null ? flag : Cli.HOST.environment("ARCA_ATTESTATION_PROVIDER");
+        if (name == null || name.isEmpty()) return null;
         if (!name.equals("sim") && !name.equals("tsm")) {
             throw new UserError("unknown attestation provider '" + name + "' (sim or tsm; from --provider or $ARCA_ATTESTATION_PROVIDER)");
         }
         return name;
+    }
+
+    private static boolean isDirectory(Path dir) {
+        try {
+            Cli.HOST.openDirectory(dir).close();
+            return true;
+        } catch (ErrnoException e) {
+            return false;
+        }
     }
 
     /** @param manifest the manifest whose measurement sim evidence carries (as {@code arca measure}), or null */
@@ -37,31 +50,34 @@ final class Providers {
     /**
      * {@code /dev/attestation/quote} over the configured provider. The provider is made at the
      * first quote, so an instance that never asks loads nothing of attestation. Sim evidence gives
-     * one WARNING line on stderr, once.
+     * one WARNING line, once.
      */
-    static QuoteSource quoteSource(Path manifest) throws UserError {
-        String name = name(null);
-        return new QuoteSource() {
+    static EvidenceSource evidence(Path manifest) throws UserError {
+        String given = given(null); // a bad name is refused before the program starts
+        return new EvidenceSource() {
+            private String name = given; // else looked for at first use: a run that never asks pays nothing
             private EvidenceProvider provider;
             private boolean warned;
 
             @Override
-            public String type() {
+            public synchronized String type() {
+                if (name == null) name = isDirectory(TsmProvider.DEFAULT_ROOT) ? "tsm" : "sim";
                 return name;
             }
 
             @Override
             public synchronized byte[] quote(byte[] reportData) throws IOException {
+                String name = type();
                 try {
                     if (provider == null) provider = create(name, manifest);
                     byte[] out = provider.quote(reportData).encode();
                     if (name.equals("sim") && !warned) {
                         warned = true;
-                        System.err.println("arca: WARNING: /dev/attestation/quote gave sim evidence, which is INSECURE (a software key, not a TEE)");
+                        Console.warning("/dev/attestation/quote gave sim evidence, which is INSECURE (a software key, not a TEE)");
                     }
                     return out;
                 } catch (UserError | AttestationException e) {
-                    System.err.println("arca: /dev/attestation/quote: " + e.getMessage());
+                    Console.error("/dev/attestation/quote: " + e.getMessage());
                     throw new IOException(e.getMessage(), e);
                 }
             }

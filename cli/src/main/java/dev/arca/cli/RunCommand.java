@@ -1,37 +1,29 @@
 package dev.arca.cli;
 
-import dev.arca.abi.ErrnoException;
-import dev.arca.engine.CompiledModule;
-import dev.arca.engine.Engine;
-import dev.arca.engine.ModuleException;
-import dev.arca.fs.devfs.DevFs;
-import dev.arca.fs.hostfs.HostFs;
-import dev.arca.fs.ramfs.RamFs;
-import dev.arca.host.Host;
-import dev.arca.host.LinuxHost;
-import dev.arca.kernel.Kernel;
-import dev.arca.kernel.Limits;
-import dev.arca.kernel.fd.StreamHandles;
-import dev.arca.kernel.vfs.Mount;
-import dev.arca.kernel.vfs.MountTable;
-import dev.arca.kernel.vfs.Vfs;
-import dev.arca.syscall.ExitStatus;
-import dev.arca.syscall.ProcessRunner;
-import dev.arca.syscall.Stdio;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import dev.arca.ArcaException;
+import dev.arca.ExitStatus;
+import dev.arca.Instance;
+import dev.arca.InstanceConfig;
+import dev.arca.LinearMemory;
+import dev.arca.Manifest;
+import dev.arca.ManifestException;
+import dev.arca.Mount;
+import dev.arca.Program;
+import dev.arca.ProgramException;
+import dev.arca.VolumeKey;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code arca run}: runs one WASI command, with flags shaped like {@code wasmtime run}'s. */
+/**
+ * {@code arca run}: runs one WASI command, with flags shaped like {@code wasmtime run}'s. A thin
+ * layer over the Java API: the flags and the manifest become an {@link InstanceConfig}, and the
+ * instance's exit status becomes the command's.
+ */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run a wasm32-wasi program as an Arca process. Everything after PROGRAM goes to the guest unchanged.")
 final class RunCommand implements Callable<Integer> {
@@ -84,8 +76,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--interpret", description = "Run in Chicory's interpreter instead of compiling (slower; for diagnosis).")
     boolean interpret;
 
+    @Option(names = "--log-format", paramLabel = "text|json",
+            description = "How Arca's own lines on stderr are written: text (default) or JSON lines (also: $ARCA_LOG_FORMAT).")
+    Console.LogFormat logFormat;
+
     @Option(names = "--memory-impl", hidden = true, defaultValue = "BYTE_ARRAY")
-    Engine.MemoryKind memoryKind = Engine.MemoryKind.BYTE_ARRAY;
+    LinearMemory memoryKind = LinearMemory.BYTE_ARRAY;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "PROGRAM", description = "The .wasm program (may come from the manifest's entry).")
     Path program;
@@ -96,235 +92,149 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws UserError {
         Timing.mark("options parsed");
-        Manifest manifest = manifestFile == null ? null : Manifest.read(manifestFile);
-        Path base = manifestFile == null ? Path.of("") : manifestFile.toAbsolutePath().getParent();
-
-        Path prog = program;
-        List<String> guestArgs = args;
-        if (prog == null) {
-            if (manifest == null || manifest.entry() == null) throw new UserError("no PROGRAM given and no manifest entry");
-            prog = base.resolve(manifest.entry());
-            guestArgs = manifest.args();
+        if (logFormat != null) Console.use(logFormat);
+        Manifest manifest = null;
+        if (manifestFile != null) {
+            try {
+                manifest = Manifest.read(manifestFile);
+            } catch (ManifestException e) {
+                throw new UserError(e.getMessage());
+            }
         }
-
-        Limits limits = limits(manifest);
+        if (program == null && (manifest == null || manifest.entry() == null)) throw new UserError("no PROGRAM given and no manifest entry");
         if ((keyBroker != null ? 1 : 0) + (keyFile != null ? 1 : 0) + (sealedKey ? 1 : 0) > 1) {
             throw new UserError("--key-broker, --key-file and --sealed-key: give one of them");
         }
-        dev.arca.fs.encfs.VolumeKey brokerKey = keyBroker != null ? KeyBrokerCommand.fetchKey(keyBroker, keyBrokerPolicy, manifestFile)
-                : sealedKey ? SealedKey.derive(manifestFile, readProgram(prog)) : null;
-        Host host = new LinuxHost();
-        Volumes volumes = new Volumes(host);
-        MountTable mounts = new MountTable();
-        List<String[]> mountSpecs = mountSpecs(manifest, base);
-        Path progHost = prog.toAbsolutePath().normalize();
-        String argv0 = prog.getFileName() == null ? prog.toString() : prog.getFileName().toString();
+        InstanceConfig.Builder b = InstanceConfig.builder();
+        if (manifest != null) b.manifest(manifest);
+        Program prog;
         try {
-            boolean rootGiven = mountSpecs.stream().anyMatch(m -> m[2].equals("/"));
-            // mount "/" first, then shallower paths before deeper ones
-            mountSpecs.sort((x, y) -> Integer.compare(depth(x[2]), depth(y[2])));
-            if (!rootGiven) {
-                // an in-memory root, with a directory for each mount point as on Linux
-                RamFs root = new RamFs(host::realtimeNanos, limits.ramBytes());
-                for (String[] m : mountSpecs) makeMountPoint(root.root(), m[2]);
-                makeMountPoint(root.root(), "/dev");
-                mounts.mount("/", root, false);
-            }
-            for (String[] m : mountSpecs) {
-                Mount mounted = switch (m[0]) {
-                    case "hostfs" -> mountHost(mounts, host, m);
-                    case "ramfs" -> mounts.mount(m[2], new RamFs(host::realtimeNanos, limits.ramBytes(), false), m[3] != null);
-                    case "encfs" -> mounts.mount(m[2], brokerKey != null ? volumes.volume(Path.of(m[1]), brokerKey, false)
-                            : volumes.volume(Path.of(m[1]), keyFile, false), false);
-                    case "image" -> mounts.mount(m[2], volumes.image(Path.of(m[1]), keyFile, null), true);
-                    case "union" -> mounts.mount(m[2], volumes.union(m, keyFile), false);
-                    default -> throw new UserError("unknown mount type '" + m[0] + "' (hostfs or ramfs)");
-                };
-                if (mounted.fileSystem() instanceof HostFs h && progHost.startsWith(h.hostRoot())) {
-                    String rel = h.hostRoot().relativize(progHost).toString();
-                    argv0 = mounted.path().equals("/") ? "/" + rel : mounted.path() + "/" + rel;
-                }
-            }
-            if (mounts.at("/dev") == null) mounts.mount("/dev", new DevFs(host, Providers.quoteSource(manifestFile)), false);
-        } catch (ErrnoException e) {
-            volumes.close();
-            throw new UserError("mount: " + e.getMessage());
-        } catch (UserError e) {
-            volumes.close();
-            throw e;
-        }
-
-        byte[] wasm;
-        try {
-            wasm = Files.readAllBytes(prog);
-        } catch (NoSuchFileException e) {
-            throw new UserError(prog + ": no such file");
-        } catch (IOException e) {
-            throw new UserError(prog + ": cannot read: " + e.getMessage());
-        }
-
-        Engine engine = new Engine(host, noCache ? null : cacheDirectory(), memoryKind, interpret ? Engine.Mode.INTERPRETED : Engine.Mode.COMPILED);
-        Kernel kernel = new Kernel(host, new Vfs(mounts), processLimit(manifest));
-        List<String> argv = new ArrayList<>();
-        argv.add(argv0);
-        argv.addAll(guestArgs);
-        Stdio stdio = new Stdio(StreamHandles.input(host.stdin()), StreamHandles.output(host.stdout()),
-                StreamHandles.output(host.stderr()),
-                new boolean[] {host.isTerminal(0), host.isTerminal(1), host.isTerminal(2)});
-        ExitStatus status;
-        try {
-            Timing.mark("setup");
-            CompiledModule module = engine.load(prog.toString(), wasm);
-            Timing.mark("module loaded");
-            status = new ProcessRunner(kernel, engine).run(module, argv, environment(manifest), limits, stdio, !mountSpecs.isEmpty());
-        } catch (ModuleException e) {
-            volumes.close();
+            // read now when the key is sealed to it: what is measured is what runs
+            Path path = program != null ? program : manifest.entry();
+            prog = sealedKey ? Program.load(path) : Program.file(path);
+        } catch (ProgramException e) {
             throw new UserError(e.getMessage());
         }
-        volumes.close(); // commits what the guest left unsynced
-        Timing.mark("process ended");
-        if (status.message() != null) System.err.println("arca: " + status.message());
+        b.program(prog);
+        if (program != null) b.args(args);
+        try {
+            environment(b);
+            List<Mount> flagMounts = mounts();
+            flagMounts.forEach(b::mount);
+            List<Mount> all = new ArrayList<>(manifest == null ? List.of() : manifest.mounts());
+            all.addAll(flagMounts);
+            VolumeKey key = key(all.stream().anyMatch(m -> m instanceof Mount.Volume || m instanceof Mount.Union), prog);
+            b.volumeKey(key);
+            b.cacheDirectory(noCache ? null : cacheDirectory())
+                    .interpreted(interpret)
+                    .linearMemory(memoryKind)
+                    .diagnostics(Console.diagnostics())
+                    .evidence(Providers.evidence(manifestFile))
+                    .inheritStdio();
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+        ExitStatus status;
+        Timing.mark("configured");
+        try (Instance instance = Instance.create(b.build())) {
+            Timing.mark("instance created");
+            status = instance.run();
+            Timing.mark("process ended");
+        } catch (ArcaException e) {
+            throw new UserError(e.getMessage());
+        }
+        if (status.reason() != null) Console.notice(status.reason());
         return status.code();
     }
 
-    private static void makeMountPoint(dev.arca.fs.Node dir, String path) throws ErrnoException {
-        for (String name : path.split("/")) {
-            if (name.isEmpty()) continue;
+    /** The key of the instance's volumes, from the one key option given; null when none is needed or given. */
+    private VolumeKey key(boolean needed, Program prog) throws UserError {
+        if (keyBroker != null) return VolumeKey.fromKeyFile(KeyBrokerCommand.fetchKey(keyBroker, keyBrokerPolicy, manifestFile));
+        if (sealedKey) return VolumeKey.of(SealedKey.derive(manifestFile, prog.bytes()));
+        if (keyFile != null) {
             try {
-                dir = dir.lookup(name);
-            } catch (ErrnoException e) {
-                dir.createDirectory(name);
-                dir = dir.lookup(name);
+                return VolumeKey.read(keyFile);
+            } catch (ArcaException e) {
+                throw new UserError(e.getMessage());
             }
         }
-    }
-
-    private static byte[] readProgram(Path prog) throws UserError {
-        try {
-            return Files.readAllBytes(prog);
-        } catch (NoSuchFileException e) {
-            throw new UserError(prog + ": no such file");
-        } catch (IOException e) {
-            throw new UserError(prog + ": cannot read: " + e.getMessage());
-        }
-    }
-
-    private static int depth(String path) {
-        return path.equals("/") ? 0 : path.split("/").length;
-    }
-
-    /** {type, host source, guest path, readOnly-or-null} for every mount asked for. */
-    private List<String[]> mountSpecs(Manifest manifest, Path base) throws UserError {
-        List<String[]> out = new ArrayList<>();
-        if (manifest != null) {
-            for (Manifest.MountSpec m : manifest.mounts()) {
-                String src = m.source() == null ? null : base.resolve(m.source()).toString();
-                if (m.type().equals("hostfs") && src == null) throw new UserError("manifest: hostfs mount at " + m.path() + " needs a source");
-                out.add(new String[] {m.type(), src, guestPath(m.path()), m.isReadOnly() ? "ro" : null});
-            }
-        }
-        for (String d : dirs) out.add(dirSpec(d, false));
-        for (String d : roDirs) out.add(dirSpec(d, true));
-        for (String v : volumeSpecs) out.add(fileSpec("encfs", "--volume", v));
-        for (String v : imageSpecs) out.add(fileSpec("image", "--image", v));
-        for (String v : unionSpecs) out.add(Volumes.unionSpec(fileSpec("union", "--union", v), v));
-        return out;
-    }
-
-    private static String[] dirSpec(String spec, boolean readOnly) throws UserError {
-        int sep = spec.indexOf("::");
-        String hostDir = sep < 0 ? spec : spec.substring(0, sep);
-        String guest;
-        if (sep >= 0) {
-            guest = spec.substring(sep + 2);
-        } else if (hostDir.startsWith("/")) {
-            guest = hostDir;
-        } else {
-            guest = "/" + hostDir;
-        }
-        if (hostDir.isEmpty()) throw new UserError("--dir " + spec + ": empty host directory");
-        return new String[] {"hostfs", hostDir, guestPath(guest), readOnly ? "ro" : null};
-    }
-
-    /** {type, host file, guest path, null} for --volume and --image, which need both halves. */
-    private static String[] fileSpec(String type, String flag, String spec) throws UserError {
-        int sep = spec.indexOf("::");
-        if (sep <= 0 || sep + 2 >= spec.length()) throw new UserError(flag + " " + spec + ": expected HOST_FILE::GUEST_PATH");
-        return new String[] {type, spec.substring(0, sep), guestPath(spec.substring(sep + 2)), null};
-    }
-
-    private static String guestPath(String p) throws UserError {
-        try {
-            return MountTable.normalise(p.startsWith("/") ? p : "/" + p);
-        } catch (ErrnoException e) {
-            throw new UserError("bad guest path '" + p + "'");
-        }
-    }
-
-    private static Mount mountHost(MountTable mounts, Host host, String[] m) throws UserError, ErrnoException {
-        Path dir = Path.of(m[1]);
-        if (!Files.isDirectory(dir)) throw new UserError("mount " + m[1] + ": not a directory on the host");
-        try {
-            dir = dir.toRealPath();
-        } catch (IOException e) {
-            throw new UserError("mount " + m[1] + ": " + e.getMessage());
-        }
-        return mounts.mount(m[2], new HostFs(host, dir, m[3] != null), m[3] != null);
-    }
-
-    private Limits limits(Manifest manifest) throws UserError {
-        Limits d = Limits.DEFAULT;
-        if (manifest == null || manifest.limits() == null) return d;
-        Manifest.LimitSpec l = manifest.limits();
-        try {
-            return new Limits(
-                    l.memory() == null ? d.memoryBytes() : Sizes.bytes("limits.memory", l.memory()),
-                    l.openFiles() == null ? d.openFiles() : l.openFiles(),
-                    l.cpuTime() == null ? d.cpuMillis() : Sizes.millis("limits.cpuTime", l.cpuTime()),
-                    l.ramfs() == null ? d.ramBytes() : Sizes.bytes("limits.ramfs", l.ramfs()));
-        } catch (IllegalArgumentException e) {
-            throw new UserError("manifest: " + e.getMessage());
-        }
-    }
-
-    private static int processLimit(Manifest manifest) throws UserError {
-        Integer n = manifest == null || manifest.limits() == null ? null : manifest.limits().processes();
-        if (n == null) return 64;
-        if (n < 1 || n > 4096) throw new UserError("manifest: process limit must be 1 to 4096");
-        return n;
+        if (needed) throw new UserError("an encrypted volume needs --key-file FILE (make one with: head -c 32 /dev/urandom > FILE)");
+        return null;
     }
 
     /** The guest's environment: only what the manifest and --env give. */
-    private List<String> environment(Manifest manifest) throws UserError {
-        Map<String, String> env = new LinkedHashMap<>();
-        if (manifest != null) {
-            for (String name : manifest.envFromHost()) {
-                String v = System.getenv(name);
-                if (v != null) env.put(name, v);
-            }
-            env.putAll(manifest.env());
-        }
+    private void environment(InstanceConfig.Builder b) throws UserError {
         for (String e : envs) {
             int eq = e.indexOf('=');
             String name = eq < 0 ? e : e.substring(0, eq);
             if (name.isEmpty()) throw new UserError("--env " + e + ": empty name");
-            if (eq < 0) {
-                String v = System.getenv(name);
-                if (v != null) env.put(name, v);
-            } else {
-                env.put(name, e.substring(eq + 1));
+            try {
+                if (eq < 0) b.envFromHost(name);
+                else b.env(name, e.substring(eq + 1));
+            } catch (IllegalArgumentException x) {
+                throw new UserError("--env " + e + ": " + x.getMessage());
             }
         }
-        List<String> out = new ArrayList<>();
-        env.forEach((k, v) -> out.add(k + "=" + v));
+    }
+
+    /** The mounts the flags ask for, in flag order: --dir, --ro-dir, --volume, --image, --union. */
+    private List<Mount> mounts() throws UserError {
+        List<Mount> out = new ArrayList<>();
+        for (String d : dirs) out.add(dirSpec(d, false));
+        for (String d : roDirs) out.add(dirSpec(d, true));
+        for (String v : volumeSpecs) {
+            String[] s = fileSpec("--volume", v);
+            out.add(mount("--volume", v, () -> Mount.volume(Path.of(s[0]), s[1])));
+        }
+        for (String v : imageSpecs) {
+            String[] s = fileSpec("--image", v);
+            out.add(mount("--image", v, () -> Mount.image(Path.of(s[0]), s[1])));
+        }
+        for (String v : unionSpecs) {
+            String[] s = fileSpec("--union", v);
+            int plus = s[0].indexOf('+');
+            if (plus <= 0 || plus == s[0].length() - 1 || s[0].indexOf('+', plus + 1) >= 0) {
+                throw new UserError("--union " + v + ": expected IMAGE+VOLUME::GUEST_PATH (one '+' between the two host files)");
+            }
+            out.add(mount("--union", v, () -> Mount.union(Path.of(s[0].substring(0, plus)), Path.of(s[0].substring(plus + 1)), s[1])));
+        }
         return out;
+    }
+
+    private static Mount dirSpec(String spec, boolean readOnly) throws UserError {
+        int sep = spec.indexOf("::");
+        String hostDir = sep < 0 ? spec : spec.substring(0, sep);
+        String guest = sep >= 0 ? spec.substring(sep + 2) : hostDir.startsWith("/") ? hostDir : "/" + hostDir;
+        if (hostDir.isEmpty()) throw new UserError("--dir " + spec + ": empty host directory");
+        String flag = readOnly ? "--ro-dir" : "--dir";
+        return mount(flag, spec, () -> readOnly ? Mount.hostDirectoryReadOnly(Path.of(hostDir), guest) : Mount.hostDirectory(Path.of(hostDir), guest));
+    }
+
+    /** {host file, guest path} of --volume, --image and --union, which need both halves. */
+    private static String[] fileSpec(String flag, String spec) throws UserError {
+        int sep = spec.indexOf("::");
+        if (sep <= 0 || sep + 2 >= spec.length()) throw new UserError(flag + " " + spec + ": expected HOST_FILE::GUEST_PATH");
+        return new String[] {spec.substring(0, sep), spec.substring(sep + 2)};
+    }
+
+    private interface MountMaker {
+        Mount make();
+    }
+
+    /** A mount from a flag; a bad path in it is the flag's error. */
+    private static Mount mount(String flag, String spec, MountMaker m) throws UserError {
+        try {
+            return m.make();
+        } catch (IllegalArgumentException e) { // InvalidPathException too
+            throw new UserError(flag + " " + spec + ": " + e.getMessage());
+        }
     }
 
     private Path cacheDirectory() {
         if (cacheDir != null) return cacheDir;
-        String env = System.getenv("ARCA_CACHE_DIR");
+        String env = Cli.HOST.environment("ARCA_CACHE_DIR");
         if (env != null && !env.isEmpty()) return Path.of(env);
-        String xdg = System.getenv("XDG_CACHE_HOME");
+        String xdg = Cli.HOST.environment("XDG_CACHE_HOME");
         if (xdg != null && !xdg.isEmpty()) return Path.of(xdg, "arca");
         return Path.of(System.getProperty("user.home"), ".cache", "arca");
     }

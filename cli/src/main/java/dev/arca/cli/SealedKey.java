@@ -1,17 +1,19 @@
 package dev.arca.cli;
 
+import dev.arca.abi.Errno;
 import dev.arca.abi.ErrnoException;
 import dev.arca.attestation.evidence.SimProvider;
 import dev.arca.attestation.measure.Measurement;
-import dev.arca.fs.encfs.VolumeKey;
+import dev.arca.host.Host;
+import dev.arca.host.HostFd;
+import dev.arca.host.HostFile;
+import dev.arca.host.OpenMode;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
+import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -26,12 +28,15 @@ import javax.crypto.spec.SecretKeySpec;
 final class SealedKey {
     private SealedKey() {}
 
-    static VolumeKey derive(Path manifestFile, byte[] program) throws UserError {
+    private static final String SECRET = "seal.key";
+
+    /** The 32 key bytes for the instance of {@code manifestFile} (or, without one, of {@code program}). */
+    static byte[] derive(Path manifestFile, byte[] program) throws UserError {
         Measurement m = MeasureCommand.compute(manifestFile);
         if (manifestFile == null) {
             // no manifest: the program given on the command line is the entry
             try {
-                m = Measurement.of(Cli.HOST, runtimeJars(), null, program);
+                m = Measurement.of(Cli.HOST, MeasureCommand.runtimeJars(), null, program);
             } catch (IOException e) {
                 throw new UserError("sealed key: " + e.getMessage());
             }
@@ -40,49 +45,57 @@ final class SealedKey {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret(), "HmacSHA256"));
             mac.update("arca-seal-v1".getBytes(StandardCharsets.UTF_8));
-            System.err.println("arca: WARNING: volume key sealed in sim mode (insecure, for development)");
-            return VolumeKey.fromKeyFile(mac.doFinal(m.bytes()));
+            Console.warning("volume key sealed in sim mode (insecure, for development)");
+            return mac.doFinal(m.bytes());
         } catch (GeneralSecurityException e) {
             throw new UserError("sealed key: HMAC-SHA256 unavailable");
-        } catch (ErrnoException e) {
-            throw new UserError("sealed key: " + e.getMessage());
         }
     }
 
-    private static java.util.List<Path> runtimeJars() throws IOException {
-        try {
-            Path jar = Path.of(SealedKey.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            return Files.isRegularFile(jar) ? Measurement.runtimeJars(Cli.HOST, jar) : java.util.List.of();
-        } catch (java.net.URISyntaxException e) {
-            throw new IOException(e);
-        }
-    }
-
-    /** The installation's sealing secret, made on first use (mode 0600). */
+    /** The installation's sealing secret, made on first use (mode 0600), beneath its directory only. */
     private static byte[] secret() throws UserError {
+        Host host = Cli.HOST;
         Path dir = SimProvider.defaultConfigDir(Cli.HOST).resolve("sim");
-        Path file = dir.resolve("seal.key");
-        try {
-            Files.createDirectories(dir);
-            if (!Files.exists(file)) {
+        try (HostFd d = host.openOrCreateDirectory(dir)) {
+            byte[] s;
+            try {
+                s = read(host, d);
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.ENOENT) throw e;
                 byte[] fresh = new byte[32];
-                new SecureRandom().nextBytes(fresh);
-                Path tmp = Files.createTempFile(dir, ".seal-", ".tmp",
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                Files.write(tmp, fresh);
-                try {
-                    Files.createLink(file, tmp); // another process may have made it first: keep theirs
-                } catch (FileAlreadyExistsException ignored) {
-                    // keep the existing secret
-                } finally {
-                    Files.deleteIfExists(tmp);
+                host.randomBytes(fresh);
+                byte[] r = new byte[8];
+                host.randomBytes(r);
+                String tmp = ".seal-" + HexFormat.of().formatHex(r) + ".tmp";
+                try (HostFile f = host.open(d, tmp, OpenMode.createNew(0600))) {
+                    f.write(ByteBuffer.wrap(fresh), 0);
+                    f.sync(false);
                 }
+                try {
+                    host.link(d, tmp, d, SECRET); // another process may have made it first: keep theirs
+                } catch (ErrnoException x) {
+                    if (x.errno() != Errno.EEXIST) throw x;
+                } finally {
+                    host.removeFile(d, tmp);
+                }
+                s = read(host, d);
             }
-            byte[] s = Files.readAllBytes(file);
-            if (s.length != 32) throw new UserError("sealed key: " + file + " is damaged (not 32 bytes)");
+            if (s.length != 32) throw new UserError("sealed key: " + dir.resolve(SECRET) + " is damaged (not 32 bytes)");
             return s;
-        } catch (IOException e) {
-            throw new UserError("sealed key: " + e.getMessage());
+        } catch (ErrnoException e) {
+            throw new UserError("sealed key: " + dir.resolve(SECRET) + ": " + dev.arca.host.HostErrors.describe(e));
+        }
+    }
+
+    private static byte[] read(Host host, HostFd dir) throws ErrnoException {
+        try (HostFile f = host.open(dir, SECRET, OpenMode.READ)) {
+            ByteBuffer b = ByteBuffer.allocate(33); // one more than a secret, to see a longer file
+            while (b.hasRemaining() && f.read(b, b.position()) > 0) {
+                // reads until full or end of file
+            }
+            byte[] out = new byte[b.position()];
+            b.flip().get(out);
+            return out;
         }
     }
 }

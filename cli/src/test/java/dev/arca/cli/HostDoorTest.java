@@ -43,10 +43,7 @@ class HostDoorTest {
 
     /** Where a door may still be used, each with its reason. */
     private static final List<String> EXEMPT = List.of(
-            "dev.arca.host.", // the door itself
-            "dev.arca.cli.", // TODO(issue 8): being moved onto Host with the Java API; remove then
-            "dev.arca.engine.Engine", // TODO(issue 8): ARCA_TRACE/ARCA_TIMING move to the diagnostics sink
-            "dev.arca.syscall.SyscallTable" // TODO(issue 8): ARCA_TRACE moves to the diagnostics sink
+            "dev.arca.host." // the door itself
     );
 
     @Test

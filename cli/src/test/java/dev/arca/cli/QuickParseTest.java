@@ -19,7 +19,8 @@ class QuickParseTest {
                 List.of("run", "--dir", "/tmp::/", "--dir=/var::/v", "--ro-dir", "/r::/r", "a.wasm", "1"),
                 List.of("run", "--env", "A=1", "--env=B", "--manifest", "m.json", "a.wasm"),
                 List.of("run", "--no-cache", "--interpret", "--cache-dir", "/c", "a.wasm"),
-                List.of("run", "--memory-impl", "BYTE_BUFFER", "a.wasm"));
+                List.of("run", "--memory-impl", "BYTE_BUFFER", "a.wasm"),
+                List.of("run", "--log-format", "json", "--key-file=k", "--sealed-key", "a.wasm"));
     }
 
     static List<List<String>> declined() {
@@ -31,6 +32,7 @@ class QuickParseTest {
                 List.of("run", "--dir"),
                 List.of("run", "--no-cache=true", "a.wasm"),
                 List.of("run", "--memory-impl", "FAST", "a.wasm"),
+                List.of("run", "--log-format", "xml", "a.wasm"),
                 List.of("run", "--", "a.wasm"),
                 List.of("run", "--dir", "--env", "a.wasm"),
                 List.of("run", "--env", "-x", "a.wasm"),
@@ -55,6 +57,9 @@ class QuickParseTest {
         assertEquals(pico.noCache, quick.noCache);
         assertEquals(pico.interpret, quick.interpret);
         assertEquals(pico.memoryKind, quick.memoryKind);
+        assertEquals(pico.logFormat, quick.logFormat);
+        assertEquals(pico.keyFile, quick.keyFile);
+        assertEquals(pico.sealedKey, quick.sealedKey);
         assertEquals(pico.program, quick.program);
         assertEquals(pico.args, quick.args);
     }

@@ -1,6 +1,7 @@
 package dev.arca.engine;
 
 import com.dylibso.chicory.compiler.Cache;
+import dev.arca.abi.DiagnosticSink;
 import dev.arca.abi.Errno;
 import dev.arca.abi.ErrnoException;
 import dev.arca.host.Host;
@@ -30,7 +31,7 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Entries are replaced atomically ({@link Host#replaceFile}), so concurrent Arca processes
  * never see a partial entry. The cache is an optimisation: when its directory cannot be used, it
- * says so once on standard error and every lookup misses; it never fails a run.
+ * says so once (a warning) and every lookup misses; it never fails a run.
  */
 final class CompiledCache implements Cache {
     private static final String LAYOUT = "chicory-1.7.5-v1";
@@ -39,13 +40,15 @@ final class CompiledCache implements Cache {
 
     private final Host host;
     private final Path dir;
+    private final DiagnosticSink diagnostics;
     private HostFd dirFd; // guarded by this
     private SecretKeySpec key; // guarded by this
     private boolean broken; // guarded by this: said once, then every lookup misses
 
-    CompiledCache(Host host, Path root) {
+    CompiledCache(Host host, Path root, DiagnosticSink diagnostics) {
         this.host = host;
         this.dir = root.resolve(LAYOUT);
+        this.diagnostics = diagnostics;
     }
 
     /** The cache directory, made on first use; null when it cannot be used (said once). */
@@ -58,7 +61,7 @@ final class CompiledCache implements Cache {
             if (dirFd != null) dirFd.close();
             dirFd = null;
             broken = true;
-            System.err.println("arca: warning: the compiled-module cache " + dir + " cannot be used (" + e.getMessage()
+            diagnostics.emit(DiagnosticSink.Kind.WARNING, "the compiled-module cache " + dir + " cannot be used (" + e.getMessage()
                     + "); compiling without it");
         }
         return dirFd;
@@ -78,13 +81,13 @@ final class CompiledCache implements Cache {
         try {
             all = host.readFile(d, file(k), MAX_ENTRY);
         } catch (ErrnoException e) {
-            if (e.errno() != Errno.ENOENT) System.err.println("arca: warning: compiled-module cache: " + e.getMessage());
+            if (e.errno() != Errno.ENOENT) diagnostics.emit(DiagnosticSink.Kind.WARNING, "compiled-module cache: " + e.getMessage());
             return null;
         }
         if (all.length < MAC_LEN) return null;
         byte[] data = Arrays.copyOfRange(all, MAC_LEN, all.length);
         if (!MessageDigest.isEqual(Arrays.copyOf(all, MAC_LEN), mac(k, data))) {
-            System.err.println("arca: compiled-module cache entry " + file(k) + " failed its integrity check; compiling again");
+            diagnostics.emit(DiagnosticSink.Kind.SECURITY, "compiled-module cache entry " + file(k) + " failed its integrity check; compiling again");
             return null;
         }
         return data;
@@ -101,7 +104,7 @@ final class CompiledCache implements Cache {
         try {
             host.replaceFile(d, file(k), entry, 0600);
         } catch (ErrnoException e) {
-            System.err.println("arca: warning: compiled-module cache: cannot keep " + file(k) + ": " + e.getMessage());
+            diagnostics.emit(DiagnosticSink.Kind.WARNING, "compiled-module cache: cannot keep " + file(k) + ": " + e.getMessage());
         }
     }
 

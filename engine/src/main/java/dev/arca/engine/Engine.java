@@ -10,6 +10,7 @@ import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
+import dev.arca.abi.DiagnosticSink;
 import dev.arca.host.Host;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -39,13 +40,19 @@ public final class Engine {
     private final MemoryKind memoryKind;
     private final Mode mode;
     private final Map<String, CompiledModule> loaded = new ConcurrentHashMap<>();
-    private static final boolean TIMING = "1".equals(System.getenv("ARCA_TIMING"));
+    private final DiagnosticSink diagnostics;
 
     /** @param cacheDir where compiled classes are kept, through {@code host}; null: nowhere */
     public Engine(Host host, Path cacheDir, MemoryKind memoryKind, Mode mode) {
-        this.diskCache = cacheDir == null ? null : new CompiledCache(host, cacheDir);
+        this(host, cacheDir, memoryKind, mode, DiagnosticSink.STDERR);
+    }
+
+    /** @param diagnostics where timings, interpreter fallbacks (with TRACE) and the cache's warnings and security lines go */
+    public Engine(Host host, Path cacheDir, MemoryKind memoryKind, Mode mode, DiagnosticSink diagnostics) {
+        this.diskCache = cacheDir == null ? null : new CompiledCache(host, cacheDir, diagnostics);
         this.memoryKind = memoryKind;
         this.mode = mode;
+        this.diagnostics = diagnostics;
     }
 
     /**
@@ -83,16 +90,18 @@ public final class Engine {
         long t1 = System.nanoTime();
         if (mode == Mode.COMPILED) {
             try {
-                // ARCA_TRACE=1 names each function that falls back to the interpreter
+                // when tracing, Chicory names each function that falls back to the interpreter
                 var b = MachineFactoryCompiler.builder(module).withInterpreterFallback(
-                        "1".equals(System.getenv("ARCA_TRACE")) ? InterpreterFallback.WARN : InterpreterFallback.SILENT);
+                        diagnostics.wants(DiagnosticSink.Kind.TRACE) ? InterpreterFallback.WARN : InterpreterFallback.SILENT);
                 if (diskCache != null) b.withCache(diskCache);
                 machine = b.compile();
             } catch (RuntimeException | StackOverflowError e) {
                 throw new ModuleException(name + ": invalid module: " + oneLine(e));
             }
         }
-        if (TIMING) System.err.printf("arca-timing: parse %.1f ms, compile or load %.1f ms%n", (t1 - t0) / 1e6, (System.nanoTime() - t1) / 1e6);
+        if (diagnostics.wants(DiagnosticSink.Kind.TIMING)) {
+            diagnostics.emit(DiagnosticSink.Kind.TIMING, String.format("parse %.1f ms, compile or load %.1f ms", (t1 - t0) / 1e6, (System.nanoTime() - t1) / 1e6));
+        }
         return new CompiledModule(name, sha, module, machine, this);
     }
 

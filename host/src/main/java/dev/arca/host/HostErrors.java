@@ -50,4 +50,27 @@ public final class HostErrors {
         if (m != null && m.contains("No space left")) return Errno.ENOSPC;
         return Errno.EIO;
     }
+
+    /**
+     * A host failure in words for people, without the errno's name or the path (the caller names
+     * the file): "no such file", "not a regular file (fifo)", "larger than 4096 bytes".
+     */
+    public static String describe(ErrnoException e) {
+        String m = e.getMessage();
+        String prefix = e.errno().name() + ": ";
+        String detail = m.startsWith(prefix) ? m.substring(prefix.length()) : m;
+        int notRegular = detail.indexOf("not a regular file");
+        int larger = detail.indexOf("larger than");
+        return switch (e.errno()) {
+            case ENOENT -> "no such file";
+            case EISDIR -> "is a directory";
+            case ENOTDIR -> "not a directory";
+            case EFBIG -> larger >= 0 ? detail.substring(larger) : "too large";
+            case EINVAL -> notRegular >= 0 ? detail.substring(notRegular).replace('_', ' ') : detail;
+            case EACCES -> notRegular >= 0 ? detail.substring(notRegular).replace('_', ' ') : "permission denied";
+            case EROFS -> "read-only file system";
+            case ENOSPC -> "no space left on the host";
+            default -> detail;
+        };
+    }
 }

@@ -46,8 +46,8 @@ public final class LinuxHost implements Host {
     /** 1: openat2 works here; -1: it does not; 0: not probed yet. */
     private static volatile int openat2Probe;
 
-    /** Whether this host resolves with openat2 (else with the O_NOFOLLOW component walk). */
-    private final boolean openat2;
+    /** Whether this host may resolve with openat2 (else always with the O_NOFOLLOW component walk). */
+    private final boolean tryOpenat2;
 
     private final SecureRandom random = new SecureRandom();
     private final InputStream stdin = new FileInputStream(FileDescriptor.in);
@@ -64,12 +64,14 @@ public final class LinuxHost implements Host {
 
     /** @param tryOpenat2 false: always resolve with the O_NOFOLLOW component walk */
     public LinuxHost(boolean tryOpenat2) {
-        this.openat2 = tryOpenat2 && openat2Available();
+        // probed at the first confined resolution, not here: binding a native call costs start-up
+        // time that a run without a host directory never needs
+        this.tryOpenat2 = tryOpenat2;
     }
 
     /** Whether confined resolution uses openat2 (false: the O_NOFOLLOW component walk). */
     public boolean usesOpenat2() {
-        return openat2;
+        return tryOpenat2 && openat2Available();
     }
 
     private static boolean openat2Available() {
@@ -107,7 +109,7 @@ public final class LinuxHost implements Host {
 
     /** Opens {@code path} (non-empty, checked) beneath directory descriptor {@code dirfd}. */
     private int openBeneath(int dirfd, String path, int flags, int mode) throws ErrnoException {
-        if (openat2) {
+        if (usesOpenat2()) {
             for (int attempt = 0; ; attempt++) {
                 try {
                     return LinuxCalls.openat2(dirfd, path, flags, mode, RESOLVE);

@@ -1,5 +1,6 @@
 package dev.arca.kernel;
 
+import dev.arca.abi.DiagnosticSink;
 import dev.arca.abi.Errno;
 import dev.arca.abi.ErrnoException;
 import dev.arca.abi.Wasi;
@@ -38,6 +39,7 @@ public final class Kernel {
     private int nextPid = 1; // guarded by table
     private int live; // processes not yet reaped, guarded by table
     private final int processLimit;
+    private final DiagnosticSink diagnostics;
     private final RecordLocks recordLocks = new RecordLocks();
     private volatile ThreadMXBean threads; // loaded on first use: it costs start-up time
     private volatile ProgramLoader loader;
@@ -54,9 +56,15 @@ public final class Kernel {
 
     /** @param processLimit most processes (running or zombie) at once */
     public Kernel(Host host, Vfs vfs, int processLimit) {
+        this(host, vfs, processLimit, DiagnosticSink.STDERR);
+    }
+
+    /** @param diagnostics where the instance's traces, notices and internal errors go */
+    public Kernel(Host host, Vfs vfs, int processLimit, DiagnosticSink diagnostics) {
         this.host = host;
         this.vfs = vfs;
         this.processLimit = processLimit;
+        this.diagnostics = diagnostics;
     }
 
     /** The process the current thread runs, if any (set by the syscall layer). */
@@ -92,6 +100,11 @@ public final class Kernel {
     /** Sets what prepares and runs programs for {@link #spawn} (the syscall layer's runner). */
     public void setLoader(ProgramLoader loader) {
         this.loader = loader;
+    }
+
+    /** Where this instance's diagnostics go. */
+    public DiagnosticSink diagnostics() {
+        return diagnostics;
     }
 
     /** fcntl record locks of every process of this instance. */
@@ -332,6 +345,28 @@ public final class Kernel {
             for (Process p : processes.values()) n += p.cpuTimeNanos();
             return n;
         }
+    }
+
+    /**
+     * Waits until no process is left (every one has ended and been reaped), at most {@code
+     * timeoutMillis}. Returns whether none is left. For whoever closes the instance: after
+     * {@link #killAll}, this is when nothing uses its file systems any more.
+     */
+    public boolean awaitNoProcesses(long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        synchronized (table) {
+            while (live > 0) {
+                long left = (deadline - System.nanoTime()) / 1_000_000L;
+                if (left <= 0) return false;
+                table.wait(Math.min(left, SIGNAL_POLL_MILLIS));
+            }
+            return true;
+        }
+    }
+
+    /** Ends the kernel's own thread (the CPU-limit watchdog): for whoever closes the instance. */
+    public synchronized void shutdown() {
+        if (watchdog != null) watchdog.interrupt();
     }
 
     long cpuTime(Thread t) {

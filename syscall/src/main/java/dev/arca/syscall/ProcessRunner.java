@@ -4,6 +4,7 @@ import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
+import dev.arca.abi.DiagnosticSink;
 import dev.arca.abi.Errno;
 import dev.arca.abi.ErrnoException;
 import dev.arca.engine.CompiledModule;
@@ -18,7 +19,7 @@ import dev.arca.kernel.Program;
 import dev.arca.kernel.ProgramLoader;
 import dev.arca.kernel.Signals;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -53,26 +54,49 @@ public final class ProcessRunner implements ProgramLoader {
      */
     public ExitStatus run(CompiledModule module, List<String> args, List<String> env, Limits limits, Stdio stdio,
             boolean preopenRoot) throws ModuleException {
-        Process p;
+        Started started;
         try {
-            p = kernel.createFirstProcess(args, env, limits, new FileHandle[] {stdio.in(), stdio.out(), stdio.err()},
-                    stdio.terminal(), preopenRoot);
+            started = start(module, args, env, limits, stdio, preopenRoot);
         } catch (ErrnoException e) {
             throw new ModuleException("cannot set up process: " + e.getMessage());
         }
-        ExitStatus[] result = new ExitStatus[1];
-        CountDownLatch done = start(p, module, result);
+        ExitStatus status;
         while (true) {
             try {
-                done.await();
+                status = started.exit().get();
                 break;
             } catch (InterruptedException e) {
-                p.kill("interrupted");
+                started.process().kill("interrupted");
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("a process thread failed", e.getCause());
             }
         }
         kernel.killAll("the first process has ended");
-        if (result[0] == null) throw new ModuleException("process " + p.pid() + " did not start");
-        return result[0];
+        if (status.code() == ExitStatus.RUNTIME_ERROR && status.signal() != 0) throw new ModuleException(status.message());
+        return status;
+    }
+
+    /**
+     * A process started by {@link #start}: the kernel's process, and its status once it ends.
+     * The future never completes exceptionally.
+     */
+    public record Started(Process process, CompletableFuture<ExitStatus> exit) {}
+
+    /**
+     * Starts a process that has no parent (the first process of the instance, or another one its
+     * embedder starts beside it) and returns at once; the caller decides what its end means for
+     * the others. With {@code preopenRoot} the namespace root "/" is its descriptor 3. A module
+     * that cannot be instantiated ends it with status {@link ExitStatus#RUNTIME_ERROR} and a
+     * non-zero signal (a guest's own exit code 125 has signal 0). Errors: EAGAIN at the process
+     * limit, EMFILE when the descriptor limit cannot hold its standard streams.
+     */
+    public Started start(CompiledModule module, List<String> args, List<String> env, Limits limits, Stdio stdio,
+            boolean preopenRoot) throws ErrnoException {
+        Process p = kernel.createFirstProcess(args, env, limits, new FileHandle[] {stdio.in(), stdio.out(), stdio.err()},
+                stdio.terminal(), preopenRoot);
+        CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
+        start(p, module, exit);
+        return new Started(p, exit);
     }
 
     /** For a spawn: compiles the module (or finds it compiled). Errors: ENOEXEC. */
@@ -106,10 +130,12 @@ public final class ProcessRunner implements ProgramLoader {
 
     private static final ThreadLocal<Boolean> USED = ThreadLocal.withInitial(() -> false);
 
-    /** Instantiates and starts {@code p} on a pooled thread; {@code result} gets its status. */
-    private CountDownLatch start(Process p, CompiledModule module, ExitStatus[] result) {
+    /**
+     * Instantiates and starts {@code p} on a pooled thread; {@code result} gets its status once the
+     * kernel has recorded its end (null: a child, whose parent learns it through wait).
+     */
+    private void start(Process p, CompiledModule module, CompletableFuture<ExitStatus> result) {
         SyscallContext ctx = new SyscallContext(p);
-        CountDownLatch done = new CountDownLatch(1);
         THREADS.execute(() -> {
             p.attach(Thread.currentThread(), USED.get());
             USED.set(true);
@@ -124,24 +150,24 @@ public final class ProcessRunner implements ProgramLoader {
                 s = execute(p, module, instance, start);
             } catch (ModuleException e) {
                 s = new ExitStatus(ExitStatus.RUNTIME_ERROR, e.getMessage(), Signals.SIGABRT);
+            } catch (OutOfMemoryError e) {
+                // instantiating allocates the initial memory: without this the process would never end
+                s = ExitStatus.signaled(Signals.SIGKILL, "killed: the JVM ran out of heap for this process");
             } catch (RuntimeException e) {
                 s = new ExitStatus(ExitStatus.RUNTIME_ERROR, module.name() + ": no _start export: not a WASI command", Signals.SIGABRT);
             }
-            if (result != null) {
-                result[0] = s;
-            } else if (s.message() != null && p.fatalSignal() == 0 && kernel.stopReason() == null) {
+            if (result == null && s.message() != null && p.fatalSignal() == 0 && kernel.stopReason() == null) {
                 // a trap or a limit: say so, as the first process's would be; a child that a
                 // signal ended is its parent's to report (through wait), as on Linux, and one
                 // stopped with the whole instance is reported once, by the first process
                 String name = new String(p.args().get(0), java.nio.charset.StandardCharsets.UTF_8);
-                System.err.println("arca: pid " + p.pid() + " (" + name + "): " + s.message());
+                kernel.diagnostics().emit(DiagnosticSink.Kind.NOTICE, "pid " + p.pid() + " (" + name + "): " + s.message());
             }
             p.detach();
             Kernel.bindCurrent(null);
             kernel.exited(p, s.waitStatus());
-            done.countDown();
+            if (result != null) result.complete(s);
         });
-        return done;
     }
 
     private static ExitStatus execute(Process p, CompiledModule module, Instance instance, ExportFunction start) {

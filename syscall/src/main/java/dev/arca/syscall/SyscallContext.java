@@ -2,6 +2,7 @@ package dev.arca.syscall;
 
 import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.Instance;
+import dev.arca.abi.DiagnosticSink;
 import dev.arca.abi.ErrnoException;
 import dev.arca.kernel.Kernel;
 import dev.arca.kernel.Process;
@@ -14,12 +15,19 @@ public final class SyscallContext {
     public static final String SIGNAL_ENTRY = "__arca_signal";
 
     private final Process process;
+    private final boolean traced;
     private GuestMemory memory;
     private ExportFunction signalEntry;
     private int handlerDepth;
 
     SyscallContext(Process process) {
         this.process = process;
+        this.traced = process.kernel().diagnostics().wants(DiagnosticSink.Kind.TRACE);
+    }
+
+    /** Whether each call is traced (asked once per process: the check sits on every call). */
+    boolean traced() {
+        return traced;
     }
 
     void bind(Instance instance) {

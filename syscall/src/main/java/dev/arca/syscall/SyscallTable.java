@@ -9,6 +9,7 @@ import static dev.arca.syscall.Support.UNSUPPORTED;
 import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.ValType;
+import dev.arca.abi.DiagnosticSink;
 import dev.arca.abi.Errno;
 import dev.arca.abi.ErrnoException;
 import dev.arca.syscall.arca.ArcaAbi;
@@ -177,10 +178,10 @@ public final class SyscallTable {
                 } catch (RuntimeException e) {
                     // a defect in Arca must not take the JVM or other guests with it
                     if (e instanceof com.dylibso.chicory.runtime.ChicoryInterruptedException) throw e;
-                    System.err.println("arca: internal error in " + s.name() + ": " + e);
+                    ctx.kernel().diagnostics().emit(DiagnosticSink.Kind.INTERNAL, "in " + s.name() + ": " + e, e);
                     errno = Errno.EIO.code();
                 }
-                if (TRACE) trace(ctx, s, args, errno);
+                if (ctx.traced()) trace(ctx, s, args, errno);
                 ctx.deliverSignals();
                 return returns ? new long[] {errno} : null;
             });
@@ -188,17 +189,15 @@ public final class SyscallTable {
         return out;
     }
 
-    /** With ARCA_TRACE=1 in Arca's environment, every call is logged to stderr, as strace does. */
-    private static final boolean TRACE = "1".equals(System.getenv("ARCA_TRACE"));
-
+    /** When the instance's diagnostics take TRACE, every call is logged, as strace does. */
     private static void trace(SyscallContext ctx, Syscall s, long[] args, int errno) {
-        StringBuilder sb = new StringBuilder("arca-trace: [").append(ctx.process().pid()).append("] ").append(s.name()).append('(');
+        StringBuilder sb = new StringBuilder("[").append(ctx.process().pid()).append("] ").append(s.name()).append('(');
         for (int i = 0; i < args.length; i++) {
             if (i > 0) sb.append(", ");
             sb.append(s.params().get(i) == ValType.I32 ? Long.toString((int) args[i]) : Long.toString(args[i]));
         }
         sb.append(") = ").append(errno == 0 ? "0" : Errno.of(errno).name());
-        System.err.println(sb);
+        ctx.kernel().diagnostics().emit(DiagnosticSink.Kind.TRACE, sb.toString());
     }
 
     /** The compatibility table as Markdown. */

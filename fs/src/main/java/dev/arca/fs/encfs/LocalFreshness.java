@@ -23,7 +23,7 @@ import javax.crypto.spec.SecretKeySpec;
  * rolls back this state file as well, nor a volume moved to a host that has never seen it. A
  * forged file is refused (EIO); a deleted one counts as first sight.
  */
-public final class LocalFreshness implements Freshness {
+public final class LocalFreshness implements Freshness, AutoCloseable {
     private final Host host;
     private final Path dir;
     private final VolumeKey key;
@@ -50,6 +50,13 @@ public final class LocalFreshness implements Freshness {
     private synchronized HostFd dir() throws ErrnoException {
         if (dirFd == null) dirFd = host.openOrCreateDirectory(dir);
         return dirFd;
+    }
+
+    /** Releases the state directory's descriptor (a later use opens it again). */
+    @Override
+    public synchronized void close() {
+        if (dirFd != null) dirFd.close();
+        dirFd = null;
     }
 
     private static String file(byte[] id) {

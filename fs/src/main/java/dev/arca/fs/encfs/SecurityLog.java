@@ -6,7 +6,7 @@ import java.util.function.Consumer;
 
 /**
  * What detected tampering or damage becomes: one line in the security log naming the volume and
- * the place ("arca: security: volume FILE: block N (inode I, level L, index K): what"), and an
+ * the place ("volume FILE: block N (inode I, level L, index K): what"; the sink adds "arca: security:"), and an
  * EIO for the caller carrying the same words. Every part that checks what the host returned
  * reports through it, so each detection gives exactly one line.
  */
@@ -26,7 +26,7 @@ final class SecurityLog {
     }
 
     ErrnoException tampered(String where, String what) {
-        log.accept("arca: security: volume " + volume + ": " + where + ": " + what);
+        log.accept("volume " + volume + ": " + where + ": " + what);
         return Errno.EIO.fail(volume + ": " + where + ": " + what);
     }
 
@@ -37,6 +37,6 @@ final class SecurityLog {
 
     /** A failure that is no security event but cannot be returned (a commit at close). */
     void note(String what) {
-        log.accept("arca: encfs: " + volume + ": " + what);
+        log.accept("encfs: " + volume + ": " + what);
     }
 }

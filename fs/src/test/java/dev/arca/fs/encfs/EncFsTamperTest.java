@@ -58,7 +58,7 @@ class EncFsTamperTest {
             if (e.errno() != Errno.EIO) fail(what + ": " + e.getMessage());
             assertEquals(logBefore + 1, Vol.LOG.size(), what + ": one security line");
             String line = Vol.LOG.get(Vol.LOG.size() - 1);
-            assertTrue(line.startsWith("arca: security: volume mem: "), line);
+            assertTrue(line.startsWith("volume mem: "), line);
             return e;
         }
     }

@@ -1,0 +1,285 @@
+package dev.arca;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything an {@link Instance} is made from: its entry program (with arguments, environment and
+ * standard streams), its mounts, its limits, the key of its encrypted volumes, where compiled
+ * modules and volume freshness records are kept, and where its diagnostics go. Immutable; made with
+ * {@link #builder()}, optionally starting from a {@link Manifest}.
+ *
+ * <pre>{@code
+ * InstanceConfig config = InstanceConfig.builder()
+ *         .program(Program.file(Path.of("app.wasm"))).args("--fast")
+ *         .env("MODE", "prod")
+ *         .mount(Mount.hostDirectoryReadOnly(Path.of("data"), "/data"))
+ *         .mount(Mount.ramfs("/tmp"))
+ *         .limits(Limits.builder().memory(256 << 20).cpuTime(Duration.ofSeconds(10)).build())
+ *         .stdout(System.out)
+ *         .build();
+ * }</pre>
+ *
+ * <p>Without a mount the guest has no file system at all (as {@code wasmtime} without {@code
+ * --dir}); with one, the namespace root {@code /} is its descriptor 3, kept in memory unless a
+ * mount is at {@code /}, and {@code /dev} holds the usual devices.
+ */
+public final class InstanceConfig {
+    private final ProcessSpec entry;
+    private final List<Mount> mounts;
+    private final Limits limits;
+    private final VolumeKey volumeKey;
+    private final Path cacheDirectory;
+    private final Path stateDirectory;
+    private final boolean interpreted;
+    private final LinearMemory linearMemory;
+    private final Diagnostics diagnostics;
+    private final EvidenceSource evidence;
+    private final Duration closeTimeout;
+
+    private InstanceConfig(Builder b) {
+        this.entry = b.entry.build();
+        this.mounts = List.copyOf(b.mounts);
+        this.limits = b.limits;
+        this.volumeKey = b.volumeKey;
+        this.cacheDirectory = b.cacheDirectory;
+        this.stateDirectory = b.stateDirectory;
+        this.interpreted = b.interpreted;
+        this.linearMemory = b.linearMemory;
+        this.diagnostics = b.diagnostics;
+        this.evidence = b.evidence;
+        this.closeTimeout = b.closeTimeout;
+    }
+
+    /** A builder with the defaults: no mounts, {@link Limits#DEFAULT}, no standard streams, no disk cache. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The first process: program, arguments, environment, standard streams. */
+    public ProcessSpec entry() {
+        return entry;
+    }
+
+    /** The mounts, in the order given (the instance attaches shallower paths first). */
+    public List<Mount> mounts() {
+        return mounts;
+    }
+
+    /** The instance's limits. */
+    public Limits limits() {
+        return limits;
+    }
+
+    /** The key of volumes that have none of their own, or null. */
+    public VolumeKey volumeKey() {
+        return volumeKey;
+    }
+
+    /** Where compiled modules are kept between runs, or null to compile in memory only. */
+    public Path cacheDirectory() {
+        return cacheDirectory;
+    }
+
+    /**
+     * Where the freshness records of encrypted volumes are kept (rollback detection), or null for
+     * the default: {@code $ARCA_STATE_DIR}, else {@code $XDG_STATE_HOME/arca/volumes}, else
+     * {@code ~/.local/state/arca/volumes}.
+     */
+    public Path stateDirectory() {
+        return stateDirectory;
+    }
+
+    /** Whether modules run in Chicory's interpreter instead of being compiled (for diagnosis). */
+    public boolean interpreted() {
+        return interpreted;
+    }
+
+    /** How guests' linear memory is held. */
+    public LinearMemory linearMemory() {
+        return linearMemory;
+    }
+
+    /** Where diagnostics go, or null for text lines on the JVM's standard error. */
+    public Diagnostics diagnostics() {
+        return diagnostics;
+    }
+
+    /** The source of {@code /dev/attestation}'s evidence, or null for no {@code /dev/attestation}. */
+    public EvidenceSource evidence() {
+        return evidence;
+    }
+
+    /** How long {@link Instance#close} waits for stopped processes to end (default 10 s). */
+    public Duration closeTimeout() {
+        return closeTimeout;
+    }
+
+    /** Builds an {@link InstanceConfig}; setters check their values at once (IllegalArgumentException). */
+    public static final class Builder {
+        private final ProcessSpec.Builder entry = ProcessSpec.builder(null);
+        private final List<Mount> mounts = new ArrayList<>();
+        private Limits limits = Limits.DEFAULT;
+        private VolumeKey volumeKey;
+        private Path cacheDirectory;
+        private Path stateDirectory;
+        private boolean interpreted;
+        private LinearMemory linearMemory = LinearMemory.BYTE_ARRAY;
+        private Diagnostics diagnostics;
+        private EvidenceSource evidence;
+        private Duration closeTimeout = Duration.ofSeconds(10);
+
+        private Builder() {}
+
+        /**
+         * Takes what {@code manifest} says: its entry program (if any) and arguments, its
+         * environment (variables from the host first, then its own), its mounts (added to those
+         * given so far) and its limits. Later calls add to it or replace parts of it.
+         */
+        public Builder manifest(Manifest manifest) {
+            Objects.requireNonNull(manifest, "manifest");
+            if (manifest.entry() != null) entry.program(Program.file(manifest.entry()));
+            entry.args(manifest.args());
+            for (String name : manifest.envFromHost()) entry.envFromHost(name);
+            for (Map.Entry<String, String> e : manifest.env().entrySet()) entry.env(e.getKey(), e.getValue());
+            mounts.addAll(manifest.mounts());
+            limits = manifest.limits();
+            return this;
+        }
+
+        /** The program the first process runs. */
+        public Builder program(Program program) {
+            entry.program(program);
+            return this;
+        }
+
+        /** Replaces its arguments (after {@code argv[0]}). */
+        public Builder args(List<String> args) {
+            entry.args(args);
+            return this;
+        }
+
+        /** Replaces its arguments (after {@code argv[0]}). */
+        public Builder args(String... args) {
+            entry.args(args);
+            return this;
+        }
+
+        /** See {@link ProcessSpec.Builder#env}. */
+        public Builder env(String name, String value) {
+            entry.env(name, value);
+            return this;
+        }
+
+        /** See {@link ProcessSpec.Builder#envFromHost}. */
+        public Builder envFromHost(String name) {
+            entry.envFromHost(name);
+            return this;
+        }
+
+        /** The first process's standard input (see {@link ProcessSpec}). */
+        public Builder stdin(InputStream in) {
+            entry.stdin(in);
+            return this;
+        }
+
+        /** The first process's standard output (see {@link ProcessSpec}). */
+        public Builder stdout(OutputStream out) {
+            entry.stdout(out);
+            return this;
+        }
+
+        /** The first process's standard error (see {@link ProcessSpec}). */
+        public Builder stderr(OutputStream err) {
+            entry.stderr(err);
+            return this;
+        }
+
+        /** The JVM's own standard streams for the first process. */
+        public Builder inheritStdio() {
+            entry.inheritStdio();
+            return this;
+        }
+
+        /** Adds a mount. Two mounts at one path are refused when the instance is created. */
+        public Builder mount(Mount mount) {
+            mounts.add(Objects.requireNonNull(mount, "mount"));
+            return this;
+        }
+
+        /** Replaces the limits (default {@link Limits#DEFAULT}). */
+        public Builder limits(Limits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /** The key of every volume, image and union that has none of its own. */
+        public Builder volumeKey(VolumeKey key) {
+            this.volumeKey = key;
+            return this;
+        }
+
+        /**
+         * Keeps compiled modules in {@code dir} (created if missing, mode 0700), so the next instance
+         * that runs the same module loads it instead of compiling. Null (the default): memory only.
+         * An unusable directory is a {@link ConfigException} when the instance is created.
+         */
+        public Builder cacheDirectory(Path dir) {
+            this.cacheDirectory = dir;
+            return this;
+        }
+
+        /** See {@link InstanceConfig#stateDirectory()}. */
+        public Builder stateDirectory(Path dir) {
+            this.stateDirectory = dir;
+            return this;
+        }
+
+        /** Runs modules in Chicory's interpreter instead of compiling them (slower; for diagnosis). */
+        public Builder interpreted(boolean interpreted) {
+            this.interpreted = interpreted;
+            return this;
+        }
+
+        /** How guests' linear memory is held (default {@link LinearMemory#BYTE_ARRAY}). */
+        public Builder linearMemory(LinearMemory kind) {
+            this.linearMemory = Objects.requireNonNull(kind, "kind");
+            return this;
+        }
+
+        /** Where the instance's diagnostics go (default: text lines on the JVM's standard error). */
+        public Builder diagnostics(Diagnostics diagnostics) {
+            this.diagnostics = diagnostics;
+            return this;
+        }
+
+        /** Gives the guest a {@code /dev/attestation} over this source. */
+        public Builder evidence(EvidenceSource evidence) {
+            this.evidence = evidence;
+            return this;
+        }
+
+        /**
+         * How long {@link Instance#close} waits for the processes it stopped to end, before it
+         * closes the file systems under any that did not (one blocked in a read of a Java stream
+         * that ignores interrupts). Default 10 s.
+         */
+        public Builder closeTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative()) throw new IllegalArgumentException("close timeout must not be negative");
+            this.closeTimeout = timeout;
+            return this;
+        }
+
+        /** Errors: IllegalStateException when no program was given (here or by a manifest's entry). */
+        public InstanceConfig build() {
+            return new InstanceConfig(this);
+        }
+    }
+}

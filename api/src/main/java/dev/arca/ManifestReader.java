@@ -1,0 +1,266 @@
+package dev.arca;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import java.io.IOException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a manifest token by token against its schema (see {@link Manifest}), so that every fault
+ * is named with its place in the text, and no value is converted from another JSON type (Jackson's
+ * data binding would turn {@code 42} into {@code "42"} and {@code "64"} into 64 without a word).
+ */
+final class ManifestReader {
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION) // a repeated key is an error, not "last one wins"
+            .build();
+
+    private final String name; // "manifest FILE", for messages
+    private final Path base;
+    private JsonParser p;
+
+    ManifestReader(String name, Path base) {
+        this.name = name;
+        this.base = base;
+    }
+
+    Manifest read(byte[] text, Path file) throws ManifestException {
+        String entry = null;
+        JsonLocation entryAt = null;
+        List<String> args = List.of();
+        Map<String, String> env = new LinkedHashMap<>();
+        List<String> envFromHost = List.of();
+        List<Mount> mounts = new ArrayList<>();
+        Limits limits = Limits.DEFAULT;
+        try (JsonParser parser = JSON.createParser(text)) {
+            p = parser;
+            JsonToken t = p.nextToken();
+            if (t == null) throw fail("empty, expected a JSON object", p.currentLocation());
+            if (t != JsonToken.START_OBJECT) throw fail("expected a JSON object, got " + describe(t), here());
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String key = p.currentName();
+                JsonLocation at = here();
+                p.nextToken();
+                switch (key) {
+                    case "entry" -> {
+                        entryAt = here();
+                        entry = string("entry");
+                    }
+                    case "args" -> args = strings("args");
+                    case "env" -> env = environment();
+                    case "envFromHost" -> envFromHost = names("envFromHost");
+                    case "mounts" -> mounts = mounts();
+                    case "limits" -> limits = limits();
+                    default -> throw fail("unknown key '" + key + "'", at);
+                }
+            }
+            if (p.nextToken() != null) throw fail("unexpected text after the manifest's object", here());
+        } catch (JsonProcessingException e) {
+            throw fail(firstLine(e.getOriginalMessage()), e.getLocation());
+        } catch (IOException e) {
+            throw new ManifestException(name + ": " + e.getMessage(), 0, 0);
+        }
+        Path entryPath = entry == null ? null : path("entry", entry, entryAt);
+        return new Manifest(file, text, entryPath, args, env, envFromHost, mounts, limits);
+    }
+
+    // ---- values ----------------------------------------------------------------------------
+
+    private String string(String what) throws IOException, ManifestException {
+        JsonToken t = p.currentToken();
+        if (t != JsonToken.VALUE_STRING) throw fail(what + ": expected a string, got " + describe(t), here());
+        String s = p.getText();
+        if (s.indexOf('\0') >= 0) throw fail(what + ": contains a NUL character (a guest would see the string cut short)", here());
+        return s;
+    }
+
+    private List<String> strings(String what) throws IOException, ManifestException {
+        expect(JsonToken.START_ARRAY, what, "an array of strings");
+        List<String> out = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) out.add(string(what + "[" + out.size() + "]"));
+        return out;
+    }
+
+    private List<String> names(String what) throws IOException, ManifestException {
+        expect(JsonToken.START_ARRAY, what, "an array of names");
+        List<String> out = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            JsonLocation at = here();
+            String n = string(what + "[" + out.size() + "]");
+            checkName(n, at);
+            out.add(n);
+        }
+        return out;
+    }
+
+    private Map<String, String> environment() throws IOException, ManifestException {
+        expect(JsonToken.START_OBJECT, "env", "an object of strings");
+        Map<String, String> out = new LinkedHashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String n = p.currentName();
+            checkName(n, here());
+            p.nextToken();
+            out.put(n, string("env." + n));
+        }
+        return out;
+    }
+
+    private void checkName(String n, JsonLocation at) throws ManifestException {
+        try {
+            ProcessSpec.checkName(n);
+        } catch (IllegalArgumentException e) {
+            throw fail(e.getMessage(), at);
+        }
+    }
+
+    private List<Mount> mounts() throws IOException, ManifestException {
+        expect(JsonToken.START_ARRAY, "mounts", "an array of objects");
+        List<Mount> out = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) out.add(mount("mounts[" + out.size() + "]"));
+        return out;
+    }
+
+    private Mount mount(String what) throws IOException, ManifestException {
+        JsonLocation start = here();
+        expect(JsonToken.START_OBJECT, what, "an object");
+        String type = null, source = null, path = null;
+        Boolean readOnly = null;
+        JsonLocation typeAt = start, sourceAt = start, readOnlyAt = start;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            JsonLocation at = here();
+            p.nextToken();
+            switch (key) {
+                case "type" -> {
+                    typeAt = here();
+                    type = string(what + ".type");
+                }
+                case "source" -> {
+                    sourceAt = here();
+                    source = string(what + ".source");
+                }
+                case "path" -> path = string(what + ".path");
+                case "readOnly" -> {
+                    readOnlyAt = here();
+                    JsonToken t = p.currentToken();
+                    if (t != JsonToken.VALUE_TRUE && t != JsonToken.VALUE_FALSE) {
+                        throw fail(what + ".readOnly: expected true or false, got " + describe(t), readOnlyAt);
+                    }
+                    readOnly = t == JsonToken.VALUE_TRUE;
+                }
+                default -> throw fail("unknown key '" + key + "' in " + what, at);
+            }
+        }
+        if (type == null) throw fail(what + ": no \"type\" (hostfs, ramfs, encfs or image)", start);
+        if (path == null) throw fail(what + ": no \"path\" (where the guest sees it)", start);
+        boolean ro = Boolean.TRUE.equals(readOnly);
+        if (!List.of("hostfs", "ramfs", "encfs", "image").contains(type)) {
+            throw fail(what + ": unknown mount type '" + type + "' (hostfs, ramfs, encfs or image)", typeAt);
+        }
+        if (!type.equals("ramfs") && source == null) throw fail(what + ": a " + type + " mount at " + path + " needs a \"source\"", start);
+        try {
+            return switch (type) {
+                case "hostfs" -> new Mount.HostDirectory(path(what + ".source", source, sourceAt), path, ro);
+                case "encfs" -> new Mount.Volume(path(what + ".source", source, sourceAt), path, null, ro);
+                case "image" -> {
+                    if (Boolean.FALSE.equals(readOnly)) throw fail(what + ": an image is always read-only", readOnlyAt);
+                    yield new Mount.Image(path(what + ".source", source, sourceAt), path, null);
+                }
+                case "ramfs" -> {
+                    if (source != null) throw fail(what + ": a ramfs mount has no source", sourceAt);
+                    yield new Mount.Ramfs(path, ro);
+                }
+                default -> throw fail(what + ": unknown mount type '" + type + "' (hostfs, ramfs, encfs or image)", typeAt);
+            };
+        } catch (IllegalArgumentException e) {
+            throw fail(what + ": " + e.getMessage(), start);
+        }
+    }
+
+    private Limits limits() throws IOException, ManifestException {
+        expect(JsonToken.START_OBJECT, "limits", "an object");
+        Limits.Builder b = Limits.builder();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            JsonLocation keyAt = here();
+            p.nextToken();
+            JsonLocation at = here();
+            String what = "limits." + key;
+            try {
+                switch (key) {
+                    case "memory" -> b.memory(Sizes.bytes(string(what)));
+                    case "openFiles" -> b.openFiles(integer(what));
+                    case "cpuTime" -> b.cpuTime(Duration.ofMillis(Sizes.millis(string(what))));
+                    case "ramfs" -> b.ramfs(Sizes.bytes(string(what)));
+                    case "processes" -> b.processes(integer(what));
+                    default -> throw fail("unknown key '" + key + "' in limits", keyAt);
+                }
+            } catch (IllegalArgumentException e) {
+                throw fail(what + ": " + e.getMessage(), at);
+            }
+        }
+        return b.build();
+    }
+
+    private int integer(String what) throws IOException, ManifestException {
+        JsonToken t = p.currentToken();
+        if (t != JsonToken.VALUE_NUMBER_INT) throw fail(what + ": expected a whole number, got " + describe(t), here());
+        if (p.getNumberType() != JsonParser.NumberType.INT) throw fail(what + ": " + p.getText() + " is out of range", here());
+        return p.getIntValue();
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------
+
+    private void expect(JsonToken want, String what, String shape) throws ManifestException {
+        JsonToken t = p.currentToken();
+        if (t != want) throw fail(what + ": expected " + shape + ", got " + describe(t), here());
+    }
+
+    private Path path(String what, String s, JsonLocation at) throws ManifestException {
+        if (s.isEmpty()) throw fail(what + ": an empty path", at);
+        try {
+            return base.resolve(s);
+        } catch (InvalidPathException e) {
+            throw fail(what + ": not a path: " + e.getReason(), at);
+        }
+    }
+
+    private JsonLocation here() {
+        return p.currentTokenLocation();
+    }
+
+    private ManifestException fail(String what, JsonLocation at) {
+        if (at == null || at.getLineNr() < 1) return new ManifestException(name + ": " + what, 0, 0);
+        return new ManifestException(name + ": " + what + " at line " + at.getLineNr() + ", column " + at.getColumnNr(),
+                at.getLineNr(), at.getColumnNr());
+    }
+
+    private static String describe(JsonToken t) {
+        if (t == null) return "the end of the text";
+        return switch (t) {
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            case START_ARRAY -> "an array";
+            case START_OBJECT -> "an object";
+            default -> t.asString() == null ? t.name() : "'" + t.asString() + "'";
+        };
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "not JSON";
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

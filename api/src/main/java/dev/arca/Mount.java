@@ -1,0 +1,127 @@
+package dev.arca;
+
+import dev.arca.abi.ErrnoException;
+import dev.arca.kernel.vfs.MountTable;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * One file system of an instance's namespace, attached at an absolute guest path. Immutable values,
+ * made by the static methods here. Guest paths are normalised ({@code "data"} is {@code "/data"},
+ * {@code "/a/../b"} is {@code "/b"}); a mount at {@code "/"} replaces the in-memory root the
+ * instance has otherwise. Host paths are opened when the instance is created.
+ */
+public sealed interface Mount permits Mount.HostDirectory, Mount.Ramfs, Mount.Volume, Mount.Image, Mount.Union {
+
+    /** Where the guest sees it: an absolute, normalised path. */
+    String guestPath();
+
+    /**
+     * A host directory. Every access is resolved by the host kernel beneath it, following no
+     * symbolic link, so no path, link or concurrent rename leads a guest out of it.
+     */
+    record HostDirectory(Path hostDirectory, String guestPath, boolean readOnly) implements Mount {
+        /** Normalises the guest path. Errors: IllegalArgumentException for a bad one; NullPointerException for a missing path. */
+        public HostDirectory {
+            Objects.requireNonNull(hostDirectory, "hostDirectory");
+            guestPath = normalise(guestPath);
+        }
+    }
+
+    /** An in-memory file system, empty at start; it holds at most {@link Limits#ramfsBytes}. */
+    record Ramfs(String guestPath, boolean readOnly) implements Mount {
+        /** Normalises the guest path. Errors: IllegalArgumentException for a bad one; NullPointerException for a missing path. */
+        public Ramfs {
+            guestPath = normalise(guestPath);
+        }
+    }
+
+    /**
+     * An encrypted volume in one host file (AES-256-GCM blocks under a Merkle tree), created on
+     * first use unless read-only. {@code key} null: the instance's {@link InstanceConfig.Builder#volumeKey}.
+     * Changes are committed when the guest syncs and when the instance closes.
+     */
+    record Volume(Path file, String guestPath, VolumeKey key, boolean readOnly) implements Mount {
+        /** Normalises the guest path. Errors: IllegalArgumentException for a bad one; NullPointerException for a missing path. */
+        public Volume {
+            Objects.requireNonNull(file, "file");
+            guestPath = normalise(guestPath);
+        }
+    }
+
+    /**
+     * An image made by {@code arca image build}: read-only, every block checked against its root
+     * hash. With {@code expectedRootHash} (64 hex digits, optionally after "sha256:") any other
+     * image is refused. An encrypted volume given here is opened read-only with the instance's key.
+     */
+    record Image(Path file, String guestPath, String expectedRootHash) implements Mount {
+        /** Normalises the guest path. Errors: IllegalArgumentException for a bad one; NullPointerException for a missing path. */
+        public Image {
+            Objects.requireNonNull(file, "file");
+            guestPath = normalise(guestPath);
+            if (expectedRootHash != null) RootHash.parse(expectedRootHash);
+        }
+    }
+
+    /**
+     * A writable encrypted volume over a read-only image, seen as one tree: changes are copied up
+     * into the volume (whiteouts for removals). {@code key} null: the instance's key.
+     */
+    record Union(Path image, Path volume, String guestPath, VolumeKey key) implements Mount {
+        /** Normalises the guest path. Errors: IllegalArgumentException for a bad one; NullPointerException for a missing path. */
+        public Union {
+            Objects.requireNonNull(image, "image");
+            Objects.requireNonNull(volume, "volume");
+            guestPath = normalise(guestPath);
+        }
+    }
+
+    /** Host directory {@code hostDirectory} at {@code guestPath}, writable. */
+    static Mount hostDirectory(Path hostDirectory, String guestPath) {
+        return new HostDirectory(hostDirectory, guestPath, false);
+    }
+
+    /** Host directory {@code hostDirectory} at {@code guestPath}, read-only ({@code EROFS}). */
+    static Mount hostDirectoryReadOnly(Path hostDirectory, String guestPath) {
+        return new HostDirectory(hostDirectory, guestPath, true);
+    }
+
+    /** An empty, writable in-memory file system at {@code guestPath}. */
+    static Mount ramfs(String guestPath) {
+        return new Ramfs(guestPath, false);
+    }
+
+    /** The encrypted volume in {@code file} at {@code guestPath}, keyed by the instance's volume key. */
+    static Mount volume(Path file, String guestPath) {
+        return new Volume(file, guestPath, null, false);
+    }
+
+    /** The encrypted volume in {@code file} at {@code guestPath}, keyed by {@code key}. */
+    static Mount volume(Path file, String guestPath, VolumeKey key) {
+        return new Volume(file, guestPath, Objects.requireNonNull(key, "key"), false);
+    }
+
+    /** The image in {@code file} at {@code guestPath}. */
+    static Mount image(Path file, String guestPath) {
+        return new Image(file, guestPath, null);
+    }
+
+    /** Volume {@code volume} over image {@code image} at {@code guestPath}, keyed by the instance's key. */
+    static Mount union(Path image, Path volume, String guestPath) {
+        return new Union(image, volume, guestPath, null);
+    }
+
+    /**
+     * An absolute, normalised guest path. Errors: IllegalArgumentException for null, an empty
+     * path or a NUL.
+     */
+    private static String normalise(String guestPath) {
+        Objects.requireNonNull(guestPath, "guestPath");
+        if (guestPath.isEmpty() || guestPath.indexOf('\0') >= 0) throw new IllegalArgumentException("bad guest path '" + guestPath.replace("\0", "\\0") + "'");
+        try {
+            return MountTable.normalise(guestPath.startsWith("/") ? guestPath : "/" + guestPath);
+        } catch (ErrnoException e) {
+            throw new IllegalArgumentException("bad guest path '" + guestPath + "'");
+        }
+    }
+}
