@@ -129,7 +129,7 @@ public final class Kernel {
      */
     public Process createFirstProcess(List<String> args, List<String> env, Limits limits, FileHandle[] stdio,
             boolean[] terminal, boolean preopenRoot) throws ErrnoException {
-        Process p = createProcess(args, env, limits);
+        Process p = createProcess(null, 0, args, env, limits, null); // EAGAIN at the process limit
         try {
             for (int i = 0; i < 3; i++) {
                 byte type = terminal[i] ? Wasi.FILETYPE_CHARACTER_DEVICE : Wasi.FILETYPE_UNKNOWN;
