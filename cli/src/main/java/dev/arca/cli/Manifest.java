@@ -23,7 +23,8 @@ import java.util.Map;
  *   "env": {"MODE": "prod"}, "envFromHost": ["LANG"],
  *   "mounts": [{"type": "hostfs", "source": "data", "path": "/data", "readOnly": true},
  *              {"type": "ramfs", "path": "/tmp"}],
- *   "limits": {"memory": "256MiB", "openFiles": 64, "cpuTime": "10s", "ramfs": "64MiB", "processes": 16}
+ *   "limits": {"memory": "256MiB", "openFiles": 64, "cpuTime": "10s", "ramfs": "64MiB", "processes": 16, "sockets": 64},
+ *   "network": {"listen": [{"port": 8080}], "connect": [{"host": "127.0.0.1", "port": 5432}]}
  * }
  * }</pre>
  */
@@ -33,7 +34,8 @@ record Manifest(
         @JsonProperty("env") Map<String, String> env,
         @JsonProperty("envFromHost") List<String> envFromHost,
         @JsonProperty("mounts") List<MountSpec> mounts,
-        @JsonProperty("limits") LimitSpec limits) {
+        @JsonProperty("limits") LimitSpec limits,
+        @JsonProperty("network") NetworkSpec network) {
 
     record MountSpec(
             @JsonProperty(value = "type", required = true) String type,
@@ -51,7 +53,38 @@ record Manifest(
             @JsonProperty("openFiles") Integer openFiles,
             @JsonProperty("cpuTime") String cpuTime,
             @JsonProperty("ramfs") String ramfs,
-            @JsonProperty("processes") Integer processes) {}
+            @JsonProperty("processes") Integer processes,
+            @JsonProperty("sockets") Integer sockets) {}
+
+    /** docs/sockets.md, "Network policy". */
+    record NetworkSpec(
+            @JsonProperty("listen") List<ListenSpec> listen,
+            @JsonProperty("connect") List<ConnectSpec> connect,
+            @JsonProperty("hosts") Map<String, List<String>> hosts,
+            @JsonProperty("dns") Boolean dns) {
+        NetworkSpec {
+            listen = listen == null ? List.of() : List.copyOf(listen);
+            connect = connect == null ? List.of() : List.copyOf(connect);
+            hosts = hosts == null ? Map.of() : Map.copyOf(hosts);
+        }
+
+        boolean isDns() {
+            return Boolean.TRUE.equals(dns);
+        }
+    }
+
+    /** A port (a number, or "LOW-HIGH"), the host address (default 127.0.0.1), and TLS. */
+    record ListenSpec(
+            @JsonProperty(value = "port", required = true) Object port,
+            @JsonProperty("address") String address,
+            @JsonProperty("tls") String tls,
+            @JsonProperty("policy") String policy) {}
+
+    record ConnectSpec(
+            @JsonProperty(value = "host", required = true) String host,
+            @JsonProperty(value = "port", required = true) Object port,
+            @JsonProperty("tls") String tls,
+            @JsonProperty("policy") String policy) {}
 
     Manifest {
         args = args == null ? List.of() : List.copyOf(args);

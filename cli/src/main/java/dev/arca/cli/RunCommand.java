@@ -11,6 +11,8 @@ import dev.arca.host.Host;
 import dev.arca.host.LinuxHost;
 import dev.arca.kernel.Kernel;
 import dev.arca.kernel.Limits;
+import dev.arca.kernel.net.Network;
+import dev.arca.kernel.net.NetworkPolicy;
 import dev.arca.kernel.fd.StreamHandles;
 import dev.arca.kernel.vfs.Mount;
 import dev.arca.kernel.vfs.MountTable;
@@ -70,6 +72,14 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--env", paramLabel = "NAME[=VALUE]",
             description = "Set a guest environment variable; NAME alone passes the host's value. Repeatable.")
     List<String> envs = new ArrayList<>();
+
+    @Option(names = "--listen", paramLabel = "[ADDR:]PORT",
+            description = "Let the guest listen on PORT (a range LOW-HIGH, or 0 for any) of host address ADDR (default 127.0.0.1), plain TCP and UDP. Repeatable.")
+    List<String> listens = new ArrayList<>();
+
+    @Option(names = "--connect", paramLabel = "HOST:PORT",
+            description = "Let the guest connect (or send) to HOST (an address, or a name of the manifest's hosts) on PORT (or LOW-HIGH). Repeatable.")
+    List<String> connects = new ArrayList<>();
 
     @Option(names = "--manifest", paramLabel = "FILE", description = "Read entry, env, mounts and limits from an arca.json manifest.")
     Path manifestFile;
@@ -165,6 +175,19 @@ final class RunCommand implements Callable<Integer> {
 
         Engine engine = new Engine(host, noCache ? null : cacheDirectory(), memoryKind, interpret ? Engine.Mode.INTERPRETED : Engine.Mode.COMPILED);
         Kernel kernel = new Kernel(host, new Vfs(mounts), processLimit(manifest));
+        NetworkPolicy netPolicy;
+        try {
+            netPolicy = NetworkConfig.build(listens, connects, manifest, manifestFile, base,
+                    manifest == null || manifest.limits() == null ? null : manifest.limits().sockets());
+        } catch (UserError e) {
+            volumes.close();
+            throw e;
+        }
+        if (!netPolicy.listen().isEmpty() || !netPolicy.connect().isEmpty() || !netPolicy.hosts().isEmpty()) {
+            for (String line : netPolicy.describe()) System.err.println("arca: network: " + line);
+        }
+        kernel.setNetwork(new Network(host, netPolicy, line -> System.err.println("arca: network: " + line),
+                line -> System.err.println("arca: security: " + line)));
         List<String> argv = new ArrayList<>();
         argv.add(argv0);
         argv.addAll(guestArgs);
@@ -178,9 +201,11 @@ final class RunCommand implements Callable<Integer> {
             Timing.mark("module loaded");
             status = new ProcessRunner(kernel, engine).run(module, argv, environment(manifest), limits, stdio, !mountSpecs.isEmpty());
         } catch (ModuleException e) {
+            kernel.close();
             volumes.close();
             throw new UserError(e.getMessage());
         }
+        kernel.close();
         volumes.close(); // commits what the guest left unsynced
         Timing.mark("process ended");
         if (status.message() != null) System.err.println("arca: " + status.message());

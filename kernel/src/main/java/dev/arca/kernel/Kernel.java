@@ -77,6 +77,32 @@ public final class Kernel {
         return vfs;
     }
 
+    private volatile dev.arca.kernel.net.Network network; // set before the first process, or made at first use
+
+    /** The instance's network (sockets, policy); with no policy set, nothing is reachable. */
+    public dev.arca.kernel.net.Network network() {
+        dev.arca.kernel.net.Network n = network;
+        if (n != null) return n;
+        synchronized (this) {
+            if (network == null) {
+                network = new dev.arca.kernel.net.Network(host, dev.arca.kernel.net.NetworkPolicy.none(),
+                        line -> System.err.println("arca: network: " + line), line -> System.err.println("arca: security: " + line));
+            }
+            return network;
+        }
+    }
+
+    /** Gives the instance its network (before its first process starts). */
+    public synchronized void setNetwork(dev.arca.kernel.net.Network n) {
+        network = n;
+    }
+
+    /** The instance ends: its host sockets are closed. */
+    public void close() {
+        dev.arca.kernel.net.Network n = network;
+        if (n != null) n.close();
+    }
+
     /** fcntl record locks of every process of this instance. */
     public RecordLocks recordLocks() {
         return recordLocks;

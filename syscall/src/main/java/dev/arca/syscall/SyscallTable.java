@@ -13,7 +13,9 @@ import dev.arca.abi.Errno;
 import dev.arca.abi.ErrnoException;
 import dev.arca.syscall.arca.DescriptorCalls;
 import dev.arca.syscall.arca.ProcessCalls;
+import dev.arca.syscall.arca.PollCalls;
 import dev.arca.syscall.arca.SignalCalls;
+import dev.arca.syscall.arca.SocketCalls;
 import dev.arca.syscall.wasi.ArgsEnv;
 import dev.arca.syscall.wasi.Clocks;
 import dev.arca.syscall.wasi.Files;
@@ -94,10 +96,10 @@ public final class SyscallTable {
         wasi("sched_yield", p(), FULL, "", Proc::schedYield);
         wasi("random_get", p(I32, I32), FULL, "from the JDK's SecureRandom (the OS CSPRNG)", Random::get);
         // sockets
-        wasi("sock_accept", p(I32, I32, I32), UNSUPPORTED, "no socket can be preopened yet: EBADF for a closed descriptor, ENOTSOCK otherwise", Sockets::accept);
-        wasi("sock_recv", p(I32, I32, I32, I32, I32, I32), UNSUPPORTED, "as sock_accept", Sockets::recv);
-        wasi("sock_send", p(I32, I32, I32, I32, I32), UNSUPPORTED, "as sock_accept", Sockets::send);
-        wasi("sock_shutdown", p(I32, I32), UNSUPPORTED, "as sock_accept", Sockets::shutdown);
+        wasi("sock_accept", p(I32, I32, I32), FULL, "on the kernel's sockets (docs/sockets.md); fdflags NONBLOCK for the new descriptor", Sockets::accept);
+        wasi("sock_recv", p(I32, I32, I32, I32, I32, I32), FULL, "RECV_PEEK, RECV_WAITALL; DATA_TRUNCATED for a cut datagram", Sockets::recv);
+        wasi("sock_send", p(I32, I32, I32, I32, I32), FULL, "EPIPE and SIGPIPE when the peer is gone", Sockets::send);
+        wasi("sock_shutdown", p(I32, I32), FULL, "RD, WR or both", Sockets::shutdown);
     }
 
     public static final String ARCA = "arca";
@@ -136,6 +138,40 @@ public final class SyscallTable {
         arca("fd_lock", p(I32, I32, I32, I64, I64, I32), FULL,
                 "(fd, cmd 0 F_GETLK|1 F_SETLK|2 F_SETLKW, type 0 read|1 write|2 unlock, start, len (0: to end of file), lock_out {type, pid, start, len}): POSIX advisory record locks shared by all processes of the instance, released when the process ends; EAGAIN, EINTR, EBADF",
                 DescriptorCalls::lock);
+        // sockets: docs/sockets.md has the constants, address layouts, options and readiness
+        arca("sock_open", p(I32, I32, I32, I32), FULL,
+                "(domain, type, protocol, fd_out): socket(2); AF_INET 1, AF_INET6 2, AF_UNIX 3; SOCK_DGRAM 5, SOCK_STREAM 6, | SOCK_NONBLOCK 0x4000 | SOCK_CLOEXEC 0x2000; EAFNOSUPPORT, EPROTONOSUPPORT, EMFILE, ENFILE (the instance's socket limit)",
+                SocketCalls::open);
+        arca("sock_pair", p(I32, I32, I32, I32), FULL, "(domain, type, protocol, fds_out[2]): socketpair(2), AF_UNIX streams only (ENOTSUP otherwise)", SocketCalls::pair);
+        arca("sock_bind", p(I32, I32, I32), FULL,
+                "(fd, addr, addr_len): bind(2); an IP port only as the network policy allows (EACCES and a security-log line otherwise); AF_UNIX paths absolute or abstract; EADDRINUSE",
+                SocketCalls::bind);
+        arca("sock_listen", p(I32, I32), FULL, "(fd, backlog): listen(2); an unbound IP socket is bound to an allowed port first; backlog 1..4096", SocketCalls::listen);
+        arca("sock_accept4", p(I32, I32, I32, I32, I32), FULL,
+                "(fd, addr, addr_len_io, flags SOCK_NONBLOCK|SOCK_CLOEXEC, fd_out): accept4(2); a null addr skips the address; EAGAIN, EINVAL when not listening, ENFILE",
+                SocketCalls::accept4);
+        arca("sock_connect", p(I32, I32, I32), FULL,
+                "(fd, addr, addr_len): connect(2); to a listener of the instance in the kernel, else through the host as the policy allows (EACCES otherwise); EINPROGRESS when non-blocking; ECONNREFUSED; EACCES for an RA-TLS peer that is refused",
+                SocketCalls::connect);
+        arca("sock_name", p(I32, I32, I32, I32), FULL, "(fd, which 0 local|1 peer, addr, addr_len_io): getsockname(2), getpeername(2); ENOTCONN", SocketCalls::name);
+        arca("sock_getopt", p(I32, I32, I32, I32, I32), FULL,
+                "(fd, level, name, value, value_len_io): getsockopt(2) for the documented options; ENOPROTOOPT for others", SocketCalls::getopt);
+        arca("sock_setopt", p(I32, I32, I32, I32, I32), FULL,
+                "(fd, level, name, value, value_len): setsockopt(2) for the documented options; ENOPROTOOPT for others, EINVAL for a bad length", SocketCalls::setopt);
+        arca("sock_sendto", p(I32, I32, I32, I32, I32, I32, I32), FULL,
+                "(fd, iovs, iovs_len, flags, addr, addr_len, nsent_out): sendmsg(2); MSG_DONTWAIT 0x40, MSG_NOSIGNAL 0x4000 (else EPIPE also raises SIGPIPE); at most 1 MiB per call",
+                SocketCalls::sendto);
+        arca("sock_recvfrom", p(I32, I32, I32, I32, I32, I32, I32, I32), FULL,
+                "(fd, iovs, iovs_len, flags, addr, addr_len_io, nrecv_out, msgflags_out): recvmsg(2); MSG_PEEK 0x2, MSG_DONTWAIT 0x40, MSG_WAITALL 0x100, MSG_TRUNC 0x20; 0 at end of stream",
+                SocketCalls::recvfrom);
+        arca("sock_shutdown", p(I32, I32), FULL, "(fd, how SHUT_RD 0|SHUT_WR 1|SHUT_RDWR 2): shutdown(2); ENOTCONN", SocketCalls::shutdown);
+        arca("sock_resolve", p(I32, I32, I32, I32, I32, I32), FULL,
+                "(name, name_len, family 0|1|2, out, out_cap, count_out): addresses of a name as 20-byte records {u32 family, 16 bytes address}: numeric, localhost, the manifest's hosts table; the host's DNS only where the policy allows it; ENOENT",
+                SocketCalls::resolve);
+        arca("fd_poll", p(I32, I32, I64, I32, I32), FULL,
+                "(fds, nfds, timeout_ns (-1 forever), sigmask (0: keep), nready_out): ppoll(2) over {i32 fd; i16 events; i16 revents} with Linux's bits for every kind of descriptor; the mask replaces the process's for the wait; EINTR, EINVAL",
+                PollCalls::poll);
+        arca("fd_nread", p(I32, I32), FULL, "(fd, n_out): ioctl(FIONREAD): bytes readable at once", SocketCalls::nread);
     }
 
     /** Every entry, in table order. */
@@ -167,7 +203,7 @@ public final class SyscallTable {
                     errno = Errno.EIO.code();
                 }
                 if (TRACE) trace(ctx, s, args, errno);
-                ctx.deliverSignals();
+                ctx.afterCall();
                 return returns ? new long[] {errno} : null;
             });
         }
