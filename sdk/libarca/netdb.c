@@ -163,7 +163,7 @@ static int numeric_host(const char *node, struct address *a) {
 static int resolve(const char *name, int family, struct address *out, int max) {
     unsigned char buf[MAX_ADDRESSES * RECORD];
     uint32_t count = 0;
-    int32_t err = __arca_sock_resolve(name, strlen(name), family, buf, sizeof buf, &count);
+    int32_t err = __arca_sock_resolve(name, strlen(name), family, buf, MAX_ADDRESSES, &count);
     if (err == ENOENT) return EAI_NONAME;
     if (err == EAFNOSUPPORT) return EAI_FAMILY;
     if (err == EAGAIN) return EAI_AGAIN;
