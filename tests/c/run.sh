@@ -158,6 +158,14 @@ wasm_only() {
         local d="$TMPROOT/bad_pointers"; mkdir -p "$d"
         expect_wasm "$name" 0 "${RUNNER[@]}" run --dir "$d::/" --env ARCA_TEST=1 "$wasm" arg1
         ;;
+    sock_hostile)
+        # --listen 0: only ports the system picks; --connect to high ports only, so that port 80
+        # and 127.0.0.1:9 are refused; each refusal must leave a security-log line on stderr
+        local d="$TMPROOT/sock_hostile"; mkdir -p "$d"
+        expect_wasm "$name" 0 "${RUNNER[@]}" run --dir "$d::/" --listen 0 --connect 127.0.0.1:1024-65535 "$wasm"
+        local refusals; refusals=$(grep -c "refused" "$BUILD_DIR/out/$name.wasm.stderr")
+        if [ "$refusals" -ge 3 ]; then pass "$name-security-log"; else fail "$name-security-log" "$refusals refusal lines, want 3 or more"; fi
+        ;;
     path_escape)
         # Host layout:  $p/a/b/secret.txt        (must never be read or changed)
         #               $p/a/b/box/              mounted as guest /sandbox
