@@ -33,4 +33,37 @@ struct __arca_lock { int32_t type, pid; int64_t start, len; };
 ARCA_IMPORT(fd_lock) int32_t __arca_fd_lock(int32_t fd, int32_t cmd, int32_t type, int64_t start, int64_t len,
         struct __arca_lock *out);
 
+/* Sockets (docs/sockets.md). Addresses are the bytes of the overlay's struct sockaddr_*. */
+struct __arca_iovec { const void *base; uint32_t len; };
+ARCA_IMPORT(sock_open) int32_t __arca_sock_open(int32_t domain, int32_t type, int32_t protocol, int32_t *fd_out);
+ARCA_IMPORT(sock_pair) int32_t __arca_sock_pair(int32_t domain, int32_t type, int32_t protocol, int32_t *fds_out);
+ARCA_IMPORT(sock_bind) int32_t __arca_sock_bind(int32_t fd, const void *addr, uint32_t addr_len);
+ARCA_IMPORT(sock_listen) int32_t __arca_sock_listen(int32_t fd, int32_t backlog);
+ARCA_IMPORT(sock_accept4) int32_t __arca_sock_accept4(int32_t fd, void *addr, uint32_t *addr_len, int32_t flags,
+        int32_t *fd_out);
+ARCA_IMPORT(sock_connect) int32_t __arca_sock_connect(int32_t fd, const void *addr, uint32_t addr_len);
+ARCA_IMPORT(sock_name) int32_t __arca_sock_name(int32_t fd, int32_t which, void *addr, uint32_t *addr_len);
+ARCA_IMPORT(sock_getopt) int32_t __arca_sock_getopt(int32_t fd, int32_t level, int32_t name, void *value,
+        uint32_t *value_len);
+ARCA_IMPORT(sock_setopt) int32_t __arca_sock_setopt(int32_t fd, int32_t level, int32_t name, const void *value,
+        uint32_t value_len);
+ARCA_IMPORT(sock_sendto) int32_t __arca_sock_sendto(int32_t fd, const struct __arca_iovec *iovs, uint32_t iovs_len,
+        int32_t flags, const void *addr, uint32_t addr_len, uint32_t *nsent_out);
+ARCA_IMPORT(sock_recvfrom) int32_t __arca_sock_recvfrom(int32_t fd, const struct __arca_iovec *iovs,
+        uint32_t iovs_len, int32_t flags, void *addr, uint32_t *addr_len, uint32_t *nrecv_out,
+        int32_t *msg_flags_out);
+ARCA_IMPORT(sock_shutdown) int32_t __arca_sock_shutdown(int32_t fd, int32_t how);
+ARCA_IMPORT(sock_resolve) int32_t __arca_sock_resolve(const char *name, uint32_t name_len, int32_t family,
+        void *out, uint32_t out_cap, uint32_t *count_out);
+ARCA_IMPORT(fd_poll) int32_t __arca_fd_poll(void *fds, uint32_t nfds, int64_t timeout_ns, const uint64_t *sigmask,
+        uint32_t *nready_out);
+ARCA_IMPORT(fd_nread) int32_t __arca_fd_nread(int32_t fd, uint32_t *n_out);
+
+/* Whether [p, p+n) lies in linear memory: the C library checks a pointer before it reads through
+   it itself, so that a bad one is EFAULT, as from the kernel, and not a trap. */
+static inline int __arca_in_memory(const void *p, uint32_t n) {
+    uint64_t end = (uint64_t)(uintptr_t)p + n;
+    return end <= (uint64_t)__builtin_wasm_memory_size(0) * 65536;
+}
+
 #endif

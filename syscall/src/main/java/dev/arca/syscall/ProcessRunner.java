@@ -112,6 +112,7 @@ public final class ProcessRunner {
         FdTable fds = parent.fds().inherit(parent.limits().openFiles());
         try {
             for (FileAction a : actions) apply(fds, a);
+            fds.closeMarked();
         } catch (ErrnoException e) {
             fds.closeAll();
             throw e;

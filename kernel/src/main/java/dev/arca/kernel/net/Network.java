@@ -157,10 +157,13 @@ public final class Network {
         unixNames.put(path, s);
     }
 
-    /** The socket listening at {@code path}. Errors: ENOENT (no such name), ECONNREFUSED. */
+    /**
+     * The socket listening at {@code path}. Errors: ENOENT (no such path), ECONNREFUSED (not
+     * listening, or no such abstract name: Linux's answers).
+     */
     synchronized StreamSocket unixListener(String path) throws ErrnoException {
         StreamSocket s = unixNames.get(path);
-        if (s == null) throw Errno.ENOENT.fail(path);
+        if (s == null) throw (path.startsWith("\0") ? Errno.ECONNREFUSED : Errno.ENOENT).fail(path);
         if (!s.listening()) throw Errno.ECONNREFUSED.fail(path);
         return s;
     }
@@ -416,11 +419,17 @@ public final class Network {
         try {
             found.add(InetAddress.ofLiteral(name));
         } catch (IllegalArgumentException notNumeric) {
-            if (name.equals("localhost") || name.equals("localhost.localdomain") || name.equals("ip6-localhost")) {
+            // host names are case-insensitive (RFC 4343), as resolvers treat them
+            List<InetAddress> named = null;
+            for (Map.Entry<String, List<InetAddress>> h : policy.hosts().entrySet()) {
+                if (h.getKey().equalsIgnoreCase(name)) named = h.getValue();
+            }
+            if (name.equalsIgnoreCase("localhost") || name.equalsIgnoreCase("localhost.localdomain")
+                    || name.equalsIgnoreCase("ip6-localhost")) {
                 found.add(loopback(SockAddr.AF_INET));
                 found.add(loopback(SockAddr.AF_INET6));
-            } else if (policy.hosts().containsKey(name)) {
-                found.addAll(policy.hosts().get(name));
+            } else if (named != null) {
+                found.addAll(named);
             } else if (policy.dns() && !name.isEmpty() && name.length() <= 253) {
                 try {
                     found.addAll(host.resolve(name));

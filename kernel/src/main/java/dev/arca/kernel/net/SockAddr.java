@@ -66,15 +66,18 @@ public record SockAddr(int family, InetAddress ip, int port, String path) {
 
     /**
      * Decodes guest bytes for a socket of {@code domain}. Errors: EINVAL for a bad length,
-     * EAFNOSUPPORT for another family, ENOENT... never: a path is checked by the caller.
+     * EAFNOSUPPORT for another family (EINVAL on an AF_UNIX socket), ENOENT... never: a path is
+     * checked by the caller.
      */
     public static SockAddr decode(byte[] b, int domain) throws ErrnoException {
         if (b.length < 2) throw Errno.EINVAL.fail("address shorter than its family");
         ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
         int family = bb.getShort(0) & 0xFFFF;
         if (family != domain) {
-            // an IPv6 socket may name IPv4 peers only as mapped addresses, as on Linux
-            throw Errno.EAFNOSUPPORT.fail("address family " + family + " on a socket of family " + domain);
+            // an IPv6 socket may name IPv4 peers only as mapped addresses, as on Linux; an
+            // AF_UNIX socket answers EINVAL there, as Linux's does
+            throw (domain == AF_UNIX ? Errno.EINVAL : Errno.EAFNOSUPPORT)
+                    .fail("address family " + family + " on a socket of family " + domain);
         }
         int port = ((b.length >= 4 ? b[2] & 0xFF : 0) << 8) | (b.length >= 4 ? b[3] & 0xFF : 0);
         try {

@@ -211,6 +211,9 @@ public final class StreamSocket extends Socket implements HostStream.Owner {
         StreamSocket listener = net.localTcpListener(a);
         if (listener != null) {
             connectLocal(listener, a, nonBlocking);
+            // as on Linux, where a non-blocking TCP connect never completes at once: POLLOUT and
+            // SO_ERROR 0 report it done
+            if (nonBlocking) throw Errno.EINPROGRESS.fail("connected inside the instance");
             return;
         }
         ServerSocketChannel bound;
@@ -303,7 +306,11 @@ public final class StreamSocket extends Socket implements HostStream.Owner {
         Endpoint e;
         long deadline;
         synchronized (this) {
-            if (state != State.CONNECTED) throw (state == State.CONNECTING ? Errno.EAGAIN : Errno.ENOTCONN).fail("not connected");
+            if (state != State.CONNECTED) {
+                // Linux: EPIPE for TCP, ENOTCONN for AF_UNIX
+                throw (state == State.CONNECTING ? Errno.EAGAIN : domain == SockAddr.AF_UNIX ? Errno.ENOTCONN : Errno.EPIPE)
+                        .fail("not connected");
+            }
             if (shutWrite) throw Errno.EPIPE.fail("shut down for writing");
             e = endpoint;
             deadline = deadline(options.sendTimeout);

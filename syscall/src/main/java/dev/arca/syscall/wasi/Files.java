@@ -55,7 +55,14 @@ public final class Files {
                 int want = (int) Math.min(CHUNK, len - done);
                 if (buf.length < want) buf = new byte[want];
                 ByteBuffer bb = ByteBuffer.wrap(buf, 0, want);
-                int n = offset < 0 ? f.read(bb) : f.pread(bb, offset + total);
+                int n;
+                try {
+                    // after the first part, a stream returns what it has rather than wait (or fail)
+                    n = offset < 0 ? f.read(bb, total > 0) : f.pread(bb, offset + total);
+                } catch (ErrnoException e) {
+                    if (total > 0 && e.errno() == Errno.EAGAIN) return total;
+                    throw e;
+                }
                 if (n > 0) m.writeBytes(ptr + done, buf, 0, n);
                 done += n;
                 total += n;
@@ -92,7 +99,13 @@ public final class Files {
                 int want = (int) Math.min(CHUNK, len - done);
                 m.readBytes(ptr + done, buf, 0, want);
                 ByteBuffer bb = ByteBuffer.wrap(buf, 0, want);
-                int n = offset < 0 ? f.write(bb) : f.pwrite(bb, offset + total);
+                int n;
+                try {
+                    n = offset < 0 ? f.write(bb) : f.pwrite(bb, offset + total);
+                } catch (ErrnoException e) {
+                    if (total > 0 && e.errno() == Errno.EAGAIN) return total; // a non-blocking stream filled up
+                    throw e;
+                }
                 done += n;
                 total += n;
                 if (n < want) return total;
