@@ -45,6 +45,7 @@ int execl(const char *, const char *, ...);
 int execlp(const char *, const char *, ...);
 int execle(const char *, const char *, ...);
 int fexecve(int, char *const[], char *const[]);
+int getpagesize(void);
 unsigned alarm(unsigned);
 int pause(void);
 #ifdef __cplusplus

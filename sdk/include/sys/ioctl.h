@@ -9,4 +9,7 @@
 #define FIOCLEX 3
 #define FIONCLEX 4
 #endif
+#ifndef FIOASYNC
+#define FIOASYNC 0x5452 /* Linux's; signal-driven I/O is not supported (ENOTTY) */
+#endif
 #endif

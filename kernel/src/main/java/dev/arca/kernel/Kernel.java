@@ -47,6 +47,11 @@ public final class Kernel {
         this.processLimit = processLimit;
     }
 
+    /** Most processes (running or zombie) the instance holds at once. */
+    public int processLimit() {
+        return processLimit;
+    }
+
     /** The process the current thread runs, if any (set by the syscall layer). */
     private static final ThreadLocal<Process> CURRENT = new ThreadLocal<>();
 

@@ -121,6 +121,9 @@ public final class SyscallTable {
         arca("proc_getpid", p(I32), FULL, "(pid_out)", ProcessCalls::getpid);
         arca("proc_getppid", p(I32), FULL, "(pid_out): 0 for the first process; orphans are re-parented to pid 1", ProcessCalls::getppid);
         arca("proc_getpgrp", p(I32), FULL, "(pgrp_out)", ProcessCalls::getpgrp);
+        arca("proc_getrlimit", p(I32, I32), FULL,
+                "(resource, out {u64 cur, u64 max}): getrlimit(2) with Linux's RLIMIT_* numbers: NOFILE the open-file limit, AS and DATA the memory limit, CPU the CPU-time limit in seconds, NPROC the process limit, CORE 0; others RLIM_INFINITY; EINVAL for an unknown resource",
+                ProcessCalls::getrlimit);
         arca("proc_kill", p(I32, I32), FULL,
                 "(pid, sig): a process may signal itself and its descendants (else EPERM); pid 0 or -N a process group; sig 0 checks existence; ESRCH, EINVAL",
                 ProcessCalls::kill);
