@@ -175,6 +175,7 @@ kill "$nn_pid" "$na_pid" "$ln_pid" 2>/dev/null
 
 echo "=== a lighttpd proxy and a lighttpd backend in two instances over transparent RA-TLS"
 m() { "$ARCA" measure --json --manifest "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["measurement"])'; }
+m_program() { "$ARCA" measure --json --manifest "$1" --program "$2" | python3 -c 'import json,sys; print(json.load(sys.stdin)["measurement"])'; }
 mkdir -p "$T/b/site" "$T/p"
 cp "$T/site/"* "$T/b/site/"
 lighttpd_conf /srv/site "$PB" /tmp > "$T/b/lighttpd.conf"
@@ -230,6 +231,15 @@ if wait_port "$PB" "$b_pid" && wait_port "$PP" "$p_pid"; then
     ok "an impostor (another program, measurement ${MI:0:12}…) is refused by the backend: $(paste -sd' ' "$T/impostor.out")"
   else
     bad "an impostor is refused by the backend" "$T/diff"
+  fi
+  # the same program under the proxy's manifest (which the backend allows): what runs is measured
+  MX=$(m_program "$T/proxy.json" "$T/httpget.wasm")
+  "$ARCA" run --manifest "$T/proxy.json" "$T/httpget.wasm" 127.0.0.1 "$PB" /index.html > "$T/borrower.out" 2> "$T/borrower.err"
+  { cat "$T/borrower.out"; grep "refused" "$T/backend.err"; } > "$T/diff"
+  if ! grep -q "^status:" "$T/borrower.out" && grep -q "measurement $MX is not allowed" "$T/backend.err" && [ "$MX" != "$MP" ]; then
+    ok "another program run under the proxy's manifest is measured as itself and refused: $(paste -sd' ' "$T/borrower.out")"
+  else
+    bad "another program run under the proxy's manifest is refused" "$T/diff"
   fi
   b_base=$(sockets_of "$b_pid")
   check "garbage, plaintext, TLS without a client certificate and a TLS 1.2 downgrade on the RA-TLS port get no plaintext" \

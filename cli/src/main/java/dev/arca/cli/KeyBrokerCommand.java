@@ -69,7 +69,7 @@ final class KeyBrokerCommand implements Runnable {
             Volumes.key(keyFile); // refuses a file that is not a volume key
             byte[] secret = AttestCommand.read(keyFile, "--key-file");
             Policy pol = policy(policy);
-            SSLContext ctx = context(Providers.name(provider), null, pol);
+            SSLContext ctx = context(Providers.name(provider), null, null, pol);
             try (KeyBroker b = new KeyBroker(Cli.HOST, ctx, port, secret, TIMEOUT_MILLIS, m -> System.err.println("arca: keybroker: " + m))) {
                 System.err.println("arca: keybroker: listening on 127.0.0.1:" + b.port());
                 b.serve(maxRequests);
@@ -89,13 +89,13 @@ final class KeyBrokerCommand implements Runnable {
     }
 
     /** An RA-TLS context: a fresh P-256 key, a certificate with evidence from the provider, peers checked by {@code peerPolicy}. */
-    static SSLContext context(String providerName, Path manifest, Policy peerPolicy) throws UserError {
+    static SSLContext context(String providerName, Path manifest, Path program, Policy peerPolicy) throws UserError {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(new ECGenParameterSpec("secp256r1"));
             KeyPair k = g.generateKeyPair();
             Instant now = Instant.now();
-            X509Certificate cert = RaTlsCertificate.create(k, Providers.create(providerName, manifest), "Arca RA-TLS",
+            X509Certificate cert = RaTlsCertificate.create(k, Providers.create(providerName, manifest, program), "Arca RA-TLS",
                     now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofDays(1)));
             List<X509Certificate> simRoots = new ArrayList<>(SimProvider.existingRoot(Cli.HOST, SimProvider.defaultConfigDir(Cli.HOST)));
             RaTlsTrustManager tm = new RaTlsTrustManager(new Attestation(simRoots), peerPolicy, Clock.systemUTC(),
@@ -113,7 +113,7 @@ final class KeyBrokerCommand implements Runnable {
      * is checked with {@code brokerPolicy}, by default any verified evidence, sim included (it runs
      * on this machine).
      */
-    static VolumeKey fetchKey(String hostPort, Path brokerPolicy, Path manifest) throws UserError {
+    static VolumeKey fetchKey(String hostPort, Path brokerPolicy, Path manifest, Path program) throws UserError {
         int colon = hostPort.lastIndexOf(':');
         String host = colon < 0 ? "" : hostPort.substring(0, colon);
         int port;
@@ -127,7 +127,7 @@ final class KeyBrokerCommand implements Runnable {
             throw new UserError("--key-broker " + hostPort + ": only a broker on 127.0.0.1 is supported");
         }
         Policy pol = brokerPolicy == null ? new Policy(null, null, null, false, true, null) : policy(brokerPolicy);
-        SSLContext ctx = context(Providers.name(null), manifest, pol);
+        SSLContext ctx = context(Providers.name(null), manifest, program, pol);
         try {
             byte[] key = KeyBroker.fetch(Cli.HOST, ctx, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port, TIMEOUT_MILLIS);
             return VolumeKey.fromKeyFile(key);

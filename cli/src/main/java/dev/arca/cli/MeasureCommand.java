@@ -18,12 +18,16 @@ final class MeasureCommand implements Callable<Integer> {
     @Option(names = "--manifest", paramLabel = "FILE", description = "The instance's manifest (arca.json); its entry module is measured too.")
     Path manifest;
 
+    @Option(names = "--program", paramLabel = "FILE",
+            description = "The module 'arca run' is given on its command line, measured in place of the manifest's entry (what runs is what is measured).")
+    Path program;
+
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
     @Override
     public Integer call() throws UserError {
-        Measurement m = compute(manifest);
+        Measurement m = compute(manifest, program);
         if (json) {
             var o = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
             o.put("measurement", m.measurement()).put("runtime", m.runtime()).put("manifest", m.manifest()).put("entry", m.entry());
@@ -43,6 +47,15 @@ final class MeasureCommand implements Callable<Integer> {
     }
 
     static Measurement compute(Path manifest) throws UserError {
+        return compute(manifest, null);
+    }
+
+    /**
+     * The measurement of an instance that runs {@code program} (the module given on the command
+     * line, or null for the manifest's entry). What runs is what is measured: a program given in
+     * place of the manifest's entry must not borrow the entry's identity.
+     */
+    static Measurement compute(Path manifest, Path program) throws UserError {
         try {
             Path jar = Path.of(MeasureCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             List<Path> jars = Files.isRegularFile(jar) ? Measurement.runtimeJars(Cli.HOST, jar) : List.of();
@@ -67,6 +80,10 @@ final class MeasureCommand implements Callable<Integer> {
                         images.put(mount.path(), java.util.HexFormat.of().formatHex(volumes.image(img, null, null).rootHash()));
                     }
                 }
+            }
+            if (program != null) {
+                if (!Files.isRegularFile(program)) throw new UserError(program + ": no such file");
+                entry = Files.readAllBytes(program);
             }
             return Measurement.of(Cli.HOST, jars, mf, entry, images);
         } catch (IOException | URISyntaxException e) {

@@ -32,9 +32,12 @@ import javax.net.ssl.SSLContext;
 final class NetworkConfig {
     private NetworkConfig() {}
 
-    /** @param manifestFile the manifest (its bytes enter the measurement RA-TLS peers see), or null */
-    static NetworkPolicy build(List<String> listen, List<String> connect, Manifest manifest, Path manifestFile, Path base,
-            Integer socketLimit) throws UserError {
+    /**
+     * @param manifestFile the manifest (its bytes enter the measurement RA-TLS peers see), or null
+     * @param program the module the instance runs (measured in place of the manifest's entry), or null
+     */
+    static NetworkPolicy build(List<String> listen, List<String> connect, Manifest manifest, Path manifestFile, Path program,
+            Path base, Integer socketLimit) throws UserError {
         NetworkPolicy.Builder b = NetworkPolicy.builder();
         if (socketLimit != null) {
             try {
@@ -43,7 +46,7 @@ final class NetworkConfig {
                 throw new UserError("manifest: limits.sockets: " + e.getMessage());
             }
         }
-        Tls tls = new Tls(manifestFile);
+        Tls tls = new Tls(manifestFile, program);
         Manifest.NetworkSpec n = manifest == null ? null : manifest.network();
         if (n != null) {
             for (Manifest.ListenSpec l : n.listen()) {
@@ -109,12 +112,14 @@ final class NetworkConfig {
     /** The instance's RA-TLS identity, made on first need, and one context per peer policy. */
     private static final class Tls {
         private final Path manifest;
+        private final Path program;
         private KeyPair key;
         private X509Certificate cert;
         private final Map<Path, NetworkPolicy.Tls> byPolicy = new HashMap<>();
 
-        Tls(Path manifest) {
+        Tls(Path manifest, Path program) {
             this.manifest = manifest;
+            this.program = program;
         }
 
         NetworkPolicy.Tls of(String what, String kind, String policyFile, Path base) throws UserError {
@@ -134,7 +139,7 @@ final class NetworkConfig {
                     g.initialize(new ECGenParameterSpec("secp256r1"));
                     key = g.generateKeyPair();
                     Instant now = Instant.now();
-                    cert = RaTlsCertificate.create(key, Providers.create(Providers.name(null), manifest), "Arca RA-TLS",
+                    cert = RaTlsCertificate.create(key, Providers.create(Providers.name(null), manifest, program), "Arca RA-TLS",
                             now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofDays(7)));
                 }
                 List<X509Certificate> simRoots = new ArrayList<>(SimProvider.existingRoot(Cli.HOST, SimProvider.defaultConfigDir(Cli.HOST)));

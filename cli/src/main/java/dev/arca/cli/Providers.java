@@ -30,8 +30,13 @@ final class Providers {
 
     /** @param manifest the manifest whose measurement sim evidence carries (as {@code arca measure}), or null */
     static EvidenceProvider create(String name, Path manifest) throws UserError {
+        return create(name, manifest, null);
+    }
+
+    /** @param program the module the instance runs, if not the manifest's entry (MeasureCommand.compute) */
+    static EvidenceProvider create(String name, Path manifest, Path program) throws UserError {
         return name.equals("tsm") ? new TsmProvider(Cli.HOST, TsmProvider.DEFAULT_ROOT)
-                : new SimProvider(Cli.HOST, SimProvider.defaultConfigDir(Cli.HOST), MeasureCommand.compute(manifest).bytes());
+                : new SimProvider(Cli.HOST, SimProvider.defaultConfigDir(Cli.HOST), MeasureCommand.compute(manifest, program).bytes());
     }
 
     /**
@@ -39,7 +44,7 @@ final class Providers {
      * first quote, so an instance that never asks loads nothing of attestation. Sim evidence gives
      * one WARNING line on stderr, once.
      */
-    static QuoteSource quoteSource(Path manifest) throws UserError {
+    static QuoteSource quoteSource(Path manifest, Path program) throws UserError {
         String name = name(null);
         return new QuoteSource() {
             private EvidenceProvider provider;
@@ -53,7 +58,7 @@ final class Providers {
             @Override
             public synchronized byte[] quote(byte[] reportData) throws IOException {
                 try {
-                    if (provider == null) provider = create(name, manifest);
+                    if (provider == null) provider = create(name, manifest, program);
                     byte[] out = provider.quote(reportData).encode();
                     if (name.equals("sim") && !warned) {
                         warned = true;

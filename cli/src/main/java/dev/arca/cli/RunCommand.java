@@ -121,8 +121,8 @@ final class RunCommand implements Callable<Integer> {
         if ((keyBroker != null ? 1 : 0) + (keyFile != null ? 1 : 0) + (sealedKey ? 1 : 0) > 1) {
             throw new UserError("--key-broker, --key-file and --sealed-key: give one of them");
         }
-        dev.arca.fs.encfs.VolumeKey brokerKey = keyBroker != null ? KeyBrokerCommand.fetchKey(keyBroker, keyBrokerPolicy, manifestFile)
-                : sealedKey ? SealedKey.derive(manifestFile, readProgram(prog)) : null;
+        dev.arca.fs.encfs.VolumeKey brokerKey = keyBroker != null ? KeyBrokerCommand.fetchKey(keyBroker, keyBrokerPolicy, manifestFile, program)
+                : sealedKey ? SealedKey.derive(manifestFile, prog) : null;
         Host host = new LinuxHost();
         Volumes volumes = new Volumes(host);
         MountTable mounts = new MountTable();
@@ -155,7 +155,7 @@ final class RunCommand implements Callable<Integer> {
                     argv0 = mounted.path().equals("/") ? "/" + rel : mounted.path() + "/" + rel;
                 }
             }
-            if (mounts.at("/dev") == null) mounts.mount("/dev", new DevFs(host, Providers.quoteSource(manifestFile)), false);
+            if (mounts.at("/dev") == null) mounts.mount("/dev", new DevFs(host, Providers.quoteSource(manifestFile, program)), false);
         } catch (ErrnoException e) {
             volumes.close();
             throw new UserError("mount: " + e.getMessage());
@@ -177,7 +177,7 @@ final class RunCommand implements Callable<Integer> {
         Kernel kernel = new Kernel(host, new Vfs(mounts), processLimit(manifest));
         NetworkPolicy netPolicy;
         try {
-            netPolicy = NetworkConfig.build(listens, connects, manifest, manifestFile, base,
+            netPolicy = NetworkConfig.build(listens, connects, manifest, manifestFile, program, base,
                     manifest == null || manifest.limits() == null ? null : manifest.limits().sockets());
         } catch (UserError e) {
             volumes.close();
@@ -221,16 +221,6 @@ final class RunCommand implements Callable<Integer> {
                 dir.createDirectory(name);
                 dir = dir.lookup(name);
             }
-        }
-    }
-
-    private static byte[] readProgram(Path prog) throws UserError {
-        try {
-            return Files.readAllBytes(prog);
-        } catch (NoSuchFileException e) {
-            throw new UserError(prog + ": no such file");
-        } catch (IOException e) {
-            throw new UserError(prog + ": cannot read: " + e.getMessage());
         }
     }
 

@@ -26,16 +26,9 @@ import javax.crypto.spec.SecretKeySpec;
 final class SealedKey {
     private SealedKey() {}
 
-    static VolumeKey derive(Path manifestFile, byte[] program) throws UserError {
-        Measurement m = MeasureCommand.compute(manifestFile);
-        if (manifestFile == null) {
-            // no manifest: the program given on the command line is the entry
-            try {
-                m = Measurement.of(Cli.HOST, runtimeJars(), null, program);
-            } catch (IOException e) {
-                throw new UserError("sealed key: " + e.getMessage());
-            }
-        }
+    /** @param program the module the instance runs (measured in place of the manifest's entry) */
+    static VolumeKey derive(Path manifestFile, Path program) throws UserError {
+        Measurement m = MeasureCommand.compute(manifestFile, program);
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret(), "HmacSHA256"));
@@ -46,15 +39,6 @@ final class SealedKey {
             throw new UserError("sealed key: HMAC-SHA256 unavailable");
         } catch (ErrnoException e) {
             throw new UserError("sealed key: " + e.getMessage());
-        }
-    }
-
-    private static java.util.List<Path> runtimeJars() throws IOException {
-        try {
-            Path jar = Path.of(SealedKey.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            return Files.isRegularFile(jar) ? Measurement.runtimeJars(Cli.HOST, jar) : java.util.List.of();
-        } catch (java.net.URISyntaxException e) {
-            throw new IOException(e);
         }
     }
 
