@@ -1,6 +1,7 @@
 package dev.arca.kernel.net;
 
 import dev.arca.abi.Errno;
+import dev.arca.abi.ErrnoException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -11,6 +12,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.security.cert.CertificateException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
@@ -23,8 +25,11 @@ import javax.net.ssl.SSLException;
  * its owner ({@link Owner#established}) only after the handshake, so a refused peer never sees a
  * byte of the guest's data.
  *
- * <p>Every field is touched on the pump thread only, except the buffers (their own monitors) and
- * {@link #updateQueued}.
+ * <p>Every field is touched on the pump thread only, except the buffers (their own monitors),
+ * {@link #updateQueued}, and for plain TCP {@link #direct} and {@link #plainOut}: a guest's send
+ * on an established plain connection whose earlier bytes have all gone to the host writes to the
+ * host socket itself, from the guest's thread ({@link #send}), which saves the hand-off to the
+ * pump and back; {@link #plainWrite} orders it with the pump's own writes.
  */
 final class HostStream extends Endpoint implements NetPump.Client {
     /** Told when the connection is ready for the guest, or failed before it was. */
@@ -58,8 +63,12 @@ final class HostStream extends Endpoint implements NetPump.Client {
     private long closingSince;
     private final long startedAt = System.nanoTime();
 
-    // plain: bytes drained from out, not yet taken by the host
+    // plain: bytes drained from out, not yet taken by the host (guarded by plainWrite)
     private final ByteBuffer plainOut;
+    /** Held by whoever writes plain bytes to the host: the pump (writeHost) or a guest (send). */
+    private final ReentrantLock plainWrite = new ReentrantLock();
+    /** Plain, established, not closing: a guest's send may go to the host socket directly. */
+    private volatile boolean direct;
     // TLS: records from and to the host, plaintext in and out of the engine (all in fill mode)
     private ByteBuffer netIn, netOut, appIn, appOut;
 
@@ -120,6 +129,7 @@ final class HostStream extends Endpoint implements NetPump.Client {
 
     private void announce() {
         established = true;
+        direct = tls == null;
         Owner o = owner;
         if (o != null) o.established(this);
     }
@@ -182,16 +192,50 @@ final class HostStream extends Endpoint implements NetPump.Client {
         }
     }
 
+    /**
+     * A guest's send. On an established plain connection whose earlier bytes have all gone to the
+     * host, the bytes go to the host socket from this thread, as far as it takes them at once; the
+     * rest, and everything else, goes through {@link #out} and the pump. A host error here is left
+     * for the pump to meet on the same socket (it resets the stream).
+     */
+    @Override
+    int send(ByteBuffer src, boolean nonBlocking, long deadline) throws ErrnoException {
+        int sent = 0;
+        if (direct && plainWrite.tryLock()) {
+            try {
+                if (direct && !plainOut.hasRemaining() && out.available() == 0 && !out.writingClosed() && out.error() == null) {
+                    sent = channel.write(src);
+                }
+            } catch (IOException e) {
+                requestUpdate();
+            } finally {
+                plainWrite.unlock();
+            }
+        }
+        if (!src.hasRemaining()) return sent;
+        try {
+            return sent + out.write(src, nonBlocking, 0, deadline);
+        } catch (ErrnoException e) {
+            if (sent > 0) return sent;
+            throw e;
+        }
+    }
+
     private void writeHost() throws IOException {
         if (tls == null) {
-            while (true) {
-                if (!plainOut.hasRemaining()) {
-                    plainOut.clear();
-                    out.drainTo(plainOut);
-                    plainOut.flip();
-                    if (!plainOut.hasRemaining()) break;
+            plainWrite.lock();
+            try {
+                while (true) {
+                    if (!plainOut.hasRemaining()) {
+                        plainOut.clear();
+                        out.drainTo(plainOut);
+                        plainOut.flip();
+                        if (!plainOut.hasRemaining()) break;
+                    }
+                    if (channel.write(plainOut) == 0) return;
                 }
-                if (channel.write(plainOut) == 0) return;
+            } finally {
+                plainWrite.unlock();
             }
             if (out.writingClosed() && out.available() == 0 && !outputShut && !hostEofAndReset()) {
                 outputShut = true;
@@ -363,6 +407,7 @@ final class HostStream extends Endpoint implements NetPump.Client {
 
     @Override
     void close(boolean reset) {
+        direct = false;
         in.closeReading();
         out.closeWriting();
         pump.execute(() -> {
@@ -395,6 +440,7 @@ final class HostStream extends Endpoint implements NetPump.Client {
     }
 
     private void reset(Errno e, String why) {
+        direct = false;
         in.fail(e);
         out.fail(e);
         abort();
@@ -403,6 +449,7 @@ final class HostStream extends Endpoint implements NetPump.Client {
     private void closeChannel() {
         if (closed) return;
         closed = true;
+        direct = false;
         if (key != null) key.cancel();
         try {
             channel.close();

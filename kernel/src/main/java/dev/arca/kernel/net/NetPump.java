@@ -7,6 +7,7 @@ import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
@@ -31,6 +32,8 @@ final class NetPump implements Runnable {
 
     private final Selector selector;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** Work the pump gives itself (a buffer it filled or drained): run before the next select, no wakeup. */
+    private final ArrayDeque<Runnable> ownTasks = new ArrayDeque<>();
     private final Thread thread;
     private final Consumer<String> log;
     private volatile boolean stopped;
@@ -46,9 +49,17 @@ final class NetPump implements Runnable {
         return Thread.currentThread() == thread;
     }
 
-    /** Runs {@code r} on the pump thread, soon. */
+    /**
+     * Runs {@code r} on the pump thread, soon. From the pump thread itself it is only queued: the
+     * loop runs it before it selects again, so waking the selector (a system call, and a select
+     * that returns at once) would be wasted.
+     */
     void execute(Runnable r) {
         if (stopped) return;
+        if (Thread.currentThread() == thread) {
+            ownTasks.add(r);
+            return;
+        }
         tasks.add(r);
         selector.wakeup();
     }
@@ -63,7 +74,8 @@ final class NetPump implements Runnable {
         long lastTick = System.nanoTime();
         try {
             while (!stopped) {
-                selector.select(1000);
+                if (ownTasks.isEmpty()) selector.select(1000);
+                else selector.selectNow();
                 Runnable r;
                 while ((r = tasks.poll()) != null) runSafely(r);
                 Iterator<SelectionKey> it = selector.selectedKeys().iterator();
@@ -80,6 +92,7 @@ final class NetPump implements Runnable {
                         }
                     });
                 }
+                while ((r = ownTasks.poll()) != null) runSafely(r);
                 long now = System.nanoTime();
                 if (now - lastTick >= 1_000_000_000L) {
                     lastTick = now;

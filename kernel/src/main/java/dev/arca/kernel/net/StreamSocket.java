@@ -315,7 +315,7 @@ public final class StreamSocket extends Socket implements HostStream.Owner {
             e = endpoint;
             deadline = deadline(options.sendTimeout);
         }
-        return e.out.write(src, nonBlocking || (flags & MSG_DONTWAIT) != 0, 0, deadline);
+        return e.send(src, nonBlocking || (flags & MSG_DONTWAIT) != 0, deadline);
     }
 
     @Override
