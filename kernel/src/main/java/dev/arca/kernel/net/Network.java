@@ -170,8 +170,12 @@ public final class Network {
 
     // ---- TCP -----------------------------------------------------------------------------------
 
-    /** A host TCP socket bound for a guest socket, and the port it got. */
-    record TcpBinding(ServerSocketChannel channel, int port) {}
+    /**
+     * A host TCP socket bound for a guest socket, the port it got, and the TLS of the rule that
+     * allowed it (null: plain): kept from the bind on, so an attested port can never be served
+     * in plain TCP.
+     */
+    record TcpBinding(ServerSocketChannel channel, int port, NetworkPolicy.Tls tls) {}
 
     /**
      * Binds {@code s} to {@code a}'s port on the host, as the policy allows. Errors: EACCES (the
@@ -220,7 +224,7 @@ public final class Network {
                 tcpPorts.put(got, s);
             }
             hostSocketOpened();
-            return new TcpBinding(ch, got);
+            return new TcpBinding(ch, got, rule.tls());
         }
         throw Errno.EADDRINUSE.fail("port " + a.port() + (last == null ? "" : ": " + last.getMessage()));
     }
@@ -228,10 +232,8 @@ public final class Network {
     /** A guest socket listens: nothing more to record (it holds its port since bind). */
     void listening(StreamSocket s) {}
 
-    /** Starts accepting host connections for {@code s} on its bound host socket. */
-    HostListener listenHost(StreamSocket s, ServerSocketChannel ch) throws ErrnoException {
-        SockAddr local = s.localAddress();
-        NetworkPolicy.Tls tls = policy.listenRule(local.port()).map(NetworkPolicy.Listen::tls).orElse(null);
+    /** Starts accepting host connections for {@code s} on its bound host socket, with the bind's TLS. */
+    HostListener listenHost(StreamSocket s, ServerSocketChannel ch, NetworkPolicy.Tls tls) throws ErrnoException {
         return new HostListener(this, pump(), ch, s, tls);
     }
 

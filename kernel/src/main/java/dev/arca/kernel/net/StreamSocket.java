@@ -30,6 +30,7 @@ public final class StreamSocket extends Socket implements HostStream.Owner {
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private int backlog;
     private ServerSocketChannel hostBound; // the host socket of a bound IP socket
+    private NetworkPolicy.Tls boundTls; // the TLS of the rule that allowed the bind (null: plain)
     private HostListener hostListener;
     private HostStream connecting;
 
@@ -65,6 +66,7 @@ public final class StreamSocket extends Socket implements HostStream.Owner {
         Network.TcpBinding b = net.bindTcp(this, a);
         synchronized (this) {
             hostBound = b.channel();
+            boundTls = b.tls();
             local = a.withPort(b.port());
             state = State.BOUND;
         }
@@ -92,7 +94,7 @@ public final class StreamSocket extends Socket implements HostStream.Owner {
             this.backlog = clampBacklog(backlog);
             state = State.LISTENING;
             if (hostBound != null) {
-                hostListener = net.listenHost(this, hostBound);
+                hostListener = net.listenHost(this, hostBound, boundTls);
                 hostBound = null;
             }
         }
