@@ -222,7 +222,7 @@ static void ipv4(void) {
     long long t0 = ms_now();
     TRY("recv with timeout", recv(s, buf, sizeof buf, 0));
     long long el = ms_now() - t0;
-    printf("  waited >= 90ms: %s < 3s: %s\n", yesno(el >= 90), yesno(el < 3000));
+    printf("  waited >= 90ms: %s < 20s: %s\n", yesno(el >= 90), yesno(el < 20000));
     struct timeval zero = {0, 0};
     setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &zero, sizeof zero);
 
