@@ -84,22 +84,23 @@ int socketpair(int domain, int type, int protocol, int fds[2]) {
     return err ? fail(err) : 0;
 }
 
-int bind(int fd, const struct sockaddr *addr, socklen_t len) {
+/* bind or connect: call with the kernel's form of the address */
+static int with_address(int32_t (*call)(int32_t, const void *, uint32_t), int fd, const struct sockaddr *addr,
+                        socklen_t len) {
     struct sockaddr_un un;
     const void *a;
     socklen_t alen;
     int err = kernel_address(addr, len, &un, &a, &alen);
-    if (!err) err = __arca_sock_bind(fd, a, alen);
+    if (!err) err = call(fd, a, alen);
     return err ? fail(err) : 0;
 }
 
+int bind(int fd, const struct sockaddr *addr, socklen_t len) {
+    return with_address(__arca_sock_bind, fd, addr, len);
+}
+
 int connect(int fd, const struct sockaddr *addr, socklen_t len) {
-    struct sockaddr_un un;
-    const void *a;
-    socklen_t alen;
-    int err = kernel_address(addr, len, &un, &a, &alen);
-    if (!err) err = __arca_sock_connect(fd, a, alen);
-    return err ? fail(err) : 0;
+    return with_address(__arca_sock_connect, fd, addr, len);
 }
 
 int listen(int fd, int backlog) {

@@ -2,13 +2,15 @@
  * fork): clients in child processes against a server in the parent (TCP and AF_UNIX); a
  * listening socket inherited by a child that serves it; one end of a socketpair inherited at
  * descriptor 3; a SOCK_CLOEXEC socket that is not inherited next to one that is; end of stream
- * when a child exits. Children print nothing: they report through their exit status, which the
- * parent prints. */
+ * when a child exits; SIGPIPE for a write to a closed peer (EPIPE when ignored); a signal that
+ * interrupts a blocked poll and recv (EINTR), and ppoll's mask. Children print nothing: they
+ * report through their exit status or over a socket, and the parent prints. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -18,6 +20,12 @@
 #include "common.h"
 
 extern char **environ;
+
+static volatile sig_atomic_t usr1;
+static void on_usr1(int sig) {
+    (void)sig;
+    usr1++;
+}
 
 static int echo_once(int fd) {
     char buf[128];
@@ -84,7 +92,68 @@ static int child(int argc, char **argv) {
         if (getsockopt(atoi(argv[3]), SOL_SOCKET, SO_TYPE, &type, &len) < 0 || type != SOCK_STREAM) return 12;
         return 0;
     }
+    if (!strcmp(mode, "sigpipe") && argc == 3) { /* write to a closed peer at descriptor 3 */
+        if (!strcmp(argv[2], "ignored")) signal(SIGPIPE, SIG_IGN);
+        char buf[8];
+        if (read(3, buf, sizeof buf) != 0) return 13; /* wait for the parent's close */
+        for (int i = 0; i < 100; i++) {
+            if (send(3, "x", 1, 0) < 0) return errno == EPIPE ? 0 : 14;
+            usleep(10000);
+        }
+        return 15;
+    }
+    if (!strcmp(mode, "interrupted") && argc == 2) {
+        /* at descriptor 3, a socket the parent only reads: it reports "ready" before each wait,
+           sends SIGUSR1 until the report of the wait arrives, and prints the reports */
+        struct sigaction act;
+        memset(&act, 0, sizeof act);
+        act.sa_handler = on_usr1; /* no SA_RESTART */
+        sigaction(SIGUSR1, &act, NULL);
+        char report[96];
+        struct pollfd p = {3, POLLIN, 0};
+        send(3, "ready\n", 6, 0);
+        int r = poll(&p, 1, 20000);
+        int n = snprintf(report, sizeof report, "poll: %s, handler ran: %s\n", r < 0 ? errname(errno) : "returned",
+                         usr1 > 0 ? "yes" : "no");
+        send(3, report, n, 0);
+        int before = usr1;
+        send(3, "ready\n", 6, 0);
+        char buf[8];
+        r = recv(3, buf, sizeof buf, 0);
+        n = snprintf(report, sizeof report, "recv: %s, handler ran: %s\n", r < 0 ? errname(errno) : "returned",
+                     usr1 > before ? "yes" : "no");
+        send(3, report, n, 0);
+        sigset_t block, none, pending;
+        sigemptyset(&block);
+        sigaddset(&block, SIGUSR1);
+        sigemptyset(&none);
+        sigprocmask(SIG_BLOCK, &block, NULL);
+        send(3, "ready\n", 6, 0);
+        do { /* until the parent's signal is pending */
+            usleep(10000);
+            sigpending(&pending);
+        } while (!sigismember(&pending, SIGUSR1));
+        before = usr1;
+        struct timespec ts = {20, 0};
+        r = ppoll(&p, 1, &ts, &none);
+        n = snprintf(report, sizeof report, "ppoll with an empty mask: %s, handler ran during it: %s\n",
+                     r < 0 ? errname(errno) : "returned", usr1 > before ? "yes" : "no");
+        send(3, report, n, 0);
+        return 0;
+    }
     return 99;
+}
+
+
+/* one line, byte by byte (the writer sends several lines back to back) */
+static int read_line(int fd, char *buf, size_t n) {
+    size_t at = 0;
+    while (at + 1 < n) {
+        if (recv(fd, buf + at, 1, 0) != 1) return -1;
+        if (buf[at++] == '\n') break;
+    }
+    buf[at] = 0;
+    return 0;
 }
 
 static int wait_code(pid_t pid) {
@@ -201,5 +270,47 @@ int main(int argc, char **argv) {
     printf("served %d AF_UNIX clients; exits %d %d\n", served, wait_code(u1), wait_code(u2));
     close(us);
     unlink("spawn.sock");
+
+    /* a write to a closed socket: SIGPIPE kills the writer, or EPIPE when it is ignored */
+    const char *how[] = {"default", "ignored"};
+    for (int i = 0; i < 2; i++) {
+        socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv);
+        posix_spawn_file_actions_init(&fa);
+        posix_spawn_file_actions_adddup2(&fa, sv[1], 3);
+        pid = spawn(self, &fa, "sigpipe", (char *)how[i], NULL);
+        posix_spawn_file_actions_destroy(&fa);
+        close(sv[1]);
+        close(sv[0]);
+        int st = 0;
+        waitpid(pid, &st, 0);
+        printf("SIGPIPE %s: %s %d\n", how[i], WIFSIGNALED(st) ? "killed by signal" : "exit",
+               WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+    }
+
+    /* a signal interrupts a blocked poll, and a blocked recv when the handler has no SA_RESTART;
+       ppoll lets a blocked signal in only during the wait */
+    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv);
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, sv[1], 3);
+    pid = spawn(self, &fa, "interrupted", NULL, NULL);
+    posix_spawn_file_actions_destroy(&fa);
+    close(sv[1]);
+    for (int step = 0; step < 3; step++) {
+        char msg[128];
+        if (read_line(sv[0], msg, sizeof msg) < 0 || strcmp(msg, "ready\n")) {
+            printf("child not ready\n");
+            break;
+        }
+        struct pollfd p = {sv[0], POLLIN, 0};
+        for (int tries = 0; tries < 200; tries++) {
+            usleep(tries == 0 ? 50000 : 100000);
+            kill(pid, SIGUSR1);
+            if (poll(&p, 1, 0) > 0) break;
+        }
+        if (read_line(sv[0], msg, sizeof msg) < 0) break;
+        printf("%s", msg);
+    }
+    printf("interrupted child exit: %d\n", wait_code(pid));
+    close(sv[0]);
     return 0;
 }

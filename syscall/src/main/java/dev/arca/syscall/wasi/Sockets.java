@@ -19,9 +19,14 @@ import java.nio.ByteBuffer;
 public final class Sockets {
     private Sockets() {}
 
+    /**
+     * The socket at {@code fd}. Errors: EBADF, ENOTSOCK (before any missing right, as the
+     * wasi-testsuite expects), ENOTCAPABLE.
+     */
     private static Socket socket(SyscallContext c, long fd, long rights) throws ErrnoException {
-        Descriptor d = c.fd(fd, rights);
+        Descriptor d = c.fd(fd, 0);
         if (!(d.file().handle() instanceof Socket s)) throw Errno.ENOTSOCK.fail("fd " + (int) fd);
+        c.fd(fd, rights);
         return s;
     }
 
