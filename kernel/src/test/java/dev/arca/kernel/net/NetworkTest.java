@@ -244,6 +244,56 @@ class NetworkTest {
         }
     }
 
+    /**
+     * A guest's sends to a host peer go to the host socket directly while nothing is queued and
+     * through the pump once the host stops taking them (a reader that pauses); the peer gets every
+     * byte in order either way, and a close after a queued tail still delivers the tail.
+     */
+    @Test
+    void sendsToTheHostKeepTheirOrderWhetherDirectOrQueued() throws Exception {
+        try (ServerSocket host = new ServerSocket(0, 50, LOOPBACK)) {
+            Network n = net(NetworkPolicy.builder().connect("127.0.0.1", host.getLocalPort(), host.getLocalPort(), null).build());
+            int total = 24 << 20;
+            CompletableFuture<byte[]> got = CompletableFuture.supplyAsync(() -> {
+                try (var s = host.accept()) {
+                    s.setReceiveBufferSize(64 * 1024);
+                    InputStream in = s.getInputStream();
+                    ByteArrayOutputStream all = new ByteArrayOutputStream();
+                    byte[] b = new byte[8192];
+                    for (int r, reads = 0; (r = in.read(b)) > 0; reads++) {
+                        all.write(b, 0, r);
+                        if (reads % 512 == 0) Thread.sleep(30); // pauses: the host's buffers fill, sends queue
+                    }
+                    return all.toByteArray();
+                } catch (Exception e) {
+                    return new byte[0];
+                }
+            });
+            Socket c = n.open(SockAddr.AF_INET, Socket.SOCK_STREAM, 0);
+            c.connect(SockAddr.ip(LOOPBACK, host.getLocalPort()), false);
+            byte[] data = new byte[total];
+            new java.util.Random(42).nextBytes(data);
+            java.util.Random sizes = new java.util.Random(7);
+            int off = 0;
+            boolean sawAgain = false;
+            while (off < total) {
+                int len = Math.min(total - off, 1 + sizes.nextInt(100_000));
+                boolean nonBlocking = sizes.nextBoolean();
+                try {
+                    off += c.write(ByteBuffer.wrap(data, off, len), nonBlocking);
+                } catch (ErrnoException e) {
+                    assertEquals(Errno.EAGAIN, e.errno());
+                    sawAgain = true;
+                    Thread.sleep(1);
+                }
+            }
+            c.close();
+            assertTrue(sawAgain, "the host stopped taking bytes at some point (the queued path was used)");
+            assertArrayEquals(data, got.get(60, TimeUnit.SECONDS));
+            awaitNoHostSockets(n);
+        }
+    }
+
     @Test
     void nonBlockingConnectToAClosedPort() throws Exception {
         int closed;
