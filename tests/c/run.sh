@@ -166,6 +166,11 @@ wasm_only() {
         local refusals; refusals=$(grep -c "refused" "$BUILD_DIR/out/$name.wasm.stderr")
         if [ "$refusals" -ge 3 ]; then pass "$name-security-log"; else fail "$name-security-log" "$refusals refusal lines, want 3 or more"; fi
         ;;
+    no_fork)
+        local d="$TMPROOT/no_fork"; mkdir -p "$d"
+        printf '{"limits": {"openFiles": 77, "processes": 9, "memory": "64MiB", "cpuTime": "90s"}}\n' > "$d/limits.json"
+        expect_wasm "$name" 0 "${RUNNER[@]}" run --manifest "$d/limits.json" --dir "$d::/" "$wasm"
+        ;;
     path_escape)
         # Host layout:  $p/a/b/secret.txt        (must never be read or changed)
         #               $p/a/b/box/              mounted as guest /sandbox
