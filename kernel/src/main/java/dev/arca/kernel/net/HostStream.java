@@ -497,6 +497,16 @@ final class HostStream extends Endpoint implements NetPump.Client {
         return Errno.ECONNREFUSED;
     }
 
+    /** Nagle and keep-alive on the host socket (any thread: the channel's options are thread-safe). */
+    void applyOptions(boolean noDelay, boolean keepAlive) {
+        try {
+            channel.setOption(java.net.StandardSocketOptions.TCP_NODELAY, noDelay);
+            channel.setOption(java.net.StandardSocketOptions.SO_KEEPALIVE, keepAlive);
+        } catch (IOException | RuntimeException e) {
+            // closed meanwhile: nothing to apply it to
+        }
+    }
+
     InetSocketAddress localAddress() {
         try {
             return (InetSocketAddress) channel.getLocalAddress();

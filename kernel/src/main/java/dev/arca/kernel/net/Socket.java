@@ -52,6 +52,13 @@ public abstract sealed class Socket implements StreamHandle, Pollable permits St
         return options;
     }
 
+    /**
+     * The guest changed {@link #options()}: apply them to what carries the socket (a host
+     * connection's socket and buffers). Setting an option after connect or accept is the common
+     * case (servers set TCP_NODELAY on each accepted connection), so it must reach the host then.
+     */
+    public void optionsChanged() {}
+
     // ---- the calls -------------------------------------------------------------------------
 
     /** bind(2). */

@@ -3,7 +3,9 @@ package dev.arca.kernel.net;
 /**
  * The options a guest set on a socket (docs/sockets.md, "Options"). Those that reach the host
  * (buffer sizes, Nagle, keep-alive, linger, address reuse) are applied to the host socket when
- * there is one; the rest are kept and reported back. Guarded by the owning socket's monitor.
+ * there is one, at connect or accept and whenever the guest sets them after
+ * ({@link Socket#optionsChanged}); an accepted connection starts with its listener's; the rest
+ * are kept and reported back. Guarded by the owning socket's monitor.
  */
 public final class SocketOptions {
     public boolean reuseAddress;

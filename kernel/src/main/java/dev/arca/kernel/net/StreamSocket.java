@@ -145,7 +145,15 @@ public final class StreamSocket extends Socket implements HostStream.Owner {
         }
         if (hostListener != null) hostListener.requestUpdate(); // room in the backlog again
         StreamSocket s = new StreamSocket(net, domain);
+        synchronized (this) { // inherited from the listener, as on Linux
+            s.options.noDelay = options.noDelay;
+            s.options.keepAlive = options.keepAlive;
+            s.options.linger = options.linger;
+            s.options.sendBuffer = options.sendBuffer;
+            s.options.receiveBuffer = options.receiveBuffer;
+        }
         s.connected(p.endpoint(), p.local(), p.peer());
+        s.optionsChanged();
         watchers.wake();
         return new Accepted(s, p.peer());
     }
@@ -164,6 +172,30 @@ public final class StreamSocket extends Socket implements HostStream.Owner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw Errno.EINTR.fail();
+        }
+    }
+
+    /** What carries the connection (null before it is connected). */
+    synchronized Endpoint endpoint() {
+        return endpoint;
+    }
+
+    @Override
+    public void optionsChanged() {
+        Endpoint e;
+        boolean noDelay, keepAlive;
+        int rcv, snd;
+        synchronized (this) {
+            e = endpoint;
+            noDelay = options.noDelay;
+            keepAlive = options.keepAlive;
+            rcv = options.receiveBuffer;
+            snd = options.sendBuffer;
+        }
+        if (e instanceof HostStream h) { // a local pair's buffers were sized when it was made
+            h.applyOptions(noDelay, keepAlive);
+            e.in.setCapacity(rcv);
+            e.out.setCapacity(snd);
         }
     }
 

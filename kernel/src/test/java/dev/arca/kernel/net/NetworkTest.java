@@ -245,6 +245,48 @@ class NetworkTest {
     }
 
     /**
+     * Options set after connect or accept reach the host socket (servers set TCP_NODELAY on each
+     * accepted connection; left on the listener's default, Nagle's algorithm met delayed ACKs and
+     * a kept-alive response waited 40 ms), and an accepted connection inherits the listener's.
+     */
+    @Test
+    void optionsReachTheHostSocketAfterConnectAndAccept() throws Exception {
+        try (ServerSocket host = new ServerSocket(0, 50, LOOPBACK)) {
+            Network n = net(NetworkPolicy.builder().listen(LOOPBACK, 0, 0, null)
+                    .connect("127.0.0.1", host.getLocalPort(), host.getLocalPort(), null).build());
+            StreamSocket c = (StreamSocket) n.open(SockAddr.AF_INET, Socket.SOCK_STREAM, 0);
+            c.connect(SockAddr.ip(LOOPBACK, host.getLocalPort()), false);
+            try (var peer = host.accept()) {
+                HostStream out = (HostStream) c.endpoint();
+                assertFalse(out.channel.getOption(java.net.StandardSocketOptions.TCP_NODELAY));
+                synchronized (c) {
+                    c.options().noDelay = true;
+                    c.options().keepAlive = true;
+                    c.options().sendBuffer = 12345;
+                }
+                c.optionsChanged();
+                assertTrue(out.channel.getOption(java.net.StandardSocketOptions.TCP_NODELAY));
+                assertTrue(out.channel.getOption(java.net.StandardSocketOptions.SO_KEEPALIVE));
+                assertEquals(12345, out.out.capacity());
+            }
+            StreamSocket l = (StreamSocket) listener(n);
+            synchronized (l) {
+                l.options().noDelay = true;
+            }
+            int port = l.localAddress().port();
+            try (var client = new java.net.Socket(LOOPBACK, port)) {
+                StreamSocket a = (StreamSocket) l.accept(false).socket();
+                assertTrue(a.options().noDelay, "inherited from the listener");
+                assertTrue(((HostStream) a.endpoint()).channel.getOption(java.net.StandardSocketOptions.TCP_NODELAY));
+                a.close();
+            }
+            c.close();
+            l.close();
+            awaitNoHostSockets(n);
+        }
+    }
+
+    /**
      * A guest's sends to a host peer go to the host socket directly while nothing is queued and
      * through the pump once the host stops taking them (a reader that pauses); the peer gets every
      * byte in order either way, and a close after a queued tail still delivers the tail.

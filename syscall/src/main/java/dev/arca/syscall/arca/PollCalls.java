@@ -10,8 +10,9 @@ import dev.arca.kernel.fd.Pollable;
 import dev.arca.kernel.fd.StreamHandle;
 import dev.arca.syscall.GuestMemory;
 import dev.arca.syscall.SyscallContext;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 
 /**
  * fd_poll: ppoll(2) with Linux's bits over every kind of descriptor (docs/sockets.md,
@@ -44,7 +45,7 @@ public final class PollCalls {
         }
         long deadline = timeout < 0 ? Long.MAX_VALUE : System.nanoTime() + timeout;
         PollWaiter waiter = new PollWaiter();
-        List<Pollable> watched = new ArrayList<>();
+        Set<Pollable> watched = Collections.newSetFromMap(new IdentityHashMap<>());
         int[] revents = new int[(int) n];
         try {
             while (true) {
@@ -64,11 +65,10 @@ public final class PollCalls {
                     FileHandle h = f.handle();
                     int ev;
                     if (h instanceof Pollable p) {
+                        // watch first, then look: a change between the look and the watch would
+                        // wake nobody, and the poll would sleep a whole slice with data waiting
+                        if (watched.add(p)) p.watch(waiter);
                         ev = p.pollEvents();
-                        if (!watched.contains(p)) {
-                            p.watch(waiter);
-                            watched.add(p);
-                        }
                     } else {
                         ev = streamEvents(f, h);
                         if (h instanceof StreamHandle || (h != null && !h.seekable())) unwatchable = true;

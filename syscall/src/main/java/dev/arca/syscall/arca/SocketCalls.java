@@ -401,6 +401,7 @@ public final class SocketCalls {
                 default -> throw Errno.ENOPROTOOPT.fail("level " + level);
             }
         }
+        s.optionsChanged();
         return 0;
     }
 
