@@ -69,6 +69,12 @@ final class HostStream extends Endpoint implements NetPump.Client {
     private final ReentrantLock plainWrite = new ReentrantLock();
     /** Plain, established, not closing: a guest's send may go to the host socket directly. */
     private volatile boolean direct;
+    /**
+     * Plain: the pump stopped reading the host because {@link #in} is full, so the guest's next
+     * read must wake it. Set before the pump looks at the room left, and read by the guest after
+     * it drained (both under {@link #in}'s monitor), so one of them sees the other.
+     */
+    private volatile boolean waitingForRoom;
     // TLS: records from and to the host, plaintext in and out of the engine (all in fill mode)
     private ByteBuffer netIn, netOut, appIn, appOut;
 
@@ -91,7 +97,11 @@ final class HostStream extends Endpoint implements NetPump.Client {
             appIn = ByteBuffer.allocate(app);
             appOut = ByteBuffer.allocate(app);
         }
-        in.onChange(this::requestUpdate);
+        // A guest's read changes what the pump does only when the pump stopped reading the host
+        // for want of room (plain TCP); TLS moves plaintext on every change.
+        in.onChange(tls == null ? () -> {
+            if (waitingForRoom) requestUpdate();
+        } : this::requestUpdate);
         out.onChange(this::requestUpdate);
     }
 
@@ -359,8 +369,14 @@ final class HostStream extends Endpoint implements NetPump.Client {
         if (connecting) {
             ops = SelectionKey.OP_CONNECT;
         } else {
-            boolean wantRead = !hostEof && (in.room() > 0 || in.readingClosed());
-            if (tls != null) wantRead = !hostEof && netIn.hasRemaining();
+            boolean wantRead;
+            if (tls == null) {
+                waitingForRoom = true;
+                wantRead = !hostEof && (in.room() > 0 || in.readingClosed());
+                if (wantRead || hostEof) waitingForRoom = false;
+            } else {
+                wantRead = !hostEof && netIn.hasRemaining();
+            }
             if (wantRead) ops |= SelectionKey.OP_READ;
             if (tls == null) {
                 if (plainOut.hasRemaining() || out.available() > 0 || (out.writingClosed() && !outputShut)) ops |= SelectionKey.OP_WRITE;

@@ -245,6 +245,43 @@ class NetworkTest {
     }
 
     /**
+     * A host peer that sends more than the guest's buffer holds is held back while the guest does
+     * not read (the pump stops reading the host), and goes on when the guest reads again: nothing
+     * is lost, nothing waits for a timer. Repeated, so that the guest's read meets the pump at
+     * every point of its stop.
+     */
+    @Test
+    void aHostSenderHeldBackByAFullBufferGoesOnWhenTheGuestReads() throws Exception {
+        Network n = net(listenAny());
+        Socket l = listener(n);
+        int port = l.localAddress().port();
+        byte[] data = new byte[8 << 20];
+        new java.util.Random(3).nextBytes(data);
+        CompletableFuture<String> sender = CompletableFuture.supplyAsync(() -> {
+            try (var s = new java.net.Socket(LOOPBACK, port)) {
+                s.getOutputStream().write(data);
+                s.shutdownOutput();
+                return "sent";
+            } catch (Exception e) {
+                return e.toString();
+            }
+        });
+        StreamSocket a = (StreamSocket) l.accept(false).socket();
+        StreamBuffer in = a.endpoint().in;
+        long until = System.nanoTime() + 20_000_000_000L;
+        while (in.room() > 0 && System.nanoTime() < until) Thread.sleep(5);
+        assertEquals(0, in.room(), "the guest's buffer filled while it did not read");
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        ByteBuffer b = ByteBuffer.allocate(3000); // small reads: the buffer is full, then not, many times
+        for (int r; (r = a.read(b.clear(), false)) > 0; ) got.write(b.array(), 0, r);
+        assertEquals("sent", sender.get(20, TimeUnit.SECONDS));
+        assertArrayEquals(data, got.toByteArray());
+        a.close();
+        l.close();
+        awaitNoHostSockets(n);
+    }
+
+    /**
      * Options set after connect or accept reach the host socket (servers set TCP_NODELAY on each
      * accepted connection; left on the listener's default, Nagle's algorithm met delayed ACKs and
      * a kept-alive response waited 40 ms), and an accepted connection inherits the listener's.
