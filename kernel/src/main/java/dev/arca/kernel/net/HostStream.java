@@ -26,10 +26,10 @@ import javax.net.ssl.SSLException;
  * byte of the guest's data.
  *
  * <p>Every field is touched on the pump thread only, except the buffers (their own monitors),
- * {@link #updateQueued}, {@link #direct}, and what {@link #hostWrite} guards: a guest's send on an
- * established connection whose earlier bytes have all gone to the host writes to the host socket
- * itself, from the guest's thread ({@link #send}), wrapping it first with TLS, which saves the
- * hand-off to the pump and back; {@link #hostWrite} orders it with the pump's own writes.
+ * {@link #updateQueued}, and for plain TCP {@link #direct} and {@link #plainOut}: a guest's send
+ * on an established plain connection whose earlier bytes have all gone to the host writes to the
+ * host socket itself, from the guest's thread ({@link #send}), which saves the hand-off to the
+ * pump and back; {@link #plainWrite} orders it with the pump's own writes.
  */
 final class HostStream extends Endpoint implements NetPump.Client {
     /** Told when the connection is ready for the guest, or failed before it was. */
@@ -63,15 +63,11 @@ final class HostStream extends Endpoint implements NetPump.Client {
     private long closingSince;
     private final long startedAt = System.nanoTime();
 
-    // plain: bytes drained from out, not yet taken by the host (guarded by hostWrite)
+    // plain: bytes drained from out, not yet taken by the host (guarded by plainWrite)
     private final ByteBuffer plainOut;
-    /**
-     * Held by whoever writes to the host: the pump (writeHost, and all of its TLS work, since a
-     * handshake message may have to go out) or a guest (send). Guards plainOut, appOut, netOut
-     * and the engine's wraps.
-     */
-    private final ReentrantLock hostWrite = new ReentrantLock();
-    /** Established, not closing: a guest's send may go to the host socket directly. */
+    /** Held by whoever writes plain bytes to the host: the pump (writeHost) or a guest (send). */
+    private final ReentrantLock plainWrite = new ReentrantLock();
+    /** Plain, established, not closing: a guest's send may go to the host socket directly. */
     private volatile boolean direct;
     /**
      * Plain: the pump stopped reading the host because {@link #in} is full, so the guest's next
@@ -143,7 +139,7 @@ final class HostStream extends Endpoint implements NetPump.Client {
 
     private void announce() {
         established = true;
-        direct = true;
+        direct = tls == null;
         Owner o = owner;
         if (o != null) o.established(this);
     }
@@ -207,24 +203,23 @@ final class HostStream extends Endpoint implements NetPump.Client {
     }
 
     /**
-     * A guest's send. On an established connection whose earlier bytes have all gone to the host
-     * (and, with TLS, outside a handshake), the bytes go to the host socket from this thread, as
-     * far as it takes them at once, wrapped into records first with TLS; the rest, and everything
-     * else, goes through {@link #out} and the pump. A host error here is left for the pump to meet
-     * on the same socket (it resets the stream).
+     * A guest's send. On an established plain connection whose earlier bytes have all gone to the
+     * host, the bytes go to the host socket from this thread, as far as it takes them at once; the
+     * rest, and everything else, goes through {@link #out} and the pump. A host error here is left
+     * for the pump to meet on the same socket (it resets the stream).
      */
     @Override
     int send(ByteBuffer src, boolean nonBlocking, long deadline) throws ErrnoException {
         int sent = 0;
-        if (direct && hostWrite.tryLock()) {
+        if (direct && plainWrite.tryLock()) {
             try {
-                if (direct && out.available() == 0 && !out.writingClosed() && out.error() == null) {
-                    sent = tls == null ? (plainOut.hasRemaining() ? 0 : channel.write(src)) : sendTls(src);
+                if (direct && !plainOut.hasRemaining() && out.available() == 0 && !out.writingClosed() && out.error() == null) {
+                    sent = channel.write(src);
                 }
             } catch (IOException e) {
                 requestUpdate();
             } finally {
-                hostWrite.unlock();
+                plainWrite.unlock();
             }
         }
         if (!src.hasRemaining()) return sent;
@@ -236,55 +231,21 @@ final class HostStream extends Endpoint implements NetPump.Client {
         }
     }
 
-    /**
-     * Requires hostWrite, a guest's thread. Wraps and writes records while the host takes them;
-     * returns the plaintext consumed. A record the host did not take whole stays in netOut for the
-     * pump to finish; a handshake message to send (a key update) is also left to the pump.
-     */
-    private int sendTls(ByteBuffer src) throws IOException {
-        if (outboundClosed || netOut.position() > 0 || appOut.position() > 0) return 0;
-        SSLEngineResult.HandshakeStatus hs = tls.getHandshakeStatus();
-        if (hs != SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING && hs != SSLEngineResult.HandshakeStatus.FINISHED) return 0;
-        int sent = 0;
-        while (src.hasRemaining()) {
-            SSLEngineResult r = tls.wrap(src, netOut);
-            sent += r.bytesConsumed();
-            netOut.flip();
+    private void writeHost() throws IOException {
+        if (tls == null) {
+            plainWrite.lock();
             try {
-                while (netOut.hasRemaining() && channel.write(netOut) > 0) {
-                    // keep going while the host takes it
+                while (true) {
+                    if (!plainOut.hasRemaining()) {
+                        plainOut.clear();
+                        out.drainTo(plainOut);
+                        plainOut.flip();
+                        if (!plainOut.hasRemaining()) break;
+                    }
+                    if (channel.write(plainOut) == 0) return;
                 }
             } finally {
-                netOut.compact();
-            }
-            if (r.getStatus() != SSLEngineResult.Status.OK || netOut.position() > 0
-                    || r.getHandshakeStatus() != SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING) {
-                requestUpdate();
-                break;
-            }
-        }
-        return sent;
-    }
-
-    private void writeHost() throws IOException {
-        hostWrite.lock();
-        try {
-            writeHostLocked();
-        } finally {
-            hostWrite.unlock();
-        }
-    }
-
-    private void writeHostLocked() throws IOException {
-        if (tls == null) {
-            while (true) {
-                if (!plainOut.hasRemaining()) {
-                    plainOut.clear();
-                    out.drainTo(plainOut);
-                    plainOut.flip();
-                    if (!plainOut.hasRemaining()) break;
-                }
-                if (channel.write(plainOut) == 0) return;
+                plainWrite.unlock();
             }
             if (out.writingClosed() && out.available() == 0 && !outputShut && !hostEofAndReset()) {
                 outputShut = true;
@@ -312,15 +273,6 @@ final class HostStream extends Endpoint implements NetPump.Client {
 
     /** Runs the engine until it makes no more progress. Requires tls. */
     private void driveTls() throws IOException {
-        hostWrite.lock();
-        try {
-            driveTlsLocked();
-        } finally {
-            hostWrite.unlock();
-        }
-    }
-
-    private void driveTlsLocked() throws IOException {
         boolean progress = true;
         while (progress && !closed) {
             progress = false;

@@ -1,6 +1,5 @@
 package dev.arca.kernel.net;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -187,55 +186,6 @@ class RaTlsNetworkTest {
             assertFalse(wire.contains(SECRET), "plaintext on the wire");
             assertFalse(wire.contains("request") || wire.contains("answer"), "plaintext on the wire");
         }
-        assertEquals(List.of(), security);
-    }
-
-    /**
-     * Over RA-TLS a guest's sends are wrapped on its own thread while nothing is queued, and by
-     * the pump once the peer falls behind (a reader that pauses); both ways, with a close right
-     * after, the peer gets every byte in order.
-     */
-    @Test
-    void sendsKeepTheirOrderWhetherWrappedByTheGuestOrThePump() throws Exception {
-        Network server = net(NetworkPolicy.builder().listen(LOOPBACK, 0, 0, tls(mServer, mClient)).build());
-        Socket l = tlsServer(server);
-        int port = l.localAddress().port();
-        Network client = net(NetworkPolicy.builder().connect("127.0.0.1", port, port, tls(mClient, mServer)).build());
-        Socket c = client.open(SockAddr.AF_INET, Socket.SOCK_STREAM, 0);
-        c.connect(SockAddr.ip(LOOPBACK, port), false);
-        Socket s = l.accept(false).socket();
-        byte[] data = new byte[12 << 20];
-        new java.util.Random(11).nextBytes(data);
-        CompletableFuture<byte[]> got = CompletableFuture.supplyAsync(() -> {
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            ByteBuffer b = ByteBuffer.allocate(8192);
-            try {
-                for (int r, reads = 0; (r = s.read(b.clear(), false)) > 0; reads++) {
-                    all.write(b.array(), 0, r);
-                    if (reads % 256 == 0) Thread.sleep(20); // the sender's buffers fill meanwhile
-                }
-            } catch (Exception e) {
-                return new byte[0];
-            }
-            return all.toByteArray();
-        });
-        java.util.Random sizes = new java.util.Random(5);
-        int off = 0;
-        boolean sawAgain = false;
-        while (off < data.length) {
-            int len = Math.min(data.length - off, 1 + sizes.nextInt(70_000));
-            try {
-                off += c.write(ByteBuffer.wrap(data, off, len), sizes.nextBoolean());
-            } catch (ErrnoException e) {
-                assertEquals(Errno.EAGAIN, e.errno());
-                sawAgain = true;
-                Thread.sleep(1);
-            }
-        }
-        c.close();
-        assertTrue(sawAgain, "the peer fell behind at some point (the pump's path was used)");
-        assertArrayEquals(data, got.get(60, TimeUnit.SECONDS));
-        s.close();
         assertEquals(List.of(), security);
     }
 
