@@ -1,5 +1,6 @@
 package dev.arca.kernel.net;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -186,6 +187,55 @@ class RaTlsNetworkTest {
             assertFalse(wire.contains(SECRET), "plaintext on the wire");
             assertFalse(wire.contains("request") || wire.contains("answer"), "plaintext on the wire");
         }
+        assertEquals(List.of(), security);
+    }
+
+    /**
+     * A long RA-TLS stream to a reader that pauses: the sender's buffers fill (EAGAIN for its
+     * non-blocking writes), the pump wraps what it can as the peer takes it, and with a close
+     * right after the last write the peer gets every byte, in order.
+     */
+    @Test
+    void aLongStreamToASlowReaderArrivesWholeAndInOrder() throws Exception {
+        Network server = net(NetworkPolicy.builder().listen(LOOPBACK, 0, 0, tls(mServer, mClient)).build());
+        Socket l = tlsServer(server);
+        int port = l.localAddress().port();
+        Network client = net(NetworkPolicy.builder().connect("127.0.0.1", port, port, tls(mClient, mServer)).build());
+        Socket c = client.open(SockAddr.AF_INET, Socket.SOCK_STREAM, 0);
+        c.connect(SockAddr.ip(LOOPBACK, port), false);
+        Socket s = l.accept(false).socket();
+        byte[] data = new byte[12 << 20];
+        new java.util.Random(11).nextBytes(data);
+        CompletableFuture<byte[]> got = CompletableFuture.supplyAsync(() -> {
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            ByteBuffer b = ByteBuffer.allocate(8192);
+            try {
+                for (int r, reads = 0; (r = s.read(b.clear(), false)) > 0; reads++) {
+                    all.write(b.array(), 0, r);
+                    if (reads % 256 == 0) Thread.sleep(20); // the sender's buffers fill meanwhile
+                }
+            } catch (Exception e) {
+                return new byte[0];
+            }
+            return all.toByteArray();
+        });
+        java.util.Random sizes = new java.util.Random(5);
+        int off = 0;
+        boolean sawAgain = false;
+        while (off < data.length) {
+            int len = Math.min(data.length - off, 1 + sizes.nextInt(70_000));
+            try {
+                off += c.write(ByteBuffer.wrap(data, off, len), sizes.nextBoolean());
+            } catch (ErrnoException e) {
+                assertEquals(Errno.EAGAIN, e.errno());
+                sawAgain = true;
+                Thread.sleep(1);
+            }
+        }
+        c.close();
+        assertTrue(sawAgain, "the peer fell behind at some point");
+        assertArrayEquals(data, got.get(60, TimeUnit.SECONDS));
+        s.close();
         assertEquals(List.of(), security);
     }
 
