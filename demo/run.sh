@@ -10,6 +10,8 @@ for c in "$ROOT"/demo/*.c; do
   n=$(basename "$c" .c)
   [ "$OUT/$n.wasm" -nt "$c" ] || "$ROOT/arca" cc -O2 -o "$OUT/$n.wasm" "$c"
 done
+# the intruder: the teller's code with one line more, so another measurement
+[ "$OUT/intruder.wasm" -nt "$ROOT/demo/teller.c" ] || "$ROOT/arca" cc -O2 -DINTRUDER -o "$OUT/intruder.wasm" "$ROOT/demo/teller.c"
 data=$(mktemp -d)
 trap 'rm -rf "$data"' EXIT
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
@@ -40,5 +42,40 @@ if "$ROOT/ports/sqlite3/build.sh" >/dev/null 2>&1; then
 else
   echo "(skipped: the SQLite source package could not be fetched here)"
 fi
+
+say "7. A service: an unmodified socket server in Arca answers curl, and a second instance reaches it over attested TLS"
+# two free ports: one plain (for curl), one that the manifest marks ra-tls (the program does not know)
+free_port() { local p=$1; while (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do p=$((p + 1)); done; echo "$p"; }
+web=$(free_port 18080); tls=$(free_port $((web + 1)))
+[ "$tls" = "$web" ] && tls=$(free_port $((web + 2)))
+svc="$data/svc"; mkdir -p "$svc"
+cp "$OUT/ledgerd.wasm" "$OUT/teller.wasm" "$OUT/intruder.wasm" "$svc/"
+cat > "$svc/ledgerd.json" <<JSON
+{"entry": "ledgerd.wasm", "args": ["$web", "$tls"],
+ "network": {"listen": [{"port": $web}, {"port": $tls, "tls": "ra-tls", "policy": "tellers.json"}]}}
+JSON
+for who in teller intruder; do
+  cat > "$svc/$who.json" <<JSON
+{"entry": "$who.wasm", "args": ["127.0.0.1", "$tls", "alice", "bob", "250"],
+ "network": {"connect": [{"host": "127.0.0.1", "port": $tls, "tls": "ra-tls", "policy": "ledger.json"}]}}
+JSON
+done
+# each side trusts the other's measurement (sim evidence here: development only)
+m_teller=$("$ARCA" measure --manifest "$svc/teller.json" | head -1)
+m_ledger=$("$ARCA" measure --manifest "$svc/ledgerd.json" | head -1)
+echo "{\"allowedMeasurements\": [\"$m_teller\"], \"allowSim\": true}" > "$svc/tellers.json"
+echo "{\"allowedMeasurements\": [\"$m_ledger\"], \"allowSim\": true}" > "$svc/ledger.json"
+echo "ledger's measurement ${m_ledger:0:16}...  teller's ${m_teller:0:16}...  intruder's $("$ARCA" measure --manifest "$svc/intruder.json" | head -1 | cut -c1-16)..."
+"$ARCA" run --manifest "$svc/ledgerd.json" > "$data/ledgerd.out" 2>&1 &
+ledger_pid=$!
+for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$web") 2>/dev/null && break; sleep 0.1; done
+printf '$ curl http://127.0.0.1:%s/balances\n' "$web"
+curl -s --max-time 10 "http://127.0.0.1:$web/balances" || echo "(curl failed)"
+run run --manifest "$svc/teller.json"
+run run --manifest "$svc/intruder.json"
+printf '$ curl http://127.0.0.1:%s/balances\n' "$web"
+curl -s --max-time 10 "http://127.0.0.1:$web/balances" || echo "(curl failed)"
+kill "$ledger_pid" 2>/dev/null; wait "$ledger_pid" 2>/dev/null || true
+echo "the ledger's own log:"; sed 's/^/  /' "$data/ledgerd.out"
 
 say "Done. Every program above ran as an isolated Arca process inside one JVM."

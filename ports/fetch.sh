@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fetches a Debian bookworm source package (unmodified) into target/ports/NAME/:
-#   ports/fetch.sh sqlite3 | lua5.4
+#   ports/fetch.sh sqlite3 | lua5.4 | lighttpd | nginx
 # Adds a deb-src entry (a copy of the machine's debian.sources with Types: deb-src) on first use.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
@@ -15,5 +15,12 @@ if [ ! -f "$src" ]; then
 fi
 command -v dpkg-source >/dev/null || $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q dpkg-dev >&2
 rm -rf "$dest" && mkdir -p "$dest"
-(cd "$dest" && apt-get source -q "$name" >&2)
+# The newest version first; a mirror may list a version it does not serve (a security update
+# whose files are gone), so fall back to the next one listed.
+fetched=
+for v in $(apt-cache showsrc "$name" | sed -n 's/^Version: //p' | sort -rV | uniq); do
+  rm -rf "$dest" && mkdir -p "$dest"
+  if (cd "$dest" && apt-get source -q "$name=$v" >&2); then fetched=$v; break; fi
+done
+[ -n "$fetched" ] || { echo "fetch.sh: no version of the source package $name could be fetched" >&2; exit 1; }
 touch "$dest/.fetched"

@@ -16,6 +16,10 @@ extern "C" {
 #define F_WRLCK 1
 #define F_UNLCK 2
 #endif
+#ifndef F_SETOWN
+#define F_SETOWN 8 /* Linux's; signal-driven I/O is not supported: fcntl gives EINVAL */
+#define F_GETOWN 9
+#endif
 #ifndef F_DUPFD
 #define F_DUPFD 0
 #endif

@@ -1,5 +1,5 @@
 /* Arca SDK overlay: wasi-libc's <stdlib.h> plus mkstemp and friends (wasi-libc leaves them
-   out) and system(). */
+   out), system() and realpath(). */
 #ifndef _ARCA_STDLIB_H
 #define _ARCA_STDLIB_H
 #include_next <stdlib.h>
@@ -11,6 +11,7 @@ int mkostemp(char *, int);
 int mkstemps(char *, int);
 char *mkdtemp(char *);
 int system(const char *);
+char *realpath(const char *__restrict, char *__restrict);
 #ifdef __cplusplus
 }
 #endif

@@ -149,6 +149,11 @@ ARCA_IMPORT(proc_getppid) int32_t __arca_proc_getppid(int32_t *pid_out);
 /* proc_getpgrp: the caller's process group */
 ARCA_IMPORT(proc_getpgrp) int32_t __arca_proc_getpgrp(int32_t *pgrp_out);
 
+/* proc_getrlimit: getrlimit(2) with Linux's RLIMIT_* numbers, limits_out {u64 cur, u64 max}: NOFILE
+   the open-file limit, AS and DATA the memory limit, CPU the CPU-time limit in seconds, NPROC the
+   process limit, CORE 0; others RLIM_INFINITY; EINVAL for an unknown resource */
+ARCA_IMPORT(proc_getrlimit) int32_t __arca_proc_getrlimit(int32_t resource, uint64_t *limits_out);
+
 /* proc_kill: a process may signal itself and its descendants (else EPERM); pid 0 or -N a process
    group; sig 0 checks existence; ESRCH, EINVAL */
 ARCA_IMPORT(proc_kill) int32_t __arca_proc_kill(int32_t pid, int32_t sig);
@@ -183,5 +188,63 @@ ARCA_IMPORT(fd_cloexec) int32_t __arca_fd_cloexec(int32_t fd, int32_t op, int32_
    ARCA_LOCK_UNLOCK, len 0: to the end of the file: POSIX advisory record locks shared by all
    processes of the instance, released when the process ends; EAGAIN, EINTR, EBADF */
 ARCA_IMPORT(fd_lock) int32_t __arca_fd_lock(int32_t fd, int32_t cmd, int32_t type, int64_t start, int64_t len, struct __arca_lock *lock_out);
+
+/* sock_open: socket(2); AF_INET 1, AF_INET6 2, AF_UNIX 3; SOCK_DGRAM 5, SOCK_STREAM 6, |
+   SOCK_NONBLOCK 0x4000 | SOCK_CLOEXEC 0x2000; EAFNOSUPPORT, EPROTONOSUPPORT, EMFILE, ENFILE (the
+   instance's socket limit) */
+ARCA_IMPORT(sock_open) int32_t __arca_sock_open(int32_t domain, int32_t type, int32_t protocol, int32_t *fd_out);
+
+/* sock_pair: socketpair(2) into fds_out[2]: AF_UNIX streams only (EOPNOTSUPP otherwise) */
+ARCA_IMPORT(sock_pair) int32_t __arca_sock_pair(int32_t domain, int32_t type, int32_t protocol, int32_t *fds_out);
+
+/* sock_bind: bind(2); an IP port only as the network policy allows (EACCES and a security-log line
+   otherwise); AF_UNIX paths absolute or abstract; EADDRINUSE */
+ARCA_IMPORT(sock_bind) int32_t __arca_sock_bind(int32_t fd, const void *addr, uint32_t addr_len);
+
+/* sock_listen: listen(2); an unbound IP socket is bound to an allowed port first; backlog 1..4096 */
+ARCA_IMPORT(sock_listen) int32_t __arca_sock_listen(int32_t fd, int32_t backlog);
+
+/* sock_accept4: accept4(2); flags SOCK_NONBLOCK|SOCK_CLOEXEC; a null addr skips the address;
+   EAGAIN, EINVAL when not listening, ENFILE */
+ARCA_IMPORT(sock_accept4) int32_t __arca_sock_accept4(int32_t fd, void *addr, uint32_t *addr_len, int32_t flags, int32_t *fd_out);
+
+/* sock_connect: connect(2); to a listener of the instance in the kernel, else through the host as
+   the policy allows (EACCES otherwise); EINPROGRESS when non-blocking; ECONNREFUSED; EACCES for an
+   RA-TLS peer that is refused */
+ARCA_IMPORT(sock_connect) int32_t __arca_sock_connect(int32_t fd, const void *addr, uint32_t addr_len);
+
+/* sock_name: getsockname(2) (which 0), getpeername(2) (which 1); ENOTCONN */
+ARCA_IMPORT(sock_name) int32_t __arca_sock_name(int32_t fd, int32_t which, void *addr, uint32_t *addr_len);
+
+/* sock_getopt: getsockopt(2) for the documented options; ENOPROTOOPT for others */
+ARCA_IMPORT(sock_getopt) int32_t __arca_sock_getopt(int32_t fd, int32_t level, int32_t name, void *value, uint32_t *value_len);
+
+/* sock_setopt: setsockopt(2) for the documented options; ENOPROTOOPT for others, EINVAL for a bad
+   length */
+ARCA_IMPORT(sock_setopt) int32_t __arca_sock_setopt(int32_t fd, int32_t level, int32_t name, const void *value, uint32_t value_len);
+
+/* sock_sendto: sendmsg(2) over preview1-style iovecs; MSG_DONTWAIT 0x40, MSG_NOSIGNAL 0x4000 (else
+   EPIPE also raises SIGPIPE); at most 1 MiB per call */
+ARCA_IMPORT(sock_sendto) int32_t __arca_sock_sendto(int32_t fd, const void *iovs, uint32_t iovs_len, int32_t flags, const void *addr, uint32_t addr_len, uint32_t *nsent_out);
+
+/* sock_recvfrom: recvmsg(2); MSG_PEEK 0x2, MSG_DONTWAIT 0x40, MSG_WAITALL 0x100, MSG_TRUNC 0x20; 0
+   at end of stream */
+ARCA_IMPORT(sock_recvfrom) int32_t __arca_sock_recvfrom(int32_t fd, const void *iovs, uint32_t iovs_len, int32_t flags, void *addr, uint32_t *addr_len, uint32_t *nrecv_out, int32_t *msg_flags_out);
+
+/* sock_shutdown: shutdown(2), how SHUT_RD 0|SHUT_WR 1|SHUT_RDWR 2; ENOTCONN */
+ARCA_IMPORT(sock_shutdown) int32_t __arca_sock_shutdown(int32_t fd, int32_t how);
+
+/* sock_resolve: addresses of a name as 20-byte records {u32 family, 16 bytes address}, out_cap
+   records at most: numeric, localhost, the manifest's hosts table; the host's DNS only where the
+   policy allows it; ENOENT */
+ARCA_IMPORT(sock_resolve) int32_t __arca_sock_resolve(const char *name, uint32_t name_len, int32_t family, void *out, uint32_t out_cap, uint32_t *count_out);
+
+/* fd_poll: ppoll(2) over {i32 fd; i16 events; i16 revents} with Linux's bits for every kind of
+   descriptor; timeout -1 forever; a sigmask (null: keep) replaces the process's for the wait;
+   EINTR, EINVAL */
+ARCA_IMPORT(fd_poll) int32_t __arca_fd_poll(void *fds, uint32_t nfds, int64_t timeout_ns, const uint64_t *sigmask, uint32_t *nready_out);
+
+/* fd_nread: ioctl(FIONREAD): bytes readable at once */
+ARCA_IMPORT(fd_nread) int32_t __arca_fd_nread(int32_t fd, uint32_t *n_out);
 
 #endif

@@ -22,6 +22,9 @@
 #   NAME.args   program arguments, one per line (an empty line is an empty arg)
 #   NAME.env    extra environment, NAME=VALUE per line (ARCA_TEST=1 is always set)
 #   NAME.stdin  fed to stdin through a pipe (default: an empty pipe)
+#   NAME.arca-flags  extra `arca run` options for the wasm side, one per line, e.g. the network
+#               policy a socket test needs (`--listen` and `--connect` entries); only with the
+#               arca runner (other runners are given none)
 #
 # Each program runs natively as `env -i ARCA_TEST=1 ... ./NAME ARGS` with
 # cwd = a fresh empty temp dir, and under wasm as
@@ -100,6 +103,9 @@ run_case() {
         # the programs are visible to themselves at /bin, so argv[0] names a guest path and a
         # program can spawn itself, as natively
         cmd+=(--ro-dir "$BUILD_DIR/wasm::/bin")
+        if [ -f "$HERE/$name.arca-flags" ] && [ "$WASM_RUNNER" = arca ]; then
+            local -a flags; mapfile -t flags <"$HERE/$name.arca-flags"; cmd+=("${flags[@]}")
+        fi
         local e; for e in "${envs[@]}"; do cmd+=(--env "$e"); done
         cmd+=("$BUILD_DIR/wasm/$name.wasm" "${args[@]}")
     fi
@@ -161,6 +167,19 @@ wasm_only() {
     bad_pointers)
         local d="$TMPROOT/bad_pointers"; mkdir -p "$d"
         expect_wasm "$name" 0 "${RUNNER[@]}" run --dir "$d::/" --env ARCA_TEST=1 "$wasm" arg1
+        ;;
+    sock_hostile)
+        # --listen 0: only ports the system picks; --connect to high ports only, so that port 80
+        # and 127.0.0.1:9 are refused; each refusal must leave a security-log line on stderr
+        local d="$TMPROOT/sock_hostile"; mkdir -p "$d"
+        expect_wasm "$name" 0 "${RUNNER[@]}" run --dir "$d::/" --listen 0 --connect 127.0.0.1:1024-65535 "$wasm"
+        local refusals; refusals=$(grep -c "refused" "$BUILD_DIR/out/$name.wasm.stderr")
+        if [ "$refusals" -ge 3 ]; then pass "$name-security-log"; else fail "$name-security-log" "$refusals refusal lines, want 3 or more"; fi
+        ;;
+    no_fork)
+        local d="$TMPROOT/no_fork"; mkdir -p "$d"
+        printf '{"limits": {"openFiles": 77, "processes": 9, "memory": "64MiB", "cpuTime": "90s"}}\n' > "$d/limits.json"
+        expect_wasm "$name" 0 "${RUNNER[@]}" run --manifest "$d/limits.json" --dir "$d::/" "$wasm"
         ;;
     path_escape)
         # Host layout:  $p/a/b/secret.txt        (must never be read or changed)

@@ -1,6 +1,7 @@
 /* spawn: posix_spawn and posix_spawnp of the program itself (argv[0]) with arguments, an
- * environment, and file actions (dup2 to a pipe, open a file as stdout, close); the errors of a
- * missing program. */
+ * environment, and file actions (dup2 to a pipe, also from a close-on-exec one, open a file as
+ * stdout, close); the errors of a missing program. */
+#define _GNU_SOURCE
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdlib.h>
@@ -89,6 +90,23 @@ int main(int argc, char **argv) {
     printf("then EOF: %s\n", yesno(n == 0));
     close(p[0]);
     printf("pipe child exit: %d\n", wait_code(pid));
+
+    /* a pipe made close-on-exec, dup2'd to the child's stdout: the file actions come before the
+       close-on-exec descriptors are closed, so the child still gets it (popen's way) */
+    pipe2(p, O_CLOEXEC);
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+    char *a7[] = {argv[0], "echo", "through", "a", "cloexec", "pipe", NULL};
+    posix_spawn(&pid, argv[0], &fa, NULL, a7, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(p[1]);
+    n = read(p[0], buf, sizeof buf - 1);
+    buf[n > 0 ? n : 0] = 0;
+    printf("cloexec pipe got: %s", buf);
+    n = read(p[0], buf, sizeof buf);
+    printf("then EOF: %s\n", yesno(n == 0));
+    close(p[0]);
+    printf("cloexec pipe child exit: %d\n", wait_code(pid));
 
     /* file actions: open a file as the child's stdout */
     posix_spawn_file_actions_init(&fa);

@@ -38,10 +38,6 @@ ARCA_ATTESTATION_PROVIDER=nope "$ARCA" run "$T/att.wasm" >/dev/null 2>"$T/err"
 
 # 2. key broker on loopback
 head -c 32 /dev/urandom > "$T/key"
-m=$("$ARCA" measure | head -1)
-printf '{"allowSim": true, "allowedMeasurements": ["%s"]}' "$m" > "$T/allow.json"
-printf '{"allowSim": true, "allowedMeasurements": ["%s"]}' "$(printf '%064d' 0)" > "$T/wrong.json"
-printf '{"allowedMeasurements": ["%s"]}' "$m" > "$T/nosim.json"
 cat > "$T/w.c" <<'C'
 #include <stdio.h>
 int main(int c, char **v) { FILE *f = fopen(v[1], c > 2 ? "w" : "r"); char b[64] = {0};
@@ -49,6 +45,11 @@ int main(int c, char **v) { FILE *f = fopen(v[1], c > 2 ? "w" : "r"); char b[64]
   return fclose(f) != 0; }
 C
 "$ARCA" cc -O1 -o "$T/w.wasm" "$T/w.c" || bad "build w.c"
+# the instance's measurement covers the program it runs (no manifest here: w.wasm itself)
+m=$("$ARCA" measure --program "$T/w.wasm" | head -1)
+printf '{"allowSim": true, "allowedMeasurements": ["%s"]}' "$m" > "$T/allow.json"
+printf '{"allowSim": true, "allowedMeasurements": ["%s"]}' "$(printf '%064d' 0)" > "$T/wrong.json"
+printf '{"allowedMeasurements": ["%s"]}' "$m" > "$T/nosim.json"
 
 # broker POLICY: starts a broker serving 1 connection, sets PORT
 broker() {

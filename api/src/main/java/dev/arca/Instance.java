@@ -11,6 +11,8 @@ import dev.arca.fs.devfs.QuoteSource;
 import dev.arca.host.Host;
 import dev.arca.host.LinuxHost;
 import dev.arca.kernel.Kernel;
+import dev.arca.kernel.net.Network;
+import dev.arca.kernel.net.NetworkPolicy;
 import dev.arca.kernel.fd.StreamHandles;
 import dev.arca.kernel.vfs.Vfs;
 import dev.arca.syscall.ProcessRunner;
@@ -78,6 +80,12 @@ public final class Instance implements AutoCloseable {
         this.engine = engine;
         this.namespace = namespace;
         this.kernel = new Kernel(host, new Vfs(namespace.table), config.limits().processes(), diagnostics);
+        NetworkPolicy policy = config.network().withSockets(config.limits().sockets());
+        if (!policy.listen().isEmpty() || !policy.connect().isEmpty() || !policy.hosts().isEmpty() || policy.dns()) {
+            // the effective policy, so that what is open is never a surprise
+            for (String line : policy.describe()) diagnostics.emit(DiagnosticSink.Kind.NOTICE, "network: " + line);
+        }
+        kernel.setNetwork(new Network(host, policy, diagnostics));
         this.runner = new ProcessRunner(kernel, engine);
         this.entryModule = entryModule;
         this.entryArgv = entryArgv;

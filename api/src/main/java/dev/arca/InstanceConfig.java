@@ -3,6 +3,7 @@ package dev.arca;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import dev.arca.kernel.net.NetworkPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +43,7 @@ public final class InstanceConfig {
     private final Diagnostics diagnostics;
     private final EvidenceSource evidence;
     private final Duration closeTimeout;
+    private final NetworkPolicy network;
 
     private InstanceConfig(Builder b) {
         this.entry = b.entry.build();
@@ -55,6 +57,7 @@ public final class InstanceConfig {
         this.diagnostics = b.diagnostics;
         this.evidence = b.evidence;
         this.closeTimeout = b.closeTimeout;
+        this.network = b.network;
     }
 
     /** A builder with the defaults: no mounts, {@link Limits#DEFAULT}, no standard streams, no disk cache. */
@@ -111,6 +114,14 @@ public final class InstanceConfig {
         return diagnostics;
     }
 
+    /**
+     * What the instance may do on the network (docs/sockets.md): the kernel's policy, whose socket
+     * limit is {@link Limits#sockets}. Default: nothing reachable.
+     */
+    public NetworkPolicy network() {
+        return network;
+    }
+
     /** The source of {@code /dev/attestation}'s evidence, or null for no {@code /dev/attestation}. */
     public EvidenceSource evidence() {
         return evidence;
@@ -133,6 +144,7 @@ public final class InstanceConfig {
         private LinearMemory linearMemory = LinearMemory.BYTE_ARRAY;
         private Diagnostics diagnostics;
         private EvidenceSource evidence;
+        private NetworkPolicy network = NetworkPolicy.none();
         private Duration closeTimeout = Duration.ofSeconds(10);
 
         private Builder() {}
@@ -256,6 +268,17 @@ public final class InstanceConfig {
         /** Where the instance's diagnostics go (default: text lines on the JVM's standard error). */
         public Builder diagnostics(Diagnostics diagnostics) {
             this.diagnostics = diagnostics;
+            return this;
+        }
+
+        /**
+         * What the instance may do on the network. A manifest's {@code network} section is a
+         * {@link NetworkSpec} (see {@link Manifest#network}); a policy with transparent RA-TLS holds
+         * the TLS contexts that present the instance's attested certificate, which the caller makes
+         * (the {@code arca} command does).
+         */
+        public Builder network(NetworkPolicy policy) {
+            this.network = Objects.requireNonNull(policy, "policy");
             return this;
         }
 

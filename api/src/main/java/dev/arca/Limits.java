@@ -16,14 +16,16 @@ public final class Limits {
     static final int MAX_PROCESSES = 4096;
 
     /** The defaults: memory up to WebAssembly's 32-bit space, 1024 descriptors, no CPU limit, 256 MiB of ramfs, 64 processes. */
-    public static final Limits DEFAULT = new Limits(KERNEL_DEFAULT, 64);
+    public static final Limits DEFAULT = new Limits(KERNEL_DEFAULT, 64, dev.arca.kernel.net.NetworkPolicy.DEFAULT_SOCKETS);
 
     private final dev.arca.kernel.Limits kernel;
     private final int processes;
+    private final int sockets;
 
-    private Limits(dev.arca.kernel.Limits kernel, int processes) {
+    private Limits(dev.arca.kernel.Limits kernel, int processes, int sockets) {
         this.kernel = kernel;
         this.processes = processes;
+        this.sockets = sockets;
     }
 
     /** A builder starting from {@link #DEFAULT}. */
@@ -61,30 +63,35 @@ public final class Limits {
         return processes;
     }
 
+    /** Most sockets of the instance at once ({@code ENFILE} beyond). */
+    public int sockets() {
+        return sockets;
+    }
+
     dev.arca.kernel.Limits kernel() {
         return kernel;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Limits l && l.kernel.equals(kernel) && l.processes == processes;
+        return o instanceof Limits l && l.kernel.equals(kernel) && l.processes == processes && l.sockets == sockets;
     }
 
     @Override
     public int hashCode() {
-        return kernel.hashCode() * 31 + processes;
+        return (kernel.hashCode() * 31 + processes) * 31 + sockets;
     }
 
     @Override
     public String toString() {
         return "Limits[memory=" + memoryBytes() + ", openFiles=" + openFiles() + ", cpuTime=" + cpuTime()
-                + ", ramfs=" + ramfsBytes() + ", processes=" + processes + "]";
+                + ", ramfs=" + ramfsBytes() + ", processes=" + processes + ", sockets=" + sockets + "]";
     }
 
     /** Builds {@link Limits}; each setter checks its value against the kernel's own bounds. */
     public static final class Builder {
         private long memory, ramfs, cpuMillis;
-        private int openFiles, processes;
+        private int openFiles, processes, sockets;
 
         private Builder(Limits from) {
             memory = from.memoryBytes();
@@ -92,6 +99,7 @@ public final class Limits {
             cpuMillis = from.kernel.cpuMillis();
             ramfs = from.ramfsBytes();
             processes = from.processes;
+            sockets = from.sockets;
         }
 
         /** Linear memory per process, in bytes (rounded down to 64 KiB pages). */
@@ -137,9 +145,16 @@ public final class Limits {
             return this;
         }
 
+        /** Sockets of the instance at once, 1 to 1048576. */
+        public Builder sockets(int count) {
+            if (count < 1 || count > 1 << 20) throw new IllegalArgumentException("socket limit must be 1 to 1048576");
+            sockets = count;
+            return this;
+        }
+
         /** The limits set so far (each already checked). */
         public Limits build() {
-            return new Limits(new dev.arca.kernel.Limits(memory, openFiles, cpuMillis, ramfs), processes);
+            return new Limits(new dev.arca.kernel.Limits(memory, openFiles, cpuMillis, ramfs), processes, sockets);
         }
 
         /** The kernel's record checks its bounds (one place for them): the message is its. */

@@ -42,9 +42,10 @@ public final class Manifest {
     private final List<String> envFromHost;
     private final List<Mount> mounts;
     private final Limits limits;
+    private final NetworkSpec network;
 
     Manifest(Path file, byte[] text, Path entry, List<String> args, Map<String, String> env, List<String> envFromHost,
-            List<Mount> mounts, Limits limits) {
+            List<Mount> mounts, Limits limits, NetworkSpec network) {
         this.file = file;
         this.text = text;
         this.entry = entry;
@@ -53,6 +54,7 @@ public final class Manifest {
         this.envFromHost = List.copyOf(envFromHost);
         this.mounts = List.copyOf(mounts);
         this.limits = limits;
+        this.network = network;
     }
 
     /**
@@ -115,5 +117,10 @@ public final class Manifest {
     /** Its limits, with the defaults for those it does not set. */
     public Limits limits() {
         return limits;
+    }
+
+    /** Its network section ({@link NetworkSpec#NONE} without one). */
+    public NetworkSpec network() {
+        return network;
     }
 }

@@ -42,6 +42,7 @@ final class ManifestReader {
         List<String> envFromHost = List.of();
         List<Mount> mounts = new ArrayList<>();
         Limits limits = Limits.DEFAULT;
+        NetworkSpec network = NetworkSpec.NONE;
         try (JsonParser parser = JSON.createParser(text)) {
             p = parser;
             JsonToken t = p.nextToken();
@@ -61,6 +62,7 @@ final class ManifestReader {
                     case "envFromHost" -> envFromHost = names("envFromHost");
                     case "mounts" -> mounts = mounts();
                     case "limits" -> limits = limits();
+                    case "network" -> network = network();
                     default -> throw fail("unknown key '" + key + "'", at);
                 }
             }
@@ -71,7 +73,7 @@ final class ManifestReader {
             throw new ManifestException(name + ": " + e.getMessage(), 0, 0);
         }
         Path entryPath = entry == null ? null : path("entry", entry, entryAt);
-        return new Manifest(file, text, entryPath, args, env, envFromHost, mounts, limits);
+        return new Manifest(file, text, entryPath, args, env, envFromHost, mounts, limits, network);
     }
 
     // ---- values ----------------------------------------------------------------------------
@@ -203,6 +205,7 @@ final class ManifestReader {
                     case "cpuTime" -> b.cpuTime(Duration.ofMillis(Sizes.millis(string(what))));
                     case "ramfs" -> b.ramfs(Sizes.bytes(string(what)));
                     case "processes" -> b.processes(integer(what));
+                    case "sockets" -> b.sockets(integer(what));
                     default -> throw fail("unknown key '" + key + "' in limits", keyAt);
                 }
             } catch (IllegalArgumentException e) {
@@ -210,6 +213,153 @@ final class ManifestReader {
             }
         }
         return b.build();
+    }
+
+    // ---- network: docs/sockets.md --------------------------------------------------------
+
+    private NetworkSpec network() throws IOException, ManifestException {
+        expect(JsonToken.START_OBJECT, "network", "an object");
+        List<NetworkSpec.Listen> listen = new ArrayList<>();
+        List<NetworkSpec.Connect> connect = new ArrayList<>();
+        Map<String, List<java.net.InetAddress>> hosts = new LinkedHashMap<>();
+        boolean dns = false;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            JsonLocation keyAt = here();
+            p.nextToken();
+            switch (key) {
+                case "listen" -> {
+                    expect(JsonToken.START_ARRAY, "network.listen", "an array of objects");
+                    while (p.nextToken() != JsonToken.END_ARRAY) listen.add(listenEntry("network.listen[" + listen.size() + "]"));
+                }
+                case "connect" -> {
+                    expect(JsonToken.START_ARRAY, "network.connect", "an array of objects");
+                    while (p.nextToken() != JsonToken.END_ARRAY) connect.add(connectEntry("network.connect[" + connect.size() + "]"));
+                }
+                case "hosts" -> {
+                    expect(JsonToken.START_OBJECT, "network.hosts", "an object of addresses");
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String name = p.currentName();
+                        String what = "network.hosts." + name;
+                        p.nextToken();
+                        List<java.net.InetAddress> as = new ArrayList<>();
+                        if (p.currentToken() == JsonToken.START_ARRAY) {
+                            while (p.nextToken() != JsonToken.END_ARRAY) as.add(address(what, string(what)));
+                        } else {
+                            as.add(address(what, string(what)));
+                        }
+                        if (as.isEmpty()) throw fail(what + ": no address", here());
+                        hosts.put(name.toLowerCase(java.util.Locale.ROOT), as);
+                    }
+                }
+                case "dns" -> {
+                    JsonToken t = p.currentToken();
+                    if (t != JsonToken.VALUE_TRUE && t != JsonToken.VALUE_FALSE) throw fail("network.dns: expected a boolean, got " + describe(t), here());
+                    dns = t == JsonToken.VALUE_TRUE;
+                }
+                default -> throw fail("unknown key '" + key + "' in network", keyAt);
+            }
+        }
+        return new NetworkSpec(listen, connect, hosts, dns);
+    }
+
+    private NetworkSpec.Listen listenEntry(String what) throws IOException, ManifestException {
+        JsonLocation start = here();
+        expect(JsonToken.START_OBJECT, what, "an object");
+        int[] ports = null;
+        java.net.InetAddress address = null;
+        String tls = null, policy = null;
+        JsonLocation policyAt = start;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            JsonLocation keyAt = here();
+            p.nextToken();
+            switch (key) {
+                case "port" -> ports = ports(what + ".port", true);
+                case "address" -> address = address(what + ".address", string(what + ".address"));
+                case "tls" -> tls = string(what + ".tls");
+                case "policy" -> {
+                    policyAt = here();
+                    policy = string(what + ".policy");
+                }
+                default -> throw fail("unknown key '" + key + "' in " + what, keyAt);
+            }
+        }
+        if (ports == null) throw fail(what + ": a port is needed", start);
+        Path pol = tlsPolicy(what, tls, policy, policyAt, start);
+        try {
+            return new NetworkSpec.Listen(address == null ? java.net.InetAddress.getLoopbackAddress() : address, ports[0], ports[1], pol);
+        } catch (IllegalArgumentException e) {
+            throw fail(what + ": " + e.getMessage(), start);
+        }
+    }
+
+    private NetworkSpec.Connect connectEntry(String what) throws IOException, ManifestException {
+        JsonLocation start = here();
+        expect(JsonToken.START_OBJECT, what, "an object");
+        int[] ports = null;
+        String host = null, tls = null, policy = null;
+        JsonLocation policyAt = start;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            JsonLocation keyAt = here();
+            p.nextToken();
+            switch (key) {
+                case "port" -> ports = ports(what + ".port", false);
+                case "host" -> host = string(what + ".host");
+                case "tls" -> tls = string(what + ".tls");
+                case "policy" -> {
+                    policyAt = here();
+                    policy = string(what + ".policy");
+                }
+                default -> throw fail("unknown key '" + key + "' in " + what, keyAt);
+            }
+        }
+        if (host == null) throw fail(what + ": a host is needed", start);
+        if (ports == null) throw fail(what + ": a port is needed", start);
+        Path pol = tlsPolicy(what, tls, policy, policyAt, start);
+        try {
+            return new NetworkSpec.Connect(host.toLowerCase(java.util.Locale.ROOT), ports[0], ports[1], pol);
+        } catch (IllegalArgumentException e) {
+            throw fail(what + ": " + e.getMessage(), start);
+        }
+    }
+
+    /** "tls": "ra-tls" needs a "policy"; "none" (or no tls) takes none. */
+    private Path tlsPolicy(String what, String tls, String policy, JsonLocation policyAt, JsonLocation start) throws ManifestException {
+        if (tls == null || tls.equals("none")) {
+            if (policy != null) throw fail(what + ": a policy without \"tls\": \"ra-tls\"", policyAt);
+            return null;
+        }
+        if (!tls.equals("ra-tls")) throw fail(what + ".tls: '" + tls + "' (ra-tls or none)", start);
+        if (policy == null) throw fail(what + ": \"tls\": \"ra-tls\" needs a \"policy\" file (what peers must meet)", start);
+        return path(what + ".policy", policy, policyAt);
+    }
+
+    /** A port as a number, or "PORT" / "LOW-HIGH" as a string; 0 only for listening. */
+    private int[] ports(String what, boolean zeroAllowed) throws IOException, ManifestException {
+        JsonLocation at = here();
+        String s;
+        if (p.currentToken() == JsonToken.VALUE_NUMBER_INT) s = p.getText();
+        else s = string(what);
+        int dash = s.indexOf('-');
+        try {
+            int low = Integer.parseInt(dash < 0 ? s : s.substring(0, dash).strip());
+            int high = dash < 0 ? low : Integer.parseInt(s.substring(dash + 1).strip());
+            if (low == 0 && high == 0 && zeroAllowed) return new int[] {0, 0};
+            if (low < 1 || high > 65535 || low > high) throw new NumberFormatException();
+            return new int[] {low, high};
+        } catch (NumberFormatException e) {
+            throw fail(what + ": '" + s + "' is not a port, a range LOW-HIGH" + (zeroAllowed ? " or 0" : ""), at);
+        }
+    }
+
+    private java.net.InetAddress address(String what, String s) throws ManifestException {
+        try {
+            return java.net.InetAddress.ofLiteral(s);
+        } catch (IllegalArgumentException e) {
+            throw fail(what + ": '" + s + "' is not a numeric IPv4 or IPv6 address", here());
+        }
     }
 
     private int integer(String what) throws IOException, ManifestException {

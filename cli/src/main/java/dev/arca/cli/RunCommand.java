@@ -7,6 +7,7 @@ import dev.arca.InstanceConfig;
 import dev.arca.LinearMemory;
 import dev.arca.Manifest;
 import dev.arca.ManifestException;
+import dev.arca.NetworkSpec;
 import dev.arca.Mount;
 import dev.arca.Program;
 import dev.arca.ProgramException;
@@ -63,6 +64,14 @@ final class RunCommand implements Callable<Integer> {
             description = "Set a guest environment variable; NAME alone passes the host's value. Repeatable.")
     List<String> envs = new ArrayList<>();
 
+    @Option(names = "--listen", paramLabel = "[ADDR:]PORT",
+            description = "Let the guest listen on PORT (a range LOW-HIGH, or 0 for any) of host address ADDR (default 127.0.0.1), plain TCP and UDP. Repeatable.")
+    List<String> listens = new ArrayList<>();
+
+    @Option(names = "--connect", paramLabel = "HOST:PORT",
+            description = "Let the guest connect (or send) to HOST (an address, or a name of the manifest's hosts) on PORT (or LOW-HIGH). Repeatable.")
+    List<String> connects = new ArrayList<>();
+
     @Option(names = "--manifest", paramLabel = "FILE", description = "Read entry, env, mounts and limits from an arca.json manifest.")
     Path manifestFile;
 
@@ -109,9 +118,9 @@ final class RunCommand implements Callable<Integer> {
         if (manifest != null) b.manifest(manifest);
         Program prog;
         try {
-            // read now when the key is sealed to it: what is measured is what runs
+            // read once, now: what is measured (sealed keys, RA-TLS, /dev/attestation) is what runs
             Path path = program != null ? program : manifest.entry();
-            prog = sealedKey ? Program.load(path) : Program.file(path);
+            prog = Program.load(path);
         } catch (ProgramException e) {
             throw new UserError(e.getMessage());
         }
@@ -129,7 +138,9 @@ final class RunCommand implements Callable<Integer> {
                     .interpreted(interpret)
                     .linearMemory(memoryKind)
                     .diagnostics(Console.diagnostics())
-                    .evidence(Providers.evidence(manifestFile))
+                    .evidence(Providers.evidence(manifestFile, prog.bytes()))
+                    .network(NetworkConfig.build(listens, connects, manifest == null ? NetworkSpec.NONE : manifest.network(),
+                            manifestFile, prog.bytes()))
                     .inheritStdio();
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
@@ -149,7 +160,7 @@ final class RunCommand implements Callable<Integer> {
 
     /** The key of the instance's volumes, from the one key option given; null when none is needed or given. */
     private VolumeKey key(boolean needed, Program prog) throws UserError {
-        if (keyBroker != null) return VolumeKey.fromKeyFile(KeyBrokerCommand.fetchKey(keyBroker, keyBrokerPolicy, manifestFile));
+        if (keyBroker != null) return VolumeKey.fromKeyFile(KeyBrokerCommand.fetchKey(keyBroker, keyBrokerPolicy, manifestFile, prog.bytes()));
         if (sealedKey) return VolumeKey.of(SealedKey.derive(manifestFile, prog.bytes()));
         if (keyFile != null) {
             try {

@@ -30,17 +30,9 @@ final class SealedKey {
 
     private static final String SECRET = "seal.key";
 
-    /** The 32 key bytes for the instance of {@code manifestFile} (or, without one, of {@code program}). */
+    /** The 32 key bytes for the instance of {@code manifestFile} running {@code program} (what runs is what is measured). */
     static byte[] derive(Path manifestFile, byte[] program) throws UserError {
-        Measurement m = MeasureCommand.compute(manifestFile);
-        if (manifestFile == null) {
-            // no manifest: the program given on the command line is the entry
-            try {
-                m = Measurement.of(Cli.HOST, MeasureCommand.runtimeJars(), null, program);
-            } catch (IOException e) {
-                throw new UserError("sealed key: " + e.getMessage());
-            }
-        }
+        Measurement m = MeasureCommand.compute(manifestFile, program);
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret(), "HmacSHA256"));

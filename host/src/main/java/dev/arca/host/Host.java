@@ -7,6 +7,10 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -142,6 +146,24 @@ public interface Host {
 
     /** A TCP connection to {@code address}, waiting at most {@code timeoutMillis}. */
     Socket connect(InetSocketAddress address, int timeoutMillis) throws IOException;
+
+    /**
+     * A non-blocking TCP listening channel bound to {@code address} (guests' listening sockets:
+     * the kernel has checked the network policy).
+     */
+    ServerSocketChannel listenTcp(InetSocketAddress address, int backlog, boolean reuseAddress) throws IOException;
+
+    /** A non-blocking, unconnected TCP channel (IPv6 or IPv4) for a guest's connect. */
+    SocketChannel openTcp(boolean ipv6) throws IOException;
+
+    /** A non-blocking UDP channel bound to {@code address} (port 0: any free port). */
+    DatagramChannel openUdp(InetSocketAddress address) throws IOException;
+
+    /** A selector for the channels above (the kernel's network pump). */
+    Selector openSelector() throws IOException;
+
+    /** What the host's resolver says {@code name} is (untrusted, and only where policy allows DNS). */
+    List<java.net.InetAddress> resolve(String name) throws IOException;
 
     // ---- time, entropy and environment -----------------------------------------------------
 

@@ -25,6 +25,10 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -469,6 +473,57 @@ public final class LinuxHost implements Host {
             s.close();
             throw e;
         }
+    }
+
+    @Override
+    public ServerSocketChannel listenTcp(InetSocketAddress address, int backlog, boolean reuseAddress) throws IOException {
+        ServerSocketChannel ch = ServerSocketChannel.open(address.getAddress() instanceof java.net.Inet6Address
+                ? java.net.StandardProtocolFamily.INET6 : java.net.StandardProtocolFamily.INET);
+        try {
+            ch.configureBlocking(false);
+            ch.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, reuseAddress);
+            ch.bind(address, backlog);
+            return ch;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public SocketChannel openTcp(boolean ipv6) throws IOException {
+        SocketChannel ch = SocketChannel.open(ipv6 ? java.net.StandardProtocolFamily.INET6 : java.net.StandardProtocolFamily.INET);
+        try {
+            ch.configureBlocking(false);
+            return ch;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public DatagramChannel openUdp(InetSocketAddress address) throws IOException {
+        DatagramChannel ch = DatagramChannel.open(address.getAddress() instanceof java.net.Inet6Address
+                ? java.net.StandardProtocolFamily.INET6 : java.net.StandardProtocolFamily.INET);
+        try {
+            ch.configureBlocking(false);
+            ch.bind(address);
+            return ch;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public Selector openSelector() throws IOException {
+        return Selector.open();
+    }
+
+    @Override
+    public List<java.net.InetAddress> resolve(String name) throws IOException {
+        return List.of(java.net.InetAddress.getAllByName(name));
     }
 
     // ---- time, entropy, environment, stdio -----------------------------------------------------

@@ -8,6 +8,8 @@ import dev.arca.fs.FileHandle;
 import dev.arca.host.Host;
 import dev.arca.kernel.fd.Descriptor;
 import dev.arca.kernel.fd.FdTable;
+import dev.arca.kernel.net.Network;
+import dev.arca.kernel.net.NetworkPolicy;
 import dev.arca.kernel.fd.FileDescription;
 import dev.arca.kernel.vfs.Vfs;
 import java.lang.management.ManagementFactory;
@@ -67,6 +69,11 @@ public final class Kernel {
         this.diagnostics = diagnostics;
     }
 
+    /** Most processes (running or zombie) the instance holds at once. */
+    public int processLimit() {
+        return processLimit;
+    }
+
     /** The process the current thread runs, if any (set by the syscall layer). */
     private static final ThreadLocal<Process> CURRENT = new ThreadLocal<>();
 
@@ -106,6 +113,24 @@ public final class Kernel {
     public DiagnosticSink diagnostics() {
         return diagnostics;
     }
+
+    private volatile Network network; // set before the first process, or made at first use
+
+    /** The instance's network (sockets, policy); with no policy set, nothing is reachable. */
+    public Network network() {
+        Network n = network;
+        if (n != null) return n;
+        synchronized (this) {
+            if (network == null) network = new Network(host, NetworkPolicy.none(), diagnostics);
+            return network;
+        }
+    }
+
+    /** Gives the instance its network (before its first process starts). */
+    public synchronized void setNetwork(Network n) {
+        network = n;
+    }
+
 
     /** fcntl record locks of every process of this instance. */
     public RecordLocks recordLocks() {
@@ -364,9 +389,11 @@ public final class Kernel {
         }
     }
 
-    /** Ends the kernel's own thread (the CPU-limit watchdog): for whoever closes the instance. */
+    /** Ends the kernel's own threads (the CPU-limit watchdog, the network pump) and closes its host sockets. */
     public synchronized void shutdown() {
         if (watchdog != null) watchdog.interrupt();
+        Network n = network;
+        if (n != null) n.close();
     }
 
     long cpuTime(Thread t) {

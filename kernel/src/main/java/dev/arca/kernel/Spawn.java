@@ -69,6 +69,7 @@ public final class Spawn {
         Process child;
         try {
             for (FileAction a : actions) apply(kernel.vfs(), fds, a);
+            fds.closeMarked(); // close-on-exec descriptors go after the actions, as exec drops them
             program = load(kernel, loader, guestPath);
             child = kernel.createProcess(parent, processGroup, args, env, parent.limits(), fds);
         } catch (ErrnoException | RuntimeException e) {

@@ -51,6 +51,33 @@ public final class SyscallContext {
         return memory;
     }
 
+    private long maskToRestore;
+    private boolean restoreMask;
+
+    /**
+     * For ppoll and pselect: the signal mask is {@code mask} until this call returns, and the old
+     * one is restored after the signals the wait let in have been handled, as Linux does.
+     */
+    public void replaceMaskUntilReturn(long mask) {
+        long old = process.setBlocked(mask & ~1L);
+        if (!restoreMask) {
+            maskToRestore = old;
+            restoreMask = true;
+        }
+    }
+
+    /** At the end of every call: signals first (under a ppoll's mask), then the mask it replaced. */
+    void afterCall() {
+        try {
+            deliverSignals();
+        } finally {
+            if (restoreMask) {
+                restoreMask = false;
+                process.setBlocked(maskToRestore);
+            }
+        }
+    }
+
     /** Whether the guest can run signal handlers. */
     public boolean canHandleSignals() {
         return signalEntry != null;

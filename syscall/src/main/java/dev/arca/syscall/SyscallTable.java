@@ -15,7 +15,9 @@ import dev.arca.abi.ErrnoException;
 import dev.arca.syscall.arca.ArcaAbi;
 import dev.arca.syscall.arca.DescriptorCalls;
 import dev.arca.syscall.arca.ProcessCalls;
+import dev.arca.syscall.arca.PollCalls;
 import dev.arca.syscall.arca.SignalCalls;
+import dev.arca.syscall.arca.SocketCalls;
 import dev.arca.syscall.wasi.ArgsEnv;
 import dev.arca.syscall.wasi.Clocks;
 import dev.arca.syscall.wasi.Files;
@@ -96,10 +98,10 @@ public final class SyscallTable {
         wasi("sched_yield", p(), FULL, "", Proc::schedYield);
         wasi("random_get", p(I32, I32), FULL, "from the JDK's SecureRandom (the OS CSPRNG)", Random::get);
         // sockets
-        wasi("sock_accept", p(I32, I32, I32), UNSUPPORTED, "no socket can be preopened yet: EBADF for a closed descriptor, ENOTSOCK otherwise", Sockets::accept);
-        wasi("sock_recv", p(I32, I32, I32, I32, I32, I32), UNSUPPORTED, "as sock_accept", Sockets::recv);
-        wasi("sock_send", p(I32, I32, I32, I32, I32), UNSUPPORTED, "as sock_accept", Sockets::send);
-        wasi("sock_shutdown", p(I32, I32), UNSUPPORTED, "as sock_accept", Sockets::shutdown);
+        wasi("sock_accept", p(I32, I32, I32), FULL, "on the kernel's sockets (docs/sockets.md); fdflags NONBLOCK for the new descriptor", Sockets::accept);
+        wasi("sock_recv", p(I32, I32, I32, I32, I32, I32), FULL, "RECV_PEEK, RECV_WAITALL; DATA_TRUNCATED for a cut datagram", Sockets::recv);
+        wasi("sock_send", p(I32, I32, I32, I32, I32), FULL, "EPIPE and SIGPIPE when the peer is gone", Sockets::send);
+        wasi("sock_shutdown", p(I32, I32), FULL, "RD, WR or both", Sockets::shutdown);
     }
 
     public static final String ARCA = "arca";
@@ -131,6 +133,9 @@ public final class SyscallTable {
         arca("proc_getpid", "int32_t *pid_out", FULL, "the caller's pid", ProcessCalls::getpid);
         arca("proc_getppid", "int32_t *pid_out", FULL, "0 for the first process; orphans are re-parented to pid 1", ProcessCalls::getppid);
         arca("proc_getpgrp", "int32_t *pgrp_out", FULL, "the caller's process group", ProcessCalls::getpgrp);
+        arca("proc_getrlimit", "int32_t resource, uint64_t *limits_out", FULL,
+                "getrlimit(2) with Linux's RLIMIT_* numbers, limits_out {u64 cur, u64 max}: NOFILE the open-file limit, AS and DATA the memory limit, CPU the CPU-time limit in seconds, NPROC the process limit, CORE 0; others RLIM_INFINITY; EINVAL for an unknown resource",
+                ProcessCalls::getrlimit);
         arca("proc_kill", "int32_t pid, int32_t sig", FULL,
                 "a process may signal itself and its descendants (else EPERM); pid 0 or -N a process group; sig 0 checks existence; ESRCH, EINVAL",
                 ProcessCalls::kill);
@@ -151,6 +156,43 @@ public final class SyscallTable {
                 "cmd ARCA_F_GETLK, ARCA_F_SETLK or ARCA_F_SETLKW, type ARCA_LOCK_READ, ARCA_LOCK_WRITE or ARCA_LOCK_UNLOCK, len 0: to the end of the file: "
                         + "POSIX advisory record locks shared by all processes of the instance, released when the process ends; EAGAIN, EINTR, EBADF",
                 DescriptorCalls::lock);
+        // sockets: docs/sockets.md has the constants, address layouts, options and readiness
+        arca("sock_open", "int32_t domain, int32_t type, int32_t protocol, int32_t *fd_out", FULL,
+                "socket(2); AF_INET 1, AF_INET6 2, AF_UNIX 3; SOCK_DGRAM 5, SOCK_STREAM 6, | SOCK_NONBLOCK 0x4000 | SOCK_CLOEXEC 0x2000; EAFNOSUPPORT, EPROTONOSUPPORT, EMFILE, ENFILE (the instance's socket limit)",
+                SocketCalls::open);
+        arca("sock_pair", "int32_t domain, int32_t type, int32_t protocol, int32_t *fds_out", FULL,
+                "socketpair(2) into fds_out[2]: AF_UNIX streams only (EOPNOTSUPP otherwise)", SocketCalls::pair);
+        arca("sock_bind", "int32_t fd, const void *addr, uint32_t addr_len", FULL,
+                "bind(2); an IP port only as the network policy allows (EACCES and a security-log line otherwise); AF_UNIX paths absolute or abstract; EADDRINUSE",
+                SocketCalls::bind);
+        arca("sock_listen", "int32_t fd, int32_t backlog", FULL,
+                "listen(2); an unbound IP socket is bound to an allowed port first; backlog 1..4096", SocketCalls::listen);
+        arca("sock_accept4", "int32_t fd, void *addr, uint32_t *addr_len, int32_t flags, int32_t *fd_out", FULL,
+                "accept4(2); flags SOCK_NONBLOCK|SOCK_CLOEXEC; a null addr skips the address; EAGAIN, EINVAL when not listening, ENFILE",
+                SocketCalls::accept4);
+        arca("sock_connect", "int32_t fd, const void *addr, uint32_t addr_len", FULL,
+                "connect(2); to a listener of the instance in the kernel, else through the host as the policy allows (EACCES otherwise); EINPROGRESS when non-blocking; ECONNREFUSED; EACCES for an RA-TLS peer that is refused",
+                SocketCalls::connect);
+        arca("sock_name", "int32_t fd, int32_t which, void *addr, uint32_t *addr_len", FULL,
+                "getsockname(2) (which 0), getpeername(2) (which 1); ENOTCONN", SocketCalls::name);
+        arca("sock_getopt", "int32_t fd, int32_t level, int32_t name, void *value, uint32_t *value_len", FULL,
+                "getsockopt(2) for the documented options; ENOPROTOOPT for others", SocketCalls::getopt);
+        arca("sock_setopt", "int32_t fd, int32_t level, int32_t name, const void *value, uint32_t value_len", FULL,
+                "setsockopt(2) for the documented options; ENOPROTOOPT for others, EINVAL for a bad length", SocketCalls::setopt);
+        arca("sock_sendto", "int32_t fd, const void *iovs, uint32_t iovs_len, int32_t flags, const void *addr, uint32_t addr_len, uint32_t *nsent_out", FULL,
+                "sendmsg(2) over preview1-style iovecs; MSG_DONTWAIT 0x40, MSG_NOSIGNAL 0x4000 (else EPIPE also raises SIGPIPE); at most 1 MiB per call",
+                SocketCalls::sendto);
+        arca("sock_recvfrom", "int32_t fd, const void *iovs, uint32_t iovs_len, int32_t flags, void *addr, uint32_t *addr_len, uint32_t *nrecv_out, int32_t *msg_flags_out", FULL,
+                "recvmsg(2); MSG_PEEK 0x2, MSG_DONTWAIT 0x40, MSG_WAITALL 0x100, MSG_TRUNC 0x20; 0 at end of stream",
+                SocketCalls::recvfrom);
+        arca("sock_shutdown", "int32_t fd, int32_t how", FULL, "shutdown(2), how SHUT_RD 0|SHUT_WR 1|SHUT_RDWR 2; ENOTCONN", SocketCalls::shutdown);
+        arca("sock_resolve", "const char *name, uint32_t name_len, int32_t family, void *out, uint32_t out_cap, uint32_t *count_out", FULL,
+                "addresses of a name as 20-byte records {u32 family, 16 bytes address}, out_cap records at most: numeric, localhost, the manifest's hosts table; the host's DNS only where the policy allows it; ENOENT",
+                SocketCalls::resolve);
+        arca("fd_poll", "void *fds, uint32_t nfds, int64_t timeout_ns, const uint64_t *sigmask, uint32_t *nready_out", FULL,
+                "ppoll(2) over {i32 fd; i16 events; i16 revents} with Linux's bits for every kind of descriptor; timeout -1 forever; a sigmask (null: keep) replaces the process's for the wait; EINTR, EINVAL",
+                PollCalls::poll);
+        arca("fd_nread", "int32_t fd, uint32_t *n_out", FULL, "ioctl(FIONREAD): bytes readable at once", SocketCalls::nread);
     }
 
     /** Every entry, in table order. */
@@ -182,7 +224,7 @@ public final class SyscallTable {
                     errno = Errno.EIO.code();
                 }
                 if (ctx.traced()) trace(ctx, s, args, errno);
-                ctx.deliverSignals();
+                ctx.afterCall();
                 return returns ? new long[] {errno} : null;
             });
         }

@@ -180,6 +180,7 @@ class SyscallTableTest {
         expected.put("proc_getpid", "i");
         expected.put("proc_getppid", "i");
         expected.put("proc_getpgrp", "i");
+        expected.put("proc_getrlimit", "ii");
         expected.put("proc_kill", "ii");
         expected.put("sig_action", "iii");
         expected.put("sig_mask", "iIi");
@@ -189,6 +190,22 @@ class SyscallTableTest {
         expected.put("fd_dup2", "ii");
         expected.put("fd_cloexec", "iii");
         expected.put("fd_lock", "iiiIIi");
+        // sockets (docs/sockets.md), as the SDK's libarca imports them
+        expected.put("sock_open", "iiii");
+        expected.put("sock_pair", "iiii");
+        expected.put("sock_bind", "iii");
+        expected.put("sock_listen", "ii");
+        expected.put("sock_accept4", "iiiii");
+        expected.put("sock_connect", "iii");
+        expected.put("sock_name", "iiii");
+        expected.put("sock_getopt", "iiiii");
+        expected.put("sock_setopt", "iiiii");
+        expected.put("sock_sendto", "iiiiiii");
+        expected.put("sock_recvfrom", "iiiiiiii");
+        expected.put("sock_shutdown", "ii");
+        expected.put("sock_resolve", "iiiiii");
+        expected.put("fd_poll", "iiIii");
+        expected.put("fd_nread", "ii");
         Map<String, String> actual = new LinkedHashMap<>();
         for (Syscall s : SyscallTable.all()) {
             if (s.module().equals(SyscallTable.ARCA)) actual.put(s.name(), signature(s.params()));

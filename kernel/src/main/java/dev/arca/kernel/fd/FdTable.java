@@ -133,22 +133,38 @@ public final class FdTable {
         if (replaced != null) replaced.file().release();
     }
 
-    /** A copy for a spawned child: every descriptor not marked close-on-spawn, sharing descriptions. */
+    /**
+     * A copy for a spawned child, sharing descriptions: every descriptor, those marked
+     * close-on-spawn too, because the spawn's file actions come first (a dup2 from one of them is
+     * how a child gets a pipe made with O_CLOEXEC); {@link #closeMarked} then drops the rest, as
+     * exec does.
+     */
     public FdTable inherit(int childLimit) {
         FdTable child = new FdTable(childLimit);
         synchronized (this) {
             int n = Math.min(slots.size(), childLimit);
             for (int i = 0; i < n; i++) {
                 Descriptor d = slots.get(i);
-                if (d != null && !d.closeOnSpawn()) {
-                    d.file().retain();
-                    child.slots.add(d);
-                } else {
-                    child.slots.add(null);
-                }
+                if (d != null) d.file().retain();
+                child.slots.add(d);
             }
         }
         return child;
+    }
+
+    /** Closes the descriptors marked close-on-spawn (a spawned child's, after its file actions). */
+    public void closeMarked() {
+        List<Descriptor> closed = new ArrayList<>();
+        synchronized (this) {
+            for (int i = 0; i < slots.size(); i++) {
+                Descriptor d = slots.get(i);
+                if (d != null && d.closeOnSpawn()) {
+                    closed.add(d);
+                    slots.set(i, null);
+                }
+            }
+        }
+        for (Descriptor d : closed) d.file().release();
     }
 
     /** Closes every descriptor (process exit). */

@@ -65,9 +65,18 @@ public final class FileDescription {
 
     /** Reads at the current offset and advances it. */
     public int read(ByteBuffer dst) throws ErrnoException {
+        return read(dst, false);
+    }
+
+    /**
+     * Reads at the current offset and advances it; with {@code dontWait} a stream gives EAGAIN
+     * instead of waiting even when it is blocking (the later parts of one read(2), which must
+     * return what the first part got rather than wait for more).
+     */
+    public int read(ByteBuffer dst, boolean dontWait) throws ErrnoException {
         FileHandle h = data();
         if (!readable) throw Errno.EBADF.fail("not open for reading");
-        if (h instanceof StreamHandle st) return st.read(dst, (flags() & Wasi.FDFLAGS_NONBLOCK) != 0);
+        if (h instanceof StreamHandle st) return st.read(dst, dontWait || (flags() & Wasi.FDFLAGS_NONBLOCK) != 0);
         if (!h.seekable()) return h.read(dst, 0); // a stream may block: do not hold the monitor
         synchronized (this) {
             int n = h.read(dst, position);

@@ -197,6 +197,29 @@ class FdTableTest {
     }
 
     @Test
+    void aSpawnedChildGetsCloseOnSpawnDescriptorsUntilItsFileActionsAreDone() throws Exception {
+        FdTable parent = new FdTable(8);
+        CountingHandle kept = new CountingHandle(), marked = new CountingHandle(), moved = new CountingHandle();
+        parent.add(descriptor(kept));
+        parent.add(descriptor(marked).withCloseOnSpawn(true));
+        int m = parent.add(descriptor(moved).withCloseOnSpawn(true));
+        FdTable child = parent.inherit(8);
+        // a file action (dup2) from a close-on-spawn descriptor works, and its copy is not marked
+        child.duplicateTo(child.get(m), 5);
+        child.closeMarked();
+        assertErrno(Errno.EBADF, () -> child.get(1));
+        assertErrno(Errno.EBADF, () -> child.get(m));
+        assertEquals(false, child.get(5).closeOnSpawn());
+        child.get(0);
+        child.closeAll();
+        assertEquals(0, kept.closes + marked.closes + moved.closes, "the parent still holds them all");
+        parent.closeAll();
+        assertEquals(1, kept.closes);
+        assertEquals(1, marked.closes);
+        assertEquals(1, moved.closes);
+    }
+
+    @Test
     void replaceKeepsTheNumber() throws Exception {
         FdTable t = new FdTable(8);
         Descriptor d = descriptor();

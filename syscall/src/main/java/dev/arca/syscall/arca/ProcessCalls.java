@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** proc_spawn, proc_wait, proc_getpid, proc_getppid, proc_getpgrp, proc_kill. */
+/** proc_spawn, proc_wait, proc_getpid, proc_getppid, proc_getpgrp, proc_getrlimit, proc_kill. */
 public final class ProcessCalls {
     private ProcessCalls() {}
 
@@ -104,6 +104,35 @@ public final class ProcessCalls {
 
     public static int getpgrp(SyscallContext c, long[] a) throws ErrnoException {
         c.memory().writeI32(a[0], c.process().processGroup());
+        return 0;
+    }
+
+    /** Linux's resource numbers (RLIMIT_*) and RLIM_INFINITY. */
+    static final int RLIMIT_CPU = 0, RLIMIT_DATA = 2, RLIMIT_CORE = 4, RLIMIT_NPROC = 6, RLIMIT_NOFILE = 7,
+            RLIMIT_AS = 9, RLIMIT_NLIMITS = 16;
+    static final long RLIM_INFINITY = -1L;
+
+    /**
+     * getrlimit(2): the limits Arca enforces, the same soft and hard (a guest cannot change them):
+     * descriptors, linear memory (address space and data), CPU seconds, processes of the instance;
+     * core files 0 (none is written); any other resource has no limit.
+     */
+    public static int getrlimit(SyscallContext c, long[] a) throws ErrnoException {
+        int resource = (int) a[0];
+        if (resource < 0 || resource >= RLIMIT_NLIMITS) throw Errno.EINVAL.fail("resource " + resource);
+        var limits = c.process().limits();
+        long value = switch (resource) {
+            case RLIMIT_NOFILE -> limits.openFiles();
+            case RLIMIT_AS, RLIMIT_DATA -> limits.memoryBytes();
+            case RLIMIT_CPU -> limits.cpuMillis() == 0 ? RLIM_INFINITY : (limits.cpuMillis() + 999) / 1000;
+            case RLIMIT_NPROC -> c.kernel().processLimit();
+            case RLIMIT_CORE -> 0;
+            default -> RLIM_INFINITY;
+        };
+        GuestMemory m = c.memory();
+        m.check(a[1], 16);
+        m.writeI64(a[1], value);
+        m.writeI64(a[1] + 8, value);
         return 0;
     }
 

@@ -256,7 +256,7 @@ public final class Files {
         if ((base & ~d.rightsBase()) != 0 || (inheriting & ~d.rightsInheriting()) != 0) {
             throw Errno.ENOTCAPABLE.fail("rights can only be dropped");
         }
-        c.process().fds().replace(fd, new Descriptor(d.file(), base, inheriting, d.preopenPath()));
+        c.process().fds().replace(fd, new Descriptor(d.file(), base, inheriting, d.preopenPath(), d.closeOnSpawn()));
         return 0;
     }
 

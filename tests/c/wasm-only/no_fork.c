@@ -1,0 +1,57 @@
+/* no_fork (wasm only: Arca answers differently from a Linux host by design): fork and the exec
+ * family fail with ENOSYS (processes start with posix_spawn); a process may not change its
+ * identity (setuid/setgid/... to anything but 0: EPERM); limits are the manifest's and cannot be
+ * changed (getrlimit reports them, setrlimit to other values is EPERM); no scheduling priorities
+ * (setpriority to non-zero: EPERM); no interval timers (arming one: ENOSYS). Run by run.sh with a
+ * manifest of openFiles 77, processes 9, memory 64MiB, cpuTime 90s. Exit 0 when all hold. */
+#include <errno.h>
+#include <grp.h>
+#include <stdio.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+static int failures;
+
+static void check(const char *what, int ok) {
+    printf("%-52s %s\n", what, ok ? "ok" : "FAILED");
+    if (!ok) failures++;
+}
+
+static int fails_with(int r, int e) {
+    return r == -1 && errno == e;
+}
+
+int main(void) {
+    char *argv[] = {"/x.wasm", NULL}, *envp[] = {NULL};
+    errno = 0;
+    check("fork: ENOSYS", fails_with(fork(), ENOSYS));
+    check("execve: ENOSYS", fails_with(execve("/x.wasm", argv, envp), ENOSYS));
+    check("execvp: ENOSYS", fails_with(execvp("x", argv), ENOSYS));
+    check("execl: ENOSYS", fails_with(execl("/x.wasm", "x", (char *)NULL), ENOSYS));
+    check("setuid(0), setgid(0), seteuid(0): ok", setuid(0) == 0 && setgid(0) == 0 && seteuid(0) == 0);
+    check("setuid(65534): EPERM", fails_with(setuid(65534), EPERM));
+    check("setgid(65534): EPERM", fails_with(setgid(65534), EPERM));
+    check("setreuid(-1, 1000): EPERM", fails_with(setreuid((uid_t)-1, 1000), EPERM));
+    gid_t g0[] = {0}, g1[] = {0, 65534};
+    check("setgroups({0}): ok", setgroups(1, g0) == 0);
+    check("setgroups({0, 65534}): EPERM", fails_with(setgroups(2, g1), EPERM));
+    check("initgroups(nobody, 65534): EPERM", fails_with(initgroups("nobody", 65534), EPERM));
+    check("still uid 0", getuid() == 0 && geteuid() == 0);
+    struct rlimit rl;
+    check("getrlimit(NOFILE) = 77/77 (the manifest's)", getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur == 77 && rl.rlim_max == 77);
+    check("getrlimit(NPROC) = 9", getrlimit(RLIMIT_NPROC, &rl) == 0 && rl.rlim_cur == 9);
+    check("getrlimit(AS) = 64 MiB", getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur == 64u << 20);
+    check("getrlimit(CPU) = 90 s", getrlimit(RLIMIT_CPU, &rl) == 0 && rl.rlim_cur == 90);
+    check("getrlimit(CORE) = 0", getrlimit(RLIMIT_CORE, &rl) == 0 && rl.rlim_max == 0);
+    check("getrlimit(STACK) = infinity", getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur == RLIM_INFINITY);
+    check("getrlimit(bad pointer): EFAULT", fails_with(getrlimit(RLIMIT_NOFILE, (struct rlimit *)0xfffffff0), EFAULT));
+    struct rlimit lower = {10, 77}, higher = {100, 100}, inverted = {78, 77};
+    check("setrlimit lower: EPERM (limits are the manifest's)", fails_with(setrlimit(RLIMIT_NOFILE, &lower), EPERM));
+    check("setrlimit higher: EPERM", fails_with(setrlimit(RLIMIT_NOFILE, &higher), EPERM));
+    check("setrlimit cur > max: EINVAL", fails_with(setrlimit(RLIMIT_NOFILE, &inverted), EINVAL));
+    check("setpriority(5): EPERM", fails_with(setpriority(PRIO_PROCESS, 0, 5), EPERM));
+    struct itimerval arm = {{0, 0}, {1, 0}};
+    check("setitimer arming a timer: ENOSYS", fails_with(setitimer(ITIMER_REAL, &arm, NULL), ENOSYS));
+    return failures ? 1 : 0;
+}
