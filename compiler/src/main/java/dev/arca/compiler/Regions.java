@@ -1,0 +1,601 @@
+package dev.arca.compiler;
+
+import com.dylibso.chicory.wasm.types.CatchOpCode;
+import com.dylibso.chicory.wasm.types.Instruction;
+import com.dylibso.chicory.wasm.types.OpCode;
+import com.dylibso.chicory.wasm.types.ValType;
+import dev.arca.compiler.runtime.Signatures;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * How a function too large for one JVM method is split: into regions, each a run of whole
+ * statements of one block body (instructions between points where that body's stack is empty),
+ * outlined into a method of its own. A region gets the locals it uses through the function's
+ * frame arrays, and says where to go next with an exit code: 0 to fall through, a block's id to
+ * branch to it, {@link FunctionCompiler#EXIT_RETURN} to return; the values a branch carries go
+ * through the frame arrays too.
+ *
+ * <p>Planning is bottom-up over the block tree: a body larger than the limit is cut into runs of
+ * statements of at most the target size, and each run of any size becomes a region; a statement
+ * larger than the target first has its nested bodies outlined whole.
+ */
+final class Regions {
+    record OuterFrame(int kind, String params, String results, int id) {}
+
+    record Exit(int code, String carried) {}
+
+    /** A region: instructions [start, end), outlined into method f<function>$<id>. */
+    static final class Region {
+        final int id;
+        final int start;
+        final int end;
+        Region parent;
+        int[] own = new int[0]; // locals its own code uses (not its nested regions')
+        int[] all = new int[0]; // locals used anywhere in it
+        int[] written = new int[0]; // locals written anywhere in it
+        final List<Exit> exits = new ArrayList<>();
+        boolean fallsThrough;
+        List<OuterFrame> outer = List.of();
+        boolean inTry;
+
+        Region(int id, int start, int end) {
+            this.id = id;
+            this.start = start;
+            this.end = end;
+        }
+
+        int id() {
+            return id;
+        }
+
+        int start() {
+            return start;
+        }
+
+        int end() {
+            return end;
+        }
+
+        int[] locals() {
+            return own;
+        }
+
+        int[] written() {
+            return written;
+        }
+
+        List<Exit> exits() {
+            return exits;
+        }
+
+        boolean fallsThrough() {
+            return fallsThrough;
+        }
+
+        List<OuterFrame> outer() {
+            return outer;
+        }
+    }
+
+    private final List<Region> regions;
+    private final Region[] startingAt; // region starting at an instruction (the outermost one)
+    private final Region[] innermostStartingAt;
+    int[] topOwn = new int[0]; // locals the function's own method uses
+    int maxCarried;
+    int maxCarriedRefs;
+
+    private Regions(List<Region> regions, int n) {
+        this.regions = regions;
+        this.startingAt = new Region[n];
+        this.innermostStartingAt = new Region[n];
+        for (Region r : regions) {
+            // several nested regions may start at one instruction: the parent calls the outermost,
+            // which calls the next, and so on
+            if (startingAt[r.start] == null || startingAt[r.start].end - startingAt[r.start].start < r.end - r.start) {
+                startingAt[r.start] = r;
+            }
+        }
+    }
+
+    List<Region> all() {
+        return regions;
+    }
+
+    /** The region that {@code method} (null: the function's own method) calls at instruction {@code pc}, or null. */
+    Region startingAt(int pc, Region method) {
+        for (Region r : regions) {
+            if (r.start == pc && r.parent == method) return r;
+        }
+        return null;
+    }
+
+    // ==== planning =======================================================================
+
+    /** Sizes, in bytes of JVM code, that the planning estimates. */
+    static final int REGION_CALL_BASE = 40;
+    static final int PER_LOCAL_TRANSFER = 14;
+    static final int PER_EXIT = 24;
+    static final int MIN_REGION = 200;
+
+    private static final class Body {
+        final List<Stmt> stmts = new ArrayList<>();
+        final int end; // index of the END or ELSE that closes it
+        Body(int end) {
+            this.end = end;
+        }
+        int start() {
+            return stmts.isEmpty() ? end : stmts.get(0).start;
+        }
+        long size;
+    }
+
+    private static final class Stmt {
+        final int start;
+        int end; // exclusive
+        long own;
+        final List<Body> children = new ArrayList<>();
+        long size;
+        Stmt(int start) {
+            this.start = start;
+        }
+    }
+
+    private static final class Frame {
+        final int kind;
+        final String params;
+        final String results;
+        final int base;
+        final int start; // instruction index of the block (-1: the function)
+        Body body;
+        Stmt openStmt; // the statement (of the enclosing body) that this block is part of
+        Frame(int kind, String params, String results, int base, int start) {
+            this.kind = kind;
+            this.params = params;
+            this.results = results;
+            this.base = base;
+            this.start = start;
+        }
+        int id() {
+            return start < 0 ? FunctionCompiler.EXIT_RETURN : start + 1;
+        }
+        String carried() {
+            return kind == FunctionCompiler.KIND_LOOP ? params : results;
+        }
+    }
+
+    /**
+     * Plans the split of a function whose estimated size passes {@code limit}; null when it fits
+     * in one method. {@code localTypes} are the params then the declared locals.
+     */
+    static Regions plan(ModuleContext mod, int function, List<? extends Instruction> ins, char[] localTypes, int limit) {
+        long[] est = new long[ins.size()];
+        long total = 0;
+        for (int i = 0; i < est.length; i++) {
+            est[i] = estimate(ins.get(i), mod);
+            total += est[i];
+        }
+        if (total + 8L * localTypes.length <= limit) return null;
+
+        // build the block tree with statements, simulating stack heights
+        Body top = tree(mod, ins, est, function);
+        List<int[]> runs = new ArrayList<>();
+        long target = limit * 3L / 4;
+        outline(top, limit, target, runs);
+        if (runs.isEmpty()) return null;
+        // the same run may come from two levels (a body outlined whole, and packed as one run)
+        runs = new ArrayList<>(runs.stream().map(r -> r[0] + ":" + r[1]).distinct()
+                .map(k -> new int[] {Integer.parseInt(k.split(":")[0]), Integer.parseInt(k.split(":")[1])}).toList());
+
+        // regions sorted outermost first (by start, then larger first)
+        runs.sort((a, b) -> a[0] != b[0] ? Integer.compare(a[0], b[0]) : Integer.compare(b[1], a[1]));
+        List<Region> regions = new ArrayList<>();
+        for (int[] r : runs) regions.add(new Region(regions.size(), r[0], r[1]));
+        for (Region r : regions) {
+            Region parent = null;
+            for (Region p : regions) {
+                if (p != r && p.start <= r.start && r.end <= p.end && (p.end - p.start > r.end - r.start
+                        || (p.end - p.start == r.end - r.start && p.id < r.id))) {
+                    if (parent == null || (parent.end - parent.start) > (p.end - p.start)) parent = p;
+                }
+            }
+            r.parent = parent;
+        }
+        Regions result = new Regions(regions, ins.size());
+        result.describe(mod, function, ins, localTypes);
+        return result;
+    }
+
+    /** Outlines in body {@code b} (and below) so that its size fits; records runs as {start, end}. */
+    private static long outline(Body b, long limit, long target, List<int[]> runs) {
+        for (Stmt s : b.stmts) {
+            s.size = s.own;
+            for (Body c : s.children) s.size += outline(c, limit, target, runs);
+        }
+        long total = 0;
+        for (Stmt s : b.stmts) total += s.size;
+        if (total <= limit) {
+            b.size = total;
+            return total;
+        }
+        // a statement too large for a region: outline its nested bodies whole
+        for (Stmt s : b.stmts) {
+            if (s.size > target) {
+                long size = s.own;
+                for (Body c : s.children) {
+                    if (c.size > MIN_REGION && !c.stmts.isEmpty()) {
+                        runs.add(new int[] {c.start(), c.end});
+                        size += REGION_CALL_BASE + PER_EXIT * 2;
+                    } else {
+                        size += c.size;
+                    }
+                }
+                s.size = size;
+            }
+        }
+        // pack the statements into runs of at most the target size
+        long size = 0;
+        int i = 0;
+        while (i < b.stmts.size()) {
+            int j = i;
+            long run = 0;
+            while (j < b.stmts.size() && (j == i || run + b.stmts.get(j).size <= target)) {
+                run += b.stmts.get(j).size;
+                j++;
+            }
+            int end = j < b.stmts.size() ? b.stmts.get(j).start : b.end;
+            if (run > MIN_REGION) {
+                runs.add(new int[] {b.stmts.get(i).start, end});
+                size += REGION_CALL_BASE + PER_EXIT * 2;
+            } else {
+                size += run;
+            }
+            i = j;
+        }
+        b.size = size;
+        return size;
+    }
+
+    private static Body tree(ModuleContext mod, List<? extends Instruction> ins, long[] est, int function) {
+        List<Frame> frames = new ArrayList<>();
+        String results = Signatures.results(mod.functionSignatures[function]);
+        Frame fn = new Frame(FunctionCompiler.KIND_FUNCTION, "", results, 0, -1);
+        fn.body = new Body(ins.size() - 1);
+        frames.add(fn);
+        int height = 0;
+        boolean reachable = true;
+        Stmt stmt = null;
+        for (int i = 0; i < ins.size(); i++) {
+            Instruction in = ins.get(i);
+            OpCode op = in.opcode();
+            Frame f = frames.get(frames.size() - 1);
+            if (op == OpCode.END || op == OpCode.ELSE) {
+                if (stmt != null) stmt.end = i;
+                // close the body
+                if (op == OpCode.ELSE) {
+                    Body els = new Body(endOf(ins, i));
+                    f.openStmt.children.add(els);
+                    f.body = els;
+                    height = f.base + f.params.length();
+                    reachable = true;
+                    stmt = null;
+                    continue;
+                }
+                frames.remove(frames.size() - 1);
+                if (frames.isEmpty()) break;
+                Frame outer = frames.get(frames.size() - 1);
+                height = f.base + f.results.length();
+                reachable = true; // conservatively: a block's end may be a branch target
+                stmt = f.openStmt;
+                stmt.own += est[i];
+                if (height == outer.base) {
+                    stmt.end = i + 1;
+                    stmt = null;
+                }
+                continue;
+            }
+            if (stmt == null) {
+                stmt = new Stmt(i);
+                f.body.stmts.add(stmt);
+            }
+            stmt.own += est[i];
+            if (!reachable) {
+                if (op == OpCode.BLOCK || op == OpCode.LOOP || op == OpCode.IF || op == OpCode.TRY_TABLE) {
+                    // a dead block: skip it whole
+                    int end = endOf(ins, i);
+                    for (int k = i + 1; k <= end; k++) stmt.own += est[k];
+                    i = end;
+                }
+                continue;
+            }
+            switch (op) {
+                case BLOCK, LOOP, IF, TRY_TABLE -> {
+                    String[] bt = blockType(in, mod);
+                    height -= op == OpCode.IF ? 1 : 0;
+                    int kind = switch (op) {
+                        case BLOCK -> FunctionCompiler.KIND_BLOCK;
+                        case LOOP -> FunctionCompiler.KIND_LOOP;
+                        case IF -> FunctionCompiler.KIND_IF;
+                        default -> FunctionCompiler.KIND_TRY;
+                    };
+                    Frame nf = new Frame(kind, bt[0], bt[1], height - bt[0].length(), i);
+                    nf.openStmt = stmt;
+                    nf.body = new Body(op == OpCode.IF ? elseOrEnd(ins, i) : endOf(ins, i));
+                    stmt.children.add(nf.body);
+                    frames.add(nf);
+                    stmt = null;
+                    continue;
+                }
+                case BR, BR_TABLE, RETURN, UNREACHABLE, THROW, THROW_REF, RETURN_CALL, RETURN_CALL_INDIRECT, RETURN_CALL_REF -> {
+                    reachable = false;
+                    continue;
+                }
+                default -> {}
+            }
+            int[] effect = effect(in, mod, frames);
+            height += effect[1] - effect[0];
+            if (height == f.base) {
+                stmt.end = i + 1;
+                stmt = null;
+            }
+        }
+        return fn.body;
+    }
+
+    /** The index of the END that closes the block starting at {@code start}. */
+    private static int endOf(List<? extends Instruction> ins, int start) {
+        int depth = 0;
+        for (int i = start + 1; i < ins.size(); i++) {
+            switch (ins.get(i).opcode()) {
+                case BLOCK, LOOP, IF, TRY_TABLE -> depth++;
+                case END -> {
+                    if (depth == 0) return i;
+                    depth--;
+                }
+                default -> {}
+            }
+        }
+        return ins.size() - 1;
+    }
+
+    private static int elseOrEnd(List<? extends Instruction> ins, int start) {
+        int depth = 0;
+        for (int i = start + 1; i < ins.size(); i++) {
+            switch (ins.get(i).opcode()) {
+                case BLOCK, LOOP, IF, TRY_TABLE -> depth++;
+                case ELSE -> {
+                    if (depth == 0) return i;
+                }
+                case END -> {
+                    if (depth == 0) return i;
+                    depth--;
+                }
+                default -> {}
+            }
+        }
+        return ins.size() - 1;
+    }
+
+    static String[] blockType(Instruction in, ModuleContext mod) {
+        long t = in.operand(0);
+        if (t == 0x40) return new String[] {"", ""};
+        if (ValType.isValid(t)) return new String[] {"", String.valueOf(ValueTypes.letter(ValType.builder().fromId(t).build(), null))};
+        String sig = mod.typeSignatures[(int) t];
+        return new String[] {Signatures.params(sig), Signatures.results(sig)};
+    }
+
+    /** {pops, pushes} of an instruction that does not end or open a block. */
+    private static int[] effect(Instruction in, ModuleContext mod, List<Frame> frames) {
+        OpCode op = in.opcode();
+        int c = op.opcode();
+        switch (op) {
+            case NOP, ELEM_DROP, DATA_DROP -> { return new int[] {0, 0}; }
+            case BR_IF -> { return new int[] {1, 0}; }
+            case BR_ON_NULL -> { return new int[] {1, 1}; }
+            case BR_ON_NON_NULL -> { return new int[] {1, 0}; }
+            case CALL -> {
+                String sig = mod.functionSignatures[(int) in.operand(0)];
+                return new int[] {Signatures.params(sig).length(), Signatures.results(sig).length()};
+            }
+            case CALL_INDIRECT, CALL_REF -> {
+                String sig = mod.typeSignatures[(int) in.operand(0)];
+                return new int[] {Signatures.params(sig).length() + 1, Signatures.results(sig).length()};
+            }
+            case DROP, LOCAL_SET, GLOBAL_SET -> { return new int[] {1, 0}; }
+            case SELECT, SELECT_T -> { return new int[] {3, 1}; }
+            case LOCAL_GET, GLOBAL_GET, I32_CONST, I64_CONST, F32_CONST, F64_CONST, REF_NULL, REF_FUNC, MEMORY_SIZE, TABLE_SIZE -> {
+                return new int[] {0, 1};
+            }
+            case LOCAL_TEE, REF_IS_NULL, REF_AS_NON_NULL, MEMORY_GROW, TABLE_GET -> { return new int[] {1, 1}; }
+            case TABLE_SET -> { return new int[] {2, 0}; }
+            case TABLE_GROW -> { return new int[] {2, 1}; }
+            case TABLE_FILL, TABLE_COPY, TABLE_INIT, MEMORY_FILL, MEMORY_COPY, MEMORY_INIT -> { return new int[] {3, 0}; }
+            default -> {}
+        }
+        if (c >= 0x28 && c <= 0x35) return new int[] {1, 1}; // loads
+        if (c >= 0x36 && c <= 0x3E) return new int[] {2, 0}; // stores
+        if (c == 0x45 || c == 0x50) return new int[] {1, 1}; // eqz
+        if (c >= 0x46 && c <= 0x66) return new int[] {2, 1}; // comparisons
+        if ((c >= 0x67 && c <= 0x69) || (c >= 0x79 && c <= 0x7B) || (c >= 0x8B && c <= 0x91) || (c >= 0x99 && c <= 0x9F)) {
+            return new int[] {1, 1};
+        }
+        if (c >= 0x6A && c <= 0xA6) return new int[] {2, 1};
+        if (c >= 0xA7 && c <= 0xC4) return new int[] {1, 1};
+        if (c >= 0xFC00 && c <= 0xFC07) return new int[] {1, 1};
+        // anything else is translated (or refused) by FunctionCompiler; assume a statement
+        return new int[] {0, 0};
+    }
+
+    /** Bytes of JVM code an instruction becomes, roughly (a little high rather than low). */
+    static long estimate(Instruction in, ModuleContext mod) {
+        OpCode op = in.opcode();
+        int c = op.opcode();
+        switch (op) {
+            case NOP, END, ELSE, BLOCK -> { return 0; }
+            case LOCAL_GET, LOCAL_SET -> { return 3; }
+            case LOCAL_TEE -> { return 4; }
+            case I32_CONST, F32_CONST -> { return 3; }
+            case I64_CONST, F64_CONST -> { return 3; }
+            case GLOBAL_GET -> { return 5; }
+            case GLOBAL_SET -> { return 6; }
+            case LOOP -> { return 14; }
+            case IF, BR, BR_IF -> { return 6; }
+            case BR_TABLE -> { return 16 + 4L * Math.min(in.operandCount(), 1025); }
+            case RETURN, DROP -> { return 2; }
+            case SELECT, SELECT_T -> { return 10; }
+            case CALL -> { return 14; }
+            case CALL_INDIRECT, CALL_REF -> { return 24; }
+            case TRY_TABLE -> { return 40 + 30L * (in.operandCount() / 2); }
+            case THROW -> { return 20 + 12L * Signatures.params(mod.tagSignatures[(int) in.operand(0)]).length(); }
+            default -> {}
+        }
+        if (c >= 0x28 && c <= 0x35) return 18; // loads
+        if (c >= 0x36 && c <= 0x3E) return 22; // stores
+        if (c >= 0x45 && c <= 0x66) return 9; // comparisons
+        return 4;
+    }
+
+    // ==== what each region needs ========================================================
+
+    private void describe(ModuleContext mod, int function, List<? extends Instruction> ins, char[] localTypes) {
+        int n = ins.size();
+        // innermost region of each instruction
+        Region[] at = new Region[n];
+        List<Region> bySize = new ArrayList<>(regions);
+        bySize.sort((a, b) -> Integer.compare(b.end - b.start, a.end - a.start));
+        for (Region r : bySize) for (int i = r.start; i < r.end; i++) at[i] = r;
+
+        List<TreeSet<Integer>> own = new ArrayList<>(), all = new ArrayList<>(), written = new ArrayList<>();
+        for (int k = 0; k < regions.size(); k++) {
+            own.add(new TreeSet<>());
+            all.add(new TreeSet<>());
+            written.add(new TreeSet<>());
+        }
+        TreeSet<Integer> topOwnSet = new TreeSet<>();
+        BitSet exitSeen = new BitSet();
+        List<Frame> frames = new ArrayList<>();
+        String results = Signatures.results(mod.functionSignatures[function]);
+        frames.add(new Frame(FunctionCompiler.KIND_FUNCTION, "", results, 0, -1));
+        boolean reachable = true;
+        int deadDepth = 0;
+        for (int i = 0; i < n; i++) {
+            Instruction in = ins.get(i);
+            OpCode op = in.opcode();
+            for (Region r : regions) {
+                if (r.start == i) {
+                    r.outer = new ArrayList<>();
+                    for (Frame f : frames) {
+                        r.outer.add(new OuterFrame(f.kind, f.params, f.results, f.id()));
+                        if (f.kind == FunctionCompiler.KIND_TRY) r.inTry = true;
+                    }
+                }
+                if (r.end == i) r.fallsThrough = reachable;
+            }
+            if (!reachable) {
+                switch (op) {
+                    case BLOCK, LOOP, IF, TRY_TABLE -> {
+                        deadDepth++;
+                        continue;
+                    }
+                    case ELSE -> {
+                        if (deadDepth > 0) continue;
+                    }
+                    case END -> {
+                        if (deadDepth > 0) {
+                            deadDepth--;
+                            continue;
+                        }
+                    }
+                    default -> {
+                        continue;
+                    }
+                }
+            }
+            Region inner = at[i];
+            switch (op) {
+                case LOCAL_GET, LOCAL_SET, LOCAL_TEE -> {
+                    int l = (int) in.operand(0);
+                    if (inner == null) topOwnSet.add(l);
+                    else own.get(inner.id).add(l);
+                    for (Region r = inner; r != null; r = r.parent) {
+                        all.get(r.id).add(l);
+                        if (op != OpCode.LOCAL_GET) written.get(r.id).add(l);
+                    }
+                }
+                case BLOCK, LOOP, IF, TRY_TABLE -> {
+                    String[] bt = blockType(in, mod);
+                    int kind = switch (op) {
+                        case BLOCK -> FunctionCompiler.KIND_BLOCK;
+                        case LOOP -> FunctionCompiler.KIND_LOOP;
+                        case IF -> FunctionCompiler.KIND_IF;
+                        default -> FunctionCompiler.KIND_TRY;
+                    };
+                    if (op == OpCode.TRY_TABLE) {
+                        for (CatchOpCode.Catch cat : CatchOpCode.decode(in.operands())) {
+                            exit(frames, cat.label(), inner, i, exitSeen);
+                        }
+                    }
+                    Frame f = new Frame(kind, bt[0], bt[1], 0, i);
+                    if (kind == FunctionCompiler.KIND_TRY && CatchOpCode.decode(in.operands()).isEmpty()) {
+                        f = new Frame(FunctionCompiler.KIND_BLOCK, bt[0], bt[1], 0, i);
+                    }
+                    frames.add(f);
+                }
+                case ELSE -> reachable = true;
+                case END -> {
+                    frames.remove(frames.size() - 1);
+                    reachable = true;
+                }
+                case BR -> {
+                    exit(frames, (int) in.operand(0), inner, i, exitSeen);
+                    reachable = false;
+                }
+                case BR_IF, BR_ON_NULL, BR_ON_NON_NULL -> exit(frames, (int) in.operand(0), inner, i, exitSeen);
+                case BR_TABLE -> {
+                    for (int k = 0; k < in.operandCount(); k++) exit(frames, (int) in.operand(k), inner, i, exitSeen);
+                    reachable = false;
+                }
+                case RETURN, RETURN_CALL, RETURN_CALL_INDIRECT, RETURN_CALL_REF -> {
+                    for (Region r = inner; r != null; r = r.parent) addExit(r, new Exit(FunctionCompiler.EXIT_RETURN, results));
+                    reachable = false;
+                }
+                case UNREACHABLE, THROW, THROW_REF -> reachable = false;
+                default -> {}
+            }
+        }
+        for (Region r : regions) {
+            r.own = toArray(own.get(r.id));
+            r.all = toArray(all.get(r.id));
+            r.written = toArray(written.get(r.id));
+            for (Exit e : r.exits) {
+                int refs = 0;
+                for (char t : e.carried().toCharArray()) if (ValueTypes.isRef(t)) refs++;
+                maxCarried = Math.max(maxCarried, e.carried().length());
+                maxCarriedRefs = Math.max(maxCarriedRefs, refs);
+            }
+        }
+        topOwn = toArray(topOwnSet);
+    }
+
+    private void exit(List<Frame> frames, int depth, Region inner, int at, BitSet seen) {
+        Frame target = frames.get(frames.size() - 1 - depth);
+        for (Region r = inner; r != null; r = r.parent) {
+            // a target outside the region: the function, or a block starting before it
+            if (target.start < r.start) addExit(r, new Exit(target.id(), target.carried()));
+        }
+    }
+
+    private static void addExit(Region r, Exit e) {
+        for (Exit x : r.exits) if (x.code() == e.code()) return;
+        r.exits.add(e);
+    }
+
+    private static int[] toArray(TreeSet<Integer> set) {
+        int[] a = new int[set.size()];
+        int i = 0;
+        for (int v : set) a[i++] = v;
+        return a;
+    }
+}
