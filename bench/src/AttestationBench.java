@@ -52,7 +52,7 @@ public class AttestationBench {
         Path v = Path.of(a[0]);
         Path config = Path.of(a[1]);
         iterations = Integer.parseInt(a[2]);
-        SimProvider sim = new SimProvider(config, new byte[32]);
+        SimProvider sim = new SimProvider(new dev.arca.host.LinuxHost(), config, new byte[32]);
         Attestation att = new Attestation(List.of(sim.root()));
         record Case(String name, byte[] evidence, byte[] collateral, Instant now) {}
         byte[] sgxCol = Files.readAllBytes(v.resolve("dcap-qvl/sgx_quote_collateral.json"));

@@ -48,8 +48,11 @@ int main(int argc, char **argv) {
 
     /* plain spawn, inheriting stdout */
     char *a1[] = {argv[0], "echo", "hello", "from", "a", "child", NULL};
-    TRY("spawn echo", posix_spawn(&pid, argv[0], NULL, NULL, a1, environ) ? -1 : 0);
-    printf("echo exit: %d\n", wait_code(pid));
+    /* report only after the wait: the child's line and ours would otherwise race, natively too */
+    int spawned = posix_spawn(&pid, argv[0], NULL, NULL, a1, environ);
+    int echo_code = spawned ? -1 : wait_code(pid);
+    TRY("spawn echo", spawned ? -1 : 0);
+    printf("echo exit: %d\n", echo_code);
 
     /* exit codes */
     for (int code = 0; code < 256; code += 85) {

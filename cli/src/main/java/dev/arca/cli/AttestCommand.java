@@ -83,7 +83,7 @@ final class AttestCommand implements Runnable {
                 }
             }
             try {
-                Attestation a = new Attestation(SimProvider.existingRoot(SimProvider.defaultConfigDir()));
+                Attestation a = new Attestation(SimProvider.existingRoot(Cli.HOST, SimProvider.defaultConfigDir(Cli.HOST)));
                 Verdict v = a.verify(Evidence.parse(ev), col, at);
                 List<String> violations = pol.violations(v);
                 System.out.print(VerdictJson.of(v, violations));

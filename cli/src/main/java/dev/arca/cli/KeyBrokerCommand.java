@@ -70,7 +70,7 @@ final class KeyBrokerCommand implements Runnable {
             byte[] secret = AttestCommand.read(keyFile, "--key-file");
             Policy pol = policy(policy);
             SSLContext ctx = context(Providers.name(provider), null, pol);
-            try (KeyBroker b = new KeyBroker(ctx, port, secret, TIMEOUT_MILLIS, m -> System.err.println("arca: keybroker: " + m))) {
+            try (KeyBroker b = new KeyBroker(Cli.HOST, ctx, port, secret, TIMEOUT_MILLIS, m -> System.err.println("arca: keybroker: " + m))) {
                 System.err.println("arca: keybroker: listening on 127.0.0.1:" + b.port());
                 b.serve(maxRequests);
                 return 0;
@@ -97,7 +97,7 @@ final class KeyBrokerCommand implements Runnable {
             Instant now = Instant.now();
             X509Certificate cert = RaTlsCertificate.create(k, Providers.create(providerName, manifest), "Arca RA-TLS",
                     now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofDays(1)));
-            List<X509Certificate> simRoots = new ArrayList<>(SimProvider.existingRoot(SimProvider.defaultConfigDir()));
+            List<X509Certificate> simRoots = new ArrayList<>(SimProvider.existingRoot(Cli.HOST, SimProvider.defaultConfigDir(Cli.HOST)));
             RaTlsTrustManager tm = new RaTlsTrustManager(new Attestation(simRoots), peerPolicy, Clock.systemUTC(),
                     v -> System.err.println("arca: ra-tls: " + KeyBroker.describe(v)));
             return RaTlsContext.create(k, cert, tm);
@@ -129,7 +129,7 @@ final class KeyBrokerCommand implements Runnable {
         Policy pol = brokerPolicy == null ? new Policy(null, null, null, false, true, null) : policy(brokerPolicy);
         SSLContext ctx = context(Providers.name(null), manifest, pol);
         try {
-            byte[] key = KeyBroker.fetch(ctx, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port, TIMEOUT_MILLIS);
+            byte[] key = KeyBroker.fetch(Cli.HOST, ctx, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port, TIMEOUT_MILLIS);
             return VolumeKey.fromKeyFile(key);
         } catch (AttestationException | IOException e) {
             throw new UserError("--key-broker " + hostPort + ": " + e.getMessage());

@@ -45,7 +45,7 @@ final class MeasureCommand implements Callable<Integer> {
     static Measurement compute(Path manifest) throws UserError {
         try {
             Path jar = Path.of(MeasureCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            List<Path> jars = Files.isRegularFile(jar) ? Measurement.runtimeJars(jar) : List.of();
+            List<Path> jars = Files.isRegularFile(jar) ? Measurement.runtimeJars(Cli.HOST, jar) : List.of();
             byte[] mf = null, entry = null;
             java.util.Map<String, String> images = new java.util.TreeMap<>();
             if (manifest != null) {
@@ -68,7 +68,7 @@ final class MeasureCommand implements Callable<Integer> {
                     }
                 }
             }
-            return Measurement.of(jars, mf, entry, images);
+            return Measurement.of(Cli.HOST, jars, mf, entry, images);
         } catch (IOException | URISyntaxException e) {
             throw new UserError("measure: " + e.getMessage());
         }

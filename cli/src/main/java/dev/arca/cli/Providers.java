@@ -30,8 +30,8 @@ final class Providers {
 
     /** @param manifest the manifest whose measurement sim evidence carries (as {@code arca measure}), or null */
     static EvidenceProvider create(String name, Path manifest) throws UserError {
-        return name.equals("tsm") ? new TsmProvider(TsmProvider.DEFAULT_ROOT)
-                : new SimProvider(SimProvider.defaultConfigDir(), MeasureCommand.compute(manifest).bytes());
+        return name.equals("tsm") ? new TsmProvider(Cli.HOST, TsmProvider.DEFAULT_ROOT)
+                : new SimProvider(Cli.HOST, SimProvider.defaultConfigDir(Cli.HOST), MeasureCommand.compute(manifest).bytes());
     }
 
     /**

@@ -163,7 +163,7 @@ final class RunCommand implements Callable<Integer> {
             throw new UserError(prog + ": cannot read: " + e.getMessage());
         }
 
-        Engine engine = new Engine(noCache ? null : cacheDirectory(), memoryKind, interpret ? Engine.Mode.INTERPRETED : Engine.Mode.COMPILED);
+        Engine engine = new Engine(host, noCache ? null : cacheDirectory(), memoryKind, interpret ? Engine.Mode.INTERPRETED : Engine.Mode.COMPILED);
         Kernel kernel = new Kernel(host, new Vfs(mounts), processLimit(manifest));
         List<String> argv = new ArrayList<>();
         argv.add(argv0);

@@ -31,7 +31,7 @@ final class SealedKey {
         if (manifestFile == null) {
             // no manifest: the program given on the command line is the entry
             try {
-                m = Measurement.of(runtimeJars(), null, program);
+                m = Measurement.of(Cli.HOST, runtimeJars(), null, program);
             } catch (IOException e) {
                 throw new UserError("sealed key: " + e.getMessage());
             }
@@ -52,7 +52,7 @@ final class SealedKey {
     private static java.util.List<Path> runtimeJars() throws IOException {
         try {
             Path jar = Path.of(SealedKey.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            return Files.isRegularFile(jar) ? Measurement.runtimeJars(jar) : java.util.List.of();
+            return Files.isRegularFile(jar) ? Measurement.runtimeJars(Cli.HOST, jar) : java.util.List.of();
         } catch (java.net.URISyntaxException e) {
             throw new IOException(e);
         }
@@ -60,7 +60,7 @@ final class SealedKey {
 
     /** The installation's sealing secret, made on first use (mode 0600). */
     private static byte[] secret() throws UserError {
-        Path dir = SimProvider.defaultConfigDir().resolve("sim");
+        Path dir = SimProvider.defaultConfigDir(Cli.HOST).resolve("sim");
         Path file = dir.resolve("seal.key");
         try {
             Files.createDirectories(dir);

@@ -1,24 +1,26 @@
 package dev.arca.engine;
 
 import com.dylibso.chicory.compiler.Cache;
-import java.io.IOException;
+import dev.arca.abi.Errno;
+import dev.arca.abi.ErrnoException;
+import dev.arca.host.Host;
+import dev.arca.host.HostFd;
+import dev.arca.host.HostFile;
+import dev.arca.host.OpenMode;
 import java.nio.ByteBuffer;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Compiled classes on disk, one file per module digest, under a directory per Chicory version
- * (classes from another compiler version are never loaded).
+ * (classes from another compiler version are never loaded), all through the {@link Host} door.
  *
  * <p>Loaded bytecode runs inside the trusted JVM, so each entry carries an HMAC-SHA256 under a
  * per-installation key kept in the directory (mode 0600); an entry that fails the check is
@@ -26,104 +28,120 @@ import javax.crypto.spec.SecretKeySpec;
  * stop the host's administrator, who can read the key: in a TEE deployment the cache belongs on
  * the encrypted file system.
  *
- * <p>Writes go to a temporary file and are moved into place, so concurrent Arca processes never
- * see a partial entry.
+ * <p>Entries are replaced atomically ({@link Host#replaceFile}), so concurrent Arca processes
+ * never see a partial entry. The cache is an optimisation: when its directory cannot be used, it
+ * says so once on standard error and every lookup misses; it never fails a run.
  */
 final class CompiledCache implements Cache {
     private static final String LAYOUT = "chicory-1.7.5-v1";
     private static final int MAC_LEN = 32;
+    private static final int MAX_ENTRY = 512 << 20;
 
+    private final Host host;
     private final Path dir;
-    private volatile SecretKeySpec key;
+    private HostFd dirFd; // guarded by this
+    private SecretKeySpec key; // guarded by this
+    private boolean broken; // guarded by this: said once, then every lookup misses
 
-    CompiledCache(Path root) {
+    CompiledCache(Host host, Path root) {
+        this.host = host;
         this.dir = root.resolve(LAYOUT);
     }
 
-    private Path file(String key) {
+    /** The cache directory, made on first use; null when it cannot be used (said once). */
+    private synchronized HostFd dir() {
+        if (dirFd != null || broken) return dirFd;
+        try {
+            dirFd = host.openOrCreateDirectory(dir);
+            key = key(dirFd);
+        } catch (ErrnoException | GeneralSecurityException e) {
+            if (dirFd != null) dirFd.close();
+            dirFd = null;
+            broken = true;
+            System.err.println("arca: warning: the compiled-module cache " + dir + " cannot be used (" + e.getMessage()
+                    + "); compiling without it");
+        }
+        return dirFd;
+    }
+
+    private static String file(String key) {
         // the key is "sha-256:BASE64"; make it a file name
-        String digest = key.substring(key.indexOf(':') + 1);
-        byte[] raw = java.util.Base64.getDecoder().decode(digest);
-        return dir.resolve(HexFormat.of().formatHex(raw) + ".jar");
+        byte[] raw = Base64.getDecoder().decode(key.substring(key.indexOf(':') + 1));
+        return HexFormat.of().formatHex(raw) + ".jar";
     }
 
     @Override
-    public byte[] get(String k) throws IOException {
+    public byte[] get(String k) {
+        HostFd d = dir();
+        if (d == null) return null;
         byte[] all;
         try {
-            all = Files.readAllBytes(file(k));
-        } catch (NoSuchFileException e) {
+            all = host.readFile(d, file(k), MAX_ENTRY);
+        } catch (ErrnoException e) {
+            if (e.errno() != Errno.ENOENT) System.err.println("arca: warning: compiled-module cache: " + e.getMessage());
             return null;
         }
         if (all.length < MAC_LEN) return null;
-        byte[] data = java.util.Arrays.copyOfRange(all, MAC_LEN, all.length);
-        byte[] mac = java.util.Arrays.copyOf(all, MAC_LEN);
-        if (!MessageDigest.isEqual(mac, mac(k, data))) {
-            System.err.println("arca: compiled-module cache entry " + file(k).getFileName() + " failed its integrity check; compiling again");
+        byte[] data = Arrays.copyOfRange(all, MAC_LEN, all.length);
+        if (!MessageDigest.isEqual(Arrays.copyOf(all, MAC_LEN), mac(k, data))) {
+            System.err.println("arca: compiled-module cache entry " + file(k) + " failed its integrity check; compiling again");
             return null;
         }
         return data;
     }
 
     @Override
-    public void putIfAbsent(String k, byte[] data) throws IOException {
+    public void putIfAbsent(String k, byte[] data) {
         // Called only after get() found no valid entry: a file there now is corrupt (replace
         // it) or was just written by a concurrent process (replacing it with the same bytes is
         // harmless), so write in any case.
-        Path target = file(k);
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, ".tmp-", ".jar");
+        HostFd d = dir();
+        if (d == null) return;
+        byte[] entry = ByteBuffer.allocate(MAC_LEN + data.length).put(mac(k, data)).put(data).array();
         try {
-            byte[] mac = mac(k, data);
-            Files.write(tmp, ByteBuffer.allocate(MAC_LEN + data.length).put(mac).put(data).array());
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
+            host.replaceFile(d, file(k), entry, 0600);
+        } catch (ErrnoException e) {
+            System.err.println("arca: warning: compiled-module cache: cannot keep " + file(k) + ": " + e.getMessage());
         }
     }
 
-    private byte[] mac(String k, byte[] data) throws IOException {
+    private synchronized byte[] mac(String k, byte[] data) {
         try {
             Mac m = Mac.getInstance("HmacSHA256");
-            m.init(key());
-            m.update(k.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            m.init(key);
+            m.update(k.getBytes(StandardCharsets.UTF_8));
             return m.doFinal(data);
         } catch (GeneralSecurityException e) {
-            throw new IOException("HMAC-SHA256 unavailable", e);
+            throw new IllegalStateException("HMAC-SHA256 unavailable", e);
         }
     }
 
-    private SecretKeySpec key() throws IOException {
-        SecretKeySpec k = key;
-        if (k != null) return k;
-        synchronized (this) {
-            if (key != null) return key;
-            Files.createDirectories(dir);
-            Path f = dir.resolve("cache.key");
-            byte[] raw;
-            if (Files.exists(f)) {
-                raw = Files.readAllBytes(f);
-            } else {
-                raw = new byte[32];
-                new SecureRandom().nextBytes(raw);
-                Path tmp = Files.createTempFile(dir, ".key-", ".tmp",
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                Files.write(tmp, raw);
-                try {
-                    Files.createLink(f, tmp); // fails if another process made the key first
-                } catch (java.nio.file.FileAlreadyExistsException e) {
-                    // keep theirs
-                } finally {
-                    Files.deleteIfExists(tmp);
-                }
-                raw = Files.readAllBytes(f); // another process may have won the race
+    /** The installation's key, made once: written aside, then linked into place (first one wins). */
+    private SecretKeySpec key(HostFd d) throws ErrnoException, GeneralSecurityException {
+        byte[] raw;
+        try {
+            raw = host.readFile(d, "cache.key", 64);
+        } catch (ErrnoException e) {
+            if (e.errno() != Errno.ENOENT) throw e;
+            raw = new byte[32];
+            host.randomBytes(raw);
+            byte[] nonce = new byte[8];
+            host.randomBytes(nonce);
+            String tmp = ".key-" + HexFormat.of().formatHex(nonce);
+            try (HostFile f = host.open(d, tmp, OpenMode.createNew(0600))) {
+                f.write(ByteBuffer.wrap(raw), 0);
+                f.sync(false);
             }
-            key = new SecretKeySpec(raw, "HmacSHA256");
-            return key;
+            try {
+                host.link(d, tmp, d, "cache.key"); // fails if another process made the key first
+            } catch (ErrnoException race) {
+                if (race.errno() != Errno.EEXIST) throw race;
+            } finally {
+                host.removeFile(d, tmp);
+            }
+            raw = host.readFile(d, "cache.key", 64); // another process may have won the race
         }
+        if (raw.length != 32) throw new GeneralSecurityException("cache.key is damaged");
+        return new SecretKeySpec(raw, "HmacSHA256");
     }
 }

@@ -10,6 +10,7 @@ import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
+import dev.arca.host.Host;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -40,8 +41,9 @@ public final class Engine {
     private final Map<String, CompiledModule> loaded = new ConcurrentHashMap<>();
     private static final boolean TIMING = "1".equals(System.getenv("ARCA_TIMING"));
 
-    public Engine(Path cacheDir, MemoryKind memoryKind, Mode mode) {
-        this.diskCache = cacheDir == null ? null : new CompiledCache(cacheDir);
+    /** @param cacheDir where compiled classes are kept, through {@code host}; null: nowhere */
+    public Engine(Host host, Path cacheDir, MemoryKind memoryKind, Mode mode) {
+        this.diskCache = cacheDir == null ? null : new CompiledCache(host, cacheDir);
         this.memoryKind = memoryKind;
         this.mode = mode;
     }

@@ -55,11 +55,11 @@ class EngineTest {
     }
 
     private static Engine interpreted() {
-        return new Engine(null, Engine.MemoryKind.BYTE_ARRAY, Engine.Mode.INTERPRETED);
+        return new Engine(new dev.arca.host.LinuxHost(), null, Engine.MemoryKind.BYTE_ARRAY, Engine.Mode.INTERPRETED);
     }
 
     private static Engine compiled(Path cache) {
-        return new Engine(cache, Engine.MemoryKind.BYTE_ARRAY, Engine.Mode.COMPILED);
+        return new Engine(new dev.arca.host.LinuxHost(), cache, Engine.MemoryKind.BYTE_ARRAY, Engine.Mode.COMPILED);
     }
 
     /** Loading must either succeed or throw ModuleException; returns whether it succeeded. */

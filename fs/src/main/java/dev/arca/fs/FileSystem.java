@@ -12,4 +12,7 @@ public interface FileSystem {
     default boolean readOnly() {
         return false;
     }
+
+    /** Releases what the file system holds on the host (descriptors, files) when it is unmounted. */
+    default void close() throws dev.arca.abi.ErrnoException {}
 }

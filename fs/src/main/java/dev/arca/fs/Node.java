@@ -96,6 +96,21 @@ public interface Node {
     /** Sets access and modification times; {@link Times#OMIT} leaves one as it is. */
     void setTimes(long atime, long mtime) throws ErrnoException;
 
+    // ---- descriptors -----------------------------------------------------------------------
+
+    /**
+     * A node that keeps naming this same file or directory while a guest descriptor holds it,
+     * even when it is renamed or unlinked, as an open file does on Linux. Each pin is released
+     * with {@link #unpin} on the node it returned. Nodes that are objects in memory are stable
+     * already and return themselves; hostfs pins a host descriptor.
+     */
+    default Node pin() throws ErrnoException {
+        return this;
+    }
+
+    /** Releases what {@link #pin} took (on the node {@code pin} returned). */
+    default void unpin() {}
+
     /**
      * For devices that stand for a descriptor of the opening process (/dev/stdout): that
      * descriptor's number; -1 for every other node.

@@ -1,57 +1,149 @@
 package dev.arca.host;
 
 import dev.arca.abi.ErrnoException;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * The only door from Arca to the real operating system. Everything the untrusted host supplies
- * (file contents, names, metadata, time, standard streams) comes through here, so this interface
- * is the list to audit: nothing else in Arca touches host files, host clocks or host streams.
+ * (file contents, names, metadata, time, entropy, environment, standard streams, connections)
+ * comes through here, so this interface is the list to audit: nothing else in Arca touches host
+ * files, host sockets, host clocks, the host environment or host streams, and a test
+ * ({@code HostDoorTest}) fails when code outside this package calls the JDK's own doors.
  *
- * <p>Every file call takes an absolute host path that a file system built from a root it was
- * given and from components it has checked; none of them follows a symbolic link in the last
- * component, and callers resolve links themselves. Failures are reported as {@link ErrnoException}
- * (mapped in {@link HostErrors}), never as raw {@code IOException}s.
+ * <p><b>Trees.</b> Host file systems, state directories and image sources are trees: a directory
+ * opened once by {@link #openDirectory} (an operator-given path) and then only named by paths
+ * relative to a {@link HostFd}. Such a path is a sequence of components separated by '/', none of
+ * them empty, "." or ".."; "" names the descriptor itself. The host resolves it beneath the
+ * descriptor and follows no symbolic link and no mount-crossing magic link on the way, in any
+ * component: a link met on the way fails the call with ELOOP, and a final link is acted on itself,
+ * as with NOFOLLOW (so a call that needs a directory or a file there fails: ENOTDIR, ELOOP). This holds against a concurrent rename or symlink swap by the guest, by another
+ * instance or by the host: it is the kernel's resolution that is confined ({@code openat2} with
+ * {@code RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS}, or one {@code O_NOFOLLOW}
+ * component at a time where openat2 is missing), never a check made before the use.
+ *
+ * <p><b>Operator files.</b> Files that the operator names (programs, manifests, keys, volumes,
+ * policies) are opened by host path, following links as the operator's shell would; they must be
+ * regular files, and reads are capped, so that {@code /dev/zero} or a FIFO is an error and not a
+ * hang.
+ *
+ * <p>Failures are {@link ErrnoException}s carrying the host's errno in WASI terms.
  */
 public interface Host {
 
-    // ---- files -----------------------------------------------------------------------------
+    // ---- trees -----------------------------------------------------------------------------
 
-    /** Metadata of {@code path}, without following a final symbolic link. */
-    HostStat stat(Path path) throws ErrnoException;
+    /**
+     * Opens an operator-named directory as the root of a tree. Errors: ENOENT, ENOTDIR, EACCES.
+     */
+    HostFd openDirectory(Path dir) throws ErrnoException;
 
-    /** Opens a regular file; {@code create} and {@code exclusive} as O_CREAT and O_EXCL. */
-    FileChannel open(Path path, boolean read, boolean write, boolean create, boolean exclusive)
-            throws ErrnoException;
+    /** As {@link #openDirectory}, creating it and its parents (mode 0700) when missing. */
+    HostFd openOrCreateDirectory(Path dir) throws ErrnoException;
 
-    /** Names in a directory, without "." and "..". */
-    List<String> list(Path dir) throws ErrnoException;
+    /** Metadata of {@code path} beneath {@code base}; a final symbolic link is described itself. */
+    HostStat stat(HostFd base, String path) throws ErrnoException;
 
-    void createDirectory(Path path) throws ErrnoException;
+    /**
+     * Pins {@code path} beneath {@code base}: a descriptor that keeps naming that file or
+     * directory when it is renamed or unlinked, usable as a base or with "" ({@code O_PATH}).
+     */
+    HostFd pin(HostFd base, String path) throws ErrnoException;
 
-    /** Removes a file, symbolic link or empty directory. */
-    void delete(Path path) throws ErrnoException;
+    /** Opens a regular file's data. Errors: ELOOP for a link, EISDIR, EACCES for other types. */
+    HostFile open(HostFd base, String path, OpenMode mode) throws ErrnoException;
 
-    /** Renames atomically, replacing {@code to} if the host allows it. */
-    void rename(Path from, Path to) throws ErrnoException;
+    /** The entries of a directory, without "." and "..", each with its kind. */
+    List<HostDirEntry> list(HostFd base, String path) throws ErrnoException;
 
-    void symlink(Path link, String target) throws ErrnoException;
+    /** Creates a directory (mode 0755 less the umask). Errors: EEXIST. */
+    void createDirectory(HostFd base, String path) throws ErrnoException;
 
-    String readlink(Path path) throws ErrnoException;
+    /** Removes a name that is not a directory. Errors: EISDIR, ENOENT. */
+    void removeFile(HostFd base, String path) throws ErrnoException;
 
-    void link(Path existing, Path link) throws ErrnoException;
+    /** Removes an empty directory. Errors: ENOTDIR, ENOTEMPTY, ENOENT. */
+    void removeDirectory(HostFd base, String path) throws ErrnoException;
 
-    /** Sets the size of a file; the file is not opened by the caller. */
-    void truncate(Path path, long size) throws ErrnoException;
+    /** rename(2), atomically replacing a compatible {@code to}. */
+    void rename(HostFd fromBase, String from, HostFd toBase, String to) throws ErrnoException;
+
+    /** Creates symbolic link {@code path} holding {@code target} byte for byte. */
+    void symlink(String target, HostFd base, String path) throws ErrnoException;
+
+    String readlink(HostFd base, String path) throws ErrnoException;
+
+    /** Makes {@code to} a new hard link to {@code from} (never following a link at {@code from}). */
+    void link(HostFd fromBase, String from, HostFd toBase, String to) throws ErrnoException;
 
     /** Sets times in nanoseconds since the epoch; a negative value leaves that time unchanged. */
-    void setTimes(Path path, long atimeNanos, long mtimeNanos) throws ErrnoException;
+    void setTimes(HostFd base, String path, long atimeNanos, long mtimeNanos) throws ErrnoException;
 
-    // ---- time and entropy ------------------------------------------------------------------
+    /**
+     * The whole of regular file {@code path} beneath {@code base}, at most {@code maxBytes}.
+     * Errors: as {@link #open}, and EFBIG beyond the cap.
+     */
+    default byte[] readFile(HostFd base, String path, int maxBytes) throws ErrnoException {
+        try (HostFile f = open(base, path, OpenMode.READ)) {
+            return HostFiles.readAll(f, maxBytes);
+        }
+    }
+
+    /**
+     * Replaces (or creates) regular file {@code path} beneath {@code base} atomically: the data
+     * goes to a temporary file beside it, is made durable, and is renamed over it, so a reader
+     * sees the old file or the new one, never a part. {@code permissions} as for a new file.
+     */
+    default void replaceFile(HostFd base, String path, byte[] data, int permissions) throws ErrnoException {
+        int slash = path.lastIndexOf('/');
+        byte[] nonce = new byte[8];
+        randomBytes(nonce);
+        String tmp = path.substring(0, slash + 1) + ".tmp-" + java.util.HexFormat.of().formatHex(nonce);
+        try {
+            try (HostFile f = open(base, tmp, OpenMode.createNew(permissions))) {
+                f.write(java.nio.ByteBuffer.wrap(data), 0);
+                f.sync(false);
+            }
+            rename(base, tmp, base, path);
+        } catch (ErrnoException | RuntimeException e) {
+            try {
+                removeFile(base, tmp);
+            } catch (ErrnoException ignored) {
+                // not created, or renamed already
+            }
+            throw e;
+        }
+    }
+
+    // ---- operator files --------------------------------------------------------------------
+
+    /**
+     * The whole of an operator-named regular file, at most {@code maxBytes}. Errors: ENOENT,
+     * EACCES, EISDIR, EINVAL (not a regular file: a device or FIFO), EFBIG (larger than the cap).
+     */
+    byte[] readFile(Path file, int maxBytes) throws ErrnoException;
+
+    /** Opens an operator-named regular file (a volume, an image, an output). */
+    HostFile openFile(Path file, OpenMode mode) throws ErrnoException;
+
+    /** The file's real absolute path (links resolved), for naming it and for measurements. */
+    Path realPath(Path file) throws ErrnoException;
+
+    // ---- network ---------------------------------------------------------------------------
+
+    /** A TCP listening socket bound to {@code address} (for Arca's own services). */
+    ServerSocket listen(InetSocketAddress address, int backlog) throws IOException;
+
+    /** A TCP connection to {@code address}, waiting at most {@code timeoutMillis}. */
+    Socket connect(InetSocketAddress address, int timeoutMillis) throws IOException;
+
+    // ---- time, entropy and environment -----------------------------------------------------
 
     /** Wall-clock time in nanoseconds since the epoch, as the host reports it (untrusted). */
     long realtimeNanos();
@@ -61,6 +153,9 @@ public interface Host {
 
     /** Fills {@code bytes} from a cryptographically secure source. */
     void randomBytes(byte[] bytes);
+
+    /** A variable of the environment Arca was started with, or null (untrusted input). */
+    String environment(String name);
 
     // ---- standard streams of the Arca process ----------------------------------------------
 

@@ -1,5 +1,19 @@
 package dev.arca.host;
 
+import static dev.arca.host.LinuxCalls.AT_FDCWD;
+import static dev.arca.host.LinuxCalls.AT_REMOVEDIR;
+import static dev.arca.host.LinuxCalls.O_CREAT;
+import static dev.arca.host.LinuxCalls.O_DIRECTORY;
+import static dev.arca.host.LinuxCalls.O_EXCL;
+import static dev.arca.host.LinuxCalls.O_NOCTTY;
+import static dev.arca.host.LinuxCalls.O_NOFOLLOW;
+import static dev.arca.host.LinuxCalls.O_NONBLOCK;
+import static dev.arca.host.LinuxCalls.O_PATH;
+import static dev.arca.host.LinuxCalls.O_RDONLY;
+import static dev.arca.host.LinuxCalls.O_RDWR;
+import static dev.arca.host.LinuxCalls.O_TRUNC;
+import static dev.arca.host.LinuxCalls.O_WRONLY;
+
 import dev.arca.abi.Errno;
 import dev.arca.abi.ErrnoException;
 import java.io.FileDescriptor;
@@ -8,163 +22,454 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.OpenOption;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributeView;
-import java.nio.file.attribute.FileTime;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
-/** {@link Host} on Linux through java.nio. */
+/**
+ * {@link Host} on Linux. Host files go through {@link LinuxCalls}: every tree path is resolved by
+ * the kernel beneath a descriptor, with {@code openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+ * RESOLVE_NO_MAGICLINKS)} where the kernel offers it (5.6 and later, unless a seccomp filter
+ * refuses it) and otherwise one component at a time with {@code O_PATH | O_DIRECTORY |
+ * O_NOFOLLOW}, which is as strict (a link in any component fails) but costs a call per component.
+ * Operations on a name (mkdir, unlink, rename, ...) resolve the parent that way and then act on
+ * the one final name with an {@code *at} call, which never follows a link in it.
+ */
 public final class LinuxHost implements Host {
-    private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
+    private static final long RESOLVE = LinuxCalls.RESOLVE_BENEATH | LinuxCalls.RESOLVE_NO_SYMLINKS
+            | LinuxCalls.RESOLVE_NO_MAGICLINKS;
+
+    /** 1: openat2 works here; -1: it does not; 0: not probed yet. */
+    private static volatile int openat2Probe;
+
+    /** Whether this host resolves with openat2 (else with the O_NOFOLLOW component walk). */
+    private final boolean openat2;
 
     private final SecureRandom random = new SecureRandom();
     private final InputStream stdin = new FileInputStream(FileDescriptor.in);
     private final OutputStream stdout = new FileOutputStream(FileDescriptor.out);
     private final OutputStream stderr = new FileOutputStream(FileDescriptor.err);
 
-    @Override
-    public HostStat stat(Path path) throws ErrnoException {
+    /**
+     * A host that uses openat2 where the kernel offers it, unless the system property {@code
+     * arca.host.noOpenat2} is true (for testing the fallback).
+     */
+    public LinuxHost() {
+        this(!Boolean.getBoolean("arca.host.noOpenat2"));
+    }
+
+    /** @param tryOpenat2 false: always resolve with the O_NOFOLLOW component walk */
+    public LinuxHost(boolean tryOpenat2) {
+        this.openat2 = tryOpenat2 && openat2Available();
+    }
+
+    /** Whether confined resolution uses openat2 (false: the O_NOFOLLOW component walk). */
+    public boolean usesOpenat2() {
+        return openat2;
+    }
+
+    private static boolean openat2Available() {
+        int s = openat2Probe;
+        if (s != 0) return s > 0;
         try {
-            Map<String, Object> a = Files.readAttributes(path, "unix:mode,dev,ino,nlink,size,lastAccessTime,lastModifiedTime,ctime", NOFOLLOW);
-            int mode = (Integer) a.get("mode");
-            return new HostStat(kind(mode), (Long) a.get("dev"), (Long) a.get("ino"),
-                    ((Integer) a.get("nlink")).longValue(), (Long) a.get("size"),
-                    nanos((FileTime) a.get("lastAccessTime")),
-                    nanos((FileTime) a.get("lastModifiedTime")), nanos((FileTime) a.get("ctime")));
-        } catch (IOException e) {
-            throw HostErrors.map(e);
+            LinuxCalls.close(LinuxCalls.openat2(AT_FDCWD, "/", O_PATH | O_DIRECTORY, 0, 0));
+            s = 1;
+        } catch (ErrnoException e) {
+            s = -1; // ENOSYS (an old kernel) or EPERM (a seccomp filter that predates it)
+        }
+        openat2Probe = s;
+        return s > 0;
+    }
+
+    // ---- confined resolution -------------------------------------------------------------------
+
+    /** Checks a tree path: components separated by '/', none empty, "." or "..". */
+    private static void checkRelative(String path) throws ErrnoException {
+        if (path.isEmpty()) return;
+        if (path.indexOf('\0') >= 0) throw Errno.EINVAL.fail("NUL in a path");
+        int start = 0;
+        while (true) {
+            int slash = path.indexOf('/', start);
+            int end = slash < 0 ? path.length() : slash;
+            int len = end - start;
+            if (len == 0 || (len == 1 && path.charAt(start) == '.')
+                    || (len == 2 && path.charAt(start) == '.' && path.charAt(start + 1) == '.')) {
+                throw Errno.EINVAL.fail("not a checked relative path: '" + path + "'");
+            }
+            if (slash < 0) return;
+            start = slash + 1;
         }
     }
 
-    private static long nanos(FileTime t) {
-        return t.to(TimeUnit.NANOSECONDS);
+    /** Opens {@code path} (non-empty, checked) beneath directory descriptor {@code dirfd}. */
+    private int openBeneath(int dirfd, String path, int flags, int mode) throws ErrnoException {
+        if (openat2) {
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    return LinuxCalls.openat2(dirfd, path, flags, mode, RESOLVE);
+                } catch (ErrnoException e) {
+                    // EAGAIN: the kernel saw a concurrent rename and refuses to guess; try again
+                    if (e.errno() != Errno.EAGAIN || attempt >= 16) throw e;
+                }
+            }
+        }
+        return walk(dirfd, path, flags, mode);
     }
 
-    private static HostStat.Kind kind(int mode) {
-        return switch (mode & 0xF000) {
-            case 0x8000 -> HostStat.Kind.FILE;
-            case 0x4000 -> HostStat.Kind.DIRECTORY;
-            case 0xA000 -> HostStat.Kind.SYMLINK;
-            case 0x2000 -> HostStat.Kind.CHARACTER_DEVICE;
-            case 0x6000 -> HostStat.Kind.BLOCK_DEVICE;
-            case 0xC000 -> HostStat.Kind.SOCKET;
-            case 0x1000 -> HostStat.Kind.FIFO;
-            default -> HostStat.Kind.OTHER;
+    /** The fallback: each directory component opened with O_NOFOLLOW from the one before. */
+    private static int walk(int dirfd, String path, int flags, int mode) throws ErrnoException {
+        int cur = dirfd;
+        int start = 0;
+        try {
+            while (true) {
+                int slash = path.indexOf('/', start);
+                if (slash < 0) return LinuxCalls.openat(cur, path.substring(start), flags | O_NOFOLLOW, mode);
+                String name = path.substring(start, slash);
+                int next;
+                try {
+                    next = LinuxCalls.openat(cur, name, O_PATH | O_DIRECTORY | O_NOFOLLOW, 0);
+                } catch (ErrnoException e) {
+                    // O_NOFOLLOW|O_PATH opens a link itself and O_DIRECTORY then says ENOTDIR:
+                    // report a link as openat2 does
+                    if (e.errno() == Errno.ENOTDIR && LinuxCalls.statx(cur, name).kind() == HostStat.Kind.SYMLINK) {
+                        throw Errno.ELOOP.fail("symbolic link in a host path: " + path);
+                    }
+                    throw e;
+                }
+                if (cur != dirfd) LinuxCalls.close(cur);
+                cur = next;
+                start = slash + 1;
+            }
+        } finally {
+            if (cur != dirfd) LinuxCalls.close(cur);
+        }
+    }
+
+    /**
+     * Opens directory {@code path} beneath {@code dirfd} as a place to act in. A link there is
+     * met on the way to the name acted on, so it is ELOOP (O_DIRECTORY alone would say ENOTDIR).
+     */
+    private int openDirectoryBeneath(int dirfd, String path) throws ErrnoException {
+        try {
+            return openBeneath(dirfd, path, O_PATH | O_DIRECTORY | O_NOFOLLOW, 0);
+        } catch (ErrnoException e) {
+            if (e.errno() != Errno.ENOTDIR) throw e;
+            int fd;
+            try {
+                fd = openBeneath(dirfd, path, O_PATH | O_NOFOLLOW, 0);
+            } catch (ErrnoException again) {
+                throw e;
+            }
+            try {
+                if (LinuxCalls.statx(fd, "").kind() == HostStat.Kind.SYMLINK) {
+                    throw Errno.ELOOP.fail("symbolic link in a host path: " + path);
+                }
+            } finally {
+                LinuxCalls.close(fd);
+            }
+            throw e;
+        }
+    }
+
+    /** A call on the parent directory of a path's last component. */
+    @FunctionalInterface
+    private interface AtCall<T> {
+        T apply(int parentFd, String name) throws ErrnoException;
+    }
+
+    /** Resolves the parent of {@code path} beneath {@code base} and runs {@code call} on it and the last name. */
+    private <T> T atParent(HostFd base, String path, AtCall<T> call) throws ErrnoException {
+        checkRelative(path);
+        if (path.isEmpty()) throw Errno.EINVAL.fail("this call needs a name below the directory");
+        int fd = base.acquire();
+        try {
+            int slash = path.lastIndexOf('/');
+            if (slash < 0) return call.apply(fd, path);
+            int parent = openDirectoryBeneath(fd, path.substring(0, slash));
+            try {
+                return call.apply(parent, path.substring(slash + 1));
+            } finally {
+                LinuxCalls.close(parent);
+            }
+        } finally {
+            base.release();
+        }
+    }
+
+    /** Opens {@code path} beneath {@code base}; "" reopens a directory base itself. */
+    private int openIn(HostFd base, String path, int flags, int mode) throws ErrnoException {
+        checkRelative(path);
+        int fd = base.acquire();
+        try {
+            if (path.isEmpty()) {
+                if ((flags & O_DIRECTORY) == 0 && (flags & O_PATH) == 0) {
+                    throw Errno.EINVAL.fail("a pinned file is reopened through its open descriptor, not by path");
+                }
+                return LinuxCalls.openat(fd, ".", flags, mode);
+            }
+            return openBeneath(fd, path, flags, mode);
+        } finally {
+            base.release();
+        }
+    }
+
+    // ---- trees ---------------------------------------------------------------------------------
+
+    @Override
+    public HostFd openDirectory(Path dir) throws ErrnoException {
+        String abs = dir.toAbsolutePath().toString();
+        return new HostFd(LinuxCalls.openat(AT_FDCWD, abs, O_PATH | O_DIRECTORY, 0), abs);
+    }
+
+    @Override
+    public HostFd openOrCreateDirectory(Path dir) throws ErrnoException {
+        Path abs = dir.toAbsolutePath().normalize();
+        try {
+            return openDirectory(abs);
+        } catch (ErrnoException e) {
+            if (e.errno() != Errno.ENOENT) throw e;
+        }
+        for (int i = 1; i <= abs.getNameCount(); i++) {
+            try {
+                LinuxCalls.mkdirat(AT_FDCWD, abs.getRoot().resolve(abs.subpath(0, i)).toString(), 0700);
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.EEXIST) throw e;
+            }
+        }
+        return openDirectory(abs);
+    }
+
+    @Override
+    public HostStat stat(HostFd base, String path) throws ErrnoException {
+        checkRelative(path);
+        if (path.isEmpty()) {
+            int fd = base.acquire();
+            try {
+                return LinuxCalls.statx(fd, "");
+            } finally {
+                base.release();
+            }
+        }
+        return atParent(base, path, LinuxCalls::statx);
+    }
+
+    @Override
+    public HostFd pin(HostFd base, String path) throws ErrnoException {
+        return new HostFd(openIn(base, path, O_PATH | O_NOFOLLOW, 0), base.name() + "/" + path);
+    }
+
+    @Override
+    public HostFile open(HostFd base, String path, OpenMode mode) throws ErrnoException {
+        if (path.isEmpty()) throw Errno.EINVAL.fail("open needs a name below the directory");
+        int fd = openIn(base, path, flags(mode) | O_NOFOLLOW, mode.permissions());
+        return regular(fd, base.name() + "/" + path);
+    }
+
+    private static int flags(OpenMode m) {
+        int f = m.read() && m.write() ? O_RDWR : m.write() ? O_WRONLY : O_RDONLY;
+        if (m.creation() != OpenMode.Creation.NONE) f |= O_CREAT;
+        if (m.creation() == OpenMode.Creation.EXCLUSIVE) f |= O_EXCL;
+        if (m.truncate()) f |= O_TRUNC;
+        // never block on a FIFO or take a terminal: only regular files are used, checked below
+        return f | O_NONBLOCK | O_NOCTTY;
+    }
+
+    /** Wraps {@code fd} if it is a regular file; closes it and fails otherwise. */
+    private static HostFile regular(int fd, String name) throws ErrnoException {
+        HostStat s;
+        try {
+            s = LinuxCalls.statx(fd, "");
+        } catch (ErrnoException e) {
+            LinuxCalls.close(fd);
+            throw e;
+        }
+        if (s.kind() != HostStat.Kind.FILE) {
+            LinuxCalls.close(fd);
+            if (s.kind() == HostStat.Kind.DIRECTORY) throw Errno.EISDIR.fail(name);
+            throw Errno.EACCES.fail(name + ": not a regular file (" + s.kind().name().toLowerCase() + ")");
+        }
+        return new LinuxFile(new HostFd(fd, name));
+    }
+
+    @Override
+    public List<HostDirEntry> list(HostFd base, String path) throws ErrnoException {
+        // a pinned O_PATH handle for stat of entries whose type readdir does not report, and
+        // a readable descriptor of the same directory for readdir itself
+        HostFd dir = new HostFd(openIn(base, path, O_PATH | O_DIRECTORY | O_NOFOLLOW, 0), base.name() + "/" + path);
+        try {
+            int dfd = dir.acquire();
+            try {
+                List<LinuxCalls.Dirent> ents = LinuxCalls.readdir(LinuxCalls.openat(dfd, ".", O_RDONLY | O_DIRECTORY, 0));
+                List<HostDirEntry> out = new ArrayList<>(ents.size());
+                for (LinuxCalls.Dirent e : ents) {
+                    HostStat.Kind k = dtype(e.type());
+                    if (k == null) {
+                        try {
+                            k = LinuxCalls.statx(dfd, e.name()).kind();
+                        } catch (ErrnoException gone) {
+                            if (gone.errno() == Errno.ENOENT) continue; // removed meanwhile
+                            throw gone;
+                        }
+                    }
+                    out.add(new HostDirEntry(e.name(), e.inode(), k));
+                }
+                return out;
+            } finally {
+                dir.release();
+            }
+        } finally {
+            dir.close();
+        }
+    }
+
+    private static HostStat.Kind dtype(int t) {
+        return switch (t) {
+            case 1 -> HostStat.Kind.FIFO;
+            case 2 -> HostStat.Kind.CHARACTER_DEVICE;
+            case 4 -> HostStat.Kind.DIRECTORY;
+            case 6 -> HostStat.Kind.BLOCK_DEVICE;
+            case 8 -> HostStat.Kind.FILE;
+            case 10 -> HostStat.Kind.SYMLINK;
+            case 12 -> HostStat.Kind.SOCKET;
+            default -> null; // DT_UNKNOWN: ask statx
         };
     }
 
     @Override
-    public FileChannel open(Path path, boolean read, boolean write, boolean create, boolean exclusive)
-            throws ErrnoException {
-        Set<OpenOption> opts = new HashSet<>();
-        opts.add(LinkOption.NOFOLLOW_LINKS);
-        if (read) opts.add(StandardOpenOption.READ);
-        if (write) opts.add(StandardOpenOption.WRITE);
-        if (exclusive) opts.add(StandardOpenOption.CREATE_NEW);
-        else if (create) opts.add(StandardOpenOption.CREATE);
-        try {
-            return FileChannel.open(path, opts);
-        } catch (IOException e) {
-            throw HostErrors.map(e);
-        } catch (UnsupportedOperationException e) {
-            throw Errno.ENOTSUP.fail(e.getMessage());
-        }
+    public void createDirectory(HostFd base, String path) throws ErrnoException {
+        atParent(base, path, (d, n) -> {
+            LinuxCalls.mkdirat(d, n, 0755);
+            return null;
+        });
     }
 
     @Override
-    public List<String> list(Path dir) throws ErrnoException {
-        try (Stream<Path> s = Files.list(dir)) {
-            List<String> names = new ArrayList<>();
-            s.forEach(p -> names.add(p.getFileName().toString()));
-            return names;
-        } catch (IOException e) {
-            throw HostErrors.map(e);
-        }
+    public void removeFile(HostFd base, String path) throws ErrnoException {
+        atParent(base, path, (d, n) -> {
+            LinuxCalls.unlinkat(d, n, 0);
+            return null;
+        });
     }
 
     @Override
-    public void createDirectory(Path path) throws ErrnoException {
-        try {
-            Files.createDirectory(path);
-        } catch (IOException e) {
-            throw HostErrors.map(e);
-        }
+    public void removeDirectory(HostFd base, String path) throws ErrnoException {
+        atParent(base, path, (d, n) -> {
+            LinuxCalls.unlinkat(d, n, AT_REMOVEDIR);
+            return null;
+        });
     }
 
     @Override
-    public void delete(Path path) throws ErrnoException {
-        try {
-            Files.delete(path);
-        } catch (IOException e) {
-            throw HostErrors.map(e);
-        }
+    public void rename(HostFd fromBase, String from, HostFd toBase, String to) throws ErrnoException {
+        atParent(fromBase, from, (fd, fn) -> atParent(toBase, to, (td, tn) -> {
+            LinuxCalls.renameat(fd, fn, td, tn);
+            return null;
+        }));
     }
 
     @Override
-    public void rename(Path from, Path to) throws ErrnoException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw HostErrors.map(e);
-        }
+    public void symlink(String target, HostFd base, String path) throws ErrnoException {
+        atParent(base, path, (d, n) -> {
+            LinuxCalls.symlinkat(target, d, n);
+            return null;
+        });
     }
 
     @Override
-    public void symlink(Path link, String target) throws ErrnoException {
-        LibC.symlink(target, link.toString()); // the target byte for byte (java.nio would normalise it)
-    }
-
-    @Override
-    public String readlink(Path path) throws ErrnoException {
-        return LibC.readlink(path.toString());
-    }
-
-    @Override
-    public void link(Path existing, Path link) throws ErrnoException {
-        try {
-            Files.createLink(link, existing);
-        } catch (IOException e) {
-            throw HostErrors.map(e);
-        }
-    }
-
-    @Override
-    public void truncate(Path path, long size) throws ErrnoException {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-            long current = ch.size();
-            if (size < current) {
-                ch.truncate(size);
-            } else if (size > current) {
-                ch.write(java.nio.ByteBuffer.allocate(1), size - 1);
+    public String readlink(HostFd base, String path) throws ErrnoException {
+        checkRelative(path);
+        if (path.isEmpty()) {
+            int fd = base.acquire();
+            try {
+                return LinuxCalls.readlinkat(fd, "");
+            } finally {
+                base.release();
             }
+        }
+        return atParent(base, path, LinuxCalls::readlinkat);
+    }
+
+    @Override
+    public void link(HostFd fromBase, String from, HostFd toBase, String to) throws ErrnoException {
+        atParent(fromBase, from, (fd, fn) -> atParent(toBase, to, (td, tn) -> {
+            LinuxCalls.linkat(fd, fn, td, tn, 0);
+            return null;
+        }));
+    }
+
+    @Override
+    public void setTimes(HostFd base, String path, long atimeNanos, long mtimeNanos) throws ErrnoException {
+        checkRelative(path);
+        if (path.isEmpty()) {
+            int fd = base.acquire();
+            try {
+                LinuxCalls.utimensat(fd, "", atimeNanos, mtimeNanos);
+            } finally {
+                base.release();
+            }
+            return;
+        }
+        atParent(base, path, (d, n) -> {
+            LinuxCalls.utimensat(d, n, atimeNanos, mtimeNanos);
+            return null;
+        });
+    }
+
+    // ---- operator files ------------------------------------------------------------------------
+
+    @Override
+    public byte[] readFile(Path file, int maxBytes) throws ErrnoException {
+        try (HostFile f = openFile(file, OpenMode.READ)) {
+            return HostFiles.readAll(f, maxBytes);
+        }
+    }
+
+    @Override
+    public HostFile openFile(Path file, OpenMode mode) throws ErrnoException {
+        String abs = file.toAbsolutePath().toString();
+        return regular(LinuxCalls.openat(AT_FDCWD, abs, flags(mode), mode.permissions()), abs);
+    }
+
+    @Override
+    public Path realPath(Path file) throws ErrnoException {
+        try {
+            return file.toRealPath();
         } catch (IOException e) {
             throw HostErrors.map(e);
         }
     }
 
+    // ---- network -------------------------------------------------------------------------------
+
     @Override
-    public void setTimes(Path path, long atimeNanos, long mtimeNanos) throws ErrnoException {
+    public ServerSocket listen(InetSocketAddress address, int backlog) throws IOException {
+        ServerSocket s = new ServerSocket();
         try {
-            BasicFileAttributeView view = Files.getFileAttributeView(path, BasicFileAttributeView.class, NOFOLLOW);
-            view.setTimes(mtimeNanos < 0 ? null : FileTime.from(mtimeNanos, TimeUnit.NANOSECONDS),
-                    atimeNanos < 0 ? null : FileTime.from(atimeNanos, TimeUnit.NANOSECONDS), null);
+            s.bind(address, backlog);
+            return s;
         } catch (IOException e) {
-            throw HostErrors.map(e);
+            s.close();
+            throw e;
         }
     }
+
+    @Override
+    public Socket connect(InetSocketAddress address, int timeoutMillis) throws IOException {
+        Socket s = new Socket();
+        try {
+            s.connect(address, timeoutMillis);
+            return s;
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    // ---- time, entropy, environment, stdio -----------------------------------------------------
 
     @Override
     public long realtimeNanos() {
@@ -180,6 +485,11 @@ public final class LinuxHost implements Host {
     @Override
     public void randomBytes(byte[] bytes) {
         random.nextBytes(bytes);
+    }
+
+    @Override
+    public String environment(String name) {
+        return System.getenv(name);
     }
 
     @Override
@@ -199,12 +509,6 @@ public final class LinuxHost implements Host {
 
     @Override
     public boolean isTerminal(int stdStream) {
-        if (stdStream < 0 || stdStream > 2) return false;
-        try {
-            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + stdStream)).toString();
-            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
-        } catch (IOException | UnsupportedOperationException e) {
-            return false;
-        }
+        return stdStream >= 0 && stdStream <= 2 && LinuxCalls.isatty(stdStream);
     }
 }

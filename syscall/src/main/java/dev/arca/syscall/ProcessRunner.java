@@ -124,8 +124,8 @@ public final class ProcessRunner {
     private byte[] readModule(String guestPath) throws ErrnoException {
         var opened = kernel.vfs().open(kernel.vfs().root(), relative(guestPath), true, false, false, false, false, true, false);
         FileHandle h = opened.handle();
-        if (h == null) throw Errno.EACCES.fail(guestPath + " is a directory");
         try {
+            if (h == null) throw Errno.EACCES.fail(guestPath + " is a directory");
             long size = h.size();
             if (size > MAX_MODULE_BYTES) throw Errno.ENOEXEC.fail(guestPath + " is too large");
             ByteArrayOutputStream out = new ByteArrayOutputStream((int) size);
@@ -141,7 +141,7 @@ public final class ProcessRunner {
             }
             return out.toByteArray();
         } finally {
-            h.close();
+            opened.close();
         }
     }
 

@@ -4,20 +4,23 @@ import dev.arca.attestation.AttestationException;
 import dev.arca.attestation.AttestationException.Reason;
 import dev.arca.attestation.Policy;
 import dev.arca.attestation.Verdict;
+import dev.arca.host.Host;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * A key broker: an RA-TLS server on the loopback address that releases one secret (a volume key)
@@ -32,7 +35,8 @@ import javax.net.ssl.SSLSocket;
 public final class KeyBroker implements AutoCloseable {
     public static final String REQUEST = "ARCA-KEY-REQUEST 1";
     static final int MAX_LINE = 16 * 1024;
-    private final SSLServerSocket server;
+    private final ServerSocket server;
+    private final SSLSocketFactory tls;
     private final byte[] secret;
     private final int timeoutMillis;
     private final Consumer<String> log;
@@ -41,16 +45,12 @@ public final class KeyBroker implements AutoCloseable {
      * @param ctx an RA-TLS context whose trust manager holds the release policy
      * @param port the port on 127.0.0.1 (0: any free port)
      */
-    public KeyBroker(SSLContext ctx, int port, byte[] secret, int timeoutMillis, Consumer<String> log) throws IOException {
+    public KeyBroker(Host host, SSLContext ctx, int port, byte[] secret, int timeoutMillis, Consumer<String> log) throws IOException {
         this.secret = secret.clone();
         this.timeoutMillis = timeoutMillis;
         this.log = log;
-        SSLServerSocket s = (SSLServerSocket) ctx.getServerSocketFactory().createServerSocket();
-        s.setReuseAddress(true);
-        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 8);
-        s.setNeedClientAuth(true);
-        s.setEnabledProtocols(new String[] {"TLSv1.3"});
-        this.server = s;
+        this.tls = ctx.getSocketFactory();
+        this.server = host.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 8);
     }
 
     public int port() {
@@ -63,7 +63,16 @@ public final class KeyBroker implements AutoCloseable {
         for (int n = 0; max == 0 || n < max; n++) {
             SSLSocket s;
             try {
-                s = (SSLSocket) server.accept();
+                Socket plain = server.accept();
+                try {
+                    s = (SSLSocket) tls.createSocket(plain, plain.getInetAddress().getHostAddress(), plain.getPort(), true);
+                } catch (IOException e) {
+                    plain.close();
+                    throw e;
+                }
+                s.setUseClientMode(false);
+                s.setNeedClientAuth(true);
+                s.setEnabledProtocols(new String[] {"TLSv1.3"});
             } catch (IOException e) {
                 if (server.isClosed()) break;
                 log.accept("accept failed: " + e.getMessage());
@@ -126,12 +135,11 @@ public final class KeyBroker implements AutoCloseable {
      * Asks the broker at 127.0.0.1:{@code port} for the secret, presenting this instance's RA-TLS
      * certificate (in {@code ctx}, whose trust manager checks the broker in turn).
      */
-    public static byte[] fetch(SSLContext ctx, InetAddress host, int port, int timeoutMillis) throws AttestationException {
+    public static byte[] fetch(Host hostDoor, SSLContext ctx, InetAddress host, int port, int timeoutMillis) throws AttestationException {
         if (!host.isLoopbackAddress()) {
             throw new AttestationException(Reason.POLICY_VIOLATION, "key broker: only a broker on the loopback address is supported");
         }
-        try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket()) {
-            s.connect(new InetSocketAddress(host, port), timeoutMillis);
+        try (SSLSocket s = tlsOver(hostDoor.connect(new InetSocketAddress(host, port), timeoutMillis), ctx, host, port)) {
             s.setSoTimeout(timeoutMillis);
             s.setEnabledProtocols(new String[] {"TLSv1.3"});
             try {
@@ -168,6 +176,19 @@ public final class KeyBroker implements AutoCloseable {
             throw new AttestationException(Reason.PROVIDER_FAILED, "key broker at port " + port + ": timed out");
         } catch (IOException e) {
             throw new AttestationException(Reason.PROVIDER_FAILED, "key broker at port " + port + ": " + e.getMessage());
+        }
+    }
+
+    /** The client side of TLS over a connection the host made; closes the connection on failure. */
+    private static SSLSocket tlsOver(Socket plain, SSLContext ctx, InetAddress host, int port) throws IOException {
+        try {
+            SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(plain, host.getHostAddress(), port, true);
+            s.setUseClientMode(true);
+            s.setEnabledProtocols(new String[] {"TLSv1.3"});
+            return s;
+        } catch (IOException | RuntimeException e) {
+            plain.close();
+            throw e;
         }
     }
 

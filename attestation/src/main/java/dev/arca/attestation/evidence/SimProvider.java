@@ -5,14 +5,12 @@ import dev.arca.attestation.AttestationException.Reason;
 import dev.arca.attestation.EvidenceType;
 import dev.arca.attestation.x509.CertificateBuilder;
 import dev.arca.attestation.x509.Certificates;
-import java.io.IOException;
+import dev.arca.abi.Errno;
+import dev.arca.abi.ErrnoException;
+import dev.arca.host.Host;
+import dev.arca.host.HostFd;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -31,20 +29,23 @@ import java.util.List;
  * private keys readable by the owner only. Evidence is {@link SimEvidence}: insecure.
  */
 public final class SimProvider implements EvidenceProvider {
+    private static final int MAX_FILE = 64 * 1024;
+    private final Host host;
     private final Path dir;
     private final byte[] measurement;
     private X509Certificate root;
     private X509Certificate cert;
     private PrivateKey key;
 
-    public SimProvider(Path configDir, byte[] measurement) {
+    public SimProvider(Host host, Path configDir, byte[] measurement) {
+        this.host = host;
         this.dir = configDir.resolve("sim");
         this.measurement = measurement.clone();
     }
 
     /** $ARCA_CONFIG_DIR, else ~/.config/arca. */
-    public static Path defaultConfigDir() {
-        String env = System.getenv("ARCA_CONFIG_DIR");
+    public static Path defaultConfigDir(Host host) {
+        String env = host.environment("ARCA_CONFIG_DIR");
         return env != null && !env.isEmpty() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".config", "arca");
     }
 
@@ -60,14 +61,12 @@ public final class SimProvider implements EvidenceProvider {
     }
 
     /** The installation's sim root, if one was made; empty otherwise (never creates one). */
-    public static List<X509Certificate> existingRoot(Path configDir) throws AttestationException {
+    public static List<X509Certificate> existingRoot(Host host, Path configDir) throws AttestationException {
         Path p = configDir.resolve("sim").resolve("root.pem");
-        if (!Files.exists(p)) {
-            return List.of();
-        }
         try {
-            return List.of(Certificates.parsePem(Files.readString(p, StandardCharsets.US_ASCII), p.toString()));
-        } catch (IOException e) {
+            return List.of(Certificates.parsePem(new String(host.readFile(p, MAX_FILE), StandardCharsets.US_ASCII), p.toString()));
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.ENOENT) return List.of();
             throw new AttestationException(Reason.PROVIDER_FAILED, "cannot read " + p + ": " + e.getMessage());
         }
     }
@@ -92,21 +91,27 @@ public final class SimProvider implements EvidenceProvider {
         if (key != null) {
             return;
         }
-        try {
-            Files.createDirectories(dir);
-            if (!Files.exists(dir.resolve("key.pem"))) {
-                create();
+        try (HostFd d = host.openOrCreateDirectory(dir)) {
+            try {
+                host.stat(d, "key.pem");
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.ENOENT) throw e;
+                create(d);
             }
-            root = Certificates.parsePem(Files.readString(dir.resolve("root.pem")), "sim root");
-            cert = Certificates.parsePem(Files.readString(dir.resolve("key.pem")), "sim key certificate");
-            byte[] pk = Base64.getMimeDecoder().decode(Files.readString(dir.resolve("key.pk8")).replaceAll("-----[A-Z ]+-----", ""));
+            root = Certificates.parsePem(read(d, "root.pem"), "sim root");
+            cert = Certificates.parsePem(read(d, "key.pem"), "sim key certificate");
+            byte[] pk = Base64.getMimeDecoder().decode(read(d, "key.pk8").replaceAll("-----[A-Z ]+-----", ""));
             key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pk));
-        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+        } catch (ErrnoException | GeneralSecurityException | IllegalArgumentException e) {
             throw new AttestationException(Reason.PROVIDER_FAILED, "sim: cannot load the key in " + dir + ": " + e.getMessage());
         }
     }
 
-    private void create() throws IOException, GeneralSecurityException, AttestationException {
+    private String read(HostFd d, String name) throws ErrnoException {
+        return new String(host.readFile(d, name, MAX_FILE), StandardCharsets.US_ASCII);
+    }
+
+    private void create(HostFd d) throws ErrnoException, GeneralSecurityException, AttestationException {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp384r1"));
         KeyPair rootKey = g.generateKeyPair();
@@ -116,25 +121,13 @@ public final class SimProvider implements EvidenceProvider {
         X509Certificate c = new CertificateBuilder().subject("Arca sim attestation key (INSECURE)").issuer("Arca sim root (INSECURE, local test root)")
                 .sign(attKey.getPublic(), rootKey.getPrivate());
         // The root's private key is not kept: nothing else is ever signed by this root.
-        write("key.pk8", "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(attKey.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n", true);
-        write("root.pem", Certificates.toPem(r), false);
-        write("key.pem", Certificates.toPem(c), false);
+        // key.pem last: its presence says the set is complete
+        write(d, "key.pk8", "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(attKey.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n", true);
+        write(d, "root.pem", Certificates.toPem(r), false);
+        write(d, "key.pem", Certificates.toPem(c), false);
     }
 
-    private void write(String name, String text, boolean secret) throws IOException {
-        Path tmp = Files.createTempFile(dir, name, ".tmp");
-        if (secret) {
-            try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system: the directory's protection applies
-            }
-        }
-        Files.writeString(tmp, text, StandardCharsets.US_ASCII);
-        try {
-            Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException | FileAlreadyExistsException e) {
-            Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-        }
+    private void write(HostFd d, String name, String text, boolean secret) throws ErrnoException {
+        host.replaceFile(d, name, text.getBytes(StandardCharsets.US_ASCII), secret ? 0600 : 0644);
     }
 }

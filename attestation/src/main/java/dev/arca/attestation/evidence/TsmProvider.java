@@ -5,9 +5,14 @@ import dev.arca.attestation.AttestationException.Reason;
 import dev.arca.attestation.ByteReader;
 import dev.arca.attestation.EvidenceType;
 import dev.arca.attestation.x509.Certificates;
-import java.io.IOException;
+import dev.arca.abi.Errno;
+import dev.arca.abi.ErrnoException;
+import dev.arca.host.Host;
+import dev.arca.host.HostFd;
+import dev.arca.host.HostFile;
+import dev.arca.host.OpenMode;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -29,9 +34,12 @@ public final class TsmProvider implements EvidenceProvider {
     private static final String VLEK_GUID = "a8074bc2-a25a-483e-aae6-39c045a0b8a1";
     private static final String ASK_GUID = "4ab7b379-bbac-4fe4-a02f-05aef327c782";
     private static final String ARK_GUID = "c0b406a4-a803-4952-9743-3fb6014cd0ae";
+    private static final int MAX_BLOB = 1 << 20;
+    private final Host host;
     private final Path root;
 
-    public TsmProvider(Path root) {
+    public TsmProvider(Host host, Path root) {
+        this.host = host;
         this.root = root;
     }
 
@@ -45,39 +53,57 @@ public final class TsmProvider implements EvidenceProvider {
         if (reportData.length != 64) {
             throw new AttestationException(Reason.MALFORMED, "report data must be 64 bytes, not " + reportData.length);
         }
-        if (!Files.isDirectory(root)) {
+        HostFd dir;
+        try {
+            dir = host.openDirectory(root);
+        } catch (ErrnoException e) {
             throw new AttestationException(Reason.PROVIDER_FAILED, "tsm: " + root + " not found (not a TDX or SEV-SNP guest, or configfs not mounted)");
         }
-        Path entry = root.resolve("arca-" + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet());
-        try {
-            Files.createDirectories(entry);
-            Files.write(entry.resolve("inblob"), reportData);
-            long generation = generation(entry);
-            byte[] out = Files.readAllBytes(entry.resolve("outblob"));
-            String provider = Files.readString(entry.resolve("provider"), StandardCharsets.US_ASCII).strip();
-            Path auxPath = entry.resolve("auxblob");
-            byte[] aux = Files.exists(auxPath) ? Files.readAllBytes(auxPath) : new byte[0];
-            if (generation(entry) != generation) {
-                throw new AttestationException(Reason.PROVIDER_FAILED, "tsm: the report changed while it was read (another writer); try again");
-            }
-            return switch (provider) {
-                case "tdx_guest" -> new Evidence(EvidenceType.TDX, out, List.of(), "tsm");
-                case "sev_guest" -> new Evidence(EvidenceType.SEV_SNP, out, certTable(aux), "tsm");
-                default -> throw new AttestationException(Reason.UNSUPPORTED, "tsm: provider '" + provider + "'");
-            };
-        } catch (IOException e) {
-            throw new AttestationException(Reason.PROVIDER_FAILED, "tsm: " + e.getMessage());
-        } finally {
+        String entry = "arca-" + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet();
+        try (dir) {
             try {
-                Files.deleteIfExists(entry); // configfs: rmdir of the entry; its attributes are not files
-            } catch (IOException e) {
-                // a fake or busy tree: the entry stays, harmless
+                host.createDirectory(dir, entry);
+            } catch (ErrnoException e) {
+                // left by an earlier process of the same pid: reuse it (the generation check
+                // below catches a concurrent writer)
+                if (e.errno() != Errno.EEXIST) throw e;
             }
+            try {
+                try (HostFile in = host.open(dir, entry + "/inblob", OpenMode.create(0600).truncating())) {
+                    in.write(ByteBuffer.wrap(reportData), 0);
+                }
+                long generation = generation(dir, entry);
+                byte[] out = host.readFile(dir, entry + "/outblob", MAX_BLOB);
+                String provider = new String(host.readFile(dir, entry + "/provider", 256), StandardCharsets.US_ASCII).strip();
+                byte[] aux;
+                try {
+                    aux = host.readFile(dir, entry + "/auxblob", MAX_BLOB);
+                } catch (ErrnoException e) {
+                    if (e.errno() != Errno.ENOENT) throw e;
+                    aux = new byte[0];
+                }
+                if (generation(dir, entry) != generation) {
+                    throw new AttestationException(Reason.PROVIDER_FAILED, "tsm: the report changed while it was read (another writer); try again");
+                }
+                return switch (provider) {
+                    case "tdx_guest" -> new Evidence(EvidenceType.TDX, out, List.of(), "tsm");
+                    case "sev_guest" -> new Evidence(EvidenceType.SEV_SNP, out, certTable(aux), "tsm");
+                    default -> throw new AttestationException(Reason.UNSUPPORTED, "tsm: provider '" + provider + "'");
+                };
+            } finally {
+                try {
+                    host.removeDirectory(dir, entry); // configfs: rmdir of the entry; its attributes are not files
+                } catch (ErrnoException e) {
+                    // a fake or busy tree: the entry stays, harmless
+                }
+            }
+        } catch (ErrnoException e) {
+            throw new AttestationException(Reason.PROVIDER_FAILED, "tsm: " + e.getMessage());
         }
     }
 
-    private static long generation(Path entry) throws IOException, AttestationException {
-        String g = Files.readString(entry.resolve("generation"), StandardCharsets.US_ASCII).strip();
+    private long generation(HostFd dir, String entry) throws ErrnoException, AttestationException {
+        String g = new String(host.readFile(dir, entry + "/generation", 64), StandardCharsets.US_ASCII).strip();
         try {
             return Long.parseLong(g);
         } catch (NumberFormatException e) {

@@ -1,16 +1,20 @@
 package dev.arca.attestation.measure;
 
+import dev.arca.abi.Errno;
+import dev.arca.abi.ErrnoException;
 import dev.arca.attestation.Signatures;
+import dev.arca.host.Host;
+import dev.arca.host.HostDirEntry;
+import dev.arca.host.HostFd;
+import dev.arca.host.HostStat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * An instance's identity: SHA-256 over a canonical text naming the hash of the runtime build (every
@@ -30,16 +34,25 @@ import java.util.stream.Stream;
 public record Measurement(String measurement, String runtime, Map<String, String> jars, String manifest, String entry,
         Map<String, String> images) {
 
-    public static Measurement of(List<Path> jars, byte[] manifest, byte[] entry) throws IOException {
-        return of(jars, manifest, entry, Map.of());
+    /** The largest runtime jar read (a guard, far above any real one). */
+    static final int MAX_JAR = 512 << 20;
+
+    public static Measurement of(Host host, List<Path> jars, byte[] manifest, byte[] entry) throws IOException {
+        return of(host, jars, manifest, entry, Map.of());
     }
 
     /** @param images guest path to image root hash (hex) */
-    public static Measurement of(List<Path> jars, byte[] manifest, byte[] entry, Map<String, String> images) throws IOException {
+    public static Measurement of(Host host, List<Path> jars, byte[] manifest, byte[] entry, Map<String, String> images) throws IOException {
         Map<String, String> byName = new TreeMap<>();
         for (Path j : jars) {
             String name = j.getFileName().toString();
-            if (byName.put(name, hex(Signatures.sha256(Files.readAllBytes(j)))) != null) {
+            byte[] bytes;
+            try {
+                bytes = host.readFile(j, MAX_JAR);
+            } catch (ErrnoException e) {
+                throw new IOException("runtime jar " + j + ": " + e.getMessage());
+            }
+            if (byName.put(name, hex(Signatures.sha256(bytes))) != null) {
                 throw new IOException("two runtime jars named " + name);
             }
         }
@@ -56,15 +69,20 @@ public record Measurement(String measurement, String runtime, Map<String, String
     }
 
     /** The runtime jars next to {@code jar}: itself and every jar in its {@code lib/} directory. */
-    public static List<Path> runtimeJars(Path jar) throws IOException {
+    public static List<Path> runtimeJars(Host host, Path jar) throws IOException {
         List<Path> out = new ArrayList<>();
         out.add(jar);
         Path lib = jar.resolveSibling("lib");
-        if (Files.isDirectory(lib)) {
-            try (Stream<Path> s = Files.list(lib)) {
-                s.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().forEach(out::add);
+        List<Path> found = new ArrayList<>();
+        try (HostFd d = host.openDirectory(lib)) {
+            for (HostDirEntry e : host.list(d, "")) {
+                if (e.kind() == HostStat.Kind.FILE && e.name().endsWith(".jar")) found.add(lib.resolve(e.name()));
             }
+        } catch (ErrnoException e) {
+            if (e.errno() != Errno.ENOENT && e.errno() != Errno.ENOTDIR) throw new IOException(lib + ": " + e.getMessage());
         }
+        found.sort(null);
+        out.addAll(found);
         return out;
     }
 

@@ -32,10 +32,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class KeyBrokerTest {
+    private static final dev.arca.host.Host HOST = new dev.arca.host.LinuxHost();
     static final byte[] KEY = HexFormat.of().parseHex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
 
     static SSLContext context(Path config, byte[] measurement, Policy peerPolicy) throws Exception {
-        SimProvider sim = new SimProvider(config, measurement);
+        SimProvider sim = new SimProvider(HOST, config, measurement);
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair k = g.generateKeyPair();
@@ -53,10 +54,10 @@ class KeyBrokerTest {
     static byte[] attempt(Path dir, Policy policy, byte[] clientMeasurement, List<String> log) throws Exception {
         SSLContext server = context(dir, new byte[32], policy);
         SSLContext client = context(dir, clientMeasurement, SIM_OK);
-        try (KeyBroker b = new KeyBroker(server, 0, KEY, 10_000, log::add)) {
+        try (KeyBroker b = new KeyBroker(HOST, server, 0, KEY, 10_000, log::add)) {
             CompletableFuture<Integer> served = CompletableFuture.supplyAsync(() -> b.serve(1));
             try {
-                return KeyBroker.fetch(client, InetAddress.getLoopbackAddress(), b.port(), 10_000);
+                return KeyBroker.fetch(HOST, client, InetAddress.getLoopbackAddress(), b.port(), 10_000);
             } finally {
                 served.get(20, TimeUnit.SECONDS);
             }
@@ -83,7 +84,7 @@ class KeyBrokerTest {
     void onlyLoopback(@TempDir Path dir) throws Exception {
         SSLContext client = context(dir, M1, SIM_OK);
         AttestationException e = assertThrows(AttestationException.class,
-                () -> KeyBroker.fetch(client, InetAddress.getByAddress(new byte[] {10, 0, 0, 1}), 1, 1000));
+                () -> KeyBroker.fetch(HOST, client, InetAddress.getByAddress(new byte[] {10, 0, 0, 1}), 1, 1000));
         assertTrue(e.getMessage().contains("loopback"));
     }
 }

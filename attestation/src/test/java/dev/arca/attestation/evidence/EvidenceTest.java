@@ -23,16 +23,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class EvidenceTest {
+    private static final dev.arca.host.Host HOST = new dev.arca.host.LinuxHost();
     static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
 
     @Test
     void simRoundTripIsMarkedInsecure(@TempDir Path dir) throws Exception {
-        SimProvider sim = new SimProvider(dir, new byte[32]);
+        SimProvider sim = new SimProvider(HOST, dir, new byte[32]);
         byte[] data = new byte[64];
         data[5] = 9;
         Evidence e = Evidence.parse(sim.quote(data).encode());
         assertEquals(EvidenceType.SIM, e.type());
-        Verdict v = new Attestation(SimProvider.existingRoot(dir)).verify(e, null, NOW);
+        Verdict v = new Attestation(SimProvider.existingRoot(HOST, dir)).verify(e, null, NOW);
         assertTrue(v.insecure());
         assertEquals(TcbStatus.INSECURE, v.tcbStatus());
         assertEquals(9, v.reportData()[5]);
@@ -42,16 +43,16 @@ class EvidenceTest {
         Policy.parse("{\"allowSim\": true}".getBytes(StandardCharsets.UTF_8)).check(v);
         // another installation does not trust it
         assertEquals(Reason.UNTRUSTED_ROOT, assertThrows(AttestationException.class,
-                () -> new Attestation(List.of(new SimProvider(dir.resolve("b"), new byte[32]).root())).verify(e, null, NOW)).reason());
+                () -> new Attestation(List.of(new SimProvider(HOST, dir.resolve("b"), new byte[32]).root())).verify(e, null, NOW)).reason());
         // the same key is kept across instances
-        assertEquals(sim.root(), new SimProvider(dir, new byte[32]).root());
+        assertEquals(sim.root(), new SimProvider(HOST, dir, new byte[32]).root());
     }
 
     @Test
     void simEvidenceTamperedOrFuzzed(@TempDir Path dir) throws Exception {
-        SimProvider sim = new SimProvider(dir, new byte[32]);
+        SimProvider sim = new SimProvider(HOST, dir, new byte[32]);
         byte[] ev = sim.quote(new byte[64]).encode();
-        Attestation a = new Attestation(SimProvider.existingRoot(dir));
+        Attestation a = new Attestation(SimProvider.existingRoot(HOST, dir));
         String s = new String(ev, StandardCharsets.UTF_8);
         String forged = s.replaceFirst("\"reportData\":\"00", "\"reportData\":\"01");
         assertEquals(Reason.SIGNATURE_INVALID, assertThrows(AttestationException.class,
@@ -71,7 +72,7 @@ class EvidenceTest {
             Files.writeString(e.resolve("provider"), "tdx_guest\n");
             Files.writeString(e.resolve("generation"), "1\n");
         }
-        Evidence ev = new TsmProvider(root).quote(new byte[64]);
+        Evidence ev = new TsmProvider(HOST, root).quote(new byte[64]);
         assertEquals(EvidenceType.TDX, ev.type());
         assertEquals(quote.length, ev.bytes().length);
         Path used = Files.list(root).filter(p -> {
@@ -84,18 +85,18 @@ class EvidenceTest {
         assertEquals(64, Files.size(used.resolve("inblob")));
         assertEquals(EvidenceType.TDX, Evidence.parse(ev.encode()).type());
         assertEquals(Reason.PROVIDER_FAILED, assertThrows(AttestationException.class,
-                () -> new TsmProvider(root.resolve("absent")).quote(new byte[64])).reason());
-        assertEquals(Reason.MALFORMED, assertThrows(AttestationException.class, () -> new TsmProvider(root).quote(new byte[3])).reason());
+                () -> new TsmProvider(HOST, root.resolve("absent")).quote(new byte[64])).reason());
+        assertEquals(Reason.MALFORMED, assertThrows(AttestationException.class, () -> new TsmProvider(HOST, root).quote(new byte[3])).reason());
     }
 
     @Test
     void measurementIsDeterministic(@TempDir Path dir) throws Exception {
         Path a = Files.writeString(dir.resolve("b.jar"), "bee");
         Path b = Files.writeString(dir.resolve("a.jar"), "ay");
-        Measurement m1 = Measurement.of(List.of(a, b), "{}".getBytes(StandardCharsets.UTF_8), new byte[] {0, 'a', 's', 'm'});
-        Measurement m2 = Measurement.of(List.of(b, a), "{}".getBytes(StandardCharsets.UTF_8), new byte[] {0, 'a', 's', 'm'});
+        Measurement m1 = Measurement.of(HOST, List.of(a, b), "{}".getBytes(StandardCharsets.UTF_8), new byte[] {0, 'a', 's', 'm'});
+        Measurement m2 = Measurement.of(HOST, List.of(b, a), "{}".getBytes(StandardCharsets.UTF_8), new byte[] {0, 'a', 's', 'm'});
         assertEquals(m1, m2);
-        Measurement m3 = Measurement.of(List.of(b, a), "{ }".getBytes(StandardCharsets.UTF_8), new byte[] {0, 'a', 's', 'm'});
+        Measurement m3 = Measurement.of(HOST, List.of(b, a), "{ }".getBytes(StandardCharsets.UTF_8), new byte[] {0, 'a', 's', 'm'});
         assertTrue(!m1.measurement().equals(m3.measurement()));
         assertEquals(64, m1.measurement().length());
     }

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RaTlsTest {
+    private static final dev.arca.host.Host HOST = new dev.arca.host.LinuxHost();
     static X509Certificate vector(String name) throws AttestationException {
         return Certificates.parsePem(Vectors.text("interoperable-ra-tls/" + name), name);
     }
@@ -71,7 +72,7 @@ class RaTlsTest {
     record Node(KeyPair key, X509Certificate cert, SimProvider sim) {}
 
     static Node node(Path config, byte[] measurement) throws Exception {
-        SimProvider sim = new SimProvider(config, measurement);
+        SimProvider sim = new SimProvider(HOST, config, measurement);
         KeyPair k = ecKey();
         X509Certificate c = RaTlsCertificate.create(k, sim, "arca ra-tls", Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2030-01-01T00:00:00Z"));
         return new Node(k, c, sim);

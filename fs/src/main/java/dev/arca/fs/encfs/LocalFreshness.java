@@ -3,10 +3,10 @@ package dev.arca.fs.encfs;
 import dev.arca.abi.Errno;
 import dev.arca.abi.ErrnoException;
 import dev.arca.host.Host;
-import dev.arca.host.HostErrors;
-import java.io.IOException;
+import dev.arca.host.HostFd;
+import dev.arca.host.HostFile;
+import dev.arca.host.OpenMode;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -27,15 +27,16 @@ public final class LocalFreshness implements Freshness {
     private final Host host;
     private final Path dir;
     private final VolumeKey key;
+    private HostFd dirFd; // opened (and made) at first use; guarded by this
 
     /**
      * Where {@code arca run} keeps freshness records: {@code $ARCA_STATE_DIR}, else {@code
      * $XDG_STATE_HOME/arca/volumes}, else {@code ~/.local/state/arca/volumes}.
      */
-    public static Path defaultDirectory() {
-        String env = System.getenv("ARCA_STATE_DIR");
+    public static Path defaultDirectory(Host host) {
+        String env = host.environment("ARCA_STATE_DIR");
         if (env != null && !env.isEmpty()) return Path.of(env);
-        String xdg = System.getenv("XDG_STATE_HOME");
+        String xdg = host.environment("XDG_STATE_HOME");
         if (xdg != null && !xdg.isEmpty()) return Path.of(xdg, "arca", "volumes");
         return Path.of(System.getProperty("user.home"), ".local", "state", "arca", "volumes");
     }
@@ -46,8 +47,13 @@ public final class LocalFreshness implements Freshness {
         this.key = key;
     }
 
-    private Path file(byte[] id) {
-        return dir.resolve(HexFormat.of().formatHex(id) + ".version");
+    private synchronized HostFd dir() throws ErrnoException {
+        if (dirFd == null) dirFd = host.openOrCreateDirectory(dir);
+        return dirFd;
+    }
+
+    private static String file(byte[] id) {
+        return HexFormat.of().formatHex(id) + ".version";
     }
 
     private byte[] mac(byte[] id, long version) {
@@ -64,56 +70,36 @@ public final class LocalFreshness implements Freshness {
 
     @Override
     public long known(byte[] id) throws ErrnoException {
-        FileChannel ch;
+        HostFile f;
         try {
-            ch = host.open(file(id), true, false, false, false);
+            f = host.open(dir(), file(id), OpenMode.READ);
         } catch (ErrnoException e) {
             if (e.errno() == Errno.ENOENT) return -1;
             throw e;
         }
-        try (ch) {
-            ByteBuffer b = ByteBuffer.allocate(40);
-            while (b.hasRemaining() && ch.read(b) > 0) {
+        try (f) {
+            ByteBuffer b = ByteBuffer.allocate(41);
+            while (b.hasRemaining() && f.read(b, b.position()) > 0) {
                 // fill
             }
-            if (b.hasRemaining()) throw Errno.EIO.fail("freshness record " + file(id) + " is damaged");
+            if (b.position() != 40) throw Errno.EIO.fail("freshness record " + dir.resolve(file(id)) + " is damaged");
             b.flip();
             long v = b.getLong();
             byte[] tag = new byte[32];
             b.get(tag);
-            if (!MessageDigest.isEqual(tag, mac(id, v))) throw Errno.EIO.fail("freshness record " + file(id) + " is forged or damaged");
+            if (!MessageDigest.isEqual(tag, mac(id, v))) throw Errno.EIO.fail("freshness record " + dir.resolve(file(id)) + " is forged or damaged");
             return v;
-        } catch (IOException e) {
-            throw HostErrors.map(e);
         }
     }
 
     @Override
     public void advance(byte[] id, long version) throws ErrnoException {
-        ensureDirectory(dir);
-        Path tmp = dir.resolve(HexFormat.of().formatHex(id) + ".tmp");
-        try (FileChannel ch = host.open(tmp, false, true, true, false)) {
-            ByteBuffer b = ByteBuffer.allocate(40).putLong(version).put(mac(id, version)).flip();
-            ch.truncate(0);
-            while (b.hasRemaining()) ch.write(b);
-            ch.force(false);
-        } catch (IOException e) {
-            throw HostErrors.map(e);
+        HostFd d = dir();
+        String tmp = HexFormat.of().formatHex(id) + ".tmp";
+        try (HostFile f = host.open(d, tmp, OpenMode.create(0600).truncating())) {
+            f.write(ByteBuffer.allocate(40).putLong(version).put(mac(id, version)).flip(), 0);
+            f.sync(false);
         }
-        host.rename(tmp, file(id));
-    }
-
-    private void ensureDirectory(Path d) throws ErrnoException {
-        try {
-            host.stat(d);
-        } catch (ErrnoException e) {
-            if (e.errno() != Errno.ENOENT) throw e;
-            if (d.getParent() != null) ensureDirectory(d.getParent());
-            try {
-                host.createDirectory(d);
-            } catch (ErrnoException race) {
-                if (race.errno() != Errno.EEXIST) throw race;
-            }
-        }
+        host.rename(d, tmp, d, file(id));
     }
 }

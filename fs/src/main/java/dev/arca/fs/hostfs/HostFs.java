@@ -5,30 +5,38 @@ import dev.arca.abi.ErrnoException;
 import dev.arca.fs.FileSystem;
 import dev.arca.fs.Node;
 import dev.arca.host.Host;
+import dev.arca.host.HostFd;
+import dev.arca.host.HostStat;
 import java.nio.file.Path;
 
 /**
  * A directory of the host, mounted into the guest's namespace.
  *
- * <p>Containment: a {@link HostNode} is always {@code root} plus names that the VFS checked one at
- * a time (never "..", never containing '/'), and the VFS reads symbolic links itself instead of
- * letting the host follow them; every host call uses NOFOLLOW on the last component. So no guest
- * path, {@code ..} or symbolic link can name anything outside {@code root}. The VFS serialises
- * namespace changes against resolution (see {@code Vfs}), so a guest cannot swap a checked
- * directory for a link between the check and the use. The host itself is untrusted: this file
- * system gives no confidentiality or integrity against it (the encrypted file system does).
+ * <p>Containment is the host kernel's, not a check of ours: the root is opened once as a
+ * descriptor, and every later access names a path relative to it (or to a descriptor pinned
+ * below it) that {@link Host} resolves beneath it following no symbolic link in any component
+ * (see {@link Host}). A guest cannot pass "..", an absolute path or a link to the host (the VFS
+ * walks components itself and reads links itself), and a rename, symlink or bind swap made
+ * concurrently by the guest, by another instance or by a host process makes an access fail
+ * (ELOOP, ENOENT) rather than leave the mount. A descriptor the guest holds pins its file or
+ * directory, so it keeps naming it when it is renamed or unlinked, as on Linux. The host itself
+ * is untrusted: this file system gives no confidentiality or integrity against it (the encrypted
+ * file system does).
  */
 public final class HostFs implements FileSystem {
     final Host host;
-    final Path root;
+    private final Path hostRoot;
+    final HostFd root;
     private final boolean readOnly;
     private final HostNode rootNode;
 
-    public HostFs(Host host, Path root, boolean readOnly) {
+    /** Mounts host directory {@code root}. Errors: ENOENT, ENOTDIR, EACCES. */
+    public HostFs(Host host, Path root, boolean readOnly) throws ErrnoException {
         this.host = host;
-        this.root = root.toAbsolutePath().normalize();
+        this.hostRoot = root.toAbsolutePath().normalize();
+        this.root = host.openDirectory(hostRoot);
         this.readOnly = readOnly;
-        this.rootNode = new HostNode(this, this.root);
+        this.rootNode = new HostNode(this, this.root, "", null, HostStat.Kind.DIRECTORY);
     }
 
     @Override
@@ -46,11 +54,17 @@ public final class HostFs implements FileSystem {
         return readOnly;
     }
 
+    /** The host directory as the operator named it (for messages and for naming argv[0]). */
     public Path hostRoot() {
-        return root;
+        return hostRoot;
     }
 
     void checkWritable() throws ErrnoException {
         if (readOnly) throw Errno.EROFS.fail();
+    }
+
+    @Override
+    public void close() {
+        root.close();
     }
 }

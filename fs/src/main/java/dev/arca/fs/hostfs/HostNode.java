@@ -9,26 +9,54 @@ import dev.arca.fs.FileSystem;
 import dev.arca.fs.Node;
 import dev.arca.fs.Stat;
 import dev.arca.fs.Times;
+import dev.arca.host.HostDirEntry;
+import dev.arca.host.HostFd;
+import dev.arca.host.HostFile;
 import dev.arca.host.HostStat;
-import java.io.IOException;
+import dev.arca.host.OpenMode;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** A path under a {@link HostFs} root. Holds no host resource; each call asks the host anew. */
+/**
+ * A file, directory or link of a {@link HostFs}: a path below a host descriptor (the mount's root,
+ * or for a pinned node its own descriptor and the path ""). Holds no host resource unless pinned;
+ * every call asks the host anew, through {@code Host}'s confined resolution.
+ */
 final class HostNode implements Node {
-    private final HostFs fs;
-    private final Path path;
+    private static final int NEW_FILE_MODE = 0666; // less the host's umask, as open(2) does
 
-    HostNode(HostFs fs, Path path) {
+    private final HostFs fs;
+    private final HostFd base;
+    private final String path; // below base; "" is base itself
+    private final Pin pin; // non-null: base is this node's own descriptor, shared by its pins
+    private final HostStat.Kind kind; // as seen when the node was reached
+
+    HostNode(HostFs fs, HostFd base, String path, Pin pin, HostStat.Kind kind) {
         this.fs = fs;
+        this.base = base;
         this.path = path;
+        this.pin = pin;
+        this.kind = kind;
     }
 
-    private Path child(String name) {
-        return path.resolve(name);
+    /** The references to a pinned node (each open file description holds one). */
+    private static final class Pin {
+        final HostFd fd;
+        final AtomicInteger references = new AtomicInteger(1);
+
+        Pin(HostFd fd) {
+            this.fd = fd;
+        }
+    }
+
+    private String child(String name) {
+        return path.isEmpty() ? name : path + "/" + name;
+    }
+
+    private HostNode node(String childPath, HostStat.Kind k) {
+        return new HostNode(fs, base, childPath, null, k);
     }
 
     @Override
@@ -38,13 +66,13 @@ final class HostNode implements Node {
 
     @Override
     public Stat stat() throws ErrnoException {
-        HostStat s = fs.host.stat(path);
+        HostStat s = fs.host.stat(base, path);
         return new Stat(0, s.inode(), filetype(s.kind()), s.links(), s.size(), s.atime(), s.mtime(), s.ctime());
     }
 
     @Override
-    public byte filetype() throws ErrnoException {
-        return filetype(fs.host.stat(path).kind());
+    public byte filetype() {
+        return filetype(kind);
     }
 
     static byte filetype(HostStat.Kind k) {
@@ -60,56 +88,44 @@ final class HostNode implements Node {
     }
 
     private void requireDirectory() throws ErrnoException {
-        if (filetype() != Wasi.FILETYPE_DIRECTORY) throw Errno.ENOTDIR.fail();
+        if (kind != HostStat.Kind.DIRECTORY) throw Errno.ENOTDIR.fail();
     }
 
     @Override
     public Node lookup(String name) throws ErrnoException {
         requireDirectory();
-        Path p = child(name);
-        fs.host.stat(p); // ENOENT when absent
-        return new HostNode(fs, p);
+        String p = child(name);
+        return node(p, fs.host.stat(base, p).kind());
     }
 
     @Override
     public Node createFile(String name, boolean exclusive) throws ErrnoException {
         requireDirectory();
-        Path p = child(name);
-        HostStat existing = statOrNull(p);
-        if (existing != null) {
-            if (exclusive) throw Errno.EEXIST.fail(name);
-            if (existing.kind() == HostStat.Kind.DIRECTORY) throw Errno.EISDIR.fail(name);
-            return new HostNode(fs, p);
-        }
+        String p = child(name);
         fs.checkWritable();
-        try (FileChannel ch = fs.host.open(p, false, true, true, true)) {
-            return new HostNode(fs, p);
-        } catch (IOException e) {
-            throw Errno.EIO.fail(e.getMessage());
-        }
-    }
-
-    private HostStat statOrNull(Path p) throws ErrnoException {
         try {
-            return fs.host.stat(p);
+            fs.host.open(base, p, OpenMode.createNew(NEW_FILE_MODE)).close();
+            return node(p, HostStat.Kind.FILE);
         } catch (ErrnoException e) {
-            if (e.errno() == Errno.ENOENT) return null;
-            throw e;
+            if (e.errno() != Errno.EEXIST || exclusive) throw e;
         }
+        HostStat.Kind k = fs.host.stat(base, p).kind();
+        if (k == HostStat.Kind.DIRECTORY) throw Errno.EISDIR.fail(name);
+        return node(p, k);
     }
 
     @Override
     public void createDirectory(String name) throws ErrnoException {
         requireDirectory();
         fs.checkWritable();
-        fs.host.createDirectory(child(name));
+        fs.host.createDirectory(base, child(name));
     }
 
     @Override
     public void createSymlink(String name, String target) throws ErrnoException {
         requireDirectory();
         fs.checkWritable();
-        fs.host.symlink(child(name), target);
+        fs.host.symlink(target, base, child(name));
     }
 
     @Override
@@ -117,26 +133,22 @@ final class HostNode implements Node {
         requireDirectory();
         fs.checkWritable();
         if (!(existing instanceof HostNode other) || other.fs != fs) throw Errno.EXDEV.fail();
-        if (other.filetype() == Wasi.FILETYPE_DIRECTORY) throw Errno.EPERM.fail("hard link to a directory");
-        fs.host.link(other.path, child(name));
+        if (other.kind == HostStat.Kind.DIRECTORY) throw Errno.EPERM.fail("hard link to a directory");
+        fs.host.link(other.base, other.path, base, child(name));
     }
 
     @Override
     public void unlink(String name) throws ErrnoException {
         requireDirectory();
         fs.checkWritable();
-        Path p = child(name);
-        if (fs.host.stat(p).kind() == HostStat.Kind.DIRECTORY) throw Errno.EISDIR.fail(name);
-        fs.host.delete(p);
+        fs.host.removeFile(base, child(name)); // EISDIR for a directory, from the host
     }
 
     @Override
     public void removeDirectory(String name) throws ErrnoException {
         requireDirectory();
         fs.checkWritable();
-        Path p = child(name);
-        if (fs.host.stat(p).kind() != HostStat.Kind.DIRECTORY) throw Errno.ENOTDIR.fail(name);
-        fs.host.delete(p);
+        fs.host.removeDirectory(base, child(name)); // ENOTDIR, ENOTEMPTY from the host
     }
 
     @Override
@@ -144,135 +156,107 @@ final class HostNode implements Node {
         requireDirectory();
         fs.checkWritable();
         if (!(newParent instanceof HostNode dst) || dst.fs != fs) throw Errno.EXDEV.fail();
-        Path from = child(name);
-        Path to = dst.child(newName);
-        HostStat src = fs.host.stat(from);
-        HostStat old = statOrNull(to);
-        if (old != null) {
-            boolean srcDir = src.kind() == HostStat.Kind.DIRECTORY;
-            boolean oldDir = old.kind() == HostStat.Kind.DIRECTORY;
-            if (srcDir && !oldDir) throw Errno.ENOTDIR.fail(newName);
-            if (!srcDir && oldDir) throw Errno.EISDIR.fail(newName);
-        }
-        if (src.kind() == HostStat.Kind.DIRECTORY && to.startsWith(from) && !to.equals(from)) {
-            throw Errno.EINVAL.fail("directory into itself");
-        }
-        fs.host.rename(from, to);
+        dst.requireDirectory();
+        // the host checks the rest as rename(2) does: ENOTDIR, EISDIR, ENOTEMPTY, EINVAL for a
+        // directory moved into itself
+        fs.host.rename(base, child(name), dst.base, dst.child(newName));
     }
 
     @Override
     public List<DirEntry> list() throws ErrnoException {
         requireDirectory();
-        List<String> names = fs.host.list(path);
-        List<DirEntry> out = new ArrayList<>(names.size());
-        for (String n : names) {
-            HostStat s = statOrNull(child(n));
-            if (s != null) out.add(new DirEntry(n, s.inode(), filetype(s.kind())));
-        }
+        List<HostDirEntry> entries = fs.host.list(base, path);
+        List<DirEntry> out = new ArrayList<>(entries.size());
+        for (HostDirEntry e : entries) out.add(new DirEntry(e.name(), e.inode(), filetype(e.kind())));
         return out;
     }
 
     @Override
     public String readlink() throws ErrnoException {
-        if (filetype() != Wasi.FILETYPE_SYMBOLIC_LINK) throw Errno.EINVAL.fail("not a symbolic link");
-        return fs.host.readlink(path);
+        if (kind != HostStat.Kind.SYMLINK) throw Errno.EINVAL.fail("not a symbolic link");
+        return fs.host.readlink(base, path);
     }
 
     @Override
     public FileHandle open(boolean read, boolean write) throws ErrnoException {
-        byte t = filetype();
-        if (t == Wasi.FILETYPE_DIRECTORY) throw Errno.EISDIR.fail();
-        if (t == Wasi.FILETYPE_SYMBOLIC_LINK) throw Errno.ELOOP.fail();
-        if (t != Wasi.FILETYPE_REGULAR_FILE) throw Errno.EACCES.fail("only regular host files can be opened");
+        if (kind == HostStat.Kind.DIRECTORY) throw Errno.EISDIR.fail();
+        if (kind == HostStat.Kind.SYMLINK) throw Errno.ELOOP.fail();
+        if (kind != HostStat.Kind.FILE) throw Errno.EACCES.fail("only regular host files can be opened");
         if (write) fs.checkWritable();
-        return new ChannelHandle(fs.host.open(path, true, write, false, false));
+        return new FileData(fs.host.open(base, path, write ? OpenMode.READ_WRITE : OpenMode.READ), write);
     }
 
     @Override
     public void truncate(long size) throws ErrnoException {
-        byte t = filetype();
-        if (t == Wasi.FILETYPE_DIRECTORY) throw Errno.EISDIR.fail();
+        if (kind == HostStat.Kind.DIRECTORY) throw Errno.EISDIR.fail();
         fs.checkWritable();
-        fs.host.truncate(path, size);
+        try (FileData f = (FileData) open(false, true)) {
+            f.truncate(size);
+        }
     }
 
     @Override
     public void setTimes(long atime, long mtime) throws ErrnoException {
         fs.checkWritable();
-        fs.host.setTimes(path, atime == Times.OMIT ? -1 : atime, mtime == Times.OMIT ? -1 : mtime);
+        fs.host.setTimes(base, path, atime == Times.OMIT ? -1 : atime, mtime == Times.OMIT ? -1 : mtime);
+    }
+
+    @Override
+    public Node pin() throws ErrnoException {
+        if (pin != null) { // pinned already (a descriptor opened from a descriptor, "."): share it
+            pin.references.incrementAndGet();
+            return this;
+        }
+        if (path.isEmpty()) return this; // the mount's root: open as long as the mount
+        HostFd fd = fs.host.pin(base, path);
+        return new HostNode(fs, fd, "", new Pin(fd), kind);
+    }
+
+    @Override
+    public void unpin() {
+        if (pin != null && pin.references.decrementAndGet() == 0) pin.fd.close();
     }
 
     /** An open host file. */
-    private static final class ChannelHandle implements FileHandle {
-        private final FileChannel ch;
+    private static final class FileData implements FileHandle, AutoCloseable {
+        private final HostFile file;
+        private final boolean writable;
 
-        ChannelHandle(FileChannel ch) {
-            this.ch = ch;
+        FileData(HostFile file, boolean writable) {
+            this.file = file;
+            this.writable = writable;
         }
 
         @Override
         public int read(ByteBuffer dst, long position) throws ErrnoException {
-            try {
-                int n = ch.read(dst, position);
-                return Math.max(n, 0);
-            } catch (IOException e) {
-                throw dev.arca.host.HostErrors.map(e);
-            }
+            return file.read(dst, position);
         }
 
         @Override
         public int write(ByteBuffer src, long position) throws ErrnoException {
-            try {
-                int total = 0;
-                while (src.hasRemaining()) {
-                    total += ch.write(src, position + total);
-                }
-                return total;
-            } catch (java.nio.channels.NonWritableChannelException e) {
-                throw Errno.EBADF.fail("not open for writing");
-            } catch (IOException e) {
-                throw dev.arca.host.HostErrors.map(e);
-            }
+            if (!writable) throw Errno.EBADF.fail("not open for writing");
+            return file.write(src, position);
         }
 
         @Override
         public long size() throws ErrnoException {
-            try {
-                return ch.size();
-            } catch (IOException e) {
-                throw dev.arca.host.HostErrors.map(e);
-            }
+            return file.size();
         }
 
         @Override
         public void truncate(long size) throws ErrnoException {
-            try {
-                long current = ch.size();
-                if (size < current) ch.truncate(size);
-                else if (size > current) ch.write(ByteBuffer.allocate(1), size - 1);
-            } catch (java.nio.channels.NonWritableChannelException e) {
-                throw Errno.EBADF.fail("not open for writing");
-            } catch (IOException e) {
-                throw dev.arca.host.HostErrors.map(e);
-            }
+            if (!writable) throw Errno.EBADF.fail("not open for writing");
+            file.setSize(size);
         }
 
         @Override
         public void sync(boolean dataOnly) throws ErrnoException {
-            try {
-                ch.force(!dataOnly);
-            } catch (IOException e) {
-                throw dev.arca.host.HostErrors.map(e);
-            }
+            file.sync(dataOnly);
         }
 
         @Override
         public void close() {
-            try {
-                ch.close();
-            } catch (IOException ignored) {
-                // nothing to lose: the data was written through write() already
-            }
+            file.close();
         }
     }
 }

@@ -156,12 +156,14 @@ public final class FileDescription {
         references++;
     }
 
-    /** Drops one reference; closes the handle with the last one. */
+    /** Drops one reference; closes the handle and unpins the node with the last one. */
     public void release() {
         boolean last;
         synchronized (this) {
             last = --references == 0;
         }
-        if (last && handle != null) handle.close();
+        if (!last) return;
+        if (handle != null) handle.close();
+        if (location != null) location.node().unpin();
     }
 }

@@ -204,8 +204,18 @@ public final class Vfs {
         }
     }
 
-    /** What {@link #open} found or made. */
-    public record Opened(Location location, FileHandle handle) {}
+    /**
+     * What {@link #open} found or made: the location, whose node is pinned (it keeps naming the
+     * same file if renamed or unlinked; see {@link Node#pin}), and the open data (null for a
+     * directory or a descriptor alias). Whoever receives it owns both: a {@code FileDescription}
+     * takes them over, anyone else calls {@link #close}.
+     */
+    public record Opened(Location location, FileHandle handle) {
+        public void close() {
+            if (handle != null) handle.close();
+            location.node().unpin();
+        }
+    }
 
     /**
      * Opens (and with {@code create}, makes) a file or directory. A directory is opened without a
@@ -227,22 +237,21 @@ public final class Vfs {
             byte type = loc.node().filetype();
             if (type == Wasi.FILETYPE_SYMBOLIC_LINK) throw Errno.ELOOP.fail("symbolic link at the end of a NOFOLLOW path");
             if (directory && type != Wasi.FILETYPE_DIRECTORY) throw Errno.ENOTDIR.fail(path);
+            FileHandle h = null;
             if (type == Wasi.FILETYPE_DIRECTORY) {
                 if (write || truncate) throw Errno.EISDIR.fail(path);
-                return new Opened(loc, null);
+            } else {
+                if ((write || truncate) && !loc.mount().writable()) throw Errno.EROFS.fail(loc.path());
+                if (loc.node().descriptorAlias() < 0) h = loc.node().open(read, write || truncate);
             }
-            if ((write || truncate) && !loc.mount().writable()) throw Errno.EROFS.fail(loc.path());
-            if (loc.node().descriptorAlias() >= 0) return new Opened(loc, null);
-            FileHandle h = loc.node().open(read, write);
-            if (truncate) {
-                try {
-                    loc.node().truncate(0);
-                } catch (ErrnoException e) {
-                    h.close();
-                    throw e;
-                }
+            try {
+                if (truncate && h != null) h.truncate(0); // through the file just opened, not its name again
+                Node pinned = loc.node().pin();
+                return new Opened(new Location(loc.mount(), pinned, loc.path()), h);
+            } catch (ErrnoException | RuntimeException e) {
+                if (h != null) h.close();
+                throw e;
             }
-            return new Opened(loc, h);
         } finally {
             lock.unlock();
         }

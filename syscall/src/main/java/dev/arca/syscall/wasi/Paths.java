@@ -99,6 +99,7 @@ public final class Paths {
         var o = c.kernel().vfs().open(start, p, follow, create, exclusive, directory, truncate, read, write);
         int alias = o.location().node().descriptorAlias();
         if (alias >= 0) { // /dev/stdin and friends: the process's own descriptor, shared
+            o.close();
             Descriptor target = c.process().fds().get(alias);
             m.writeI32(a[8], c.process().fds().duplicate(target));
             return 0;

@@ -103,13 +103,12 @@ public final class ArcaVolProvider extends FileSystemProvider {
         VolumeKey key = key(env);
         synchronized (open) {
             if (open.containsKey(f)) throw new FileSystemAlreadyExistsException(f.toString());
-            if (!create && !Files.isRegularFile(f)) throw new NoSuchFileException(f.toString());
             HostBlockStore store = null;
             try {
                 boolean writable = !readOnly && key != null;
                 store = HostBlockStore.open(host, f, writable, writable && create);
                 Object sd = env.get("stateDir");
-                Path stateDir = sd == null ? LocalFreshness.defaultDirectory() : Path.of(sd.toString());
+                Path stateDir = sd == null ? LocalFreshness.defaultDirectory(host) : Path.of(sd.toString());
                 Freshness fresh = key == null ? Freshness.inMemory() : new LocalFreshness(host, stateDir, key);
                 EncFs.Options o = EncFs.Options.defaults(host::realtimeNanos).withFreshness(fresh).withReadOnly(!writable);
                 EncFs fs = create && writable && EncFs.isEmpty(store)
@@ -120,6 +119,7 @@ public final class ArcaVolProvider extends FileSystemProvider {
                 return v;
             } catch (ErrnoException e) {
                 if (store != null) store.close();
+                if (e.errno() == dev.arca.abi.Errno.ENOENT) throw new NoSuchFileException(f.toString());
                 throw new FileSystemException(f.toString(), null, e.getMessage());
             }
         }
@@ -129,12 +129,12 @@ public final class ArcaVolProvider extends FileSystemProvider {
         return v != null && (v.equals(Boolean.TRUE) || v.toString().equals("true"));
     }
 
-    private static VolumeKey key(Map<String, ?> env) throws IOException {
+    private VolumeKey key(Map<String, ?> env) throws IOException {
         Object k = env.get("key");
         Object kf = env.get("keyFile");
         if (k == null && kf == null) return null;
-        byte[] bytes = k instanceof byte[] b ? b : Files.readAllBytes(kf instanceof Path p ? p : Path.of(kf.toString()));
         try {
+            byte[] bytes = k instanceof byte[] b ? b : host.readFile(kf instanceof Path p ? p : Path.of(kf.toString()), 1024);
             return VolumeKey.fromKeyFile(bytes);
         } catch (ErrnoException e) {
             throw new FileSystemException(String.valueOf(kf), null, e.getMessage());
@@ -386,16 +386,26 @@ public final class ArcaVolProvider extends FileSystemProvider {
         }
     }
 
+    /** Whether a path of a volume exists (a final link itself counts). */
+    private boolean exists(Path p) throws IOException {
+        try {
+            readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return true;
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
     @Override
     public void copy(Path source, Path target, CopyOption... options) throws IOException {
         if (fs(source) != fs(target)) throw new ProviderMismatchException("copy between two volumes");
         boolean replace = Arrays.asList(options).contains(StandardCopyOption.REPLACE_EXISTING);
-        if (Files.isDirectory(source)) {
-            if (replace) Files.deleteIfExists(target);
+        if (readAttributes(source, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isDirectory()) {
+            if (replace && exists(target)) delete(target);
             createDirectory(target);
             return;
         }
-        if (!replace && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) throw new FileAlreadyExistsException(target.toString());
+        if (!replace && exists(target)) throw new FileAlreadyExistsException(target.toString());
         try (SeekableByteChannel in = newByteChannel(source, Set.of(StandardOpenOption.READ));
                 SeekableByteChannel out = newByteChannel(target, Set.of(StandardOpenOption.WRITE,
                         StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING))) {
@@ -415,7 +425,7 @@ public final class ArcaVolProvider extends FileSystemProvider {
         boolean replace = Arrays.asList(options).contains(StandardCopyOption.REPLACE_EXISTING);
         try {
             if (v.isReadOnly()) throw VolFileSystem.readOnly();
-            if (!replace && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) throw new FileAlreadyExistsException(target.toString());
+            if (!replace && exists(target)) throw new FileAlreadyExistsException(target.toString());
             v.parent(source).rename(VolFileSystem.name(source), v.parent(target), VolFileSystem.name(target));
         } catch (ErrnoException e) {
             throw VolFileSystem.io(e, source);

@@ -1,0 +1,486 @@
+package dev.arca.host;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import dev.arca.abi.Errno;
+import dev.arca.abi.ErrnoException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every libc call Arca makes, in one class (as the JDK's {@code UnixNativeDispatcher}): bound on
+ * first use through the foreign-function API, each returns its result or throws an {@link
+ * ErrnoException} carrying the Linux errno mapped to WASI's ({@link #errno}). Nothing here decides
+ * policy; {@link LinuxHost} does.
+ *
+ * <p>Layouts used are the same on x86-64 and AArch64 Linux ({@code struct statx}, {@code struct
+ * open_how}, the 64-bit {@code struct dirent}, {@code struct timespec}); the open(2) flags are not,
+ * so they are chosen by architecture.
+ */
+final class LinuxCalls {
+    private LinuxCalls() {}
+
+    static final int AT_FDCWD = -100;
+    static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    static final int AT_REMOVEDIR = 0x200;
+    static final int AT_EMPTY_PATH = 0x1000;
+
+    static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2;
+    static final int O_CREAT = 0x40, O_EXCL = 0x80, O_NOCTTY = 0x100, O_TRUNC = 0x200, O_NONBLOCK = 0x800;
+    static final int O_CLOEXEC = 0x80000, O_PATH = 0x200000;
+    static final int O_DIRECTORY, O_NOFOLLOW;
+
+    static {
+        boolean arm = System.getProperty("os.arch", "").equals("aarch64");
+        O_DIRECTORY = arm ? 0x4000 : 0x10000;
+        O_NOFOLLOW = arm ? 0x8000 : 0x20000;
+    }
+
+    static final long RESOLVE_NO_XDEV = 0x01, RESOLVE_NO_MAGICLINKS = 0x02, RESOLVE_NO_SYMLINKS = 0x04,
+            RESOLVE_BENEATH = 0x08;
+
+    static final int LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4;
+    static final int FALLOC_FL_KEEP_SIZE = 1, FALLOC_FL_PUNCH_HOLE = 2;
+
+    private static final long SYS_OPENAT2 = 437; // the same on every architecture (unified table)
+    private static final long SYS_GETDENTS64 = System.getProperty("os.arch", "").equals("aarch64") ? 61 : 217;
+    private static final long UTIME_OMIT = (1L << 30) - 2;
+    private static final int STATX_BASIC_STATS = 0x7ff;
+    private static final int STATX_SIZE = 256;
+
+    // ---- binding -------------------------------------------------------------------------------
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+    /** The functions, each bound the first time it is called (start-up pays only for what it uses). */
+    private enum Fn {
+        OPENAT("openat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 3),
+        SYSCALL("syscall", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG), 1),
+        CLOSE("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), -1),
+        STATX("statx", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), -1),
+        MKDIRAT("mkdirat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), -1),
+        UNLINKAT("unlinkat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), -1),
+        RENAMEAT("renameat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS), -1),
+        SYMLINKAT("symlinkat", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS), -1),
+        READLINKAT("readlinkat", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG), -1),
+        LINKAT("linkat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT), -1),
+        UTIMENSAT("utimensat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT), -1),
+        FTRUNCATE("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG), -1),
+        PREAD("pread", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG), -1),
+        PWRITE("pwrite", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG), -1),
+        FSYNC("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT), -1),
+        FDATASYNC("fdatasync", FunctionDescriptor.of(JAVA_INT, JAVA_INT), -1),
+        SYSCALL3("syscall", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG), 1),
+        FLOCK("flock", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), -1),
+        FALLOCATE("fallocate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), -1),
+        ISATTY("isatty", FunctionDescriptor.of(JAVA_INT, JAVA_INT), -1);
+
+        private final String symbol;
+        private final FunctionDescriptor descriptor;
+        private final int firstVariadic;
+        private volatile MethodHandle handle;
+
+        Fn(String symbol, FunctionDescriptor descriptor, int firstVariadic) {
+            this.symbol = symbol;
+            this.descriptor = descriptor;
+            this.firstVariadic = firstVariadic;
+        }
+
+        MethodHandle h() {
+            MethodHandle m = handle;
+            if (m == null) {
+                var addr = LINKER.defaultLookup().find(symbol).orElseThrow(() -> new UnsatisfiedLinkError(symbol));
+                m = firstVariadic < 0
+                        ? LINKER.downcallHandle(addr, descriptor, Linker.Option.captureCallState("errno"))
+                        : LINKER.downcallHandle(addr, descriptor, Linker.Option.captureCallState("errno"),
+                                Linker.Option.firstVariadicArg(firstVariadic));
+                handle = m;
+            }
+            return m;
+        }
+    }
+
+    /** One call's scratch memory: the errno capture and C strings, freed when the call returns. */
+    private static final class Call implements AutoCloseable {
+        final Arena arena = Arena.ofConfined();
+        final MemorySegment state = arena.allocate(STATE);
+
+        MemorySegment str(String s) throws ErrnoException {
+            if (s.indexOf('\0') >= 0) throw Errno.EINVAL.fail("NUL in a host path");
+            return arena.allocateFrom(s, StandardCharsets.UTF_8);
+        }
+
+        ErrnoException fail(String what) {
+            return errno((int) ERRNO.get(state, 0L), what);
+        }
+
+        @Override
+        public void close() {
+            arena.close();
+        }
+    }
+
+    private static ErrnoException broken(String what, Throwable t) {
+        if (t instanceof Error e) throw e;
+        return Errno.EIO.fail(what + ": " + t);
+    }
+
+    // ---- calls ---------------------------------------------------------------------------------
+
+    static int openat(int dirfd, String path, int flags, int mode) throws ErrnoException {
+        try (Call c = new Call()) {
+            int fd = (int) Fn.OPENAT.h().invokeExact(c.state, dirfd, c.str(path), flags | O_CLOEXEC, mode);
+            if (fd < 0) throw c.fail("openat " + path);
+            return fd;
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw broken("openat", t);
+        }
+    }
+
+    /** openat2(2); ENOSYS where the kernel (or a seccomp filter) does not offer it. */
+    static int openat2(int dirfd, String path, int flags, int mode, long resolve) throws ErrnoException {
+        try (Call c = new Call()) {
+            MemorySegment how = c.arena.allocate(24, 8);
+            how.set(JAVA_LONG, 0, (flags | O_CLOEXEC) & 0xFFFF_FFFFL);
+            how.set(JAVA_LONG, 8, mode);
+            how.set(JAVA_LONG, 16, resolve);
+            long fd = (long) Fn.SYSCALL.h().invokeExact(c.state, SYS_OPENAT2, (long) dirfd, c.str(path), how, 24L);
+            if (fd < 0) throw c.fail("openat2 " + path);
+            return (int) fd;
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw broken("openat2", t);
+        }
+    }
+
+    static void close(int fd) {
+        try (Call c = new Call()) {
+            int r = (int) Fn.CLOSE.h().invokeExact(c.state, fd);
+            // EINTR or EIO on close: Linux has released the descriptor anyway; nothing to retry
+        } catch (Throwable t) {
+            if (t instanceof Error e) throw e;
+        }
+    }
+
+    /** statx(2) without following a final link; {@code path} "" with AT_EMPTY_PATH is the fd itself. */
+    static HostStat statx(int dirfd, String path) throws ErrnoException {
+        try (Call c = new Call()) {
+            MemorySegment buf = c.arena.allocate(STATX_SIZE, 8);
+            int flags = AT_SYMLINK_NOFOLLOW | (path.isEmpty() ? AT_EMPTY_PATH : 0);
+            int r = (int) Fn.STATX.h().invokeExact(c.state, dirfd, c.str(path), flags, STATX_BASIC_STATS, buf);
+            if (r != 0) throw c.fail("statx " + path);
+            int mode = buf.get(JAVA_SHORT, 28) & 0xFFFF;
+            long dev = ((buf.get(JAVA_INT, 136) & 0xFFFF_FFFFL) << 32) | (buf.get(JAVA_INT, 140) & 0xFFFF_FFFFL);
+            return new HostStat(kind(mode), dev, buf.get(JAVA_LONG, 32), buf.get(JAVA_INT, 16) & 0xFFFF_FFFFL,
+                    buf.get(JAVA_LONG, 40), time(buf, 64), time(buf, 112), time(buf, 96));
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw broken("statx", t);
+        }
+    }
+
+    private static long time(MemorySegment buf, long off) {
+        return buf.get(JAVA_LONG, off) * 1_000_000_000L + (buf.get(JAVA_INT, off + 8) & 0xFFFF_FFFFL);
+    }
+
+    static HostStat.Kind kind(int mode) {
+        return switch (mode & 0xF000) {
+            case 0x8000 -> HostStat.Kind.FILE;
+            case 0x4000 -> HostStat.Kind.DIRECTORY;
+            case 0xA000 -> HostStat.Kind.SYMLINK;
+            case 0x2000 -> HostStat.Kind.CHARACTER_DEVICE;
+            case 0x6000 -> HostStat.Kind.BLOCK_DEVICE;
+            case 0xC000 -> HostStat.Kind.SOCKET;
+            case 0x1000 -> HostStat.Kind.FIFO;
+            default -> HostStat.Kind.OTHER;
+        };
+    }
+
+    static void mkdirat(int dirfd, String name, int mode) throws ErrnoException {
+        try (Call c = new Call()) {
+            if ((int) Fn.MKDIRAT.h().invokeExact(c.state, dirfd, c.str(name), mode) != 0) throw c.fail("mkdirat " + name);
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw broken("mkdirat", t);
+        }
+    }
+
+    static void unlinkat(int dirfd, String name, int flags) throws ErrnoException {
+        try (Call c = new Call()) {
+            if ((int) Fn.UNLINKAT.h().invokeExact(c.state, dirfd, c.str(name), flags) != 0) throw c.fail("unlinkat " + name);
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw broken("unlinkat", t);
+        }
+    }
+
+    static void renameat(int fromDir, String from, int toDir, String to) throws ErrnoException {
+        try (Call c = new Call()) {
+            if ((int) Fn.RENAMEAT.h().invokeExact(c.state, fromDir, c.str(from), toDir, c.str(to)) != 0) {
+                throw c.fail("renameat " + from + " " + to);
+            }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw broken("renameat", t);
+        }
+    }
+
+    static void symlinkat(String target, int dirfd, String name) throws ErrnoException {
+        try (Call c = new Call()) {
+            if ((int) Fn.SYMLINKAT.h().invokeExact(c.state, c.str(target), dirfd, c.str(name)) != 0) throw c.fail("symlinkat " + name);
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw broken("symlinkat", t);
+        }
+    }
+
+    /** readlinkat(2); {@code name} "" reads the link an O_PATH descriptor stands for. */
+    static String readlinkat(int dirfd, String name) throws ErrnoException {
+        try (Call c = new Call()) {
+            MemorySegment buf = c.arena.allocate(4097);
+            long n = (long) Fn.READLINKAT.h().invokeExact(c.state, dirfd, c.str(name), buf, 4097L);
+            if (n < 0) throw c.fail("readlinkat " + name);
+            if (n > 4096) throw Errno.ENAMETOOLONG.fail("symbolic link target over 4096 bytes");
+            return new String(buf.asSlice(0, n).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw broken("readlinkat", t);
+        }
+    }
+
+    static void linkat(int fromDir, String from, int toDir, String to, int flags) throws ErrnoException {
+        try (Call c = new Call()) {
+            if ((int) Fn.LINKAT.h().invokeExact(c.state, fromDir, c.str(from), toDir, c.str(to), flags) != 0) {
+                throw c.fail("linkat " + from + " " + to);
+            }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw broken("linkat", t);
+        }
+    }
+
+    /** utimensat(2) without following a final link; a negative time is left unchanged. */
+    static void utimensat(int dirfd, String path, long atimeNanos, long mtimeNanos) throws ErrnoException {
+        try (Call c = new Call()) {
+            MemorySegment ts = c.arena.allocate(32, 8);
+            timespec(ts, 0, atimeNanos);
+            timespec(ts, 16, mtimeNanos);
+            int flags = AT_SYMLINK_NOFOLLOW | (path.isEmpty() ? AT_EMPTY_PATH : 0);
+            if ((int) Fn.UTIMENSAT.h().invokeExact(c.state, dirfd, c.str(path), ts, flags) != 0) throw c.fail("utimensat " + path);
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw broken("utimensat", t);
+        }
+    }
+
+    private static void timespec(MemorySegment ts, long off, long nanos) {
+        if (nanos < 0) {
+            ts.set(JAVA_LONG, off, 0);
+            ts.set(JAVA_LONG, off + 8, UTIME_OMIT);
+        } else {
+            ts.set(JAVA_LONG, off, nanos / 1_000_000_000L);
+            ts.set(JAVA_LONG, off + 8, nanos % 1_000_000_000L);
+        }
+    }
+
+    static void ftruncate(int fd, long size) throws ErrnoException {
+        try (Call c = new Call()) {
+            if ((int) Fn.FTRUNCATE.h().invokeExact(c.state, fd, size) != 0) throw c.fail("ftruncate");
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw broken("ftruncate", t);
+        }
+    }
+
+    /** pread(2) into native memory; retried on EINTR. */
+    static long pread(int fd, MemorySegment dst, long len, long offset) throws ErrnoException {
+        try (Call c = new Call()) {
+            while (true) {
+                long n = (long) Fn.PREAD.h().invokeExact(c.state, fd, dst, len, offset);
+                if (n >= 0) return n;
+                ErrnoException e = c.fail("pread");
+                if (e.errno() != Errno.EINTR) throw e;
+            }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw broken("pread", t);
+        }
+    }
+
+    /** pwrite(2) from native memory; retried on EINTR. Returns the count written (maybe short). */
+    static long pwrite(int fd, MemorySegment src, long len, long offset) throws ErrnoException {
+        try (Call c = new Call()) {
+            while (true) {
+                long n = (long) Fn.PWRITE.h().invokeExact(c.state, fd, src, len, offset);
+                if (n >= 0) return n;
+                ErrnoException e = c.fail("pwrite");
+                if (e.errno() != Errno.EINTR) throw e;
+            }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw broken("pwrite", t);
+        }
+    }
+
+    static void fsync(int fd, boolean dataOnly) throws ErrnoException {
+        try (Call c = new Call()) {
+            int r = dataOnly ? (int) Fn.FDATASYNC.h().invokeExact(c.state, fd) : (int) Fn.FSYNC.h().invokeExact(c.state, fd);
+            if (r != 0) throw c.fail("fsync");
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw broken("fsync", t);
+        }
+    }
+
+    /** One entry read by {@link #readdir}: its name, inode and {@code d_type} (0: unknown). */
+    record Dirent(String name, long inode, int type) {}
+
+    /**
+     * Every entry of the directory open (for reading) on {@code fd}, without "." and "..", read
+     * with getdents64(2). Takes ownership of {@code fd}: it is closed when this returns.
+     */
+    static List<Dirent> readdir(int fd) throws ErrnoException {
+        try (Call c = new Call()) {
+            MemorySegment buf = c.arena.allocate(32 * 1024, 8);
+            List<Dirent> out = new ArrayList<>();
+            while (true) {
+                long n = (long) Fn.SYSCALL3.h().invokeExact(c.state, SYS_GETDENTS64, (long) fd, buf, buf.byteSize());
+                if (n < 0) {
+                    ErrnoException e = c.fail("getdents64");
+                    if (e.errno() == Errno.EINTR) continue;
+                    throw e;
+                }
+                if (n == 0) return out;
+                for (long off = 0; off < n; ) {
+                    int reclen = buf.get(JAVA_SHORT, off + 16) & 0xFFFF;
+                    String name = buf.getString(off + 19, StandardCharsets.UTF_8);
+                    if (!name.equals(".") && !name.equals("..")) {
+                        out.add(new Dirent(name, buf.get(JAVA_LONG, off), buf.get(JAVA_BYTE, off + 18) & 0xFF));
+                    }
+                    off += reclen;
+                }
+            }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw broken("getdents64", t);
+        } finally {
+            close(fd);
+        }
+    }
+
+    /** flock(2) without waiting: false when another open file holds a conflicting lock. */
+    static boolean tryFlock(int fd, boolean exclusive) throws ErrnoException {
+        try (Call c = new Call()) {
+            int r = (int) Fn.FLOCK.h().invokeExact(c.state, fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB);
+            if (r == 0) return true;
+            ErrnoException e = c.fail("flock");
+            if (e.errno() == Errno.EAGAIN) return false;
+            throw e;
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw broken("flock", t);
+        }
+    }
+
+    static void fallocate(int fd, int mode, long offset, long len) throws ErrnoException {
+        try (Call c = new Call()) {
+            if ((int) Fn.FALLOCATE.h().invokeExact(c.state, fd, mode, offset, len) != 0) throw c.fail("fallocate");
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw broken("fallocate", t);
+        }
+    }
+
+    static boolean isatty(int fd) {
+        try (Call c = new Call()) {
+            return (int) Fn.ISATTY.h().invokeExact(c.state, fd) == 1;
+        } catch (Throwable t) {
+            if (t instanceof Error e) throw e;
+            return false;
+        }
+    }
+
+    /** Linux errno values (the same on x86-64 and AArch64) to WASI's. */
+    static ErrnoException errno(int e, String what) {
+        Errno w = switch (e) {
+            case 1 -> Errno.EPERM;
+            case 2 -> Errno.ENOENT;
+            case 3 -> Errno.ESRCH;
+            case 4 -> Errno.EINTR;
+            case 5 -> Errno.EIO;
+            case 6 -> Errno.ENXIO;
+            case 7 -> Errno.E2BIG;
+            case 8 -> Errno.ENOEXEC;
+            case 9 -> Errno.EBADF;
+            case 10 -> Errno.ECHILD;
+            case 11 -> Errno.EAGAIN;
+            case 12 -> Errno.ENOMEM;
+            case 13 -> Errno.EACCES;
+            case 14 -> Errno.EFAULT;
+            case 16 -> Errno.EBUSY;
+            case 17 -> Errno.EEXIST;
+            case 18 -> Errno.EXDEV;
+            case 19 -> Errno.ENODEV;
+            case 20 -> Errno.ENOTDIR;
+            case 21 -> Errno.EISDIR;
+            case 22 -> Errno.EINVAL;
+            case 23 -> Errno.ENFILE;
+            case 24 -> Errno.EMFILE;
+            case 25 -> Errno.ENOTTY;
+            case 26 -> Errno.ETXTBSY;
+            case 27 -> Errno.EFBIG;
+            case 28 -> Errno.ENOSPC;
+            case 29 -> Errno.ESPIPE;
+            case 30 -> Errno.EROFS;
+            case 31 -> Errno.EMLINK;
+            case 32 -> Errno.EPIPE;
+            case 34 -> Errno.ERANGE;
+            case 35 -> Errno.EDEADLK;
+            case 36 -> Errno.ENAMETOOLONG;
+            case 37 -> Errno.ENOLCK;
+            case 38 -> Errno.ENOSYS;
+            case 39 -> Errno.ENOTEMPTY;
+            case 40 -> Errno.ELOOP;
+            case 75 -> Errno.EOVERFLOW;
+            case 84 -> Errno.EILSEQ;
+            case 95 -> Errno.ENOTSUP;
+            case 116 -> Errno.ESTALE;
+            case 122 -> Errno.EDQUOT;
+            default -> Errno.EIO;
+        };
+        return w.fail(what + ": " + w.name().toLowerCase() + (w == Errno.EIO && e != 5 ? " (host errno " + e + ")" : ""));
+    }
+}
