@@ -12,5 +12,5 @@ package dev.arca.compiler;
  * @param maxLocals most locals a function may declare
  */
 public record CompilerOptions(int methodSizeLimit, int maxFunctionBodyBytes, int maxLocals) {
-    public static final CompilerOptions DEFAULT = new CompilerOptions(6000, 7_654_321, 50_000);
+    public static final CompilerOptions DEFAULT = new CompilerOptions(7000, 7_654_321, 50_000);
 }

@@ -178,6 +178,9 @@ final class FunctionCompiler {
             }
         }
         nextSlot = slot;
+        if (slot > 60_000) {
+            throw new CompileException(mod.describe(index) + " has more locals than a JVM method can hold (" + localType.length + ")");
+        }
         boolean split = region == null && regions != null;
         owned = new java.util.BitSet();
         if (region != null) {
@@ -265,6 +268,7 @@ final class FunctionCompiler {
         Label bodyStart = code.newLabel();
         code.labelBinding(bodyStart);
         translate();
+        if (region != null) emitCommonExit();
         if (region != null && region.inTry) {
             // a wasm exception leaving the region: its locals go back to the frame first, so the
             // handler that catches it sees their values
@@ -940,13 +944,15 @@ final class FunctionCompiler {
         int n = in.operandCount(); // targets then the default
         // the distinct targets, in order of first appearance
         List<Frame> distinct = new ArrayList<>();
+        java.util.Map<Frame, Integer> positions = new java.util.IdentityHashMap<>();
         int[] position = new int[n];
         for (int i = 0; i < n; i++) {
             Frame f = frame((int) in.operand(i));
-            int p = distinct.indexOf(f);
-            if (p < 0) {
+            Integer p = positions.get(f);
+            if (p == null) {
                 p = distinct.size();
                 distinct.add(f);
+                positions.put(f, p);
             }
             position[i] = p;
         }
@@ -2024,18 +2030,47 @@ final class FunctionCompiler {
         code.lastore();
     }
 
+    private Label commonExit; // in a region: stores the written locals and returns the exit code on the stack
+    private int exitCodeSlot = -1;
+
+    private Label commonExit() {
+        if (commonExit == null) {
+            commonExit = code.newLabel();
+            exitCodeSlot = nextSlot++;
+        }
+        return commonExit;
+    }
+
+    /** At the end of a region's method: the one exit every exit code leaves through. */
+    private void emitCommonExit() {
+        if (commonExit == null) return;
+        code.labelBinding(commonExit);
+        code.istore(exitCodeSlot);
+        for (int l : region.written()) if (owned.get(l)) storeLocalToFrame(l);
+        code.iload(exitCodeSlot);
+        code.ireturn();
+    }
+
     /**
      * Leaves this region: the carried values (on top of the stack) go to the frame's value
-     * slots, the locals this region writes go back to the frame, and the exit code tells the
-     * caller where to go.
+     * slots, the rest of the stack is dropped, and the exit code goes to the common exit, which
+     * writes back the locals this region writes and returns the code to the caller.
      */
     private void exitRegion(int exitCode, String carried) {
         int base = localType.length;
         for (int i = carried.length() - 1; i >= 0; i--) storeTopToFrame(carried.charAt(i), base + i);
-        for (int l : region.written()) if (owned.get(l)) storeLocalToFrame(l);
+        for (int i = sp - carried.length() - 1; i >= 0; i--) popValue(stack[i]);
         code.loadConstant(exitCode);
-        code.ireturn();
+        code.goto_(commonExit());
         emitted++;
+    }
+
+    private Frame localFrame(int id) {
+        for (int f = frames.size() - 1; f >= 0; f--) {
+            Frame x = frames.get(f);
+            if (x.id == id) return x.outer ? null : x;
+        }
+        return null;
     }
 
     /** Calls region {@code r} in place of its instructions, then goes where it says. */
@@ -2064,12 +2099,20 @@ final class FunctionCompiler {
         }
         reloadMemory();
         for (int l : r.written()) if (owned.get(l)) loadFromFrame(localType[l], l, localSlot[l]);
-        // dispatch on the exit code
-        List<Regions.Exit> exits = r.exits();
-        if (exits.isEmpty()) {
+
+        // dispatch on the exit code: 0 falls through; a block of this method is branched to
+        // here; anything else goes on up through this region's own exit
+        List<Regions.Exit> local = new ArrayList<>();
+        boolean propagates = false;
+        for (Regions.Exit e : r.exits()) {
+            boolean here = e.code() == EXIT_RETURN ? region == null : localFrame(e.code()) != null;
+            if (here) local.add(e);
+            else propagates = true;
+        }
+        if (local.isEmpty() && !propagates) {
             code.pop();
             if (!r.fallsThrough()) {
-                // the region never returns normally (it ends in a branch it takes itself): unreachable
+                // the region never returns normally: what follows is unreachable
                 code.invokestatic(INSTRUCTIONS, "unreachable", TRAP_FACTORY);
                 code.athrow();
                 reachable = false;
@@ -2077,17 +2120,26 @@ final class FunctionCompiler {
             return;
         }
         Label fall = code.newLabel();
+        Label other = propagates ? code.newLabel() : r.fallsThrough() ? fall : code.newLabel();
         List<SwitchCase> cases = new ArrayList<>();
-        Label[] targets = new Label[exits.size()];
-        for (int i = 0; i < exits.size(); i++) {
+        Label[] targets = new Label[local.size()];
+        for (int i = 0; i < local.size(); i++) {
             targets[i] = code.newLabel();
-            cases.add(SwitchCase.of(exits.get(i).code(), targets[i]));
+            cases.add(SwitchCase.of(local.get(i).code(), targets[i]));
         }
+        if (r.fallsThrough() && other != fall) cases.add(SwitchCase.of(0, fall));
         cases.sort((a, b) -> Integer.compare(a.caseValue(), b.caseValue()));
-        code.lookupswitch(fall, cases);
+        int exitCode = temp('I');
+        code.istore(exitCode);
+        if (cases.isEmpty()) {
+            code.goto_(other);
+        } else {
+            code.iload(exitCode);
+            code.lookupswitch(other, cases);
+        }
         int base = localType.length;
-        for (int i = 0; i < exits.size(); i++) {
-            Regions.Exit e = exits.get(i);
+        for (int i = 0; i < local.size(); i++) {
+            Regions.Exit e = local.get(i);
             code.labelBinding(targets[i]);
             int saved = sp;
             int savedPend = pendFrom;
@@ -2100,26 +2152,26 @@ final class FunctionCompiler {
                 release(t, s);
                 push(t);
             }
-            if (e.code() == EXIT_RETURN) {
-                doReturn();
-            } else {
-                Frame target = null;
-                for (int f = frames.size() - 1; f >= 0; f--) {
-                    if (frames.get(f).id == e.code()) {
-                        target = frames.get(f);
-                        break;
-                    }
-                }
-                if (target == null) throw new IllegalStateException("region exit to an unknown frame " + e.code());
-                branch(target);
-            }
+            if (e.code() == EXIT_RETURN) doReturn();
+            else branch(localFrame(e.code()));
             sp = saved;
             pendFrom = savedPend;
         }
-        code.labelBinding(fall);
-        if (!r.fallsThrough()) {
+        if (propagates) {
+            // the carried values stay in the frame for whoever the code is for
+            code.labelBinding(other);
+            for (int i = sp - 1; i >= 0; i--) popValue(stack[i]);
+            code.iload(exitCode);
+            code.goto_(commonExit());
+        } else if (other != fall) {
+            code.labelBinding(other);
             code.invokestatic(INSTRUCTIONS, "unreachable", TRAP_FACTORY);
             code.athrow();
+        }
+        release('I', exitCode);
+        if (r.fallsThrough()) {
+            code.labelBinding(fall);
+        } else {
             reachable = false;
         }
     }

@@ -168,6 +168,14 @@ public final class ModuleCompiler {
                 case GLOBAL -> ModuleShape.Kind.GLOBAL;
                 case TAG -> ModuleShape.Kind.TAG;
             };
+            int limit = switch (kind) {
+                case FUNCTION -> funcSigs.size();
+                case TABLE -> tables.size();
+                case MEMORY -> memories.size();
+                case GLOBAL -> globalTypes.size();
+                case TAG -> tags.size();
+            };
+            if (e.index() < 0 || e.index() >= limit) throw CompileException.invalid("export " + e.name() + " of unknown " + kind.name().toLowerCase() + " " + e.index());
             if (kind == ModuleShape.Kind.GLOBAL) exportedGlobal[e.index()] = true;
             exports.add(new ModuleShape.Export(e.name(), kind, e.index()));
         }
@@ -204,6 +212,9 @@ public final class ModuleCompiler {
             }
         }
         int start = module.startSection().map(s -> (int) s.startIndex()).orElse(-1);
+        if (start >= funcSigs.size() || (start >= 0 && !funcSigs.get(start).equals("()"))) {
+            throw CompileException.invalid("start function " + start + " is unknown or takes or returns values");
+        }
 
         int nFunctions = funcSigs.size();
         String[] names = new String[nFunctions];
@@ -222,10 +233,12 @@ public final class ModuleCompiler {
             for (int f = importedFunctions; f < nFunctions; f++) {
                 FunctionBody body = bodies[f - importedFunctions];
                 int n = body.instructions().size();
-                if (n > options.maxFunctionBodyBytes() / 2 || body.localTypes().size() > options.maxLocals()) {
+                long units = 0; // instructions and their operands: about the body's size in bytes
+                for (Instruction in : body.instructions()) units += 1 + in.operandCount();
+                if (units > options.maxFunctionBodyBytes() || body.localTypes().size() > options.maxLocals()) {
                     throw new CompileException(describe(names, f) + " is larger than Arca's compiler accepts ("
-                            + n + " instructions, " + body.localTypes().size() + " locals; at most "
-                            + options.maxFunctionBodyBytes() / 2 + " and " + options.maxLocals() + ")");
+                            + units + " bytes of code, " + body.localTypes().size() + " locals; at most "
+                            + options.maxFunctionBodyBytes() + " and " + options.maxLocals() + ")");
                 }
                 if (f > first && (size + n > 120_000 || f - first >= 2000)) {
                     chunks.add(new int[] {first, f});
@@ -357,8 +370,8 @@ public final class ModuleCompiler {
                     String name = m.methodName().stringValue();
                     int f = Integer.parseInt(name.substring(1).replaceFirst("\\$.*", ""));
                     if (limits[f - first] <= 500) {
-                        throw new CompileException(mod.describe(f) + ": a part of it cannot be made smaller than "
-                                + HUGE_METHOD_LIMIT + " bytes of JVM code");
+                        throw new CompileException(mod.describe(f) + ": its method " + name + " is " + size
+                                + " bytes of JVM code, and cannot be split below " + HUGE_METHOD_LIMIT);
                     }
                     limits[f - first] = limits[f - first] * 2 / 3;
                     again = true;

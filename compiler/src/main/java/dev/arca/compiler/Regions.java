@@ -81,23 +81,20 @@ final class Regions {
     }
 
     private final List<Region> regions;
-    private final Region[] startingAt; // region starting at an instruction (the outermost one)
-    private final Region[] innermostStartingAt;
+    private final java.util.Map<Long, Region> byStartAndParent = new java.util.HashMap<>();
     int[] topOwn = new int[0]; // locals the function's own method uses
     int maxCarried;
     int maxCarriedRefs;
 
-    private Regions(List<Region> regions, int n) {
+    private Regions(List<Region> regions) {
         this.regions = regions;
-        this.startingAt = new Region[n];
-        this.innermostStartingAt = new Region[n];
-        for (Region r : regions) {
-            // several nested regions may start at one instruction: the parent calls the outermost,
-            // which calls the next, and so on
-            if (startingAt[r.start] == null || startingAt[r.start].end - startingAt[r.start].start < r.end - r.start) {
-                startingAt[r.start] = r;
-            }
-        }
+        // several nested regions may start at one instruction: the parent calls the outermost,
+        // which calls the next, and so on
+        for (Region r : regions) byStartAndParent.put(key(r.start, r.parent), r);
+    }
+
+    private static long key(int start, Region parent) {
+        return ((long) start << 32) | (parent == null ? 0 : parent.id + 1);
     }
 
     List<Region> all() {
@@ -106,18 +103,14 @@ final class Regions {
 
     /** The region that {@code method} (null: the function's own method) calls at instruction {@code pc}, or null. */
     Region startingAt(int pc, Region method) {
-        for (Region r : regions) {
-            if (r.start == pc && r.parent == method) return r;
-        }
-        return null;
+        return byStartAndParent.get(key(pc, method));
     }
 
     // ==== planning =======================================================================
 
     /** Sizes, in bytes of JVM code, that the planning estimates. */
-    static final int REGION_CALL_BASE = 40;
-    static final int PER_LOCAL_TRANSFER = 14;
-    static final int PER_EXIT = 24;
+    /** A region call: the call, locals to and from the frame, the exit dispatch (a typical one). */
+    static final int REGION_CALL = 120;
     static final int MIN_REGION = 200;
 
     private static final class Body {
@@ -135,6 +128,8 @@ final class Regions {
     private static final class Stmt {
         final int start;
         int end; // exclusive
+        boolean startsEmpty; // the body's stack is empty where it starts
+        boolean clean; // ... and where it ends: it can be outlined
         long own;
         final List<Body> children = new ArrayList<>();
         long size;
@@ -193,72 +188,134 @@ final class Regions {
         runs.sort((a, b) -> a[0] != b[0] ? Integer.compare(a[0], b[0]) : Integer.compare(b[1], a[1]));
         List<Region> regions = new ArrayList<>();
         for (int[] r : runs) regions.add(new Region(regions.size(), r[0], r[1]));
+        // runs nest (each lies in one body, or holds others whole): the parent is the innermost
+        // earlier run that contains it
+        java.util.ArrayDeque<Region> open = new java.util.ArrayDeque<>();
         for (Region r : regions) {
-            Region parent = null;
-            for (Region p : regions) {
-                if (p != r && p.start <= r.start && r.end <= p.end && (p.end - p.start > r.end - r.start
-                        || (p.end - p.start == r.end - r.start && p.id < r.id))) {
-                    if (parent == null || (parent.end - parent.start) > (p.end - p.start)) parent = p;
-                }
-            }
-            r.parent = parent;
+            while (!open.isEmpty() && open.peek().end <= r.start) open.pop();
+            r.parent = open.isEmpty() ? null : open.peek();
+            open.push(r);
         }
-        Regions result = new Regions(regions, ins.size());
+        Regions result = new Regions(regions);
         result.describe(mod, function, ins, localTypes);
+        if (Boolean.getBoolean("arca.compiler.debug")) {
+            for (Region r : regions) {
+                long e = 0;
+                for (int k = r.start; k < r.end; k++) e += est[k];
+                System.err.println("f" + function + " region " + r.id + " [" + r.start + "," + r.end + ") est(all) " + e + " parent " + (r.parent == null ? -1 : r.parent.id)
+                        + " own " + r.own.length + " written " + r.written.length + " exits " + r.exits.size());
+            }
+        }
         return result;
     }
 
-    /** Outlines in body {@code b} (and below) so that its size fits; records runs as {start, end}. */
+    /**
+     * Outlines in body {@code b} (and below) so that its size fits; records runs as {start, end}.
+     * Bottom-up: the nested bodies first. Then, when the body is too large, runs of its other
+     * statements are outlined first, keeping in place a statement that dominates the body's size:
+     * that one holds nested blocks, the skeleton of a switch (a br_table's blocks) whose cases
+     * come after each block's end, and outlining it whole would make each level of the skeleton
+     * a method that calls the next. Only when that is not enough are the nested bodies of the
+     * largest statements outlined whole.
+     */
     private static long outline(Body b, long limit, long target, List<int[]> runs) {
         for (Stmt s : b.stmts) {
             s.size = s.own;
             for (Body c : s.children) s.size += outline(c, limit, target, runs);
         }
         long total = 0;
-        for (Stmt s : b.stmts) total += s.size;
+        Stmt dominant = null;
+        for (Stmt s : b.stmts) {
+            total += s.size;
+            if (dominant == null || s.size > dominant.size) dominant = s;
+        }
         if (total <= limit) {
             b.size = total;
             return total;
         }
-        // a statement too large for a region: outline its nested bodies whole
-        for (Stmt s : b.stmts) {
-            if (s.size > target) {
-                long size = s.own;
-                for (Body c : s.children) {
-                    if (c.size > MIN_REGION && !c.stmts.isEmpty()) {
-                        runs.add(new int[] {c.start(), c.end});
-                        size += REGION_CALL_BASE + PER_EXIT * 2;
-                    } else {
-                        size += c.size;
-                    }
-                }
-                s.size = size;
-            }
+        if (dominant != null && dominant.size * 2 < total) dominant = null;
+        if (Boolean.getBoolean("arca.compiler.debug")) {
+            System.err.println("body [" + b.start() + "," + b.end + ") size " + total);
+            for (Stmt x : b.stmts) System.err.println("   stmt [" + x.start + "," + x.end + ") size " + x.size + " own " + x.own + (x.clean ? "" : " UNCLEAN") + " children " + x.children.size());
         }
-        // pack the statements into runs of at most the target size
+        // pack the clean statements (but the dominant one) into runs of at most the target size
         long size = 0;
         int i = 0;
         while (i < b.stmts.size()) {
+            Stmt s = b.stmts.get(i);
+            if (!s.clean || s == dominant || s.size > target) {
+                size += s.size;
+                i++;
+                continue;
+            }
             int j = i;
             long run = 0;
-            while (j < b.stmts.size() && (j == i || run + b.stmts.get(j).size <= target)) {
+            while (j < b.stmts.size() && b.stmts.get(j).clean && b.stmts.get(j) != dominant
+                    && b.stmts.get(j).size <= target && run + b.stmts.get(j).size <= target) {
                 run += b.stmts.get(j).size;
                 j++;
             }
-            int end = j < b.stmts.size() ? b.stmts.get(j).start : b.end;
             if (run > MIN_REGION) {
-                runs.add(new int[] {b.stmts.get(i).start, end});
-                size += REGION_CALL_BASE + PER_EXIT * 2;
+                runs.add(new int[] {s.start, b.stmts.get(j - 1).end});
+                size += REGION_CALL;
             } else {
                 size += run;
             }
             i = j;
         }
+        // still too large: outline the nested bodies of the largest statements whole, the
+        // dominant one last
+        if (size > limit) {
+            List<Stmt> big = new ArrayList<>(b.stmts);
+            Stmt last = dominant;
+            big.sort((x, y) -> x == last ? 1 : y == last ? -1 : Long.compare(y.size, x.size));
+            for (Stmt s : big) {
+                if (size <= limit) break;
+                if (s.children.isEmpty() || (s.clean && s != dominant && s.size <= target)) continue;
+                for (Body c : s.children) {
+                    if (c.size > MIN_REGION && !c.stmts.isEmpty() && c.stmts.stream().allMatch(x -> x.clean)) {
+                        runs.add(new int[] {c.start(), c.stmts.get(c.stmts.size() - 1).end});
+                        size -= c.size - REGION_CALL;
+                    }
+                }
+            }
+        }
         b.size = size;
         return size;
     }
 
+    /** For each block instruction, the index of its END; for an IF, elseAt gets its ELSE (or END). */
+    private static int[][] matching(List<? extends Instruction> ins) {
+        int n = ins.size();
+        int[] end = new int[n], elseAt = new int[n];
+        int[] stack = new int[16];
+        int sp = 0;
+        for (int i = 0; i < n; i++) {
+            switch (ins.get(i).opcode()) {
+                case BLOCK, LOOP, IF, TRY_TABLE -> {
+                    if (sp == stack.length) stack = java.util.Arrays.copyOf(stack, sp * 2);
+                    stack[sp++] = i;
+                    elseAt[i] = -1;
+                }
+                case ELSE -> {
+                    if (sp > 0) elseAt[stack[sp - 1]] = i;
+                }
+                case END -> {
+                    if (sp > 0) {
+                        int b = stack[--sp];
+                        end[b] = i;
+                        if (elseAt[b] < 0) elseAt[b] = i;
+                    }
+                }
+                default -> {}
+            }
+        }
+        return new int[][] {end, elseAt};
+    }
+
     private static Body tree(ModuleContext mod, List<? extends Instruction> ins, long[] est, int function) {
+        int[][] m = matching(ins);
+        int[] blockEnd = m[0], blockElse = m[1];
         List<Frame> frames = new ArrayList<>();
         String results = Signatures.results(mod.functionSignatures[function]);
         Frame fn = new Frame(FunctionCompiler.KIND_FUNCTION, "", results, 0, -1);
@@ -272,10 +329,14 @@ final class Regions {
             OpCode op = in.opcode();
             Frame f = frames.get(frames.size() - 1);
             if (op == OpCode.END || op == OpCode.ELSE) {
-                if (stmt != null) stmt.end = i;
+                if (stmt != null) {
+                    stmt.end = i;
+                    // one that ends in dead code leaves nothing behind
+                    stmt.clean = stmt.startsEmpty && !reachable;
+                }
                 // close the body
                 if (op == OpCode.ELSE) {
-                    Body els = new Body(endOf(ins, i));
+                    Body els = new Body(blockEnd[f.start]);
                     f.openStmt.children.add(els);
                     f.body = els;
                     height = f.base + f.params.length();
@@ -292,19 +353,21 @@ final class Regions {
                 stmt.own += est[i];
                 if (height == outer.base) {
                     stmt.end = i + 1;
+                    stmt.clean = stmt.startsEmpty;
                     stmt = null;
                 }
                 continue;
             }
             if (stmt == null) {
                 stmt = new Stmt(i);
+                stmt.startsEmpty = height == f.base && reachable;
                 f.body.stmts.add(stmt);
             }
             stmt.own += est[i];
             if (!reachable) {
                 if (op == OpCode.BLOCK || op == OpCode.LOOP || op == OpCode.IF || op == OpCode.TRY_TABLE) {
                     // a dead block: skip it whole
-                    int end = endOf(ins, i);
+                    int end = blockEnd[i];
                     for (int k = i + 1; k <= end; k++) stmt.own += est[k];
                     i = end;
                 }
@@ -322,7 +385,7 @@ final class Regions {
                     };
                     Frame nf = new Frame(kind, bt[0], bt[1], height - bt[0].length(), i);
                     nf.openStmt = stmt;
-                    nf.body = new Body(op == OpCode.IF ? elseOrEnd(ins, i) : endOf(ins, i));
+                    nf.body = new Body(op == OpCode.IF ? blockElse[i] : blockEnd[i]);
                     stmt.children.add(nf.body);
                     frames.add(nf);
                     stmt = null;
@@ -338,44 +401,11 @@ final class Regions {
             height += effect[1] - effect[0];
             if (height == f.base) {
                 stmt.end = i + 1;
+                stmt.clean = stmt.startsEmpty;
                 stmt = null;
             }
         }
         return fn.body;
-    }
-
-    /** The index of the END that closes the block starting at {@code start}. */
-    private static int endOf(List<? extends Instruction> ins, int start) {
-        int depth = 0;
-        for (int i = start + 1; i < ins.size(); i++) {
-            switch (ins.get(i).opcode()) {
-                case BLOCK, LOOP, IF, TRY_TABLE -> depth++;
-                case END -> {
-                    if (depth == 0) return i;
-                    depth--;
-                }
-                default -> {}
-            }
-        }
-        return ins.size() - 1;
-    }
-
-    private static int elseOrEnd(List<? extends Instruction> ins, int start) {
-        int depth = 0;
-        for (int i = start + 1; i < ins.size(); i++) {
-            switch (ins.get(i).opcode()) {
-                case BLOCK, LOOP, IF, TRY_TABLE -> depth++;
-                case ELSE -> {
-                    if (depth == 0) return i;
-                }
-                case END -> {
-                    if (depth == 0) return i;
-                    depth--;
-                }
-                default -> {}
-            }
-        }
-        return ins.size() - 1;
     }
 
     static String[] blockType(Instruction in, ModuleContext mod) {
@@ -428,33 +458,28 @@ final class Regions {
         return new int[] {0, 0};
     }
 
-    /** Bytes of JVM code an instruction becomes, roughly (a little high rather than low). */
+    /** Bytes of JVM code an instruction becomes, roughly (calibrated on SQLite's functions). */
     static long estimate(Instruction in, ModuleContext mod) {
         OpCode op = in.opcode();
         int c = op.opcode();
         switch (op) {
             case NOP, END, ELSE, BLOCK -> { return 0; }
-            case LOCAL_GET, LOCAL_SET -> { return 3; }
-            case LOCAL_TEE -> { return 4; }
-            case I32_CONST, F32_CONST -> { return 3; }
-            case I64_CONST, F64_CONST -> { return 3; }
-            case GLOBAL_GET -> { return 5; }
-            case GLOBAL_SET -> { return 6; }
-            case LOOP -> { return 14; }
-            case IF, BR, BR_IF -> { return 6; }
+            case LOCAL_GET, LOCAL_SET, I32_CONST, F32_CONST, I64_CONST, F64_CONST, RETURN, DROP -> { return 2; }
+            case LOCAL_TEE, GLOBAL_GET -> { return 4; }
+            case GLOBAL_SET, IF, BR, BR_IF -> { return 5; }
+            case LOOP -> { return 12; }
             case BR_TABLE -> { return 16 + 4L * Math.min(in.operandCount(), 1025); }
-            case RETURN, DROP -> { return 2; }
-            case SELECT, SELECT_T -> { return 10; }
-            case CALL -> { return 14; }
-            case CALL_INDIRECT, CALL_REF -> { return 24; }
+            case SELECT, SELECT_T -> { return 8; }
+            case CALL -> { return 10; }
+            case CALL_INDIRECT, CALL_REF -> { return 18; }
             case TRY_TABLE -> { return 40 + 30L * (in.operandCount() / 2); }
             case THROW -> { return 20 + 12L * Signatures.params(mod.tagSignatures[(int) in.operand(0)]).length(); }
             default -> {}
         }
-        if (c >= 0x28 && c <= 0x35) return 18; // loads
-        if (c >= 0x36 && c <= 0x3E) return 22; // stores
-        if (c >= 0x45 && c <= 0x66) return 9; // comparisons
-        return 4;
+        if (c >= 0x28 && c <= 0x35) return 13; // loads
+        if (c >= 0x36 && c <= 0x3E) return 16; // stores
+        if (c >= 0x45 && c <= 0x66) return 6; // comparisons
+        return 3;
     }
 
     // ==== what each region needs ========================================================
@@ -480,18 +505,26 @@ final class Regions {
         frames.add(new Frame(FunctionCompiler.KIND_FUNCTION, "", results, 0, -1));
         boolean reachable = true;
         int deadDepth = 0;
+        List<List<Region>> startsAt = new ArrayList<>(java.util.Collections.nCopies(n + 1, null));
+        List<List<Region>> endsAt = new ArrayList<>(java.util.Collections.nCopies(n + 1, null));
+        for (Region r : regions) {
+            if (startsAt.get(r.start) == null) startsAt.set(r.start, new ArrayList<>());
+            startsAt.get(r.start).add(r);
+            if (endsAt.get(r.end) == null) endsAt.set(r.end, new ArrayList<>());
+            endsAt.get(r.end).add(r);
+        }
         for (int i = 0; i < n; i++) {
             Instruction in = ins.get(i);
             OpCode op = in.opcode();
-            for (Region r : regions) {
-                if (r.start == i) {
+            if (endsAt.get(i) != null) for (Region r : endsAt.get(i)) r.fallsThrough = reachable;
+            if (startsAt.get(i) != null) for (Region r : startsAt.get(i)) {
+                {
                     r.outer = new ArrayList<>();
                     for (Frame f : frames) {
                         r.outer.add(new OuterFrame(f.kind, f.params, f.results, f.id()));
                         if (f.kind == FunctionCompiler.KIND_TRY) r.inTry = true;
                     }
                 }
-                if (r.end == i) r.fallsThrough = reachable;
             }
             if (!reachable) {
                 switch (op) {
