@@ -81,6 +81,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-cache", description = "Compile without reading or writing the on-disk cache.")
     boolean noCache;
 
+    @Option(names = "--engine", paramLabel = "ENGINE",
+            description = "Which engine runs the program: arca (Arca's own compiler, the default) or chicory (Chicory's compiler, for comparison and diagnosis).")
+    String engineName = "arca";
+
     @Option(names = "--interpret", description = "Run in Chicory's interpreter instead of compiling (slower; for diagnosis).")
     boolean interpret;
 
@@ -163,7 +167,12 @@ final class RunCommand implements Callable<Integer> {
             throw new UserError(prog + ": cannot read: " + e.getMessage());
         }
 
-        Engine engine = new Engine(host, noCache ? null : cacheDirectory(), memoryKind, interpret ? Engine.Mode.INTERPRETED : Engine.Mode.COMPILED);
+        Engine.Kind kind = switch (engineName) {
+            case "arca" -> interpret ? Engine.Kind.CHICORY_INTERPRETER : Engine.Kind.ARCA;
+            case "chicory" -> interpret ? Engine.Kind.CHICORY_INTERPRETER : Engine.Kind.CHICORY;
+            default -> throw new UserError("--engine " + engineName + ": arca or chicory");
+        };
+        Engine engine = new Engine(host, noCache ? null : cacheDirectory(), kind, memoryKind);
         Kernel kernel = new Kernel(host, new Vfs(mounts), processLimit(manifest));
         List<String> argv = new ArrayList<>();
         argv.add(argv0);
