@@ -57,7 +57,7 @@ quick_reps() {
 CC_NATIVE=gcc
 CC_WASM=clang-22
 CFLAGS=(-O2 -ffp-contract=off -Wall -Wextra)
-WASM_FLAGS=(--target=wasm32-wasi --sysroot=/usr -Wno-deprecated)
+WASM_FLAGS=(--target=wasm32-wasi --sysroot=/usr -Wno-deprecated --no-wasm-opt)
 
 command -v "$CC_NATIVE" >/dev/null || die "$CC_NATIVE not found (apt-get install gcc)"
 command -v "$CC_WASM" >/dev/null || die "$CC_WASM not found (needed for the wasm32-wasi builds)"

@@ -17,7 +17,7 @@ result() { if [ "$2" = 0 ]; then pass=$((pass+1)); echo "PASS $1"; else fail=$((
 
 if [ -f "$BIN/speedtest1.wasm" ]; then
   size=${SPEEDTEST_SIZE:-3}
-  strip_times() { sed -E 's/[0-9]+\.[0-9]+s$//; /^-- Speedtest1 for SQLite/d'; }
+  strip_times() { sed -E 's/ *[0-9]+\.[0-9]+s$//; /^-- Speedtest1 for SQLite/d'; }
   mkdir -p "$T/n" "$T/a"
   (cd "$T/n" && "$BIN/speedtest1" --size "$size" test.db) | strip_times > "$T/native.out"
   "$ARCA" run --dir "$T/a::/" "$BIN/speedtest1.wasm" --size "$size" test.db | strip_times > "$T/arca.out"
