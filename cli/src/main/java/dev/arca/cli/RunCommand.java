@@ -172,7 +172,7 @@ final class RunCommand implements Callable<Integer> {
             case "chicory" -> interpret ? Engine.Kind.CHICORY_INTERPRETER : Engine.Kind.CHICORY;
             default -> throw new UserError("--engine " + engineName + ": arca or chicory");
         };
-        Engine engine = new Engine(host, noCache ? null : cacheDirectory(), kind, memoryKind);
+        Engine engine = new Engine(host, noCache ? null : cacheDirectory(), kind, memoryKind, compilerOptions());
         Kernel kernel = new Kernel(host, new Vfs(mounts), processLimit(manifest));
         List<String> argv = new ArrayList<>();
         argv.add(argv0);
@@ -194,6 +194,24 @@ final class RunCommand implements Callable<Integer> {
         Timing.mark("process ended");
         if (status.message() != null) System.err.println("arca: " + status.message());
         return status.code();
+    }
+
+    /**
+     * Arca's compiler's options: the default, or with ARCA_METHOD_LIMIT=N (bytes) functions split
+     * into methods of about N bytes; a small N splits nearly every statement off, which tests use
+     * to check that splitting changes nothing.
+     */
+    private static dev.arca.compiler.CompilerOptions compilerOptions() throws UserError {
+        String limit = System.getenv("ARCA_METHOD_LIMIT");
+        var d = dev.arca.compiler.CompilerOptions.DEFAULT;
+        if (limit == null || limit.isEmpty()) return d;
+        try {
+            int n = Integer.parseInt(limit);
+            if (n < 1 || n > 7900) throw new NumberFormatException();
+            return new dev.arca.compiler.CompilerOptions(n, d.maxFunctionBodyBytes(), d.maxLocals());
+        } catch (NumberFormatException e) {
+            throw new UserError("ARCA_METHOD_LIMIT=" + limit + ": a number of bytes from 1 to 7900");
+        }
     }
 
     private static void makeMountPoint(dev.arca.fs.Node dir, String path) throws ErrnoException {

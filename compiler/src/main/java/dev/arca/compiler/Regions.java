@@ -111,6 +111,7 @@ final class Regions {
     /** Sizes, in bytes of JVM code, that the planning estimates. */
     /** A region call: the call, locals to and from the frame, the exit dispatch (a typical one). */
     static final int REGION_CALL = 120;
+    /** Runs smaller than this stay in place (a region call costs about as much); at most a quarter of the limit. */
     static final int MIN_REGION = 200;
 
     private static final class Body {
@@ -178,7 +179,7 @@ final class Regions {
         Body top = tree(mod, ins, est, function);
         List<int[]> runs = new ArrayList<>();
         long target = limit * 3L / 4;
-        outline(top, limit, target, runs);
+        outline(top, limit, target, Math.min(MIN_REGION, limit / 4), runs);
         if (runs.isEmpty()) return null;
         // the same run may come from two levels (a body outlined whole, and packed as one run)
         runs = new ArrayList<>(runs.stream().map(r -> r[0] + ":" + r[1]).distinct()
@@ -198,14 +199,6 @@ final class Regions {
         }
         Regions result = new Regions(regions);
         result.describe(mod, function, ins, localTypes);
-        if (Boolean.getBoolean("arca.compiler.debug")) {
-            for (Region r : regions) {
-                long e = 0;
-                for (int k = r.start; k < r.end; k++) e += est[k];
-                System.err.println("f" + function + " region " + r.id + " [" + r.start + "," + r.end + ") est(all) " + e + " parent " + (r.parent == null ? -1 : r.parent.id)
-                        + " own " + r.own.length + " written " + r.written.length + " exits " + r.exits.size());
-            }
-        }
         return result;
     }
 
@@ -218,10 +211,10 @@ final class Regions {
      * a method that calls the next. Only when that is not enough are the nested bodies of the
      * largest statements outlined whole.
      */
-    private static long outline(Body b, long limit, long target, List<int[]> runs) {
+    private static long outline(Body b, long limit, long target, int minRegion, List<int[]> runs) {
         for (Stmt s : b.stmts) {
             s.size = s.own;
-            for (Body c : s.children) s.size += outline(c, limit, target, runs);
+            for (Body c : s.children) s.size += outline(c, limit, target, minRegion, runs);
         }
         long total = 0;
         Stmt dominant = null;
@@ -234,35 +227,11 @@ final class Regions {
             return total;
         }
         if (dominant != null && dominant.size * 2 < total) dominant = null;
-        if (Boolean.getBoolean("arca.compiler.debug")) {
-            System.err.println("body [" + b.start() + "," + b.end + ") size " + total);
-            for (Stmt x : b.stmts) System.err.println("   stmt [" + x.start + "," + x.end + ") size " + x.size + " own " + x.own + (x.clean ? "" : " UNCLEAN") + " children " + x.children.size());
-        }
         // pack the clean statements (but the dominant one) into runs of at most the target size
-        long size = 0;
-        int i = 0;
-        while (i < b.stmts.size()) {
-            Stmt s = b.stmts.get(i);
-            if (!s.clean || s == dominant || s.size > target) {
-                size += s.size;
-                i++;
-                continue;
-            }
-            int j = i;
-            long run = 0;
-            while (j < b.stmts.size() && b.stmts.get(j).clean && b.stmts.get(j) != dominant
-                    && b.stmts.get(j).size <= target && run + b.stmts.get(j).size <= target) {
-                run += b.stmts.get(j).size;
-                j++;
-            }
-            if (run > MIN_REGION) {
-                runs.add(new int[] {s.start, b.stmts.get(j - 1).end});
-                size += REGION_CALL;
-            } else {
-                size += run;
-            }
-            i = j;
-        }
+        List<Item> items = new ArrayList<>();
+        for (Stmt s : b.stmts) items.add(new Item(s.start, s.end, s.size, s.clean && s != dominant && s.size <= target, false, s));
+        items = pack(items, target, minRegion, runs);
+        long size = sum(items);
         // still too large: outline the nested bodies of the largest statements whole, the
         // dominant one last
         if (size > limit) {
@@ -273,15 +242,75 @@ final class Regions {
                 if (size <= limit) break;
                 if (s.children.isEmpty() || (s.clean && s != dominant && s.size <= target)) continue;
                 for (Body c : s.children) {
-                    if (c.size > MIN_REGION && !c.stmts.isEmpty() && c.stmts.stream().allMatch(x -> x.clean)) {
+                    if (c.size > minRegion && !c.stmts.isEmpty() && c.stmts.stream().allMatch(x -> x.clean)) {
                         runs.add(new int[] {c.start(), c.stmts.get(c.stmts.size() - 1).end});
                         size -= c.size - REGION_CALL;
+                        s.size -= c.size - REGION_CALL;
                     }
                 }
             }
+            for (int k = 0; k < items.size(); k++) {
+                Item it = items.get(k);
+                if (it.stmt() != null) items.set(k, new Item(it.start(), it.end(), it.stmt().size, it.stmt().clean && it.stmt() != dominant, false, it.stmt()));
+            }
+        }
+        // still too large (a long run of statements): group the region calls and what is left
+        // into regions of their own, a level at a time, until it fits
+        long cap = Math.max(target, 2L * REGION_CALL);
+        while (size > limit) {
+            int before = items.size();
+            for (int k = 0; k < items.size(); k++) {
+                Item it = items.get(k);
+                if (it.stmt() != null && it.stmt() == dominant) items.set(k, new Item(it.start(), it.end(), it.size(), false, false, it.stmt()));
+            }
+            items = pack(items, cap, 0, runs);
+            size = sum(items);
+            if (items.size() >= before) break;
         }
         b.size = size;
         return size;
+    }
+
+    /** A statement of a body, or a run of them already outlined (a region call). */
+    private record Item(int start, int end, long size, boolean packable, boolean region, Stmt stmt) {}
+
+    private static long sum(List<Item> items) {
+        long size = 0;
+        for (Item it : items) size += it.size();
+        return size;
+    }
+
+    /**
+     * Packs consecutive packable items into runs of at most {@code cap} (larger than {@code
+     * minSize}, and of two items at least when they are region calls already), records each as
+     * a region, and returns the items with each run as one region call.
+     */
+    private static List<Item> pack(List<Item> items, long cap, long minSize, List<int[]> runs) {
+        List<Item> out = new ArrayList<>();
+        int i = 0;
+        while (i < items.size()) {
+            Item it = items.get(i);
+            if (!it.packable()) {
+                out.add(it);
+                i++;
+                continue;
+            }
+            int j = i;
+            long run = 0;
+            while (j < items.size() && items.get(j).packable() && (j == i || run + items.get(j).size() <= cap)) {
+                run += items.get(j).size();
+                j++;
+            }
+            boolean worth = run > minSize && !(j == i + 1 && it.region());
+            if (worth) {
+                runs.add(new int[] {it.start(), items.get(j - 1).end()});
+                out.add(new Item(it.start(), items.get(j - 1).end(), REGION_CALL, true, true, null));
+            } else {
+                for (int k = i; k < j; k++) out.add(items.get(k));
+            }
+            i = j;
+        }
+        return out;
     }
 
     /** For each block instruction, the index of its END; for an IF, elseAt gets its ELSE (or END). */

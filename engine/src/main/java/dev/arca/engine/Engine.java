@@ -47,10 +47,15 @@ public final class Engine {
     }
 
     public Engine(Host host, Path cacheDir, Kind kind, MemoryKind memoryKind) {
+        this(host, cacheDir, kind, memoryKind, dev.arca.compiler.CompilerOptions.DEFAULT);
+    }
+
+    /** With Arca's compiler tuned by {@code options} (tests split every function with a small method size limit). */
+    public Engine(Host host, Path cacheDir, Kind kind, MemoryKind memoryKind, dev.arca.compiler.CompilerOptions options) {
         this.kind = kind;
         CompiledCache cache = cacheDir == null ? null : new CompiledCache(host, cacheDir);
         this.backend = switch (kind) {
-            case ARCA -> new ArcaBackend(cache);
+            case ARCA -> new ArcaBackend(cache, options);
             case CHICORY -> new ChicoryBackend(cache, memoryKind, false);
             case CHICORY_INTERPRETER -> new ChicoryBackend(null, memoryKind, true);
         };

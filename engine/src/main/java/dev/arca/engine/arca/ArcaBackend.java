@@ -4,6 +4,7 @@ import com.dylibso.chicory.wasm.InvalidException;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import dev.arca.compiler.CompileException;
+import dev.arca.compiler.CompilerOptions;
 import dev.arca.compiler.ModuleCompiler;
 import dev.arca.compiler.runtime.ModuleShape;
 import dev.arca.engine.Backend;
@@ -26,21 +27,25 @@ import java.util.Map;
  * cache, so a cached module is loaded without parsing it again.
  */
 public final class ArcaBackend implements Backend {
-    /** The cache layout: the compiler's version. */
-    static final String LAYOUT = ModuleCompiler.VERSION;
     private static final boolean TIMING = "1".equals(System.getenv("ARCA_TIMING"));
 
     private final CompiledCache cache; // null: none
+    private final CompilerOptions options;
+    /** The cache layout: the compiler's version, and its options when they are not the default. */
+    private final String layout;
 
-    public ArcaBackend(CompiledCache cache) {
+    public ArcaBackend(CompiledCache cache, CompilerOptions options) {
         this.cache = cache;
+        this.options = options;
+        this.layout = options.equals(CompilerOptions.DEFAULT) ? ModuleCompiler.VERSION
+                : ModuleCompiler.VERSION + "-" + Integer.toHexString(options.hashCode());
     }
 
     @Override
     public CompiledModule load(String name, byte[] wasm, String sha256) throws ModuleException {
         if (cache != null) {
             try {
-                byte[] blob = cache.get(LAYOUT, sha256);
+                byte[] blob = cache.get(layout, sha256);
                 if (blob != null) {
                     Compiled c = decode(blob);
                     if (c != null) return new ArcaModule(name, sha256, c.shape, c.classes);
@@ -63,7 +68,7 @@ public final class ArcaBackend implements Backend {
         long t1 = System.nanoTime();
         ModuleCompiler.Output out;
         try {
-            out = ModuleCompiler.compile(module);
+            out = ModuleCompiler.compile(module, options);
         } catch (CompileException e) {
             if (e.invalid()) throw new ModuleException(ModuleException.Kind.INVALID, name + ": invalid module: " + e.getMessage());
             throw new ModuleException(ModuleException.Kind.LIMIT, name + ": cannot compile: " + e.getMessage());
@@ -76,7 +81,7 @@ public final class ArcaBackend implements Backend {
         }
         if (cache != null) {
             try {
-                cache.put(LAYOUT, sha256, encode(out.shape(), out.classes()));
+                cache.put(layout, sha256, encode(out.shape(), out.classes()));
             } catch (IOException e) {
                 System.err.println("arca: compiled-module cache: cannot store " + name + ": " + Engine.oneLine(e));
             }

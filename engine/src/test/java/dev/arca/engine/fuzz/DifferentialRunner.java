@@ -1,5 +1,6 @@
 package dev.arca.engine.fuzz;
 
+import dev.arca.compiler.CompilerOptions;
 import dev.arca.engine.CompiledModule;
 import dev.arca.engine.Engine;
 import dev.arca.engine.ExportedFunction;
@@ -49,8 +50,20 @@ public final class DifferentialRunner {
         int passed = 0, failed = 0, skipped = 0;
         for (Path f : files) {
             byte[] wasm = Files.readAllBytes(f);
-            String arca = transcript(Engine.Kind.ARCA, wasm);
-            String chicory = transcript(Engine.Kind.CHICORY_INTERPRETER, wasm);
+            String arca = transcript(Engine.Kind.ARCA, wasm, CompilerOptions.DEFAULT);
+            String chicory = transcript(Engine.Kind.CHICORY_INTERPRETER, wasm, CompilerOptions.DEFAULT);
+            // and with every function split into as many methods as can be: the splitting must not change anything
+            String split = transcript(Engine.Kind.ARCA, wasm, SPLIT_ALL);
+            if (!split.equals(arca)) {
+                failed++;
+                System.out.println("MISMATCH " + f + " (Arca's compiler, split and not split)");
+                printDiff(split, arca);
+                if (keep != null) {
+                    Files.createDirectories(keep);
+                    Files.copy(f, keep.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+                continue;
+            }
             if (chicory.startsWith("unloadable") && arca.startsWith("unloadable")) {
                 skipped++;
                 continue;
@@ -100,9 +113,13 @@ public final class DifferentialRunner {
         }
     }
 
+    /** A method size limit small enough that nearly every statement of a function becomes a method of its own. */
+    static final CompilerOptions SPLIT_ALL = new CompilerOptions(50, CompilerOptions.DEFAULT.maxFunctionBodyBytes(),
+            CompilerOptions.DEFAULT.maxLocals());
+
     /** What running the module prints, on a thread of its own with a deep stack and a time limit. */
-    static String transcript(Engine.Kind kind, byte[] wasm) throws Exception {
-        FutureTask<String> task = new FutureTask<>(() -> run(kind, wasm));
+    static String transcript(Engine.Kind kind, byte[] wasm, CompilerOptions options) throws Exception {
+        FutureTask<String> task = new FutureTask<>(() -> run(kind, wasm, options));
         Thread t = Thread.ofPlatform().name("fuzz-" + kind).stackSize(64L << 20).daemon().unstarted(task);
         t.start();
         try {
@@ -119,12 +136,12 @@ public final class DifferentialRunner {
         }
     }
 
-    private static String run(Engine.Kind kind, byte[] wasm) {
+    private static String run(Engine.Kind kind, byte[] wasm, CompilerOptions options) {
         StringBuilder out = new StringBuilder();
         CompiledModule m;
         Instance inst;
         try {
-            m = new Engine(null, null, kind).load("fuzz", wasm);
+            m = new Engine(null, null, kind, Engine.MemoryKind.BYTE_ARRAY, options).load("fuzz", wasm);
             Imports imports = new Imports();
             for (ValueType t : List.of(ValueType.I32, ValueType.I64, ValueType.F32, ValueType.F64)) {
                 String name = "log-" + t.name().toLowerCase();

@@ -142,7 +142,12 @@ public final class SpecTestRunner {
         FileRun(Path json, Engine.Kind kind) {
             this.json = json;
             this.dir = json.getParent();
-            this.engine = new Engine(null, null, kind);
+            // SPEC_METHOD_LIMIT=N: Arca's compiler splits functions into methods of about N bytes
+            String limit = System.getenv("SPEC_METHOD_LIMIT");
+            this.engine = limit == null ? new Engine(null, null, kind)
+                    : new Engine(null, null, kind, Engine.MemoryKind.BYTE_ARRAY, new dev.arca.compiler.CompilerOptions(
+                            Integer.parseInt(limit), dev.arca.compiler.CompilerOptions.DEFAULT.maxFunctionBodyBytes(),
+                            dev.arca.compiler.CompilerOptions.DEFAULT.maxLocals()));
         }
 
         List<Result> run() throws IOException, ModuleException {
