@@ -46,7 +46,7 @@ need wasm-opt binaryen
 for i in $(seq 1 "$CSMITH"); do
   s=$((SEED * 100000 + i))
   c="$OUT/work/cs$s.c"
-  csmith --seed "$s" --max-funcs 8 -o "$c" >/dev/null 2>&1 || continue
+  (cd "$OUT/work" && csmith --seed "$s" --max-funcs 8 -o "$c" >/dev/null 2>&1) || continue  # it writes platform.info where it runs
   gcc -O1 -w -I/usr/include/csmith -o "$OUT/work/cs$s" "$c" 2>/dev/null || continue
   native=$(timeout 10 "$OUT/work/cs$s" 2>/dev/null | tail -1) || continue   # a program that runs too long is skipped
   case "$native" in checksum*) ;; *) continue ;; esac
