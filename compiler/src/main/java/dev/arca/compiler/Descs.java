@@ -49,6 +49,7 @@ final class Descs {
     static final ClassDesc FLOAT = ConstantDescs.CD_Float;
     static final ClassDesc DOUBLE = ConstantDescs.CD_Double;
     static final ClassDesc MATH = ClassDesc.of("java.lang.Math");
+    static final ClassDesc THREAD = ClassDesc.of("java.lang.Thread");
 
     static MethodTypeDesc mt(ClassDesc ret, ClassDesc... params) {
         return MethodTypeDesc.of(ret, params);
@@ -82,7 +83,6 @@ final class Descs {
     static final MethodTypeDesc Z_F = mt(CD_boolean, CD_float);
 
     static final MethodTypeDesc CALL_POLL = mt(CD_void, MODULE_INSTANCE);
-    static final MethodTypeDesc LOOP_POLL = mt(CD_int);
     static final MethodTypeDesc TRAP_FACTORY = mt(TRAP);
     static final MethodTypeDesc MEMORY_GROW = mt(CD_int, CD_int, MEMORY);
     static final MethodTypeDesc MEMORY_FILL = mt(CD_void, CD_int, CD_int, CD_int, MEMORY);

@@ -231,7 +231,9 @@ final class FunctionCompiler {
             code.getfield(MEMORY, "bytes", BYTES);
             code.astore(memSlot);
         }
-        code.loadConstant(ModuleInstance.LOOP_BUDGET);
+        // the first back-edge looks at the interrupt flag at once: the JIT then sees that path
+        // taken, and does not compile it as a trap that deoptimises when the budget runs out
+        code.iconst_1();
         code.istore(budgetSlot);
         if (hasTry) {
             // where the frame stack stands in this method: an exception caught here may have left it higher
@@ -796,12 +798,20 @@ final class FunctionCompiler {
                 Label start = code.newLabel();
                 code.labelBinding(start);
                 frames.add(new Frame(KIND_LOOP, params, results, height, start, code.newLabel(), id, false));
-                // a back-edge arrives here: count it down to the next look at the interrupt flag
-                Label ok = code.newLabel();
+                // a back-edge arrives here: count it down to the next look at the interrupt flag.
+                // The look is inline, with no call on the path the loop takes: a call in a loop
+                // makes the JIT keep the loop's values in memory around it
+                Label ok = code.newLabel(), reset = code.newLabel();
                 code.iinc(budgetSlot, -1);
                 code.iload(budgetSlot);
                 code.ifgt(ok);
-                code.invokestatic(INSTRUCTIONS, "loopPoll", LOOP_POLL);
+                code.invokestatic(THREAD, "currentThread", MethodTypeDesc.of(THREAD));
+                code.invokevirtual(THREAD, "isInterrupted", MethodTypeDesc.of(java.lang.constant.ConstantDescs.CD_boolean));
+                code.ifeq(reset);
+                code.invokestatic(INSTRUCTIONS, "stopped", MethodTypeDesc.of(ClassDesc.of(Descs.RT + "Stopped")));
+                code.athrow();
+                code.labelBinding(reset);
+                code.loadConstant(ModuleInstance.LOOP_BUDGET);
                 code.istore(budgetSlot);
                 code.labelBinding(ok);
                 emitted++;
@@ -1717,6 +1727,48 @@ final class FunctionCompiler {
         return op == OpCode.I32_EQZ || op == OpCode.I64_EQZ ? 1 : 2;
     }
 
+    /**
+     * A loop's back-edge {@code local.get x; i32.const s; i32.add; local.tee x; i32.const c;
+     * i32.ne; br_if loop}, where x is set to a constant i just before the loop and written
+     * nowhere else in it, and i + k*s reaches c exactly: then x != c holds exactly when x < c
+     * (or x > c for a negative step). HotSpot makes a counted loop (range-check elimination,
+     * unrolling) of {@code <} with any step, but of {@code !=} only with a step of 1; LLVM
+     * emits {@code !=}. Returns the jump to use.
+     */
+    private Opcode countedLoopTest(Frame loop, Opcode jump) {
+        if (pc < 5) return jump;
+        Instruction limit = ins.get(pc - 1), tee = ins.get(pc - 2), add = ins.get(pc - 3), step = ins.get(pc - 4), get = ins.get(pc - 5);
+        if (limit.opcode() != OpCode.I32_CONST || tee.opcode() != OpCode.LOCAL_TEE || add.opcode() != OpCode.I32_ADD
+                || step.opcode() != OpCode.I32_CONST || get.opcode() != OpCode.LOCAL_GET || get.operand(0) != tee.operand(0)) {
+            return jump;
+        }
+        int x = (int) tee.operand(0);
+        int loopAt = loop.id - 1;
+        if (loopAt < 2 || ins.get(loopAt - 1).opcode() != OpCode.LOCAL_SET || ins.get(loopAt - 1).operand(0) != x
+                || ins.get(loopAt - 2).opcode() != OpCode.I32_CONST) {
+            return jump;
+        }
+        long i = (int) ins.get(loopAt - 2).operand(0), s = (int) step.operand(0), c = (int) limit.operand(0);
+        boolean up = s > 0 && i < c && (c - i) % s == 0;
+        boolean down = s < 0 && i > c && (i - c) % -s == 0;
+        if (!up && !down) return jump;
+        // x written anywhere else in the loop breaks the argument
+        int depth = 0;
+        for (int k = loopAt + 1; k < ins.size(); k++) {
+            Instruction in = ins.get(k);
+            switch (in.opcode()) {
+                case BLOCK, LOOP, IF, TRY_TABLE -> depth++;
+                case END -> depth--;
+                case LOCAL_SET, LOCAL_TEE -> {
+                    if (in.operand(0) == x && k != pc - 2) return jump;
+                }
+                default -> {}
+            }
+            if (depth < 0) break;
+        }
+        return up ? Opcode.IF_ICMPLT : Opcode.IF_ICMPGT;
+    }
+
     private void unsigned32() {
         code.invokestatic(ClassDesc.of("java.lang.Integer"), "compareUnsigned", I_II);
     }
@@ -1734,8 +1786,11 @@ final class FunctionCompiler {
             Compare c = compare(op);
             Instruction next = pc + 1 < to ? ins.get(pc + 1) : null;
             if (next != null && next.opcode() == OpCode.BR_IF && (regions == null || regions.startingAt(pc + 1, region) == null)) {
+                Frame target = frame((int) next.operand(0));
+                Opcode jump = c.jumpIfTrue();
+                if (op == OpCode.I32_NE && target.kind == KIND_LOOP && !target.outer) jump = countedLoopTest(target, jump);
                 pc++;
-                conditionalBranch(frame((int) next.operand(0)), c.jumpIfTrue());
+                conditionalBranch(target, jump);
                 return true;
             }
             if (next != null && next.opcode() == OpCode.IF && (regions == null || regions.startingAt(pc + 1, region) == null)) {

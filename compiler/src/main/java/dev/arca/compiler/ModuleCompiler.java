@@ -60,8 +60,23 @@ import java.util.Map;
 public final class ModuleCompiler {
     private ModuleCompiler() {}
 
-    /** The compiler's version: part of the compiled-module cache's key. */
-    public static final String VERSION = "arca-compiler-1";
+    /**
+     * The compiler's version: part of the compiled-module cache's key. Made of a hash of the
+     * compiler's own class files (written by the build), so that code another build of the
+     * compiler made is never loaded.
+     */
+    public static final String VERSION = "arca-compiler-" + buildHash();
+
+    private static String buildHash() {
+        try (var in = ModuleCompiler.class.getResourceAsStream("build.hash")) {
+            String h = in == null ? "" : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
+            if (h.matches("[0-9a-f]{16,}")) return h.substring(0, 16);
+        } catch (java.io.IOException e) {
+            // fall through
+        }
+        // no hash (a build without the Maven step): a key that matches nothing cached
+        return "unbuilt-" + Long.toHexString(System.nanoTime());
+    }
 
     /** HotSpot compiles no method larger than this (HugeMethodLimit in product builds). */
     static final int HUGE_METHOD_LIMIT = 8000;

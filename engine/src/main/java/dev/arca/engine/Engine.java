@@ -40,6 +40,7 @@ public final class Engine {
     private final Backend backend;
     private final Map<String, CompiledModule> loaded = new ConcurrentHashMap<>();
     static final boolean TIMING = "1".equals(System.getenv("ARCA_TIMING"));
+    static final boolean TRACE = "1".equals(System.getenv("ARCA_TRACE"));
 
     /** @param cacheDir where compiled modules are kept, through {@code host}; null: nowhere */
     public Engine(Host host, Path cacheDir, Kind kind) {
@@ -55,9 +56,9 @@ public final class Engine {
         this.kind = kind;
         CompiledCache cache = cacheDir == null ? null : new CompiledCache(host, cacheDir);
         this.backend = switch (kind) {
-            case ARCA -> new ArcaBackend(cache, options);
-            case CHICORY -> new ChicoryBackend(cache, memoryKind, false);
-            case CHICORY_INTERPRETER -> new ChicoryBackend(null, memoryKind, true);
+            case ARCA -> new ArcaBackend(cache, options, TIMING);
+            case CHICORY -> new ChicoryBackend(cache, memoryKind, false, TRACE);
+            case CHICORY_INTERPRETER -> new ChicoryBackend(null, memoryKind, true, TRACE);
         };
     }
 

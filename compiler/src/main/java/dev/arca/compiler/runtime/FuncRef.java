@@ -13,6 +13,7 @@ public final class FuncRef {
     private final ModuleInstance owner; // null for a host function
     private final int index;
     private volatile MethodHandle handle;
+    private MethodHandle staticHandle; // found on first use; racy on purpose (every thread finds the same)
 
     /** A function given from outside (a host function or another instance's): {@code handle} has the signature's JVM type. */
     public FuncRef(String signature, MethodHandle handle) {
@@ -36,6 +37,19 @@ public final class FuncRef {
             handle = h;
         }
         return h;
+    }
+
+    /**
+     * For a function a compiled module defines: its static method (parameters, then the module's
+     * instance class), the same object for every instance of the module; else null.
+     */
+    public MethodHandle staticHandle() {
+        MethodHandle s = staticHandle;
+        if (s == null && owner != null) {
+            s = owner.staticHandle(index);
+            staticHandle = s;
+        }
+        return s;
     }
 
     /** The instance that defines this function, or null for one given from outside. */

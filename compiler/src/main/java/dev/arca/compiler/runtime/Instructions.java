@@ -16,10 +16,9 @@ public final class Instructions {
         checkInterrupt();
     }
 
-    /** At a loop back-edge whose budget ran out: checks for an interrupt, returns a fresh budget. */
-    public static int loopPoll() {
-        checkInterrupt();
-        return ModuleInstance.LOOP_BUDGET;
+    /** The exception that stops an interrupted guest (compiled loops look at the flag themselves). */
+    public static Stopped stopped() {
+        return new Stopped();
     }
 
     private static void checkInterrupt() {

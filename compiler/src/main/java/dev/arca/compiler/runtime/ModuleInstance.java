@@ -76,16 +76,46 @@ public abstract class ModuleInstance {
         return f;
     }
 
+    /** The static methods of one compiled module's functions, found on first use. */
+    private static final class StaticHandles {
+        MethodHandle[] handles; // guarded by this
+    }
+
+    /** Keyed by the module's instance class: shared by all instances of the module. */
+    private static final ClassValue<StaticHandles> STATIC_HANDLES = new ClassValue<>() {
+        @Override
+        protected StaticHandles computeValue(Class<?> moduleClass) {
+            return new StaticHandles();
+        }
+    };
+
+    /**
+     * The static method of function {@code index}: its parameters, then this module's instance
+     * class. The same object for every instance of the module, so that an inline cache keyed on
+     * it serves them all. Only for functions this module defines.
+     */
+    final MethodHandle staticHandle(int index) {
+        StaticHandles table = STATIC_HANDLES.get(getClass());
+        synchronized (table) {
+            if (table.handles == null) table.handles = new MethodHandle[shape.functions().size()];
+            MethodHandle h = table.handles[index];
+            if (h == null) {
+                ModuleShape.Function f = shape.functions().get(index);
+                MethodType type = Signatures.methodType(f.signature());
+                try {
+                    h = MethodHandles.publicLookup().findStatic(code[f.codeClass()], "f" + index, type.appendParameterTypes(getClass()));
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("compiled function " + index + " not found", e);
+                }
+                table.handles[index] = h;
+            }
+            return h;
+        }
+    }
+
     /** A handle to the method of function {@code index}, bound to this instance. */
     final MethodHandle functionHandle(int index) {
-        ModuleShape.Function f = shape.functions().get(index);
-        MethodType type = Signatures.methodType(f.signature());
-        try {
-            MethodHandle mh = MethodHandles.publicLookup().findStatic(code[f.codeClass()], "f" + index,
-                    type.appendParameterTypes(getClass()));
-            return MethodHandles.insertArguments(mh, type.parameterCount(), this);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("compiled function " + index + " not found", e);
-        }
+        MethodHandle mh = staticHandle(index);
+        return MethodHandles.insertArguments(mh, mh.type().parameterCount() - 1, this);
     }
 }

@@ -27,15 +27,17 @@ import java.util.Map;
  * cache, so a cached module is loaded without parsing it again.
  */
 public final class ArcaBackend implements Backend {
-    private static final boolean TIMING = "1".equals(System.getenv("ARCA_TIMING"));
-
     private final CompiledCache cache; // null: none
     private final CompilerOptions options;
     /** The cache layout: the compiler's version, and its options when they are not the default. */
     private final String layout;
 
-    public ArcaBackend(CompiledCache cache, CompilerOptions options) {
+    private final boolean timing;
+
+    /** @param timing print compile times (ARCA_TIMING=1) */
+    public ArcaBackend(CompiledCache cache, CompilerOptions options, boolean timing) {
         this.cache = cache;
+        this.timing = timing;
         this.options = options;
         this.layout = options.equals(CompilerOptions.DEFAULT) ? ModuleCompiler.VERSION
                 : ModuleCompiler.VERSION + "-" + Integer.toHexString(options.hashCode());
@@ -75,7 +77,7 @@ public final class ArcaBackend implements Backend {
         } catch (RuntimeException | StackOverflowError e) {
             throw new ModuleException(ModuleException.Kind.INVALID, name + ": internal compiler error: " + Engine.oneLine(e));
         }
-        if (TIMING) {
+        if (timing) {
             System.err.printf("arca-timing: parse %.1f ms, compile %.1f ms (%d classes)%n", (t1 - t0) / 1e6,
                     (System.nanoTime() - t1) / 1e6, out.classes().size());
         }

@@ -29,9 +29,17 @@ final class HostFunctions {
         }
     }
 
+    /** Adapters by signature: (HostCall, params...) result. Made once; each host function binds its body. */
+    private static final java.util.Map<dev.arca.engine.FunctionSignature, MethodHandle> ADAPTERS = new java.util.concurrent.ConcurrentHashMap<>();
+
     static MethodHandle handle(HostFunction f) {
-        var params = f.signature().params();
-        MethodHandle h = CALL.bindTo(f.body()).asCollector(long[].class, params.size());
+        return ADAPTERS.computeIfAbsent(f.signature(), HostFunctions::adapter).bindTo(f.body());
+    }
+
+    private static MethodHandle adapter(dev.arca.engine.FunctionSignature sig) {
+        var params = sig.params();
+        MethodHandle h = CALL.asCollector(long[].class, params.size()); // (HostCall, long...) long
+        int first = 1; // the HostCall comes first
         for (int i = 0; i < params.size(); i++) {
             MethodHandle filter = switch (params.get(i)) {
                 case I32 -> FROM_INT;
@@ -39,10 +47,10 @@ final class HostFunctions {
                 case F64 -> FROM_DOUBLE;
                 default -> null;
             };
-            if (filter != null) h = MethodHandles.filterArguments(h, i, filter);
+            if (filter != null) h = MethodHandles.filterArguments(h, first + i, filter);
         }
-        if (f.signature().results().isEmpty()) return MethodHandles.dropReturn(h);
-        ValueType r = f.signature().results().get(0);
+        if (sig.results().isEmpty()) return MethodHandles.dropReturn(h);
+        ValueType r = sig.results().get(0);
         return switch (r) {
             case I32 -> MethodHandles.filterReturnValue(h, TO_INT);
             case F32 -> MethodHandles.filterReturnValue(h, TO_FLOAT);

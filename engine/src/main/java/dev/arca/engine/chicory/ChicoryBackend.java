@@ -27,8 +27,12 @@ public final class ChicoryBackend implements Backend {
     private final Engine.MemoryKind memoryKind;
     private final boolean interpret;
 
-    public ChicoryBackend(CompiledCache cache, Engine.MemoryKind memoryKind, boolean interpret) {
+    private final boolean trace;
+
+    /** @param trace name each function that falls back to the interpreter (ARCA_TRACE=1) */
+    public ChicoryBackend(CompiledCache cache, Engine.MemoryKind memoryKind, boolean interpret, boolean trace) {
         this.cache = cache;
+        this.trace = trace;
         this.memoryKind = memoryKind;
         this.interpret = interpret;
     }
@@ -47,9 +51,8 @@ public final class ChicoryBackend implements Backend {
         Function<Instance, Machine> machine = null;
         if (!interpret) {
             try {
-                // ARCA_TRACE=1 names each function that falls back to the interpreter
                 var b = MachineFactoryCompiler.builder(module).withInterpreterFallback(
-                        "1".equals(System.getenv("ARCA_TRACE")) ? InterpreterFallback.WARN : InterpreterFallback.SILENT);
+                        trace ? InterpreterFallback.WARN : InterpreterFallback.SILENT);
                 if (cache != null) b.withCache(new Cache() {
                     @Override
                     public byte[] get(String key) {
