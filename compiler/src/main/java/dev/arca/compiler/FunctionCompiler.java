@@ -36,8 +36,8 @@ import java.util.List;
  * {@code byte[]} is a JVM local, reloaded after every call and {@code memory.grow}.
  *
  * <p>Method shape: {@code static R f<i>(params..., Module instance)}; a region is {@code static
- * int f<i>$<r>(int frameBase, Module instance)}, its shared locals at frameBase in the instance's
- * frame stack.
+ * int f<i>$<r>(int frameBase, int entry, Module instance)}, its shared locals at frameBase in the
+ * instance's frame stack, entry 0 but for a switch's case group.
  */
 final class FunctionCompiler {
     static final int KIND_BLOCK = 0, KIND_LOOP = 1, KIND_IF = 2, KIND_TRY = 3, KIND_FUNCTION = 4;
@@ -94,7 +94,8 @@ final class FunctionCompiler {
 
     // JVM local slots
     private final int[] localSlot;
-    private int instSlot, memObjSlot = -1, memSlot = -1, budgetSlot = -1, baseSlot = -1, frameTopSlot = -1;
+    private int instSlot, memObjSlot = -1, memSlot = -1, budgetSlot = -1, baseSlot = -1, frameTopSlot = -1, entrySlot = -1;
+    private Label[] entryLabels; // a case group's entries
     private int nextSlot;
     private final List<int[]> freeTemps = new ArrayList<>(); // per type letter: a stack of free slots
     private final String tempTypes = "IJFDr";
@@ -139,7 +140,7 @@ final class FunctionCompiler {
     }
 
     MethodTypeDesc methodType() {
-        if (region != null) return MethodTypeDesc.of(CD_int, CD_int, mod.instanceClass);
+        if (region != null) return MethodTypeDesc.of(CD_int, CD_int, CD_int, mod.instanceClass);
         return functionType(mod, signature);
     }
 
@@ -171,6 +172,7 @@ final class FunctionCompiler {
             }
         } else {
             baseSlot = slot++;
+            entrySlot = slot++;
             instSlot = slot++;
             for (int i = 0; i < localType.length; i++) {
                 localSlot[i] = slot;
@@ -266,6 +268,22 @@ final class FunctionCompiler {
             for (Regions.OuterFrame o : region.outer()) {
                 frames.add(new Frame(o.kind(), o.params(), o.results(), 0, null, null, o.id(), true));
             }
+            // a case group closes blocks opened before it: they are this method's own
+            for (Regions.OpenFrame o : region.open) {
+                Label end = code.newLabel();
+                frames.add(new Frame(KIND_BLOCK, "", "", 0, end, end, o.id(), false));
+            }
+            if (region.entries.length > 1) {
+                entryLabels = new Label[region.entries.length];
+                List<SwitchCase> cases = new ArrayList<>();
+                for (int k = 0; k < entryLabels.length; k++) {
+                    entryLabels[k] = code.newLabel();
+                    cases.add(SwitchCase.of(k, entryLabels[k]));
+                }
+                code.iload(entrySlot);
+                code.tableswitch(0, entryLabels.length - 1, entryLabels[0], cases);
+                code.labelBinding(entryLabels[0]);
+            }
         }
         Label bodyStart = code.newLabel();
         code.labelBinding(bodyStart);
@@ -309,13 +327,29 @@ final class FunctionCompiler {
     // ==== the main loop ==================================================================
 
     private void translate() {
+        int nextEntry = 1;
         for (pc = from; pc < to; pc++) {
+            if (entryLabels != null && nextEntry < entryLabels.length && region.entries[nextEntry] == pc) {
+                // a case of the group starts here: the dispatch in the caller may enter at it
+                if (reachable) flush();
+                code.labelBinding(entryLabels[nextEntry++]);
+                reachable = true;
+                deadDepth = 0;
+            }
             Instruction in = ins.get(pc);
+            Regions.Region r = regions == null || (!reachable && deadDepth > 0) ? null : regions.startingAt(pc, region);
+            if (r != null && r.family != null) {
+                // a switch's case groups: entered from branches even where the parent's code
+                // does not reach them
+                List<Regions.Region> family = r.family;
+                callFamily(family);
+                pc = family.get(family.size() - 1).end() - 1;
+                continue;
+            }
             if (!reachable) {
                 skipDead(in);
                 continue;
             }
-            Regions.Region r = regions == null ? null : regions.startingAt(pc, region);
             if (r != null) {
                 callRegion(r);
                 pc = r.end() - 1;
@@ -2130,7 +2164,7 @@ final class FunctionCompiler {
 
     /** Calls region {@code r} in place of its instructions, then goes where it says. */
     private void callRegion(Regions.Region r) {
-        flush();
+        if (reachable) flush();
         if (baseSlot < 0) {
             throw new IllegalStateException("a region call outside a split function");
         }
@@ -2138,8 +2172,9 @@ final class FunctionCompiler {
         Label callStart = code.newLabel(), callEnd = code.newLabel();
         code.labelBinding(callStart);
         code.iload(baseSlot);
+        code.iconst_0(); // entered at its start
         code.aload(instSlot);
-        code.invokestatic(mod.classOf(index), methodName(index, r), MethodTypeDesc.of(CD_int, CD_int, mod.instanceClass));
+        code.invokestatic(mod.classOf(index), methodName(index, r), MethodTypeDesc.of(CD_int, CD_int, CD_int, mod.instanceClass));
         code.labelBinding(callEnd);
         emitted++;
         if (r.inTry) {
@@ -2229,6 +2264,214 @@ final class FunctionCompiler {
         } else {
             reachable = false;
         }
+    }
+
+    /**
+     * Calls the case groups of a switch through one shared call: each branch to a block the
+     * groups close lands on a stub that names the group and its entry; a group that falls
+     * through goes on to the next group's first entry; the exits are dispatched once for all.
+     */
+    /** Locals moved through the frame for a switch's case groups, one group at a time, at most. */
+    private static final int FAMILY_TRANSFERS = 600;
+
+    private void callFamily(List<Regions.Region> family) {
+        if (reachable) flush();
+        if (baseSlot < 0) throw new IllegalStateException("a region call outside a split function");
+        int sp0 = sp; // values beneath the switch's blocks stay on the JVM stack
+        int n = family.size();
+        int group = freshSlot('I'), entry = freshSlot('I');
+        Label call = code.newLabel(), after = code.newLabel();
+        boolean afterReached = false;
+        if (reachable) {
+            code.iconst_0();
+            code.istore(entry);
+            code.iconst_0();
+            code.istore(group);
+            code.goto_(call);
+        }
+        boolean fallsThrough;
+        List<Regions.Exit> exits = new ArrayList<>();
+        for (Regions.Region r : family) {
+            for (Regions.Exit e : r.exits()) if (exits.stream().noneMatch(x -> x.code() == e.code())) exits.add(e);
+        }
+        // the blocks the groups close: a branch to one enters the group where its END was (a
+        // branch from the parent, or an exit of one group to a later one)
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        List<Frame> closed = new ArrayList<>();
+        for (Regions.Region g : family) {
+            for (Regions.OpenFrame o : g.open) {
+                if (!seen.add(o.id())) continue;
+                Frame f = localFrame(o.id());
+                if (f == null) throw new IllegalStateException("a case group's block " + o.id() + " is not open here in f" + index + (region != null ? "$" + region.id : ""));
+                closed.add(f);
+                if (!f.endReached && exits.stream().noneMatch(x -> x.code() == f.id)) continue;
+                int pos = blockEnd(f.id - 1) + 1;
+                int gi = -1, k = -1;
+                for (int i = 0; i < n && gi < 0; i++) {
+                    Regions.Region r = family.get(i);
+                    for (int e = 1; e < r.entries.length; e++) {
+                        if (r.entries[e] == pos) {
+                            gi = i;
+                            k = e;
+                        }
+                    }
+                    if (gi < 0 && r.end == pos) {
+                        gi = i + 1;
+                        k = 0;
+                    }
+                }
+                if (gi < 0) throw new IllegalStateException("no entry of the case groups for block " + f.id);
+                code.labelBinding(f.end);
+                if (gi == n) {
+                    code.goto_(after);
+                    afterReached = true;
+                } else {
+                    code.loadConstant(k);
+                    code.istore(entry);
+                    code.loadConstant(gi);
+                    code.istore(group);
+                    code.goto_(call);
+                }
+            }
+        }
+        fallsThrough = family.get(n - 1).fallsThrough();
+        // the locals go through the frame: for each group those it uses and writes, or when
+        // that would make too much code, the union of them around one call for all
+        java.util.BitSet all = new java.util.BitSet(), written = new java.util.BitSet();
+        int perGroup = 0;
+        for (Regions.Region g : family) {
+            for (int l : g.all) if (owned.get(l)) { all.set(l); perGroup++; }
+            for (int l : g.written) if (owned.get(l)) { written.set(l); perGroup++; }
+        }
+        boolean shared = perGroup > FAMILY_TRANSFERS;
+        code.labelBinding(call);
+        if (shared) for (int l = all.nextSetBit(0); l >= 0; l = all.nextSetBit(l + 1)) storeLocalToFrame(l);
+        Label[] calls = new Label[n];
+        List<SwitchCase> cases = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            calls[i] = code.newLabel();
+            cases.add(SwitchCase.of(i, calls[i]));
+        }
+        Label ret = code.newLabel();
+        int exitCode = freshSlot('I');
+        code.iload(group);
+        code.tableswitch(0, n - 1, calls[0], cases);
+        // each group takes the locals it uses through the frame, and gives back those it writes
+        for (int i = 0; i < n; i++) {
+            Regions.Region g = family.get(i);
+            code.labelBinding(calls[i]);
+            if (!shared) for (int l : g.all) if (owned.get(l)) storeLocalToFrame(l);
+            Label callStart = code.newLabel(), callEnd = code.newLabel();
+            code.labelBinding(callStart);
+            code.iload(baseSlot);
+            code.iload(entry);
+            code.aload(instSlot);
+            code.invokestatic(mod.classOf(index), methodName(index, g), MethodTypeDesc.of(CD_int, CD_int, CD_int, mod.instanceClass));
+            code.labelBinding(callEnd);
+            emitted++;
+            code.istore(exitCode);
+            if (!shared) for (int l : g.written) if (owned.get(l)) loadFromFrame(localType[l], l, localSlot[l]);
+            code.goto_(ret);
+            if (g.inTry) {
+                Label handler = code.newLabel();
+                code.exceptionCatch(callStart, callEnd, handler, WASM_EXCEPTION);
+                code.labelBinding(handler);
+                if (shared) for (int l = written.nextSetBit(0); l >= 0; l = written.nextSetBit(l + 1)) loadFromFrame(localType[l], l, localSlot[l]);
+                else for (int l : g.written) if (owned.get(l)) loadFromFrame(localType[l], l, localSlot[l]);
+                code.athrow();
+            }
+        }
+        code.labelBinding(ret);
+        reloadMemory();
+        if (shared) for (int l = written.nextSetBit(0); l >= 0; l = written.nextSetBit(l + 1)) loadFromFrame(localType[l], l, localSlot[l]);
+        Label dispatch = code.newLabel();
+        code.iload(exitCode);
+        code.ifne(dispatch);
+        // a group fell through: on to the next one
+        code.iinc(group, 1);
+        code.iload(group);
+        code.loadConstant(n);
+        code.if_icmpge(fallsThrough ? after : dispatch);
+        code.iconst_0();
+        code.istore(entry);
+        code.goto_(call);
+        afterReached |= fallsThrough;
+        code.labelBinding(dispatch);
+        List<Regions.Exit> local = new ArrayList<>();
+        boolean propagates = false;
+        for (Regions.Exit e : exits) {
+            boolean here = e.code() == EXIT_RETURN ? region == null : localFrame(e.code()) != null;
+            if (here) local.add(e);
+            else propagates = true;
+        }
+        Label other = code.newLabel();
+        List<SwitchCase> arms = new ArrayList<>();
+        Label[] targets = new Label[local.size()];
+        for (int i = 0; i < local.size(); i++) {
+            targets[i] = code.newLabel();
+            arms.add(SwitchCase.of(local.get(i).code(), targets[i]));
+        }
+        arms.sort((a, b) -> Integer.compare(a.caseValue(), b.caseValue()));
+        code.iload(exitCode);
+        if (arms.isEmpty()) {
+            code.pop();
+            code.goto_(other);
+        } else {
+            code.lookupswitch(other, arms);
+        }
+        int base = localType.length;
+        for (int i = 0; i < local.size(); i++) {
+            Regions.Exit e = local.get(i);
+            code.labelBinding(targets[i]);
+            for (int k = 0; k < e.carried().length(); k++) {
+                char t = e.carried().charAt(k);
+                int s = temp(t);
+                loadFromFrame(t, base + k, s);
+                code.loadLocal(ValueTypes.kind(t), s);
+                release(t, s);
+                push(t);
+            }
+            if (e.code() == EXIT_RETURN) doReturn();
+            else branch(localFrame(e.code()));
+            sp = sp0;
+            pendFrom = sp0;
+        }
+        code.labelBinding(other);
+        if (propagates) {
+            for (int i = sp - 1; i >= 0; i--) popValue(stack[i]);
+            code.iload(exitCode);
+            code.goto_(commonExit());
+        } else {
+            code.invokestatic(INSTRUCTIONS, "unreachable", TRAP_FACTORY);
+            code.athrow();
+        }
+        for (int k = 0; k < closed.size(); k++) frames.remove(frames.size() - 1);
+        if (afterReached) code.labelBinding(after);
+        reachable = afterReached;
+    }
+
+    private int[] blockEnds;
+
+    /** The index of the END of the block that starts at instruction {@code start}. */
+    private int blockEnd(int start) {
+        if (blockEnds == null) {
+            blockEnds = new int[ins.size()];
+            int[] stack = new int[64];
+            int n = 0;
+            for (int i = 0; i < ins.size(); i++) {
+                switch (ins.get(i).opcode()) {
+                    case BLOCK, LOOP, IF, TRY_TABLE -> {
+                        if (n == stack.length) stack = Arrays.copyOf(stack, n * 2);
+                        stack[n++] = i;
+                    }
+                    case END -> {
+                        if (n > 0) blockEnds[stack[--n]] = i;
+                    }
+                    default -> {}
+                }
+            }
+        }
+        return blockEnds[start];
     }
 
     int maxLocalsHint() {

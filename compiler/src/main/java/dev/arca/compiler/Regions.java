@@ -25,6 +25,9 @@ import java.util.TreeSet;
 final class Regions {
     record OuterFrame(int kind, String params, String results, int id) {}
 
+    /** A block that is open where a multi-entry region starts and ends inside it (its END is in the region). */
+    record OpenFrame(int id) {}
+
     record Exit(int code, String carried) {}
 
     /** A region: instructions [start, end), outlined into method f<function>$<id>. */
@@ -39,12 +42,25 @@ final class Regions {
         final List<Exit> exits = new ArrayList<>();
         boolean fallsThrough;
         List<OuterFrame> outer = List.of();
+        List<OpenFrame> open = List.of(); // outermost first
         boolean inTry;
+        /**
+         * Where control may enter: the start, and for the case groups of a switch, the
+         * instruction after the END of each open block but the outermost (see {@link #plan}).
+         */
+        final int[] entries;
+        /** For a case group: the adjacent case groups of its switch (this one among them), called through one shared call. */
+        List<Region> family;
 
-        Region(int id, int start, int end) {
+        Region(int id, int start, int end, int[] entries) {
             this.id = id;
             this.start = start;
             this.end = end;
+            this.entries = entries;
+        }
+
+        boolean multiEntry() {
+            return entries.length > 1 || !open.isEmpty();
         }
 
         int id() {
@@ -117,6 +133,7 @@ final class Regions {
     private static final class Body {
         final List<Stmt> stmts = new ArrayList<>();
         final int end; // index of the END or ELSE that closes it
+        boolean plainBlock; // the body of a BLOCK that takes and gives nothing
         Body(int end) {
             this.end = end;
         }
@@ -131,6 +148,7 @@ final class Regions {
         int end; // exclusive
         boolean startsEmpty; // the body's stack is empty where it starts
         boolean clean; // ... and where it ends: it can be outlined
+        boolean singleBlock; // exactly one BLOCK ... END
         long own;
         final List<Body> children = new ArrayList<>();
         long size;
@@ -179,16 +197,24 @@ final class Regions {
         Body top = tree(mod, ins, est, function);
         List<int[]> runs = new ArrayList<>();
         long target = limit * 3L / 4;
-        outline(top, limit, target, Math.min(MIN_REGION, limit / 4), runs);
+        long[] prefix = new long[est.length + 1];
+        for (int i = 0; i < est.length; i++) prefix[i + 1] = prefix[i] + est[i];
+        new Planner(limit, target, Math.min(MIN_REGION, limit / 4), runs, prefix).outline(top);
         if (runs.isEmpty()) return null;
         // the same run may come from two levels (a body outlined whole, and packed as one run)
-        runs = new ArrayList<>(runs.stream().map(r -> r[0] + ":" + r[1]).distinct()
-                .map(k -> new int[] {Integer.parseInt(k.split(":")[0]), Integer.parseInt(k.split(":")[1])}).toList());
+        java.util.Map<String, int[]> distinct = new java.util.LinkedHashMap<>();
+        for (int[] r : runs) distinct.merge(r[0] + ":" + r[1], r, (x, y) -> x.length >= y.length ? x : y);
+        runs = new ArrayList<>(distinct.values());
 
         // regions sorted outermost first (by start, then larger first)
         runs.sort((a, b) -> a[0] != b[0] ? Integer.compare(a[0], b[0]) : Integer.compare(b[1], a[1]));
         List<Region> regions = new ArrayList<>();
-        for (int[] r : runs) regions.add(new Region(regions.size(), r[0], r[1]));
+        for (int[] r : runs) {
+            int[] entries = new int[Math.max(1, r.length - 1)];
+            entries[0] = r[0];
+            for (int k = 2; k < r.length; k++) entries[k - 1] = r[k];
+            regions.add(new Region(regions.size(), r[0], r[1], entries));
+        }
         // runs nest (each lies in one body, or holds others whole): the parent is the innermost
         // earlier run that contains it
         java.util.ArrayDeque<Region> open = new java.util.ArrayDeque<>();
@@ -199,118 +225,246 @@ final class Regions {
         }
         Regions result = new Regions(regions);
         result.describe(mod, function, ins, localTypes);
+        // adjacent case groups of one switch share one call site in their parent
+        List<Region> family = null;
+        for (Region r : regions) {
+            if (r.open.isEmpty()) continue;
+            Region last = family == null ? null : family.get(family.size() - 1);
+            if (last != null && last.end == r.start && last.parent == r.parent) {
+                family.add(r);
+            } else {
+                family = new ArrayList<>();
+                family.add(r);
+            }
+            r.family = family;
+        }
         return result;
     }
 
-    /**
-     * Outlines in body {@code b} (and below) so that its size fits; records runs as {start, end}.
-     * Bottom-up: the nested bodies first. Then, when the body is too large, runs of its other
-     * statements are outlined first, keeping in place a statement that dominates the body's size:
-     * that one holds nested blocks, the skeleton of a switch (a br_table's blocks) whose cases
-     * come after each block's end, and outlining it whole would make each level of the skeleton
-     * a method that calls the next. Only when that is not enough are the nested bodies of the
-     * largest statements outlined whole.
-     */
-    private static long outline(Body b, long limit, long target, int minRegion, List<int[]> runs) {
-        for (Stmt s : b.stmts) {
-            s.size = s.own;
-            for (Body c : s.children) s.size += outline(c, limit, target, minRegion, runs);
+    /** Levels a chain of nested blocks needs before it is planned as a switch. */
+    static final int CHAIN_MIN = 4;
+    /** The parent's part of each entry of a case group: two constants and a jump. */
+    static final int ENTRY_STUB = 10;
+    /** The call a switch's case groups share in their parent: locals to and from the frame, the dispatch. */
+    static final int FAMILY_CALL = 500;
+    /** Each case group's part of it. */
+    static final int GROUP_CALL = 16;
+    /** Case groups a switch is cut into at most (but when they would exceed the target size). */
+    static final int MAX_GROUPS = 32;
+
+    /** Chooses the runs to outline: {start, end} for a region, then its other entries for a case group. */
+    private static final class Planner {
+        final long limit, target;
+        final int minRegion;
+        final List<int[]> runs;
+        final long[] prefix; // prefix sums of the instructions' estimated sizes
+
+        Planner(long limit, long target, int minRegion, List<int[]> runs, long[] prefix) {
+            this.limit = limit;
+            this.target = target;
+            this.minRegion = minRegion;
+            this.runs = runs;
+            this.prefix = prefix;
         }
-        long total = 0;
-        Stmt dominant = null;
-        for (Stmt s : b.stmts) {
-            total += s.size;
-            if (dominant == null || s.size > dominant.size) dominant = s;
+
+        /**
+         * The nested blocks of a switch from {@code b} inwards: each body's first statement is
+         * exactly one plain BLOCK whose body is the next, the innermost holding the dispatch
+         * (a br_table to the blocks). The cases are what follows each block's END.
+         */
+        static List<Body> chain(Body b) {
+            List<Body> chain = new ArrayList<>();
+            Body cur = b;
+            while (true) {
+                chain.add(cur);
+                if (cur.stmts.isEmpty()) break;
+                Stmt first = cur.stmts.get(0);
+                if (!first.singleBlock || !first.clean || first.children.size() != 1 || !first.children.get(0).plainBlock) break;
+                cur = first.children.get(0);
+            }
+            return chain;
         }
-        if (total <= limit) {
-            b.size = total;
-            return total;
+
+        /**
+         * A switch: the dispatch (innermost body) and the blocks stay where they are; the cases,
+         * a few nested levels at a time, become case groups: regions that close the blocks of
+         * their levels and are entered at the case a branch selects. Outlining the blocks
+         * instead would put each level in a method that calls the next, and every dispatch would
+         * go down through all of them.
+         */
+        long outlineChain(List<Body> chain) {
+            int m = chain.size() - 1;
+            long size = outline(chain.get(m));
+            long[] tail = new long[m];
+            boolean[] groupable = new boolean[m];
+            for (int i = m - 1; i >= 0; i--) {
+                Body level = chain.get(i);
+                List<Stmt> t = level.stmts.subList(1, level.stmts.size());
+                boolean clean = true;
+                List<Item> items = new ArrayList<>();
+                for (Stmt s : t) {
+                    s.size = s.own;
+                    for (Body c : s.children) s.size += outline(c);
+                    clean &= s.clean;
+                    items.add(new Item(s.start, s.end, s.size, s.clean && s.size <= target, false, s));
+                }
+                if (sum(items) > target) items = pack(items, target, minRegion);
+                tail[i] = sum(items);
+                groupable[i] = clean && level.plainBlock;
+            }
+            // a switch's groups share one call site in its parent: at most MAX_GROUPS of them,
+            // larger when the method size limit is small (a group is split inside as needed)
+            long groupableSize = 0;
+            for (int k = 0; k < m; k++) if (groupable[k]) groupableSize += tail[k];
+            long groupTarget = Math.max(target, groupableSize / MAX_GROUPS);
+            int i = m - 1;
+            int groups = 0;
+            while (i >= 0) {
+                if (!groupable[i]) {
+                    groups = 0; // the next group starts a family of its own
+                    size += tail[i];
+                    i--;
+                    continue;
+                }
+                int q = i, p = i;
+                long sum = 0;
+                while (p >= 0 && groupable[p] && (p == q || sum + tail[p] <= groupTarget)) sum += tail[p--];
+                int outer = p + 1;
+                if (sum > minRegion) {
+                    // {start, end, entries after the start}: the start is after the END of the
+                    // block whose body is chain[q + 1]; each further entry is after the END of
+                    // the block whose body is chain[k], k = q .. outer + 1
+                    int[] run = new int[2 + (q - outer)];
+                    run[0] = chain.get(q + 1).end + 1;
+                    // the outermost level's END stays outside: that block is the body's own
+                    run[1] = outer == 0 ? chain.get(0).end : chain.get(outer).end + 1;
+                    for (int k = q; k > outer; k--) run[2 + (q - k)] = chain.get(k).end + 1;
+                    runs.add(run);
+                    size += (groups++ == 0 ? FAMILY_CALL : 0) + GROUP_CALL + (long) ENTRY_STUB * (q - outer + 1);
+                } else {
+                    size += sum;
+                    groups = 0;
+                }
+                i = p;
+            }
+            return size;
         }
-        if (dominant != null && dominant.size * 2 < total) dominant = null;
-        // pack the clean statements (but the dominant one) into runs of at most the target size
-        List<Item> items = new ArrayList<>();
-        for (Stmt s : b.stmts) items.add(new Item(s.start, s.end, s.size, s.clean && s != dominant && s.size <= target, false, s));
-        items = pack(items, target, minRegion, runs);
-        long size = sum(items);
-        // still too large: outline the nested bodies of the largest statements whole, the
-        // dominant one last
-        if (size > limit) {
-            List<Stmt> big = new ArrayList<>(b.stmts);
-            Stmt last = dominant;
-            big.sort((x, y) -> x == last ? 1 : y == last ? -1 : Long.compare(y.size, x.size));
-            for (Stmt s : big) {
-                if (size <= limit) break;
-                if (s.children.isEmpty() || (s.clean && s != dominant && s.size <= target)) continue;
-                for (Body c : s.children) {
-                    if (c.size > minRegion && !c.stmts.isEmpty() && c.stmts.stream().allMatch(x -> x.clean)) {
-                        runs.add(new int[] {c.start(), c.stmts.get(c.stmts.size() - 1).end});
-                        size -= c.size - REGION_CALL;
-                        s.size -= c.size - REGION_CALL;
+
+        /**
+         * Outlines in body {@code b} (and below) so that its size fits; records runs as {start, end}.
+         * Bottom-up: the nested bodies first. Then, when the body is too large, runs of its other
+         * statements are outlined first, keeping in place a statement that dominates the body's size:
+         * that one holds nested blocks, the skeleton of a switch (a br_table's blocks) whose cases
+         * come after each block's end, and outlining it whole would make each level of the skeleton
+         * a method that calls the next. Only when that is not enough are the nested bodies of the
+         * largest statements outlined whole.
+         */
+        long outline(Body b) {
+            List<Body> chain = chain(b);
+            if (chain.size() > CHAIN_MIN && prefix[b.end] - prefix[b.start()] > limit) {
+                b.size = outlineChain(chain);
+                return b.size;
+            }
+            for (Stmt s : b.stmts) {
+                s.size = s.own;
+                for (Body c : s.children) s.size += outline(c);
+            }
+            long total = 0;
+            Stmt dominant = null;
+            for (Stmt s : b.stmts) {
+                total += s.size;
+                if (dominant == null || s.size > dominant.size) dominant = s;
+            }
+            if (total <= limit) {
+                b.size = total;
+                return total;
+            }
+            if (dominant != null && dominant.size * 2 < total) dominant = null;
+            // pack the clean statements (but the dominant one) into runs of at most the target size
+            List<Item> items = new ArrayList<>();
+            for (Stmt s : b.stmts) items.add(new Item(s.start, s.end, s.size, s.clean && s != dominant && s.size <= target, false, s));
+            items = pack(items, target, minRegion);
+            long size = sum(items);
+            // still too large: outline the nested bodies of the largest statements whole, the
+            // dominant one last
+            if (size > limit) {
+                List<Stmt> big = new ArrayList<>(b.stmts);
+                Stmt last = dominant;
+                big.sort((x, y) -> x == last ? 1 : y == last ? -1 : Long.compare(y.size, x.size));
+                for (Stmt s : big) {
+                    if (size <= limit) break;
+                    if (s.children.isEmpty() || (s.clean && s != dominant && s.size <= target)) continue;
+                    for (Body c : s.children) {
+                        if (c.size > minRegion && !c.stmts.isEmpty() && c.stmts.stream().allMatch(x -> x.clean)) {
+                            runs.add(new int[] {c.start(), c.stmts.get(c.stmts.size() - 1).end});
+                            size -= c.size - REGION_CALL;
+                            s.size -= c.size - REGION_CALL;
+                        }
                     }
                 }
+                for (int k = 0; k < items.size(); k++) {
+                    Item it = items.get(k);
+                    if (it.stmt() != null) items.set(k, new Item(it.start(), it.end(), it.stmt().size, it.stmt().clean && it.stmt() != dominant, false, it.stmt()));
+                }
             }
-            for (int k = 0; k < items.size(); k++) {
-                Item it = items.get(k);
-                if (it.stmt() != null) items.set(k, new Item(it.start(), it.end(), it.stmt().size, it.stmt().clean && it.stmt() != dominant, false, it.stmt()));
+            // still too large (a long run of statements): group the region calls and what is left
+            // into regions of their own, a level at a time, until it fits
+            long cap = Math.max(target, 2L * REGION_CALL);
+            while (size > limit) {
+                int before = items.size();
+                for (int k = 0; k < items.size(); k++) {
+                    Item it = items.get(k);
+                    if (it.stmt() != null && it.stmt() == dominant) items.set(k, new Item(it.start(), it.end(), it.size(), false, false, it.stmt()));
+                }
+                items = pack(items, cap, 0);
+                size = sum(items);
+                if (items.size() >= before) break;
             }
+            b.size = size;
+            return size;
         }
-        // still too large (a long run of statements): group the region calls and what is left
-        // into regions of their own, a level at a time, until it fits
-        long cap = Math.max(target, 2L * REGION_CALL);
-        while (size > limit) {
-            int before = items.size();
-            for (int k = 0; k < items.size(); k++) {
-                Item it = items.get(k);
-                if (it.stmt() != null && it.stmt() == dominant) items.set(k, new Item(it.start(), it.end(), it.size(), false, false, it.stmt()));
-            }
-            items = pack(items, cap, 0, runs);
-            size = sum(items);
-            if (items.size() >= before) break;
+
+        /** A statement of a body, or a run of them already outlined (a region call). */
+        private record Item(int start, int end, long size, boolean packable, boolean region, Stmt stmt) {}
+
+        private static long sum(List<Item> items) {
+            long size = 0;
+            for (Item it : items) size += it.size();
+            return size;
         }
-        b.size = size;
-        return size;
-    }
 
-    /** A statement of a body, or a run of them already outlined (a region call). */
-    private record Item(int start, int end, long size, boolean packable, boolean region, Stmt stmt) {}
-
-    private static long sum(List<Item> items) {
-        long size = 0;
-        for (Item it : items) size += it.size();
-        return size;
-    }
-
-    /**
-     * Packs consecutive packable items into runs of at most {@code cap} (larger than {@code
-     * minSize}, and of two items at least when they are region calls already), records each as
-     * a region, and returns the items with each run as one region call.
-     */
-    private static List<Item> pack(List<Item> items, long cap, long minSize, List<int[]> runs) {
-        List<Item> out = new ArrayList<>();
-        int i = 0;
-        while (i < items.size()) {
-            Item it = items.get(i);
-            if (!it.packable()) {
-                out.add(it);
-                i++;
-                continue;
+        /**
+         * Packs consecutive packable items into runs of at most {@code cap} (larger than {@code
+         * minSize}, and of two items at least when they are region calls already), records each as
+         * a region, and returns the items with each run as one region call.
+         */
+        private List<Item> pack(List<Item> items, long cap, long minSize) {
+            List<Item> out = new ArrayList<>();
+            int i = 0;
+            while (i < items.size()) {
+                Item it = items.get(i);
+                if (!it.packable()) {
+                    out.add(it);
+                    i++;
+                    continue;
+                }
+                int j = i;
+                long run = 0;
+                while (j < items.size() && items.get(j).packable() && (j == i || run + items.get(j).size() <= cap)) {
+                    run += items.get(j).size();
+                    j++;
+                }
+                boolean worth = run > minSize && !(j == i + 1 && it.region());
+                if (worth) {
+                    runs.add(new int[] {it.start(), items.get(j - 1).end()});
+                    out.add(new Item(it.start(), items.get(j - 1).end(), REGION_CALL, true, true, null));
+                } else {
+                    for (int k = i; k < j; k++) out.add(items.get(k));
+                }
+                i = j;
             }
-            int j = i;
-            long run = 0;
-            while (j < items.size() && items.get(j).packable() && (j == i || run + items.get(j).size() <= cap)) {
-                run += items.get(j).size();
-                j++;
-            }
-            boolean worth = run > minSize && !(j == i + 1 && it.region());
-            if (worth) {
-                runs.add(new int[] {it.start(), items.get(j - 1).end()});
-                out.add(new Item(it.start(), items.get(j - 1).end(), REGION_CALL, true, true, null));
-            } else {
-                for (int k = i; k < j; k++) out.add(items.get(k));
-            }
-            i = j;
+            return out;
         }
-        return out;
     }
 
     /** For each block instruction, the index of its END; for an IF, elseAt gets its ELSE (or END). */
@@ -384,6 +538,8 @@ final class Regions {
                     stmt.end = i + 1;
                     stmt.clean = stmt.startsEmpty;
                     stmt = null;
+                } else {
+                    stmt.singleBlock = false; // the statement goes on after the block
                 }
                 continue;
             }
@@ -391,6 +547,8 @@ final class Regions {
                 stmt = new Stmt(i);
                 stmt.startsEmpty = height == f.base && reachable;
                 f.body.stmts.add(stmt);
+            } else {
+                stmt.singleBlock = false; // more than the block
             }
             stmt.own += est[i];
             if (!reachable) {
@@ -415,6 +573,8 @@ final class Regions {
                     Frame nf = new Frame(kind, bt[0], bt[1], height - bt[0].length(), i);
                     nf.openStmt = stmt;
                     nf.body = new Body(op == OpCode.IF ? blockElse[i] : blockEnd[i]);
+                    nf.body.plainBlock = op == OpCode.BLOCK && bt[0].isEmpty() && bt[1].isEmpty();
+                    if (stmt.start == i && nf.body.plainBlock) stmt.singleBlock = true;
                     stmt.children.add(nf.body);
                     frames.add(nf);
                     stmt = null;
@@ -513,8 +673,11 @@ final class Regions {
 
     // ==== what each region needs ========================================================
 
+    private int[] blockEnd;
+
     private void describe(ModuleContext mod, int function, List<? extends Instruction> ins, char[] localTypes) {
         int n = ins.size();
+        blockEnd = matching(ins)[0];
         // innermost region of each instruction
         Region[] at = new Region[n];
         List<Region> bySize = new ArrayList<>(regions);
@@ -549,10 +712,20 @@ final class Regions {
             if (startsAt.get(i) != null) for (Region r : startsAt.get(i)) {
                 {
                     r.outer = new ArrayList<>();
+                    List<OpenFrame> open = new ArrayList<>();
                     for (Frame f : frames) {
+                        if (f.start >= 0 && blockEnd[f.start] < r.end) {
+                            // a case group's block: it ends inside the region
+                            if (f.kind != FunctionCompiler.KIND_BLOCK || !f.params.isEmpty() || !f.results.isEmpty()) {
+                                throw new IllegalStateException("a region closes a block that is not a plain one");
+                            }
+                            open.add(new OpenFrame(f.id()));
+                            continue;
+                        }
                         r.outer.add(new OuterFrame(f.kind, f.params, f.results, f.id()));
                         if (f.kind == FunctionCompiler.KIND_TRY) r.inTry = true;
                     }
+                    r.open = open;
                 }
             }
             if (!reachable) {
@@ -644,8 +817,11 @@ final class Regions {
     private void exit(List<Frame> frames, int depth, Region inner, int at, BitSet seen) {
         Frame target = frames.get(frames.size() - 1 - depth);
         for (Region r = inner; r != null; r = r.parent) {
-            // a target outside the region: the function, or a block starting before it
-            if (target.start < r.start) addExit(r, new Exit(target.id(), target.carried()));
+            // a target outside the region: the function, or a block starting before it and
+            // ending after it (a case group closes the blocks that end inside it)
+            if (target.start < r.start && (target.start < 0 || blockEnd[target.start] >= r.end)) {
+                addExit(r, new Exit(target.id(), target.carried()));
+            }
         }
     }
 
