@@ -13,7 +13,7 @@ OPS=${BENCH_OPS:-20000}
 ARCA=${ARCA:-./arca}
 OUT=target/bench-encfs
 mkdir -p "$OUT" bench/results
-clang-22 --target=wasm32-wasi --sysroot=/usr -O2 bench/src/fsbench.c -o "$OUT/fsbench.wasm"
+clang-22 --target=wasm32-wasi --sysroot=/usr --no-wasm-opt -O2 bench/src/fsbench.c -o "$OUT/fsbench.wasm"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/arca-encfs-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 head -c 32 /dev/urandom >"$WORK/key"

@@ -46,7 +46,7 @@ CFLAGS=(-O2 -Wall -Wno-unused-result -I"$HERE")
 if [[ "$WASM_CC" == *"arca cc" ]]; then
   WASM_CFLAGS=(-O2 -Wall -I"$HERE")   # the SDK driver brings target, sysroot and libarca
 else
-  WASM_CFLAGS=(--target=wasm32-wasi --sysroot=/usr -Wno-deprecated -O2 -Wall -I"$HERE")
+  WASM_CFLAGS=(--target=wasm32-wasi --sysroot=/usr -Wno-deprecated --no-wasm-opt -O2 -Wall -I"$HERE")
 fi
 
 case "$WASM_RUNNER" in

@@ -49,7 +49,18 @@ if [ -f "$BIN/lua.wasm" ]; then
     "$ARCA" run --dir "$T/lua-a::/" "$BIN/lua.wasm" "$name" > "$T/arca.out" 2>&1
     diff "$T/native.out" "$T/arca.out" > "$T/diff"; rc=$?
     result "lua $name: same output as native" $rc
+    # again with every function split into small methods (longjmp through try_table across them)
+    ARCA_METHOD_LIMIT=100 "$ARCA" run --dir "$T/lua-a::/" "$BIN/lua.wasm" "$name" > "$T/arca.out" 2>&1
+    diff "$T/native.out" "$T/arca.out" > "$T/diff"; rc=$?
+    result "lua $name, functions split into small methods: same output as native" $rc
   done
+fi
+if [ -f "$BIN/speedtest1.wasm" ]; then
+  mkdir -p "$T/split-n" "$T/split-a"
+  (cd "$T/split-n" && "$BIN/speedtest1" --size 1 test.db) | strip_times > "$T/native-split.out"
+  ARCA_METHOD_LIMIT=100 "$ARCA" run --dir "$T/split-a::/" "$BIN/speedtest1.wasm" --size 1 test.db | strip_times > "$T/arca-split.out"
+  diff "$T/native-split.out" "$T/arca-split.out" > "$T/diff"; rc=$?
+  result "sqlite3 speedtest1 --size 1, functions split into small methods: same output as native" $rc
 fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -110,8 +110,8 @@ public final class Instance implements AutoCloseable {
         DiagnosticSink diagnostics = config.diagnostics() != null ? Sinks.of(config.diagnostics(), host)
                 : Sinks.of(Diagnostics.text(host.stderr()), host);
         if (config.cacheDirectory() != null) checkCacheDirectory(host, config.cacheDirectory());
-        Engine engine = new Engine(host, config.cacheDirectory(), memoryKind(config.linearMemory()),
-                config.interpreted() ? Engine.Mode.INTERPRETED : Engine.Mode.COMPILED, diagnostics);
+        Engine engine = new Engine(host, config.cacheDirectory(), engineKind(config), memoryKind(config.linearMemory()),
+                compilerOptions(config), diagnostics);
         ProcessSpec entry = config.entry();
         CompiledModule module = load(engine, host, entry.program());
         timing(diagnostics, t0, "entry program loaded");
@@ -294,6 +294,20 @@ public final class Instance implements AutoCloseable {
         FileHandle[] h = {StreamHandles.input(in), StreamHandles.output(out), StreamHandles.output(err)};
         boolean[] tty = {s.inheritIn() && host.isTerminal(0), s.inheritOut() && host.isTerminal(1), s.inheritErr() && host.isTerminal(2)};
         return new Stdio(h[0], h[1], h[2], tty);
+    }
+
+    private static Engine.Kind engineKind(InstanceConfig config) {
+        if (config.interpreted()) return Engine.Kind.CHICORY_INTERPRETER;
+        return switch (config.compiler()) {
+            case ARCA -> Engine.Kind.ARCA;
+            case CHICORY -> Engine.Kind.CHICORY;
+        };
+    }
+
+    private static dev.arca.compiler.CompilerOptions compilerOptions(InstanceConfig config) {
+        var d = dev.arca.compiler.CompilerOptions.DEFAULT;
+        if (config.methodSizeLimit() == 0) return d;
+        return new dev.arca.compiler.CompilerOptions(config.methodSizeLimit(), d.maxFunctionBodyBytes(), d.maxLocals());
     }
 
     private static Engine.MemoryKind memoryKind(LinearMemory m) {

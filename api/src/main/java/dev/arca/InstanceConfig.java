@@ -39,6 +39,8 @@ public final class InstanceConfig {
     private final Path cacheDirectory;
     private final Path stateDirectory;
     private final boolean interpreted;
+    private final Compiler compiler;
+    private final int methodSizeLimit;
     private final LinearMemory linearMemory;
     private final Diagnostics diagnostics;
     private final EvidenceSource evidence;
@@ -53,6 +55,8 @@ public final class InstanceConfig {
         this.cacheDirectory = b.cacheDirectory;
         this.stateDirectory = b.stateDirectory;
         this.interpreted = b.interpreted;
+        this.compiler = b.compiler;
+        this.methodSizeLimit = b.methodSizeLimit;
         this.linearMemory = b.linearMemory;
         this.diagnostics = b.diagnostics;
         this.evidence = b.evidence;
@@ -104,6 +108,19 @@ public final class InstanceConfig {
         return interpreted;
     }
 
+    /** Which engine compiles guests (default {@link Compiler#ARCA}). */
+    public Compiler compiler() {
+        return compiler;
+    }
+
+    /**
+     * The bytecode size, in bytes, above which Arca's compiler splits a function into several
+     * methods; 0 for the compiler's default (just under HotSpot's {@code HugeMethodLimit}).
+     */
+    public int methodSizeLimit() {
+        return methodSizeLimit;
+    }
+
     /** How guests' linear memory is held. */
     public LinearMemory linearMemory() {
         return linearMemory;
@@ -141,6 +158,8 @@ public final class InstanceConfig {
         private Path cacheDirectory;
         private Path stateDirectory;
         private boolean interpreted;
+        private Compiler compiler = Compiler.ARCA;
+        private int methodSizeLimit;
         private LinearMemory linearMemory = LinearMemory.BYTE_ARRAY;
         private Diagnostics diagnostics;
         private EvidenceSource evidence;
@@ -256,6 +275,23 @@ public final class InstanceConfig {
         /** Runs modules in Chicory's interpreter instead of compiling them (slower; for diagnosis). */
         public Builder interpreted(boolean interpreted) {
             this.interpreted = interpreted;
+            return this;
+        }
+
+        /** Which engine compiles guests (default {@link Compiler#ARCA}). */
+        public Builder compiler(Compiler compiler) {
+            this.compiler = Objects.requireNonNull(compiler, "compiler");
+            return this;
+        }
+
+        /**
+         * Splits functions into methods of about {@code bytes} of bytecode (1 to 7900; 0: the
+         * default). A small limit splits nearly every statement off: tests use it to check that
+         * splitting changes nothing. Errors: IllegalArgumentException outside that range.
+         */
+        public Builder methodSizeLimit(int bytes) {
+            if (bytes < 0 || bytes > 7900) throw new IllegalArgumentException("method size limit " + bytes + ": from 1 to 7900 bytes, or 0 for the default");
+            this.methodSizeLimit = bytes;
             return this;
         }
 

@@ -272,7 +272,7 @@ class InstanceTest {
         Path cache = dir.resolve("cache/arca");
         assertTrue(run(config("exit", "0").cacheDirectory(cache).build()).success());
         try (Stream<Path> s = Files.walk(cache)) {
-            assertTrue(s.anyMatch(p -> p.toString().endsWith(".jar")), "nothing cached");
+            assertTrue(s.anyMatch(p -> p.toString().endsWith(".bin")), "nothing cached");
         }
     }
 

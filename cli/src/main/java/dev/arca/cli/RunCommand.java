@@ -1,6 +1,7 @@
 package dev.arca.cli;
 
 import dev.arca.ArcaException;
+import dev.arca.Compiler;
 import dev.arca.ExitStatus;
 import dev.arca.Instance;
 import dev.arca.InstanceConfig;
@@ -82,6 +83,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-cache", description = "Compile without reading or writing the on-disk cache.")
     boolean noCache;
 
+    @Option(names = "--engine", paramLabel = "ENGINE",
+            description = "Which engine runs the program: arca (Arca's own compiler, the default) or chicory (Chicory's compiler, for comparison and diagnosis).")
+    String engineName = "arca";
+
     @Option(names = "--interpret", description = "Run in Chicory's interpreter instead of compiling (slower; for diagnosis).")
     boolean interpret;
 
@@ -136,6 +141,8 @@ final class RunCommand implements Callable<Integer> {
             b.volumeKey(key);
             b.cacheDirectory(noCache ? null : cacheDirectory())
                     .interpreted(interpret)
+                    .compiler(compiler())
+                    .methodSizeLimit(methodSizeLimit())
                     .linearMemory(memoryKind)
                     .diagnostics(Console.diagnostics())
                     .evidence(Providers.evidence(manifestFile, prog.bytes()))
@@ -156,6 +163,31 @@ final class RunCommand implements Callable<Integer> {
         }
         if (status.reason() != null) Console.notice(status.reason());
         return status.code();
+    }
+
+    private Compiler compiler() throws UserError {
+        return switch (engineName) {
+            case "arca" -> Compiler.ARCA;
+            case "chicory" -> Compiler.CHICORY;
+            default -> throw new UserError("--engine " + engineName + ": arca or chicory");
+        };
+    }
+
+    /**
+     * With ARCA_METHOD_LIMIT=N (bytes) Arca's compiler splits functions into methods of about N
+     * bytes; a small N splits nearly every statement off, which tests use to check that
+     * splitting changes nothing.
+     */
+    private static int methodSizeLimit() throws UserError {
+        String limit = Cli.HOST.environment("ARCA_METHOD_LIMIT");
+        if (limit == null || limit.isEmpty()) return 0;
+        try {
+            int n = Integer.parseInt(limit);
+            if (n < 1 || n > 7900) throw new NumberFormatException();
+            return n;
+        } catch (NumberFormatException e) {
+            throw new UserError("ARCA_METHOD_LIMIT=" + limit + ": a number of bytes from 1 to 7900");
+        }
     }
 
     /** The key of the instance's volumes, from the one key option given; null when none is needed or given. */

@@ -1,6 +1,5 @@
 package dev.arca.engine;
 
-import com.dylibso.chicory.compiler.Cache;
 import dev.arca.abi.DiagnosticSink;
 import dev.arca.abi.Errno;
 import dev.arca.abi.ErrnoException;
@@ -20,8 +19,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Compiled classes on disk, one file per module digest, under a directory per Chicory version
- * (classes from another compiler version are never loaded), all through the {@link Host} door.
+ * Compiled modules on disk: bytes by key, one file per key, under a directory per layout (the
+ * engine and its version: a compiled form from another compiler version is never loaded), all
+ * through the {@link Host} door. This is the only class that touches the cache's storage.
  *
  * <p>Loaded bytecode runs inside the trusted JVM, so each entry carries an HMAC-SHA256 under a
  * per-installation key kept in the directory (mode 0600); an entry that fails the check is
@@ -33,118 +33,149 @@ import javax.crypto.spec.SecretKeySpec;
  * never see a partial entry. The cache is an optimisation: when its directory cannot be used, it
  * says so once (a warning) and every lookup misses; it never fails a run.
  */
-final class CompiledCache implements Cache {
-    private static final String LAYOUT = "chicory-1.7.5-v1";
+public final class CompiledCache {
     private static final int MAC_LEN = 32;
     private static final int MAX_ENTRY = 512 << 20;
 
     private final Host host;
-    private final Path dir;
+    private final Path root;
+    private final java.util.Map<String, Layout> layouts = new java.util.concurrent.ConcurrentHashMap<>();
     private final DiagnosticSink diagnostics;
-    private HostFd dirFd; // guarded by this
-    private SecretKeySpec key; // guarded by this
-    private boolean broken; // guarded by this: said once, then every lookup misses
 
     CompiledCache(Host host, Path root, DiagnosticSink diagnostics) {
         this.host = host;
-        this.dir = root.resolve(LAYOUT);
+        this.root = root;
         this.diagnostics = diagnostics;
     }
 
-    /** The cache directory, made on first use; null when it cannot be used (said once). */
-    private synchronized HostFd dir() {
-        if (dirFd != null || broken) return dirFd;
-        try {
-            dirFd = host.openOrCreateDirectory(dir);
-            key = key(dirFd);
-        } catch (ErrnoException | GeneralSecurityException e) {
-            if (dirFd != null) dirFd.close();
-            dirFd = null;
-            broken = true;
-            diagnostics.emit(DiagnosticSink.Kind.WARNING, "the compiled-module cache " + dir + " cannot be used (" + e.getMessage()
-                    + "); compiling without it");
-        }
-        return dirFd;
+    /** The entry stored under {@code key} in {@code layout}, or null when there is none or it fails its integrity check. */
+    public byte[] get(String layout, String key) {
+        return layout(layout).get(key);
     }
 
-    private static String file(String key) {
-        // the key is "sha-256:BASE64"; make it a file name
-        byte[] raw = Base64.getDecoder().decode(key.substring(key.indexOf(':') + 1));
-        return HexFormat.of().formatHex(raw) + ".jar";
+    /** Stores {@code data} under {@code key} in {@code layout}, replacing what was there. */
+    public void put(String layout, String key, byte[] data) {
+        layout(layout).putIfAbsent(key, data);
     }
 
-    @Override
-    public byte[] get(String k) {
-        HostFd d = dir();
-        if (d == null) return null;
-        byte[] all;
-        try {
-            all = host.readFile(d, file(k), MAX_ENTRY);
-        } catch (ErrnoException e) {
-            if (e.errno() != Errno.ENOENT) diagnostics.emit(DiagnosticSink.Kind.WARNING, "compiled-module cache: " + e.getMessage());
-            return null;
-        }
-        if (all.length < MAC_LEN) return null;
-        byte[] data = Arrays.copyOfRange(all, MAC_LEN, all.length);
-        if (!MessageDigest.isEqual(Arrays.copyOf(all, MAC_LEN), mac(k, data))) {
-            diagnostics.emit(DiagnosticSink.Kind.SECURITY, "compiled-module cache entry " + file(k) + " failed its integrity check; compiling again");
-            return null;
-        }
-        return data;
+    private Layout layout(String name) {
+        if (!name.matches("[A-Za-z0-9._-]+")) throw new IllegalArgumentException("bad cache layout name " + name);
+        return layouts.computeIfAbsent(name, n -> new Layout(host, root.resolve(n), diagnostics));
     }
 
-    @Override
-    public void putIfAbsent(String k, byte[] data) {
-        // Called only after get() found no valid entry: a file there now is corrupt (replace
-        // it) or was just written by a concurrent process (replacing it with the same bytes is
-        // harmless), so write in any case.
-        HostFd d = dir();
-        if (d == null) return;
-        byte[] entry = ByteBuffer.allocate(MAC_LEN + data.length).put(mac(k, data)).put(data).array();
-        try {
-            host.replaceFile(d, file(k), entry, 0600);
-        } catch (ErrnoException e) {
-            diagnostics.emit(DiagnosticSink.Kind.WARNING, "compiled-module cache: cannot keep " + file(k) + ": " + e.getMessage());
-        }
-    }
+    private static final class Layout {
+        private final Host host;
+        private final Path dir;
+        private final DiagnosticSink diagnostics;
+        private HostFd dirFd; // guarded by this
+        private SecretKeySpec key; // guarded by this
+        private boolean broken; // guarded by this: said once, then every lookup misses
 
-    private synchronized byte[] mac(String k, byte[] data) {
-        try {
-            Mac m = Mac.getInstance("HmacSHA256");
-            m.init(key);
-            m.update(k.getBytes(StandardCharsets.UTF_8));
-            return m.doFinal(data);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 unavailable", e);
+        Layout(Host host, Path dir, DiagnosticSink diagnostics) {
+            this.host = host;
+            this.dir = dir;
+            this.diagnostics = diagnostics;
         }
-    }
 
-    /** The installation's key, made once: written aside, then linked into place (first one wins). */
-    private SecretKeySpec key(HostFd d) throws ErrnoException, GeneralSecurityException {
-        byte[] raw;
-        try {
-            raw = host.readFile(d, "cache.key", 64);
-        } catch (ErrnoException e) {
-            if (e.errno() != Errno.ENOENT) throw e;
-            raw = new byte[32];
-            host.randomBytes(raw);
-            byte[] nonce = new byte[8];
-            host.randomBytes(nonce);
-            String tmp = ".key-" + HexFormat.of().formatHex(nonce);
-            try (HostFile f = host.open(d, tmp, OpenMode.createNew(0600))) {
-                f.write(ByteBuffer.wrap(raw), 0);
-                f.sync(false);
-            }
+        /** The cache directory, made on first use; null when it cannot be used (said once). */
+        private synchronized HostFd dir() {
+            if (dirFd != null || broken) return dirFd;
             try {
-                host.link(d, tmp, d, "cache.key"); // fails if another process made the key first
-            } catch (ErrnoException race) {
-                if (race.errno() != Errno.EEXIST) throw race;
-            } finally {
-                host.removeFile(d, tmp);
+                dirFd = host.openOrCreateDirectory(dir);
+                key = key(dirFd);
+            } catch (ErrnoException | GeneralSecurityException e) {
+                if (dirFd != null) dirFd.close();
+                dirFd = null;
+                broken = true;
+                diagnostics.emit(DiagnosticSink.Kind.WARNING, "the compiled-module cache " + dir + " cannot be used (" + e.getMessage()
+                        + "); compiling without it");
             }
-            raw = host.readFile(d, "cache.key", 64); // another process may have won the race
+            return dirFd;
         }
-        if (raw.length != 32) throw new GeneralSecurityException("cache.key is damaged");
-        return new SecretKeySpec(raw, "HmacSHA256");
+
+        private static String file(String key) {
+            if (key.indexOf(':') < 0) {
+                // a hex digest (Arca's compiler)
+                if (!key.matches("[0-9a-f]{64}")) throw new IllegalArgumentException("bad cache key");
+                return key + ".bin";
+            }
+            // "sha-256:BASE64" (Chicory's keys); make it a file name
+            byte[] raw = Base64.getDecoder().decode(key.substring(key.indexOf(':') + 1));
+            return HexFormat.of().formatHex(raw) + ".jar";
+        }
+
+        byte[] get(String k) {
+            HostFd d = dir();
+            if (d == null) return null;
+            byte[] all;
+            try {
+                all = host.readFile(d, file(k), MAX_ENTRY);
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.ENOENT) diagnostics.emit(DiagnosticSink.Kind.WARNING, "compiled-module cache: " + e.getMessage());
+                return null;
+            }
+            if (all.length < MAC_LEN) return null;
+            byte[] data = Arrays.copyOfRange(all, MAC_LEN, all.length);
+            if (!MessageDigest.isEqual(Arrays.copyOf(all, MAC_LEN), mac(k, data))) {
+                diagnostics.emit(DiagnosticSink.Kind.SECURITY, "compiled-module cache entry " + file(k) + " failed its integrity check; compiling again");
+                return null;
+            }
+            return data;
+        }
+
+        void putIfAbsent(String k, byte[] data) {
+            // Called only after get() found no valid entry: a file there now is corrupt (replace
+            // it) or was just written by a concurrent process (replacing it with the same bytes is
+            // harmless), so write in any case.
+            HostFd d = dir();
+            if (d == null) return;
+            byte[] entry = ByteBuffer.allocate(MAC_LEN + data.length).put(mac(k, data)).put(data).array();
+            try {
+                host.replaceFile(d, file(k), entry, 0600);
+            } catch (ErrnoException e) {
+                 diagnostics.emit(DiagnosticSink.Kind.WARNING, "compiled-module cache: cannot keep " + file(k) + ": " + e.getMessage());
+            }
+        }
+
+        private synchronized byte[] mac(String k, byte[] data) {
+            try {
+                Mac m = Mac.getInstance("HmacSHA256");
+                m.init(key);
+                m.update(k.getBytes(StandardCharsets.UTF_8));
+                return m.doFinal(data);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HMAC-SHA256 unavailable", e);
+            }
+        }
+
+        /** The installation's key, made once: written aside, then linked into place (first one wins). */
+        private SecretKeySpec key(HostFd d) throws ErrnoException, GeneralSecurityException {
+            byte[] raw;
+            try {
+                raw = host.readFile(d, "cache.key", 64);
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.ENOENT) throw e;
+                raw = new byte[32];
+                host.randomBytes(raw);
+                byte[] nonce = new byte[8];
+                host.randomBytes(nonce);
+                String tmp = ".key-" + HexFormat.of().formatHex(nonce);
+                try (HostFile f = host.open(d, tmp, OpenMode.createNew(0600))) {
+                    f.write(ByteBuffer.wrap(raw), 0);
+                    f.sync(false);
+                }
+                try {
+                    host.link(d, tmp, d, "cache.key"); // fails if another process made the key first
+                } catch (ErrnoException race) {
+                    if (race.errno() != Errno.EEXIST) throw race;
+                } finally {
+                    host.removeFile(d, tmp);
+                }
+                raw = host.readFile(d, "cache.key", 64); // another process may have won the race
+            }
+            if (raw.length != 32) throw new GeneralSecurityException("cache.key is damaged");
+            return new SecretKeySpec(raw, "HmacSHA256");
+        }
     }
 }
+

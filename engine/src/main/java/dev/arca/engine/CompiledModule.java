@@ -1,75 +1,56 @@
 package dev.arca.engine;
 
-import com.dylibso.chicory.runtime.ImportValues;
-import com.dylibso.chicory.runtime.Instance;
-import com.dylibso.chicory.runtime.Machine;
-import com.dylibso.chicory.wasm.WasmModule;
-import java.util.function.Function;
+/**
+ * A parsed, validated and compiled module, from which any number of instances are made. Each
+ * engine has its own subclass; the kernel and the syscall layer see only this.
+ */
+public abstract class CompiledModule {
+    /** The most pages a memory holds in Arca: 2 GiB - 64 KiB, the largest Java array (not wasm32's 4 GiB). */
+    public static final int MAX_MEMORY_PAGES = 32767;
 
-/** A parsed, validated and compiled module, from which any number of instances are made. */
-public final class CompiledModule {
     private final String name;
     private final String sha256;
-    private final WasmModule module;
-    private final Function<Instance, Machine> machine; // null: interpreted
-    private final Engine engine;
 
-    CompiledModule(String name, String sha256, WasmModule module, Function<Instance, Machine> machine, Engine engine) {
+    protected CompiledModule(String name, String sha256) {
         this.name = name;
         this.sha256 = sha256;
-        this.module = module;
-        this.machine = machine;
-        this.engine = engine;
     }
 
-    public String name() {
+    public final String name() {
         return name;
     }
 
     /** SHA-256 of the module's bytes, hex. */
-    public String sha256() {
+    public final String sha256() {
         return sha256;
     }
 
-    public WasmModule module() {
-        return module;
-    }
+    /** The signature of the exported function {@code export}, or null when there is none. */
+    public abstract FunctionSignature exportedFunction(String export);
+
+    /** The initial size in pages of the memory the module defines (not imports), or -1 when none. */
+    protected abstract long definedMemoryPages();
 
     /**
-     * A new instance, not yet started, whose linear memory may not grow past {@code maxPages}
-     * (growing past it throws {@link MemoryLimitExceeded}).
-     * Errors: {@link ModuleException} when the module's imports do not match or its initial
-     * memory is already above the limit.
+     * A new instance, not yet started ({@code _start} is not called; a start section is run),
+     * whose memory may not grow past {@code maxPages} (growing past it throws
+     * {@link MemoryLimitExceeded}). Errors: {@link ModuleException} when an import is missing or
+     * does not match, when the initial memory is above the limit or above what Arca can hold,
+     * or when a segment does not fit or the start function traps.
      */
-    public Instance instantiate(ImportValues imports, int maxPages) throws ModuleException {
-        var b = Instance.builder(module).withImportValues(imports).withStart(false);
-        if (machine != null) b.withMachineFactory(machine);
-        b.withMemoryFactory(declared -> {
-            int max = Math.min(declared.maximumPages(), maxPages);
-            if (declared.initialPages() > max) {
-                throw new MemoryLimitException(declared.initialPages(), max);
-            }
-            if (max < declared.maximumPages()) return new LimitedMemory(declared, max);
-            return engine.newMemory(declared);
-        });
-        try {
-            return b.build();
-        } catch (MemoryLimitException e) {
-            throw new ModuleException(name + ": needs " + e.initial + " pages of memory at start, more than its limit of " + e.max);
-        } catch (RuntimeException | StackOverflowError e) {
-            throw new ModuleException(name + ": cannot instantiate: " + Engine.oneLine(e));
+    public final Instance instantiate(Imports imports, int maxPages) throws ModuleException {
+        long initial = definedMemoryPages();
+        if (initial > MAX_MEMORY_PAGES) {
+            throw new ModuleException(ModuleException.Kind.LIMIT, name + ": needs " + initial + " pages ("
+                    + (initial >> 4) + " MiB) of memory at start; Arca's linear memory holds at most " + MAX_MEMORY_PAGES
+                    + " pages (2 GiB - 64 KiB)");
         }
+        if (initial > maxPages) {
+            throw new ModuleException(ModuleException.Kind.LIMIT, name + ": needs " + initial
+                    + " pages of memory at start, more than its limit of " + maxPages);
+        }
+        return instantiateChecked(imports, maxPages);
     }
 
-    private static final class MemoryLimitException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        final int initial;
-        final int max;
-
-        MemoryLimitException(int initial, int max) {
-            super(null, null, false, false);
-            this.initial = initial;
-            this.max = max;
-        }
-    }
+    protected abstract Instance instantiateChecked(Imports imports, int maxPages) throws ModuleException;
 }

@@ -1,16 +1,9 @@
 package dev.arca.engine;
 
-import com.dylibso.chicory.compiler.InterpreterFallback;
-import com.dylibso.chicory.compiler.MachineFactoryCompiler;
-import com.dylibso.chicory.runtime.ByteArrayMemory;
-import com.dylibso.chicory.runtime.ByteBufferMemory;
-import com.dylibso.chicory.runtime.Instance;
-import com.dylibso.chicory.runtime.Machine;
-import com.dylibso.chicory.runtime.Memory;
-import com.dylibso.chicory.wasm.Parser;
-import com.dylibso.chicory.wasm.WasmModule;
-import com.dylibso.chicory.wasm.types.MemoryLimits;
 import dev.arca.abi.DiagnosticSink;
+import dev.arca.compiler.CompilerOptions;
+import dev.arca.engine.arca.ArcaBackend;
+import dev.arca.engine.chicory.ChicoryBackend;
 import dev.arca.host.Host;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -18,41 +11,70 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 
 /**
- * WebAssembly execution for Arca, on Chicory. Each distinct module (by SHA-256 of its bytes) is
- * parsed and compiled to JVM bytecode once per Arca instance; with a cache directory the compiled
- * classes are also kept on disk, so the next run of the same program loads them instead of
- * compiling. A function too large for one JVM method runs in Chicory's interpreter instead.
+ * WebAssembly execution for Arca. Each distinct module (by SHA-256 of its bytes) is parsed and
+ * compiled to JVM bytecode once per Arca instance; with a cache directory the compiled form is
+ * also kept on disk, so the next run of the same program loads it instead of compiling.
+ *
+ * <p>Two engines sit behind this class: Arca's own compiler ({@link Kind#ARCA}, the default) and
+ * Chicory's compiler or interpreter, kept for comparison and diagnosis.
  */
 public final class Engine {
+    /** Which engine runs guests. */
+    public enum Kind {
+        /** Arca's own compiler (dev.arca.compiler). */
+        ARCA,
+        /** Chicory 1.7.5's compiler; functions too large for the JVM fall back to its interpreter. */
+        CHICORY,
+        /** Chicory's interpreter. */
+        CHICORY_INTERPRETER
+    }
+
     /**
-     * Linear memory implementation. {@code BYTE_ARRAY} is the default: on this project's compute
-     * benchmarks it ran faster than Chicory's default ByteBuffer memory (bench/memory-impl.sh).
+     * Chicory's linear memory implementation. {@code BYTE_ARRAY} is the default: on this
+     * project's compute benchmarks it ran faster than Chicory's default ByteBuffer memory
+     * (bench/memory-impl.sh). Arca's compiler always uses one byte array.
      */
     public enum MemoryKind { BYTE_ARRAY, BYTE_BUFFER }
 
-    /** How a module is executed. */
-    public enum Mode { COMPILED, INTERPRETED }
-
-    private final CompiledCache diskCache; // null: no disk cache
-    private final MemoryKind memoryKind;
-    private final Mode mode;
+    private final Kind kind;
+    private final Backend backend;
     private final Map<String, CompiledModule> loaded = new ConcurrentHashMap<>();
     private final DiagnosticSink diagnostics;
 
-    /** @param cacheDir where compiled classes are kept, through {@code host}; null: nowhere */
-    public Engine(Host host, Path cacheDir, MemoryKind memoryKind, Mode mode) {
-        this(host, cacheDir, memoryKind, mode, DiagnosticSink.STDERR);
+    /** @param cacheDir where compiled modules are kept, through {@code host}; null: nowhere */
+    public Engine(Host host, Path cacheDir, Kind kind) {
+        this(host, cacheDir, kind, MemoryKind.BYTE_ARRAY);
     }
 
-    /** @param diagnostics where timings, interpreter fallbacks (with TRACE) and the cache's warnings and security lines go */
-    public Engine(Host host, Path cacheDir, MemoryKind memoryKind, Mode mode, DiagnosticSink diagnostics) {
-        this.diskCache = cacheDir == null ? null : new CompiledCache(host, cacheDir, diagnostics);
-        this.memoryKind = memoryKind;
-        this.mode = mode;
+    public Engine(Host host, Path cacheDir, Kind kind, MemoryKind memoryKind) {
+        this(host, cacheDir, kind, memoryKind, CompilerOptions.DEFAULT);
+    }
+
+    /** With Arca's compiler tuned by {@code options} (tests split every function with a small method size limit). */
+    public Engine(Host host, Path cacheDir, Kind kind, MemoryKind memoryKind, CompilerOptions options) {
+        this(host, cacheDir, kind, memoryKind, options, DiagnosticSink.STDERR);
+    }
+
+    /**
+     * @param diagnostics where timings (TIMING), interpreter fallbacks (TRACE) and the cache's
+     *     warnings and security lines go
+     */
+    public Engine(Host host, Path cacheDir, Kind kind, MemoryKind memoryKind, CompilerOptions options,
+            DiagnosticSink diagnostics) {
+        this.kind = kind;
         this.diagnostics = diagnostics;
+        CompiledCache cache = cacheDir == null ? null : new CompiledCache(host, cacheDir, diagnostics);
+        this.backend = switch (kind) {
+            case ARCA -> new ArcaBackend(cache, options, diagnostics);
+            case CHICORY -> new ChicoryBackend(cache, memoryKind, false, diagnostics.wants(DiagnosticSink.Kind.TRACE));
+            case CHICORY_INTERPRETER -> new ChicoryBackend(null, memoryKind, true, diagnostics.wants(DiagnosticSink.Kind.TRACE));
+        };
+    }
+
+    public Kind kind() {
+        return kind;
     }
 
     /**
@@ -67,49 +89,21 @@ public final class Engine {
         synchronized (loaded) {
             m = loaded.get(sha);
             if (m != null) return m;
-            m = compile(name, wasm, sha);
+            if (wasm.length < 8 || wasm[0] != 0 || wasm[1] != 'a' || wasm[2] != 's' || wasm[3] != 'm') {
+                throw new ModuleException(ModuleException.Kind.MALFORMED, name + ": not a WebAssembly module (bad magic number)");
+            }
+            long t0 = System.nanoTime();
+            m = backend.load(name, wasm, sha);
+            if (diagnostics.wants(DiagnosticSink.Kind.TIMING)) {
+                diagnostics.emit(DiagnosticSink.Kind.TIMING, String.format("%s: parse and compile, or load, %.1f ms", kind, (System.nanoTime() - t0) / 1e6));
+            }
             loaded.put(sha, m);
             return m;
         }
     }
 
-    private CompiledModule compile(String name, byte[] wasm, String sha) throws ModuleException {
-        if (wasm.length < 8 || wasm[0] != 0 || wasm[1] != 'a' || wasm[2] != 's' || wasm[3] != 'm') {
-            throw new ModuleException(name + ": not a WebAssembly module (bad magic number)");
-        }
-        WasmModule module;
-        long t0 = System.nanoTime();
-        try {
-            module = Parser.parse(wasm);
-        } catch (RuntimeException | StackOverflowError e) {
-            // Chicory reports most defects as ChicoryException, but a hostile module can reach
-            // other exceptions in its parser and validator: all of them mean "malformed"
-            throw new ModuleException(name + ": malformed module: " + oneLine(e));
-        }
-        Function<Instance, Machine> machine = null;
-        long t1 = System.nanoTime();
-        if (mode == Mode.COMPILED) {
-            try {
-                // when tracing, Chicory names each function that falls back to the interpreter
-                var b = MachineFactoryCompiler.builder(module).withInterpreterFallback(
-                        diagnostics.wants(DiagnosticSink.Kind.TRACE) ? InterpreterFallback.WARN : InterpreterFallback.SILENT);
-                if (diskCache != null) b.withCache(diskCache);
-                machine = b.compile();
-            } catch (RuntimeException | StackOverflowError e) {
-                throw new ModuleException(name + ": invalid module: " + oneLine(e));
-            }
-        }
-        if (diagnostics.wants(DiagnosticSink.Kind.TIMING)) {
-            diagnostics.emit(DiagnosticSink.Kind.TIMING, String.format("parse %.1f ms, compile or load %.1f ms", (t1 - t0) / 1e6, (System.nanoTime() - t1) / 1e6));
-        }
-        return new CompiledModule(name, sha, module, machine, this);
-    }
-
-    Memory newMemory(MemoryLimits limits) {
-        return memoryKind == MemoryKind.BYTE_ARRAY ? new ByteArrayMemory(limits) : new ByteBufferMemory(limits);
-    }
-
-    static String oneLine(Throwable e) {
+    /** The first line of a throwable's message, or its class name. */
+    public static String oneLine(Throwable e) {
         String m = e.getMessage();
         if (m == null || m.isBlank()) m = e.getClass().getSimpleName();
         int nl = m.indexOf('\n');

@@ -4,7 +4,7 @@ package dev.arca.engine;
 public final class MemoryLimitExceeded extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    MemoryLimitExceeded(int limitPages, long wantedPages) {
+    public MemoryLimitExceeded(int limitPages, long wantedPages) {
         super("memory limit of " + (limitPages >> 4) + " MiB exceeded (memory.grow to "
                 + (wantedPages >> 4) + " MiB)", null, false, false);
     }

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.dylibso.chicory.runtime.ImportValues;
-import com.dylibso.chicory.runtime.Instance;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -55,11 +53,16 @@ class EngineTest {
     }
 
     private static Engine interpreted() {
-        return new Engine(new dev.arca.host.LinuxHost(), null, Engine.MemoryKind.BYTE_ARRAY, Engine.Mode.INTERPRETED);
+        return new Engine(new dev.arca.host.LinuxHost(), null, Engine.Kind.CHICORY_INTERPRETER);
     }
 
+    /** Arca's compiler (the default engine). */
     private static Engine compiled(Path cache) {
-        return new Engine(new dev.arca.host.LinuxHost(), cache, Engine.MemoryKind.BYTE_ARRAY, Engine.Mode.COMPILED);
+        return new Engine(new dev.arca.host.LinuxHost(), cache, Engine.Kind.ARCA);
+    }
+
+    private static Engine chicory(Path cache) {
+        return new Engine(new dev.arca.host.LinuxHost(), cache, Engine.Kind.CHICORY);
     }
 
     /** Loading must either succeed or throw ModuleException; returns whether it succeeded. */
@@ -85,7 +88,7 @@ class EngineTest {
     private static void assertRejectedByLoadOrInstantiate(Engine engine, String what, byte[] wasm) {
         if (!loads(engine, what, wasm)) return;
         try {
-            engine.load(what, wasm).instantiate(ImportValues.builder().build(), 1);
+            engine.load(what, wasm).instantiate(new Imports(), 1);
             fail(what + ": loaded and instantiated, but it is invalid");
         } catch (ModuleException expected) {
             assertFalse(expected.getMessage().contains("\n"), expected.getMessage());
@@ -95,13 +98,13 @@ class EngineTest {
     }
 
     private static void runStart(CompiledModule m) throws ModuleException {
-        Instance i = m.instantiate(ImportValues.builder().build(), 1);
-        i.export("_start").apply();
+        Instance i = m.instantiate(new Imports(), 1);
+        i.function("_start").call();
     }
 
     @Test
     void theHandMadeModuleLoadsAndRuns() throws Exception {
-        for (Engine e : List.of(interpreted(), compiled(null))) {
+        for (Engine e : List.of(interpreted(), compiled(null), chicory(null))) {
             CompiledModule m = e.load("start", START_MODULE);
             assertEquals("start", m.name());
             assertEquals(Engine.sha256(START_MODULE), m.sha256());
@@ -156,7 +159,7 @@ class EngineTest {
 
     @Test
     void everyTruncationIsRejectedUnlessItEndsAValidModule() {
-        for (Engine e : List.of(interpreted(), compiled(null))) {
+        for (Engine e : List.of(interpreted(), compiled(null), chicory(null))) {
             for (int n = 0; n < START_MODULE.length; n++) {
                 byte[] prefix = Arrays.copyOf(START_MODULE, n);
                 boolean ok = loads(e, "prefix of " + n + " bytes", prefix);
@@ -224,7 +227,7 @@ class EngineTest {
         // an export of a function that does not exist
         byte[] badExport = START_MODULE.clone();
         badExport[29] = 0x05;
-        for (Engine c : List.of(interpreted(), compiled(null))) {
+        for (Engine c : List.of(interpreted(), compiled(null), chicory(null))) {
             assertRejectedByLoadOrInstantiate(c, "export of function 5", badExport);
         }
         // a body that does not end with 'end'
@@ -258,7 +261,7 @@ class EngineTest {
                 "0061736d010000000103015f00030201000a040102000b", // (type (struct)) (func (type 0))
                 "0061736d010000000104015e7f00030201000a040102000b", // (type (array i8)) (func (type 0))
                 "0061736d01000000010401df000003020100070a01065f737461727400000a040102000b")) { // START_MODULE, 0x60 -> 0xDF
-            for (Engine e : List.of(interpreted(), compiled(null))) {
+            for (Engine e : List.of(interpreted(), compiled(null), chicory(null))) {
                 assertRejected(e, module, hex.parseHex(module));
             }
         }
@@ -287,7 +290,7 @@ class EngineTest {
 
     private static List<Path> entries(Path cache) throws IOException {
         try (Stream<Path> s = Files.walk(cache)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".jar")).toList();
+            return s.filter(p -> p.getFileName().toString().endsWith(".jar") || p.getFileName().toString().endsWith(".bin")).toList();
         }
     }
 

@@ -1,8 +1,8 @@
 package dev.arca.syscall;
 
-import com.dylibso.chicory.runtime.Memory;
 import dev.arca.abi.Errno;
 import dev.arca.abi.ErrnoException;
+import dev.arca.engine.LinearMemory;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -14,11 +14,11 @@ import java.nio.charset.StandardCharsets;
  * class that reads or writes guest memory.
  */
 public final class GuestMemory {
-    private final Memory memory;
+    private final LinearMemory memory;
 
     private final byte[] scratch = new byte[64 * 1024];
 
-    public GuestMemory(Memory memory) {
+    public GuestMemory(LinearMemory memory) {
         this.memory = memory;
     }
 
@@ -33,7 +33,7 @@ public final class GuestMemory {
     /** Checks that [{@code ptr}, {@code ptr + len}) lies in memory; returns ptr as an int. */
     public int check(long ptr, long len) throws ErrnoException {
         long p = ptr & 0xFFFF_FFFFL;
-        if (len < 0 || len > (1L << 32) || p + len > (long) memory.pages() * Memory.PAGE_SIZE) {
+        if (len < 0 || len > (1L << 32) || p + len > memory.byteSize()) {
             throw Errno.EFAULT.fail("guest range 0x" + Long.toHexString(p) + "+" + len + " outside memory");
         }
         return (int) p;
@@ -57,7 +57,7 @@ public final class GuestMemory {
     }
 
     public int readU8(long ptr) throws ErrnoException {
-        return memory.read(check(ptr, 1)) & 0xFF;
+        return memory.readByte(check(ptr, 1)) & 0xFF;
     }
 
     public int readU16(long ptr) throws ErrnoException {
@@ -65,14 +65,15 @@ public final class GuestMemory {
     }
 
     public byte[] readBytes(long ptr, long len) throws ErrnoException {
-        return memory.readBytes(check(ptr, len), (int) len);
+        int p = check(ptr, len);
+        byte[] b = new byte[(int) len];
+        memory.read(p, b, 0, (int) len);
+        return b;
     }
 
     /** Reads into {@code dst[off, off+len)}. */
     public void readBytes(long ptr, byte[] dst, int off, int len) throws ErrnoException {
-        int p = check(ptr, len);
-        byte[] b = memory.readBytes(p, len);
-        System.arraycopy(b, 0, dst, off, len);
+        memory.read(check(ptr, len), dst, off, len);
     }
 
     /** A path or other string argument: UTF-8, no NUL. Errors: EFAULT, EILSEQ. */
@@ -89,7 +90,7 @@ public final class GuestMemory {
     }
 
     public void writeI32(long ptr, int v) throws ErrnoException {
-        memory.writeI32(check(ptr, 4), v);
+        memory.writeInt(check(ptr, 4), v);
     }
 
     public void writeI64(long ptr, long v) throws ErrnoException {
@@ -114,6 +115,6 @@ public final class GuestMemory {
 
     /** Fills a range with zeros. */
     public void zero(long ptr, int len) throws ErrnoException {
-        memory.fill((byte) 0, check(ptr, len), check(ptr, len) + len);
+        memory.fill(check(ptr, len), len, (byte) 0);
     }
 }

@@ -1,16 +1,18 @@
 package dev.arca.syscall;
 
-import com.dylibso.chicory.runtime.ChicoryInterruptedException;
-import com.dylibso.chicory.runtime.ExportFunction;
-import com.dylibso.chicory.runtime.ImportValues;
-import com.dylibso.chicory.runtime.Instance;
 import dev.arca.abi.DiagnosticSink;
 import dev.arca.abi.Errno;
 import dev.arca.abi.ErrnoException;
 import dev.arca.engine.CompiledModule;
 import dev.arca.engine.Engine;
+import dev.arca.engine.ExportedFunction;
+import dev.arca.engine.FunctionSignature;
+import dev.arca.engine.GuestInterrupted;
+import dev.arca.engine.Imports;
+import dev.arca.engine.Instance;
 import dev.arca.engine.MemoryLimitExceeded;
 import dev.arca.engine.ModuleException;
+import dev.arca.engine.Trap;
 import dev.arca.fs.FileHandle;
 import dev.arca.kernel.Kernel;
 import dev.arca.kernel.Limits;
@@ -54,6 +56,7 @@ public final class ProcessRunner implements ProgramLoader {
      */
     public ExitStatus run(CompiledModule module, List<String> args, List<String> env, Limits limits, Stdio stdio,
             boolean preopenRoot) throws ModuleException {
+        checkCommand(module);
         Started started;
         try {
             started = start(module, args, env, limits, stdio, preopenRoot);
@@ -105,6 +108,7 @@ public final class ProcessRunner implements ProgramLoader {
         CompiledModule module;
         try {
             module = engine.load(name, wasm);
+            checkCommand(module);
         } catch (ModuleException e) {
             throw Errno.ENOEXEC.fail(e.getMessage());
         }
@@ -141,20 +145,16 @@ public final class ProcessRunner implements ProgramLoader {
             USED.set(true);
             Kernel.bindCurrent(p);
             ExitStatus s;
-            Instance instance = null;
             try {
-                instance = module.instantiate(ImportValues.builder().addFunction(SyscallTable.bind(ctx)).build(),
-                        p.limits().memoryPages());
+                checkCommand(module);
+                Instance instance = module.instantiate(Imports.of(SyscallTable.bind(ctx)), p.limits().memoryPages());
                 ctx.bind(instance);
-                ExportFunction start = instance.export("_start");
-                s = execute(p, module, instance, start);
+                s = execute(p, instance.function("_start"));
             } catch (ModuleException e) {
                 s = new ExitStatus(ExitStatus.RUNTIME_ERROR, e.getMessage(), Signals.SIGABRT);
             } catch (OutOfMemoryError e) {
                 // instantiating allocates the initial memory: without this the process would never end
                 s = ExitStatus.signaled(Signals.SIGKILL, "killed: the JVM ran out of heap for this process");
-            } catch (RuntimeException e) {
-                s = new ExitStatus(ExitStatus.RUNTIME_ERROR, module.name() + ": no _start export: not a WASI command", Signals.SIGABRT);
             }
             if (result == null && s.message() != null && p.fatalSignal() == 0 && kernel.stopReason() == null) {
                 // a trap or a limit: say so, as the first process's would be; a child that a
@@ -170,25 +170,38 @@ public final class ProcessRunner implements ProgramLoader {
         });
     }
 
-    private static ExitStatus execute(Process p, CompiledModule module, Instance instance, ExportFunction start) {
+    /** A WASI command exports {@code _start}, taking and returning nothing. Errors: ModuleException (an invalid module). */
+    static void checkCommand(CompiledModule module) throws ModuleException {
+        FunctionSignature start = module.exportedFunction("_start");
+        if (start == null) throw new ModuleException(module.name() + ": no _start export: not a WASI command");
+        if (!start.params().isEmpty() || !start.results().isEmpty()) {
+            throw new ModuleException(module.name() + ": invalid module: _start must take and return nothing, but it is "
+                    + start + ": not a WASI command");
+        }
+    }
+
+    private static ExitStatus execute(Process p, ExportedFunction start) {
         try {
-            start.apply();
+            start.call();
             return ExitStatus.exited(0);
         } catch (ProcessExit e) {
             if (e.signal() != 0) return ExitStatus.signaled(e.signal(), "terminated by signal " + e.signal());
             return ExitStatus.exited(e.exitCode());
-        } catch (ChicoryInterruptedException | ProcessKilled e) {
+        } catch (GuestInterrupted | ProcessKilled e) {
             return stopped(p);
         } catch (MemoryLimitExceeded e) {
             return ExitStatus.signaled(Signals.SIGKILL, "killed: " + e.getMessage());
+        } catch (Trap e) {
+            return trap(p, e.getMessage(), e.function());
         } catch (StackOverflowError e) {
-            return trap(p, module, "call stack exhausted", e);
+            return trap(p, "call stack exhausted", null);
         } catch (OutOfMemoryError e) {
             return ExitStatus.signaled(Signals.SIGKILL, "killed: the JVM ran out of heap for this process");
         } catch (RuntimeException e) {
             if (p.killReason() != null || p.fatalSignal() != 0) return stopped(p);
+            // a defect in Arca or in a host function: reported as a trap, the JVM goes on
             String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            return trap(p, module, what, e);
+            return trap(p, "internal error: " + what, null);
         }
     }
 
@@ -199,32 +212,13 @@ public final class ProcessRunner implements ProgramLoader {
         return ExitStatus.signaled(Signals.SIGKILL, "killed: " + why);
     }
 
-    private static ExitStatus trap(Process p, CompiledModule module, String what, Throwable e) {
+    private static ExitStatus trap(Process p, String what, String fn) {
         if (p.killReason() != null || p.fatalSignal() != 0) return stopped(p);
-        String fn = guestFunction(module, e);
         return ExitStatus.signaled(Signals.SIGABRT, "trap: " + firstLine(what) + (fn == null ? "" : " in " + fn));
     }
 
     private static String firstLine(String s) {
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl);
-    }
-
-    /** The guest function that was running: the innermost compiled frame "func_N", by name. */
-    static String guestFunction(CompiledModule module, Throwable e) {
-        for (StackTraceElement f : e.getStackTrace()) {
-            String m = f.getMethodName();
-            if (m.startsWith("func_")) {
-                try {
-                    int idx = Integer.parseInt(m.substring(5));
-                    var names = module.module().nameSection();
-                    String name = names == null ? null : names.nameOfFunction(idx);
-                    return name != null ? name : "function #" + idx;
-                } catch (NumberFormatException ignored) {
-                    // not one of the compiler's methods
-                }
-            }
-        }
-        return null;
     }
 }

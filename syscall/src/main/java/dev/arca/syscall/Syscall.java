@@ -1,6 +1,6 @@
 package dev.arca.syscall;
 
-import com.dylibso.chicory.wasm.types.ValType;
+import dev.arca.engine.ValueType;
 import java.util.List;
 
 /**
@@ -9,10 +9,10 @@ import java.util.List;
  * @param cParams the C parameters of the SDK's prototype (arca calls; the header is generated
  *     from them), or null for WASI's own, which wasi-libc declares
  */
-public record Syscall(String module, String name, List<ValType> params, List<ValType> results,
+public record Syscall(String module, String name, List<ValueType> params, List<ValueType> results,
         Support support, String note, Handler handler, String cParams) {
 
-    public Syscall(String module, String name, List<ValType> params, List<ValType> results, Support support,
+    public Syscall(String module, String name, List<ValueType> params, List<ValueType> results, Support support,
             String note, Handler handler) {
         this(module, name, params, results, support, note, handler, null);
     }

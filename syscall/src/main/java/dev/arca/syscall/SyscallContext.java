@@ -1,9 +1,11 @@
 package dev.arca.syscall;
 
-import com.dylibso.chicory.runtime.ExportFunction;
-import com.dylibso.chicory.runtime.Instance;
 import dev.arca.abi.DiagnosticSink;
 import dev.arca.abi.ErrnoException;
+import dev.arca.engine.ExportedFunction;
+import dev.arca.engine.FunctionSignature;
+import dev.arca.engine.Instance;
+import dev.arca.engine.ValueType;
 import dev.arca.kernel.Kernel;
 import dev.arca.kernel.Process;
 import dev.arca.kernel.Signals;
@@ -17,7 +19,7 @@ public final class SyscallContext {
     private final Process process;
     private final boolean traced;
     private GuestMemory memory;
-    private ExportFunction signalEntry;
+    private ExportedFunction signalEntry;
     private int handlerDepth;
 
     SyscallContext(Process process) {
@@ -32,11 +34,10 @@ public final class SyscallContext {
 
     void bind(Instance instance) {
         this.memory = new GuestMemory(instance.memory());
-        try {
-            this.signalEntry = instance.exports().function(SIGNAL_ENTRY);
-        } catch (RuntimeException e) {
-            this.signalEntry = null; // a program without handlers: default actions only
-        }
+        ExportedFunction entry = instance.function(SIGNAL_ENTRY);
+        // a program without handlers (or with an entry of another type): default actions only
+        boolean fits = entry != null && entry.signature().equals(FunctionSignature.of(java.util.List.of(ValueType.I32), java.util.List.of()));
+        this.signalEntry = fits ? entry : null;
     }
 
     public Process process() {
@@ -109,7 +110,7 @@ public final class SyscallContext {
             }
             handlerDepth++;
             try {
-                signalEntry.apply(sig);
+                signalEntry.call(sig);
             } finally {
                 handlerDepth--;
             }

@@ -1,17 +1,18 @@
 package dev.arca.syscall;
 
-import static com.dylibso.chicory.wasm.types.ValType.I32;
-import static com.dylibso.chicory.wasm.types.ValType.I64;
+import static dev.arca.engine.ValueType.I32;
+import static dev.arca.engine.ValueType.I64;
 import static dev.arca.syscall.Support.FULL;
 import static dev.arca.syscall.Support.PARTIAL;
 import static dev.arca.syscall.Support.UNSUPPORTED;
 
-import com.dylibso.chicory.runtime.HostFunction;
-import com.dylibso.chicory.wasm.types.FunctionType;
-import com.dylibso.chicory.wasm.types.ValType;
 import dev.arca.abi.DiagnosticSink;
 import dev.arca.abi.Errno;
 import dev.arca.abi.ErrnoException;
+import dev.arca.engine.FunctionSignature;
+import dev.arca.engine.GuestInterrupted;
+import dev.arca.engine.HostFunction;
+import dev.arca.engine.ValueType;
 import dev.arca.syscall.arca.ArcaAbi;
 import dev.arca.syscall.arca.DescriptorCalls;
 import dev.arca.syscall.arca.ProcessCalls;
@@ -41,11 +42,11 @@ public final class SyscallTable {
 
     private static final List<Syscall> ALL = new ArrayList<>();
 
-    private static void wasi(String name, List<ValType> params, Support support, String note, Handler h) {
+    private static void wasi(String name, List<ValueType> params, Support support, String note, Handler h) {
         ALL.add(new Syscall(WASI, name, params, List.of(I32), support, note, h));
     }
 
-    private static List<ValType> p(ValType... t) {
+    private static List<ValueType> p(ValueType... t) {
         return List.of(t);
     }
 
@@ -111,7 +112,7 @@ public final class SyscallTable {
      * wasm types follow: 64-bit integers are i64, everything else, pointers included, i32).
      */
     private static void arca(String name, String cParams, Support support, String note, Handler h) {
-        List<ValType> params = new ArrayList<>();
+        List<ValueType> params = new ArrayList<>();
         for (String param : cParams.isEmpty() ? new String[0] : cParams.split(",")) {
             params.add(param.trim().matches("u?int64_t \\w+") ? I64 : I32);
         }
@@ -201,14 +202,12 @@ public final class SyscallTable {
     }
 
     /** The imports for one process, bound to its context. */
-    static HostFunction[] bind(SyscallContext ctx) {
-        HostFunction[] out = new HostFunction[ALL.size()];
-        for (int i = 0; i < out.length; i++) {
-            Syscall s = ALL.get(i);
-            FunctionType type = FunctionType.of(s.params(), s.results());
-            boolean returns = !s.results().isEmpty();
+    static List<HostFunction> bind(SyscallContext ctx) {
+        List<HostFunction> out = new ArrayList<>(ALL.size());
+        for (Syscall s : ALL) {
+            FunctionSignature type = FunctionSignature.of(s.params(), s.results());
             Handler h = s.handler();
-            out[i] = new HostFunction(s.module(), s.name(), type, (inst, args) -> {
+            out.add(new HostFunction(s.module(), s.name(), type, args -> {
                 int errno;
                 ctx.deliverSignals();
                 try {
@@ -219,14 +218,14 @@ public final class SyscallTable {
                     throw e;
                 } catch (RuntimeException e) {
                     // a defect in Arca must not take the JVM or other guests with it
-                    if (e instanceof com.dylibso.chicory.runtime.ChicoryInterruptedException) throw e;
+                    if (e instanceof GuestInterrupted) throw e;
                     ctx.kernel().diagnostics().emit(DiagnosticSink.Kind.INTERNAL, "in " + s.name() + ": " + e, e);
                     errno = Errno.EIO.code();
                 }
                 if (ctx.traced()) trace(ctx, s, args, errno);
                 ctx.afterCall();
-                return returns ? new long[] {errno} : null;
-            });
+                return errno;
+            }));
         }
         return out;
     }
@@ -236,7 +235,7 @@ public final class SyscallTable {
         StringBuilder sb = new StringBuilder("[").append(ctx.process().pid()).append("] ").append(s.name()).append('(');
         for (int i = 0; i < args.length; i++) {
             if (i > 0) sb.append(", ");
-            sb.append(s.params().get(i) == ValType.I32 ? Long.toString((int) args[i]) : Long.toString(args[i]));
+            sb.append(s.params().get(i) == ValueType.I32 ? Long.toString((int) args[i]) : Long.toString(args[i]));
         }
         sb.append(") = ").append(errno == 0 ? "0" : Errno.of(errno).name());
         ctx.kernel().diagnostics().emit(DiagnosticSink.Kind.TRACE, sb.toString());

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.dylibso.chicory.runtime.ByteArrayMemory;
-import com.dylibso.chicory.runtime.Memory;
-import com.dylibso.chicory.wasm.types.MemoryLimits;
 import dev.arca.abi.Errno;
 import dev.arca.abi.ErrnoException;
+import dev.arca.engine.Engine;
+import dev.arca.engine.Imports;
+import dev.arca.engine.LinearMemory;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,19 +18,28 @@ import org.junit.jupiter.api.function.Executable;
 
 /** Guest pointers are unsigned 32-bit; anything outside the one page of memory is EFAULT. */
 class GuestMemoryTest {
-    private static final int SIZE = Memory.PAGE_SIZE; // one page
-    private Memory raw;
+    private static final int SIZE = 65536; // one page
+    /** (module (memory (export "memory") 1 1)) */
+    private static final byte[] ONE_PAGE = {0, 'a', 's', 'm', 1, 0, 0, 0, 5, 4, 1, 1, 1, 1,
+        7, 10, 1, 6, 'm', 'e', 'm', 'o', 'r', 'y', 2, 0};
+    private LinearMemory raw;
     private GuestMemory mem;
     private byte[] before;
 
     @BeforeEach
-    void setUp() {
-        raw = new ByteArrayMemory(new MemoryLimits(1, 1));
+    void setUp() throws Exception {
+        raw = new Engine(null, null, Engine.Kind.ARCA).load("one-page", ONE_PAGE).instantiate(new Imports(), 1).memory();
         mem = new GuestMemory(raw);
         byte[] pattern = new byte[SIZE];
         for (int i = 0; i < SIZE; i++) pattern[i] = (byte) (i * 31 + 7);
         raw.write(0, pattern, 0, SIZE);
-        before = raw.readBytes(0, SIZE);
+        before = readAll();
+    }
+
+    private byte[] readAll() {
+        byte[] b = new byte[SIZE];
+        raw.read(0, b, 0, SIZE);
+        return b;
     }
 
     private void assertEfault(String what, Executable call) {
@@ -39,12 +48,12 @@ class GuestMemoryTest {
     }
 
     private void assertUnchanged(String what) {
-        assertArrayEquals(before, raw.readBytes(0, SIZE), what + ": memory must be unchanged");
+        assertArrayEquals(before, readAll(), what + ": memory must be unchanged");
     }
 
     @Test
     void memoryIsOnePage() {
-        assertEquals(1, raw.pages());
+        assertEquals(SIZE, raw.byteSize());
         assertEquals(65536, SIZE);
     }
 

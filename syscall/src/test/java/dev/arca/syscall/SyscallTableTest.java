@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.dylibso.chicory.wasm.types.ValType;
+import dev.arca.engine.ValueType;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,11 +75,11 @@ class SyscallTableTest {
         return SyscallTable.all().stream().filter(s -> s.module().equals(SyscallTable.WASI)).toList();
     }
 
-    private static String signature(List<ValType> types) {
+    private static String signature(List<ValueType> types) {
         StringBuilder sb = new StringBuilder();
-        for (ValType t : types) {
-            if (t == ValType.I32) sb.append('i');
-            else if (t == ValType.I64) sb.append('I');
+        for (ValueType t : types) {
+            if (t == ValueType.I32) sb.append('i');
+            else if (t == ValueType.I64) sb.append('I');
             else sb.append('?');
         }
         return sb.toString();
@@ -113,7 +113,7 @@ class SyscallTableTest {
             if (s.name().equals("proc_exit")) {
                 assertEquals(List.of(), s.results(), "proc_exit returns nothing");
             } else {
-                assertEquals(List.of(ValType.I32), s.results(), s.name() + " returns an errno");
+                assertEquals(List.of(ValueType.I32), s.results(), s.name() + " returns an errno");
             }
         }
     }

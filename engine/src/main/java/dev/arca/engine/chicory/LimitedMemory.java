@@ -1,10 +1,11 @@
-package dev.arca.engine;
+package dev.arca.engine.chicory;
 
 import com.dylibso.chicory.runtime.ByteArrayMemory;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.types.DataSegment;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
+import dev.arca.engine.MemoryLimitExceeded;
 
 /**
  * Linear memory with an operator's limit: growing past it stops the process, as a container's

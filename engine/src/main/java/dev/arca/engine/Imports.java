@@ -1,0 +1,53 @@
+package dev.arca.engine;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What a module is instantiated with: host functions, and exports of other instances. */
+public final class Imports {
+    private final Map<String, HostFunction> functions = new HashMap<>();
+    private final Map<String, Extern> externs = new HashMap<>();
+    private final Map<String, java.util.function.Function<String, Extern>> modules = new HashMap<>();
+
+    public static Imports of(List<HostFunction> functions) {
+        Imports i = new Imports();
+        for (HostFunction f : functions) i.add(f);
+        return i;
+    }
+
+    public Imports add(HostFunction f) {
+        functions.put(key(f.module(), f.name()), f);
+        return this;
+    }
+
+    public Imports add(String module, String name, Extern value) {
+        externs.put(key(module, name), value);
+        return this;
+    }
+
+    /** Every import from {@code module} is looked up by name in {@code exports} (for example another instance's exports). */
+    public Imports add(String module, java.util.function.Function<String, Extern> exports) {
+        modules.put(module, exports);
+        return this;
+    }
+
+    public HostFunction function(String module, String name) {
+        return functions.get(key(module, name));
+    }
+
+    public Extern extern(String module, String name) {
+        Extern e = externs.get(key(module, name));
+        if (e == null && modules.containsKey(module)) e = modules.get(module).apply(name);
+        return e;
+    }
+
+    public List<HostFunction> functions() {
+        return new ArrayList<>(functions.values());
+    }
+
+    private static String key(String module, String name) {
+        return module + "\u0000" + name;
+    }
+}

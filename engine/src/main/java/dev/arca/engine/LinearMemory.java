@@ -1,0 +1,33 @@
+package dev.arca.engine;
+
+/**
+ * An instance's linear memory, as the host reads and writes it. Addresses are byte offsets;
+ * callers check ranges against {@link #byteSize()} first (the syscall layer's GuestMemory does),
+ * so an access out of range is a defect of the caller and throws IndexOutOfBoundsException.
+ */
+public interface LinearMemory {
+    /** Current size in bytes (pages times 65536). */
+    long byteSize();
+
+    byte readByte(int addr);
+
+    short readShort(int addr);
+
+    int readInt(int addr);
+
+    long readLong(int addr);
+
+    void read(int addr, byte[] dst, int off, int len);
+
+    void writeByte(int addr, byte v);
+
+    void writeShort(int addr, short v);
+
+    void writeInt(int addr, int v);
+
+    void writeLong(int addr, long v);
+
+    void write(int addr, byte[] src, int off, int len);
+
+    void fill(int addr, int len, byte v);
+}

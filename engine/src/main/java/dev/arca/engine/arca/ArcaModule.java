@@ -1,0 +1,151 @@
+package dev.arca.engine.arca;
+
+import dev.arca.compiler.runtime.FuncRef;
+import dev.arca.compiler.runtime.Instantiator;
+import dev.arca.compiler.runtime.LinkException;
+import dev.arca.compiler.runtime.ModuleInstance;
+import dev.arca.compiler.runtime.ModuleShape;
+import dev.arca.compiler.runtime.Signatures;
+import dev.arca.engine.CompiledModule;
+import dev.arca.engine.Extern;
+import dev.arca.engine.FunctionSignature;
+import dev.arca.engine.GuestInterrupted;
+import dev.arca.engine.HostFunction;
+import dev.arca.engine.Imports;
+import dev.arca.engine.ModuleException;
+import dev.arca.engine.Trap;
+import dev.arca.engine.ValueType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** A module compiled by Arca's compiler: its shape and classes, from which instances are made. */
+final class ArcaModule extends CompiledModule {
+    private final ModuleShape shape;
+    private final GeneratedClasses loader;
+    private volatile Class<? extends ModuleInstance> instanceClass;
+    private volatile Class<?>[] codeClasses;
+
+    ArcaModule(String name, String sha256, ModuleShape shape, Map<String, byte[]> classes) {
+        super(name, sha256);
+        this.shape = shape;
+        this.loader = new GeneratedClasses(classes);
+    }
+
+    ModuleShape shape() {
+        return shape;
+    }
+
+    @Override
+    public FunctionSignature exportedFunction(String name) {
+        for (ModuleShape.Export e : shape.exports()) {
+            if (e.name().equals(name) && e.kind() == ModuleShape.Kind.FUNCTION) return signature(shape.functions().get(e.index()).signature());
+        }
+        return null;
+    }
+
+    @Override
+    protected long definedMemoryPages() {
+        int imported = 0;
+        for (ModuleShape.Import i : shape.imports()) if (i.kind() == ModuleShape.Kind.MEMORY) imported++;
+        return shape.memories().size() > imported ? shape.memories().get(imported).min() : -1;
+    }
+
+    static FunctionSignature signature(String sig) {
+        return FunctionSignature.of(types(Signatures.params(sig)), types(Signatures.results(sig)));
+    }
+
+    static List<ValueType> types(String letters) {
+        List<ValueType> out = new ArrayList<>(letters.length());
+        for (char c : letters.toCharArray()) out.add(type(c));
+        return out;
+    }
+
+    static ValueType type(char c) {
+        return switch (c) {
+            case 'I' -> ValueType.I32;
+            case 'J' -> ValueType.I64;
+            case 'F' -> ValueType.F32;
+            case 'D' -> ValueType.F64;
+            case 'V' -> ValueType.V128;
+            case 'f' -> ValueType.FUNCREF;
+            case 'e' -> ValueType.EXTERNREF;
+            default -> ValueType.EXNREF;
+        };
+    }
+
+    static String signature(FunctionSignature s) {
+        StringBuilder sb = new StringBuilder("(");
+        for (ValueType t : s.params()) sb.append(letter(t));
+        sb.append(')');
+        for (ValueType t : s.results()) sb.append(letter(t));
+        return sb.toString();
+    }
+
+    static char letter(ValueType t) {
+        return switch (t) {
+            case I32 -> 'I';
+            case I64 -> 'J';
+            case F32 -> 'F';
+            case F64 -> 'D';
+            case V128 -> 'V';
+            case FUNCREF -> 'f';
+            case EXTERNREF -> 'e';
+            case EXNREF -> 'x';
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private void loadClasses() throws ClassNotFoundException {
+        if (instanceClass != null) return;
+        synchronized (this) {
+            if (instanceClass != null) return;
+            Class<?>[] code = new Class<?>[shape.codeClasses().size()];
+            for (int i = 0; i < code.length; i++) code[i] = Class.forName(shape.codeClasses().get(i), false, loader);
+            codeClasses = code;
+            instanceClass = (Class<? extends ModuleInstance>) Class.forName(shape.instanceClass(), true, loader);
+        }
+    }
+
+    @Override
+    protected dev.arca.engine.Instance instantiateChecked(Imports imports, int maxPages) throws ModuleException {
+        Object[] given = new Object[shape.imports().size()];
+        for (int i = 0; i < given.length; i++) {
+            ModuleShape.Import d = shape.imports().get(i);
+            HostFunction host = d.kind() == ModuleShape.Kind.FUNCTION ? imports.function(d.module(), d.name()) : null;
+            Extern extern = imports.extern(d.module(), d.name());
+            if (host != null) {
+                String sig = signature(host.signature());
+                if (!sig.equals(d.type())) {
+                    throw new ModuleException(ModuleException.Kind.UNLINKABLE, name() + ": incompatible import type for "
+                            + d.module() + "." + d.name() + ": the module wants " + signature(d.type()) + ", Arca gives " + host.signature());
+                }
+                given[i] = new FuncRef(sig, HostFunctions.handle(host));
+            } else if (extern instanceof ArcaInstance.Export e) {
+                given[i] = e.value();
+            } else {
+                throw new ModuleException(ModuleException.Kind.UNLINKABLE, name() + ": unknown import " + d.module() + "." + d.name());
+            }
+        }
+        try {
+            loadClasses();
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new ModuleException(ModuleException.Kind.INVALID, name() + ": cannot load its compiled classes: " + e);
+        }
+        try {
+            ModuleInstance inst = Instantiator.instantiate(shape, instanceClass, codeClasses, given, maxPages);
+            return new ArcaInstance(this, inst);
+        } catch (LinkException e) {
+            throw new ModuleException(ModuleException.Kind.UNLINKABLE, name() + ": " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new ModuleException(ModuleException.Kind.LIMIT, name() + ": " + e.getMessage());
+        } catch (RuntimeException | StackOverflowError e) {
+            RuntimeException t = Guest.translate(e, shape);
+            if (t instanceof Trap trap) {
+                throw new ModuleException(ModuleException.Kind.UNINSTANTIABLE, name() + ": cannot instantiate: " + trap.getMessage());
+            }
+            if (t instanceof GuestInterrupted) throw t;
+            throw t;
+        }
+    }
+}
