@@ -30,4 +30,14 @@ public interface LinearMemory {
     void write(int addr, byte[] src, int off, int len);
 
     void fill(int addr, int len, byte v);
+
+    /**
+     * A buffer over {@code [addr, addr + len)} of the memory itself, not a copy, positioned at 0:
+     * what is put in it is in guest memory. It stays valid while the memory does not grow (a
+     * process's own syscall, during which it cannot). Null when the memory cannot give one (the
+     * caller copies instead).
+     */
+    default java.nio.ByteBuffer view(int addr, int len) {
+        return null;
+    }
 }

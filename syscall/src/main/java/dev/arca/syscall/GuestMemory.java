@@ -113,6 +113,16 @@ public final class GuestMemory {
         writeBytes(ptr, b, 0, b.length);
     }
 
+    /**
+     * The guest's own bytes at [{@code ptr}, {@code ptr + len}) as a buffer (no copy), for the
+     * length of the current call only; null when the engine's memory gives no such view.
+     * Errors: EFAULT, before anything is touched.
+     */
+    public java.nio.ByteBuffer view(long ptr, long len) throws ErrnoException {
+        int p = check(ptr, len);
+        return len > Integer.MAX_VALUE ? null : memory.view(p, (int) len);
+    }
+
     /** Fills a range with zeros. */
     public void zero(long ptr, int len) throws ErrnoException {
         memory.fill(check(ptr, len), len, (byte) 0);

@@ -69,6 +69,11 @@ final class ArcaMemory implements LinearMemory {
     }
 
     @Override
+    public java.nio.ByteBuffer view(int addr, int len) {
+        return java.nio.ByteBuffer.wrap(memory.bytes, addr, len).slice();
+    }
+
+    @Override
     public void fill(int addr, int len, byte v) {
         Arrays.fill(memory.bytes, addr, addr + len, v);
     }

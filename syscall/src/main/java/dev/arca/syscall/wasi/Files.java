@@ -10,6 +10,7 @@ import dev.arca.fs.Stat;
 import dev.arca.fs.Times;
 import dev.arca.kernel.fd.Descriptor;
 import dev.arca.kernel.fd.FileDescription;
+import dev.arca.kernel.fd.StreamHandle;
 import dev.arca.syscall.GuestMemory;
 import dev.arca.syscall.SyscallContext;
 import java.nio.ByteBuffer;
@@ -54,6 +55,16 @@ public final class Files {
         return out;
     }
 
+    /**
+     * A view of guest memory to read or write a stream (a pipe, a socket, standard input)
+     * through without a staging copy, or null (other files, or an engine without views). Only
+     * streams: their handles take the buffer as it is, and a reader blocked in one is inside its
+     * own call, so its memory cannot grow under a writer that fills the view.
+     */
+    private static ByteBuffer streamView(GuestMemory m, FileDescription f, long ptr, long len) throws ErrnoException {
+        return f.handle() instanceof StreamHandle ? m.view(ptr, len) : null;
+    }
+
     /** Reads into the iovecs until one is short; {@code offset} < 0 uses the file offset. */
     static long readv(GuestMemory m, FileDescription f, long[] iov, long offset) throws ErrnoException {
         long total = 0;
@@ -61,6 +72,19 @@ public final class Files {
         for (int i = 0; i < iov.length; i += 2) {
             long ptr = iov[i], len = iov[i + 1];
             long done = 0;
+            ByteBuffer view = offset < 0 && len > 0 ? streamView(m, f, ptr, len) : null;
+            if (view != null) { // the whole buffer at once, straight into guest memory
+                int n;
+                try {
+                    n = total == 0 ? f.read(view) : f.readReady(view);
+                } catch (ErrnoException e) {
+                    if (total > 0) return total;
+                    throw e;
+                }
+                total += n;
+                if (n < len) return total;
+                continue;
+            }
             while (done < len) {
                 int want = (int) Math.min(CHUNK, len - done);
                 if (buf.length < want) buf = new byte[want];
@@ -87,6 +111,8 @@ public final class Files {
         // gather small vectors into one write, so that a line printed as several iovecs stays whole
         long sum = 0;
         for (int i = 1; i < iov.length; i += 2) sum += iov[i];
+        ByteBuffer view = offset < 0 && iov.length == 2 ? streamView(m, f, iov[0], sum) : null;
+        if (view != null) return f.write(view); // one buffer to a stream: straight from guest memory
         if (iov.length == 2 && sum <= CHUNK) { // one buffer: one copy out of guest memory
             ByteBuffer bb = ByteBuffer.wrap(m.readBytes(iov[0], sum));
             return offset < 0 ? f.write(bb) : f.pwrite(bb, offset);
