@@ -10,10 +10,21 @@ public final class Imports {
     private final Map<String, HostFunction> functions = new HashMap<>();
     private final Map<String, Extern> externs = new HashMap<>();
     private final Map<String, java.util.function.Function<String, Extern>> modules = new HashMap<>();
+    private java.util.function.BiFunction<String, String, HostFunction> resolver;
 
     public static Imports of(List<HostFunction> functions) {
         Imports i = new Imports();
         for (HostFunction f : functions) i.add(f);
+        return i;
+    }
+
+    /**
+     * Host functions made when a module asks for one (by module and name; null when there is
+     * none), so that instantiating makes only the functions the module imports.
+     */
+    public static Imports resolving(java.util.function.BiFunction<String, String, HostFunction> resolver) {
+        Imports i = new Imports();
+        i.resolver = resolver;
         return i;
     }
 
@@ -34,7 +45,9 @@ public final class Imports {
     }
 
     public HostFunction function(String module, String name) {
-        return functions.get(key(module, name));
+        HostFunction f = functions.get(key(module, name));
+        if (f == null && resolver != null) f = resolver.apply(module, name);
+        return f;
     }
 
     public Extern extern(String module, String name) {

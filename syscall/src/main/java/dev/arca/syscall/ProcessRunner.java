@@ -22,10 +22,6 @@ import dev.arca.kernel.ProgramLoader;
 import dev.arca.kernel.Signals;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs WASI commands as Arca processes, the engine's part of it: instantiates a process's module
@@ -125,13 +121,6 @@ public final class ProcessRunner implements ProgramLoader {
         };
     }
 
-    /**
-     * Threads that run processes, each with a stack large enough for deep guest recursion. They
-     * are kept for a while and reused, so a spawn does not pay for creating a thread.
-     */
-    private static final ExecutorService THREADS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
-            new SynchronousQueue<>(), r -> Thread.ofPlatform().daemon().name("arca-process-", 0).stackSize(STACK_BYTES).unstarted(r));
-
     private static final ThreadLocal<Boolean> USED = ThreadLocal.withInitial(() -> false);
 
     /**
@@ -140,14 +129,14 @@ public final class ProcessRunner implements ProgramLoader {
      */
     private void start(Process p, CompiledModule module, CompletableFuture<ExitStatus> result) {
         SyscallContext ctx = new SyscallContext(p);
-        THREADS.execute(() -> {
+        ProcessThreads.execute(() -> {
             p.attach(Thread.currentThread(), USED.get());
             USED.set(true);
             Kernel.bindCurrent(p);
             ExitStatus s;
             try {
                 checkCommand(module);
-                Instance instance = module.instantiate(Imports.of(SyscallTable.bind(ctx)), p.limits().memoryPages());
+                Instance instance = module.instantiate(SyscallTable.imports(ctx), p.limits().memoryPages());
                 ctx.bind(instance);
                 s = execute(p, instance.function("_start"));
             } catch (ModuleException e) {
@@ -165,6 +154,9 @@ public final class ProcessRunner implements ProgramLoader {
             }
             p.detach();
             Kernel.bindCurrent(null);
+            // idle before the parent can learn of the end: a parent that waits and spawns again
+            // finds this thread, rather than making one while this one is still finishing
+            ProcessThreads.idleSoon();
             kernel.exited(p, s.waitStatus());
             if (result != null) result.complete(s);
         });

@@ -201,33 +201,46 @@ public final class SyscallTable {
         return List.copyOf(ALL);
     }
 
-    /** The imports for one process, bound to its context. */
-    static List<HostFunction> bind(SyscallContext ctx) {
-        List<HostFunction> out = new ArrayList<>(ALL.size());
-        for (Syscall s : ALL) {
-            FunctionSignature type = FunctionSignature.of(s.params(), s.results());
-            Handler h = s.handler();
-            out.add(new HostFunction(s.module(), s.name(), type, args -> {
-                int errno;
-                ctx.deliverSignals();
-                try {
-                    errno = h.call(ctx, args);
-                } catch (ErrnoException e) {
-                    errno = e.errno().code();
-                } catch (ProcessExit e) {
-                    throw e;
-                } catch (RuntimeException e) {
-                    // a defect in Arca must not take the JVM or other guests with it
-                    if (e instanceof GuestInterrupted) throw e;
-                    ctx.kernel().diagnostics().emit(DiagnosticSink.Kind.INTERNAL, "in " + s.name() + ": " + e, e);
-                    errno = Errno.EIO.code();
-                }
-                if (ctx.traced()) trace(ctx, s, args, errno);
-                ctx.afterCall();
-                return errno;
-            }));
-        }
-        return out;
+    /** Every entry by module and name. */
+    private static final java.util.Map<String, Syscall> BY_NAME = new java.util.HashMap<>();
+
+    static {
+        for (Syscall s : ALL) BY_NAME.put(s.module() + '\0' + s.name(), s);
+    }
+
+    /**
+     * The imports for one process, bound to its context: each made when the module asks for it,
+     * so a spawn makes the dozen a small program imports, not the whole table.
+     */
+    static dev.arca.engine.Imports imports(SyscallContext ctx) {
+        return dev.arca.engine.Imports.resolving((module, name) -> {
+            Syscall s = BY_NAME.get(module + '\0' + name);
+            return s == null ? null : bind(s, ctx);
+        });
+    }
+
+    private static HostFunction bind(Syscall s, SyscallContext ctx) {
+        FunctionSignature type = FunctionSignature.of(s.params(), s.results());
+        Handler h = s.handler();
+        return new HostFunction(s.module(), s.name(), type, args -> {
+            int errno;
+            ctx.deliverSignals();
+            try {
+                errno = h.call(ctx, args);
+            } catch (ErrnoException e) {
+                errno = e.errno().code();
+            } catch (ProcessExit e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // a defect in Arca must not take the JVM or other guests with it
+                if (e instanceof GuestInterrupted) throw e;
+                ctx.kernel().diagnostics().emit(DiagnosticSink.Kind.INTERNAL, "in " + s.name() + ": " + e, e);
+                errno = Errno.EIO.code();
+            }
+            if (ctx.traced()) trace(ctx, s, args, errno);
+            ctx.afterCall();
+            return errno;
+        });
     }
 
     /** When the instance's diagnostics take TRACE, every call is logged, as strace does. */

@@ -1,0 +1,115 @@
+package dev.arca.syscall;
+
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The threads that run processes, each with a stack large enough for deep guest recursion
+ * ({@link ProcessRunner#STACK_BYTES}). A thread that has run a process stays idle for a while
+ * and runs the next one, so a spawn does not pay for making a thread; the most recently idle
+ * thread is taken first (its stack and caches are warm). A thread can declare itself idle while
+ * it finishes its process ({@link #idleSoon}): a spawn that comes meanwhile is run right after,
+ * on this thread, instead of on a new one (a parent woken by its child's end spawns again before
+ * the child's thread is back: with a plain pool, a new thread for nearly every spawn).
+ */
+final class ProcessThreads {
+    private ProcessThreads() {}
+
+    /** How long an idle thread waits for work before it ends. */
+    private static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final ConcurrentLinkedDeque<Worker> IDLE = new ConcurrentLinkedDeque<>();
+    private static final AtomicInteger NUMBER = new AtomicInteger();
+    private static final ThreadLocal<Worker> CURRENT = new ThreadLocal<>();
+    /** Put in a worker's slot when it ends, so that nothing is handed to it after. */
+    private static final Runnable RETIRED = () -> {};
+
+    /** Runs {@code task} on an idle thread, or on a new one. */
+    static void execute(Runnable task) {
+        Worker w;
+        while ((w = IDLE.pollFirst()) != null) {
+            if (w.offer(task)) return;
+        }
+        Worker fresh = new Worker(task);
+        Thread.ofPlatform().daemon().name("arca-process-" + NUMBER.incrementAndGet()).stackSize(ProcessRunner.STACK_BYTES)
+                .start(fresh);
+    }
+
+    /**
+     * From a process thread that is about to finish its task: it may be given the next one now
+     * (it runs it once this one returns). Elsewhere: nothing.
+     */
+    static void idleSoon() {
+        Worker w = CURRENT.get();
+        if (w != null) w.idle();
+    }
+
+    private static final class Worker implements Runnable {
+        private final AtomicReference<Runnable> slot = new AtomicReference<>(); // the next task, or RETIRED
+        private volatile Thread thread;
+        private boolean idle; // in IDLE or given a task since; only this worker's thread reads or writes it
+
+        Worker(Runnable first) {
+            slot.set(first);
+        }
+
+        boolean offer(Runnable task) {
+            if (!slot.compareAndSet(null, task)) return false;
+            LockSupport.unpark(thread);
+            return true;
+        }
+
+        void idle() {
+            if (idle) return;
+            idle = true;
+            IDLE.addFirst(this);
+        }
+
+        @Override
+        public void run() {
+            thread = Thread.currentThread();
+            CURRENT.set(this);
+            Runnable task;
+            while ((task = next()) != null) {
+                try {
+                    task.run();
+                } catch (Throwable e) {
+                    // reported as an uncaught exception is; the thread goes on (it may be in IDLE already)
+                    Thread.currentThread().getUncaughtExceptionHandler().uncaughtException(Thread.currentThread(), e);
+                }
+                Thread.interrupted(); // a kill that arrived as the process ended is not the next one's
+            }
+        }
+
+        /** The next task, waiting for it while idle; null when none came within the keep-alive. */
+        private Runnable next() {
+            Runnable t = slot.get();
+            if (t != null && !idle) { // the first task
+                slot.set(null);
+                return t;
+            }
+            idle();
+            long deadline = System.nanoTime() + KEEP_ALIVE_NANOS;
+            while (true) {
+                t = slot.get();
+                if (t != null) {
+                    slot.set(null);
+                    idle = false;
+                    return t;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    if (slot.compareAndSet(null, RETIRED)) {
+                        IDLE.remove(this);
+                        return null;
+                    }
+                    continue; // a task came just now
+                }
+                LockSupport.parkNanos(this, left);
+                Thread.interrupted();
+            }
+        }
+    }
+}
