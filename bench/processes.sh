@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Processes in Arca against Linux, in one run: spawn+exit+wait latency (posix_spawn), pipe
 # throughput in 64 KiB writes, and SQLite 3.40.1 speedtest1 (native gcc -O2, Node's WASI, Arca).
-# Each figure is measured inside the program (so JVM start-up is not in it); medians of 3.
+# Each figure is measured inside the program (so JVM start-up is not in it); medians of RUNS
+# (default 3) runs, native and Arca taking turns. SPEEDTEST_SIZE=0 leaves SQLite out.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT="$ROOT/target/bench/proc"
@@ -10,32 +11,43 @@ for p in spawn pipe; do
   gcc -O2 -o "$OUT/$p" "$ROOT/bench/src/$p.c"
   "$ROOT/arca" cc -O2 -o "$OUT/$p.wasm" "$ROOT/bench/src/$p.c"
 done
-"$ROOT/ports/sqlite3/build.sh"
+size=${SPEEDTEST_SIZE:-25}
+runs=${RUNS:-3}
+[ "$size" = 0 ] || "$ROOT/ports/sqlite3/build.sh"
 ARCA=("$ROOT/arca" run --dir "$OUT::/bin")
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 num() { grep -oE '[0-9]+(\.[0-9]+)?' | head -1; }
 mbs() { grep -oE "[0-9]+ MB/s" | grep -oE "[0-9]+"; }
 
-spawn_native=$(for i in 1 2 3; do "$OUT/spawn" 1000 | num; done | median)
-spawn_arca=$(for i in 1 2 3; do "${ARCA[@]}" "$OUT/spawn.wasm" 1000 | num; done | median)
-pipe_native=$(for i in 1 2 3; do "$OUT/pipe" 1024 | mbs; done | median)
-pipe_arca=$(for i in 1 2 3; do "${ARCA[@]}" "$OUT/pipe.wasm" 1024 | mbs; done | median)
+# native and Arca alternate, so that a change in the machine's load falls on both
+: >"$OUT/spawn.native"; : >"$OUT/spawn.arca"; : >"$OUT/pipe.native"; : >"$OUT/pipe.arca"
+for i in $(seq "$runs"); do
+  "$OUT/spawn" 1000 | num >>"$OUT/spawn.native"
+  "${ARCA[@]}" "$OUT/spawn.wasm" 1000 | num >>"$OUT/spawn.arca"
+  "$OUT/pipe" 1024 | mbs >>"$OUT/pipe.native"
+  "${ARCA[@]}" "$OUT/pipe.wasm" 1024 | mbs >>"$OUT/pipe.arca"
+done
+spawn_native=$(median <"$OUT/spawn.native"); spawn_arca=$(median <"$OUT/spawn.arca")
+pipe_native=$(median <"$OUT/pipe.native"); pipe_arca=$(median <"$OUT/pipe.arca")
 
-size=${SPEEDTEST_SIZE:-25}
 BIN="$ROOT/target/ports/bin"
 db=$(mktemp -d); trap 'rm -rf "$db"' EXIT
 total() { grep TOTAL | grep -oE '[0-9]+\.[0-9]+' | head -1; }
+if [ "$size" != 0 ]; then
 sq_native=$(for i in 1 2 3; do rm -f "$db"/*; (cd "$db" && "$BIN/speedtest1" --size "$size" t.db) | total; done | median)
 sq_node=$(for i in 1 2 3; do rm -f "$db"/*; node --no-warnings "$ROOT/bench/node-wasi.mjs" --dir "$db::/" "$BIN/speedtest1.wasm" --size "$size" t.db | total; done | median)
 sq_arca=$(for i in 1 2 3; do rm -f "$db"/*; "$ROOT/arca" run --dir "$db::/" "$BIN/speedtest1.wasm" --size "$size" t.db | total; done | median)
+fi
 
 r() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
-echo "**Processes** — $(date -u '+%Y-%m-%d %H:%M UTC') — $(nproc) cores — \`bench/processes.sh\`, medians of 3, measured inside the programs"
+echo "**Processes** — $(date -u '+%Y-%m-%d %H:%M UTC') — $(nproc) cores — \`bench/processes.sh\`, medians of $runs, measured inside the programs"
 echo
 echo "| benchmark | Linux (native) | Arca | ratio |"
 echo "|---|--:|--:|--:|"
 echo "| spawn+exit+wait latency (µs) | $spawn_native | $spawn_arca | Linux/Arca $(r "$spawn_native" "$spawn_arca")x |"
 echo "| pipe throughput, 64 KiB writes (MB/s) | $pipe_native | $pipe_arca | Arca/Linux $(r "$pipe_arca" "$pipe_native")x |"
+echo "(runs, native then Arca: spawn µs $(paste -sd' ' "$OUT/spawn.native") / $(paste -sd' ' "$OUT/spawn.arca"); pipe MB/s $(paste -sd' ' "$OUT/pipe.native") / $(paste -sd' ' "$OUT/pipe.arca"))"
+[ "$size" = 0 ] && exit 0
 echo
 echo "| SQLite speedtest1 --size $size (s, speedtest1's TOTAL) | native | Node WASI | Arca | Arca/native | Arca/Node |"
 echo "|---|--:|--:|--:|--:|--:|"
