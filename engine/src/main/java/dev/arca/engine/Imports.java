@@ -10,7 +10,7 @@ public final class Imports {
     private final Map<String, HostFunction> functions = new HashMap<>();
     private final Map<String, Extern> externs = new HashMap<>();
     private final Map<String, java.util.function.Function<String, Extern>> modules = new HashMap<>();
-    private java.util.function.BiFunction<String, String, HostFunction> resolver;
+    private java.util.function.BiFunction<String, String, HostFunction> resolver; // set: this object is fixed
 
     public static Imports of(List<HostFunction> functions) {
         Imports i = new Imports();
@@ -28,18 +28,30 @@ public final class Imports {
         return i;
     }
 
+    /** Whether these imports never change (made by {@link #resolving}): an engine may resolve them once per module. */
+    public boolean fixed() {
+        return resolver != null;
+    }
+
+    private void checkNotFixed() {
+        if (resolver != null) throw new IllegalStateException("these imports are fixed (made by Imports.resolving)");
+    }
+
     public Imports add(HostFunction f) {
+        checkNotFixed();
         functions.put(key(f.module(), f.name()), f);
         return this;
     }
 
     public Imports add(String module, String name, Extern value) {
+        checkNotFixed();
         externs.put(key(module, name), value);
         return this;
     }
 
     /** Every import from {@code module} is looked up by name in {@code exports} (for example another instance's exports). */
     public Imports add(String module, java.util.function.Function<String, Extern> exports) {
+        checkNotFixed();
         modules.put(module, exports);
         return this;
     }

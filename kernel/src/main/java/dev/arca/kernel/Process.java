@@ -121,6 +121,61 @@ public final class Process {
         return thread;
     }
 
+    // ---- starting and running on another process's thread ---------------------------------
+
+    private final java.util.concurrent.atomic.AtomicReference<Runnable> pendingStart = new java.util.concurrent.atomic.AtomicReference<>();
+    private volatile Runnable onStopWhileSuspended; // set while suspended
+
+    /** Gives a made process the work that runs it; whoever {@link #claimStart claims} it first runs it. */
+    public void setPendingStart(Runnable start) {
+        pendingStart.set(start);
+    }
+
+    /** The work that runs this process, once: null if it has been claimed (it runs, or ran). */
+    public Runnable claimStart() {
+        return pendingStart.getAndSet(null);
+    }
+
+    /** Whether a handler is set for any signal (such a process must stay able to run it). */
+    public synchronized boolean hasHandlers() {
+        for (int d : disposition) {
+            if (d == Signals.HANDLE) return true;
+        }
+        return false;
+    }
+
+    /**
+     * The process's thread leaves it for a while, to run another process (a child it waits for)
+     * on the same thread: nothing of the guest's runs until {@link #resume}. A kill or a fatal
+     * signal meanwhile cannot interrupt the thread, so it calls {@code onStop} instead, on the
+     * sender's thread, which ends the process for the kernel at once. Returns false (nothing
+     * done) when the process has a signal or a kill to act on now.
+     */
+    public boolean suspend(Runnable onStop) {
+        synchronized (this) {
+            if (attention || thread != Thread.currentThread()) return false;
+            onStopWhileSuspended = onStop;
+        }
+        detach();
+        return true;
+    }
+
+    /** Back on its thread after {@link #suspend}; its clock counts again from here. */
+    public void resume() {
+        onStopWhileSuspended = null;
+        attach(Thread.currentThread(), true);
+    }
+
+    /** Requires no monitor. If suspended, the kernel ends the process now (it was stopped). */
+    private void stoppedWhileSuspended() {
+        Runnable r;
+        synchronized (this) {
+            r = onStopWhileSuspended;
+            onStopWhileSuspended = null;
+        }
+        if (r != null) r.run();
+    }
+
     /**
      * Stops the process for a reason of the kernel's (a limit): the engine sees the interrupt at
      * its next call or loop back-edge, and the next syscall returns at once.
@@ -131,6 +186,7 @@ public final class Process {
         synchronized (this) {
             if (thread != null) thread.interrupt();
         }
+        stoppedWhileSuspended();
     }
 
     /** Why the kernel stopped the process, or null. */
@@ -203,6 +259,7 @@ public final class Process {
             synchronized (this) {
                 if (thread != null) thread.interrupt();
             }
+            stoppedWhileSuspended();
         }
     }
 

@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
 public final class GuestMemory {
     private final LinearMemory memory;
 
-    private final byte[] scratch = new byte[64 * 1024];
+    private byte[] scratch; // made at first use: many processes (a spawned child that exits) never need it
 
     public GuestMemory(LinearMemory memory) {
         this.memory = memory;
@@ -27,6 +27,7 @@ public final class GuestMemory {
      * syscalls run on one thread), so reads do not allocate.
      */
     public byte[] scratch() {
+        if (scratch == null) scratch = new byte[64 * 1024];
         return scratch;
     }
 

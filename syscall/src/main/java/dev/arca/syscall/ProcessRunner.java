@@ -124,42 +124,80 @@ public final class ProcessRunner implements ProgramLoader {
     private static final ThreadLocal<Boolean> USED = ThreadLocal.withInitial(() -> false);
 
     /**
-     * Instantiates and starts {@code p} on a pooled thread; {@code result} gets its status once the
-     * kernel has recorded its end (null: a child, whose parent learns it through wait).
+     * How long a child made by a spawn may wait for its parent to either wait for it (then it
+     * runs on the parent's thread) or make another call (then it starts on its own thread)
+     * before it starts on its own thread anyway (a parent that computes after a spawn).
+     */
+    static final long START_DELAY_NANOS = 5_000_000;
+
+    /**
+     * Makes the work that instantiates and runs {@code p}; {@code result} gets its status once the
+     * kernel has recorded its end (null: a child, whose parent learns it through wait). The first
+     * process, and one started from outside any process (the Java API), start on a pooled thread
+     * at once. A child made by a spawn is left for its parent's next call: a wait for it runs it
+     * on the parent's thread ({@link SyscallContext#runChildHere}), any other call starts it on a
+     * pooled thread, and so does a timer after {@link #START_DELAY_NANOS}.
      */
     private void start(Process p, CompiledModule module, CompletableFuture<ExitStatus> result) {
         SyscallContext ctx = new SyscallContext(p);
-        ProcessThreads.execute(() -> {
-            p.attach(Thread.currentThread(), USED.get());
-            USED.set(true);
-            Kernel.bindCurrent(p);
-            ExitStatus s;
-            try {
-                checkCommand(module);
-                Instance instance = module.instantiate(SyscallTable.imports(ctx), p.limits().memoryPages());
-                ctx.bind(instance);
-                s = execute(p, instance.function("_start"));
-            } catch (ModuleException e) {
-                s = new ExitStatus(ExitStatus.RUNTIME_ERROR, e.getMessage(), Signals.SIGABRT);
-            } catch (OutOfMemoryError e) {
-                // instantiating allocates the initial memory: without this the process would never end
-                s = ExitStatus.signaled(Signals.SIGKILL, "killed: the JVM ran out of heap for this process");
-            }
-            if (result == null && s.message() != null && p.fatalSignal() == 0 && kernel.stopReason() == null) {
-                // a trap or a limit: say so, as the first process's would be; a child that a
-                // signal ended is its parent's to report (through wait), as on Linux, and one
-                // stopped with the whole instance is reported once, by the first process
-                String name = new String(p.args().get(0), java.nio.charset.StandardCharsets.UTF_8);
-                kernel.diagnostics().emit(DiagnosticSink.Kind.NOTICE, "pid " + p.pid() + " (" + name + "): " + s.message());
-            }
-            p.detach();
-            Kernel.bindCurrent(null);
-            // idle before the parent can learn of the end: a parent that waits and spawns again
-            // finds this thread, rather than making one while this one is still finishing
-            ProcessThreads.idleSoon();
-            kernel.exited(p, s.waitStatus());
-            if (result != null) result.complete(s);
-        });
+        ctx.onStopWhileSuspended(() -> ended(p, ctx, stopped(p), result));
+        p.setPendingStart(() -> run(p, ctx, module, result));
+        if (result != null || Kernel.current() == null) {
+            startOnOwnThread(p);
+        } else {
+            ProcessThreads.startLater(p, START_DELAY_NANOS);
+        }
+    }
+
+    /** Starts {@code p} on a pooled thread, unless it has started already. */
+    static void startOnOwnThread(Process p) {
+        Runnable work = p.claimStart();
+        if (work != null) ProcessThreads.execute(work);
+    }
+
+    /** Runs {@code p} on the current thread, to its end. */
+    private void run(Process p, SyscallContext ctx, CompiledModule module, CompletableFuture<ExitStatus> result) {
+        p.attach(Thread.currentThread(), USED.get());
+        USED.set(true);
+        SyscallContext.bindToThread(ctx);
+        ExitStatus s;
+        try {
+            checkCommand(module);
+            Instance instance = module.instantiate(SyscallTable.IMPORTS, p.limits().memoryPages());
+            ctx.bind(instance);
+            s = execute(p, instance.function("_start"));
+        } catch (ModuleException e) {
+            s = new ExitStatus(ExitStatus.RUNTIME_ERROR, e.getMessage(), Signals.SIGABRT);
+        } catch (GuestInterrupted e) {
+            s = stopped(p); // killed while a start function ran
+        } catch (OutOfMemoryError e) {
+            // instantiating allocates the initial memory: without this the process would never end
+            s = ExitStatus.signaled(Signals.SIGKILL, "killed: the JVM ran out of heap for this process");
+        }
+        if (result == null && s.message() != null && p.fatalSignal() == 0 && kernel.stopReason() == null) {
+            // a trap or a limit: say so, as the first process's would be; a child that a
+            // signal ended is its parent's to report (through wait), as on Linux, and one
+            // stopped with the whole instance is reported once, by the first process
+            String name = new String(p.args().get(0), java.nio.charset.StandardCharsets.UTF_8);
+            kernel.diagnostics().emit(DiagnosticSink.Kind.NOTICE, "pid " + p.pid() + " (" + name + "): " + s.message());
+        }
+        p.detach();
+        SyscallContext.bindToThread(null);
+        // idle before the parent can learn of the end: a parent that waits and spawns again
+        // finds this thread, rather than making one while this one is still finishing
+        ProcessThreads.idleSoon();
+        ended(p, ctx, s, result);
+    }
+
+    /**
+     * The end of {@code p} for the kernel (its parent may reap it now) and for whoever waits on
+     * {@code result}; the children it made that have not started start now. Called once when it
+     * returns, and maybe once before, when it is stopped while its thread runs a child of it.
+     */
+    private void ended(Process p, SyscallContext ctx, ExitStatus s, CompletableFuture<ExitStatus> result) {
+        ctx.startUnstartedChildren();
+        kernel.exited(p, s.waitStatus());
+        if (result != null) result.complete(s);
     }
 
     /** A WASI command exports {@code _start}, taking and returning nothing. Errors: ModuleException (an invalid module). */
@@ -198,7 +236,7 @@ public final class ProcessRunner implements ProgramLoader {
     }
 
     /** A process stopped by a signal from another process, or by the kernel at a limit. */
-    private static ExitStatus stopped(Process p) {
+    static ExitStatus stopped(Process p) {
         if (p.fatalSignal() != 0) return ExitStatus.signaled(p.fatalSignal(), "terminated by signal " + p.fatalSignal());
         String why = p.killReason() == null ? "interrupted" : p.killReason();
         return ExitStatus.signaled(Signals.SIGKILL, "killed: " + why);

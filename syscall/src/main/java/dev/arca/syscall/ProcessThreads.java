@@ -39,17 +39,78 @@ final class ProcessThreads {
 
     /**
      * From a process thread that is about to finish its task: it may be given the next one now
-     * (it runs it once this one returns). Elsewhere: nothing.
+     * (it runs it once this one returns). Elsewhere, or within {@link #runNested}: nothing.
      */
     static void idleSoon() {
         Worker w = CURRENT.get();
-        if (w != null) w.idle();
+        if (w != null && w.nesting == 0) w.idle();
+    }
+
+    /** Runs {@code task} here, inside the task this thread runs now (a process's child). */
+    static void runNested(Runnable task) {
+        Worker w = CURRENT.get();
+        if (w != null) w.nesting++;
+        try {
+            task.run();
+        } finally {
+            if (w != null) w.nesting--;
+        }
+    }
+
+    // ---- starting later ----------------------------------------------------------------------
+
+    private record Later(dev.arca.kernel.Process process, long deadline) {}
+
+    /** Processes to start on their own threads at their deadlines, in order (one delay for all). */
+    private static final java.util.Queue<Later> LATER = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private static volatile Thread timer;
+    private static volatile boolean timerAsleep;
+    /** How long the timer stays awake with nothing to do, so that a run of spawns does not wake it each time. */
+    private static final long TIMER_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    /** Starts {@code p} on its own thread after {@code delayNanos}, unless it has started by then. */
+    static void startLater(dev.arca.kernel.Process p, long delayNanos) {
+        LATER.add(new Later(p, System.nanoTime() + delayNanos));
+        Thread t = timer;
+        if (t == null) {
+            synchronized (LATER) {
+                if (timer == null) timer = Thread.ofPlatform().daemon().name("arca-spawn-timer").start(ProcessThreads::timer);
+            }
+        } else if (timerAsleep) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    private static void timer() {
+        long idleSince = System.nanoTime();
+        while (true) {
+            Later next = LATER.peek();
+            long now = System.nanoTime();
+            if (next == null) {
+                if (now - idleSince > TIMER_LINGER_NANOS) {
+                    timerAsleep = true;
+                    if (LATER.isEmpty()) LockSupport.park();
+                    timerAsleep = false;
+                    idleSince = System.nanoTime();
+                } else {
+                    LockSupport.parkNanos(ProcessRunner.START_DELAY_NANOS);
+                }
+            } else if (next.deadline() - now <= 0) {
+                LATER.poll();
+                ProcessRunner.startOnOwnThread(next.process());
+                idleSince = now;
+            } else {
+                LockSupport.parkNanos(next.deadline() - now);
+            }
+            Thread.interrupted();
+        }
     }
 
     private static final class Worker implements Runnable {
         private final AtomicReference<Runnable> slot = new AtomicReference<>(); // the next task, or RETIRED
         private volatile Thread thread;
         private boolean idle; // in IDLE or given a task since; only this worker's thread reads or writes it
+        private int nesting; // tasks run inside the current one (runNested); only this worker's thread
 
         Worker(Runnable first) {
             slot.set(first);

@@ -44,6 +44,72 @@ public final class SyscallContext {
         return process;
     }
 
+    private static final ThreadLocal<SyscallContext> CURRENT = new ThreadLocal<>();
+
+    /** The context of the process the current thread runs (its syscalls find it here). */
+    static SyscallContext current() {
+        SyscallContext c = CURRENT.get();
+        if (c == null) throw new IllegalStateException("a syscall on a thread that runs no process");
+        return c;
+    }
+
+    /** The current thread runs this process from now on (null: none). */
+    static void bindToThread(SyscallContext c) {
+        CURRENT.set(c);
+        Kernel.bindCurrent(c == null ? null : c.process);
+    }
+
+    // ---- children not started yet ----------------------------------------------------------
+
+    /** Children this process made that may not have started yet (see ProcessRunner#start). */
+    private final java.util.Queue<Process> unstarted = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private Runnable onStop;
+
+    void onStopWhileSuspended(Runnable r) {
+        onStop = r;
+    }
+
+    /** After a spawn: {@code child} starts at this process's next call, or when it waits for it. */
+    public void spawned(Process child) {
+        unstarted.add(child);
+    }
+
+    /** At every call but a wait: the children made since the last call start on their own threads. */
+    void startUnstartedChildren() {
+        Process c;
+        while ((c = unstarted.poll()) != null) ProcessRunner.startOnOwnThread(c);
+    }
+
+    /**
+     * waitpid(pid) that would block, before it does: every child not started yet starts on its
+     * own thread, but child {@code pid}, if it has not started, runs here, on this thread, to its
+     * end; the wait then finds it ended. No thread hands it over and back. The process waits for
+     * that child and can do nothing else until it ends, so the only difference this makes is to
+     * signals: not done when the process has handlers (they must run while it waits); a kill or
+     * fatal signal meanwhile ends it for the kernel at once (its parent can reap it) though its
+     * thread is still busy with the child.
+     */
+    public void runChildHere(int pid) {
+        Process child = null;
+        for (Process c; (c = unstarted.poll()) != null; ) {
+            if (c.pid() == pid && child == null) child = c;
+            else ProcessRunner.startOnOwnThread(c);
+        }
+        if (child == null) return;
+        Runnable work = child.claimStart();
+        if (work == null) return; // the timer started it
+        if (process.hasHandlers() || !process.suspend(onStop)) {
+            ProcessThreads.execute(work);
+            return;
+        }
+        try {
+            ProcessThreads.runNested(work);
+        } finally {
+            bindToThread(this);
+            process.resume();
+        }
+    }
+
     public Kernel kernel() {
         return process.kernel();
     }

@@ -201,29 +201,29 @@ public final class SyscallTable {
         return List.copyOf(ALL);
     }
 
-    /** Every entry by module and name. */
-    private static final java.util.Map<String, Syscall> BY_NAME = new java.util.HashMap<>();
+    /** A host function for every entry, by module and name. */
+    private static final java.util.Map<String, HostFunction> FUNCTIONS = new java.util.HashMap<>();
 
     static {
-        for (Syscall s : ALL) BY_NAME.put(s.module() + '\0' + s.name(), s);
+        for (Syscall s : ALL) FUNCTIONS.put(s.module() + '\0' + s.name(), function(s));
     }
 
     /**
-     * The imports for one process, bound to its context: each made when the module asks for it,
-     * so a spawn makes the dozen a small program imports, not the whole table.
+     * The imports of every process: one set of host functions, each finding its process's
+     * context on the calling thread ({@link SyscallContext#current}), so that an engine can make
+     * them ready for a module once and every instance of it reuse them (a spawn binds nothing).
      */
-    static dev.arca.engine.Imports imports(SyscallContext ctx) {
-        return dev.arca.engine.Imports.resolving((module, name) -> {
-            Syscall s = BY_NAME.get(module + '\0' + name);
-            return s == null ? null : bind(s, ctx);
-        });
-    }
+    static final dev.arca.engine.Imports IMPORTS = dev.arca.engine.Imports.resolving((module, name) -> FUNCTIONS.get(module + '\0' + name));
 
-    private static HostFunction bind(Syscall s, SyscallContext ctx) {
+    private static HostFunction function(Syscall s) {
         FunctionSignature type = FunctionSignature.of(s.params(), s.results());
         Handler h = s.handler();
+        // a wait decides itself what to do with children not started yet (it may run one here)
+        boolean waits = s.module().equals(ARCA) && s.name().equals("proc_wait");
         return new HostFunction(s.module(), s.name(), type, args -> {
+            SyscallContext ctx = SyscallContext.current();
             int errno;
+            if (!waits) ctx.startUnstartedChildren();
             ctx.deliverSignals();
             try {
                 errno = h.call(ctx, args);

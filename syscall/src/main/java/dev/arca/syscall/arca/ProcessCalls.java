@@ -58,6 +58,7 @@ public final class ProcessCalls {
         if (argv.isEmpty()) argv = List.of(path);
         int group = pgroup == ArcaAbi.PGROUP_KEEP ? 0 : pgroup == ArcaAbi.PGROUP_NEW ? -1 : pgroup; // the kernel's convention
         Process child = c.kernel().spawn(c.process(), path, argv, envp, actions, group);
+        c.spawned(child);
         m.writeI32(a[9], child.pid());
         return 0;
     }
@@ -86,6 +87,7 @@ public final class ProcessCalls {
         if ((options & ~ArcaAbi.WNOHANG) != 0) throw Errno.EINVAL.fail("wait options " + options);
         m.check(a[2], 4);
         m.check(a[3], 4);
+        c.runChildHere((options & ArcaAbi.WNOHANG) == 0 ? pid : 0);
         Kernel.Reaped r = c.kernel().waitChild(c.process(), pid, (options & ArcaAbi.WNOHANG) != 0);
         m.writeI32(a[2], r.status());
         m.writeI32(a[3], r.pid());

@@ -68,7 +68,7 @@ public final class Files {
     /** Reads into the iovecs until one is short; {@code offset} < 0 uses the file offset. */
     static long readv(GuestMemory m, FileDescription f, long[] iov, long offset) throws ErrnoException {
         long total = 0;
-        byte[] buf = m.scratch();
+        byte[] buf = null;
         for (int i = 0; i < iov.length; i += 2) {
             long ptr = iov[i], len = iov[i + 1];
             long done = 0;
@@ -87,6 +87,7 @@ public final class Files {
             }
             while (done < len) {
                 int want = (int) Math.min(CHUNK, len - done);
+                if (buf == null) buf = m.scratch();
                 if (buf.length < want) buf = new byte[want];
                 ByteBuffer bb = ByteBuffer.wrap(buf, 0, want);
                 int n;
