@@ -45,6 +45,8 @@ public final class Kernel {
     private final RecordLocks recordLocks = new RecordLocks();
     private volatile ThreadMXBean threads; // loaded on first use: it costs start-up time
     private volatile ProgramLoader loader;
+    /** Programs spawned lately, by path, with their bytes (see Spawn). */
+    final KnownPrograms programs = new KnownPrograms();
     /** Bytes of modules that spawns are reading or compiling at once (see Spawn). */
     final Semaphore moduleBytes = new Semaphore(Spawn.MAX_MODULE_BYTES);
     private Thread watchdog;

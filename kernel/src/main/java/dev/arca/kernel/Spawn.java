@@ -122,6 +122,8 @@ public final class Spawn {
                 throw Errno.ENOEXEC.fail(guestPath + " is larger than a module may be (" + (MAX_MODULE_BYTES >> 20) + " MiB)");
             }
             int n = (int) size;
+            Program known = kernel.programs.find(guestPath, h, n);
+            if (known != null) return known;
             reserve(kernel.moduleBytes, n);
             try {
                 byte[] module = new byte[n];
@@ -131,7 +133,10 @@ public final class Spawn {
                     if (got <= 0) break; // the file shrank as it was read
                     pos += got;
                 }
-                return loader.load(guestPath, pos == n ? module : Arrays.copyOf(module, pos));
+                byte[] bytes = pos == n ? module : Arrays.copyOf(module, pos);
+                Program program = loader.load(guestPath, bytes);
+                kernel.programs.remember(guestPath, bytes, program);
+                return program;
             } finally {
                 kernel.moduleBytes.release(n);
             }
@@ -152,8 +157,9 @@ public final class Spawn {
 
     private static String relative(String absolute) throws ErrnoException {
         if (!absolute.startsWith("/")) throw Errno.EINVAL.fail("spawn needs an absolute path");
-        String r = absolute.replaceFirst("^/+", "");
-        return r.isEmpty() ? "." : r;
+        int i = 0;
+        while (i < absolute.length() && absolute.charAt(i) == '/') i++;
+        return i == absolute.length() ? "." : absolute.substring(i);
     }
 
     private static void apply(Vfs vfs, FdTable fds, FileAction a) throws ErrnoException {

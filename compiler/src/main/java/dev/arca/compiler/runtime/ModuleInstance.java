@@ -79,6 +79,7 @@ public abstract class ModuleInstance {
     /** The static methods of one compiled module's functions, found on first use. */
     private static final class StaticHandles {
         MethodHandle[] handles; // guarded by this
+        MethodHandle[] hostInvokers; // guarded by this
     }
 
     /** Keyed by the module's instance class: shared by all instances of the module. */
@@ -110,6 +111,27 @@ public abstract class ModuleInstance {
                 table.handles[index] = h;
             }
             return h;
+        }
+    }
+
+    /**
+     * For calls from the host: function {@code index} as {@code (Object[]) Object}, the array
+     * holding its parameters (boxed) and then the instance, the result boxed (null for none, as
+     * the method returns them for several). One object for every instance of the module, so a
+     * call costs no binding and no generic invocation. Only for functions this module defines.
+     */
+    public final MethodHandle hostInvoker(int index) {
+        StaticHandles table = STATIC_HANDLES.get(getClass());
+        MethodHandle h = staticHandle(index);
+        synchronized (table) {
+            if (table.hostInvokers == null) table.hostInvokers = new MethodHandle[shape.functions().size()];
+            MethodHandle inv = table.hostInvokers[index];
+            if (inv == null) {
+                int n = h.type().parameterCount();
+                inv = h.asType(MethodType.genericMethodType(n)).asSpreader(Object[].class, n);
+                table.hostInvokers[index] = inv;
+            }
+            return inv;
         }
     }
 

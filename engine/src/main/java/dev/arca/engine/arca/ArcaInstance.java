@@ -1,5 +1,6 @@
 package dev.arca.engine.arca;
 
+import dev.arca.compiler.runtime.FuncRef;
 import dev.arca.compiler.runtime.Global;
 import dev.arca.compiler.runtime.Instantiator;
 import dev.arca.compiler.runtime.ModuleInstance;
@@ -42,7 +43,11 @@ final class ArcaInstance implements dev.arca.engine.Instance {
         ModuleShape.Export e = export(name, ModuleShape.Kind.FUNCTION);
         if (e == null) return null;
         FunctionSignature sig = ArcaModule.signature(module.shape().functions().get(e.index()).signature());
-        MethodHandle handle = instance.function(e.index()).handle();
+        FuncRef ref = instance.function(e.index());
+        ModuleInstance owner = ref.owner(); // this instance, or the one it imported the function from
+        // a function an instance defines is called through its module's shared invoker (no binding)
+        MethodHandle invoker = owner == null ? null : owner.hostInvoker(ref.index());
+        MethodHandle handle = owner == null ? ref.handle() : null;
         return new ExportedFunction() {
             @Override
             public FunctionSignature signature() {
@@ -54,7 +59,13 @@ final class ArcaInstance implements dev.arca.engine.Instance {
                 Object r;
                 int frameTop = instance.frameTop;
                 try {
-                    r = handle.invokeWithArguments(args);
+                    if (invoker != null) {
+                        Object[] all = java.util.Arrays.copyOf(args, args.length + 1);
+                        all[args.length] = owner;
+                        r = (Object) invoker.invokeExact(all);
+                    } else {
+                        r = handle.invokeWithArguments(args);
+                    }
                 } catch (Throwable t) {
                     throw Guest.translate(t, module.shape());
                 } finally {
