@@ -4,6 +4,7 @@ import dev.arca.kernel.fd.FdTable;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A guest process: identity, place in the process tree, arguments, environment, descriptor table,
@@ -123,7 +124,7 @@ public final class Process {
 
     // ---- starting and running on another process's thread ---------------------------------
 
-    private final java.util.concurrent.atomic.AtomicReference<Runnable> pendingStart = new java.util.concurrent.atomic.AtomicReference<>();
+    private final AtomicReference<Runnable> pendingStart = new AtomicReference<>();
     private volatile Runnable onStopWhileSuspended; // set while suspended
 
     /** Gives a made process the work that runs it; whoever {@link #claimStart claims} it first runs it. */

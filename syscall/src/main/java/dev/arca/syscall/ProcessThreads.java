@@ -1,6 +1,9 @@
 package dev.arca.syscall;
 
+import dev.arca.kernel.Process;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -13,7 +16,9 @@ import java.util.concurrent.locks.LockSupport;
  * thread is taken first (its stack and caches are warm). A thread can declare itself idle while
  * it finishes its process ({@link #idleSoon}): a spawn that comes meanwhile is run right after,
  * on this thread, instead of on a new one (a parent woken by its child's end spawns again before
- * the child's thread is back: with a plain pool, a new thread for nearly every spawn).
+ * the child's thread is back: with a plain pool, a new thread for nearly every spawn). And a
+ * timer starts children whose parent neither waited for them nor made another call in time
+ * ({@link #startLater}).
  */
 final class ProcessThreads {
     private ProcessThreads() {}
@@ -59,17 +64,17 @@ final class ProcessThreads {
 
     // ---- starting later ----------------------------------------------------------------------
 
-    private record Later(dev.arca.kernel.Process process, long deadline) {}
+    private record Later(Process process, long deadline) {}
 
     /** Processes to start on their own threads at their deadlines, in order (one delay for all). */
-    private static final java.util.Queue<Later> LATER = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private static final Queue<Later> LATER = new ConcurrentLinkedQueue<>();
     private static volatile Thread timer;
     private static volatile boolean timerAsleep;
     /** How long the timer stays awake with nothing to do, so that a run of spawns does not wake it each time. */
     private static final long TIMER_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     /** Starts {@code p} on its own thread after {@code delayNanos}, unless it has started by then. */
-    static void startLater(dev.arca.kernel.Process p, long delayNanos) {
+    static void startLater(Process p, long delayNanos) {
         LATER.add(new Later(p, System.nanoTime() + delayNanos));
         Thread t = timer;
         if (t == null) {

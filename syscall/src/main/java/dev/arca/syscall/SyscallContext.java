@@ -10,6 +10,8 @@ import dev.arca.kernel.Kernel;
 import dev.arca.kernel.Process;
 import dev.arca.kernel.Signals;
 import dev.arca.kernel.fd.Descriptor;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /** What a handler works with: the calling process and its checked memory. */
 public final class SyscallContext {
@@ -62,7 +64,7 @@ public final class SyscallContext {
     // ---- children not started yet ----------------------------------------------------------
 
     /** Children this process made that may not have started yet (see ProcessRunner#start). */
-    private final java.util.Queue<Process> unstarted = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final Queue<Process> unstarted = new ConcurrentLinkedQueue<>();
     private Runnable onStop;
 
     void onStopWhileSuspended(Runnable r) {
