@@ -111,12 +111,8 @@ public final class Spawn {
      */
     private static Program load(Kernel kernel, ProgramLoader loader, String guestPath) throws ErrnoException {
         Vfs vfs = kernel.vfs();
-        var opened = vfs.open(vfs.root(), relative(guestPath), true, false, false, false, false, true, false);
+        FileHandle h = vfs.openToRead(vfs.root(), relative(guestPath));
         try {
-            if (opened.location().node().filetype() != Wasi.FILETYPE_REGULAR_FILE || opened.handle() == null) {
-                throw Errno.EACCES.fail(guestPath + " is not a regular file");
-            }
-            FileHandle h = opened.handle();
             long size = h.size();
             if (size > MAX_MODULE_BYTES) {
                 throw Errno.ENOEXEC.fail(guestPath + " is larger than a module may be (" + (MAX_MODULE_BYTES >> 20) + " MiB)");
@@ -141,7 +137,7 @@ public final class Spawn {
                 kernel.moduleBytes.release(n);
             }
         } finally {
-            opened.close();
+            h.close();
         }
     }
 

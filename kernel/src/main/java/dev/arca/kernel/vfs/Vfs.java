@@ -257,6 +257,25 @@ public final class Vfs {
         }
     }
 
+    /**
+     * Opens the data of the regular file at {@code path} for reading, following links, and
+     * nothing more: its node is not pinned, as no descriptor will name it (a spawn reading a
+     * program; pinning a host file costs two more host calls). The caller closes the handle.
+     * Errors: as open(2); EACCES when it is not a regular file (a device is never opened).
+     */
+    public FileHandle openToRead(Location start, String path) throws ErrnoException {
+        mu.readLock().lock();
+        try {
+            Location loc = finish(walkParent(start, path), true);
+            if (loc.node().filetype() != Wasi.FILETYPE_REGULAR_FILE || loc.node().descriptorAlias() >= 0) {
+                throw Errno.EACCES.fail(path + " is not a regular file");
+            }
+            return loc.node().open(true, false);
+        } finally {
+            mu.readLock().unlock();
+        }
+    }
+
     private Location createOrFind(Walk w, boolean follow, boolean exclusive, boolean directory) throws ErrnoException {
         for (int hops = 0; ; hops++) {
             if (isDotName(w.name)) {
