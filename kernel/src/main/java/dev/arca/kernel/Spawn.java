@@ -17,7 +17,6 @@ import dev.arca.fs.FileHandle;
 import dev.arca.kernel.fd.Descriptor;
 import dev.arca.kernel.fd.FdTable;
 import dev.arca.kernel.vfs.Vfs;
-import dev.arca.abi.Wasi;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

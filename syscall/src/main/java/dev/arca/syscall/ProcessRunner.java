@@ -8,7 +8,6 @@ import dev.arca.engine.Engine;
 import dev.arca.engine.ExportedFunction;
 import dev.arca.engine.FunctionSignature;
 import dev.arca.engine.GuestInterrupted;
-import dev.arca.engine.Imports;
 import dev.arca.engine.Instance;
 import dev.arca.engine.MemoryLimitExceeded;
 import dev.arca.engine.ModuleException;
