@@ -10,7 +10,9 @@ import dev.arca.attestation.Policy;
 import dev.arca.attestation.measure.Measurement;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
@@ -32,6 +34,7 @@ final class Identity {
     private final Manifest manifest; // null: none
     private final byte[] program; // null: the manifest's entry
     private final Map<Path, byte[]> policies = new HashMap<>(); // guarded by this
+    private final Map<Path, String> imageRoots = new HashMap<>(); // guarded by this
     private Measurement measurement; // guarded by this
 
     private Identity(Manifest manifest, byte[] program) {
@@ -51,6 +54,37 @@ final class Identity {
         } catch (ManifestException e) {
             throw new UserError(e.getMessage());
         }
+    }
+
+    /**
+     * The manifest's mounts, each image pinned to the root hash this identity measures it by (a
+     * mount that already names one keeps it): the image the instance mounts is the image its
+     * evidence names, even if the host replaces the file after it was measured.
+     */
+    synchronized List<Mount> pinnedMounts() throws UserError {
+        List<Mount> out = new ArrayList<>();
+        if (manifest == null) return out;
+        for (Mount m : manifest.mounts()) {
+            if (m instanceof Mount.Image img && img.expectedRootHash() == null) {
+                out.add(new Mount.Image(img.file(), img.guestPath(), imageRoot(img.file())));
+            } else {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    /** The root hash (hex) of the image in {@code file}, computed once. */
+    private synchronized String imageRoot(Path file) throws UserError {
+        Path p = file.toAbsolutePath().normalize();
+        String root = imageRoots.get(p);
+        if (root == null) {
+            try (Volumes volumes = new Volumes(Cli.HOST)) {
+                root = HexFormat.of().formatHex(volumes.image(p, null, null).rootHash());
+            }
+            imageRoots.put(p, root);
+        }
+        return root;
     }
 
     /** The peer policy in {@code file}, from the bytes read (once) for the measurement too. */
@@ -87,12 +121,13 @@ final class Identity {
                         throw new UserError("entry module " + e.getMessage());
                     }
                 }
-                // read-only images become part of the identity by their integrity root hash
-                try (Volumes volumes = new Volumes(Cli.HOST)) {
-                    for (Mount mount : manifest.mounts()) {
-                        if (mount instanceof Mount.Image img) {
-                            images.put(img.guestPath(), HexFormat.of().formatHex(volumes.image(img.file(), null, null).rootHash()));
-                        }
+                // read-only images become part of the identity by their integrity root hash: the
+                // one the mount is pinned to (pinnedMounts), or the one the manifest names
+                for (Mount mount : manifest.mounts()) {
+                    if (mount instanceof Mount.Image img) {
+                        String pinned = img.expectedRootHash();
+                        images.put(img.guestPath(), pinned != null ? pinned.replaceFirst("^sha256:", "").toLowerCase(java.util.Locale.ROOT)
+                                : imageRoot(img.file()));
                     }
                 }
             }

@@ -134,6 +134,7 @@ final class RunCommand implements Callable<Integer> {
         // what the instance attests as: the manifest and program bytes read above, and the peer
         // policies its network section names, each read once
         Identity identity = Identity.of(manifest, prog.bytes());
+        if (manifest != null) b.mounts(identity.pinnedMounts()); // the images measured are the images mounted
         try {
             environment(b);
             List<Mount> flagMounts = mounts();
