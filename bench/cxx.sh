@@ -31,7 +31,7 @@ mkdir -p "$W/n" "$W/a" "$W/c" "$W/o"
 for i in $(seq 200); do cat "$data"; done > "$W/n/big"
 for d in a c o; do cp "$W/n/big" "$W/$d/big"; done
 # secs CMD...: wall seconds of one run (its output discarded)
-secs() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s.%N); awk -v s="$s" -v e="$e" 'BEGIN {printf "%.2f", e - s}'; }
+secs() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s.%N); awk -v s="$s" -v e="$e" 'BEGIN {printf "%.2f\n", e - s}'; }
 node_ok=1
 node --no-warnings "$ROOT/bench/node-wasi.mjs" "$BIN/liblinear-train.wasm" >/dev/null 2>"$W/node.err" || true
 if grep -q "CompileError" "$W/node.err"; then node_ok=0; fi

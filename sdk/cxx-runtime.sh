@@ -28,6 +28,17 @@ say() { echo "arca c++: $*" >&2; }
 die() { echo "arca c++: $*" >&2; exit 1; }
 
 SUDO=; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+need=()
+command -v cmake >/dev/null || need+=(cmake)
+command -v ninja >/dev/null || need+=(ninja-build)
+command -v patch >/dev/null || need+=(patch)
+command -v xz >/dev/null || need+=(xz-utils)
+command -v llvm-ar-22 >/dev/null || need+=(llvm-22)
+if [ ${#need[@]} -gt 0 ]; then
+  say "installing what building the C++ runtime needs: ${need[*]}"
+  $SUDO apt-get update -q >&2
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}" >&2
+fi
 mkdir -p "$CACHE/src"
 cd "$CACHE/src"
 
