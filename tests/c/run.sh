@@ -283,6 +283,11 @@ wasm_only() {
         expect_wasm "$name" 137 "${RUNNER[@]}" run --manifest "$TMPROOT/mem.json" --dir "$d::/" "$wasm"
         expect_stderr "$name" '^arca: killed: memory limit of 16 MiB exceeded'
         ;;
+    fs_space)
+        # tests/cxx: statvfs and std::filesystem::space report ENOSYS (no capacity to report)
+        local d="$TMPROOT/$name"; mkdir -p "$d"
+        expect_wasm "$name" 0 "${RUNNER[@]}" run --dir "$d::/" "$wasm"
+        ;;
     *)
         fail "$name" "no expectation defined in run.sh: every wasm-only program needs one"
         ;;
