@@ -36,6 +36,44 @@ printf '{"allowSim": true, "reportData": "%s"}' "$(printf '%0128d' 0)" > "$T/rd0
 ARCA_ATTESTATION_PROVIDER=nope "$ARCA" run "$T/att.wasm" >/dev/null 2>"$T/err"
 [ $? -eq 125 ] && grep -q 'unknown attestation provider' "$T/err" && clean && ok "bad provider: 125" || bad "bad provider: 125"
 
+# the evidence measures the manifest the instance runs by, even when the host replaces the file
+# after the start (Arca reads it once; before, the quote re-read it and attested the new one)
+mkdir "$T/swap" "$T/swap/out"
+cp "$T/att.wasm" "$T/swap/"
+printf '{"entry": "att.wasm", "args": ["/out/quote", "/out/go"], "mounts": [{"type": "hostfs", "source": "out", "path": "/out"}]}' > "$T/swap/m.json"
+m_orig=$("$ARCA" measure --manifest "$T/swap/m.json" | head -1)
+"$ARCA" run --manifest "$T/swap/m.json" >"$T/stdout" 2>"$T/err" &
+att_pid=$!
+for _ in $(seq 300); do [ -e "$T/swap/out/go.ready" ] && break; sleep 0.1; done
+printf '{"entry": "att.wasm", "args": ["/out/quote", "/out/go"], "env": {"SWAPPED": "1"}, "mounts": [{"type": "hostfs", "source": "out", "path": "/out"}]}' > "$T/swap/m.json.new"
+mv "$T/swap/m.json.new" "$T/swap/m.json"
+m_new=$("$ARCA" measure --manifest "$T/swap/m.json" | head -1)
+touch "$T/swap/out/go"
+wait "$att_pid"; rc=$?
+printf '{"allowSim": true, "allowedMeasurements": ["%s"]}' "$m_orig" > "$T/swap/orig.json"
+if [ $rc -eq 0 ] && [ "$m_orig" != "$m_new" ] && "$ARCA" attest verify --evidence "$T/swap/out/quote" --policy "$T/swap/orig.json" >/dev/null 2>"$T/err"
+then ok "a manifest replaced on the host after the start: the quote still measures the one the instance runs by"
+else bad "a manifest replaced on the host after the start: the quote still measures the one the instance runs by"; fi
+
+# the same for an image the manifest mounts: the instance mounts the image it measured (pinned to
+# its root hash), and its quote names that image even if the host replaces the file afterwards
+mkdir -p "$T/swap/a" "$T/swap/b"; echo one > "$T/swap/a/f"; echo two > "$T/swap/b/f"
+"$ARCA" image build --quiet "$T/swap/a" "$T/swap/app.img" >/dev/null && "$ARCA" image build --quiet "$T/swap/b" "$T/swap/other.img" >/dev/null
+rm -f "$T/swap/out/"*
+printf '{"entry": "att.wasm", "args": ["/out/quote", "/out/go"], "mounts": [{"type": "hostfs", "source": "out", "path": "/out"}, {"type": "image", "source": "app.img", "path": "/app"}]}' > "$T/swap/i.json"
+m_orig=$("$ARCA" measure --manifest "$T/swap/i.json" | head -1)
+"$ARCA" run --manifest "$T/swap/i.json" >"$T/stdout" 2>"$T/err" &
+att_pid=$!
+for _ in $(seq 300); do [ -e "$T/swap/out/go.ready" ] && break; sleep 0.1; done
+cp "$T/swap/other.img" "$T/swap/app.img.new" && mv "$T/swap/app.img.new" "$T/swap/app.img"
+m_new=$("$ARCA" measure --manifest "$T/swap/i.json" | head -1)
+touch "$T/swap/out/go"
+wait "$att_pid"; rc=$?
+printf '{"allowSim": true, "allowedMeasurements": ["%s"]}' "$m_orig" > "$T/swap/orig.json"
+if [ $rc -eq 0 ] && [ "$m_orig" != "$m_new" ] && "$ARCA" attest verify --evidence "$T/swap/out/quote" --policy "$T/swap/orig.json" >/dev/null 2>"$T/err"
+then ok "an image replaced on the host after the start: the quote still names the image the instance mounted"
+else bad "an image replaced on the host after the start: the quote still names the image the instance mounted"; fi
+
 # 2. key broker on loopback
 head -c 32 /dev/urandom > "$T/key"
 cat > "$T/w.c" <<'C'

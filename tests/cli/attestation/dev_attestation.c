@@ -1,12 +1,25 @@
 /* A guest asks for evidence over data of its own, as on Gramine: write 64 bytes to
  * /dev/attestation/user_report_data, read /dev/attestation/quote (non-empty). Prints the
  * provider and the quote's size; with an argument, writes the quote to that file, for the host
- * to verify that it binds the report data (tests/cli/attestation.sh). */
+ * to verify that it binds the report data (tests/cli/attestation.sh). With a second argument GO,
+ * it first creates GO.ready and waits for GO to exist, so that the host can change files
+ * between the instance's start and its quote. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
 
 int main(int argc, char **argv) {
+    if (argc > 2) {
+        char ready[256];
+        snprintf(ready, sizeof ready, "%s.ready", argv[2]);
+        int r = open(ready, O_WRONLY | O_CREAT, 0644);
+        if (r < 0) { perror(ready); return 1; }
+        close(r);
+        for (int waited = 0; access(argv[2], F_OK) != 0; waited++) {
+            if (waited > 600) { fprintf(stderr, "no %s after 30 s\n", argv[2]); return 1; }
+            usleep(50000);
+        }
+    }
     unsigned char data[64];
     for (int i = 0; i < 64; i++) data[i] = (unsigned char)(0xa0 + i);
     int fd = open("/dev/attestation/user_report_data", O_WRONLY);

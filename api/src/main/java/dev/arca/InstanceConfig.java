@@ -184,6 +184,14 @@ public final class InstanceConfig {
             return this;
         }
 
+        /** Replaces the mounts given so far (by a manifest, say) with {@code mounts}, in order. */
+        public Builder mounts(List<Mount> mounts) {
+            List<Mount> copy = List.copyOf(mounts);
+            this.mounts.clear();
+            this.mounts.addAll(copy);
+            return this;
+        }
+
         /** The program the first process runs. */
         public Builder program(Program program) {
             entry.program(program);

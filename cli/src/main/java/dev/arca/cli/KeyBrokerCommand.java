@@ -74,7 +74,7 @@ final class KeyBrokerCommand implements Runnable {
                 throw new UserError("--key-file " + keyFile + ": " + Volumes.message(e));
             }
             Policy pol = policy(policy);
-            SSLContext ctx = context(Providers.name(provider), null, null, pol);
+            SSLContext ctx = context(Providers.name(provider), Identity.of((dev.arca.Manifest) null, null), pol);
             try (KeyBroker b = new KeyBroker(Cli.HOST, ctx, port, secret, TIMEOUT_MILLIS, m -> Console.notice("keybroker: " + m))) {
                 Console.notice("keybroker: listening on 127.0.0.1:" + b.port());
                 b.serve(maxRequests);
@@ -94,13 +94,13 @@ final class KeyBrokerCommand implements Runnable {
     }
 
     /** An RA-TLS context: a fresh P-256 key, a certificate with evidence from the provider, peers checked by {@code peerPolicy}. */
-    static SSLContext context(String providerName, Path manifest, byte[] program, Policy peerPolicy) throws UserError {
+    static SSLContext context(String providerName, Identity identity, Policy peerPolicy) throws UserError {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(new ECGenParameterSpec("secp256r1"));
             KeyPair k = g.generateKeyPair();
             Instant now = Instant.now();
-            X509Certificate cert = RaTlsCertificate.create(k, Providers.create(providerName, manifest, program), "Arca RA-TLS",
+            X509Certificate cert = RaTlsCertificate.create(k, Providers.create(providerName, identity), "Arca RA-TLS",
                     now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofDays(1)));
             List<X509Certificate> simRoots = new ArrayList<>(SimProvider.existingRoot(Cli.HOST, SimProvider.defaultConfigDir(Cli.HOST)));
             RaTlsTrustManager tm = new RaTlsTrustManager(new Attestation(simRoots), peerPolicy, Clock.systemUTC(),
@@ -118,7 +118,7 @@ final class KeyBrokerCommand implements Runnable {
      * is checked with {@code brokerPolicy}, by default any verified evidence, sim included (it runs
      * on this machine).
      */
-    static byte[] fetchKey(String hostPort, Path brokerPolicy, Path manifest, byte[] program) throws UserError {
+    static byte[] fetchKey(String hostPort, Path brokerPolicy, Identity identity) throws UserError {
         int colon = hostPort.lastIndexOf(':');
         String host = colon < 0 ? "" : hostPort.substring(0, colon);
         int port;
@@ -132,7 +132,7 @@ final class KeyBrokerCommand implements Runnable {
             throw new UserError("--key-broker " + hostPort + ": only a broker on 127.0.0.1 is supported");
         }
         Policy pol = brokerPolicy == null ? new Policy(null, null, null, false, true, null) : policy(brokerPolicy);
-        SSLContext ctx = context(Providers.name(null), manifest, program, pol);
+        SSLContext ctx = context(Providers.name(null), identity, pol);
         try {
             byte[] key = KeyBroker.fetch(Cli.HOST, ctx, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port, TIMEOUT_MILLIS);
             VolumeKey.fromKeyFile(key); // refuses what is not a volume key

@@ -69,42 +69,8 @@ final class MeasureCommand implements Callable<Integer> {
      * line, or null for the manifest's entry). What runs is what is measured: a program given in
      * place of the manifest's entry must not borrow the entry's identity.
      */
-    /**
-     * The measurement of an instance that runs {@code program} (the module given on the command
-     * line, or null for the manifest's entry). What runs is what is measured: a program given in
-     * place of the manifest's entry must not borrow the entry's identity.
-     */
     static Measurement compute(Path manifest, byte[] program) throws UserError {
-        try {
-            List<Path> jars = runtimeJars();
-            byte[] mf = null, entry = null;
-            java.util.Map<String, String> images = new java.util.TreeMap<>();
-            if (manifest != null) {
-                Manifest parsed = Manifest.read(manifest);
-                mf = parsed.bytes(); // the bytes measured are the bytes parsed
-                if (parsed.entry() != null) {
-                    try {
-                        entry = Program.load(parsed.entry()).bytes();
-                    } catch (ProgramException e) {
-                        throw new UserError("entry module " + e.getMessage());
-                    }
-                }
-                // read-only images become part of the identity by their integrity root hash
-                try (Volumes volumes = new Volumes(Cli.HOST)) {
-                    for (Mount mount : parsed.mounts()) {
-                        if (mount instanceof Mount.Image img) {
-                            images.put(img.guestPath(), java.util.HexFormat.of().formatHex(volumes.image(img.file(), null, null).rootHash()));
-                        }
-                    }
-                }
-            }
-            if (program != null) entry = program;
-            return Measurement.of(Cli.HOST, jars, mf, entry, images);
-        } catch (ManifestException e) {
-            throw new UserError(e.getMessage());
-        } catch (IOException e) {
-            throw new UserError("measure: " + e.getMessage());
-        }
+        return Identity.of(manifest, program).measurement();
     }
 
     /** The jars of this build of Arca (none when run from classes, as in unit tests). */

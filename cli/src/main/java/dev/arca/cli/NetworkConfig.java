@@ -35,13 +35,13 @@ final class NetworkConfig {
 
     /**
      * @param spec the manifest's network section (or {@link NetworkSpec#NONE})
-     * @param manifestFile the manifest (its bytes enter the measurement RA-TLS peers see), or null
-     * @param program the module that runs (measured in place of the manifest's entry)
+     * @param identity what the instance is measured by: RA-TLS peers see its measurement, and
+     *     peer policies are read through it (the bytes measured are the bytes trusted)
      */
-    static NetworkPolicy build(List<String> listen, List<String> connect, NetworkSpec spec, Path manifestFile, byte[] program)
+    static NetworkPolicy build(List<String> listen, List<String> connect, NetworkSpec spec, Identity identity)
             throws UserError {
         NetworkPolicy.Builder b = NetworkPolicy.builder();
-        Tls tls = new Tls(manifestFile, program);
+        Tls tls = new Tls(identity);
         for (NetworkSpec.Listen l : spec.listen()) {
             b.listen(l.address(), l.low(), l.high(), tls.of("manifest: network.listen " + NetworkPolicy.range(l.low(), l.high()), l.raTlsPolicy()));
         }
@@ -94,15 +94,13 @@ final class NetworkConfig {
 
     /** The instance's RA-TLS identity, made on first need (it attests once), and one context per peer policy. */
     private static final class Tls {
-        private final Path manifest;
-        private final byte[] program;
+        private final Identity identity;
         private KeyPair key;
         private X509Certificate cert;
         private final Map<Path, NetworkPolicy.Tls> byPolicy = new HashMap<>();
 
-        Tls(Path manifest, byte[] program) {
-            this.manifest = manifest;
-            this.program = program;
+        Tls(Identity identity) {
+            this.identity = identity;
         }
 
         NetworkPolicy.Tls of(String what, Path policyFile) throws UserError {
@@ -110,14 +108,14 @@ final class NetworkConfig {
             Path p = policyFile.toAbsolutePath().normalize();
             NetworkPolicy.Tls t = byPolicy.get(p);
             if (t != null) return t;
-            Policy peers = KeyBrokerCommand.policy(p);
+            Policy peers = identity.peerPolicy(p);
             try {
                 if (key == null) {
                     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
                     g.initialize(new ECGenParameterSpec("secp256r1"));
                     key = g.generateKeyPair();
                     Instant now = Instant.now();
-                    cert = RaTlsCertificate.create(key, Providers.create(Providers.name(null), manifest, program), "Arca RA-TLS",
+                    cert = RaTlsCertificate.create(key, Providers.create(Providers.name(null), identity), "Arca RA-TLS",
                             now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofDays(7)));
                 }
                 List<X509Certificate> simRoots = new ArrayList<>(SimProvider.existingRoot(Cli.HOST, SimProvider.defaultConfigDir(Cli.HOST)));

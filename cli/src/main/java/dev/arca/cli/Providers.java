@@ -43,13 +43,13 @@ final class Providers {
 
     /** @param manifest the manifest whose measurement sim evidence carries (as {@code arca measure}), or null */
     static EvidenceProvider create(String name, Path manifest) throws UserError {
-        return create(name, manifest, null);
+        return create(name, Identity.of(manifest, null));
     }
 
-    /** @param program the module the instance runs (null: the manifest's entry), as MeasureCommand.compute */
-    static EvidenceProvider create(String name, Path manifest, byte[] program) throws UserError {
+    /** @param identity the instance whose measurement sim evidence carries */
+    static EvidenceProvider create(String name, Identity identity) throws UserError {
         return name.equals("tsm") ? new TsmProvider(Cli.HOST, TsmProvider.DEFAULT_ROOT)
-                : new SimProvider(Cli.HOST, SimProvider.defaultConfigDir(Cli.HOST), MeasureCommand.compute(manifest, program).bytes());
+                : new SimProvider(Cli.HOST, SimProvider.defaultConfigDir(Cli.HOST), identity.measurement().bytes());
     }
 
     /**
@@ -57,7 +57,7 @@ final class Providers {
      * first quote, so an instance that never asks loads nothing of attestation. Sim evidence gives
      * one WARNING line, once.
      */
-    static EvidenceSource evidence(Path manifest, byte[] program) throws UserError {
+    static EvidenceSource evidence(Identity identity) throws UserError {
         String given = given(null); // a bad name is refused before the program starts
         return new EvidenceSource() {
             private String name = given; // else looked for at first use: a run that never asks pays nothing
@@ -74,7 +74,7 @@ final class Providers {
             public synchronized byte[] quote(byte[] reportData) throws IOException {
                 String name = type();
                 try {
-                    if (provider == null) provider = create(name, manifest, program);
+                    if (provider == null) provider = create(name, identity);
                     byte[] out = provider.quote(reportData).encode();
                     if (name.equals("sim") && !warned) {
                         warned = true;

@@ -131,13 +131,17 @@ final class RunCommand implements Callable<Integer> {
         }
         b.program(prog);
         if (program != null) b.args(args);
+        // what the instance attests as: the manifest and program bytes read above, and the peer
+        // policies its network section names, each read once
+        Identity identity = Identity.of(manifest, prog.bytes());
+        if (manifest != null) b.mounts(identity.pinnedMounts()); // the images measured are the images mounted
         try {
             environment(b);
             List<Mount> flagMounts = mounts();
             flagMounts.forEach(b::mount);
             List<Mount> all = new ArrayList<>(manifest == null ? List.of() : manifest.mounts());
             all.addAll(flagMounts);
-            VolumeKey key = key(all.stream().anyMatch(m -> m instanceof Mount.Volume || m instanceof Mount.Union), prog);
+            VolumeKey key = key(all.stream().anyMatch(m -> m instanceof Mount.Volume || m instanceof Mount.Union), identity);
             b.volumeKey(key);
             b.cacheDirectory(noCache ? null : cacheDirectory())
                     .interpreted(interpret)
@@ -145,9 +149,8 @@ final class RunCommand implements Callable<Integer> {
                     .methodSizeLimit(methodSizeLimit())
                     .linearMemory(memoryKind)
                     .diagnostics(Console.diagnostics())
-                    .evidence(Providers.evidence(manifestFile, prog.bytes()))
-                    .network(NetworkConfig.build(listens, connects, manifest == null ? NetworkSpec.NONE : manifest.network(),
-                            manifestFile, prog.bytes()))
+                    .evidence(Providers.evidence(identity))
+                    .network(NetworkConfig.build(listens, connects, manifest == null ? NetworkSpec.NONE : manifest.network(), identity))
                     .inheritStdio();
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
@@ -191,9 +194,9 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** The key of the instance's volumes, from the one key option given; null when none is needed or given. */
-    private VolumeKey key(boolean needed, Program prog) throws UserError {
-        if (keyBroker != null) return VolumeKey.fromKeyFile(KeyBrokerCommand.fetchKey(keyBroker, keyBrokerPolicy, manifestFile, prog.bytes()));
-        if (sealedKey) return VolumeKey.of(SealedKey.derive(manifestFile, prog.bytes()));
+    private VolumeKey key(boolean needed, Identity identity) throws UserError {
+        if (keyBroker != null) return VolumeKey.fromKeyFile(KeyBrokerCommand.fetchKey(keyBroker, keyBrokerPolicy, identity));
+        if (sealedKey) return VolumeKey.of(SealedKey.derive(identity));
         if (keyFile != null) {
             try {
                 return VolumeKey.read(keyFile);

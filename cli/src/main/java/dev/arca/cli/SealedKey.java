@@ -30,9 +30,9 @@ final class SealedKey {
 
     private static final String SECRET = "seal.key";
 
-    /** The 32 key bytes for the instance of {@code manifestFile} running {@code program} (what runs is what is measured). */
-    static byte[] derive(Path manifestFile, byte[] program) throws UserError {
-        Measurement m = MeasureCommand.compute(manifestFile, program);
+    /** The 32 key bytes for the instance (what runs is what is measured). */
+    static byte[] derive(Identity identity) throws UserError {
+        Measurement m = identity.measurement();
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret(), "HmacSHA256"));
