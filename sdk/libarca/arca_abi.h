@@ -30,6 +30,7 @@
 #define ARCA_SIG_DEFAULT 0
 #define ARCA_SIG_IGNORE 1
 #define ARCA_SIG_HANDLE 2 /* run the handler through ARCA_SIGNAL_ENTRY */
+#define ARCA_SIG_RESTART 0x100 /* ORed with ARCA_SIG_HANDLE: SA_RESTART */
 #define ARCA_SIG_BLOCK 0
 #define ARCA_SIG_UNBLOCK 1
 #define ARCA_SIG_SETMASK 2
@@ -158,9 +159,10 @@ ARCA_IMPORT(proc_getrlimit) int32_t __arca_proc_getrlimit(int32_t resource, uint
    group; sig 0 checks existence; ESRCH, EINVAL */
 ARCA_IMPORT(proc_kill) int32_t __arca_proc_kill(int32_t pid, int32_t sig);
 
-/* sig_action: disposition ARCA_SIG_DEFAULT, ARCA_SIG_IGNORE or ARCA_SIG_HANDLE: handlers run at the
-   next syscall boundary through the guest's exported ARCA_SIGNAL_ENTRY(sig); SIGKILL and SIGSTOP
-   cannot be caught */
+/* sig_action: disposition ARCA_SIG_DEFAULT, ARCA_SIG_IGNORE or ARCA_SIG_HANDLE (ORed with
+   ARCA_SIG_RESTART: the calls Linux restarts under SA_RESTART are restarted after the handler
+   instead of failing with EINTR): handlers run at the next syscall boundary through the guest's
+   exported ARCA_SIGNAL_ENTRY(sig); SIGKILL and SIGSTOP cannot be caught */
 ARCA_IMPORT(sig_action) int32_t __arca_sig_action(int32_t sig, int32_t disposition, int32_t *old_out);
 
 /* sig_mask: how ARCA_SIG_BLOCK, ARCA_SIG_UNBLOCK or ARCA_SIG_SETMASK (bit N: signal N); SIGKILL and

@@ -56,6 +56,7 @@ int sigaction(int sig, const struct sigaction *restrict act, struct sigaction *r
     if (old) *old = actions[sig];
     if (act) {
         int disposition = act->sa_handler == SIG_DFL ? ARCA_SIG_DEFAULT : act->sa_handler == SIG_IGN ? ARCA_SIG_IGNORE : ARCA_SIG_HANDLE;
+        if (disposition == ARCA_SIG_HANDLE && (act->sa_flags & SA_RESTART)) disposition |= ARCA_SIG_RESTART;
         int32_t prev;
         int32_t err = __arca_sig_action(sig, disposition, &prev);
         if (err) {

@@ -13,12 +13,21 @@
 #   BUILD_DIR     where binaries go (default: <repo>/target/ctests)
 #   CC, WASM_CC   compilers (default: gcc, and "<repo>/arca cc", the SDK driver)
 #   TEST_TIMEOUT  seconds per run (default: 60)
+#   TESTS_DIR     where the test programs and their sidecar files are (default: tests/c)
+#   TEST_EXT      their file name extension (default: c; tests/cxx/run.sh sets cpp, with
+#                 CC=g++ and WASM_CC="<repo>/arca c++")
+#   TEST_CFLAGS   more compiler options for both sides (tests/cxx/run.sh: -std=c++20)
+#   ARCA_ENGINES  the engines the wasm side runs on, each compared with native, e.g.
+#                 "default chicory" (default: default, i.e. `arca run` as is; NAME is then
+#                 reported as NAME@ENGINE for the others, run with `arca run --engine ENGINE`)
 #   KEEP_TMP=1    keep the per-test temp dirs (printed on failure)
 #   ARCA_C_VOLUME=1  run the wasm side on a fresh encrypted volume instead of a host
 #                 directory: `run --volume FRESH.vol::/ --key-file KEY` (wasm-only tests,
 #                 which are about host directories, are skipped)
 #
 # Per-test sidecar files, next to NAME.c (all optional):
+#   NAME.stderr  an extended regex the wasm side's first line of stderr must match (stderr is
+#               not compared with native: the C libraries' messages differ)
 #   NAME.args   program arguments, one per line (an empty line is an empty arg)
 #   NAME.env    extra environment, NAME=VALUE per line (ARCA_TEST=1 is always set)
 #   NAME.stdin  fed to stdin through a pipe (default: an empty pipe)
@@ -36,18 +45,24 @@ set -u
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
+TESTS=${TESTS_DIR:-$HERE}
+EXT=${TEST_EXT:-c}
 BUILD_DIR=${BUILD_DIR:-$REPO/target/ctests}
+read -r -a ENGINES <<<"${ARCA_ENGINES:-default}"
 CC=${CC:-gcc}
 WASM_CC=${WASM_CC:-$REPO/arca cc}
 TEST_TIMEOUT=${TEST_TIMEOUT:-60}
 WASM_RUNNER=${WASM_RUNNER:-arca}
 
-CFLAGS=(-O2 -Wall -Wno-unused-result -I"$HERE")
-if [[ "$WASM_CC" == *"arca cc" ]]; then
-  WASM_CFLAGS=(-O2 -Wall -I"$HERE")   # the SDK driver brings target, sysroot and libarca
+CFLAGS=(-O2 -Wall -Wno-unused-result -I"$HERE" -I"$TESTS")
+if [[ "$WASM_CC" == *"arca cc" || "$WASM_CC" == *"arca c++" ]]; then
+  WASM_CFLAGS=(-O2 -Wall -I"$HERE" -I"$TESTS")   # the SDK driver brings target, sysroot and libarca
 else
   WASM_CFLAGS=(--target=wasm32-wasi --sysroot=/usr -Wno-deprecated --no-wasm-opt -O2 -Wall -I"$HERE")
 fi
+read -r -a EXTRA_CFLAGS <<<"${TEST_CFLAGS:-}"
+CFLAGS+=("${EXTRA_CFLAGS[@]}")
+WASM_CFLAGS+=("${EXTRA_CFLAGS[@]}")
 
 case "$WASM_RUNNER" in
     arca) RUNNER=("$REPO/arca") ;;
@@ -81,15 +96,15 @@ build() {
     fi
 }
 
-# run_case MODE NAME: runs one side, writes out/NAME.MODE.{stdout,stderr,rc}
+# run_case MODE NAME [ENGINE]: runs one side, writes out/NAME.MODE.{stdout,stderr,rc}
 run_case() {
-    local mode=$1 name=$2 out="$BUILD_DIR/out/$2.$1"
+    local mode=$1 name=$2 engine=${3:-default} out="$BUILD_DIR/out/$2.$1"
     local dir="$TMPROOT/$name.$mode"
     mkdir -p "$dir"
     local -a args=() envs=(ARCA_TEST=1)
-    [ -f "$HERE/$name.args" ] && mapfile -t args <"$HERE/$name.args"
-    if [ -f "$HERE/$name.env" ]; then
-        local -a extra; mapfile -t extra <"$HERE/$name.env"; envs+=("${extra[@]}")
+    [ -f "$TESTS/$name.args" ] && mapfile -t args <"$TESTS/$name.args"
+    if [ -f "$TESTS/$name.env" ]; then
+        local -a extra; mapfile -t extra <"$TESTS/$name.env"; envs+=("${extra[@]}")
     fi
     local -a cmd
     if [ "$mode" = native ]; then
@@ -100,36 +115,46 @@ run_case() {
         else
             cmd=("${RUNNER[@]}" run --dir "$dir::/")
         fi
+        [ "$engine" != default ] && cmd+=(--engine "$engine")
         # the programs are visible to themselves at /bin, so argv[0] names a guest path and a
         # program can spawn itself, as natively
         cmd+=(--ro-dir "$BUILD_DIR/wasm::/bin")
-        if [ -f "$HERE/$name.arca-flags" ] && [ "$WASM_RUNNER" = arca ]; then
-            local -a flags; mapfile -t flags <"$HERE/$name.arca-flags"; cmd+=("${flags[@]}")
+        if [ -f "$TESTS/$name.arca-flags" ] && [ "$WASM_RUNNER" = arca ]; then
+            local -a flags; mapfile -t flags <"$TESTS/$name.arca-flags"; cmd+=("${flags[@]}")
         fi
         local e; for e in "${envs[@]}"; do cmd+=(--env "$e"); done
         cmd+=("$BUILD_DIR/wasm/$name.wasm" "${args[@]}")
     fi
     local stdin=/dev/null
-    [ -f "$HERE/$name.stdin" ] && stdin="$HERE/$name.stdin"
+    [ -f "$TESTS/$name.stdin" ] && stdin="$TESTS/$name.stdin"
     (cd "$dir" && cat "$stdin" | timeout "$TEST_TIMEOUT" "${cmd[@]}") >"$out.stdout" 2>"$out.stderr"
     echo $? >"$out.rc"
 }
 
 compare_test() {
     local name=$1
-    build "$name" "$HERE/$name.c" || return
+    build "$name" "$TESTS/$name.$EXT" || return
     run_case native "$name"
-    run_case wasm "$name"
-    local o="$BUILD_DIR/out/$name"
-    local nrc wrc; nrc=$(cat "$o.native.rc"); wrc=$(cat "$o.wasm.rc")
-    if cmp -s "$o.native.stdout" "$o.wasm.stdout" && [ "$nrc" = "$wrc" ]; then
-        pass "$name"
-    else
-        fail "$name" "exit native=$nrc wasm=$wrc"
-        diff -u --label "native/$name" --label "wasm/$name" "$o.native.stdout" "$o.wasm.stdout" | sed 's/^/    /'
-        if [ -s "$o.wasm.stderr" ]; then echo "    --- wasm stderr:"; head -20 "$o.wasm.stderr" | sed 's/^/    /'; fi
-        [ "${KEEP_TMP:-0}" = 1 ] && echo "    tmp: $TMPROOT/$name.{native,wasm}"
-    fi
+    local engine
+    for engine in "${ENGINES[@]}"; do
+        local mode=wasm label=$name
+        [ "$engine" != default ] && mode=wasm-$engine label=$name@$engine
+        run_case "$mode" "$name" "$engine"
+        local o="$BUILD_DIR/out/$name"
+        local nrc wrc; nrc=$(cat "$o.native.rc"); wrc=$(cat "$o.$mode.rc")
+        local want_err=
+        [ -f "$TESTS/$name.stderr" ] && want_err=$(cat "$TESTS/$name.stderr")
+        if cmp -s "$o.native.stdout" "$o.$mode.stdout" && [ "$nrc" = "$wrc" ] &&
+           { [ -z "$want_err" ] || head -1 "$o.$mode.stderr" | grep -Eq "$want_err"; }; then
+            pass "$label"
+        else
+            fail "$label" "exit native=$nrc wasm=$wrc"
+            diff -u --label "native/$name" --label "$mode/$name" "$o.native.stdout" "$o.$mode.stdout" | sed 's/^/    /'
+            [ -n "$want_err" ] && echo "    --- want the first stderr line to match: $want_err"
+            if [ -s "$o.$mode.stderr" ]; then echo "    --- $mode stderr:"; head -20 "$o.$mode.stderr" | sed 's/^/    /'; fi
+            [ "${KEEP_TMP:-0}" = 1 ] && echo "    tmp: $TMPROOT/$name.{native,$mode}"
+        fi
+    done
 }
 
 # expect_wasm NAME WANT_RC CMD...: run a wasm-only program, check its exit code.
@@ -161,7 +186,7 @@ expect_stderr() {
 
 wasm_only() {
     local name=$1
-    NATIVE=0 build "$name" "$HERE/wasm-only/$name.c" || return 1
+    NATIVE=0 build "$name" "$TESTS/wasm-only/$name.$EXT" || return 1
     local wasm="$BUILD_DIR/wasm/$name.wasm"
     case "$name" in
     bad_pointers)
@@ -258,6 +283,11 @@ wasm_only() {
         expect_wasm "$name" 137 "${RUNNER[@]}" run --manifest "$TMPROOT/mem.json" --dir "$d::/" "$wasm"
         expect_stderr "$name" '^arca: killed: memory limit of 16 MiB exceeded'
         ;;
+    fs_space)
+        # tests/cxx: statvfs and std::filesystem::space report ENOSYS (no capacity to report)
+        local d="$TMPROOT/$name"; mkdir -p "$d"
+        expect_wasm "$name" 0 "${RUNNER[@]}" run --dir "$d::/" "$wasm"
+        ;;
     *)
         fail "$name" "no expectation defined in run.sh: every wasm-only program needs one"
         ;;
@@ -272,12 +302,14 @@ fi
 
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
-    for f in "$HERE"/*.c "$HERE"/wasm-only/*.c; do names+=("$(basename "$f" .c)"); done
+    for f in "$TESTS"/*."$EXT" "$TESTS"/wasm-only/*."$EXT"; do
+        [ -f "$f" ] && names+=("$(basename "$f" ."$EXT")")
+    done
 fi
 for name in "${names[@]}"; do
-    if [ -f "$HERE/$name.c" ]; then
+    if [ -f "$TESTS/$name.$EXT" ]; then
         compare_test "$name"
-    elif [ -f "$HERE/wasm-only/$name.c" ]; then
+    elif [ -f "$TESTS/wasm-only/$name.$EXT" ]; then
         if [ "${ARCA_C_VOLUME:-0}" = 1 ]; then echo "SKIP $name (wasm-only, host directories)"; continue; fi
         wasm_only "$name"
     else

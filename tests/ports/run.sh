@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Real programs, unmodified, from Debian's source packages: SQLite 3.40.1's speedtest1 and the
-# Lua 5.4.4 interpreter, built with gcc and with 'arca cc', run natively and in Arca, outputs
+# Real programs, unmodified, from Debian's source packages: SQLite 3.40.1's speedtest1, the
+# Lua 5.4.4 interpreter (built with gcc and with 'arca cc') and LIBLINEAR 2.3.0 (C++: g++ and
+# 'arca c++'), run natively and in Arca, outputs
 # compared (speedtest1's timings are the only part left out); speedtest1 again on an encrypted
 # volume. Ends with "N passed, M failed".
 set -u
@@ -14,6 +15,7 @@ result() { if [ "$2" = 0 ]; then pass=$((pass+1)); echo "PASS $1"; else fail=$((
 
 "$ROOT/ports/sqlite3/build.sh" || { echo "FAIL sqlite3 build"; fail=$((fail+1)); }
 "$ROOT/ports/lua5.4/build.sh" || { echo "FAIL lua build"; fail=$((fail+1)); }
+"$ROOT/ports/liblinear/build.sh" || { echo "FAIL liblinear build"; fail=$((fail+1)); }
 
 if [ -f "$BIN/speedtest1.wasm" ]; then
   size=${SPEEDTEST_SIZE:-3}
@@ -61,6 +63,39 @@ if [ -f "$BIN/speedtest1.wasm" ]; then
   ARCA_METHOD_LIMIT=100 "$ARCA" run --dir "$T/split-a::/" "$BIN/speedtest1.wasm" --size 1 test.db | strip_times > "$T/arca-split.out"
   diff "$T/native-split.out" "$T/arca-split.out" > "$T/diff"; rc=$?
   result "sqlite3 speedtest1 --size 1, functions split into small methods: same output as native" $rc
+fi
+if [ -f "$BIN/liblinear-train.wasm" ]; then
+  # LIBLINEAR (C++) on its own heart_scale: the solvers' output, the model file's bytes, predict's
+  # accuracy line and predictions, natively and in Arca (and once on Chicory)
+  data=$(ls "$ROOT"/target/ports/liblinear/liblinear-*/heart_scale | head -1)
+  ll() {  # ll LABEL [arca run options --] TRAIN OPTIONS...
+    local label=$1; shift
+    local -a eng=()
+    if [ "${1:-}" = --engine ]; then eng=(--engine "$2"); shift 2; fi
+    local -a predict=()
+    [ "${1:-}" = -s ] && [ "${2:-}" = 0 ] && predict=(-b 1)  # logistic regression: probabilities too
+    rm -rf "$T/ll-n" "$T/ll-a"; mkdir -p "$T/ll-n" "$T/ll-a"
+    cp "$data" "$T/ll-n/heart_scale"; cp "$data" "$T/ll-a/heart_scale"
+    { (cd "$T/ll-n" && "$BIN/liblinear-train" "$@" heart_scale && { [ ! -f heart_scale.model ] ||
+        "$BIN/liblinear-predict" "${predict[@]}" heart_scale heart_scale.model predictions; }); echo "exit $?"; } > "$T/native.out" 2>&1
+    { "$ARCA" run "${eng[@]}" --dir "$T/ll-a::/" "$BIN/liblinear-train.wasm" "$@" heart_scale && { [ ! -f "$T/ll-a/heart_scale.model" ] ||
+        "$ARCA" run "${eng[@]}" --dir "$T/ll-a::/" "$BIN/liblinear-predict.wasm" "${predict[@]}" heart_scale heart_scale.model predictions; }; echo "exit $?"; } > "$T/arca.out" 2>&1
+    diff "$T/native.out" "$T/arca.out" > "$T/diff"; rc=$?
+    for f in heart_scale.model predictions; do
+      [ -f "$T/ll-n/$f" ] || continue
+      cmp "$T/ll-n/$f" "$T/ll-a/$f" >> "$T/diff" 2>&1 || rc=1
+    done
+    grep -Eq "Accuracy = |Mean squared error" "$T/native.out" || { echo "no accuracy line natively" >> "$T/diff"; rc=1; }
+    result "liblinear $label: same output (and model file and predictions, where made) as native ($(grep -Eo '(Cross Validation )?Accuracy = [0-9.]+%|Mean squared error = [0-9.e-]+' "$T/native.out" | head -1))" $rc
+  }
+  ll "train (default solver, L2-loss SVC dual)"
+  ll "train -s 0 (logistic regression, TRON), predict -b 1" -s 0
+  ll "train -s 2 (L2-loss SVC primal, TRON)" -s 2
+  ll "train -s 5 (L1-regularized SVC)" -s 5
+  ll "train -s 6 (L1-regularized logistic regression)" -s 6
+  ll "train -s 11 (L2-loss SVR)" -s 11
+  ll "train -v 5 (cross-validation)" -v 5
+  ll "train on --engine chicory" --engine chicory -s 1
 fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

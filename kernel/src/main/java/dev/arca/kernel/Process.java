@@ -36,6 +36,7 @@ public final class Process {
     private final int[] disposition = new int[Signals.MAX + 1];
     private long pending;
     private long blocked;
+    private long restarting; // signals whose handler restarts the call they interrupt (SA_RESTART)
     private volatile int fatalSignal;
     private volatile boolean attention; // something for the syscall layer: a signal or a kill
 
@@ -212,10 +213,17 @@ public final class Process {
         return fatalSignal;
     }
 
-    /** Sets what {@code sig} does (Signals.DEFAULT, IGNORE or HANDLE); returns the old value. */
+    /**
+     * Sets what {@code sig} does (Signals.DEFAULT, IGNORE or HANDLE, with HANDLE maybe ORed with
+     * Signals.RESTART); returns the old disposition (without the flag).
+     */
     public synchronized int setDisposition(int sig, int what) {
         int old = disposition[sig];
+        boolean restart = (what & Signals.RESTART) != 0;
+        what &= ~Signals.RESTART;
         disposition[sig] = what;
+        if (restart && what == Signals.HANDLE) restarting |= 1L << sig;
+        else restarting &= ~(1L << sig);
         if (what == Signals.IGNORE) pending &= ~(1L << sig);
         return old;
     }
@@ -292,6 +300,16 @@ public final class Process {
     /** Cheap check for the syscall layer: is there a signal or kill to act on? */
     public boolean needsAttention() {
         return attention;
+    }
+
+    /**
+     * Whether a call that just returned EINTR should be restarted once the waiting signals' handlers
+     * have run: every pending, unblocked signal has a handler installed with Signals.RESTART, and
+     * nothing ends the process.
+     */
+    public synchronized boolean interruptionRestarts() {
+        long ready = pending & ~blocked;
+        return ready != 0 && (ready & ~restarting) == 0 && fatalSignal == 0 && killReason == null;
     }
 
     /** Whether a handled, unblocked signal is waiting (a blocking call should return EINTR). */

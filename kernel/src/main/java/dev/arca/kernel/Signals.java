@@ -18,6 +18,11 @@ public final class Signals {
 
     /** Dispositions a process can set. */
     public static final int DEFAULT = 0, IGNORE = 1, HANDLE = 2;
+    /**
+     * With HANDLE: a call this signal interrupts is restarted after the handler ran, as with
+     * {@code SA_RESTART} (for the calls Linux restarts: reads, writes, accepts, waits, lock waits).
+     */
+    public static final int RESTART = 0x100;
 
     /** Whether the default action of {@code sig} is to do nothing (no job control in Arca). */
     public static boolean ignoredByDefault(int sig) {

@@ -147,6 +147,18 @@ public final class SyscallContext {
         }
     }
 
+    /**
+     * After a call returned EINTR: when every signal that interrupted it has a handler installed
+     * with SA_RESTART, runs those handlers and returns true (the caller makes the call again);
+     * otherwise returns false and the guest sees EINTR. Inside a handler nothing more is
+     * delivered, so nothing is restarted there.
+     */
+    boolean runHandlersBeforeRestart() {
+        if (handlerDepth > 0 || signalEntry == null || !process.interruptionRestarts()) return false;
+        deliverSignals();
+        return true;
+    }
+
     /** Whether the guest can run signal handlers. */
     public boolean canHandleSignals() {
         return signalEntry != null;

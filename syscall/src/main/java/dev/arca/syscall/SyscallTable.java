@@ -107,6 +107,8 @@ public final class SyscallTable {
 
     public static final String ARCA = "arca";
 
+    private static final int EINTR = Errno.EINTR.code();
+
     /**
      * An arca call, declared by its C parameters (the SDK's prototype is generated from them; the
      * wasm types follow: 64-bit integers are i64, everything else, pointers included, i32).
@@ -141,7 +143,7 @@ public final class SyscallTable {
                 "a process may signal itself and its descendants (else EPERM); pid 0 or -N a process group; sig 0 checks existence; ESRCH, EINVAL",
                 ProcessCalls::kill);
         arca("sig_action", "int32_t sig, int32_t disposition, int32_t *old_out", FULL,
-                "disposition ARCA_SIG_DEFAULT, ARCA_SIG_IGNORE or ARCA_SIG_HANDLE: handlers run at the next syscall boundary through the guest's exported ARCA_SIGNAL_ENTRY(sig); SIGKILL and SIGSTOP cannot be caught",
+                "disposition ARCA_SIG_DEFAULT, ARCA_SIG_IGNORE or ARCA_SIG_HANDLE (ORed with ARCA_SIG_RESTART: the calls Linux restarts under SA_RESTART are restarted after the handler instead of failing with EINTR): handlers run at the next syscall boundary through the guest's exported ARCA_SIGNAL_ENTRY(sig); SIGKILL and SIGSTOP cannot be caught",
                 SignalCalls::action);
         arca("sig_mask", "int32_t how, uint64_t set, uint64_t *old_out", FULL,
                 "how ARCA_SIG_BLOCK, ARCA_SIG_UNBLOCK or ARCA_SIG_SETMASK (bit N: signal N); SIGKILL and SIGSTOP cannot be blocked", SignalCalls::mask);
@@ -201,7 +203,15 @@ public final class SyscallTable {
         return List.copyOf(ALL);
     }
 
-    /** A host function for every entry, by module and name. */
+    /**
+     * The calls Linux restarts when a handler installed with SA_RESTART interrupted them (signal(7)):
+     * reads and writes of pipes, sockets and terminals, accept, wait and lock waits. Never poll,
+     * ppoll, sleeps or connect, which return EINTR whatever the handler says.
+     */
+    private static final java.util.Set<String> RESTARTABLE = java.util.Set.of("fd_read", "fd_write", "fd_pread", "fd_pwrite",
+            "sock_recv", "sock_send", "sock_accept", "sock_accept4", "sock_recvfrom", "sock_sendto", "proc_wait", "fd_lock");
+
+    /** A host function for every entry, by module and name (after RESTARTABLE, which they read). */
     private static final java.util.Map<String, HostFunction> FUNCTIONS = new java.util.HashMap<>();
 
     static {
@@ -218,6 +228,7 @@ public final class SyscallTable {
     private static HostFunction function(Syscall s) {
         FunctionSignature type = FunctionSignature.of(s.params(), s.results());
         Handler h = s.handler();
+        boolean restartable = RESTARTABLE.contains(s.name());
         // a wait decides itself what to do with children not started yet (it may run one here)
         boolean waits = s.module().equals(ARCA) && s.name().equals("proc_wait");
         return new HostFunction(s.module(), s.name(), type, args -> {
@@ -225,17 +236,21 @@ public final class SyscallTable {
             int errno;
             if (!waits) ctx.startUnstartedChildren();
             ctx.deliverSignals();
-            try {
-                errno = h.call(ctx, args);
-            } catch (ErrnoException e) {
-                errno = e.errno().code();
-            } catch (ProcessExit e) {
-                throw e;
-            } catch (RuntimeException e) {
-                // a defect in Arca must not take the JVM or other guests with it
-                if (e instanceof GuestInterrupted) throw e;
-                ctx.kernel().diagnostics().emit(DiagnosticSink.Kind.INTERNAL, "in " + s.name() + ": " + e, e);
-                errno = Errno.EIO.code();
+            while (true) {
+                try {
+                    errno = h.call(ctx, args);
+                } catch (ErrnoException e) {
+                    errno = e.errno().code();
+                } catch (ProcessExit e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // a defect in Arca must not take the JVM or other guests with it
+                    if (e instanceof GuestInterrupted) throw e;
+                    ctx.kernel().diagnostics().emit(DiagnosticSink.Kind.INTERNAL, "in " + s.name() + ": " + e, e);
+                    errno = Errno.EIO.code();
+                }
+                // SA_RESTART: run the handlers now, then make the same call again
+                if (errno != EINTR || !restartable || !ctx.runHandlersBeforeRestart()) break;
             }
             if (ctx.traced()) trace(ctx, s, args, errno);
             ctx.afterCall();

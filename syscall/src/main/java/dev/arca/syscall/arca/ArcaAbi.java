@@ -125,6 +125,7 @@ public final class ArcaAbi {
                     number("ARCA_SIG_DEFAULT", Signals.DEFAULT, null, null),
                     number("ARCA_SIG_IGNORE", Signals.IGNORE, null, null),
                     number("ARCA_SIG_HANDLE", Signals.HANDLE, "run the handler through ARCA_SIGNAL_ENTRY", null),
+                    hex("ARCA_SIG_RESTART", Signals.RESTART, "ORed with ARCA_SIG_HANDLE: SA_RESTART"),
                     number("ARCA_SIG_BLOCK", SIG_BLOCK, null, "SIG_BLOCK"),
                     number("ARCA_SIG_UNBLOCK", SIG_UNBLOCK, null, "SIG_UNBLOCK"),
                     number("ARCA_SIG_SETMASK", SIG_SETMASK, null, "SIG_SETMASK"),

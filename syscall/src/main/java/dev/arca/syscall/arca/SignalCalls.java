@@ -11,12 +11,16 @@ public final class SignalCalls {
 
     public static int action(SyscallContext c, long[] a) throws ErrnoException {
         int sig = (int) a[0], what = (int) a[1];
+        if ((what & ~(0xFF | Signals.RESTART)) != 0) throw Errno.EINVAL.fail("disposition flags " + Integer.toHexString(what));
+        boolean restart = (what & Signals.RESTART) != 0;
+        what &= 0xFF;
+        if (restart && what != Signals.HANDLE) throw Errno.EINVAL.fail("ARCA_SIG_RESTART without ARCA_SIG_HANDLE");
         c.memory().check(a[2], 4);
         if (sig < 1 || sig > Signals.MAX) throw Errno.EINVAL.fail("signal " + sig);
         if (what < Signals.DEFAULT || what > Signals.HANDLE) throw Errno.EINVAL.fail("disposition " + what);
         if (Signals.uncatchable(sig) && what != Signals.DEFAULT) throw Errno.EINVAL.fail("signal " + sig + " cannot be caught or ignored");
         if (what == Signals.HANDLE && !c.canHandleSignals()) throw Errno.ENOSYS.fail("module has no " + SyscallContext.SIGNAL_ENTRY + " export");
-        c.memory().writeI32(a[2], c.process().setDisposition(sig, what));
+        c.memory().writeI32(a[2], c.process().setDisposition(sig, restart ? what | Signals.RESTART : what));
         return 0;
     }
 
