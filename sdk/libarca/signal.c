@@ -130,20 +130,18 @@ int sigpending(sigset_t *set) {
 }
 
 int sigsuspend(const sigset_t *mask) {
-    sigset_t old;
-    sigprocmask(SIG_SETMASK, mask, &old);
-    /* wait for a signal: handlers run at the boundary of this sleep's syscall */
+    /* ppoll on no descriptors with this mask: the kernel swaps the mask in for the wait, returns
+       EINTR when a signal is let in, runs its handler and only then restores the old mask */
+    uint64_t m = *mask;
     for (;;) {
-        uint64_t p = 0;
-        __arca_sig_pending(&p);
-        if (p & ~*mask) break;
-        struct timespec ts = {0, 10 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-        uint64_t after = 0;
-        __arca_sig_pending(&after);
-        if (after == 0 && p != 0) break;
+        uint32_t ready = 0;
+        int32_t err = __arca_fd_poll(NULL, 0, -1, &m, &ready);
+        if (err == EINTR) break;
+        if (err) {
+            errno = err;
+            return -1;
+        }
     }
-    sigprocmask(SIG_SETMASK, &old, NULL);
     errno = EINTR;
     return -1;
 }
@@ -182,11 +180,6 @@ int sigismember(const sigset_t *s, int sig) {
         return -1;
     }
     return (*s >> sig) & 1;
-}
-
-unsigned alarm(unsigned seconds) {
-    (void)seconds;
-    return 0; /* no timers yet */
 }
 
 int pause(void) {

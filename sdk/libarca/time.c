@@ -1,13 +1,16 @@
 /* Time zones and interval timers.
    tzset: WASI has no time zone tables, and wasi-libc's localtime is UTC whatever TZ says, so there
    is nothing to load; programs call it before strftime or localtime (lighttpd, nginx).
-   Interval timers: Arca has none. getitimer reports the timer disarmed (which it is); setitimer
-   can disarm (a zero it_value) and fails with ENOSYS for a timer that would fire, so a program
-   never waits for a SIGALRM that cannot come. */
+   Interval timers: ITIMER_REAL is the kernel's (sig_alarm: SIGALRM when it expires); alarm() is
+   setitimer(ITIMER_REAL) in whole seconds. ITIMER_VIRTUAL and ITIMER_PROF (CPU-time timers) are
+   not kept: getitimer reports them disarmed and setitimer fails with ENOSYS for one that would
+   fire, so a program never waits for a signal that cannot come. */
 #include <errno.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
+#include "arca_abi.h"
 
 void tzset(void) {}
 
@@ -17,18 +20,65 @@ static int valid_timer(int which) {
     return 0;
 }
 
+static int64_t to_ns(struct timeval tv) {
+    return (int64_t)tv.tv_sec * 1000000000LL + (int64_t)tv.tv_usec * 1000LL;
+}
+
+static struct timeval from_ns(int64_t ns) {
+    /* round up, as Linux does: a timer with time left never reads as disarmed */
+    int64_t us = (ns + 999) / 1000;
+    struct timeval tv = {(time_t)(us / 1000000), (suseconds_t)(us % 1000000)};
+    return tv;
+}
+
 int getitimer(int which, struct itimerval *value) {
     if (!valid_timer(which)) return -1;
     memset(value, 0, sizeof *value);
+    if (which != ITIMER_REAL) return 0;
+    int64_t left, interval;
+    int32_t err = __arca_sig_alarm(-1, 0, &left, &interval); /* -1: read only */
+    if (err) {
+        errno = err;
+        return -1;
+    }
+    value->it_value = from_ns(left);
+    value->it_interval = from_ns(interval);
     return 0;
 }
 
 int setitimer(int which, const struct itimerval *restrict value, struct itimerval *restrict old) {
     if (!valid_timer(which)) return -1;
-    if (value->it_value.tv_sec != 0 || value->it_value.tv_usec != 0) {
-        errno = ENOSYS;
+    if (value->it_value.tv_sec < 0 || value->it_value.tv_usec < 0 || value->it_value.tv_usec >= 1000000
+        || value->it_interval.tv_sec < 0 || value->it_interval.tv_usec < 0 || value->it_interval.tv_usec >= 1000000) {
+        errno = EINVAL;
         return -1;
     }
-    if (old) memset(old, 0, sizeof *old);
+    if (which != ITIMER_REAL) {
+        if (value->it_value.tv_sec != 0 || value->it_value.tv_usec != 0) {
+            errno = ENOSYS;
+            return -1;
+        }
+        if (old) memset(old, 0, sizeof *old);
+        return 0;
+    }
+    int64_t left, interval;
+    int32_t err = __arca_sig_alarm(to_ns(value->it_value), to_ns(value->it_interval), &left, &interval);
+    if (err) {
+        errno = err;
+        return -1;
+    }
+    if (old) {
+        old->it_value = from_ns(left);
+        old->it_interval = from_ns(interval);
+    }
     return 0;
+}
+
+unsigned alarm(unsigned seconds) {
+    int64_t left, interval;
+    if (__arca_sig_alarm((int64_t)seconds * 1000000000LL, 0, &left, &interval) != 0) return 0;
+    /* the seconds left of the previous alarm, rounded to nearest as glibc does (at least 1) */
+    if (left <= 0) return 0;
+    unsigned s = (unsigned)((left + 500000000LL) / 1000000000LL);
+    return s == 0 ? 1 : s;
 }

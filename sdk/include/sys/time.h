@@ -1,6 +1,5 @@
-/* Arca SDK overlay: wasi-libc's <sys/time.h> plus the interval timer calls. Arca has no interval
-   timers: getitimer reports none armed, and setitimer can only disarm (ENOSYS for a timer that
-   would fire); see sdk/libarca/time.c. */
+/* Arca SDK overlay: wasi-libc's <sys/time.h> plus the interval timer calls. ITIMER_REAL is the
+   kernel's (SIGALRM); the CPU-time timers are not kept (sdk/libarca/time.c). */
 #ifndef _ARCA_SYS_TIME_H
 #define _ARCA_SYS_TIME_H
 #include_next <sys/time.h>

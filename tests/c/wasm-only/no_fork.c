@@ -5,11 +5,15 @@
  * (setpriority to non-zero: EPERM); no interval timers (arming one: ENOSYS). Run by run.sh with a
  * manifest of openFiles 77, processes 9, memory 64MiB, cpuTime 90s. Exit 0 when all hold. */
 #include <errno.h>
+#include <stdint.h>
 #include <grp.h>
 #include <stdio.h>
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <unistd.h>
+
+/* the raw call, to hand it what libc never would */
+__attribute__((import_module("arca"), import_name("sig_alarm"))) int32_t raw_sig_alarm(int64_t, int64_t, int64_t *, int64_t *);
 
 static int failures;
 
@@ -52,6 +56,11 @@ int main(void) {
     check("setrlimit cur > max: EINVAL", fails_with(setrlimit(RLIMIT_NOFILE, &inverted), EINVAL));
     check("setpriority(5): EPERM", fails_with(setpriority(PRIO_PROCESS, 0, 5), EPERM));
     struct itimerval arm = {{0, 0}, {1, 0}};
-    check("setitimer arming a timer: ENOSYS", fails_with(setitimer(ITIMER_REAL, &arm, NULL), ENOSYS));
+    check("setitimer arming a CPU-time timer: ENOSYS", fails_with(setitimer(ITIMER_VIRTUAL, &arm, NULL), ENOSYS));
+    int64_t left = 0, interval = 0;
+    check("sig_alarm with a bad pointer: EFAULT", raw_sig_alarm(1000000000, 0, (int64_t *)0xfffffff0, &interval) == EFAULT);
+    check("sig_alarm negative: EINVAL", raw_sig_alarm(-5, 0, &left, &interval) == EINVAL);
+    check("sig_alarm over 100 years: EINVAL", raw_sig_alarm(INT64_MAX, 0, &left, &interval) == EINVAL);
+    check("sig_alarm -1 reads: nothing armed", raw_sig_alarm(-1, 0, &left, &interval) == 0 && left == 0);
     return failures ? 1 : 0;
 }

@@ -50,6 +50,7 @@ public final class Kernel {
     /** Bytes of modules that spawns are reading or compiling at once (see Spawn). */
     final Semaphore moduleBytes = new Semaphore(Spawn.MAX_MODULE_BYTES);
     private Thread watchdog;
+    private java.util.concurrent.ScheduledExecutorService timers; // made on the first alarm, guarded by this
     private long cpuBudgetMillis; // the instance's CPU budget (the first process's limit), guarded by table
     private long reapedCpuNanos; // CPU time of processes no longer in the table, guarded by table
     private String stopReason; // why every process is being stopped, guarded by table
@@ -236,6 +237,7 @@ public final class Kernel {
      * re-parents its children to the first process, and sends the parent SIGCHLD.
      */
     public void exited(Process p, int status) {
+        setAlarm(p, 0, 0);
         p.fds().closeAll();
         recordLocks.releaseAll(p.pid());
         Process parent;
@@ -337,6 +339,64 @@ public final class Kernel {
         return false;
     }
 
+    /** The longest a timer may be set for: about 292 years would overflow the clock's arithmetic. */
+    public static final long MAX_TIMER_NANOS = 100L * 365 * 24 * 3600 * 1_000_000_000L;
+
+    /**
+     * setitimer(ITIMER_REAL): arms {@code p}'s real-time timer to send SIGALRM after {@code
+     * valueNanos} and then every {@code intervalNanos} (0: once), or disarms it ({@code valueNanos}
+     * 0). Returns what the timer it replaces had left: {remaining ns, interval ns}, {0, 0} when
+     * disarmed. A process has one such timer; it ends with the process and is not inherited.
+     */
+    public long[] setAlarm(Process p, long valueNanos, long intervalNanos) {
+        if (valueNanos < 0 || intervalNanos < 0 || valueNanos > MAX_TIMER_NANOS || intervalNanos > MAX_TIMER_NANOS) {
+            throw new IllegalArgumentException("timer out of range");
+        }
+        synchronized (p) {
+            long[] old = alarmOf(p);
+            if (p.alarm != null) p.alarm.cancel(false);
+            p.alarm = null;
+            long generation = ++p.alarmGeneration;
+            if (valueNanos > 0 && p.state == Process.State.RUNNING) {
+                p.alarmDeadline = System.nanoTime() + valueNanos;
+                p.alarmInterval = intervalNanos;
+                p.alarm = timers().schedule(() -> alarmExpired(p, generation), valueNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
+            return old;
+        }
+    }
+
+    /** getitimer(ITIMER_REAL): {remaining ns, interval ns}, {0, 0} when disarmed. */
+    public long[] alarmOf(Process p) {
+        synchronized (p) {
+            if (p.alarm == null) return new long[] {0, 0};
+            return new long[] {Math.max(1, p.alarmDeadline - System.nanoTime()), p.alarmInterval};
+        }
+    }
+
+    private void alarmExpired(Process p, long generation) {
+        synchronized (p) {
+            if (p.alarmGeneration != generation || p.alarm == null) return;
+            if (p.alarmInterval > 0) {
+                // the next expiry keeps to the period, however late this one ran
+                p.alarmDeadline += p.alarmInterval;
+                long delay = Math.max(0, p.alarmDeadline - System.nanoTime());
+                p.alarm = timers().schedule(() -> alarmExpired(p, generation), delay, java.util.concurrent.TimeUnit.NANOSECONDS);
+            } else {
+                p.alarm = null;
+            }
+        }
+        signal(p, Signals.SIGALRM);
+    }
+
+    private synchronized java.util.concurrent.ScheduledExecutorService timers() {
+        if (timers == null) {
+            timers = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                    r -> Thread.ofPlatform().daemon().name("arca-timers").unstarted(r));
+        }
+        return timers;
+    }
+
     /** Sends {@code sig} from the kernel itself (SIGPIPE to a writer, and the like). */
     public void signal(Process target, int sig) {
         target.deliver(sig);
@@ -394,6 +454,7 @@ public final class Kernel {
     /** Ends the kernel's own threads (the CPU-limit watchdog, the network pump) and closes its host sockets. */
     public synchronized void shutdown() {
         if (watchdog != null) watchdog.interrupt();
+        if (timers != null) timers.shutdownNow();
         Network n = network;
         if (n != null) n.close();
     }

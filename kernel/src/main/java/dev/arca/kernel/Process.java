@@ -37,6 +37,11 @@ public final class Process {
     private long pending;
     private long blocked;
     private long restarting; // signals whose handler restarts the call they interrupt (SA_RESTART)
+    // the real-time interval timer (setitimer ITIMER_REAL, alarm), guarded by this
+    java.util.concurrent.ScheduledFuture<?> alarm;
+    long alarmDeadline; // System.nanoTime() at the next expiry; meaningful while alarm != null
+    long alarmInterval;
+    long alarmGeneration; // a newer setting makes a firing of an older one do nothing
     private volatile int fatalSignal;
     private volatile boolean attention; // something for the syscall layer: a signal or a kill
 

@@ -40,6 +40,27 @@ public final class SignalCalls {
         return 0;
     }
 
+    /** sig_alarm(value_ns, interval_ns, old_value_out, old_interval_out): setitimer(ITIMER_REAL). */
+    public static int alarm(SyscallContext c, long[] a) throws ErrnoException {
+        long value = a[0], interval = a[1];
+        c.memory().check(a[2], 8);
+        c.memory().check(a[3], 8);
+        if (value == -1) { // getitimer: read it, change nothing
+            long[] now = c.kernel().alarmOf(c.process());
+            c.memory().writeI64(a[2], now[0]);
+            c.memory().writeI64(a[3], now[1]);
+            return 0;
+        }
+        if (value < 0 || interval < 0) throw Errno.EINVAL.fail("negative timer");
+        if (value > dev.arca.kernel.Kernel.MAX_TIMER_NANOS || interval > dev.arca.kernel.Kernel.MAX_TIMER_NANOS) {
+            throw Errno.EINVAL.fail("timer over 100 years");
+        }
+        long[] old = c.kernel().setAlarm(c.process(), value, interval);
+        c.memory().writeI64(a[2], old[0]);
+        c.memory().writeI64(a[3], old[1]);
+        return 0;
+    }
+
     public static int pending(SyscallContext c, long[] a) throws ErrnoException {
         c.memory().writeI64(a[0], c.process().pendingMask());
         return 0;
