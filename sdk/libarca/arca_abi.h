@@ -170,9 +170,9 @@ ARCA_IMPORT(sig_action) int32_t __arca_sig_action(int32_t sig, int32_t dispositi
 ARCA_IMPORT(sig_mask) int32_t __arca_sig_mask(int32_t how, uint64_t set, uint64_t *old_out);
 
 /* sig_alarm: setitimer(ITIMER_REAL) and alarm: SIGALRM after value_ns, then every interval_ns (0:
-   once); value_ns 0 disarms, -1 only reads it; the old timer's remaining time and interval are
-   written out; one per process, not inherited by a spawned child; EINVAL for a negative time or one
-   over 100 years */
+   once); value_ns 0 disarms, -1 only reads it; times under 1 ms are rounded up to 1 ms; the old
+   timer's remaining time and interval are written out; one per process, not inherited by a spawned
+   child; EINVAL for a negative time or one over 100 years */
 ARCA_IMPORT(sig_alarm) int32_t __arca_sig_alarm(int64_t value_ns, int64_t interval_ns, int64_t *old_value_ns_out, int64_t *old_interval_ns_out);
 
 /* sig_pending: the signals pending for the caller (bit N: signal N) */

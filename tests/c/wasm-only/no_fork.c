@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <grp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/resource.h>
 #include <sys/time.h>
@@ -62,5 +63,10 @@ int main(void) {
     check("sig_alarm negative: EINVAL", raw_sig_alarm(-5, 0, &left, &interval) == EINVAL);
     check("sig_alarm over 100 years: EINVAL", raw_sig_alarm(INT64_MAX, 0, &left, &interval) == EINVAL);
     check("sig_alarm -1 reads: nothing armed", raw_sig_alarm(-1, 0, &left, &interval) == 0 && left == 0);
+    /* a period of one nanosecond would keep the kernel's timer thread busy: it is 1 ms */
+    signal(SIGALRM, SIG_IGN);
+    check("sig_alarm 1 ns period: rounded up to 1 ms", raw_sig_alarm(1, 1, &left, &interval) == 0
+          && raw_sig_alarm(-1, 0, &left, &interval) == 0 && interval == 1000000 && left <= 1000000);
+    check("sig_alarm disarm", raw_sig_alarm(0, 0, &left, &interval) == 0);
     return failures ? 1 : 0;
 }

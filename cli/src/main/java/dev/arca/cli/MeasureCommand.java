@@ -1,8 +1,5 @@
 package dev.arca.cli;
 
-import dev.arca.Manifest;
-import dev.arca.ManifestException;
-import dev.arca.Mount;
 import dev.arca.Program;
 import dev.arca.ProgramException;
 import dev.arca.abi.ErrnoException;

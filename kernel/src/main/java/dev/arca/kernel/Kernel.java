@@ -341,6 +341,12 @@ public final class Kernel {
 
     /** The longest a timer may be set for: about 292 years would overflow the clock's arithmetic. */
     public static final long MAX_TIMER_NANOS = 100L * 365 * 24 * 3600 * 1_000_000_000L;
+    /**
+     * The timers' resolution: shorter non-zero times are rounded up to it (POSIX allows rounding
+     * up to the resolution), so a guest cannot make the kernel's timer thread spin on a period of
+     * a few nanoseconds outside the instance's CPU budget.
+     */
+    public static final long TIMER_RESOLUTION_NANOS = 1_000_000;
 
     /**
      * setitimer(ITIMER_REAL): arms {@code p}'s real-time timer to send SIGALRM after {@code
@@ -352,6 +358,8 @@ public final class Kernel {
         if (valueNanos < 0 || intervalNanos < 0 || valueNanos > MAX_TIMER_NANOS || intervalNanos > MAX_TIMER_NANOS) {
             throw new IllegalArgumentException("timer out of range");
         }
+        if (valueNanos > 0) valueNanos = Math.max(valueNanos, TIMER_RESOLUTION_NANOS);
+        if (intervalNanos > 0) intervalNanos = Math.max(intervalNanos, TIMER_RESOLUTION_NANOS);
         synchronized (p) {
             long[] old = alarmOf(p);
             if (p.alarm != null) p.alarm.cancel(false);

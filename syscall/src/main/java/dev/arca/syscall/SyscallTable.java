@@ -148,7 +148,7 @@ public final class SyscallTable {
         arca("sig_mask", "int32_t how, uint64_t set, uint64_t *old_out", FULL,
                 "how ARCA_SIG_BLOCK, ARCA_SIG_UNBLOCK or ARCA_SIG_SETMASK (bit N: signal N); SIGKILL and SIGSTOP cannot be blocked", SignalCalls::mask);
         arca("sig_alarm", "int64_t value_ns, int64_t interval_ns, int64_t *old_value_ns_out, int64_t *old_interval_ns_out", FULL,
-                "setitimer(ITIMER_REAL) and alarm: SIGALRM after value_ns, then every interval_ns (0: once); value_ns 0 disarms, -1 only reads it; the old timer's remaining time and interval are written out; one per process, not inherited by a spawned child; EINVAL for a negative time or one over 100 years",
+                "setitimer(ITIMER_REAL) and alarm: SIGALRM after value_ns, then every interval_ns (0: once); value_ns 0 disarms, -1 only reads it; times under 1 ms are rounded up to 1 ms; the old timer's remaining time and interval are written out; one per process, not inherited by a spawned child; EINVAL for a negative time or one over 100 years",
                 SignalCalls::alarm);
         arca("sig_pending", "uint64_t *set_out", FULL, "the signals pending for the caller (bit N: signal N)", SignalCalls::pending);
         arca("fd_pipe", "int32_t *fds_out, int32_t fdflags", FULL,
