@@ -15,6 +15,7 @@
 
 /* the raw call, to hand it what libc never would */
 __attribute__((import_module("arca"), import_name("sig_alarm"))) int32_t raw_sig_alarm(int64_t, int64_t, int64_t *, int64_t *);
+__attribute__((import_module("arca"), import_name("sig_action"))) int32_t raw_sig_action(int32_t, int32_t, int32_t *);
 
 static int failures;
 
@@ -68,5 +69,9 @@ int main(void) {
     check("sig_alarm 1 ns period: rounded up to 1 ms", raw_sig_alarm(1, 1, &left, &interval) == 0
           && raw_sig_alarm(-1, 0, &left, &interval) == 0 && interval == 1000000 && left <= 1000000);
     check("sig_alarm disarm", raw_sig_alarm(0, 0, &left, &interval) == 0);
+    int32_t old_disposition;
+    check("sig_action restart flag without a handler: EINVAL", raw_sig_action(SIGUSR1, 0x100 | 1, &old_disposition) == EINVAL);
+    check("sig_action unknown flag bits: EINVAL", raw_sig_action(SIGUSR1, 0x10000 | 2, &old_disposition) == EINVAL);
+    check("sig_action restart flag on SIGKILL: EINVAL", raw_sig_action(SIGKILL, 0x100 | 2, &old_disposition) == EINVAL);
     return failures ? 1 : 0;
 }
