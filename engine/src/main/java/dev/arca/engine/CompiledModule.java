@@ -53,4 +53,13 @@ public abstract class CompiledModule {
     }
 
     protected abstract Instance instantiateChecked(Imports imports, int maxPages) throws ModuleException;
+
+    /**
+     * A new instance of this module for another thread (wasi-threads): its memory is {@code
+     * sibling}'s shared memory, everything else its own; a start section is run. Errors:
+     * ModuleException when this engine has no threads or the memory is not shared.
+     */
+    public Instance instantiateThread(Imports imports, int maxPages, Instance sibling) throws ModuleException {
+        throw new ModuleException(name + ": threads need Arca's compiler (--engine arca)");
+    }
 }

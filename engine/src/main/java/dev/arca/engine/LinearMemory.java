@@ -6,6 +6,11 @@ package dev.arca.engine;
  * so an access out of range is a defect of the caller and throws IndexOutOfBoundsException.
  */
 public interface LinearMemory {
+    /** Whether the memory is shared between threads (the threads proposal). */
+    default boolean shared() {
+        return false;
+    }
+
     /** Current size in bytes (pages times 65536). */
     long byteSize();
 
