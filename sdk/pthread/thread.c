@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 __attribute__((import_module("wasi"), import_name("thread-spawn"))) int32_t __arca_wasi_thread_spawn(void *start_arg);
-/* arca.thread_signal(tid, sig) -> errno: ESRCH when no thread of this process has that id */
-__attribute__((import_module("arca"), import_name("thread_signal"))) int32_t __arca_pthread_thread_signal(int32_t tid, int32_t sig);
+
+#include "arca_abi.h" /* __arca_thread_signal: pthread_kill */
 
 /* A thread's stack when the attributes name none: 1 MiB, as arca cc gives the main thread
    (docs/threads.md); the stack is part of the block malloc gives, so it costs linear memory. */
@@ -290,7 +290,7 @@ void pthread_testcancel(void) {
 
 int pthread_kill(pthread_t t, int sig) {
     if (sig < 0 || sig > 64) return EINVAL;
-    return __arca_pthread_thread_signal(t->tid, sig);
+    return __arca_thread_signal(t->tid, sig);
 }
 
 int pthread_setname_np(pthread_t t, const char *name) {
