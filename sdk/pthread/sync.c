@@ -131,7 +131,7 @@ static int mutex_lock(pthread_mutex_t *m, const struct timespec *at, int try) {
     }
     int me = __arca_self()->tid;
     if (atomic_load(M_OWNER(m)) == me) {
-        if (type == PTHREAD_MUTEX_ERRORCHECK) return EDEADLK;
+        if (type == PTHREAD_MUTEX_ERRORCHECK) return try ? EBUSY : EDEADLK;
         if (M_COUNT(m) == INT_MAX) return EAGAIN;
         M_COUNT(m)++;
         return 0;
