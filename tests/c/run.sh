@@ -293,6 +293,18 @@ wasm_only() {
         local d="$TMPROOT/$name"; mkdir -p "$d"
         expect_wasm "$name" 0 "${RUNNER[@]}" run --dir "$d::/" "$wasm"
         ;;
+    pthread_hostile)
+        # raw thread calls: foreign thread ids refused; a thread whose start argument points
+        # outside memory traps, which ends the process with one line
+        local d="$TMPROOT/$name"; mkdir -p "$d"
+        expect_wasm "$name" 134 "${RUNNER[@]}" run --dir "$d::/" "$wasm"
+        if grep -q "all refused: yes" "$BUILD_DIR/out/$name.wasm.stdout" && grep -q "spawned: yes" "$BUILD_DIR/out/$name.wasm.stdout"; then
+            pass "$name-refused"
+        else
+            fail "$name-refused" "want 'all refused: yes' and 'spawned: yes':"; sed 's/^/    /' "$BUILD_DIR/out/$name.wasm.stdout"
+        fi
+        expect_stderr "$name" 'trap'
+        ;;
     *)
         fail "$name" "no expectation defined in run.sh: every wasm-only program needs one"
         ;;
