@@ -13,10 +13,13 @@ __attribute__((import_module("wasi"), import_name("thread-spawn"))) int32_t raw_
 
 int main(void) {
     int bad = 0;
-    int ids[] = {0, -1, 1, getpid() + 1, getppid(), 0x7fffffff};
+    /* (the pid is the main thread's id: signalling it would be legitimate) */
+    int ids[] = {0, -1, getpid() + 1, getppid(), 0x7fffffff, (int)0x80000000u};
+    const char *names[] = {"0", "-1", "pid+1", "ppid", "INT_MAX", "INT_MIN"};
     for (unsigned i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        if (ids[i] == getpid()) continue;
         int r = __arca_thread_signal(ids[i], SIGTERM);
-        printf("thread_signal(%s, SIGTERM): %s\n", i == 3 ? "pid+1" : i == 4 ? "ppid" : "id", errname(r));
+        printf("thread_signal(%s, SIGTERM): %s\n", names[i], errname(r));
         if (r != ESRCH) bad++;
     }
     int r = __arca_thread_signal(getpid(), 77);
