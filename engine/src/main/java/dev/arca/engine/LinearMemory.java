@@ -9,6 +9,14 @@ public interface LinearMemory {
     /** Current size in bytes (pages times 65536). */
     long byteSize();
 
+    /**
+     * Whether this is a shared memory (the threads proposal): other threads of the process may
+     * read and write it at any moment, and it may grow while the host looks at it.
+     */
+    default boolean shared() {
+        return false;
+    }
+
     byte readByte(int addr);
 
     short readShort(int addr);
