@@ -202,7 +202,7 @@ public final class Atomics {
 
     /** memory.atomic.wait32: 0 woken, 1 not equal, 2 timed out ({@code timeout} ns; negative: none). */
     public static int wait32(int addr, int expected, long timeout, Memory m, long offset) {
-        int i = index(m, addr, offset, 4);
+        int i = waitIndex(m, addr, offset, 4);
         byte[] b = m.bytes;
         return m.await(i, () -> {
             synchronized (m.lockFor(i)) {
@@ -213,13 +213,19 @@ public final class Atomics {
 
     /** memory.atomic.wait64, as {@link #wait32}. */
     public static int wait64(int addr, long expected, long timeout, Memory m, long offset) {
-        int i = index(m, addr, offset, 8);
+        int i = waitIndex(m, addr, offset, 8);
         byte[] b = m.bytes;
         return m.await(i, () -> {
             synchronized (m.lockFor(i)) {
                 return (long) LONG.get(b, i) == expected;
             }
         }, timeout);
+    }
+
+    /** A wait's index: alignment, then whether the memory is shared, then bounds (the reference interpreter's order). */
+    private static int waitIndex(Memory m, int addr, long offset, int width) {
+        if (!m.shared() && ((Integer.toUnsignedLong(addr) + offset) & (width - 1)) == 0) throw new Trap("expected shared memory");
+        return index(m, addr, offset, width);
     }
 
     /** memory.atomic.notify: how many waiters it woke (at most {@code count}, unsigned). */
