@@ -343,6 +343,31 @@ class ThreadsTest {
     }
 
     @Test
+    void aModuleLinkedByWasmLdForThreadsInitialisesItsMemoryOnce() throws Exception {
+        Path c = dir.resolve("lld-shared.c"), out = dir.resolve("lld-shared.wasm");
+        try (var in = ThreadsTest.class.getResourceAsStream("/threads/lld-shared.c")) {
+            Files.write(c, in.readAllBytes());
+        }
+        Process p = new ProcessBuilder("clang-22", "--target=wasm32", "-O2", "-matomics", "-mbulk-memory", "-nostdlib",
+                "-Wl,--no-entry,--export=bump,--export=first_char,--export=set_first,--shared-memory,--import-memory,--max-memory=4194304",
+                c.toString(), "-o", out.toString()).inheritIO().start();
+        assertEquals(0, p.waitFor(), "clang-22 failed");
+        CompiledModule m = engine.load("lld-shared", Files.readAllBytes(out));
+        Instance first = m.instantiate(new Imports(), 64);
+        assertTrue(first.memory().shared());
+        assertEquals((int) 'h', call(first, "first_char"));
+        call(first, "set_first", (int) 'J');
+        assertEquals(10, call(first, "bump", 10));
+        Instance second = m.instantiateThread(new Imports(), 64, first); // runs __wasm_init_memory again
+        assertEquals((int) 'J', call(second, "first_char"), "the second start function left the data alone");
+        assertEquals(15, call(second, "bump", 5));
+        assertEquals(15, call(first, "bump", 0));
+        // the declared maximum (64 pages) is within the limit; a limit below the initial size is an error
+        ModuleException e = assertThrows(ModuleException.class, () -> m.instantiate(new Imports(), 1));
+        assertEquals(ModuleException.Kind.LIMIT, e.kind());
+    }
+
+    @Test
     void threadsNeedASharedMemoryAndArcasCompiler(@TempDir Path cache) throws Exception {
         byte[] unsharedWasm = wasm(module("(memory 1 4)"));
         CompiledModule unshared = engine.load("unshared", unsharedWasm);
