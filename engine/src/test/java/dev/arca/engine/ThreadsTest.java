@@ -367,6 +367,49 @@ class ThreadsTest {
         assertEquals(ModuleException.Kind.LIMIT, e.kind());
     }
 
+    /**
+     * A function long enough to be split into regions (see dev.arca.compiler.Regions), with atomics
+     * of every kind among its statements: the plan must know their stack effects. Compiled with
+     * small method limits and whole, it gives the same memory and result.
+     */
+    @Test
+    void aSplitFunctionWithAtomicsComputesAsAWholeOne() throws Exception {
+        StringBuilder body = new StringBuilder();
+        for (int k = 0; k < 40; k++) {
+            int a = 8 * (k % 16);
+            body.append("    (drop (i32.atomic.rmw.add (i32.const ").append(a).append(") (local.get $x)))\n")
+                    .append("    (local.set $x (i32.add (local.get $x) (i32.atomic.rmw8.xor_u (i32.const ").append(a + 1).append(") (i32.const 7))))\n")
+                    .append("    (i64.atomic.store (i32.const 256) (i64.atomic.rmw.cmpxchg (i32.const 256) (i64.atomic.load (i32.const 256)) (i64.extend_i32_u (local.get $x))))\n")
+                    .append("    (local.set $x (i32.add (local.get $x) (memory.atomic.notify (i32.const 512) (i32.const 1))))\n")
+                    .append("    (local.set $x (i32.add (local.get $x) (memory.atomic.wait32 (i32.const 516) (i32.const 1) (i64.const 0))))\n")
+                    .append("    (i32.atomic.store16 (i32.const ").append(a + 4).append(") (i32.atomic.load16_u (i32.const ").append(a + 2).append(")))\n")
+                    .append("    atomic.fence\n")
+                    .append("    (if (i32.and (local.get $x) (i32.const 1)) (then (local.set $x (i32.mul (local.get $x) (i32.const 3)))))\n");
+        }
+        String wat = "(module (memory (export \"memory\") 1 1 shared)\n  (func (export \"run\") (param $x i32) (result i32)\n" + body
+                + "    (i32.add (local.get $x) (i32.atomic.load (i32.const 0)))))";
+        byte[] bytes = wasm(wat);
+        Instance whole = engine.load("whole", bytes).instantiate(new Imports(), 1);
+        Object expected = call(whole, "run", 12345);
+        byte[] wholeMemory = new byte[1024];
+        whole.memory().read(0, wholeMemory, 0, wholeMemory.length);
+        for (int limit : new int[] {300, 1000}) {
+            dev.arca.compiler.CompilerOptions options = new dev.arca.compiler.CompilerOptions(limit,
+                    dev.arca.compiler.CompilerOptions.DEFAULT.maxFunctionBodyBytes(), dev.arca.compiler.CompilerOptions.DEFAULT.maxLocals());
+            // it is split: methods f0$<region> beside f0
+            long regions = dev.arca.compiler.ModuleCompiler.compile(com.dylibso.chicory.wasm.Parser.parse(bytes), options).classes().values()
+                    .stream().flatMap(c -> java.lang.classfile.ClassFile.of().parse(c).methods().stream())
+                    .filter(m -> m.methodName().stringValue().startsWith("f0$")).count();
+            assertTrue(regions > 3, "regions at method size limit " + limit + ": " + regions);
+            Instance split = new Engine(null, null, Engine.Kind.ARCA, Engine.MemoryKind.BYTE_ARRAY, options).load("split", bytes)
+                    .instantiate(new Imports(), 1);
+            assertEquals(expected, call(split, "run", 12345), "method size limit " + limit);
+            byte[] splitMemory = new byte[1024];
+            split.memory().read(0, splitMemory, 0, splitMemory.length);
+            assertArrayEquals(wholeMemory, splitMemory, "method size limit " + limit);
+        }
+    }
+
     @Test
     void threadsNeedASharedMemoryAndArcasCompiler(@TempDir Path cache) throws Exception {
         byte[] unsharedWasm = wasm(module("(memory 1 4)"));
