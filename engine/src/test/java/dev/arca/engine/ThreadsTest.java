@@ -410,6 +410,31 @@ class ThreadsTest {
         }
     }
 
+    /** Run in a JVM with a small heap: instantiates a module whose shared memory's capacity does not fit. */
+    public static final class OutOfHeap {
+        public static void main(String[] args) throws Exception {
+            CompiledModule m = new Engine(null, null, Engine.Kind.ARCA).load("big", Files.readAllBytes(Path.of(args[0])));
+            try {
+                m.instantiate(new Imports(), 1024);
+                System.out.println("instantiated");
+            } catch (ModuleException e) {
+                System.out.println(e.kind() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void aCapacityTheHeapCannotHoldIsALimitErrorNotACrash() throws Exception {
+        Path wasm = dir.resolve("big.wasm");
+        Files.write(wasm, wasm(module("(memory 1 1024 shared)"))); // 64 MiB of capacity, in a 32 MiB heap
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Process p = new ProcessBuilder(java, "-Xmx32m", "-cp", System.getProperty("java.class.path"), OutOfHeap.class.getName(),
+                wasm.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        assertEquals(0, p.waitFor(), out);
+        assertTrue(out.startsWith("LIMIT: big: cannot allocate the shared memory's capacity of 1024 pages (64 MiB)"), out);
+    }
+
     @Test
     void threadsNeedASharedMemoryAndArcasCompiler(@TempDir Path cache) throws Exception {
         byte[] unsharedWasm = wasm(module("(memory 1 4)"));
