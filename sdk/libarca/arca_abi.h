@@ -255,4 +255,8 @@ ARCA_IMPORT(fd_poll) int32_t __arca_fd_poll(void *fds, uint32_t nfds, int64_t ti
 /* fd_nread: ioctl(FIONREAD): bytes readable at once */
 ARCA_IMPORT(fd_nread) int32_t __arca_fd_nread(int32_t fd, uint32_t *n_out);
 
+/* thread_signal: pthread_kill: sig to one thread of the caller's process (the first thread's id is
+   the pid); sig 0 checks existence; ESRCH, EINVAL */
+ARCA_IMPORT(thread_signal) int32_t __arca_thread_signal(int32_t tid, int32_t sig);
+
 #endif

@@ -6,8 +6,8 @@ import java.util.Objects;
 /**
  * Resource limits of an instance, enforced by Arca: linear memory (a process that grows past it
  * is stopped, as a container's memory limit does), open descriptors ({@code EMFILE}), CPU time
- * (the process is stopped), bytes held by in-memory file systems ({@code ENOSPC}) and processes
- * ({@code EAGAIN} from spawn). Immutable; made with {@link #builder()}, whose setters refuse a
+ * (the process is stopped), bytes held by in-memory file systems ({@code ENOSPC}), processes
+ * ({@code EAGAIN} from spawn) and threads per process ({@code EAGAIN} from thread-spawn). Immutable; made with {@link #builder()}, whose setters refuse a
  * value outside the kernel's bounds with an IllegalArgumentException at once.
  */
 public final class Limits {
@@ -15,7 +15,7 @@ public final class Limits {
     /** Most processes of one instance. */
     static final int MAX_PROCESSES = 4096;
 
-    /** The defaults: memory up to WebAssembly's 32-bit space, 1024 descriptors, no CPU limit, 256 MiB of ramfs, 64 processes. */
+    /** The defaults: memory up to WebAssembly's 32-bit space, 1024 descriptors, no CPU limit, 256 MiB of ramfs, 64 processes, 64 threads per process. */
     public static final Limits DEFAULT = new Limits(KERNEL_DEFAULT, 64, dev.arca.kernel.net.NetworkPolicy.DEFAULT_SOCKETS);
 
     private final dev.arca.kernel.Limits kernel;
@@ -63,6 +63,11 @@ public final class Limits {
         return processes;
     }
 
+    /** Most threads of each process at once, its first thread included ({@code EAGAIN} from thread-spawn beyond). */
+    public int threads() {
+        return kernel.threads();
+    }
+
     /** Most sockets of the instance at once ({@code ENFILE} beyond). */
     public int sockets() {
         return sockets;
@@ -85,13 +90,13 @@ public final class Limits {
     @Override
     public String toString() {
         return "Limits[memory=" + memoryBytes() + ", openFiles=" + openFiles() + ", cpuTime=" + cpuTime()
-                + ", ramfs=" + ramfsBytes() + ", processes=" + processes + ", sockets=" + sockets + "]";
+                + ", ramfs=" + ramfsBytes() + ", processes=" + processes + ", threads=" + threads() + ", sockets=" + sockets + "]";
     }
 
     /** Builds {@link Limits}; each setter checks its value against the kernel's own bounds. */
     public static final class Builder {
         private long memory, ramfs, cpuMillis;
-        private int openFiles, processes, sockets;
+        private int openFiles, processes, sockets, threads;
 
         private Builder(Limits from) {
             memory = from.memoryBytes();
@@ -100,6 +105,7 @@ public final class Limits {
             ramfs = from.ramfsBytes();
             processes = from.processes;
             sockets = from.sockets;
+            threads = from.threads();
         }
 
         /** Linear memory per process, in bytes (rounded down to 64 KiB pages). */
@@ -145,6 +151,15 @@ public final class Limits {
             return this;
         }
 
+        /** Threads of each process at once, its first thread included, 1 to 4096 (thread-spawn fails with EAGAIN beyond). */
+        public Builder threads(int count) {
+            if (count < 1 || count > dev.arca.kernel.Limits.MAX_THREADS) {
+                throw new IllegalArgumentException("thread limit must be 1 to " + dev.arca.kernel.Limits.MAX_THREADS);
+            }
+            threads = count;
+            return this;
+        }
+
         /** Sockets of the instance at once, 1 to 1048576. */
         public Builder sockets(int count) {
             if (count < 1 || count > 1 << 20) throw new IllegalArgumentException("socket limit must be 1 to 1048576");
@@ -154,7 +169,7 @@ public final class Limits {
 
         /** The limits set so far (each already checked). */
         public Limits build() {
-            return new Limits(new dev.arca.kernel.Limits(memory, openFiles, cpuMillis, ramfs), processes, sockets);
+            return new Limits(new dev.arca.kernel.Limits(memory, openFiles, cpuMillis, ramfs, threads), processes, sockets);
         }
 
         /** The kernel's record checks its bounds (one place for them): the message is its. */

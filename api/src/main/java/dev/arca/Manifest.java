@@ -18,7 +18,7 @@ import java.util.Objects;
  *              {"type": "ramfs", "path": "/tmp"},
  *              {"type": "encfs", "source": "state.vol", "path": "/state"},
  *              {"type": "image", "source": "app.img", "path": "/app"}],
- *   "limits": {"memory": "256MiB", "openFiles": 64, "cpuTime": "10s", "ramfs": "64MiB", "processes": 16}
+ *   "limits": {"memory": "256MiB", "openFiles": 64, "cpuTime": "10s", "ramfs": "64MiB", "processes": 16, "threads": 8}
  * }
  * }</pre>
  *

@@ -205,6 +205,7 @@ final class ManifestReader {
                     case "cpuTime" -> b.cpuTime(Duration.ofMillis(Sizes.millis(string(what))));
                     case "ramfs" -> b.ramfs(Sizes.bytes(string(what)));
                     case "processes" -> b.processes(integer(what));
+                    case "threads" -> b.threads(integer(what));
                     case "sockets" -> b.sockets(integer(what));
                     default -> throw fail("unknown key '" + key + "' in limits", keyAt);
                 }

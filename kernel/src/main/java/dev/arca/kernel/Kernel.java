@@ -77,15 +77,29 @@ public final class Kernel {
         return processLimit;
     }
 
-    /** The process the current thread runs, if any (set by the syscall layer). */
-    private static final ThreadLocal<Process> CURRENT = new ThreadLocal<>();
+    /** The guest thread the current Java thread runs, if any (set by the syscall layer). */
+    private static final ThreadLocal<GuestThread> CURRENT = new ThreadLocal<>();
 
-    public static void bindCurrent(Process p) {
-        CURRENT.set(p);
+    public static void bindCurrent(GuestThread t) {
+        CURRENT.set(t);
     }
 
+    /** The process the current Java thread runs, or null. */
     public static Process current() {
+        GuestThread t = CURRENT.get();
+        return t == null ? null : t.process();
+    }
+
+    /** The guest thread the current Java thread runs, or null. */
+    public static GuestThread currentThread() {
         return CURRENT.get();
+    }
+
+    /** A new id from the pid space, for a thread (thread ids and pids never collide, as on Linux). */
+    int allocateId() {
+        synchronized (table) {
+            return nextPid++;
+        }
     }
 
     /**
@@ -93,7 +107,7 @@ public final class Kernel {
      * stopped, so that the wait returns and the syscall layer can act on it.
      */
     public static void checkInterrupt() throws ErrnoException {
-        Process p = CURRENT.get();
+        Process p = current();
         if (Thread.currentThread().isInterrupted() || (p != null && p.hasDeliverableSignal())) {
             throw Errno.EINTR.fail();
         }

@@ -3,15 +3,23 @@ package dev.arca.kernel;
 import dev.arca.kernel.fd.FdTable;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A guest process: identity, place in the process tree, arguments, environment, descriptor table,
  * signal state, and how it ended. The engine instance that runs it belongs to the syscall layer.
  *
+ * <p>A process has one or more {@link GuestThread threads}; the first has the process's pid as
+ * its id. Signals sent to the process go to any thread that does not block them, a kill or a
+ * fatal signal stops every thread, and the process ends when its first thread ends (the syscall
+ * layer then stops the others and waits for them, as exit_group does).
+ *
  * <p>Locking: tree fields ({@code parent}, {@code children}, {@code state}, {@code waitStatus})
- * are guarded by the kernel's process-table monitor; signal fields by this object's monitor.
+ * are guarded by the kernel's process-table monitor; signal fields, threads and the threads'
+ * own signal fields by this object's monitor.
  */
 public final class Process {
     public enum State { RUNNING, ZOMBIE, REAPED }
@@ -22,8 +30,11 @@ public final class Process {
     private final List<byte[]> env;
     private final FdTable fds;
     private final Limits limits;
-    private volatile Thread thread;
+    private final GuestThread main;
+    private final Map<Integer, GuestThread> others = new LinkedHashMap<>(); // threads but the first, guarded by this
+    private long endedThreadsCpu; // CPU time of threads that have ended, guarded by this
     private volatile String killReason;
+    private volatile boolean exiting; // a thread has ended the process: the others are being stopped
 
     // process tree, guarded by the kernel's table monitor
     Process parent;
@@ -34,8 +45,7 @@ public final class Process {
 
     // signals, guarded by this
     private final int[] disposition = new int[Signals.MAX + 1];
-    private long pending;
-    private long blocked;
+    private long pending; // sent to the process: any thread that does not block it takes it
     private long restarting; // signals whose handler restarts the call they interrupt (SA_RESTART)
     // the real-time interval timer (setitimer ITIMER_REAL, alarm), guarded by this
     java.util.concurrent.ScheduledFuture<?> alarm;
@@ -43,7 +53,7 @@ public final class Process {
     long alarmInterval;
     long alarmGeneration; // a newer setting makes a firing of an older one do nothing
     private volatile int fatalSignal;
-    private volatile boolean attention; // something for the syscall layer: a signal or a kill
+    private volatile boolean attention; // something for every thread's syscall layer: a fatal signal, a kill, an exit
 
     Process(Kernel kernel, int pid, Process parent, int processGroup, List<String> args, List<String> env,
             Limits limits, FdTable fds) {
@@ -55,6 +65,7 @@ public final class Process {
         this.env = env.stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toList();
         this.limits = limits;
         this.fds = fds != null ? fds : new FdTable(limits.openFiles());
+        this.main = new GuestThread(this, pid);
     }
 
     public Kernel kernel() {
@@ -96,36 +107,128 @@ public final class Process {
         return limits;
     }
 
-    private long cpuBaseline; // the thread's CPU time when this process began on it, guarded by this
-    private long cpuEnded; // CPU time of runs on threads it has left, guarded by this
+    /** The first thread: the one that runs {@code _start}; its id is the pid. */
+    public GuestThread mainThread() {
+        return main;
+    }
 
-    /**
-     * Binds the process to the thread that runs it (its clocks and kill target). Threads are
-     * pooled, so the CPU clock counts from here.
-     */
+    /** Binds the first thread to the Java thread that runs it (see {@link GuestThread#attach}). */
     public void attach(Thread t, boolean threadReused) {
-        long baseline = threadReused ? kernel.cpuTime(t) : 0;
+        main.attach(t, threadReused);
+    }
+
+    /** Unbinds the first thread from its Java thread (see {@link GuestThread#detach}). */
+    public void detach() {
+        main.detach();
+    }
+
+    /** The Java thread running the first thread, or null. */
+    public Thread thread() {
+        return main.thread;
+    }
+
+    // ---- threads -------------------------------------------------------------------------
+
+    /**
+     * A new thread of this process (thread-spawn), with the signal mask of the thread that makes
+     * it, as pthread_create gives. Its id comes from the kernel's pid space, so no two threads
+     * of the instance share one. Errors: EAGAIN at the limit of threads per process, or when the
+     * process is ending.
+     */
+    public GuestThread newThread() throws dev.arca.abi.ErrnoException {
+        int tid = kernel.allocateId();
+        GuestThread creator = self();
         synchronized (this) {
-            this.cpuBaseline = baseline;
-            this.thread = t;
+            if (stopping()) throw dev.arca.abi.Errno.EAGAIN.fail("the process is ending");
+            if (others.size() + 1 >= limits.threads()) {
+                throw dev.arca.abi.Errno.EAGAIN.fail("thread limit of " + limits.threads() + " reached");
+            }
+            GuestThread t = new GuestThread(this, tid);
+            t.blocked = creator.blocked;
+            others.put(tid, t);
+            return t;
         }
-        if (killReason != null || fatalSignal != 0) t.interrupt();
+    }
+
+    /** A thread of this process by id (the first thread's is the pid), or null. */
+    public synchronized GuestThread thread(int tid) {
+        return tid == pid ? main : others.get(tid);
+    }
+
+    /** How many threads the process has now, the first included. */
+    public synchronized int threadCount() {
+        return others.size() + 1;
+    }
+
+    /** {@code t}, not the first thread, has ended: its CPU time stays counted, and it is gone. */
+    public void threadEnded(GuestThread t) {
+        if (t == main) throw new IllegalArgumentException("the first thread ends with the process");
+        t.detach();
+        synchronized (this) {
+            if (others.remove(t.tid()) != null) endedThreadsCpu += t.cpuTimeLocked();
+            notifyAll();
+        }
     }
 
     /**
-     * Unbinds the thread before it runs another process, so no late kill reaches that one; the
-     * CPU time of the run stays counted.
+     * exit_group: the process is ending (its first thread returned, or a thread exited or
+     * trapped): every thread but the caller is stopped at its next poll, call or wait, and no
+     * new one starts. Returns at once; the first thread then {@link #awaitThreads waits} for them.
      */
-    public void detach() {
+    public void beginExit() {
+        GuestThread caller = Kernel.currentThread(); // null from outside the process: every thread
         synchronized (this) {
-            if (thread != null) cpuEnded += Math.max(0, kernel.cpuTime(thread) - cpuBaseline);
-            this.thread = null;
+            exiting = true;
+            attention = true;
+            if (main != caller) main.interrupt();
+            for (GuestThread t : others.values()) {
+                if (t != caller) t.interrupt();
+            }
         }
-        Thread.interrupted(); // clear a kill that arrived as the process ended
     }
 
-    public Thread thread() {
-        return thread;
+    /**
+     * From the first thread, after {@link #beginExit}: waits until every other thread has ended
+     * (each is interrupted again while it has not, in case it cleared the first interrupt).
+     */
+    public void awaitThreads() {
+        boolean interrupted = false;
+        synchronized (this) {
+            while (!others.isEmpty()) {
+                for (GuestThread t : others.values()) t.interrupt();
+                try {
+                    wait(Kernel.SIGNAL_POLL_MILLIS);
+                } catch (InterruptedException e) {
+                    interrupted = true; // a kill meanwhile: the threads are stopping anyway
+                }
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    /** Whether a thread has ended the process and the others are being stopped. */
+    public boolean exiting() {
+        return exiting;
+    }
+
+    /** Whether the process is being stopped: killed, a fatal signal, or an exit in progress. */
+    public boolean stopping() {
+        return killReason != null || fatalSignal != 0 || exiting;
+    }
+
+    /**
+     * The thread of this process the calling Java thread runs; the first thread when the caller
+     * runs none of this process's (the kernel acting on it from outside).
+     */
+    GuestThread self() {
+        GuestThread t = Kernel.currentThread();
+        return t != null && t.process() == this ? t : main;
+    }
+
+    /** Requires this. Interrupts every thread: a kill or a fatal signal. */
+    private void interruptAll() {
+        main.interrupt();
+        for (GuestThread t : others.values()) t.interrupt();
     }
 
     // ---- starting and running on another process's thread ---------------------------------
@@ -160,7 +263,7 @@ public final class Process {
      */
     public boolean suspend(Runnable onStop) {
         synchronized (this) {
-            if (attention || thread != Thread.currentThread()) return false;
+            if (attention || main.attention || main.thread != Thread.currentThread() || !others.isEmpty()) return false;
             onStopWhileSuspended = onStop;
         }
         detach();
@@ -191,7 +294,7 @@ public final class Process {
         if (killReason == null) killReason = reason;
         attention = true;
         synchronized (this) {
-            if (thread != null) thread.interrupt();
+            interruptAll();
         }
         stoppedWhileSuspended();
     }
@@ -201,13 +304,10 @@ public final class Process {
         return killReason;
     }
 
-    /**
-     * CPU time the process has used, in nanoseconds, including after it ended. (It has one
-     * thread today; with threads, this is the sum of them all.)
-     */
+    /** CPU time the process has used, in nanoseconds: every thread's, ended ones included. */
     public synchronized long cpuTimeNanos() {
-        long n = cpuEnded;
-        if (thread != null) n += Math.max(0, kernel.cpuTime(thread) - cpuBaseline);
+        long n = endedThreadsCpu + main.cpuTimeLocked();
+        for (GuestThread t : others.values()) n += t.cpuTimeLocked();
         return n;
     }
 
@@ -233,34 +333,73 @@ public final class Process {
         return old;
     }
 
-    /** Replaces the blocked mask; returns the old one. SIGKILL and SIGSTOP cannot be blocked. */
+    /**
+     * Replaces the calling thread's blocked mask; returns the old one. SIGKILL and SIGSTOP cannot
+     * be blocked.
+     */
     public long setBlocked(long mask) {
+        GuestThread t = self();
         long old;
         synchronized (this) {
-            old = blocked;
-            blocked = mask & ~((1L << Signals.SIGKILL) | (1L << Signals.SIGSTOP));
-            if ((pending & ~blocked) != 0) attention = true;
+            old = t.blocked;
+            t.blocked = mask & ~((1L << Signals.SIGKILL) | (1L << Signals.SIGSTOP));
+            if (((pending | t.pending) & ~t.blocked) != 0) t.attention = true;
         }
         return old;
     }
 
-    public synchronized long blocked() {
-        return blocked;
+    /** The calling thread's blocked mask. */
+    public long blocked() {
+        GuestThread t = self();
+        synchronized (this) {
+            return t.blocked;
+        }
     }
 
-    public synchronized long pendingMask() {
-        return pending;
+    /** The signals pending for the calling thread: its own and the process's. */
+    public long pendingMask() {
+        GuestThread t = self();
+        synchronized (this) {
+            return pending | t.pending;
+        }
     }
 
-    /** Delivers {@code sig} to this process: its default action, or pending for its handler. */
+    /**
+     * Delivers {@code sig} to this process: its default action, or pending for a handler in a
+     * thread that does not block it (or until one unblocks it).
+     */
     void deliver(int sig) {
+        deliver(sig, null);
+    }
+
+    /** pthread_kill: delivers {@code sig} to thread {@code t} of this process alone. */
+    public void deliverTo(GuestThread t, int sig) {
+        if (t.process() != this) throw new IllegalArgumentException("not a thread of pid " + pid);
+        deliver(sig, t);
+    }
+
+    private void deliver(int sig, GuestThread to) {
+        long bit = 1L << sig;
         boolean terminate = false;
         synchronized (this) {
             int d = Signals.uncatchable(sig) ? Signals.DEFAULT : disposition[sig];
             if (d == Signals.IGNORE || (d == Signals.DEFAULT && Signals.ignoredByDefault(sig))) return;
-            if ((blocked & (1L << sig)) != 0 || d == Signals.HANDLE) {
-                pending |= 1L << sig;
-                attention |= (blocked & (1L << sig)) == 0;
+            boolean blockedEverywhere;
+            if (to != null) {
+                blockedEverywhere = (to.blocked & bit) != 0;
+            } else {
+                blockedEverywhere = (main.blocked & bit) != 0;
+                for (GuestThread t : others.values()) blockedEverywhere &= (t.blocked & bit) != 0;
+            }
+            if (blockedEverywhere || d == Signals.HANDLE) {
+                if (to != null) {
+                    to.pending |= bit;
+                    to.attention |= (to.blocked & bit) == 0;
+                } else {
+                    pending |= bit;
+                    main.attention |= (main.blocked & bit) == 0;
+                    for (GuestThread t : others.values()) t.attention |= (t.blocked & bit) == 0;
+                }
                 return;
             }
             if (fatalSignal == 0) {
@@ -271,54 +410,66 @@ public final class Process {
         }
         if (terminate) {
             synchronized (this) {
-                if (thread != null) thread.interrupt();
+                interruptAll();
             }
             stoppedWhileSuspended();
         }
     }
 
     /**
-     * Takes the next pending, unblocked signal: a positive number for one to run a handler for,
-     * and as a side effect makes any whose default action terminates the process fatal. Returns
-     * 0 when nothing is to be done now.
+     * Takes the calling thread's next pending, unblocked signal (its own first, then the
+     * process's): a positive number for one to run a handler for, and as a side effect makes any
+     * whose default action terminates the process fatal. Returns 0 when nothing is to be done now.
      */
-    public synchronized int takeSignal() {
-        attention = killReason != null || fatalSignal != 0;
-        long ready = pending & ~blocked;
-        while (ready != 0) {
-            int sig = Long.numberOfTrailingZeros(ready);
-            pending &= ~(1L << sig);
-            ready &= ~(1L << sig);
-            int d = disposition[sig];
-            if (d == Signals.HANDLE) {
-                attention |= ready != 0;
-                return sig;
+    public int takeSignal() {
+        GuestThread t = self();
+        synchronized (this) {
+            t.attention = false;
+            long ready = (t.pending | pending) & ~t.blocked;
+            while (ready != 0) {
+                int sig = Long.numberOfTrailingZeros(ready);
+                long bit = 1L << sig;
+                if ((t.pending & bit) != 0) t.pending &= ~bit;
+                else pending &= ~bit;
+                ready = (t.pending | pending) & ~t.blocked;
+                int d = disposition[sig];
+                if (d == Signals.HANDLE) {
+                    t.attention = ready != 0;
+                    return sig;
+                }
+                if (d == Signals.DEFAULT && !Signals.ignoredByDefault(sig) && fatalSignal == 0) {
+                    fatalSignal = sig;
+                    attention = true;
+                }
             }
-            if (d == Signals.DEFAULT && !Signals.ignoredByDefault(sig) && fatalSignal == 0) {
-                fatalSignal = sig;
-                attention = true;
-            }
+            if (fatalSignal != 0) interruptAll();
+            return 0;
         }
-        return 0;
     }
 
-    /** Cheap check for the syscall layer: is there a signal or kill to act on? */
+    /** Cheap check for the syscall layer: is there a signal, a kill or an exit for the calling thread to act on? */
     public boolean needsAttention() {
-        return attention;
+        return attention || self().attention;
     }
 
     /**
      * Whether a call that just returned EINTR should be restarted once the waiting signals' handlers
-     * have run: every pending, unblocked signal has a handler installed with Signals.RESTART, and
-     * nothing ends the process.
+     * have run: every pending signal the calling thread may take has a handler installed with
+     * Signals.RESTART, and nothing ends the process.
      */
-    public synchronized boolean interruptionRestarts() {
-        long ready = pending & ~blocked;
-        return ready != 0 && (ready & ~restarting) == 0 && fatalSignal == 0 && killReason == null;
+    public boolean interruptionRestarts() {
+        GuestThread t = self();
+        synchronized (this) {
+            long ready = (pending | t.pending) & ~t.blocked;
+            return ready != 0 && (ready & ~restarting) == 0 && !stopping();
+        }
     }
 
-    /** Whether a handled, unblocked signal is waiting (a blocking call should return EINTR). */
-    public synchronized boolean hasDeliverableSignal() {
-        return (pending & ~blocked) != 0 || fatalSignal != 0 || killReason != null;
+    /** Whether the calling thread has a signal to take, or the process is being stopped (a blocking call should return EINTR). */
+    public boolean hasDeliverableSignal() {
+        GuestThread t = self();
+        synchronized (this) {
+            return ((pending | t.pending) & ~t.blocked) != 0 || stopping();
+        }
     }
 }

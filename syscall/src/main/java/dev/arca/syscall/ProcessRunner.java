@@ -164,7 +164,12 @@ public final class ProcessRunner implements ProgramLoader {
             checkCommand(module);
             Instance instance = module.instantiate(SyscallTable.IMPORTS, p.limits().memoryPages());
             ctx.bind(instance);
+            ctx.threads().started(module, instance);
             s = execute(p, instance.function("_start"));
+            if (s == null) s = ExitStatus.exited(0);
+            // exit_group: the first status decided (this one, or another thread's exit or trap)
+            s = ctx.threads().end(s);
+            p.awaitThreads();
         } catch (ModuleException e) {
             s = new ExitStatus(ExitStatus.RUNTIME_ERROR, e.getMessage(), Signals.SIGABRT);
         } catch (GuestInterrupted e) {
@@ -209,10 +214,14 @@ public final class ProcessRunner implements ProgramLoader {
         }
     }
 
-    private static ExitStatus execute(Process p, ExportedFunction start) {
+    /**
+     * Runs {@code entry} of one of {@code p}'s threads on this thread: null when it returns, or
+     * the status the process ends with when it exits, traps or is stopped.
+     */
+    static ExitStatus execute(Process p, ExportedFunction entry, Object... args) {
         try {
-            start.call();
-            return ExitStatus.exited(0);
+            entry.call(args);
+            return null;
         } catch (ProcessExit e) {
             if (e.signal() != 0) return ExitStatus.signaled(e.signal(), "terminated by signal " + e.signal());
             return ExitStatus.exited(e.exitCode());

@@ -6,6 +6,7 @@ import dev.arca.engine.ExportedFunction;
 import dev.arca.engine.FunctionSignature;
 import dev.arca.engine.Instance;
 import dev.arca.engine.ValueType;
+import dev.arca.kernel.GuestThread;
 import dev.arca.kernel.Kernel;
 import dev.arca.kernel.Process;
 import dev.arca.kernel.Signals;
@@ -13,20 +14,44 @@ import dev.arca.kernel.fd.Descriptor;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
-/** What a handler works with: the calling process and its checked memory. */
+/**
+ * What a handler works with: the calling process, the thread of it that calls, and its checked
+ * memory. One per thread of a process (each thread is an instance of the module of its own, over
+ * the process's shared memory).
+ */
 public final class SyscallContext {
     /** The guest export that runs signal handlers (the SDK's libarca defines it). */
     public static final String SIGNAL_ENTRY = "__arca_signal";
 
     private final Process process;
+    private final GuestThread thread;
+    private final GuestThreads threads;
     private final boolean traced;
     private GuestMemory memory;
     private ExportedFunction signalEntry;
     private int handlerDepth;
 
+    /** The context of a process's first thread. */
     SyscallContext(Process process) {
-        this.process = process;
+        this(process.mainThread(), new GuestThreads(process));
+    }
+
+    /** The context of {@code thread}, one of the process's {@code threads}. */
+    SyscallContext(GuestThread thread, GuestThreads threads) {
+        this.process = thread.process();
+        this.thread = thread;
+        this.threads = threads;
         this.traced = process.kernel().diagnostics().wants(DiagnosticSink.Kind.TRACE);
+    }
+
+    /** The calling thread. */
+    public GuestThread thread() {
+        return thread;
+    }
+
+    /** Every thread of the calling process, as the syscall layer runs them. */
+    public GuestThreads threads() {
+        return threads;
     }
 
     /** Whether each call is traced (asked once per process: the check sits on every call). */
@@ -58,7 +83,7 @@ public final class SyscallContext {
     /** The current thread runs this process from now on (null: none). */
     static void bindToThread(SyscallContext c) {
         CURRENT.set(c);
-        Kernel.bindCurrent(c == null ? null : c.process);
+        Kernel.bindCurrent(c == null ? null : c.thread);
     }
 
     // ---- children not started yet ----------------------------------------------------------
@@ -177,7 +202,7 @@ public final class SyscallContext {
         if (!process.needsAttention()) return;
         while (true) {
             if (process.fatalSignal() != 0) throw ProcessExit.signal(process.fatalSignal());
-            if (process.killReason() != null) throw new ProcessKilled();
+            if (process.killReason() != null || process.exiting()) throw new ProcessKilled();
             if (handlerDepth > 0) return; // no nesting: the rest waits until this handler returns
             int sig = process.takeSignal();
             if (sig == 0) {

@@ -58,7 +58,7 @@ public final class SyscallTable {
         wasi("environ_sizes_get", p(I32, I32), FULL, "", ArgsEnv::environSizesGet);
         // clocks
         wasi("clock_res_get", p(I32, I32), FULL, "realtime 1 us, monotonic 1 ns, CPU clocks 1 us", Clocks::resGet);
-        wasi("clock_time_get", p(I32, I64, I32), FULL, "realtime comes from the untrusted host; CPU clocks measure the process's thread", Clocks::timeGet);
+        wasi("clock_time_get", p(I32, I64, I32), FULL, "realtime comes from the untrusted host; the process CPU clock counts every thread of the process, the thread CPU clock the caller", Clocks::timeGet);
         // descriptors
         wasi("fd_advise", p(I32, I64, I64, I32), FULL, "advice is checked and then ignored, as Linux may", Files::advise);
         wasi("fd_allocate", p(I32, I64, I64), FULL, "extends the file with zeros, like posix_fallocate", Files::allocate);
@@ -201,6 +201,20 @@ public final class SyscallTable {
         arca("fd_nread", "int32_t fd, uint32_t *n_out", FULL, "ioctl(FIONREAD): bytes readable at once", SocketCalls::nread);
     }
 
+    /** wasi-threads' module: thread-spawn. */
+    public static final String WASI_THREADS = "wasi";
+
+    static {
+        // threads: wasi-threads' one import, and the arca calls POSIX needs around it (docs/threads.md)
+        ALL.add(new Syscall(WASI_THREADS, "thread-spawn", p(I32), List.of(I32), FULL,
+                "wasi-threads: a new thread runs the export wasi_thread_start(tid, start_arg) in a new instance of the module over its shared memory; "
+                        + "returns the thread's id (> 0), or a negated errno: EAGAIN at the manifest's thread limit or when the process is ending, ENOTSUP for a module not built for threads",
+                (c, a) -> c.threads().spawn((int) a[0])));
+        arca("thread_signal", "int32_t tid, int32_t sig", FULL,
+                "pthread_kill: sig to one thread of the caller's process (the first thread's id is the pid); sig 0 checks existence; ESRCH, EINVAL",
+                SignalCalls::threadSignal);
+    }
+
     /** Every entry, in table order. */
     public static List<Syscall> all() {
         return List.copyOf(ALL);
@@ -234,6 +248,8 @@ public final class SyscallTable {
         boolean restartable = RESTARTABLE.contains(s.name());
         // a wait decides itself what to do with children not started yet (it may run one here)
         boolean waits = s.module().equals(ARCA) && s.name().equals("proc_wait");
+        // wasi-threads returns a value, and an error as a negated errno
+        boolean negated = s.module().equals(WASI_THREADS);
         return new HostFunction(s.module(), s.name(), type, args -> {
             SyscallContext ctx = SyscallContext.current();
             int errno;
@@ -243,14 +259,14 @@ public final class SyscallTable {
                 try {
                     errno = h.call(ctx, args);
                 } catch (ErrnoException e) {
-                    errno = e.errno().code();
+                    errno = negated ? -e.errno().code() : e.errno().code();
                 } catch (ProcessExit e) {
                     throw e;
                 } catch (RuntimeException e) {
                     // a defect in Arca must not take the JVM or other guests with it
                     if (e instanceof GuestInterrupted) throw e;
                     ctx.kernel().diagnostics().emit(DiagnosticSink.Kind.INTERNAL, "in " + s.name() + ": " + e, e);
-                    errno = Errno.EIO.code();
+                    errno = negated ? -Errno.EIO.code() : Errno.EIO.code();
                 }
                 // SA_RESTART: run the handlers now, then make the same call again
                 if (errno != EINTR || !restartable || !ctx.runHandlersBeforeRestart()) break;
@@ -268,7 +284,8 @@ public final class SyscallTable {
             if (i > 0) sb.append(", ");
             sb.append(s.params().get(i) == ValueType.I32 ? Long.toString((int) args[i]) : Long.toString(args[i]));
         }
-        sb.append(") = ").append(errno == 0 ? "0" : Errno.of(errno).name());
+        sb.append(") = ").append(errno == 0 || (s.module().equals(WASI_THREADS) && errno > 0) ? Integer.toString(errno)
+                : Errno.of(Math.abs(errno)).name());
         ctx.kernel().diagnostics().emit(DiagnosticSink.Kind.TRACE, sb.toString());
     }
 
@@ -277,8 +294,8 @@ public final class SyscallTable {
         StringBuilder sb = new StringBuilder();
         sb.append("# Arca syscall compatibility\n\n");
         sb.append("Generated from `SyscallTable` by `./arca syscalls --markdown`; do not edit by hand.\n\n");
-        sb.append("`wasi_snapshot_preview1` is WASI's; `arca` is Arca's own module for what preview1 lacks (processes, pipes, signals).\n\n");
-        for (String module : List.of(WASI, ARCA)) {
+        sb.append("`wasi_snapshot_preview1` is WASI's; `wasi` is wasi-threads' `thread-spawn`; `arca` is Arca's own module for what preview1 lacks (processes, pipes, signals, threads' signals).\n\n");
+        for (String module : List.of(WASI, WASI_THREADS, ARCA)) {
             List<Syscall> in = ALL.stream().filter(s -> s.module().equals(module)).toList();
             sb.append(String.format("`%s`: %d imports: %d full, %d partial, %d unsupported.%n%n", module, in.size(),
                     in.stream().filter(s -> s.support() == FULL).count(),

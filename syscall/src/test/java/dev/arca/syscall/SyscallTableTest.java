@@ -165,7 +165,17 @@ class SyscallTableTest {
                 "sig_mask", "fd_pipe", "fd_dup", "fd_dup2", "fd_cloexec")) {
             assertTrue(arca.stream().anyMatch(s -> s.name().equals(name) && !s.note().isEmpty()), name);
         }
-        assertEquals(46 + arca.size(), SyscallTable.all().size());
+        assertEquals(46 + 1 + arca.size(), SyscallTable.all().size(), "preview1's 46, wasi-threads' thread-spawn, arca's");
+    }
+
+    /** wasi-threads' import as Wasmtime and wasi-libc declare it: (i32 start_arg) -> i32. */
+    @Test
+    void threadSpawnIsWasiThreads() {
+        List<Syscall> threads = SyscallTable.all().stream().filter(s -> s.module().equals("wasi")).toList();
+        assertEquals(1, threads.size());
+        assertEquals("thread-spawn", threads.get(0).name());
+        assertEquals("i", signature(threads.get(0).params()));
+        assertEquals("i", signature(threads.get(0).results()));
     }
 
     /**
@@ -207,6 +217,7 @@ class SyscallTableTest {
         expected.put("sock_resolve", "iiiiii");
         expected.put("fd_poll", "iiIii");
         expected.put("fd_nread", "ii");
+        expected.put("thread_signal", "ii");
         Map<String, String> actual = new LinkedHashMap<>();
         for (Syscall s : SyscallTable.all()) {
             if (s.module().equals(SyscallTable.ARCA)) actual.put(s.name(), signature(s.params()));

@@ -5,7 +5,7 @@ import dev.arca.abi.ErrnoException;
 import dev.arca.kernel.Signals;
 import dev.arca.syscall.SyscallContext;
 
-/** sig_action, sig_mask, sig_pending. */
+/** sig_action, sig_mask (the calling thread's), sig_pending, sig_alarm, thread_signal. */
 public final class SignalCalls {
     private SignalCalls() {}
 
@@ -21,6 +21,16 @@ public final class SignalCalls {
         if (Signals.uncatchable(sig) && what != Signals.DEFAULT) throw Errno.EINVAL.fail("signal " + sig + " cannot be caught or ignored");
         if (what == Signals.HANDLE && !c.canHandleSignals()) throw Errno.ENOSYS.fail("module has no " + SyscallContext.SIGNAL_ENTRY + " export");
         c.memory().writeI32(a[2], c.process().setDisposition(sig, restart ? what | Signals.RESTART : what));
+        return 0;
+    }
+
+    /** thread_signal(tid, sig): pthread_kill. */
+    public static int threadSignal(SyscallContext c, long[] a) throws ErrnoException {
+        int tid = (int) a[0], sig = (int) a[1];
+        if (sig < 0 || sig > Signals.MAX) throw Errno.EINVAL.fail("signal " + sig);
+        dev.arca.kernel.GuestThread t = c.process().thread(tid);
+        if (t == null) throw Errno.ESRCH.fail("no thread " + tid + " in pid " + c.process().pid());
+        if (sig != 0) c.process().deliverTo(t, sig);
         return 0;
     }
 

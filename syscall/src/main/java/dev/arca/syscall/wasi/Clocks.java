@@ -31,7 +31,8 @@ public final class Clocks {
         return switch (id) {
             case Wasi.CLOCK_REALTIME -> c.kernel().host().realtimeNanos();
             case Wasi.CLOCK_MONOTONIC -> c.kernel().host().monotonicNanos();
-            case Wasi.CLOCK_PROCESS_CPUTIME_ID, Wasi.CLOCK_THREAD_CPUTIME_ID -> c.process().cpuTimeNanos();
+            case Wasi.CLOCK_PROCESS_CPUTIME_ID -> c.process().cpuTimeNanos();
+            case Wasi.CLOCK_THREAD_CPUTIME_ID -> c.thread().cpuTimeNanos();
             default -> throw Errno.EINVAL.fail("clock " + id);
         };
     }
