@@ -178,7 +178,9 @@ int pclose(FILE *f) {
     return status;
 }
 
-/* Arca processes are single-threaded: stream locks have nothing to exclude. */
+#ifndef _REENTRANT
+/* A program without threads: stream locks have nothing to exclude. (With -pthread, the threaded
+   C library's own flockfile, a real lock, is the one: sdk/libc-threads.patch.) */
 void flockfile(FILE *f) {
     (void)f;
 }
@@ -191,3 +193,4 @@ int ftrylockfile(FILE *f) {
 void funlockfile(FILE *f) {
     (void)f;
 }
+#endif
