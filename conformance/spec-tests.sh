@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The WebAssembly specification tests against Arca's engines (engine/src/test/.../SpecTestRunner).
-# Reads the core .wast files of WebAssembly/testsuite at a pinned commit from a git mirror
-# (SPEC_TESTSUITE_GIT, default the mirror this machine keeps), converts them with Debian's
+# Reads the core .wast files of WebAssembly/testsuite, and those of its threads proposal
+# (proposals/threads: atomics, shared memories, wait and notify, as threads-*), at a pinned
+# commit from a git mirror (SPEC_TESTSUITE_GIT, default the mirror this machine keeps), converts them with Debian's
 # wabt wast2json (installed with apt-get when missing), and runs every command in Arca's compiler
 # and in Chicory's. Ends with "N passed, M failed": M counts the commands Chicory passes and Arca
 # does not. SKIP when no mirror is at hand. Needs `mvn install` with tests first (./test does it).
@@ -40,5 +41,15 @@ for f in "$OUT"/wast/*.wast; do
   fi
 done
 echo "testsuite $COMMIT: $(ls "$OUT"/wast/*.wast | wc -l) core .wast files; wast2json 1.0.32 cannot read: ${unconverted[*]:-none}"
+# the threads proposal's tests (atomics, shared memories), named threads-* beside the core ones
+git --git-dir="$GIT" archive "$COMMIT" proposals/threads | tar -x -C "$OUT/wast"
+for f in "$OUT"/wast/proposals/threads/*.wast; do
+  name=threads-$(basename "$f" .wast)
+  mkdir -p "$OUT/json/$name"
+  if ! (cd "$OUT/json/$name" && wast2json --enable-threads "$f" -o "$name.json" >/dev/null 2>&1); then
+    echo "threads proposal: wast2json cannot read $(basename "$f")"
+    rm -rf "$OUT/json/$name"
+  fi
+done
 "$JAVA_HOME/bin/java" -Xss16m -XX:+UseSerialGC -cp "$ROOT/engine/target/test-classes:$ROOT/cli/target/lib/*" \
   dev.arca.engine.spec.SpecTestRunner "$OUT/json" "$@"

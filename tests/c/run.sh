@@ -25,6 +25,8 @@
 #                 directory: `run --volume FRESH.vol::/ --key-file KEY` (wasm-only tests,
 #                 which are about host directories, are skipped)
 #
+# A program named pthread_*.c is built with -pthread by both compilers.
+#
 # Per-test sidecar files, next to NAME.c (all optional):
 #   NAME.stderr  an extended regex the wasm side's first line of stderr must match (stderr is
 #               not compared with native: the C libraries' messages differ)
@@ -84,14 +86,17 @@ failed=0
 pass() { echo "PASS $1"; passed=$((passed + 1)); }
 fail() { echo "FAIL $1${2:+: $2}"; failed=$((failed + 1)); }
 
-# build NAME SRC... -> sets ok; compiles into native/ and wasm/ (native skipped with NATIVE=0)
+# build NAME SRC... -> sets ok; compiles into native/ and wasm/ (native skipped with NATIVE=0).
+# A pthread_*.c program is built with -pthread on both sides (arca cc: the threaded C library).
 build() {
     local name=$1 src=$2 log="$BUILD_DIR/out/$1.build.log"
+    local -a threads=()
+    case "$name" in pthread_*) threads=(-pthread) ;; esac
     : >"$log"
-    if [ "${NATIVE:-1}" = 1 ] && ! "$CC" "${CFLAGS[@]}" "$src" -o "$BUILD_DIR/native/$name" >>"$log" 2>&1; then
+    if [ "${NATIVE:-1}" = 1 ] && ! "$CC" "${CFLAGS[@]}" "${threads[@]}" "$src" -o "$BUILD_DIR/native/$name" >>"$log" 2>&1; then
         fail "$name" "native build failed"; sed 's/^/    /' "$log"; return 1
     fi
-    if ! $WASM_CC "${WASM_CFLAGS[@]}" "$src" -o "$BUILD_DIR/wasm/$name.wasm" >>"$log" 2>&1; then
+    if ! $WASM_CC "${WASM_CFLAGS[@]}" "${threads[@]}" "$src" -o "$BUILD_DIR/wasm/$name.wasm" >>"$log" 2>&1; then
         fail "$name" "wasm build failed"; sed 's/^/    /' "$log"; return 1
     fi
 }
@@ -287,6 +292,18 @@ wasm_only() {
         # tests/cxx: statvfs and std::filesystem::space report ENOSYS (no capacity to report)
         local d="$TMPROOT/$name"; mkdir -p "$d"
         expect_wasm "$name" 0 "${RUNNER[@]}" run --dir "$d::/" "$wasm"
+        ;;
+    pthread_hostile)
+        # raw thread calls: foreign thread ids refused; a thread whose start argument points
+        # outside memory traps, which ends the process with one line
+        local d="$TMPROOT/$name"; mkdir -p "$d"
+        expect_wasm "$name" 134 "${RUNNER[@]}" run --dir "$d::/" "$wasm"
+        if grep -q "all refused: yes" "$BUILD_DIR/out/$name.wasm.stdout" && grep -q "spawned: yes" "$BUILD_DIR/out/$name.wasm.stdout"; then
+            pass "$name-refused"
+        else
+            fail "$name-refused" "want 'all refused: yes' and 'spawned: yes':"; sed 's/^/    /' "$BUILD_DIR/out/$name.wasm.stdout"
+        fi
+        expect_stderr "$name" 'trap'
         ;;
     *)
         fail "$name" "no expectation defined in run.sh: every wasm-only program needs one"

@@ -38,6 +38,7 @@ final class Descs {
     static final ClassDesc TRAP = ClassDesc.of(RT + "Trap");
     static final ClassDesc INSTRUCTIONS = ClassDesc.of(RT + "Instructions");
     static final ClassDesc MEMORY_ACCESS = ClassDesc.of(RT + "MemoryAccess");
+    static final ClassDesc ATOMICS = ClassDesc.of(RT + "Atomics");
     static final ClassDesc CALLS = ClassDesc.of(RT + "Calls");
     static final ClassDesc VAR_HANDLE = ClassDesc.of("java.lang.invoke.VarHandle");
     static final ClassDesc BYTES = CD_byte.arrayType();

@@ -561,8 +561,13 @@ final class FunctionCompiler {
                     I64_STORE32 -> store(in);
             case MEMORY_SIZE -> {
                 flush();
-                loadMemoryBytes((int) in.operand(0));
-                code.arraylength();
+                if (shared((int) in.operand(0))) {
+                    loadMemoryObject((int) in.operand(0));
+                    code.getfield(MEMORY, "size", CD_int);
+                } else {
+                    loadMemoryBytes((int) in.operand(0));
+                    code.arraylength();
+                }
                 code.bipush(16);
                 code.iushr();
                 emitted++;
@@ -629,7 +634,8 @@ final class FunctionCompiler {
                 reachable = false;
             }
             default -> {
-                if (!numeric(in)) unsupported(in);
+                if (in.opcode().opcode() >= 0xFE00 && in.opcode().opcode() < 0xFF00) atomic(in);
+                else if (!numeric(in)) unsupported(in);
             }
         }
     }
@@ -1483,6 +1489,7 @@ final class FunctionCompiler {
             case I32_LOAD8_S, I32_LOAD8_U, I64_LOAD8_S, I64_LOAD8_U -> false;
             default -> true;
         };
+        int width = width(op);
         if (pendFrom == sp - 1) {
             // the address is pending: emit the handle and array below it, then the address
             if (viaHandle) accessHandle(op);
@@ -1490,9 +1497,11 @@ final class FunctionCompiler {
             materialize(sp - 1);
             pendFrom = sp;
             index(offset);
+            checkShared(memory, offset, width);
         } else {
             flush();
             index(offset);
+            checkShared(memory, offset, width);
             int t = temp('I');
             code.istore(t);
             if (viaHandle) accessHandle(op);
@@ -1587,6 +1596,124 @@ final class FunctionCompiler {
         emitted++;
     }
 
+    /** Bytes a plain load or store accesses. */
+    private static int width(OpCode op) {
+        return switch (op) {
+            case I32_LOAD8_S, I32_LOAD8_U, I64_LOAD8_S, I64_LOAD8_U, I32_STORE8, I64_STORE8 -> 1;
+            case I32_LOAD16_S, I32_LOAD16_U, I64_LOAD16_S, I64_LOAD16_U, I32_STORE16, I64_STORE16 -> 2;
+            case I64_LOAD, F64_LOAD, I64_STORE, F64_STORE -> 8;
+            default -> 4;
+        };
+    }
+
+    private boolean shared(int memory) {
+        return memory < mod.memoryShared.length && mod.memoryShared[memory];
+    }
+
+    /**
+     * A shared memory's array is its capacity, larger than the memory: the index on the JVM
+     * stack (negative when out of any memory's reach, see {@link #index}) is checked against
+     * its size, and stays on the stack. Unshared memories need nothing: the array is the memory.
+     */
+    private void checkShared(int memory, long offset, int width) {
+        if (!shared(memory) || offset >= Integer.MAX_VALUE) return;
+        loadMemoryObject(memory);
+        code.loadConstant(width);
+        code.invokestatic(INSTRUCTIONS, "sharedIndex", MethodTypeDesc.of(CD_int, CD_int, MEMORY, CD_int));
+    }
+
+    // ==== atomics (the threads proposal) =================================================
+
+    /**
+     * An atomic instruction: a call of {@link dev.arca.compiler.runtime.Atomics} with the
+     * operands, then the memory and the constant offset (it checks alignment and bounds).
+     */
+    private void atomic(Instruction in) {
+        OpCode op = in.opcode();
+        if (op == OpCode.ATOMIC_FENCE) {
+            flush();
+            code.invokestatic(ATOMICS, "fence", MethodTypeDesc.of(CD_void));
+            emitted++;
+            return;
+        }
+        String name = op.name();
+        long offset = in.operand(1);
+        int memory = (int) in.operand(2);
+        boolean i64 = name.startsWith("I64");
+        int bits = name.contains("8") ? 8 : name.contains("16") ? 16 : name.contains("32") && i64 ? 32 : i64 ? 64 : 32;
+        if (op == OpCode.MEM_ATOMIC_WAIT64) bits = 64;
+        // the width the helper works in: a narrow i64 operation calls the i32 helper
+        char helperType = bits == 64 ? 'J' : 'I';
+        flush();
+        String helper;
+        MethodTypeDesc desc;
+        int operands;
+        char result;
+        int rmwOp = -1;
+        if (op == OpCode.MEM_ATOMIC_NOTIFY) {
+            helper = "notify";
+            desc = MethodTypeDesc.of(CD_int, CD_int, CD_int, MEMORY, CD_long);
+            operands = 2;
+            result = 'I';
+        } else if (op == OpCode.MEM_ATOMIC_WAIT32 || op == OpCode.MEM_ATOMIC_WAIT64) {
+            helper = bits == 64 ? "wait64" : "wait32";
+            desc = MethodTypeDesc.of(CD_int, CD_int, bits == 64 ? CD_long : CD_int, CD_long, MEMORY, CD_long);
+            operands = 3;
+            result = 'I';
+        } else if (name.contains("_LOAD")) {
+            helper = "load" + bits;
+            desc = MethodTypeDesc.of(helperType == 'J' ? CD_long : CD_int, CD_int, MEMORY, CD_long);
+            operands = 1;
+            result = i64 ? 'J' : 'I';
+        } else if (name.contains("_STORE")) {
+            helper = "store" + bits;
+            if (i64 && bits < 64) code.l2i();
+            desc = MethodTypeDesc.of(CD_void, CD_int, helperType == 'J' ? CD_long : CD_int, MEMORY, CD_long);
+            operands = 2;
+            result = 0;
+        } else if (name.endsWith("CMPXCHG") || name.endsWith("CMPXCHG_U")) {
+            helper = "cmpxchg" + bits;
+            if (i64 && bits < 64) {
+                // expected and replacement to int: the replacement via a temporary
+                int t = temp('J');
+                code.lstore(t);
+                code.l2i();
+                code.lload(t);
+                code.l2i();
+                release('J', t);
+            }
+            ClassDesc v = helperType == 'J' ? CD_long : CD_int;
+            desc = MethodTypeDesc.of(v, CD_int, v, v, MEMORY, CD_long);
+            operands = 3;
+            result = i64 ? 'J' : 'I';
+        } else {
+            helper = "rmw" + bits;
+            if (i64 && bits < 64) code.l2i();
+            ClassDesc v = helperType == 'J' ? CD_long : CD_int;
+            desc = MethodTypeDesc.of(v, CD_int, v, MEMORY, CD_long, CD_int);
+            operands = 2;
+            result = i64 ? 'J' : 'I';
+            rmwOp = name.contains("_ADD") ? 0 : name.contains("_SUB") ? 1 : name.contains("_AND") ? 2
+                    : name.contains("_OR") ? 3 : name.contains("_XOR") ? 4 : name.contains("_XCHG") ? 5 : -1;
+            if (rmwOp < 0) unsupported(in);
+        }
+        loadMemoryObject(memory);
+        code.loadConstant(offset);
+        if (rmwOp >= 0) code.loadConstant(rmwOp);
+        code.invokestatic(ATOMICS, helper, desc);
+        if (result == 'J' && bits < 64) {
+            // a narrow i64 operation: the helper's int result, zero-extended
+            code.i2l();
+            if (bits == 32) {
+                code.loadConstant(0xFFFFFFFFL);
+                code.land();
+            }
+        }
+        emitted++;
+        for (int k = 0; k < operands; k++) pop();
+        if (result != 0) push(result);
+    }
+
     private void accessHandle(OpCode op) {
         String field = switch (op) {
             case I32_LOAD16_S, I32_LOAD16_U, I64_LOAD16_S, I64_LOAD16_U, I32_STORE16, I64_STORE16 -> "SHORT";
@@ -1605,17 +1732,20 @@ final class FunctionCompiler {
             default -> true;
         };
         char vt = peek(0);
+        int width = width(op);
         if (pendFrom == sp - 2) {
             // address and value both pending
             if (viaHandle) accessHandle(op);
             loadMemoryBytes(memory);
             materialize(sp - 2);
             index(offset);
+            checkShared(memory, offset, width);
             materialize(sp - 1);
             pendFrom = sp;
         } else if (pendFrom == sp - 1) {
             // the address is on the JVM stack, the value pending
             index(offset);
+            checkShared(memory, offset, width);
             int t = temp('I');
             code.istore(t);
             if (viaHandle) accessHandle(op);
@@ -1629,6 +1759,7 @@ final class FunctionCompiler {
             int v = temp(vt);
             code.storeLocal(ValueTypes.kind(vt), v);
             index(offset);
+            checkShared(memory, offset, width);
             int t = temp('I');
             code.istore(t);
             if (viaHandle) accessHandle(op);

@@ -269,6 +269,8 @@ public final class ModuleCompiler {
 
         ModuleContext mod = new ModuleContext(typeSigs, funcSigs.toArray(new String[0]), importedFunctions, functionClass,
                 gTypes, cells, tags.toArray(new String[0]), memories.size(), tableLetters(tables), names, options);
+        mod.memoryShared = new boolean[memories.size()];
+        for (int m = 0; m < memories.size(); m++) mod.memoryShared[m] = memories.get(m).shared();
 
         Map<String, byte[]> classes = new LinkedHashMap<>();
         List<String> codeClasses = new ArrayList<>();

@@ -16,6 +16,8 @@ final class ModuleContext {
     final boolean[] globalCells;
     final String[] tagSignatures;
     final int memoryCount;
+    /** By memory index: shared (threads proposal), whose accesses compiled code checks against its size. */
+    boolean[] memoryShared = new boolean[0];
     final char[] tableTypes;
     final String[] functionNames; // for messages; may hold nulls
     final ClassDesc instanceClass = ClassDesc.of(PACKAGE + ".Module");

@@ -643,8 +643,21 @@ final class Regions {
         if (c >= 0x6A && c <= 0xA6) return new int[] {2, 1};
         if (c >= 0xA7 && c <= 0xC4) return new int[] {1, 1};
         if (c >= 0xFC00 && c <= 0xFC07) return new int[] {1, 1};
+        if (c >= 0xFE00 && c <= 0xFEFF) return atomicEffect(op);
         // anything else is translated (or refused) by FunctionCompiler; assume a statement
         return new int[] {0, 0};
+    }
+
+    /** {pops, pushes} of a threads-proposal instruction (0xFE prefix). */
+    static int[] atomicEffect(OpCode op) {
+        String name = op.name();
+        if (op == OpCode.ATOMIC_FENCE) return new int[] {0, 0};
+        if (op == OpCode.MEM_ATOMIC_NOTIFY) return new int[] {2, 1};
+        if (op == OpCode.MEM_ATOMIC_WAIT32 || op == OpCode.MEM_ATOMIC_WAIT64) return new int[] {3, 1};
+        if (name.contains("_LOAD")) return new int[] {1, 1};
+        if (name.contains("_STORE")) return new int[] {2, 0};
+        if (name.contains("CMPXCHG")) return new int[] {3, 1};
+        return new int[] {2, 1}; // the other read-modify-writes
     }
 
     /** Bytes of JVM code an instruction becomes, roughly (calibrated on SQLite's functions). */
@@ -668,6 +681,7 @@ final class Regions {
         if (c >= 0x28 && c <= 0x35) return 13; // loads
         if (c >= 0x36 && c <= 0x3E) return 16; // stores
         if (c >= 0x45 && c <= 0x66) return 6; // comparisons
+        if (c >= 0xFE00 && c <= 0xFEFF) return 12; // atomics: a call of Atomics with the memory and offset
         return 3;
     }
 

@@ -36,7 +36,9 @@ public abstract class CompiledModule {
      * whose memory may not grow past {@code maxPages} (growing past it throws
      * {@link MemoryLimitExceeded}). Errors: {@link ModuleException} when an import is missing or
      * does not match, when the initial memory is above the limit or above what Arca can hold,
-     * or when a segment does not fit or the start function traps.
+     * or when a segment does not fit or the start function traps. A shared memory the module
+     * imports and {@code imports} do not give (wasi-threads' {@code env.memory}) is made by the
+     * engine from the import's declared limits, within {@code maxPages}.
      */
     public final Instance instantiate(Imports imports, int maxPages) throws ModuleException {
         long initial = definedMemoryPages();
@@ -55,11 +57,13 @@ public abstract class CompiledModule {
     protected abstract Instance instantiateChecked(Imports imports, int maxPages) throws ModuleException;
 
     /**
-     * A new instance of this module for another thread (wasi-threads): its memory is {@code
-     * sibling}'s shared memory, everything else its own; a start section is run. Errors:
-     * ModuleException when this engine has no threads or the memory is not shared.
+     * A new instance for another thread (wasi-threads): as {@link #instantiate}, but its memory 0
+     * is {@code sibling}'s memory 0, which must be shared; its globals and tables are its own, and
+     * its start function runs (lld's {@code __wasm_init_memory} guards itself, so running it
+     * again is harmless). Errors: {@link ModuleException} when the sibling's memory is not
+     * shared, when this engine has no threads, and as {@link #instantiate}.
      */
     public Instance instantiateThread(Imports imports, int maxPages, Instance sibling) throws ModuleException {
-        throw new ModuleException(name + ": threads need Arca's compiler (--engine arca)");
+        throw new ModuleException(ModuleException.Kind.UNLINKABLE, name + ": threads need Arca's compiler (--engine arca)");
     }
 }

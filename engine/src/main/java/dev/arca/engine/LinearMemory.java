@@ -6,13 +6,16 @@ package dev.arca.engine;
  * so an access out of range is a defect of the caller and throws IndexOutOfBoundsException.
  */
 public interface LinearMemory {
-    /** Whether the memory is shared between threads (the threads proposal). */
+    /** Current size in bytes (pages times 65536). */
+    long byteSize();
+
+    /**
+     * Whether this is a shared memory (the threads proposal): other threads of the process may
+     * read and write it at any moment, and it may grow while the host looks at it.
+     */
     default boolean shared() {
         return false;
     }
-
-    /** Current size in bytes (pages times 65536). */
-    long byteSize();
 
     byte readByte(int addr);
 

@@ -176,7 +176,7 @@ public final class Process {
      * new one starts. Returns at once; the first thread then {@link #awaitThreads waits} for them.
      */
     public void beginExit() {
-        GuestThread caller = self();
+        GuestThread caller = Kernel.currentThread(); // null from outside the process: every thread
         synchronized (this) {
             exiting = true;
             attention = true;

@@ -24,6 +24,16 @@ public final class Instantiator {
      */
     public static ModuleInstance instantiate(ModuleShape shape, Class<? extends ModuleInstance> instanceClass, Class<?>[] code,
             Object[] imports, int memoryLimitPages) {
+        return instantiate(shape, instanceClass, code, imports, memoryLimitPages, null);
+    }
+
+    /**
+     * As above; an imported memory given as null is made here from its declared limits; and
+     * {@code memory0}, when not null, is memory 0 (in place of the import or of the memory the
+     * module defines): a thread's instance shares its sibling's memory so.
+     */
+    public static ModuleInstance instantiate(ModuleShape shape, Class<? extends ModuleInstance> instanceClass, Class<?>[] code,
+            Object[] imports, int memoryLimitPages, Memory memory0) {
         ModuleInstance inst;
         try {
             inst = instanceClass.getConstructor().newInstance();
@@ -48,6 +58,8 @@ public final class Instantiator {
                     inst.functions[fn++] = f;
                 }
                 case MEMORY -> {
+                    if (mem == 0 && memory0 != null) given = memory0;
+                    else if (given == null) given = newMemory(d.min(), d.max(), d.flag(), memoryLimitPages);
                     if (!(given instanceof Memory m) || m.pages() < d.min() || m.declaredMaximum() > d.max()
                             || m.shared() != d.flag()) {
                         throw incompatible(d);
@@ -76,6 +88,13 @@ public final class Instantiator {
 
         for (; mem < inst.memories.length; mem++) {
             ModuleShape.MemoryType m = shape.memories().get(mem);
+            if (mem == 0 && memory0 != null) {
+                if (memory0.pages() < m.min() || memory0.shared() != m.shared()) {
+                    throw new LinkException("memory 0 of the sibling instance does not match this module's memory");
+                }
+                inst.memories[mem] = memory0;
+                continue;
+            }
             if (m.min() > Memory.MAX_PAGES) {
                 throw new IllegalArgumentException("needs " + m.min() + " pages of memory at start; Arca's memory holds at most "
                         + Memory.MAX_PAGES + " pages (2 GiB - 64 KiB)");
@@ -154,6 +173,18 @@ public final class Instantiator {
             }
         }
         return inst;
+    }
+
+    /** The memory of an import nobody gave: as declared, within the operator's limit. */
+    private static Memory newMemory(long min, long max, boolean shared, int limitPages) {
+        if (min > Memory.MAX_PAGES) {
+            throw new IllegalArgumentException("needs " + min + " pages of memory at start; Arca's memory holds at most "
+                    + Memory.MAX_PAGES + " pages (2 GiB - 64 KiB)");
+        }
+        if (min > limitPages) {
+            throw new IllegalArgumentException("needs " + min + " pages of memory at start, more than its limit of " + limitPages);
+        }
+        return new Memory((int) min, (int) Math.min(max, 65536), limitPages, shared);
     }
 
     private static LinkException incompatible(ModuleShape.Import d) {

@@ -250,6 +250,16 @@ public final class Instructions {
         return Trap.outOfBoundsMemory();
     }
 
+    /**
+     * The index of a plain access of {@code width} bytes to a shared memory, whose array is
+     * larger than the memory: checked against its size ({@code index} is negative when the
+     * address is beyond any memory's reach).
+     */
+    public static int sharedIndex(int index, Memory memory, int width) {
+        if (index < 0 || index > memory.size - width) throw Trap.outOfBoundsMemory();
+        return index;
+    }
+
     public static int memoryGrow(int delta, Memory memory) {
         return memory.grow(delta);
     }

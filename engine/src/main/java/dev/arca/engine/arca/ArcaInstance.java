@@ -21,6 +21,11 @@ final class ArcaInstance implements dev.arca.engine.Instance {
         this.instance = instance;
     }
 
+    /** The compiled instance itself. */
+    ModuleInstance runtime() {
+        return instance;
+    }
+
     /** An export as another Arca instance imports it: the runtime object itself. */
     record Export(Object value) implements Extern {}
 

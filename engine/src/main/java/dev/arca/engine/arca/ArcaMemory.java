@@ -5,7 +5,11 @@ import dev.arca.compiler.runtime.MemoryAccess;
 import dev.arca.engine.LinearMemory;
 import java.util.Arrays;
 
-/** A compiled instance's memory as the host reads and writes it (the array is read afresh each time: growing replaces it). */
+/**
+ * A compiled instance's memory as the host reads and writes it (the array is read afresh each
+ * time: growing an unshared memory replaces it; a shared memory's array is its capacity, larger
+ * than its size).
+ */
 final class ArcaMemory implements LinearMemory {
     private final Memory memory;
 
@@ -15,7 +19,12 @@ final class ArcaMemory implements LinearMemory {
 
     @Override
     public long byteSize() {
-        return memory.bytes.length;
+        return memory.size;
+    }
+
+    @Override
+    public boolean shared() {
+        return memory.shared();
     }
 
     @Override

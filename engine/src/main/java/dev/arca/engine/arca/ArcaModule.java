@@ -3,6 +3,7 @@ package dev.arca.engine.arca;
 import dev.arca.compiler.runtime.FuncRef;
 import dev.arca.compiler.runtime.Instantiator;
 import dev.arca.compiler.runtime.LinkException;
+import dev.arca.compiler.runtime.Memory;
 import dev.arca.compiler.runtime.ModuleInstance;
 import dev.arca.compiler.runtime.ModuleShape;
 import dev.arca.compiler.runtime.Signatures;
@@ -118,6 +119,24 @@ final class ArcaModule extends CompiledModule {
 
     @Override
     protected dev.arca.engine.Instance instantiateChecked(Imports imports, int maxPages) throws ModuleException {
+        return instantiate(imports, maxPages, null);
+    }
+
+    @Override
+    public dev.arca.engine.Instance instantiateThread(Imports imports, int maxPages, dev.arca.engine.Instance sibling)
+            throws ModuleException {
+        if (!(sibling instanceof ArcaInstance a) || a.runtime().memory == null) {
+            throw new ModuleException(ModuleException.Kind.UNLINKABLE, name() + ": a thread needs a sibling instance with a memory, made by Arca's compiler");
+        }
+        Memory memory = a.runtime().memory;
+        if (!memory.shared()) {
+            throw new ModuleException(ModuleException.Kind.UNLINKABLE, name() + ": threads need a shared memory, and this module's memory is not shared"
+                    + " (build with -pthread: wasm-ld --shared-memory --import-memory)");
+        }
+        return instantiate(imports, maxPages, memory);
+    }
+
+    private dev.arca.engine.Instance instantiate(Imports imports, int maxPages, Memory memory0) throws ModuleException {
         Resolved r = resolved;
         Object[] given = r != null && r.imports() == imports ? r.given().clone() : resolve(imports);
         try {
@@ -126,7 +145,7 @@ final class ArcaModule extends CompiledModule {
             throw new ModuleException(ModuleException.Kind.INVALID, name() + ": cannot load its compiled classes: " + e);
         }
         try {
-            ModuleInstance inst = Instantiator.instantiate(shape, instanceClass, codeClasses, given, maxPages);
+            ModuleInstance inst = Instantiator.instantiate(shape, instanceClass, codeClasses, given, maxPages, memory0);
             return new ArcaInstance(this, inst);
         } catch (LinkException e) {
             throw new ModuleException(ModuleException.Kind.UNLINKABLE, name() + ": " + e.getMessage());
@@ -160,6 +179,11 @@ final class ArcaModule extends CompiledModule {
             } else if (extern instanceof ArcaInstance.Export e) {
                 given[i] = e.value();
                 hostOnly = false;
+            } else if (d.kind() == ModuleShape.Kind.MEMORY && d.flag() && extern == null) {
+                // a shared memory nobody gives (wasi-threads' env.memory): the process's own,
+                // made at instantiation from the import's declaration. An unshared one stays
+                // unlinkable, as the specification's tests expect of an unknown import.
+                given[i] = null;
             } else {
                 throw new ModuleException(ModuleException.Kind.UNLINKABLE, name() + ": unknown import " + d.module() + "." + d.name());
             }
