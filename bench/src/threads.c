@@ -80,12 +80,12 @@ static int contended(long n) {
 #define WIDTH 1024
 #define MAXIT 256
 static long rows, nthreads;
-static unsigned long sums[64];
+static unsigned long long sums[64];
 
 /* rows k, k+T, k+2T, ... of the set: the work of each thread is about the same */
 static void *mandel(void *arg) {
     long k = (long)arg;
-    unsigned long sum = 0;
+    unsigned long long sum = 0;
     for (long y = k; y < rows; y += nthreads) {
         for (int x = 0; x < WIDTH; x++) {
             double cr = -2.0 + 2.5 * x / WIDTH, ci = -1.25 + 2.5 * y / rows, zr = 0, zi = 0;
@@ -96,7 +96,7 @@ static void *mandel(void *arg) {
                 zr = t;
                 it++;
             }
-            sum += (unsigned long)it * (unsigned long)(x + 1);
+            sum += (unsigned long long)it * (unsigned long long)(x + 1);
         }
     }
     sums[k] = sum;
@@ -108,7 +108,7 @@ static int compute(long t, long n) {
     rows = n;
     nthreads = t;
     pthread_t th[64];
-    unsigned long total = 0;
+    unsigned long long total = 0;
     double ms = 0;
     for (int pass = 0; pass < 2; pass++) {  /* the first pass warms up (the JIT compiles mandel) */
         double t0 = now_us();
@@ -120,7 +120,7 @@ static int compute(long t, long n) {
         total = 0;
         for (long k = 0; k < t; k++) total += sums[k];
     }
-    printf("compute: %.1f ms on %ld threads (%ld rows, checksum %lu)\n", ms, t, n, total);
+    printf("compute: %.1f ms on %ld threads (%ld rows, checksum %llu)\n", ms, t, n, total);
     return 0;
 }
 
