@@ -8,7 +8,8 @@ OUT="$ROOT/target/demo"
 mkdir -p "$OUT"
 for c in "$ROOT"/demo/*.c; do
   n=$(basename "$c" .c)
-  [ "$OUT/$n.wasm" -nt "$c" ] || "$ROOT/arca" cc -O2 -o "$OUT/$n.wasm" "$c"
+  flags=(-O2); grep -q '<pthread.h>' "$c" && flags+=(-pthread) # a threaded program
+  [ "$OUT/$n.wasm" -nt "$c" ] || "$ROOT/arca" cc "${flags[@]}" -o "$OUT/$n.wasm" "$c"
 done
 # the intruder: the teller's code with one line more, so another measurement
 [ "$OUT/intruder.wasm" -nt "$ROOT/demo/teller.c" ] || "$ROOT/arca" cc -O2 -DINTRUDER -o "$OUT/intruder.wasm" "$ROOT/demo/teller.c"
@@ -77,5 +78,8 @@ printf '$ curl http://127.0.0.1:%s/balances\n' "$web"
 curl -s --max-time 10 "http://127.0.0.1:$web/balances" || echo "(curl failed)"
 kill "$ledger_pid" 2>/dev/null; wait "$ledger_pid" 2>/dev/null || true
 echo "the ledger's own log:"; sed 's/^/  /' "$data/ledgerd.out"
+
+say "8. Threads: a Monte Carlo risk model on 1, then 2 POSIX threads, both cores busy, the same price"
+run run "$OUT/risk.wasm" 8000000
 
 say "Done. Every program above ran as an isolated Arca process inside one JVM."

@@ -20,4 +20,13 @@
 #ifndef EHOSTDOWN
 #define EHOSTDOWN 112
 #endif
+/* C compiled without -pthread reaches errno through a function, as glibc's <errno.h> does: such an
+   object may be linked into a threaded program (configure scripts compile without -pthread and
+   link with -lpthread), whose C library keeps errno per thread, and an object built without atomics
+   cannot address a thread-local itself (docs/threads.md). */
+#if !defined(_REENTRANT) && !defined(__cplusplus)
+int *__errno_location(void);
+#undef errno
+#define errno (*__errno_location())
+#endif
 #endif

@@ -27,7 +27,15 @@ typedef struct {
     uid_t si_uid;
     int si_status;
     union sigval si_value;
+    void *si_addr; /* always null: no fault is a signal in Arca (a fault is a trap) */
 } siginfo_t;
+#ifndef SI_USER
+#define SI_USER 0 /* kill, raise: what every signal a handler sees in Arca says */
+#define SI_KERNEL 0x80
+#define SI_QUEUE (-1)
+#define SI_TIMER (-2)
+#define SI_TKILL (-6)
+#endif
 struct sigaction {
     union {
         void (*sa_handler)(int);

@@ -11,6 +11,9 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+#if defined(_GNU_SOURCE) && !defined(__wasilibc_unmodified_upstream)
+char *get_current_dir_name(void); /* getcwd(NULL, 0), as glibc's when $PWD does not name the cwd */
+#endif
 int pipe(int[2]);
 int pipe2(int[2], int);
 int dup(int);

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <wasi/api.h>
@@ -114,6 +115,23 @@ static int lock(int fd, int cmd, struct flock *fl) {
         }
     }
     return 0;
+}
+
+/* flock(2) as a whole-file record lock of the process (the BSD emulation glibc once had): what one
+   process holds excludes the others, as Linux's flock does. Unlike Linux's, it is the same lock as
+   fcntl's (not a separate kind) and belongs to the process, not to the open file description. */
+int flock(int fd, int op) {
+    int nonblocking = op & LOCK_NB;
+    op &= ~LOCK_NB;
+    short type = op == LOCK_SH ? F_RDLCK : op == LOCK_EX ? F_WRLCK : op == LOCK_UN ? F_UNLCK : -1;
+    if (type < 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    struct flock fl = {.l_type = type, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0};
+    if (lock(fd, nonblocking ? F_SETLK : F_SETLKW, &fl) == 0) return 0;
+    if (errno == EACCES || errno == EAGAIN) errno = EWOULDBLOCK;
+    return -1;
 }
 
 int __arca_fcntl(int fd, int cmd, ...) {

@@ -105,3 +105,8 @@ char *realpath(const char *restrict path, char *restrict resolved) {
     memcpy(resolved, out, olen + 1);
     return resolved;
 }
+
+/* get_current_dir_name (GNU): the working directory in memory the caller frees. */
+char *get_current_dir_name(void) {
+    return getcwd(NULL, 0);
+}

@@ -57,6 +57,17 @@ __attribute__((unused)) static long res(const char *label, long r) {
 
 __attribute__((unused)) static const char *yesno(int b) { return b ? "yes" : "no"; }
 
+/* The time ms milliseconds after t (for the absolute deadlines of the timed waits). */
+#ifdef __STDC_VERSION__
+#include <time.h>
+__attribute__((unused)) static struct timespec after_ms(struct timespec t, long ms) {
+    t.tv_nsec += ms * 1000000L;
+    t.tv_sec += t.tv_nsec / 1000000000L;
+    t.tv_nsec %= 1000000000L;
+    return t;
+}
+#endif
+
 /* FNV-1a 32-bit, for printing checksums of data instead of the data. */
 __attribute__((unused)) static uint32_t fnv1a(const void *p, size_t n, uint32_t h) {
     const unsigned char *s = p;

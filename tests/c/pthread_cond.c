@@ -98,11 +98,7 @@ int main(void) {
     struct timespec start, at, end;
     clock_gettime(CLOCK_MONOTONIC, &start);
     at = start;
-    at.tv_nsec += 100 * 1000000;
-    if (at.tv_nsec >= 1000000000) {
-        at.tv_sec++;
-        at.tv_nsec -= 1000000000;
-    }
+    at = after_ms(at, 100);
     pthread_mutex_lock(&m);
     int r;
     do r = pthread_cond_timedwait(&mono, &m, &at); while (r == 0);

@@ -37,11 +37,7 @@ static void *other(void *arg) {
     } else {
         struct timespec at;
         clock_gettime(CLOCK_REALTIME, &at);
-        at.tv_nsec += 50 * 1000000;
-        if (at.tv_nsec >= 1000000000) {
-            at.tv_sec++;
-            at.tv_nsec -= 1000000000;
-        }
+        at = after_ms(at, 50);
         r = pthread_mutex_timedlock(&m, &at);
         struct timespec now;
         clock_gettime(CLOCK_REALTIME, &now);

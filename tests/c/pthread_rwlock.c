@@ -28,11 +28,7 @@ static void *try_ops(void *arg) {
     } else {
         struct timespec at;
         clock_gettime(CLOCK_REALTIME, &at);
-        at.tv_nsec += 30 * 1000000;
-        if (at.tv_nsec >= 1000000000) {
-            at.tv_sec++;
-            at.tv_nsec -= 1000000000;
-        }
+        at = after_ms(at, 30);
         r = op[1] == 'r' ? pthread_rwlock_timedrdlock(&l, &at) : pthread_rwlock_timedwrlock(&l, &at);
     }
     if (r == 0) pthread_rwlock_unlock(&l);

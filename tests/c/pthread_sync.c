@@ -86,11 +86,7 @@ int main(void) {
     TRY("sem_trywait on 1", sem_trywait(&items));
     struct timespec at;
     clock_gettime(CLOCK_REALTIME, &at);
-    at.tv_nsec += 30 * 1000000;
-    if (at.tv_nsec >= 1000000000) {
-        at.tv_sec++;
-        at.tv_nsec -= 1000000000;
-    }
+    at = after_ms(at, 30);
     TRY("sem_timedwait on 0", sem_timedwait(&items, &at));
     struct timespec bad = {0, -1};
     TRY("sem_timedwait, bad timespec", sem_timedwait(&items, &bad));

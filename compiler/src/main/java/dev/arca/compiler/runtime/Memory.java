@@ -79,24 +79,26 @@ public final class Memory {
         this.size = initialPages * PAGE_SIZE;
         this.waiters = shared ? new HashMap<>() : null;
         if (shared) {
-            locks = new Object[LOCKS];
-            for (int i = 0; i < LOCKS; i++) locks[i] = new Object();
+            locks = new Object[1 << LOCK_BITS];
+            for (int i = 0; i < locks.length; i++) locks[i] = new Object();
         } else {
             locks = null;
         }
     }
 
-    /** Locks of atomic accesses (see {@link Atomics}): a power of two of them, for a shared memory. */
-    private static final int LOCKS = 64;
+    /** Locks of atomic accesses (see {@link Atomics}) of a shared memory: 2^LOCK_BITS of them. */
+    private static final int LOCK_BITS = 8;
     private final Object[] locks;
 
     /**
      * The lock of an atomic access at {@code index}: the same for every access within one
-     * aligned 8-byte block, so overlapping atomics of any width exclude each other. An unshared
-     * memory is used by one thread at a time: its own object, never contended.
+     * aligned 8-byte block, so overlapping atomics of any width exclude each other; blocks are
+     * spread over the locks by a multiplicative hash, so that locations at a power-of-two stride
+     * (an array of structures holding mutexes) do not all meet on one lock. An unshared memory is
+     * used by one thread at a time: its own object, never contended.
      */
     Object lockFor(int index) {
-        return locks == null ? this : locks[(index >>> 3) & (LOCKS - 1)];
+        return locks == null ? this : locks[((index >>> 3) * 0x9E3779B1) >>> (32 - LOCK_BITS)];
     }
 
     public int pages() {
