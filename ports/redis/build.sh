@@ -43,5 +43,7 @@ build native "$BIN/redis-server" "$script_hash" CC=gcc
 # only redis-cli uses and which needs termios; llvm-ar, because GNU ar writes no symbol index
 # for wasm objects. Redis's config.h sees no __linux__ and so picks select() (ae_select.c), no
 # backtraces, no /proc, fsync for fdatasync: the portable paths of an unknown Unix.
+# REDIS_CFLAGS=-D_GNU_SOURCE: Redis's fmacros.h defines it for __linux__ only, and Debian's patch
+# 0003 calls get_current_dir_name (rdb.c), a GNU function declared only under _GNU_SOURCE.
 build arca "$BIN/redis-server.wasm" "$script_hash-$sdk_hash" CC="$ROOT/arca cc" AR=llvm-ar-22 \
-  DEPENDENCY_TARGETS="hiredis lua hdr_histogram"
+  DEPENDENCY_TARGETS="hiredis lua hdr_histogram" REDIS_CFLAGS=-D_GNU_SOURCE
