@@ -17,12 +17,12 @@ OUT="$ROOT/target/bench/threads"
 BIN="$ROOT/target/ports/bin"
 ARCA="$ROOT/arca"
 RUNS=${RUNS:-3}
-REDIS_N=${REDIS_N:-100000}
+REDIS_N_SET=${REDIS_N:-}; REDIS_N=${REDIS_N:-100000}
 mkdir -p "$OUT"
 rm -f "$OUT"/*.txt
 gcc -O2 -ffp-contract=off -pthread -o "$OUT/threads" "$ROOT/bench/src/threads.c"
 "$ARCA" cc -O2 -ffp-contract=off -pthread -o "$OUT/threads.wasm" "$ROOT/bench/src/threads.c"
-REDIS_WASM=${REDIS_WASM:-}
+REDIS_WASM=${REDIS_WASM:-}; REDIS_WASM_SET=$REDIS_WASM
 if [ "${REDIS:-1}" != 0 ]; then
   [ -n "$REDIS_WASM" ] || { "$ROOT/ports/redis/build.sh"; REDIS_WASM="$BIN/redis-server.wasm"; }
   command -v redis-benchmark >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-tools >/dev/null
@@ -77,7 +77,8 @@ m() { median < "$OUT/$1.txt"; }
 all() { paste -sd' ' "$OUT/$1.txt"; }
 r() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 {
-echo "**Threads** — $(date -u '+%Y-%m-%d %H:%M UTC') — $(nproc) cores — \`RUNS=$RUNS bench/threads.sh\`, medians of $RUNS, native and Arca in turn"
+cmd="RUNS=$RUNS${REDIS_N_SET:+ REDIS_N=$REDIS_N}${REDIS_WASM_SET:+ REDIS_WASM=$REDIS_WASM} bench/threads.sh"
+echo "**Threads** — $(date -u '+%Y-%m-%d %H:%M UTC') — $(nproc) cores — \`$cmd\`, medians of $RUNS, native and Arca in turn"
 echo
 echo "| benchmark | Linux (native) | Arca | ratio |"
 echo "|---|--:|--:|--:|"
