@@ -25,7 +25,8 @@
 #                 directory: `run --volume FRESH.vol::/ --key-file KEY` (wasm-only tests,
 #                 which are about host directories, are skipped)
 #
-# A program named pthread_*.c is built with -pthread by both compilers.
+# A program named pthread_*.c is built with -pthread by both compilers; pthread_lpthread*.c is
+# compiled without it and linked with -lpthread (as configure scripts build).
 #
 # Per-test sidecar files, next to NAME.c (all optional):
 #   NAME.stderr  an extended regex the wasm side's first line of stderr must match (stderr is
@@ -91,7 +92,21 @@ fail() { echo "FAIL $1${2:+: $2}"; failed=$((failed + 1)); }
 build() {
     local name=$1 src=$2 log="$BUILD_DIR/out/$1.build.log"
     local -a threads=()
-    case "$name" in pthread_*) threads=(-pthread) ;; esac
+    case "$name" in
+        pthread_lpthread*)
+            # compiled without -pthread, linked with -lpthread, as configure scripts do
+            : >"$log"
+            if [ "${NATIVE:-1}" = 1 ] && ! { "$CC" "${CFLAGS[@]}" -c "$src" -o "$BUILD_DIR/native/$name.o" &&
+                    "$CC" "$BUILD_DIR/native/$name.o" -o "$BUILD_DIR/native/$name" -lpthread; } >>"$log" 2>&1; then
+                fail "$name" "native build failed"; sed 's/^/    /' "$log"; return 1
+            fi
+            if ! { $WASM_CC "${WASM_CFLAGS[@]}" -c "$src" -o "$BUILD_DIR/wasm/$name.o" &&
+                    $WASM_CC "$BUILD_DIR/wasm/$name.o" -o "$BUILD_DIR/wasm/$name.wasm" -lpthread; } >>"$log" 2>&1; then
+                fail "$name" "wasm build failed"; sed 's/^/    /' "$log"; return 1
+            fi
+            return 0 ;;
+        pthread_*) threads=(-pthread) ;;
+    esac
     : >"$log"
     if [ "${NATIVE:-1}" = 1 ] && ! "$CC" "${CFLAGS[@]}" "${threads[@]}" "$src" -o "$BUILD_DIR/native/$name" >>"$log" 2>&1; then
         fail "$name" "native build failed"; sed 's/^/    /' "$log"; return 1
