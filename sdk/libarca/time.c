@@ -82,3 +82,21 @@ unsigned alarm(unsigned seconds) {
     unsigned s = (unsigned)((left + 500000000LL) / 1000000000LL);
     return s == 0 ? 1 : s;
 }
+
+/* gettimeofday with a timezone argument: zeroed (UTC, no DST), as glibc and Linux write it;
+   wasi-libc's leaves it unwritten, and programs that read it (Redis's log timestamps) read
+   garbage. The time is CLOCK_REALTIME's, which comes from the untrusted host. */
+int gettimeofday(struct timeval *restrict tv, void *restrict tz) {
+    if (tz) {
+        struct timezone *z = tz;
+        z->tz_minuteswest = 0;
+        z->tz_dsttime = 0;
+    }
+    if (tv) {
+        struct timespec ts;
+        if (clock_gettime(CLOCK_REALTIME, &ts) != 0) return -1;
+        tv->tv_sec = ts.tv_sec;
+        tv->tv_usec = ts.tv_nsec / 1000;
+    }
+    return 0;
+}

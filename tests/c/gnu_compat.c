@@ -1,7 +1,8 @@
 /* gnu_compat: calls servers such as Redis use that wasi-libc lacks: flock between processes
  * (LOCK_EX|LOCK_NB refused in a child while the parent holds it, granted after LOCK_UN; a shared
  * lock shared), get_current_dir_name, termios and TIOCGWINSZ on a descriptor that is no terminal
- * (ENOTTY; EBADF on a closed one), and a SA_SIGINFO handler's si_code for kill (SI_USER). */
+ * (ENOTTY; EBADF on a closed one), gettimeofday's timezone (zeroed, as glibc writes it), and a
+ * SA_SIGINFO handler's si_code for kill (SI_USER). */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <signal.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -68,6 +70,11 @@ int main(int argc, char **argv) {
     cfmakeraw(&t);
     printf("cfmakeraw: ICANON %s, ECHO %s, CS8 %s, VMIN %d\n", t.c_lflag & ICANON ? "on" : "off",
            t.c_lflag & ECHO ? "on" : "off", (t.c_cflag & CSIZE) == CS8 ? "yes" : "no", t.c_cc[VMIN]);
+
+    struct timezone tz = {12345, 678};
+    struct timeval tv;
+    TRY("gettimeofday with a timezone", gettimeofday(&tv, &tz));
+    printf("the timezone is zeroed: %d %d\n", tz.tz_minuteswest, tz.tz_dsttime);
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
