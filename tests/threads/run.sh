@@ -39,5 +39,6 @@ case_ exit_in_thread '{}' 7 "" ''
 case_ trap_in_thread '{}' 134 "" 'trap: unreachable'
 case_ spin_cpu '{"cpuTime": "1s"}' 137 "" 'CPU time limit'
 case_ not_shared '{}' 0 "" ''
+case_ grow_limit '{"memory": "256KiB"}' 137 "" 'memory limit'
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
