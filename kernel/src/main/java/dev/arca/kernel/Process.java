@@ -449,7 +449,12 @@ public final class Process {
 
     /** Cheap check for the syscall layer: is there a signal, a kill or an exit for the calling thread to act on? */
     public boolean needsAttention() {
-        return attention || self().attention;
+        return needsAttention(self());
+    }
+
+    /** As {@link #needsAttention()}, for thread {@code t} of this process (no thread-local lookup: every syscall asks). */
+    public boolean needsAttention(GuestThread t) {
+        return attention || t.attention;
     }
 
     /**

@@ -199,7 +199,7 @@ public final class SyscallContext {
      * guest's handlers for pending signals (through its exported entry, on this thread).
      */
     void deliverSignals() {
-        if (!process.needsAttention()) return;
+        if (!process.needsAttention(thread)) return;
         while (true) {
             if (process.fatalSignal() != 0) throw ProcessExit.signal(process.fatalSignal());
             if (process.killReason() != null || process.exiting()) throw new ProcessKilled();
