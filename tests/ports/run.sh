@@ -5,7 +5,9 @@
 # Lua 5.4.4 interpreter (built with gcc and with 'arca cc') and LIBLINEAR 2.3.0 (C++: g++ and
 # 'arca c++'), run natively and in Arca, outputs
 # compared (speedtest1's timings are the only part left out); speedtest1 again on an encrypted
-# volume. Ends with "N passed, M failed".
+# volume; QuantLib 1.29's examples (tests/ports/quantlib.sh) when its build cache is there.
+#   tests/ports/run.sh [--quantlib]   (--quantlib: build QuantLib's cache first, about 45 minutes)
+# Ends with "N passed, M failed".
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -219,5 +221,13 @@ if [ -f "$BIN/liblinear-train.wasm" ]; then
   ll "train -v 5 (cross-validation)" -v 5
   ll "train on --engine chicory" --engine chicory -s 1
 fi
+# QuantLib 1.29 (C++ with Boost): tests/ports/quantlib.sh, from QuantLib's build cache, or a SKIP
+# line saying how to build it; with --quantlib the cache is built first when it is absent and the
+# longest example runs too (the long test)
+ql=(); [ "${1:-}" = --quantlib ] && ql=(--build --long)
+"$HERE/quantlib.sh" "${ql[@]}" 2>&1 | tee "$T/quantlib.out" | grep --line-buffered -vE '^[0-9]+ passed, [0-9]+ failed$'
+read -r p f < <(sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$T/quantlib.out" | tail -1)
+pass=$((pass + ${p:-0})); fail=$((fail + ${f:-1}))
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
