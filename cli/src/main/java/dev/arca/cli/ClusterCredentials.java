@@ -32,7 +32,8 @@ final class ClusterCredentials {
             List<X509Certificate> simRoots = new ArrayList<>(SimProvider.existingRoot(Cli.HOST, SimProvider.defaultConfigDir(Cli.HOST)));
             RaTlsTrustManager tm = new RaTlsTrustManager(new Attestation(simRoots), pol, Clock.systemUTC(), null);
             return Credentials.create(nodeId, evidence, tm,
-                    verbose ? (who, v) -> Console.notice("ra-tls: " + who + ": " + KeyBroker.describe(v)) : null);
+                    verbose ? (who, v) -> Console.notice("ra-tls: " + who + ": " + KeyBroker.describe(v)) : null,
+                    verbose ? m -> Console.notice("ra-tls: refused: " + m) : null);
         } catch (ClusterException | AttestationException e) {
             throw new UserError(e.getMessage());
         }

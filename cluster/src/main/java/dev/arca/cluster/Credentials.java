@@ -14,6 +14,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -33,17 +34,23 @@ public final class Credentials {
     private final X509Certificate cert;
     private final RaTlsTrustManager attested;
     private final BiConsumer<String, Verdict> onAccept;
+    private final Consumer<String> onRefuse;
 
-    private Credentials(KeyPair key, X509Certificate cert, RaTlsTrustManager attested, BiConsumer<String, Verdict> onAccept) {
+    private Credentials(KeyPair key, X509Certificate cert, RaTlsTrustManager attested, BiConsumer<String, Verdict> onAccept, Consumer<String> onRefuse) {
         this.key = key;
         this.cert = cert;
         this.attested = attested;
         this.onAccept = onAccept;
+        this.onRefuse = onRefuse;
     }
 
-    /** @param nodeId the node's id, or null for a client */
-    public static Credentials create(String nodeId, EvidenceProvider provider, RaTlsTrustManager peers, BiConsumer<String, Verdict> onAccept)
-            throws ClusterException {
+    /**
+     * @param nodeId the node's id, or null for a client
+     * @param onAccept told of each peer accepted (who, verdict), or null
+     * @param onRefuse told of peers refused (one line each, rate-limited), or null
+     */
+    public static Credentials create(String nodeId, EvidenceProvider provider, RaTlsTrustManager peers, BiConsumer<String, Verdict> onAccept,
+            Consumer<String> onRefuse) throws ClusterException {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(new ECGenParameterSpec("secp256r1"));
@@ -51,14 +58,14 @@ public final class Credentials {
             Instant now = Instant.now();
             X509Certificate cert = RaTlsCertificate.create(k, provider, nodeId == null ? NodeId.CLIENT : NodeId.subject(NodeId.check(nodeId)),
                     now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofDays(365)));
-            return new Credentials(k, cert, peers, onAccept);
+            return new Credentials(k, cert, peers, onAccept, onRefuse);
         } catch (GeneralSecurityException | AttestationException e) {
             throw new ClusterException("RA-TLS credentials: " + e.getMessage());
         }
     }
 
     PeerTrust trust(AddressBook book) {
-        return new PeerTrust(attested, book, onAccept);
+        return new PeerTrust(attested, book, onAccept, onRefuse);
     }
 
     /** gRPC's TLS for Ratis, server and client side: mutual, the JDK's TLS (no native library in the trust boundary). */

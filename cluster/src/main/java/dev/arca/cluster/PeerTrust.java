@@ -6,7 +6,10 @@ import dev.arca.attestation.ratls.RaTlsTrustManager;
 import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
@@ -27,11 +30,28 @@ final class PeerTrust extends X509ExtendedTrustManager {
     private final RaTlsTrustManager attested;
     private final AddressBook book;
     private final BiConsumer<String, Verdict> onAccept; // (what, verdict)
+    private final Consumer<String> onRefuse;
+    private final Map<String, Long> lastRefusal = new ConcurrentHashMap<>(); // message -> nanoTime logged
 
-    PeerTrust(RaTlsTrustManager attested, AddressBook book, BiConsumer<String, Verdict> onAccept) {
+    PeerTrust(RaTlsTrustManager attested, AddressBook book, BiConsumer<String, Verdict> onAccept, Consumer<String> onRefuse) {
         this.attested = attested;
         this.book = book;
         this.onAccept = onAccept;
+        this.onRefuse = onRefuse;
+    }
+
+    /** Reports a refusal (each distinct one at most every 10 s: a refused peer retries many times a second) and rethrows it. */
+    private CertificateException refused(CertificateException e) {
+        if (onRefuse != null) {
+            long now = System.nanoTime();
+            Long last = lastRefusal.get(e.getMessage());
+            if (last == null || now - last > 10_000_000_000L) {
+                if (lastRefusal.size() > 1000) lastRefusal.clear();
+                lastRefusal.put(e.getMessage(), now);
+                onRefuse.accept(e.getMessage());
+            }
+        }
+        return e;
     }
 
     private Verdict attested(X509Certificate[] chain) throws CertificateException {
@@ -72,34 +92,50 @@ final class PeerTrust extends X509ExtendedTrustManager {
         if (onAccept != null) onAccept.accept("node " + id, v);
     }
 
+    private void caller(X509Certificate[] chain, String from) throws CertificateException {
+        try {
+            checkCaller(chain);
+        } catch (CertificateException e) {
+            throw refused(new CertificateException(e.getMessage() + (from == null ? "" : " (a connection from " + from + ")")));
+        }
+    }
+
+    private void callee(X509Certificate[] chain, String host, int port) throws CertificateException {
+        try {
+            checkCallee(chain, host, port);
+        } catch (CertificateException e) {
+            throw refused(new CertificateException(e.getMessage() + (host == null ? "" : " (dialling " + host + ":" + port + ")")));
+        }
+    }
+
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        checkCaller(chain);
+        caller(chain, engine == null || engine.getPeerHost() == null ? null : engine.getPeerHost());
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        checkCallee(chain, engine == null ? null : engine.getPeerHost(), engine == null ? -1 : engine.getPeerPort());
+        callee(chain, engine == null ? null : engine.getPeerHost(), engine == null ? -1 : engine.getPeerPort());
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        checkCaller(chain);
+        caller(chain, socket == null ? null : socket.getInetAddress().getHostAddress());
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        checkCallee(chain, socket == null ? null : socket.getInetAddress().getHostAddress(), socket == null ? -1 : socket.getPort());
+        callee(chain, socket == null ? null : socket.getInetAddress().getHostAddress(), socket == null ? -1 : socket.getPort());
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        checkCaller(chain);
+        caller(chain, null);
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        checkCallee(chain, null, -1);
+        callee(chain, null, -1);
     }
 
     @Override
