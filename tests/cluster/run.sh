@@ -19,12 +19,14 @@ ok() { pass=$((pass+1)); echo "PASS $1"; }
 bad() { fail=$((fail+1)); echo "FAIL $1"; [ -f "$T/err" ] && sed 's/^/    /' "$T/err" | head -8; }
 clean() { ! grep -Eq 'Exception|^\s+at [a-z]|\.java:[0-9]+\)' "$T/err" && [ "$(wc -l < "$T/err")" -le 3 ]; }
 
-"$ARCA" --version >/dev/null || { echo "FAIL build"; echo "0 passed, 1 failed"; exit 1; }
+"$ARCA" --version >/dev/null && "$ARCA" cc -O1 -o "$T/append.wasm" "$HERE/append.c" || { echo "FAIL build"; echo "0 passed, 1 failed"; exit 1; }
 BASE=$((20000 + RANDOM % 20000))
 addr() { echo "127.0.0.1$1:$((BASE + $1))"; }
 PEERS="n1=$(addr 1),n2=$(addr 2),n3=$(addr 3)"
-M=$("$ARCA" measure --json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["measurement"])')
-printf '{"allowSim": true, "allowedMeasurements": ["%s"]}' "$M" > "$T/policy.json"
+measure() { "$ARCA" measure --json "$@" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["measurement"])'; }
+# the nodes and the CLI (the runtime, no manifest) and the one program allowed to keep volume versions
+M=$(measure); MA=$(measure --program "$T/append.wasm")
+printf '{"allowSim": true, "allowedMeasurements": ["%s", "%s"]}' "$M" "$MA" > "$T/policy.json"
 echo '{"entry": "other.wasm"}' > "$T/other.json"; printf '\0asm\1\0\0\0' > "$T/other.wasm"
 
 # start N [EXTRA...]: node nN at 127.0.0.1N in $T/dN, logging to $T/nN.log
@@ -68,6 +70,33 @@ start "$L" --peers "$PEERS"
 if until_status "$L" "s['node'] == '$leader' and s['leader'] not in (None,) and len(s['members']) == 3" && [ "$(members)" = "['n1', 'n2', 'n3']" ] \
    && [ "$(ls "$T/d$L")" = "$(printf 'node.json\nraft')" ]
 then ok "the killed node restarts from its data directory and rejoins as $leader"; else bad "the killed node rejoins under the same id"; fi
+
+# freshness from the cluster: a volume's committed version is in the replicated state, so an
+# older copy of the volume is refused on a host whose own state knows nothing (a fresh
+# ARCA_STATE_DIR), which a local record cannot do
+head -c 32 /dev/urandom > "$T/vol.key"
+vrun() { ARCA_STATE_DIR="$T/state-$1" "$ARCA" run ${2:+--cluster "$2"} --volume "$T/vol::/data" --key-file "$T/vol.key" "$T/append.wasm" "$3"; }
+if vrun a "$(addr 1)" one >"$T/out" 2>"$T/err" && cp "$T/vol" "$T/vol.old" && vrun a "$(addr 2)" two >"$T/out" 2>"$T/err" \
+   && [ "$(cat "$T/out")" = "$(printf 'one\ntwo')" ]
+then ok "arca run --cluster: a volume's versions recorded in the cluster (through any node)"; else bad "arca run --cluster records a volume's versions"; fi
+cp "$T/vol" "$T/vol.new"; cp "$T/vol.old" "$T/vol"
+vrun b "$(addr 3)" three >"$T/out" 2>"$T/err"
+[ $? = 125 ] && grep -q "rollback" "$T/err" && clean && [ ! -s "$T/out" ] \
+  && ok "an older copy of the volume is refused on a host with fresh local state (the cluster knows the version)" \
+  || bad "an older copy of the volume is refused through the cluster"
+cp "$T/vol.old" "$T/vol"
+vrun c "" three >"$T/out" 2>"$T/err"
+[ $? = 0 ] && [ "$(cat "$T/out")" = "$(printf 'one\nthree')" ] && ok "(without --cluster the same old copy passes on a fresh host: the gap the cluster closes)" \
+  || bad "without --cluster the old copy passes on a fresh host"
+cp "$T/vol.new" "$T/vol"
+vrun b "$(addr 3)" four >"$T/out" 2>"$T/err" && [ "$(cat "$T/out")" = "$(printf 'one\ntwo\nfour')" ] \
+  && ok "the newest copy mounts anywhere through the cluster" || bad "the newest copy mounts through the cluster"
+"$ARCA" cc -O2 -o "$T/other-append.wasm" "$HERE/append.c"
+ARCA_STATE_DIR="$T/state-b" "$ARCA" run --cluster "$(addr 1)" --volume "$T/vol::/data" --key-file "$T/vol.key" "$T/other-append.wasm" x >"$T/out" 2>"$T/err"
+[ $? = 125 ] && grep -q "certificate_unknown\|refused" "$T/err" && clean && [ "$(vrun b "$(addr 1)" five)" = "$(printf 'one\ntwo\nfour\nfive')" ] \
+  && ok "another program (another measurement) is refused by the cluster and changes nothing" || bad "another program is refused by the cluster"
+vrun d 127.0.0.1:1 six >"$T/out" 2>"$T/err"
+[ $? = 125 ] && grep -q "cannot reach" "$T/err" && clean && ok "--cluster at an address with no node: one line, 125, nothing mounted" || bad "--cluster at an address with no node"
 
 # a fourth node, started empty and not among --peers, joins through 'cluster add' and leaves
 start 4

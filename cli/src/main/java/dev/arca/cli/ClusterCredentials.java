@@ -25,9 +25,14 @@ final class ClusterCredentials {
      * @param verbose log each peer accepted
      */
     static Credentials create(String nodeId, Path policy, String provider, Path manifest, boolean verbose) throws UserError {
+        return create(nodeId, policy, provider, Identity.of(manifest, null), verbose);
+    }
+
+    /** @param identity the instance whose measurement sim evidence carries */
+    static Credentials create(String nodeId, Path policy, String provider, Identity identity, boolean verbose) throws UserError {
         Policy pol = policy == null ? new Policy(null, null, null, false, true, null) : KeyBrokerCommand.policy(policy);
         try {
-            var evidence = Providers.create(Providers.name(provider), manifest);
+            var evidence = Providers.create(Providers.name(provider), identity);
             if (evidence instanceof SimProvider sim) sim.root(); // made now if missing, so this node trusts it below
             List<X509Certificate> simRoots = new ArrayList<>(SimProvider.existingRoot(Cli.HOST, SimProvider.defaultConfigDir(Cli.HOST)));
             RaTlsTrustManager tm = new RaTlsTrustManager(new Attestation(simRoots), pol, Clock.systemUTC(), null);

@@ -42,7 +42,7 @@ public final class ClusterClient implements Closeable {
     private final Credentials credentials;
     private final RaftGroupId group;
     private final RaftPeer entry;
-    private final RaftClient client;
+    private RaftClient client; // over the entry node and every member it knew at connect time
 
     private ClusterClient(Credentials credentials, RaftGroupId group, RaftPeer entry, RaftClient client) {
         this.credentials = credentials;
@@ -51,13 +51,32 @@ public final class ClusterClient implements Closeable {
         this.client = client;
     }
 
-    /** Connects through the node at {@code node}: a TLS handshake tells its id, checked by attestation. */
+    /**
+     * Connects through the node at {@code node}: a TLS handshake tells its id, checked by
+     * attestation; then one Raft client over every member the node knows (requests follow the
+     * leader from there, through Ratis's redirects).
+     */
     public static ClusterClient connect(Endpoint node, String cluster, Credentials credentials) throws ClusterException {
         String id = probe(node, credentials);
         RaftPeer entry = Node.peer(id, node);
         RaftGroupId gid = Node.groupId(cluster);
-        RaftClient client = build(credentials, RaftGroup.valueOf(gid, entry), null);
-        return new ClusterClient(credentials, gid, entry, client);
+        ClusterClient c = new ClusterClient(credentials, gid, entry, build(credentials, RaftGroup.valueOf(gid, entry), null));
+        List<RaftPeer> all;
+        try {
+            all = c.withEntry(c.members());
+        } catch (ClusterException e) {
+            return c; // a node not yet in a configuration (waiting to be added): status still works through it
+        }
+        if (all.size() > 1) {
+            RaftClient wide = build(credentials, RaftGroup.valueOf(gid, all), null);
+            try {
+                c.client.close();
+            } catch (IOException e) {
+                // nothing was sent through it that needs finishing
+            }
+            c.client = wide;
+        }
+        return c;
     }
 
     private static RaftClient build(Credentials credentials, RaftGroup group, RaftPeerId leader) throws ClusterException {
@@ -201,8 +220,8 @@ public final class ClusterClient implements Closeable {
     }
 
     private void setConfiguration(List<RaftPeer> peers, String what) throws ClusterException {
-        try (RaftClient c = build(credentials, RaftGroup.valueOf(group, withEntry(peers)), null)) {
-            RaftClientReply r = c.admin().setConfiguration(peers);
+        try {
+            RaftClientReply r = client.admin().setConfiguration(peers);
             if (!r.isSuccess()) throw new ClusterException(what + ": " + (r.getException() == null ? "refused" : reason(r.getException())));
         } catch (IOException | RuntimeException e) {
             throw new ClusterException(what + ": " + reason(e));
@@ -217,8 +236,8 @@ public final class ClusterClient implements Closeable {
 
     /** A write through the log; the reply's JSON. */
     JsonNode write(Command c) throws ClusterException {
-        try (RaftClient w = build(credentials, RaftGroup.valueOf(group, withEntry(members())), null)) {
-            return reply(w.io().send(Message.valueOf(ByteString.copyFrom(c.bytes()))), c);
+        try {
+            return reply(client.io().send(Message.valueOf(ByteString.copyFrom(c.bytes()))), c);
         } catch (IOException | RuntimeException e) {
             throw new ClusterException(c.op() + ": " + reason(e));
         }
@@ -226,8 +245,8 @@ public final class ClusterClient implements Closeable {
 
     /** A linearizable read (ReadIndex, on the leader). */
     JsonNode read(Command c) throws ClusterException {
-        try (RaftClient w = build(credentials, RaftGroup.valueOf(group, withEntry(members())), null)) {
-            return reply(w.io().sendReadOnly(Message.valueOf(ByteString.copyFrom(c.bytes()))), c);
+        try {
+            return reply(client.io().sendReadOnly(Message.valueOf(ByteString.copyFrom(c.bytes()))), c);
         } catch (IOException | RuntimeException e) {
             throw new ClusterException(c.op() + ": " + reason(e));
         }
