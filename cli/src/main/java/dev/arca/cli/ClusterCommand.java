@@ -39,7 +39,7 @@ final class ClusterCommand implements Runnable {
         ClusterClient connect() throws UserError {
             ClusterLog.quiet();
             try {
-                return ClusterClient.connect(Endpoint.parse(node, "--node"), cluster, ClusterCredentials.create(null, policy, provider, (Path) null, false));
+                return ClusterClient.connect(Cli.HOST, Endpoint.parse(node, "--node"), cluster, ClusterCredentials.create(null, policy, provider, (Path) null, false));
             } catch (ClusterException e) {
                 throw new UserError(e.getMessage());
             }

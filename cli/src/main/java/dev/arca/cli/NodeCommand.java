@@ -60,7 +60,7 @@ final class NodeCommand implements Runnable {
             try {
                 Endpoint self = new Endpoint(Endpoint.parse(address + ":" + raftPort, "--address/--raft-port").host(), raftPort);
                 var creds = ClusterCredentials.create(id, policy, provider, manifest, true);
-                node = Node.start(new Node.Config(id, self, Node.parsePeers(peers), data, cluster), creds);
+                node = Node.start(Cli.HOST, new Node.Config(id, self, Node.parsePeers(peers), data, cluster), creds);
             } catch (ClusterException e) {
                 throw new UserError(e.getMessage());
             }

@@ -196,7 +196,7 @@ final class RunCommand implements Callable<Integer> {
         }
         ClusterLog.quiet();
         try {
-            return new ReplicatedFreshness(ClusterClient.connect(Endpoint.parse(cluster, "--cluster"), clusterName,
+            return new ReplicatedFreshness(ClusterClient.connect(Cli.HOST, Endpoint.parse(cluster, "--cluster"), clusterName,
                     ClusterCredentials.create(null, clusterPolicy, null, identity, false)));
         } catch (ClusterException e) {
             throw new UserError("--cluster " + cluster + ": " + e.getMessage());

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.Closeable;
 import java.io.IOException;
+import dev.arca.host.Host;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,12 +42,14 @@ import org.apache.ratis.util.TimeDuration;
 public final class ClusterClient implements Closeable {
     private static final int PROBE_MILLIS = 5_000;
     private static final long LEADER_WAIT_NANOS = 3_000_000_000L;
+    private final Host host;
     private final Credentials credentials;
     private final RaftGroupId group;
     private final RaftPeer entry;
     private RaftClient client; // over the entry node and every member it knew at connect time
 
-    private ClusterClient(Credentials credentials, RaftGroupId group, RaftPeer entry, RaftClient client) {
+    private ClusterClient(Host host, Credentials credentials, RaftGroupId group, RaftPeer entry, RaftClient client) {
+        this.host = host;
         this.credentials = credentials;
         this.group = group;
         this.entry = entry;
@@ -56,11 +61,11 @@ public final class ClusterClient implements Closeable {
      * attestation; then one Raft client over every member the node knows (requests follow the
      * leader from there, through Ratis's redirects).
      */
-    public static ClusterClient connect(Endpoint node, String cluster, Credentials credentials) throws ClusterException {
-        String id = probe(node, credentials);
+    public static ClusterClient connect(Host host, Endpoint node, String cluster, Credentials credentials) throws ClusterException {
+        String id = probe(host, node, credentials);
         RaftPeer entry = Node.peer(id, node);
         RaftGroupId gid = Node.groupId(cluster);
-        ClusterClient c = new ClusterClient(credentials, gid, entry, build(credentials, RaftGroup.valueOf(gid, entry), null));
+        ClusterClient c = new ClusterClient(host, credentials, gid, entry, build(credentials, RaftGroup.valueOf(gid, entry), null));
         List<RaftPeer> all;
         try {
             all = c.withEntry(c.members());
@@ -91,9 +96,9 @@ public final class ClusterClient implements Closeable {
     }
 
     /** The id of the attested node at {@code node}, from its RA-TLS certificate. */
-    static String probe(Endpoint node, Credentials credentials) throws ClusterException {
-        try (SSLSocket s = (SSLSocket) credentials.sslContext(AddressBook.EMPTY).getSocketFactory().createSocket()) {
-            s.connect(new InetSocketAddress(node.host(), node.port()), PROBE_MILLIS);
+    static String probe(Host host, Endpoint node, Credentials credentials) throws ClusterException {
+        try (Socket raw = host.connect(new InetSocketAddress(InetAddress.getByAddress(octets(node.host())), node.port()), PROBE_MILLIS);
+                SSLSocket s = (SSLSocket) credentials.sslContext(AddressBook.EMPTY).getSocketFactory().createSocket(raw, node.host(), node.port(), true)) {
             s.setSoTimeout(PROBE_MILLIS);
             var params = s.getSSLParameters();
             params.setApplicationProtocols(new String[] {"h2"});
@@ -105,6 +110,13 @@ public final class ClusterClient implements Closeable {
         } catch (IOException e) {
             throw new ClusterException("cannot reach node " + node + ": " + reason(e));
         }
+    }
+
+    private static byte[] octets(String ipv4) {
+        String[] p = ipv4.split("\\.");
+        byte[] b = new byte[4];
+        for (int i = 0; i < 4; i++) b[i] = (byte) Integer.parseInt(p[i]);
+        return b;
     }
 
     private static String reason(Throwable e) {
@@ -204,7 +216,7 @@ public final class ClusterClient implements Closeable {
             if (p.getId().toString().equals(id)) throw new ClusterException("node " + id + " is already a member (at " + p.getAddress() + ")");
             if (p.getAddress().equals(address.toString())) throw new ClusterException("node " + p.getId() + " is already a member at " + address);
         }
-        String seen = probe(address, credentials);
+        String seen = probe(host, address, credentials);
         if (!seen.equals(id)) throw new ClusterException(address + " is node " + seen + ", not " + id);
         peers.add(Node.peer(id, address));
         setConfiguration(peers, "add node " + id);

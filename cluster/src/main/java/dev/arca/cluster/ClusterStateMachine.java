@@ -3,11 +3,12 @@ package dev.arca.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.arca.abi.ErrnoException;
+import dev.arca.host.Host;
+import dev.arca.host.HostFd;
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -36,8 +37,14 @@ import org.apache.ratis.util.MD5FileUtil;
  */
 final class ClusterStateMachine extends BaseStateMachine {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_SNAPSHOT = 256 << 20;
+    private final Host host;
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final Map<String, Long> volumes = new TreeMap<>(); // guarded by this: volume id (hex) -> committed version
+
+    ClusterStateMachine(Host host) {
+        this.host = host;
+    }
 
     @Override
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
@@ -60,21 +67,28 @@ final class ClusterStateMachine extends BaseStateMachine {
         if (snapshot == null) return;
         Path file = snapshot.getFile().getPath();
         MD5Hash md5 = snapshot.getFile().getFileDigest();
-        if (md5 != null) MD5FileUtil.verifySavedMD5(file.toFile(), md5);
-        JsonNode state = JSON.readTree(file.toFile());
+        if (md5 != null) MD5FileUtil.verifySavedMD5(snapshot.getFile().getPath().toFile(), md5); // Ratis reads its own file
+        JsonNode state;
+        try {
+            state = JSON.readTree(host.readFile(file, MAX_SNAPSHOT));
+        } catch (ErrnoException e) {
+            throw new IOException("snapshot " + file + ": " + e.getMessage());
+        }
         volumes.clear();
         state.path("volumes").properties().forEach(e -> volumes.put(e.getKey(), e.getValue().asLong()));
-        updateLastAppliedTermIndex(SimpleStateMachineStorage.getTermIndexFromSnapshotFile(file.toFile()));
+        updateLastAppliedTermIndex(snapshot.getTermIndex());
     }
 
     @Override
     public synchronized long takeSnapshot() throws IOException {
         TermIndex applied = getLastAppliedTermIndex();
         File out = storage.getSnapshotFile(applied.getTerm(), applied.getIndex());
-        Path tmp = out.toPath().resolveSibling(out.getName() + ".tmp");
-        Files.write(tmp, JSON.writeValueAsBytes(state()));
-        Files.move(tmp, out.toPath(), StandardCopyOption.ATOMIC_MOVE);
-        MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(out);
+        try (HostFd dir = host.openOrCreateDirectory(out.toPath().getParent())) {
+            host.replaceFile(dir, out.getName(), JSON.writeValueAsBytes(state()), 0600);
+        } catch (ErrnoException e) {
+            throw new IOException("snapshot " + out + ": " + e.getMessage());
+        }
+        MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(out); // Ratis writes its own .md5 file
         storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(out.toPath(), md5), applied));
         return applied.getIndex();
     }

@@ -1,8 +1,5 @@
 package dev.arca.cluster;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-
 /**
  * A node's Raft address: an IP literal and a TCP port. Only literals: a name would be resolved by
  * the host, which Arca does not trust to say where a peer is (the peer proves who it is by RA-TLS,
@@ -31,11 +28,13 @@ public record Endpoint(String host, int port) {
     /** {@code host} if it is an IPv4 literal, in canonical form. */
     static String literal(String host, String what) throws ClusterException {
         if (!host.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) throw new ClusterException(what + ": the address must be an IPv4 literal such as 127.0.0.11");
-        try {
-            return InetAddress.getByName(host).getHostAddress(); // a literal: no lookup
-        } catch (UnknownHostException e) {
-            throw new ClusterException(what + ": '" + host + "' is not an IPv4 address");
+        StringBuilder canonical = new StringBuilder();
+        for (String octet : host.split("\\.")) {
+            int v = Integer.parseInt(octet);
+            if (v > 255) throw new ClusterException(what + ": '" + host + "' is not an IPv4 address");
+            canonical.append(canonical.isEmpty() ? "" : ".").append(v);
         }
+        return canonical.toString();
     }
 
     @Override

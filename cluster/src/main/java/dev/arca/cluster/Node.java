@@ -2,12 +2,14 @@ package dev.arca.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.arca.abi.Errno;
+import dev.arca.abi.ErrnoException;
+import dev.arca.host.Host;
+import dev.arca.host.HostFd;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -85,7 +87,7 @@ public final class Node implements Closeable {
     }
 
     /** Starts the node; returns once its Raft server runs (it may not have a leader yet). */
-    public static Node start(Config c, Credentials credentials) throws ClusterException {
+    public static Node start(Host host, Config c, Credentials credentials) throws ClusterException {
         NodeId.check(c.id());
         Endpoint listed = c.peers().get(c.id());
         if (listed != null && !listed.equals(c.address())) {
@@ -97,7 +99,7 @@ public final class Node implements Closeable {
             }
         }
         Path raft = c.data().resolve("raft");
-        boolean recover = identity(c);
+        boolean recover = identity(host, c);
         RaftGroupId gid = groupId(c.cluster());
         RaftGroup group;
         if (recover) {
@@ -126,14 +128,16 @@ public final class Node implements Closeable {
         };
         try {
             RaftServer server = RaftServer.newBuilder().setServerId(RaftPeerId.valueOf(c.id())).setGroup(group).setProperties(p)
-                    .setParameters(credentials.parameters(book)).setStateMachine(new ClusterStateMachine())
+                    .setParameters(credentials.parameters(book)).setStateMachine(new ClusterStateMachine(host))
                     .setOption(recover ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT).build();
             self[0] = new Node(c, server, gid);
             server.start();
             if (!recover) {
-                Path tmp = c.data().resolve("node.json.tmp");
-                Files.write(tmp, JSON.writeValueAsBytes(JSON.createObjectNode().put("id", c.id()).put("cluster", c.cluster())));
-                Files.move(tmp, c.data().resolve("node.json"), StandardCopyOption.ATOMIC_MOVE);
+                try (HostFd d = host.openDirectory(c.data())) {
+                    host.replaceFile(d, "node.json", JSON.writeValueAsBytes(JSON.createObjectNode().put("id", c.id()).put("cluster", c.cluster())), 0600);
+                } catch (ErrnoException e) {
+                    throw new IOException("cannot write node.json: " + e.getMessage());
+                }
             }
             return self[0];
         } catch (IOException e) {
@@ -181,24 +185,32 @@ public final class Node implements Closeable {
      * recover, false when it is new (node.json is written once the server runs). A directory of another node or
      * cluster, or Raft state without node.json, is refused rather than reused.
      */
-    private static boolean identity(Config c) throws ClusterException {
-        Path meta = c.data().resolve("node.json");
-        try {
-            Files.createDirectories(c.data());
-            if (Files.exists(meta)) {
-                JsonNode n = JSON.readTree(Files.readAllBytes(meta));
+    private static boolean identity(Host host, Config c) throws ClusterException {
+        try (HostFd d = host.openOrCreateDirectory(c.data())) {
+            if (exists(host, d, "node.json")) {
+                JsonNode n = JSON.readTree(host.readFile(d, "node.json", 4096));
                 String id = n == null ? null : n.path("id").asText(null);
                 String cluster = n == null ? null : n.path("cluster").asText(null);
-                if (id == null || cluster == null) throw new ClusterException(meta + ": not a node's identity file");
+                if (id == null || cluster == null) throw new ClusterException(c.data().resolve("node.json") + ": not a node's identity file");
                 if (!id.equals(c.id())) throw new ClusterException("--data " + c.data() + " belongs to node " + id + ", not " + c.id());
                 if (!cluster.equals(c.cluster())) throw new ClusterException("--data " + c.data() + " belongs to cluster '" + cluster + "', not '" + c.cluster() + "'");
-                if (!Files.isDirectory(c.data().resolve("raft"))) throw new ClusterException("--data " + c.data() + ": node.json without its raft/ directory");
+                if (!exists(host, d, "raft")) throw new ClusterException("--data " + c.data() + ": node.json without its raft/ directory");
                 return true;
             }
-            if (Files.exists(c.data().resolve("raft"))) throw new ClusterException("--data " + c.data() + ": raft/ without node.json; refusing to guess whose it is");
+            if (exists(host, d, "raft")) throw new ClusterException("--data " + c.data() + ": raft/ without node.json; refusing to guess whose it is");
             return false;
-        } catch (IOException e) {
+        } catch (ErrnoException | IOException e) {
             throw new ClusterException("--data " + c.data() + ": " + e.getMessage());
+        }
+    }
+
+    private static boolean exists(Host host, HostFd dir, String name) throws ErrnoException {
+        try {
+            host.stat(dir, name);
+            return true;
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.ENOENT) return false;
+            throw e;
         }
     }
 
