@@ -88,8 +88,8 @@ public final class ClusterClient implements Closeable {
         RaftProperties p = new RaftProperties();
         RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
-        // while a new leader is elected (300-600 ms), ask again every 100 ms, for up to about 20 s
-        // (50 tries, each at most the 3 s timeout when a node does not answer)
+        // while a new leader is elected (300-600 ms), ask again every 100 ms: 50 tries, each at most
+        // the 3 s timeout when a node does not answer
         Parameters params = credentials.parameters(AddressBook.EMPTY);
         RaftClient.Builder b = RaftClient.newBuilder().setProperties(p).setParameters(params).setRaftGroup(group)
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(50, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)));
