@@ -11,13 +11,15 @@ public final class CheckResult<I, O> {
     static final int SHOWN = 20;
 
     private final List<PartitionResult<I, O>> partitions;
+    private final int leftOut;
     private final Duration elapsed;
     private final Duration budget;
     private final BiFunction<I, O, String> describe;
     private final Verdict verdict;
 
-    CheckResult(List<PartitionResult<I, O>> partitions, Duration elapsed, Duration budget, BiFunction<I, O, String> describe) {
+    CheckResult(List<PartitionResult<I, O>> partitions, int leftOut, Duration elapsed, Duration budget, BiFunction<I, O, String> describe) {
         this.partitions = List.copyOf(partitions);
+        this.leftOut = leftOut;
         this.elapsed = elapsed;
         this.budget = budget;
         this.describe = describe;
@@ -33,6 +35,11 @@ public final class CheckResult<I, O> {
     /** Each part's outcome, in the order the parts first appear in the history. */
     public List<PartitionResult<I, O>> partitions() {
         return partitions;
+    }
+
+    /** How many operations of the history were left out of the search: pending read-only ones, which constrain nothing. */
+    public int leftOut() {
+        return leftOut;
     }
 
     public Duration elapsed() {
@@ -52,7 +59,8 @@ public final class CheckResult<I, O> {
     public String report() {
         int ops = partitions.stream().mapToInt(PartitionResult::operations).sum();
         int pending = partitions.stream().mapToInt(PartitionResult::pending).sum();
-        String size = ops + " operations (" + pending + " pending) in " + partitions.size() + (partitions.size() == 1 ? " key" : " keys");
+        String size = ops + " operations (" + pending + " pending) in " + partitions.size() + (partitions.size() == 1 ? " key" : " keys")
+                + (leftOut == 0 ? "" : ", " + leftOut + " pending " + (leftOut == 1 ? "read" : "reads") + " left out");
         String time = String.format(Locale.ROOT, "%.3f s", elapsed.toNanos() / 1e9);
         StringBuilder out = new StringBuilder();
         switch (verdict) {

@@ -32,9 +32,11 @@ public final class LinearizabilityChecker {
         long start = System.nanoTime();
         long deadline = start + budget.toNanos();
         Map<String, List<Operation<I, O>>> parts = new LinkedHashMap<>();
+        int leftOut = 0;
         for (Operation<I, O> op : history) {
             if (op.pending() && model.readOnly(op.input())) {
-                continue; // a read never answered: it changed nothing and showed nothing
+                leftOut++; // a read never answered: it changed nothing and showed nothing
+                continue;
             }
             parts.computeIfAbsent(Objects.requireNonNull(model.partition(op.input()), "partition"), k -> new ArrayList<>()).add(op);
         }
@@ -73,6 +75,6 @@ public final class LinearizabilityChecker {
                 throw new IllegalStateException(e.getCause());
             }
         }
-        return new CheckResult<>(results, Duration.ofNanos(System.nanoTime() - start), budget, model::describe);
+        return new CheckResult<>(results, leftOut, Duration.ofNanos(System.nanoTime() - start), budget, model::describe);
     }
 }
