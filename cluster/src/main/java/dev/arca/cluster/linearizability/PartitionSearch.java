@@ -118,7 +118,7 @@ final class PartitionSearch<S, I, O> {
         int pending = n - completed;
         long[] linearized = new long[(n + 63) >>> 6];
         long setHash = 0;
-        HashSet<Memo> memo = new HashSet<>();
+        HashSet<Memo> memo = new HashSet<>(Math.min(1 << 20, 4 * n + 16));
         long memoLimit = memoBytes / (MEMO_ENTRY_BYTES + 8L * linearized.length);
         int[] stackOp = new int[n];
         @SuppressWarnings("unchecked")
@@ -143,12 +143,12 @@ final class PartitionSearch<S, I, O> {
                     S newState = after.get();
                     linearized[op >>> 6] |= 1L << op;
                     long newHash = setHash ^ setWords[op];
-                    Memo probe = new Memo(linearized, newHash, newState);
-                    if (!memo.contains(probe)) {
-                        if (memo.size() >= memoLimit) {
+                    Memo seen = new Memo(linearized, newHash, newState);
+                    if (memo.add(seen)) {
+                        seen.set = linearized.clone(); // same contents, so its place in the set stays right
+                        if (memo.size() > memoLimit) {
                             return unfinished(pending, "the memory budget of the search ran out");
                         }
-                        memo.add(new Memo(linearized.clone(), newHash, newState));
                         setHash = newHash;
                         stackOp[depth] = op;
                         stackState[depth] = state;
@@ -261,7 +261,7 @@ final class PartitionSearch<S, I, O> {
 
     /** A visited (linearized set, state) pair. */
     private final class Memo {
-        private final long[] set;
+        private long[] set;
         private final S state;
         private final int hash;
 

@@ -63,7 +63,7 @@ public final class SimulatedKvWorkload {
                     : kind < 8 ? new KvOperation.Append(key, "+" + i)
                     : new KvOperation.Cas(key, null, "c" + i); // what it expects is chosen when it takes effect, below
             client[i] = clientId[c];
-            call[i] = clientTime[c] + random.nextLong(2_000);
+            call[i] = clientTime[c] + 1 + random.nextLong(2_000); // a client calls again only after its last answer
             long duration = 100 + (random.nextInt(100) == 0 ? random.nextLong(50_000) : random.nextLong(5_000));
             returned[i] = call[i] + duration;
             pending[i] = random.nextDouble() < shape.pendingRate();
