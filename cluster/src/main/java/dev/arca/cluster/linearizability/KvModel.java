@@ -18,25 +18,26 @@ public final class KvModel implements Model<Optional<String>, KvOperation, KvRes
         return Optional.empty();
     }
 
-    @Override
-    public Optional<Optional<String>> step(Optional<String> state, KvOperation input, KvResult output) {
+    /** What one atomic store answers, and the key's value after. */
+    public record Answer(KvResult result, Optional<String> after) {}
+
+    /** What one atomic store whose key holds {@code state} answers to {@code input}. */
+    public Answer answer(Optional<String> state, KvOperation input) {
         String now = state.orElse(null);
         return switch (input) {
-            case KvOperation.Get g -> output == null || output instanceof KvResult.Read(String v) && Objects.equals(v, now)
-                    ? Optional.of(state) : Optional.empty();
-            case KvOperation.Put p -> output == null || output instanceof KvResult.Ok
-                    ? Optional.of(Optional.of(p.value())) : Optional.empty();
-            case KvOperation.Append a -> output == null || output instanceof KvResult.Ok
-                    ? Optional.of(Optional.of(state.orElse("") + a.value())) : Optional.empty();
-            case KvOperation.Cas c -> {
-                boolean matches = Objects.equals(c.expect(), now);
-                Optional<String> after = matches ? Optional.of(c.value()) : state;
-                boolean agrees = output == null
-                        || output instanceof KvResult.Ok && matches
-                        || output instanceof KvResult.Mismatch && !matches;
-                yield agrees ? Optional.of(after) : Optional.empty();
-            }
+            case KvOperation.Get g -> new Answer(new KvResult.Read(now), state);
+            case KvOperation.Put p -> new Answer(KvResult.OK, Optional.of(p.value()));
+            case KvOperation.Append a -> new Answer(KvResult.OK, Optional.of(state.orElse("") + a.value()));
+            case KvOperation.Cas c -> Objects.equals(c.expect(), now)
+                    ? new Answer(KvResult.OK, Optional.of(c.value()))
+                    : new Answer(KvResult.MISMATCH, state);
         };
+    }
+
+    @Override
+    public Optional<Optional<String>> step(Optional<String> state, KvOperation input, KvResult output) {
+        Answer a = answer(state, input);
+        return output == null || output.equals(a.result()) ? Optional.of(a.after()) : Optional.empty();
     }
 
     @Override

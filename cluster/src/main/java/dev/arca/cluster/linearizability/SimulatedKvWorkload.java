@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -83,34 +84,20 @@ public final class SimulatedKvWorkload {
             byEffect[i] = i;
         }
         java.util.Arrays.sort(byEffect, Comparator.comparingLong(i -> effect[i]));
-        Map<String, String> store = new HashMap<>();
+        Map<String, Optional<String>> store = new HashMap<>();
         KvResult[] outputs = new KvResult[n];
         for (int i : byEffect) {
             if (!takesEffect[i]) {
                 continue;
             }
-            String now = store.get(inputs[i].key());
-            outputs[i] = switch (inputs[i]) {
-                case KvOperation.Get g -> new KvResult.Read(now);
-                case KvOperation.Put p -> {
-                    store.put(p.key(), p.value());
-                    yield KvResult.OK;
-                }
-                case KvOperation.Append a -> {
-                    store.put(a.key(), (now == null ? "" : now) + a.value());
-                    yield KvResult.OK;
-                }
-                case KvOperation.Cas c -> {
-                    // half of them expect the value the key holds, so that both outcomes occur
-                    String expect = random.nextBoolean() ? now : "v" + random.nextInt(n + 1);
-                    inputs[i] = new KvOperation.Cas(c.key(), expect, c.value());
-                    boolean set = java.util.Objects.equals(expect, now);
-                    if (set) {
-                        store.put(c.key(), c.value());
-                    }
-                    yield set ? KvResult.OK : KvResult.MISMATCH;
-                }
-            };
+            Optional<String> now = store.getOrDefault(inputs[i].key(), Optional.empty());
+            if (inputs[i] instanceof KvOperation.Cas c) {
+                // half of them expect the value the key holds, so that both outcomes occur
+                inputs[i] = new KvOperation.Cas(c.key(), random.nextBoolean() ? now.orElse(null) : "v" + random.nextInt(n + 1), c.value());
+            }
+            KvModel.Answer answer = KvModel.INSTANCE.answer(now, inputs[i]);
+            store.put(inputs[i].key(), answer.after());
+            outputs[i] = answer.result();
         }
         List<Operation<KvOperation, KvResult>> history = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {

@@ -109,32 +109,15 @@ class BruteForceCrossCheckTest {
             order[i] = i;
         }
         java.util.Arrays.sort(order, (a, b) -> Long.compare(at[a], at[b]));
-        java.util.Map<String, String> store = new java.util.HashMap<>();
+        Map<String, Optional<String>> store = new HashMap<>();
         KvResult[] outputs = new KvResult[n];
         for (int i : order) {
-            if (at[i] == Long.MAX_VALUE) {
-                continue;
+            if (at[i] != Long.MAX_VALUE) {
+                KvOperation in = ops.get(i).input();
+                KvModel.Answer answer = KvModel.INSTANCE.answer(store.getOrDefault(in.key(), Optional.empty()), in);
+                store.put(in.key(), answer.after());
+                outputs[i] = answer.result();
             }
-            KvOperation in = ops.get(i).input();
-            String now = store.get(in.key());
-            outputs[i] = switch (in) {
-                case KvOperation.Get g -> new KvResult.Read(now);
-                case KvOperation.Put p -> {
-                    store.put(p.key(), p.value());
-                    yield KvResult.OK;
-                }
-                case KvOperation.Append a -> {
-                    store.put(a.key(), (now == null ? "" : now) + a.value());
-                    yield KvResult.OK;
-                }
-                case KvOperation.Cas c -> {
-                    boolean set = java.util.Objects.equals(c.expect(), now);
-                    if (set) {
-                        store.put(c.key(), c.value());
-                    }
-                    yield set ? KvResult.OK : KvResult.MISMATCH;
-                }
-            };
         }
         List<Operation<KvOperation, KvResult>> history = new ArrayList<>();
         boolean alter = random.nextBoolean();

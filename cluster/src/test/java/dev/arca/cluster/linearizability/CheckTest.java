@@ -63,12 +63,7 @@ class CheckTest {
         assertTrue(r.out().startsWith("NOT linearizable: "), r.out());
         assertTrue(r.out().contains("op 2      client 1    [20, 30]  get(\"a\") -> \"2\"   not allowed in this state"), r.out());
 
-        KvHistoryBuilder hard = new KvHistoryBuilder();
-        for (int i = 0; i < 22; i++) {
-            hard.pending(i, new KvOperation.Append("x", Character.toString('a' + i)), 0);
-        }
-        hard.get(100, "x", "none of them", 1, 2);
-        r = run("--timeout", "1", history("hard.jsonl", hard.build()).toString());
+        r = run("--timeout", "1", history("hard.jsonl", KvHistoryBuilder.beyondAnyBudget().build()).toString());
         assertEquals(Check.UNKNOWN, r.status(), r.toString());
         assertTrue(r.out().startsWith("UNKNOWN (no verdict): "), r.out());
 

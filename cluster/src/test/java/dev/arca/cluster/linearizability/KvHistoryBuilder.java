@@ -34,6 +34,18 @@ final class KvHistoryBuilder {
         return this;
     }
 
+    /**
+     * 22 pending appends, all concurrent, then a read no subset of them explains: to say ILLEGAL the
+     * search must try every order of every subset, far past any budget a test gives it.
+     */
+    static KvHistoryBuilder beyondAnyBudget() {
+        KvHistoryBuilder history = new KvHistoryBuilder();
+        for (int i = 0; i < 22; i++) {
+            history.pending(i, new KvOperation.Append("x", Character.toString('a' + i)), 0);
+        }
+        return history.get(100, "x", "not a concatenation", 1, 2);
+    }
+
     List<Operation<KvOperation, KvResult>> build() {
         return List.copyOf(ops);
     }
