@@ -32,7 +32,9 @@ public interface Model<S, I, O> {
     /**
      * The part of the history an operation belongs to: operations of different parts never affect
      * each other (such as operations on different keys), so each part is checked on its own, which
-     * is exponentially cheaper. The default puts everything in one part.
+     * is exponentially cheaper. Sound because linearizability is local (Herlihy and Wing, 1990): a
+     * history is linearizable exactly when the history of each object in it is. The default puts
+     * everything in one part.
      */
     default String partition(I input) {
         return "";
