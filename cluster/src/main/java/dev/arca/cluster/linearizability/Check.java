@@ -3,9 +3,11 @@ package dev.arca.cluster.linearizability;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import dev.arca.abi.ErrnoException;
+import dev.arca.host.LinuxHost;
+import java.io.ByteArrayInputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -82,7 +84,9 @@ public final class Check {
             return usage(err, "no history file given");
         }
         Duration budget = Duration.ofSeconds(timeout);
-        try (BufferedReader in = Files.newBufferedReader(Path.of(file))) {
+        // through Host, the one door to the OS (design.md); a history is at most 1 GiB
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(
+                new ByteArrayInputStream(new LinuxHost().readFile(Path.of(file), 1 << 30)), StandardCharsets.UTF_8))) {
             CheckResult<?, ?> result = format.equals("kv")
                     ? LinearizabilityChecker.check(KvModel.INSTANCE, KvHistory.read(in), budget)
                     : LinearizabilityChecker.check(EtcdRegisterModel.INSTANCE, JepsenEtcdLog.read(in), budget);
@@ -95,10 +99,13 @@ public final class Check {
             };
         } catch (HistoryFormatException e) {
             err.println("check: " + file + ": " + e.getMessage());
-        } catch (NoSuchFileException e) {
-            err.println("check: " + file + ": no such file");
-        } catch (AccessDeniedException e) {
-            err.println("check: " + file + ": permission denied");
+        } catch (ErrnoException e) {
+            err.println("check: " + file + ": " + switch (e.errno()) {
+                case ENOENT -> "no such file";
+                case EACCES -> "permission denied";
+                case EFBIG -> "larger than 1 GiB";
+                default -> "cannot read: " + e.getMessage();
+            });
         } catch (IOException e) {
             err.println("check: " + file + ": cannot read: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         } catch (java.nio.file.InvalidPathException e) {

@@ -106,7 +106,7 @@ class CheckTest {
         Path broken = file("broken.jsonl", "{\"client\":1,\"op\":\"put\"\n");
         for (Path p : List.of(good, broken)) {
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), Check.class.getName(), p.toString()));
+                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Check.class.getName(), p.toString()));
             Process process = new ProcessBuilder(command).start();
             process.getOutputStream().close();
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
