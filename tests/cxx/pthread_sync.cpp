@@ -1,14 +1,18 @@
 // <mutex>, <shared_mutex> and <atomic> under contention, with exact totals: std::mutex with
 // lock_guard, unique_lock (deferred, try_to_lock, moved), scoped_lock over two mutexes taken in
 // opposite orders, try_lock, recursive_mutex, timed_mutex's try_lock_for, std::atomic counters
-// (fetch_add, a compare_exchange loop, 64-bit, atomic_flag as a spin lock), and shared_mutex:
-// readers together, a writer alone.
+// (fetch_add, a compare_exchange loop, 64-bit, atomic_flag as a spin lock), shared_mutex:
+// readers together, a writer alone; and what waits on an atomic (atomic::wait/notify, std::latch,
+// std::barrier with a completion function, counting_semaphore bounding how many run at once).
 #include <atomic>
+#include <barrier>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <functional>
+#include <latch>
 #include <mutex>
+#include <semaphore>
 #include <shared_mutex>
 #include <thread>
 #include <vector>
@@ -127,5 +131,58 @@ int main() {
     });
     std::printf("shared_mutex: readers at once: %d, written: %ld, a writer saw a reader: %s\n", most_readers.load(),
                 written, writer_saw_reader ? "yes" : "no");
+
+    // atomic::wait and notify: a relay where each thread waits for its turn
+    std::atomic<int> turn{0};
+    std::vector<int> order;
+    run([&](int i) {
+        for (int lap = 0; lap < 50; lap++) {
+            int mine = lap * THREADS + i;
+            for (int t = turn.load(); t != mine; t = turn.load()) turn.wait(t);
+            order.push_back(i);
+            turn.store(mine + 1);
+            turn.notify_all();
+        }
+    });
+    bool in_order = order.size() == 50 * THREADS;
+    for (size_t k = 0; k < order.size(); k++) in_order = in_order && order[k] == (int)(k % THREADS);
+    std::printf("atomic wait/notify relay: %zu turns in order: %s\n", order.size(), in_order ? "yes" : "no");
+
+    // latch: everyone starts after the last arrives; barrier: phases with a completion step
+    std::latch start(THREADS);
+    std::atomic<int> before_start{0}, late{0};
+    int phases = 0;
+    std::vector<int> phase_sums;
+    std::atomic<int> phase_sum{0};
+    std::barrier sync(THREADS, [&]() noexcept { phases++; phase_sums.push_back(phase_sum.exchange(0)); });
+    run([&](int i) {
+        before_start++;
+        start.arrive_and_wait();
+        if (before_start.load() != THREADS) late++;
+        for (int ph = 0; ph < 20; ph++) {
+            phase_sum += ph * 10 + i;
+            sync.arrive_and_wait();
+        }
+    });
+    bool sums_right = phase_sums.size() == 20;
+    for (int ph = 0; ph < 20 && sums_right; ph++) sums_right = phase_sums[ph] == ph * 10 * THREADS + (0 + 1 + 2 + 3);
+    std::printf("latch: all arrived before any went on: %s; barrier: %d phases, every sum right: %s\n",
+                late.load() == 0 ? "yes" : "no", phases, sums_right ? "yes" : "no");
+
+    // counting_semaphore(2): never more than two inside
+    std::counting_semaphore<2> slots(2);
+    std::atomic<int> inside{0}, most_inside{0}, entries{0};
+    run([&](int) {
+        for (int k = 0; k < 200; k++) {
+            slots.acquire();
+            int now = ++inside;
+            int seen = most_inside.load();
+            while (now > seen && !most_inside.compare_exchange_weak(seen, now)) {}
+            entries++;
+            inside--;
+            slots.release();
+        }
+    });
+    std::printf("counting_semaphore(2): %d entries, at most 2 inside: %s\n", entries.load(), most_inside.load() <= 2 ? "yes" : "no");
     return 0;
 }
