@@ -54,7 +54,7 @@ int main() {
     // timeouts: nobody notifies
     std::unique_lock<std::mutex> l(m);
     auto t0 = std::chrono::steady_clock::now();
-    // (without a predicate, a wait may also end spuriously, with no_timeout: both sides may)
+    // (with a predicate: a wait without one may end spuriously, with no_timeout, natively too)
     bool woke = not_empty.wait_for(l, std::chrono::milliseconds(30), [] { return false; });
     bool waited = std::chrono::steady_clock::now() - t0 >= std::chrono::milliseconds(30);
     std::printf("wait_for: %s, after at least 30 ms: %s\n", woke ? "true" : "false", waited ? "yes" : "no");
