@@ -16,3 +16,18 @@ extern "C" int __wrap___original_main(void) {
         std::terminate();
     }
 }
+
+#ifdef __STDCPP_THREADS__
+// The same for a thread's start routine (std::thread's, or pthread_create's in C++): Arca's
+// pthreads (sdk/pthread/thread.c) call it through this function, whose definition there is weak.
+// It is in this file because this object is always linked (the wrap above pulls it in), which a
+// strong definition must be to replace the weak one. catch (...) takes C++ exceptions only, not
+// the longjmp of pthread_exit, which goes on to the thread's start.
+extern "C" void *__arca_thread_run(void *(*start)(void *), void *arg) {
+    try {
+        return start(arg);
+    } catch (...) {
+        std::terminate();
+    }
+}
+#endif

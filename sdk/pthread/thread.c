@@ -116,11 +116,19 @@ static void finish(struct __pthread *t) {
     futex_wake(&t->done, WAKE_ALL);
 }
 
+/* Runs a thread's start routine. C++ programs link libarca++'s definition instead
+   (sdk/libarca/cxx_main.cpp), which hands a C++ exception that leaves the routine to
+   std::terminate: WebAssembly's exceptions have no search phase, so without it the exception
+   would leave the thread's instance as a bare trap. pthread_exit's longjmp passes through it. */
+__attribute__((weak)) void *__arca_thread_run(void *(*start)(void *), void *arg) {
+    return start(arg);
+}
+
 /* called by wasi_thread_start once the stack pointer and TLS are set */
 void __arca_thread_main(int tid, struct __pthread *t) {
     self = t;
     t->tid = tid;
-    if (setjmp(t->exit_jmp) == 0) t->result = t->start(t->arg);
+    if (setjmp(t->exit_jmp) == 0) t->result = __arca_thread_run(t->start, t->arg);
     finish(t);
 }
 

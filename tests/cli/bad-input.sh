@@ -208,5 +208,19 @@ done
 python3 "$T/wasm.py" startparams "$T/startparams.wasm"
 check "a _start with parameters is an invalid module" 125 'invalid module: _start must take and return nothing' -- run "$T/startparams.wasm"
 
+# the SDK: a C++ object compiled without -pthread (its catch would reach the landing-pad state at
+# a wrong address) is refused in a threaded link, named, alone or inside an archive
+cat > "$T/eh.cpp" <<'CPP'
+#include <stdexcept>
+int f(int x) { try { if (x) throw std::runtime_error("x"); } catch (const std::exception &) { return 1; } return 0; }
+int main(int argc, char **) { return f(argc); }
+CPP
+if "$ARCA" c++ -O2 -c "$T/eh.cpp" -o "$T/eh.o" 2>"$T/err" && llvm-ar-22 rcs "$T/libeh.a" "$T/eh.o"; then
+  check "arca c++ -lpthread with an object compiled without -pthread" 1 '^arca c\+\+: .*eh\.o was compiled without -pthread' -- c++ "$T/eh.o" -o "$T/eh.wasm" -lpthread
+  check "arca c++ -pthread with such an object in an -l archive" 1 '^arca c\+\+: .*libeh\.a\(eh\.o\) was compiled without -pthread' -- c++ -pthread -L"$T" -leh -o "$T/eh.wasm"
+else
+  fail=$((fail+1)); echo "FAIL arca c++ -c eh.cpp"; sed 's/^/    /' "$T/err" | head -5
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

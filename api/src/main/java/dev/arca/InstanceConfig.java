@@ -2,6 +2,7 @@ package dev.arca;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import dev.arca.fs.encfs.Freshness;
 import java.nio.file.Path;
 import dev.arca.kernel.net.NetworkPolicy;
 import java.time.Duration;
@@ -38,6 +39,7 @@ public final class InstanceConfig {
     private final VolumeKey volumeKey;
     private final Path cacheDirectory;
     private final Path stateDirectory;
+    private final Freshness freshness;
     private final boolean interpreted;
     private final Compiler compiler;
     private final int methodSizeLimit;
@@ -54,6 +56,7 @@ public final class InstanceConfig {
         this.volumeKey = b.volumeKey;
         this.cacheDirectory = b.cacheDirectory;
         this.stateDirectory = b.stateDirectory;
+        this.freshness = b.freshness;
         this.interpreted = b.interpreted;
         this.compiler = b.compiler;
         this.methodSizeLimit = b.methodSizeLimit;
@@ -101,6 +104,16 @@ public final class InstanceConfig {
      */
     public Path stateDirectory() {
         return stateDirectory;
+    }
+
+    /**
+     * Where the committed versions of encrypted volumes are recorded instead of the state
+     * directory, or null for the state directory: for example a cluster's replicated record
+     * ({@code arca run --cluster}), which a host cannot roll back with the volume. The instance
+     * uses it and does not close it.
+     */
+    public Freshness freshness() {
+        return freshness;
     }
 
     /** Whether modules run in Chicory's interpreter instead of being compiled (for diagnosis). */
@@ -157,6 +170,7 @@ public final class InstanceConfig {
         private VolumeKey volumeKey;
         private Path cacheDirectory;
         private Path stateDirectory;
+        private Freshness freshness;
         private boolean interpreted;
         private Compiler compiler = Compiler.ARCA;
         private int methodSizeLimit;
@@ -277,6 +291,12 @@ public final class InstanceConfig {
         /** See {@link InstanceConfig#stateDirectory()}. */
         public Builder stateDirectory(Path dir) {
             this.stateDirectory = dir;
+            return this;
+        }
+
+        /** See {@link InstanceConfig#freshness()}. */
+        public Builder freshness(Freshness freshness) {
+            this.freshness = freshness;
             return this;
         }
 

@@ -30,6 +30,7 @@ final class Namespace {
     private final Host host;
     private final DiagnosticSink diagnostics;
     private final Path stateDirectory;
+    private final Freshness freshness; // null: records in stateDirectory
     final MountTable table = new MountTable();
     /** Everything that holds something on the host, in opening order; closed in reverse. */
     private final List<FileSystem> opened = new ArrayList<>();
@@ -40,10 +41,11 @@ final class Namespace {
 
     private record HostMount(Path realRoot, String guestPath) {}
 
-    private Namespace(Host host, DiagnosticSink diagnostics, Path stateDirectory) {
+    private Namespace(Host host, DiagnosticSink diagnostics, Path stateDirectory, Freshness freshness) {
         this.host = host;
         this.diagnostics = diagnostics;
         this.stateDirectory = stateDirectory;
+        this.freshness = freshness;
     }
 
     /**
@@ -53,7 +55,7 @@ final class Namespace {
      */
     static Namespace open(Host host, InstanceConfig config, DiagnosticSink diagnostics, QuoteSource quotes) throws ArcaException {
         Path state = config.stateDirectory() != null ? config.stateDirectory() : LocalFreshness.defaultDirectory(host);
-        Namespace ns = new Namespace(host, diagnostics, state);
+        Namespace ns = new Namespace(host, diagnostics, state, config.freshness());
         try {
             ns.mountAll(config, quotes);
             return ns;
@@ -129,6 +131,8 @@ final class Namespace {
         Freshness f;
         if (key == null) {
             f = Freshness.inMemory();
+        } else if (freshness != null) {
+            f = freshness;
         } else {
             LocalFreshness local = new LocalFreshness(host, stateDirectory, key.internal());
             records.add(local);

@@ -19,6 +19,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import dev.arca.cluster.ClusterClient;
+import dev.arca.cluster.ClusterException;
+import dev.arca.cluster.Endpoint;
+import dev.arca.cluster.ReplicatedFreshness;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -97,6 +101,17 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--memory-impl", hidden = true, defaultValue = "BYTE_ARRAY")
     LinearMemory memoryKind = LinearMemory.BYTE_ARRAY;
 
+    @Option(names = "--cluster", paramLabel = "ADDR:P",
+            description = "Record the encrypted volumes' committed versions in the cluster reached through this node, not in the local state directory: an older copy of a volume is then refused on any host (docs/cluster.md).")
+    String cluster;
+
+    @Option(names = "--cluster-name", paramLabel = "NAME", description = "The cluster's name, with --cluster (default: arca).")
+    String clusterName = "arca";
+
+    @Option(names = "--cluster-policy", paramLabel = "FILE",
+            description = "What the cluster's nodes' evidence must meet, with --cluster (default: any verified evidence, sim included).")
+    Path clusterPolicy;
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "PROGRAM", description = "The .wasm program (may come from the manifest's entry).")
     Path program;
 
@@ -156,16 +171,36 @@ final class RunCommand implements Callable<Integer> {
             throw new UserError(e.getMessage());
         }
         ExitStatus status;
-        Timing.mark("configured");
-        try (Instance instance = Instance.create(b.build())) {
-            Timing.mark("instance created");
-            status = instance.run();
-            Timing.mark("process ended");
-        } catch (ArcaException e) {
-            throw new UserError(e.getMessage());
+        try (ReplicatedFreshness replicated = replicatedFreshness(identity)) {
+            if (replicated != null) b.freshness(replicated);
+            Timing.mark("configured");
+            try (Instance instance = Instance.create(b.build())) {
+                Timing.mark("instance created");
+                status = instance.run();
+                Timing.mark("process ended");
+            } catch (ArcaException e) {
+                throw new UserError(e.getMessage());
+            }
+        } catch (java.io.IOException e) {
+            throw new UserError("--cluster " + cluster + ": " + e.getMessage());
         }
         if (status.reason() != null) Console.notice(status.reason());
         return status.code();
+    }
+
+    /** The cluster's record of volume versions, with --cluster: this instance is the RA-TLS client, attesting as itself. */
+    private ReplicatedFreshness replicatedFreshness(Identity identity) throws UserError {
+        if (cluster == null) {
+            if (clusterPolicy != null) throw new UserError("--cluster-policy needs --cluster ADDR:P");
+            return null;
+        }
+        ClusterLog.quiet();
+        try {
+            return new ReplicatedFreshness(ClusterClient.connect(Cli.HOST, Endpoint.parse(cluster, "--cluster"), clusterName,
+                    ClusterCredentials.create(null, clusterPolicy, null, identity, false)));
+        } catch (ClusterException e) {
+            throw new UserError("--cluster " + cluster + ": " + e.getMessage());
+        }
     }
 
     private Compiler compiler() throws UserError {

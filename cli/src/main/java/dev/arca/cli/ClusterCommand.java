@@ -1,0 +1,109 @@
+package dev.arca.cli;
+
+import dev.arca.cluster.ClusterClient;
+import dev.arca.cluster.ClusterException;
+import dev.arca.cluster.Endpoint;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code arca cluster status|add|remove}: through any node, over mutual RA-TLS (docs/cluster.md). */
+@Command(name = "cluster", mixinStandardHelpOptions = true, description = "Inspect and change an Arca cluster's membership.",
+        subcommands = {ClusterCommand.Status.class, ClusterCommand.Add.class, ClusterCommand.Remove.class})
+final class ClusterCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (status, add or remove)");
+    }
+
+    /** The options every subcommand shares: the node to enter by and how to check it. */
+    static final class Entry {
+        @Option(names = "--node", required = true, paramLabel = "ADDR:P", description = "Any node's Raft address.")
+        String node;
+
+        @Option(names = "--cluster", defaultValue = "arca", paramLabel = "NAME", description = "The cluster's name (default: ${DEFAULT-VALUE}).")
+        String cluster;
+
+        @Option(names = "--policy", paramLabel = "FILE", description = "What the nodes' evidence must meet (default: any verified evidence, sim included).")
+        Path policy;
+
+        @Option(names = "--provider", paramLabel = "sim|tsm", description = "This client's evidence provider (default as for 'attest quote').")
+        String provider;
+
+        ClusterClient connect() throws UserError {
+            ClusterLog.quiet();
+            try {
+                return ClusterClient.connect(Cli.HOST, Endpoint.parse(node, "--node"), cluster, ClusterCredentials.create(null, policy, provider, (Path) null, false));
+            } catch (ClusterException e) {
+                throw new UserError(e.getMessage());
+            }
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "Print the cluster as the node sees it, as JSON: members (id, address, role), leader, and the node's own role.")
+    static final class Status implements Callable<Integer> {
+        @Mixin
+        Entry entry;
+
+        @Override
+        public Integer call() throws Exception {
+            try (ClusterClient c = entry.connect()) {
+                System.out.println(c.status(entry.cluster).toPrettyString());
+                return 0;
+            } catch (ClusterException e) {
+                throw new UserError(e.getMessage());
+            }
+        }
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true,
+            description = "Add a started node (empty --data, not in its --peers) to the cluster; returns once the new configuration is committed.")
+    static final class Add implements Callable<Integer> {
+        @Mixin
+        Entry entry;
+
+        @Option(names = "--id", required = true, paramLabel = "ID", description = "The new node's id (its certificate must name it).")
+        String id;
+
+        @Option(names = "--address", required = true, paramLabel = "ADDR:P", description = "The new node's Raft address.")
+        String address;
+
+        @Override
+        public Integer call() throws Exception {
+            try (ClusterClient c = entry.connect()) {
+                c.add(id, Endpoint.parse(address, "--address"));
+                Console.notice("cluster: node " + id + " added");
+                return 0;
+            } catch (ClusterException e) {
+                throw new UserError(e.getMessage());
+            }
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a member; returns once the new configuration is committed.")
+    static final class Remove implements Callable<Integer> {
+        @Mixin
+        Entry entry;
+
+        @Option(names = "--id", required = true, paramLabel = "ID", description = "The member to remove.")
+        String id;
+
+        @Override
+        public Integer call() throws Exception {
+            try (ClusterClient c = entry.connect()) {
+                c.remove(id);
+                Console.notice("cluster: node " + id + " removed");
+                return 0;
+            } catch (ClusterException e) {
+                throw new UserError(e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.arca.cli;
+
+import dev.arca.cluster.ClusterException;
+import dev.arca.cluster.Endpoint;
+import dev.arca.cluster.Node;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code arca node start}: one node of an Arca cluster (docs/cluster.md). */
+@Command(name = "node", mixinStandardHelpOptions = true, description = "Run a node of an Arca cluster.", subcommands = {NodeCommand.Start.class})
+final class NodeCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (start)");
+    }
+
+    @Command(name = "start", mixinStandardHelpOptions = true,
+            description = {"Start a node and serve until stopped (SIGTERM or SIGINT). Raft traffic is mutual RA-TLS: peers and clients",
+                    "must present evidence that meets --policy. With an empty --data, a node listed in --peers starts the cluster with",
+                    "them; a node not listed waits for 'arca cluster add'. With its --data, a node rejoins under the same id."})
+    static final class Start implements Callable<Integer> {
+        @Option(names = "--id", required = true, paramLabel = "ID", description = "This node's id (letters, digits, '-', '_', '.').")
+        String id;
+
+        @Option(names = "--address", required = true, paramLabel = "ADDR", description = "The IPv4 address to serve on, e.g. 127.0.0.11.")
+        String address;
+
+        @Option(names = "--raft-port", required = true, paramLabel = "P", description = "The TCP port for Raft (and cluster clients).")
+        int raftPort;
+
+        @Option(names = "--peers", paramLabel = "ID=ADDR:P,...", description = "The cluster's initial members, this node included when it is one.")
+        String peers;
+
+        @Option(names = "--data", required = true, paramLabel = "DIR", description = "The node's data directory (Raft log, snapshots, identity).")
+        Path data;
+
+        @Option(names = "--cluster", defaultValue = "arca", paramLabel = "NAME", description = "The cluster's name (default: ${DEFAULT-VALUE}).")
+        String cluster;
+
+        @Option(names = "--policy", required = true, paramLabel = "FILE", description = "What every peer's evidence must meet (docs/attestation.md).")
+        Path policy;
+
+        @Option(names = "--manifest", paramLabel = "FILE", description = "The node's manifest: the measurement its evidence carries.")
+        Path manifest;
+
+        @Option(names = "--provider", paramLabel = "sim|tsm", description = "The evidence provider (default as for 'attest quote').")
+        String provider;
+
+        @Override
+        public Integer call() throws UserError {
+            ClusterLog.quiet();
+            Node node;
+            try {
+                Endpoint self = new Endpoint(Endpoint.parse(address + ":" + raftPort, "--address/--raft-port").host(), raftPort);
+                var creds = ClusterCredentials.create(id, policy, provider, manifest, true);
+                node = Node.start(Cli.HOST, new Node.Config(id, self, Node.parsePeers(peers), data, cluster), creds);
+            } catch (ClusterException e) {
+                throw new UserError(e.getMessage());
+            }
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    node.close();
+                } catch (java.io.IOException e) {
+                    Console.notice("node " + id + ": " + e.getMessage());
+                }
+                stopped.countDown();
+            }));
+            Console.notice("node " + id + ": serving Raft on " + node.address() + " (cluster '" + cluster + "')");
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,280 @@
+package dev.arca.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.Closeable;
+import java.io.IOException;
+import dev.arca.host.Host;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocket;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.proto.RaftProtos.RaftPeerProto;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.protocol.GroupInfoReply;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * A client of the cluster, reached through any one node: status, membership changes, and the
+ * replicated state (volume versions). It speaks mutual RA-TLS as a client ({@code CN=arca-client})
+ * and learns the node's id from the node's own certificate, so the operator names only an address.
+ * Every call gives up after a bounded time with a {@link ClusterException}.
+ */
+public final class ClusterClient implements Closeable {
+    private static final int PROBE_MILLIS = 5_000;
+    private static final long LEADER_WAIT_NANOS = 3_000_000_000L;
+    private final Host host;
+    private final Credentials credentials;
+    private final RaftGroupId group;
+    private final RaftPeer entry;
+    private RaftClient client; // over the entry node and every member it knew at connect time
+
+    private ClusterClient(Host host, Credentials credentials, RaftGroupId group, RaftPeer entry, RaftClient client) {
+        this.host = host;
+        this.credentials = credentials;
+        this.group = group;
+        this.entry = entry;
+        this.client = client;
+    }
+
+    /**
+     * Connects through the node at {@code node}: a TLS handshake tells its id, checked by
+     * attestation; then one Raft client over every member the node knows (requests follow the
+     * leader from there, through Ratis's redirects).
+     */
+    public static ClusterClient connect(Host host, Endpoint node, String cluster, Credentials credentials) throws ClusterException {
+        String id = probe(host, node, credentials);
+        RaftPeer entry = Node.peer(id, node);
+        RaftGroupId gid = Node.groupId(cluster);
+        ClusterClient c = new ClusterClient(host, credentials, gid, entry, build(credentials, RaftGroup.valueOf(gid, entry), null));
+        List<RaftPeer> all;
+        try {
+            all = c.withEntry(c.members());
+        } catch (ClusterException e) {
+            return c; // a node not yet in a configuration (waiting to be added): status still works through it
+        }
+        if (all.size() > 1) {
+            RaftClient wide = build(credentials, RaftGroup.valueOf(gid, all), null);
+            try {
+                c.client.close();
+            } catch (IOException e) {
+                // nothing was sent through it that needs finishing
+            }
+            c.client = wide;
+        }
+        return c;
+    }
+
+    private static RaftClient build(Credentials credentials, RaftGroup group, RaftPeerId leader) throws ClusterException {
+        RaftProperties p = new RaftProperties();
+        RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
+        RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
+        // while a new leader is elected (300-600 ms), ask again every 100 ms: 50 tries, each at most
+        // the 3 s timeout when a node does not answer
+        Parameters params = credentials.parameters(AddressBook.EMPTY);
+        RaftClient.Builder b = RaftClient.newBuilder().setProperties(p).setParameters(params).setRaftGroup(group)
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(50, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)));
+        if (leader != null) b.setLeaderId(leader);
+        return b.build();
+    }
+
+    /** The id of the attested node at {@code node}, from its RA-TLS certificate. */
+    static String probe(Host host, Endpoint node, Credentials credentials) throws ClusterException {
+        try (Socket raw = host.connect(new InetSocketAddress(InetAddress.getByAddress(octets(node.host())), node.port()), PROBE_MILLIS);
+                SSLSocket s = (SSLSocket) credentials.sslContext(AddressBook.EMPTY).getSocketFactory().createSocket(raw, node.host(), node.port(), true)) {
+            s.setSoTimeout(PROBE_MILLIS);
+            var params = s.getSSLParameters();
+            params.setApplicationProtocols(new String[] {"h2"});
+            s.setSSLParameters(params);
+            s.startHandshake();
+            String id = NodeId.of((X509Certificate) s.getSession().getPeerCertificates()[0]);
+            if (id == null) throw new ClusterException(node + " is not an Arca node");
+            return id;
+        } catch (IOException e) {
+            throw new ClusterException("cannot reach node " + node + ": " + reason(e));
+        }
+    }
+
+    private static byte[] octets(String ipv4) {
+        String[] p = ipv4.split("\\.");
+        byte[] b = new byte[4];
+        for (int i = 0; i < 4; i++) b[i] = (byte) Integer.parseInt(p[i]);
+        return b;
+    }
+
+    private static String reason(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        String m = t.getMessage();
+        if (t instanceof javax.net.ssl.SSLException || (m != null && m.contains("ssl exception"))) {
+            m = "TLS handshake failed (the node refused this client's evidence, or this client the node's): " + m;
+        }
+        return m == null ? t.getClass().getSimpleName() : m;
+    }
+
+    /** The id of the node this client entered by. */
+    public String entryId() {
+        return entry.getId().toString();
+    }
+
+    private GroupInfoReply info(RaftPeerId at) throws ClusterException {
+        try {
+            GroupInfoReply r = client.getGroupManagementApi(at).info(group);
+            if (r == null) throw new ClusterException("node " + at + " is not in cluster group " + group);
+            return r;
+        } catch (IOException | RuntimeException e) { // gRPC's failures arrive unchecked too
+            throw new ClusterException("node " + at + ": " + reason(e));
+        }
+    }
+
+    /** The leader's id as the entry node knows it, or null. */
+    private static String leaderOf(RoleInfoProto role) {
+        return switch (role.getRole()) {
+            case LEADER -> role.getSelf().getId().toStringUtf8();
+            case FOLLOWER -> role.getFollowerInfo().hasLeaderInfo() ? emptyToNull(role.getFollowerInfo().getLeaderInfo().getId().getId().toStringUtf8()) : null;
+            default -> null;
+        };
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    /**
+     * {@code {"cluster":..., "node":ENTRY, "role":ENTRY'S ROLE, "leader":ID|null, "members":[{"id","address","role"}]}}:
+     * the membership as the entry node's configuration says (waiting up to 3 s for it to know a leader).
+     */
+    public ObjectNode status(String cluster) throws ClusterException {
+        GroupInfoReply r = info(entry.getId());
+        RoleInfoProto role = r.getRoleInfoProto();
+        String leader = leaderOf(role);
+        // a node that has just started or lost its leader learns the (new) one within an election timeout
+        for (long deadline = System.nanoTime() + LEADER_WAIT_NANOS; leader == null && System.nanoTime() < deadline; ) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            r = info(entry.getId());
+            role = r.getRoleInfoProto();
+            leader = leaderOf(role);
+        }
+        ObjectNode out = Node.JSON.createObjectNode();
+        out.put("cluster", cluster);
+        out.put("node", entryId());
+        out.put("role", role.getRole().name().toLowerCase(java.util.Locale.ROOT));
+        if (leader == null) out.putNull("leader"); else out.put("leader", leader);
+        ArrayNode members = out.putArray("members");
+        var conf = r.getConf().orElse(null);
+        if (conf != null) {
+            for (RaftPeerProto p : conf.getPeersList()) member(members, p, leader, "follower");
+            for (RaftPeerProto p : conf.getListenersList()) member(members, p, leader, "listener");
+        }
+        return out;
+    }
+
+    private static void member(ArrayNode members, RaftPeerProto p, String leader, String role) {
+        String id = p.getId().toStringUtf8();
+        members.addObject().put("id", id).put("address", p.getAddress()).put("role", id.equals(leader) ? "leader" : role);
+    }
+
+    /** The members of the committed configuration, as the entry node knows it. */
+    private List<RaftPeer> members() throws ClusterException {
+        var conf = info(entry.getId()).getConf().orElseThrow(() -> new ClusterException("node " + entryId() + " has no configuration yet"));
+        List<RaftPeer> out = new ArrayList<>();
+        for (RaftPeerProto p : conf.getPeersList()) out.add(Node.peer(p.getId().toStringUtf8(), endpoint(p.getAddress())));
+        return out;
+    }
+
+    private static Endpoint endpoint(String address) throws ClusterException {
+        return Endpoint.parse(address, "member address");
+    }
+
+    /** Adds node {@code id} at {@code address} (already started, empty, with the same cluster name). */
+    public void add(String id, Endpoint address) throws ClusterException {
+        NodeId.check(id);
+        List<RaftPeer> peers = members();
+        for (RaftPeer p : peers) {
+            if (p.getId().toString().equals(id)) throw new ClusterException("node " + id + " is already a member (at " + p.getAddress() + ")");
+            if (p.getAddress().equals(address.toString())) throw new ClusterException("node " + p.getId() + " is already a member at " + address);
+        }
+        String seen = probe(host, address, credentials);
+        if (!seen.equals(id)) throw new ClusterException(address + " is node " + seen + ", not " + id);
+        peers.add(Node.peer(id, address));
+        setConfiguration(peers, "add node " + id);
+    }
+
+    /** Removes node {@code id} from the configuration (it stops taking part; stop its process afterwards). */
+    public void remove(String id) throws ClusterException {
+        List<RaftPeer> peers = members();
+        if (peers.stream().noneMatch(p -> p.getId().toString().equals(id))) throw new ClusterException("node " + id + " is not a member");
+        if (peers.size() == 1) throw new ClusterException("node " + id + " is the last member; a cluster cannot be empty");
+        peers.removeIf(p -> p.getId().toString().equals(id));
+        setConfiguration(peers, "remove node " + id);
+    }
+
+    private void setConfiguration(List<RaftPeer> peers, String what) throws ClusterException {
+        try {
+            RaftClientReply r = client.admin().setConfiguration(peers);
+            if (!r.isSuccess()) throw new ClusterException(what + ": " + (r.getException() == null ? "refused" : reason(r.getException())));
+        } catch (IOException | RuntimeException e) {
+            throw new ClusterException(what + ": " + reason(e));
+        }
+    }
+
+    private List<RaftPeer> withEntry(List<RaftPeer> peers) {
+        List<RaftPeer> all = new ArrayList<>(peers);
+        if (all.stream().noneMatch(p -> p.getId().equals(entry.getId()))) all.add(entry);
+        return all;
+    }
+
+    /** A write through the log; the reply's JSON. */
+    JsonNode write(Command c) throws ClusterException {
+        try {
+            return reply(client.io().send(Message.valueOf(ByteString.copyFrom(c.bytes()))), c);
+        } catch (IOException | RuntimeException e) {
+            throw new ClusterException(c.op() + ": " + reason(e));
+        }
+    }
+
+    /** A linearizable read (ReadIndex, on the leader). */
+    JsonNode read(Command c) throws ClusterException {
+        try {
+            return reply(client.io().sendReadOnly(Message.valueOf(ByteString.copyFrom(c.bytes()))), c);
+        } catch (IOException | RuntimeException e) {
+            throw new ClusterException(c.op() + ": " + reason(e));
+        }
+    }
+
+    private static JsonNode reply(RaftClientReply r, Command c) throws ClusterException, IOException {
+        if (!r.isSuccess()) throw new ClusterException(c.op() + ": " + (r.getException() == null ? "refused" : reason(r.getException())));
+        JsonNode n = Node.JSON.readTree(r.getMessage().getContent().toByteArray());
+        if (n.has("error")) throw new ClusterException(c.op() + ": " + n.get("error").asText());
+        return n;
+    }
+
+    @Override
+    public void close() throws IOException {
+        client.close();
+    }
+}

@@ -1,0 +1,229 @@
+package dev.arca.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.arca.abi.Errno;
+import dev.arca.abi.ErrnoException;
+import dev.arca.host.Host;
+import dev.arca.host.HostFd;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * An Arca node: one Raft server of the cluster's single group, over gRPC with mutual RA-TLS.
+ *
+ * <p>Its data directory holds {@code node.json} (the node's id and cluster, written when the node
+ * first starts) and {@code raft/} (Ratis's log, metadata and snapshots). A node restarted with its
+ * directory recovers its log and vote and rejoins under the same id. A node whose directory is
+ * empty and whose id is among {@code peers} starts a new cluster with them (all of them starting
+ * alike); one whose id is not among them starts empty and waits to be added ({@code arca cluster
+ * add}).
+ */
+public final class Node implements Closeable {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * @param id this node's id
+     * @param address where it serves Raft (an IPv4 literal and port)
+     * @param peers the initial members, id to address (this node included when it is one)
+     * @param data the data directory
+     * @param cluster the cluster's name (nodes of different names never talk)
+     */
+    public record Config(String id, Endpoint address, Map<String, Endpoint> peers, Path data, String cluster) {
+        public Config {
+            peers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(peers));
+        }
+    }
+
+    private final Config config;
+    private final RaftServer server;
+    private final RaftGroupId group;
+
+    private Node(Config config, RaftServer server, RaftGroupId group) {
+        this.config = config;
+        this.server = server;
+        this.group = group;
+    }
+
+    public static RaftGroupId groupId(String cluster) {
+        return RaftGroupId.valueOf(UUID.nameUUIDFromBytes(("arca-cluster:" + cluster).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Parses {@code ID=ADDR:P,...}. */
+    public static Map<String, Endpoint> parsePeers(String text) throws ClusterException {
+        Map<String, Endpoint> out = new LinkedHashMap<>();
+        if (text == null || text.isBlank()) return out;
+        for (String item : text.split(",")) {
+            int eq = item.indexOf('=');
+            if (eq <= 0) throw new ClusterException("--peers: '" + item + "' is not ID=ADDR:PORT");
+            String id = NodeId.check(item.substring(0, eq).trim());
+            Endpoint e = Endpoint.parse(item.substring(eq + 1).trim(), "--peers " + id + "=");
+            if (out.containsKey(id)) throw new ClusterException("--peers names node " + id + " twice");
+            if (out.containsValue(e)) throw new ClusterException("--peers gives two nodes the address " + e);
+            out.put(id, e);
+        }
+        return out;
+    }
+
+    /** Starts the node; returns once its Raft server runs (it may not have a leader yet). */
+    public static Node start(Host host, Config c, Credentials credentials) throws ClusterException {
+        NodeId.check(c.id());
+        Endpoint listed = c.peers().get(c.id());
+        if (listed != null && !listed.equals(c.address())) {
+            throw new ClusterException("--peers gives node " + c.id() + " the address " + listed + ", not its own " + c.address());
+        }
+        for (var e : c.peers().entrySet()) {
+            if (!e.getKey().equals(c.id()) && e.getValue().equals(c.address())) {
+                throw new ClusterException("--peers gives node " + e.getKey() + " this node's own address " + c.address());
+            }
+        }
+        Path raft = c.data().resolve("raft");
+        boolean recover = identity(host, c);
+        RaftGroupId gid = groupId(c.cluster());
+        RaftGroup group;
+        if (recover) {
+            group = RaftGroup.valueOf(gid); // the log holds the configuration
+        } else if (listed != null) {
+            List<RaftPeer> peers = new ArrayList<>();
+            c.peers().forEach((id, e) -> peers.add(peer(id, e)));
+            group = RaftGroup.valueOf(gid, peers);
+        } else {
+            group = RaftGroup.valueOf(gid); // empty: waits for 'arca cluster add'
+        }
+        RaftProperties p = properties(c, raft);
+        Node[] self = new Node[1];
+        AddressBook book = new AddressBook() {
+            @Override
+            public String idAt(String endpoint) {
+                for (RaftPeer peer : known(self[0], c)) if (peer.getAddress().equals(endpoint)) return peer.getId().toString();
+                return null;
+            }
+
+            @Override
+            public String endpointOf(String id) {
+                for (RaftPeer peer : known(self[0], c)) if (peer.getId().toString().equals(id)) return peer.getAddress();
+                return null;
+            }
+        };
+        try {
+            RaftServer server = RaftServer.newBuilder().setServerId(RaftPeerId.valueOf(c.id())).setGroup(group).setProperties(p)
+                    .setParameters(credentials.parameters(book)).setStateMachine(new ClusterStateMachine(host))
+                    .setOption(recover ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT).build();
+            self[0] = new Node(c, server, gid);
+            server.start();
+            if (!recover) {
+                try (HostFd d = host.openDirectory(c.data())) {
+                    host.replaceFile(d, "node.json", JSON.writeValueAsBytes(JSON.createObjectNode().put("id", c.id()).put("cluster", c.cluster())), 0600);
+                } catch (ErrnoException e) {
+                    throw new IOException("cannot write node.json: " + e.getMessage());
+                }
+            }
+            return self[0];
+        } catch (IOException e) {
+            throw new ClusterException("node " + c.id() + ": cannot start: " + e.getMessage());
+        }
+    }
+
+    /** The peers this node knows: its group's configuration once it runs, else the start-up list. */
+    private static Collection<RaftPeer> known(Node node, Config c) {
+        if (node != null) {
+            try {
+                return node.server.getDivision(node.group).getRaftConf().getAllPeers();
+            } catch (IOException | RuntimeException e) {
+                // not started yet: the list it was started with
+            }
+        }
+        List<RaftPeer> out = new ArrayList<>();
+        c.peers().forEach((id, e) -> out.add(peer(id, e)));
+        return out;
+    }
+
+    static RaftPeer peer(String id, Endpoint e) {
+        return RaftPeer.newBuilder().setId(id).setAddress(e.toString()).build();
+    }
+
+    static RaftProperties properties(Config c, Path raft) {
+        RaftProperties p = new RaftProperties();
+        RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
+        GrpcConfigKeys.Server.setHost(p, c.address().host());
+        GrpcConfigKeys.Server.setPort(p, c.address().port());
+        RaftServerConfigKeys.setStorageDir(p, List.of(raft.toFile()));
+        // reads through ReadIndex: a deposed leader cannot answer from a stale state
+        RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, 10_000L);
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("8MB"));
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(300, java.util.concurrent.TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(600, java.util.concurrent.TimeUnit.MILLISECONDS));
+        return p;
+    }
+
+    /**
+     * Checks the data directory against the node's id and cluster: true when it holds a node to
+     * recover, false when it is new (node.json is written once the server runs). A directory of another node or
+     * cluster, or Raft state without node.json, is refused rather than reused.
+     */
+    private static boolean identity(Host host, Config c) throws ClusterException {
+        try (HostFd d = host.openOrCreateDirectory(c.data())) {
+            if (exists(host, d, "node.json")) {
+                JsonNode n = JSON.readTree(host.readFile(d, "node.json", 4096));
+                String id = n == null ? null : n.path("id").asText(null);
+                String cluster = n == null ? null : n.path("cluster").asText(null);
+                if (id == null || cluster == null) throw new ClusterException(c.data().resolve("node.json") + ": not a node's identity file");
+                if (!id.equals(c.id())) throw new ClusterException("--data " + c.data() + " belongs to node " + id + ", not " + c.id());
+                if (!cluster.equals(c.cluster())) throw new ClusterException("--data " + c.data() + " belongs to cluster '" + cluster + "', not '" + c.cluster() + "'");
+                if (!exists(host, d, "raft")) throw new ClusterException("--data " + c.data() + ": node.json without its raft/ directory");
+                return true;
+            }
+            if (exists(host, d, "raft")) throw new ClusterException("--data " + c.data() + ": raft/ without node.json; refusing to guess whose it is");
+            return false;
+        } catch (ErrnoException | IOException e) {
+            throw new ClusterException("--data " + c.data() + ": " + e.getMessage());
+        }
+    }
+
+    private static boolean exists(Host host, HostFd dir, String name) throws ErrnoException {
+        try {
+            host.stat(dir, name);
+            return true;
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.ENOENT) return false;
+            throw e;
+        }
+    }
+
+    public String id() {
+        return config.id();
+    }
+
+    public Endpoint address() {
+        return config.address();
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.arca.cluster;
+
+import dev.arca.abi.Errno;
+import dev.arca.abi.ErrnoException;
+import dev.arca.fs.encfs.Freshness;
+import java.io.IOException;
+import java.util.HexFormat;
+
+/**
+ * {@link Freshness} from the cluster: each volume's committed version is in the replicated state
+ * ({@link ClusterStateMachine}), read linearizably and advanced through the Raft log. A host that
+ * hands a node an older copy of a volume (an older disk image, a restored backup, a replayed
+ * snapshot of the node's own directory) is refused at mount, whatever that host's local state
+ * says, as long as a majority of the cluster's nodes keep their logs (docs/cluster.md).
+ *
+ * <p>When the cluster cannot be reached, {@code known} fails with EIO and the volume is not
+ * mounted: mounting without the check would be exactly the rollback it exists to catch.
+ */
+public final class ReplicatedFreshness implements Freshness, AutoCloseable {
+    private final ClusterClient client;
+
+    public ReplicatedFreshness(ClusterClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public long known(byte[] volumeId) throws ErrnoException {
+        try {
+            return client.read(Command.read(HexFormat.of().formatHex(volumeId))).path("version").asLong(-1);
+        } catch (ClusterException e) {
+            throw Errno.EIO.fail("the cluster cannot say which version of the volume is committed: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void advance(byte[] volumeId, long version) throws ErrnoException {
+        long now;
+        try {
+            now = client.write(Command.advance(HexFormat.of().formatHex(volumeId), version)).path("version").asLong(-1);
+        } catch (ClusterException e) {
+            throw Errno.EIO.fail("the cluster did not record the volume's version " + version + ": " + e.getMessage());
+        }
+        if (now < version) throw Errno.EIO.fail("the cluster recorded version " + now + " for the volume, not " + version);
+    }
+
+    @Override
+    public void close() throws IOException {
+        client.close();
+    }
+}
