@@ -92,7 +92,7 @@ if QL=$("$ROOT/ports/quantlib/cache.sh" 2>/dev/null); then
   fi
   if [ -f "$OUT/option.wasm" ]; then run run "$OUT/option.wasm"; else echo "(demo/option.cpp did not build: see above)"; fi
 else
-  echo "(skipped: QuantLib is not built for this toolchain yet; build it once with ports/quantlib/build.sh, about 45 minutes on 2 cores)"
+  echo "(skipped: QuantLib is not built for this toolchain yet; build it once with ports/quantlib/build.sh: about 65 CPU-minutes, an hour or more on 2 cores)"
 fi
 
 say "Done. Every program above ran as an isolated Arca process inside one JVM."

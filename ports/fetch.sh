@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fetches a Debian bookworm source package (unmodified) into target/ports/NAME/:
-#   ports/fetch.sh sqlite3 | lua5.4 | lighttpd | nginx | liblinear
+#   ports/fetch.sh sqlite3 | lua5.4 | lighttpd | nginx | liblinear | quantlib | ...
 # Adds a deb-src entry (a copy of the machine's debian.sources with Types: deb-src) on first use.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)

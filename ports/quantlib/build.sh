@@ -9,7 +9,7 @@
 #   DIR/{native,wasm}/bin/EXAMPLE[.wasm]   the examples, as the build linked them
 #   DIR/{native,wasm}/obj/EXAMPLE.o        their objects, to link again against the current SDK
 #   DIR/{native,wasm}/cxxflags, libs       how to compile and link a program against the library
-#   DIR/.complete                          the build's wall and CPU times
+#   DIR/.complete                          the build's wall and CPU times (all ninja runs of its tree)
 # Prints DIR. Built once per key, under a lock; a build that is there costs a hash of the inputs.
 #   ports/quantlib/build.sh    (ARCA_PORTS_JOBS: parallel compiles, default 2)
 set -euo pipefail
@@ -52,7 +52,7 @@ if [ ! -f "$SRC/.complete" ]; then
   touch "$SRC/.complete"
 fi
 LOG="$QL_DIR.log"
-echo "quantlib: building QuantLib $QL_DEB natively and for Arca into $QL_DIR (-j$JOBS; about 45 minutes on 2 cores); log: $LOG" >&2
+echo "quantlib: building QuantLib $QL_DEB natively and for Arca into $QL_DIR (-j$JOBS; about 65 CPU-minutes, an hour or more on 2 cores); log: $LOG" >&2
 exec 3>&2 4>&1 2>"$LOG" >&2
 trap 'rc=$?; if [ $rc -ne 0 ]; then exec 2>&3; tail -30 "$LOG" >&2; echo "quantlib: the build failed (full log: $LOG)" >&2; fi' EXIT
 rm -rf "$QL_DIR"
@@ -81,11 +81,14 @@ cmake -S "$SRC" -B "$QL_TREE/wasm" "${COMMON[@]}" -DCMAKE_SYSTEM_NAME=Generic -D
   -DCMAKE_POSITION_INDEPENDENT_CODE=OFF -DCMAKE_CXX_FLAGS="$WASM_DEFINES" \
   -DBoost_NO_BOOST_CMAKE=ON -DBoost_NO_SYSTEM_PATHS=ON -DBoost_INCLUDE_DIR="$QL_TREE/boost"
 
+# Each ninja run's wall and CPU seconds are added to a ledger in the tree: after a change to this
+# script that ninja rebuilds little or nothing of, the totals still say what the objects cost.
 TIMEFORMAT='%R %U %S'
 times=()
 for kind in native wasm; do
   { time ninja -C "$QL_TREE/$kind" -j "$JOBS" 2>&1; } 2>"$QL_TREE/time"
-  times+=("$kind: $(awk '{printf "%.0f s wall, %.0f s CPU", $1, $2 + $3}' "$QL_TREE/time")")
+  awk '{print $1, $2 + $3}' "$QL_TREE/time" >>"$QL_TREE/times-$kind"
+  times+=("$kind: $(awk '{w += $1; c += $2} END {printf "%.0f s wall, %.0f s CPU in %d ninja runs", w, c, NR}' "$QL_TREE/times-$kind") (this run: $(awk '{printf "%.0f s wall, %.0f s CPU", $1, $2 + $3}' "$QL_TREE/time"))")
   out="$QL_DIR/$kind"
   cmake --install "$QL_TREE/$kind" --prefix "$out"
   mkdir -p "$out/obj"

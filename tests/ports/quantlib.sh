@@ -56,7 +56,7 @@ for arg in "$@"; do
   esac
 done
 if ! QL=$("$ROOT/ports/quantlib/cache.sh"); then
-  echo "SKIP quantlib: not built for this toolchain ($QL absent); build it once with ports/quantlib/build.sh (about 45 minutes on 2 cores), or run tests/ports/quantlib.sh --build"
+  echo "SKIP quantlib: not built for this toolchain ($QL absent); build it once with ports/quantlib/build.sh (about 65 CPU-minutes: an hour or more on 2 cores), or run tests/ports/quantlib.sh --build"
   echo "0 passed, 0 failed"
   exit 0
 fi

@@ -6,7 +6,7 @@
 # 'arca c++'), run natively and in Arca, outputs
 # compared (speedtest1's timings are the only part left out); speedtest1 again on an encrypted
 # volume; QuantLib 1.29's examples (tests/ports/quantlib.sh) when its build cache is there.
-#   tests/ports/run.sh [--quantlib]   (--quantlib: build QuantLib's cache first, about 45 minutes)
+#   tests/ports/run.sh [--quantlib]   (--quantlib: build QuantLib's cache first, about 65 CPU-minutes)
 # Ends with "N passed, M failed".
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
