@@ -22,6 +22,31 @@ public interface BlockStore extends AutoCloseable {
     /** Writes BLOCK_SIZE bytes at block {@code index}, growing the store. Errors: ENOSPC, EIO. */
     void write(long index, byte[] src) throws ErrnoException;
 
+    /**
+     * Reads blocks {@code first} to {@code first + count - 1} into {@code dst} from {@code off};
+     * returns how many of them, from the first, the store holds (the rest lie past its end). A
+     * store on a host file does this with one read per run.
+     */
+    default int readRun(long first, int count, byte[] dst, int off) throws ErrnoException {
+        byte[] b = new byte[BLOCK_SIZE];
+        for (int i = 0; i < count; i++) {
+            if (!read(first + i, b)) return i;
+            System.arraycopy(b, 0, dst, off + i * BLOCK_SIZE, BLOCK_SIZE);
+        }
+        return count;
+    }
+
+    /**
+     * Writes {@code count} blocks from {@code src} at {@code off} to blocks {@code first} onwards.
+     * The same as {@code count} single writes: any of them may reach the disk or not, whole or
+     * torn, until {@link #sync}. A store on a host file does this with one write per run.
+     */
+    default void writeRun(long first, int count, byte[] src, int off) throws ErrnoException {
+        for (int i = 0; i < count; i++) {
+            write(first + i, java.util.Arrays.copyOfRange(src, off + i * BLOCK_SIZE, off + (i + 1) * BLOCK_SIZE));
+        }
+    }
+
     /** Makes every earlier write durable. */
     void sync() throws ErrnoException;
 

@@ -29,10 +29,20 @@ final class BlockTree {
     private final BlockCache cache;
     final long ino;
     private long blocks; // logical data blocks
-    private Ref[][] lv; // lv[0]: data refs; lv[k]: index refs of level k; lv[height].length == 1
+    /**
+     * lv[0]: data refs (its first {@link #blocks} slots; the array grows by doubling, so a file
+     * written by appending is not copied at every write); lv[k]: index refs of level k, exactly;
+     * lv[height].length == 1.
+     */
+    private Ref[][] lv;
     private BitSet[] dirtyIndex;
     /** Changed data blocks not yet sealed: logical index to plaintext. */
     private final TreeMap<Long, byte[]> dirty = new TreeMap<>();
+    /** Where the next read would start if the reader goes on sequentially, and how far ahead to read then. */
+    private long nextRead = -1;
+    private int ahead;
+    /** Blocks read ahead, at most, once reads are sequential: 1 MiB. */
+    static final int READ_AHEAD = 256;
 
     private BlockTree(SealedStore sealed, BlockCache cache, long ino) {
         this.sealed = sealed;
@@ -68,6 +78,11 @@ final class BlockTree {
             dirtyIndex[k] = new BitSet();
             size = (size + FANOUT - 1) / FANOUT;
         }
+    }
+
+    /** The number of references at level {@code k}. */
+    private int len(int k) {
+        return k == 0 ? (int) blocks : lv[k].length;
     }
 
     int height() {
@@ -112,7 +127,7 @@ final class BlockTree {
                 int first = i * FANOUT;
                 for (int j = 0; j < FANOUT; j++) {
                     Ref c = Ref.get(b);
-                    if (first + j < t.lv[k - 1].length) {
+                    if (first + j < t.len(k - 1)) {
                         t.lv[k - 1][first + j] = c;
                     } else if (c != null) {
                         throw log.damaged("inode " + ino + ": reference past the end at level " + k);
@@ -120,13 +135,16 @@ final class BlockTree {
                 }
             }
         }
-        for (int i = 0; i < t.lv[0].length; i++) {
+        for (int i = 0; i < t.blocks; i++) {
             if (t.lv[0][i] != null) sealed.claim(t.lv[0][i], ino, 0, i);
         }
         return t;
     }
 
-    /** The plaintext of data block {@code index}; shared, never to be changed by the caller. */
+    /**
+     * The plaintext of data block {@code index}; shared, never to be changed by the caller, and
+     * valid only until the next call into a tree or the cache (see {@link BlockCache}).
+     */
     byte[] read(long index) throws ErrnoException {
         byte[] d = dirty.get(index);
         if (d != null) return d;
@@ -136,9 +154,56 @@ final class BlockTree {
         return cache.read(this, index, r);
     }
 
+    /**
+     * Copies {@code n} bytes from byte {@code position} (below the content's end) into {@code
+     * dst}. Blocks not in memory are read in runs: the blocks this read needs that lie in a row,
+     * and, when the reads go on sequentially, up to {@link #READ_AHEAD} blocks past them, read
+     * ahead (checked, and cached; a tampered block read ahead fails only the read that needs it).
+     */
+    void read(long position, int n, java.nio.ByteBuffer dst) throws ErrnoException {
+        long first = position / BLOCK, last = (position + n - 1) / BLOCK;
+        ahead = position == nextRead ? READ_AHEAD : 0;
+        nextRead = position + n;
+        int done = 0;
+        for (long i = first; i <= last; i++) {
+            int off = (int) ((position + done) % BLOCK);
+            int len = Math.min(BLOCK - off, n - done);
+            byte[] d = dirty.get(i);
+            if (d == null) d = i < blocks && lv[0][(int) i] != null ? cached(i, last) : ZERO;
+            dst.put(d, off, len);
+            done += len;
+        }
+    }
+
+    /** Data block {@code i} (clean, not a hole) from the cache, loading it with a run up to {@code last} and beyond. */
+    private byte[] cached(long i, long last) throws ErrnoException {
+        byte[] hit = cache.peek(this, i);
+        if (hit != null) return hit;
+        long end = Math.min(blocks, Math.max(last + 1, i + ahead));
+        int n = 0;
+        Ref[] refs = new Ref[(int) Math.min(end - i, 4 * READ_AHEAD)];
+        for (long j = i; j < end && n < refs.length; j++, n++) {
+            Ref r = lv[0][(int) j];
+            if (r == null || (j > i && (dirty.containsKey(j) || cache.peek(this, j) != null))) break;
+            refs[n] = r;
+        }
+        cache.load(this, i, refs, n);
+        return cache.peek(this, i);
+    }
+
+    /** An array for a block to be {@link #write}n, recycled when one is spare. */
+    byte[] buffer() {
+        return cache.buffer();
+    }
+
     /** Replaces data block {@code index} (below {@link #blocks}) with {@code plain} (owned by the tree). */
     void write(long index, byte[] plain) {
-        if (dirty.put(index, plain) == null) cache.dirtied(this, index);
+        byte[] old = dirty.put(index, plain);
+        if (old == null) {
+            cache.dirtied(this, index);
+        } else if (old != plain) {
+            cache.recycle(old);
+        }
         markPath(index);
     }
 
@@ -189,24 +254,45 @@ final class BlockTree {
         }
         long size = n;
         for (int k = 0; k < lv.length; k++) {
-            for (int i = (int) size; i < lv[k].length; i++) sealed.release(lv[k][i]);
-            lv[k] = Arrays.copyOf(lv[k], (int) size);
-            if (k > 0) dirtyIndex[k].clear((int) size, Integer.MAX_VALUE);
+            int cur = len(k);
+            for (int i = (int) size; i < cur; i++) sealed.release(lv[k][i]);
+            if (k > 0) {
+                lv[k] = Arrays.copyOf(lv[k], (int) size);
+                dirtyIndex[k].clear((int) size, Integer.MAX_VALUE);
+            } else if (size > lv[0].length) {
+                lv[0] = Arrays.copyOf(lv[0], (int) Math.max(size, Math.min(2L * lv[0].length, Integer.MAX_VALUE - 8)));
+            } else if (size < cur) {
+                Arrays.fill(lv[0], (int) size, cur, null);
+            }
             size = (size + FANOUT - 1) / FANOUT;
         }
         blocks = n;
         if (n > 0) markPath(n - 1);
     }
 
-    /** Seals every changed data block to a new place (no commit: the committed tree is untouched). */
+    /**
+     * Seals every changed data block to a new place (no commit: the committed tree is untouched),
+     * all as one run ({@link SealedStore#writeAll}): all or nothing.
+     */
     void flushData() throws ErrnoException {
+        if (dirty.isEmpty()) return;
+        int n = 0;
+        byte[][] plains = new byte[dirty.size()][];
+        byte[][] contexts = new byte[dirty.size()][];
+        for (Map.Entry<Long, byte[]> e : dirty.entrySet()) {
+            if (isZero(e.getValue())) continue; // stored as a hole
+            plains[n] = e.getValue();
+            contexts[n++] = context(0, e.getKey());
+        }
+        Ref[] refs = new Ref[n];
+        sealed.writeAll(plains, contexts, n, refs);
+        int j = 0;
         while (!dirty.isEmpty()) {
-            Map.Entry<Long, byte[]> e = dirty.firstEntry();
+            Map.Entry<Long, byte[]> e = dirty.pollFirstEntry();
             int i = (int) (long) e.getKey();
             Ref old = lv[0][i];
-            lv[0][i] = isZero(e.getValue()) ? null : sealed.write(e.getValue(), context(0, i));
+            lv[0][i] = j < n && plains[j] == e.getValue() ? refs[j++] : null;
             sealed.release(old);
-            dirty.pollFirstEntry();
             cache.sealed(this, i, e.getValue());
         }
     }
@@ -221,7 +307,7 @@ final class BlockTree {
                 Arrays.fill(plain, (byte) 0);
                 boolean any = false;
                 int first = i * FANOUT;
-                for (int j = 0; j < FANOUT && first + j < lv[k - 1].length; j++) {
+                for (int j = 0; j < FANOUT && first + j < len(k - 1); j++) {
                     Ref c = lv[k - 1][first + j];
                     any |= c != null;
                     Ref.putNullable(b, c);

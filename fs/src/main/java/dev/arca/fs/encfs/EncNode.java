@@ -127,14 +127,7 @@ final class EncNode extends TreeNode {
 
         @Override
         protected void readData(ByteBuffer dst, long position, int n) throws ErrnoException {
-            int done = 0;
-            while (done < n) {
-                long p = position + done;
-                int off = (int) (p % BLOCK);
-                int len = Math.min(BLOCK - off, n - done);
-                dst.put(content.read(p / BLOCK), off, len);
-                done += len;
-            }
+            content.read(position, n, dst);
         }
 
         @Override
@@ -149,7 +142,8 @@ final class EncNode extends TreeNode {
                 long p = position + done;
                 int off = (int) (p % BLOCK);
                 int len = Math.min(BLOCK - off, n - done);
-                byte[] blk = len == BLOCK ? new byte[BLOCK] : content.read(p / BLOCK).clone();
+                byte[] blk = content.buffer();
+                if (len < BLOCK) System.arraycopy(content.read(p / BLOCK), 0, blk, 0, BLOCK);
                 src.get(blk, off, len);
                 content.write(p / BLOCK, blk);
                 done += len;

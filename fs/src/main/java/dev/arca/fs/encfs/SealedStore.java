@@ -3,6 +3,9 @@ package dev.arca.fs.encfs;
 import dev.arca.abi.Errno;
 import dev.arca.abi.ErrnoException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.function.IntConsumer;
 
 /**
  * The untrusted {@link BlockStore} seen through the {@link Sealer}: the only way blocks other than
@@ -12,7 +15,12 @@ import java.nio.ByteBuffer;
  * returns the {@link Ref} its parent keeps; {@link #read} opens the block a reference names and
  * checks it, or reports tampering (one security line, EIO). A block's context (additional data)
  * is the volume id and the block's logical place, so a valid block moved to another place fails
- * its check. Not thread-safe: the volume calls it under its lock.
+ * its check.
+ *
+ * <p>Runs ({@link #writeAll}, {@link #readAll}): many blocks at once, with one host write or read
+ * per run of neighbouring blocks, and the sealing or opening of a long run split over the common
+ * fork/join pool (every core). Only the cipher work goes to other threads; the allocator, the store
+ * and the log are used by the calling thread, which holds the volume's lock throughout.
  */
 final class SealedStore {
     static final int BLOCK = BlockStore.BLOCK_SIZE;
@@ -23,6 +31,16 @@ final class SealedStore {
     private final SecurityLog log;
     private final byte[] volumeId;
     private final boolean refuseWrites;
+    /** Sealed bytes of the run being written or read (guarded by the volume's lock). */
+    private byte[] stage = new byte[0];
+
+    /** Runs shorter than this are sealed or opened on the calling thread alone. */
+    static final int PARALLEL_MIN = 16;
+    /** Blocks sealed before they are written out in one go. */
+    static final int WRITE_CHUNK = 256;
+
+    /** What {@link #readAll} found for a block. */
+    static final byte OK = 0, MISSING = 1, FORGED = 2;
 
     /** @param refuseWrites a read-only encrypted volume: any write is a bug, refused with EROFS */
     SealedStore(BlockStore store, Sealer sealer, Allocator allocator, SecurityLog log, byte[] volumeId, boolean refuseWrites) {
@@ -63,6 +81,99 @@ final class SealedStore {
         byte[] stored = new byte[BLOCK];
         if (!store.read(r.block(), stored)) throw log.tampered(r.block(), ino, level, index, "missing (volume truncated)");
         if (!sealer.open(stored, r.auth(), context, plain)) throw log.tampered(r.block(), ino, level, index, "failed authentication");
+    }
+
+    /**
+     * Seals {@code plains[i]} under {@code contexts[i]} (for i below {@code n}) to new places, in
+     * order, and puts their references in {@code refs}. All or nothing: on an error (ENOSPC, EIO,
+     * EROFS) no block stays allocated and {@code refs} is not to be used. Blocks allocated one
+     * after another are written with one host write.
+     */
+    void writeAll(byte[][] plains, byte[][] contexts, int n, Ref[] refs) throws ErrnoException {
+        if (refuseWrites) throw Errno.EROFS.fail();
+        long[] blocks = new long[n];
+        int got = 0;
+        try {
+            for (; got < n; got++) blocks[got] = allocator.allocate();
+            byte[] st = stage(Math.min(n, WRITE_CHUNK));
+            byte[][] auth = new byte[n][];
+            for (int s = 0; s < n; s += WRITE_CHUNK) {
+                int from = s, m = Math.min(WRITE_CHUNK, n - s);
+                forEach(m, j -> auth[from + j] = sealer.seal(plains[from + j], 0, contexts[from + j], st, j * BLOCK));
+                for (int r = 0; r < m; ) {
+                    int e = r + 1;
+                    while (e < m && blocks[s + e] == blocks[s + e - 1] + 1) e++;
+                    store.writeRun(blocks[s + r], e - r, st, r * BLOCK);
+                    r = e;
+                }
+            }
+            for (int i = 0; i < n; i++) refs[i] = new Ref(blocks[i], auth[i]);
+        } catch (ErrnoException | RuntimeException e) {
+            for (int i = 0; i < got; i++) allocator.unallocate(blocks[i]);
+            throw e;
+        }
+    }
+
+    /**
+     * Opens the blocks {@code refs[i]} (none null) names into {@code plains[i]}, for i below
+     * {@code n}, reading neighbouring blocks with one host read. Returns each block's {@link #OK},
+     * {@link #MISSING} or {@link #FORGED}; reports nothing (the caller reports the blocks it
+     * needed, with {@link #tampered}). A block that is not OK leaves zeros or nothing in its array.
+     */
+    byte[] readAll(Ref[] refs, byte[][] contexts, int n, byte[][] plains) throws ErrnoException {
+        byte[] st = stage(n);
+        byte[] status = new byte[n];
+        for (int r = 0; r < n; ) {
+            int e = r + 1;
+            while (e < n && refs[e].block() == refs[e - 1].block() + 1) e++;
+            int have = store.readRun(refs[r].block(), e - r, st, r * BLOCK);
+            for (int i = r + have; i < e; i++) status[i] = MISSING;
+            r = e;
+        }
+        forEach(n, i -> {
+            if (status[i] == OK && !sealer.open(st, i * BLOCK, refs[i].auth(), contexts[i], plains[i], 0)) status[i] = FORGED;
+        });
+        return status;
+    }
+
+    /** The report (one security line, EIO) for a block {@link #readAll} found not OK. */
+    ErrnoException tampered(Ref r, byte status, long ino, int level, long index) {
+        return log.tampered(r.block(), ino, level, index, status == MISSING ? "missing (volume truncated)" : "failed authentication");
+    }
+
+    private byte[] stage(int blocks) {
+        if (stage.length < blocks * BLOCK) stage = new byte[blocks * BLOCK];
+        return stage;
+    }
+
+    /** Runs {@code body} for 0 to n - 1: on the calling thread and, for long runs, the common pool. */
+    private static void forEach(int n, IntConsumer body) {
+        int parts = Math.min(ForkJoinPool.getCommonPoolParallelism() + 1, n / (PARALLEL_MIN / 2));
+        if (parts < 2) {
+            for (int i = 0; i < n; i++) body.accept(i);
+            return;
+        }
+        ForkJoinTask<?>[] others = new ForkJoinTask<?>[parts - 1];
+        for (int p = 1; p < parts; p++) {
+            int from = (int) ((long) n * p / parts), to = (int) ((long) n * (p + 1) / parts);
+            others[p - 1] = ForkJoinPool.commonPool().submit(() -> {
+                for (int i = from; i < to; i++) body.accept(i);
+            });
+        }
+        RuntimeException failed = null;
+        try {
+            for (int i = 0, to = n / parts; i < to; i++) body.accept(i);
+        } catch (RuntimeException e) {
+            failed = e;
+        }
+        for (ForkJoinTask<?> t : others) {
+            try {
+                t.join();
+            } catch (RuntimeException e) {
+                if (failed == null) failed = e;
+            }
+        }
+        if (failed != null) throw failed;
     }
 
     /** Marks a block the committed tree refers to as used (at mount), checking its range. */
