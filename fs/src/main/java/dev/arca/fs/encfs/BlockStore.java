@@ -47,6 +47,11 @@ public interface BlockStore extends AutoCloseable {
         }
     }
 
+    /** Whether {@link #writeRun} may be called from another thread while this one reads (a write-behind thread). */
+    default boolean writesFromAnyThread() {
+        return false;
+    }
+
     /** Makes every earlier write durable. */
     void sync() throws ErrnoException;
 

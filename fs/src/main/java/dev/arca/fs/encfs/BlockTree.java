@@ -181,14 +181,18 @@ final class BlockTree {
         if (hit != null) return hit;
         long end = Math.min(blocks, Math.max(last + 1, i + ahead));
         int n = 0;
-        Ref[] refs = new Ref[(int) Math.min(end - i, 4 * READ_AHEAD)];
+        Ref[] refs = new Ref[(int) Math.min(end - i, Math.min(4 * READ_AHEAD, cache.runLimit()))];
         for (long j = i; j < end && n < refs.length; j++, n++) {
             Ref r = lv[0][(int) j];
             if (r == null || (j > i && (dirty.containsKey(j) || cache.peek(this, j) != null))) break;
             refs[n] = r;
         }
-        cache.load(this, i, refs, n);
-        return cache.peek(this, i);
+        return cache.load(this, i, refs, n);
+    }
+
+    /** For tests: the reference of data block {@code index} (null: a hole, or not sealed yet). */
+    Ref dataRef(long index) {
+        return index < blocks ? lv[0][(int) index] : null;
     }
 
     /** An array for a block to be {@link #write}n, recycled when one is spare. */
@@ -202,9 +206,52 @@ final class BlockTree {
         if (old == null) {
             cache.dirtied(this, index);
         } else if (old != plain) {
-            cache.recycle(old);
+            cache.recycle(old); // not if the writer thread holds it
         }
         markPath(index);
+    }
+
+    /**
+     * For a write-behind batch: up to {@code max} dirty blocks not in {@code busy}, their indexes
+     * and plaintexts added to the lists. Blocks of zeros become holes here and now.
+     */
+    void takeDirty(int max, java.util.Set<byte[]> busy, java.util.List<Long> indexes, java.util.List<byte[]> plains) {
+        int taken = 0;
+        var it = dirty.entrySet().iterator();
+        while (it.hasNext() && taken < max) {
+            Map.Entry<Long, byte[]> e = it.next();
+            if (busy.contains(e.getValue())) continue;
+            int i = (int) (long) e.getKey();
+            if (isZero(e.getValue())) {
+                Ref old = lv[0][i];
+                lv[0][i] = null;
+                sealed.release(old);
+                it.remove();
+                cache.sealed(this, i, e.getValue());
+                continue;
+            }
+            indexes.add(e.getKey());
+            plains.add(e.getValue());
+            taken++;
+        }
+    }
+
+    /**
+     * A write-behind batch sealed block {@code index} as {@code plain} to {@code r}: the block
+     * takes the reference if it still holds that plaintext; otherwise (written again, cut off,
+     * or the object freed) the new place is given back.
+     */
+    void settle(long index, byte[] plain, Ref r) {
+        if (dirty.get(index) != plain) {
+            sealed.release(r);
+            return;
+        }
+        dirty.remove(index);
+        int i = (int) index;
+        Ref old = lv[0][i];
+        lv[0][i] = r;
+        sealed.release(old);
+        cache.sealed(this, i, plain);
     }
 
     /** The first {@code size} bytes of the content, as one array (a directory's entries, a link's target). */

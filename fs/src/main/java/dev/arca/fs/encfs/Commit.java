@@ -67,6 +67,7 @@ final class Commit {
     void run() throws ErrnoException {
         if (!pending || nothingToWrite) return;
         for (EncNode n : changed.values()) n.storeEntries();
+        cache.drain(); // no write-behind batch in flight below what this commit makes durable
         while (!changed.isEmpty()) {
             EncNode n = changed.firstEntry().getValue();
             n.content.flushData();

@@ -31,36 +31,45 @@ public final class EncFs extends Tree implements AutoCloseable {
     static final int BLOCK = BlockStore.BLOCK_SIZE;
     /** Larger files are refused with EFBIG. */
     static final long MAX_FILE_SIZE = 1L << 40;
-    /** Changed data kept in memory before it is sealed to the store (no commit needed for that). */
-    static final int DIRTY_LIMIT = 4096; // blocks: 16 MiB
-    /** Verified plaintext blocks kept in memory. */
-    static final int CACHE_LIMIT = 4096; // blocks: 16 MiB
+    /**
+     * Blocks of plaintext kept in memory by default, twice: verified clean blocks, and changed
+     * blocks not yet sealed to the store (no commit is needed for that; see {@link BlockCache}).
+     */
+    static final int CACHE_BLOCKS = 4096; // blocks: 16 MiB
 
-    /** How a volume is opened. */
+    /**
+     * How a volume is opened. {@code cacheBlocks}: the clean blocks cached, and the changed
+     * blocks held before they must be sealed (write-behind starts at a quarter of it).
+     */
     public record Options(LongSupplier clock, Consumer<String> securityLog, Freshness freshness,
-            boolean readOnly, boolean commitEagerly, long maxBlocks) {
+            boolean readOnly, boolean commitEagerly, long maxBlocks, int cacheBlocks) {
         public static Options defaults(LongSupplier clock) {
-            return new Options(clock, line -> System.err.println(line), Freshness.inMemory(), false, true, Long.MAX_VALUE);
+            return new Options(clock, line -> System.err.println(line), Freshness.inMemory(), false, true, Long.MAX_VALUE, CACHE_BLOCKS);
         }
 
         public Options withReadOnly(boolean ro) {
-            return new Options(clock, securityLog, freshness, ro, commitEagerly, maxBlocks);
+            return new Options(clock, securityLog, freshness, ro, commitEagerly, maxBlocks, cacheBlocks);
         }
 
         public Options withFreshness(Freshness f) {
-            return new Options(clock, securityLog, f, readOnly, commitEagerly, maxBlocks);
+            return new Options(clock, securityLog, f, readOnly, commitEagerly, maxBlocks, cacheBlocks);
         }
 
         public Options withSecurityLog(Consumer<String> log) {
-            return new Options(clock, log, freshness, readOnly, commitEagerly, maxBlocks);
+            return new Options(clock, log, freshness, readOnly, commitEagerly, maxBlocks, cacheBlocks);
         }
 
         public Options withCommitEagerly(boolean s) {
-            return new Options(clock, securityLog, freshness, readOnly, s, maxBlocks);
+            return new Options(clock, securityLog, freshness, readOnly, s, maxBlocks, cacheBlocks);
         }
 
         public Options withMaxBlocks(long m) {
-            return new Options(clock, securityLog, freshness, readOnly, commitEagerly, m);
+            return new Options(clock, securityLog, freshness, readOnly, commitEagerly, m, cacheBlocks);
+        }
+
+        public Options withCacheBlocks(int n) {
+            if (n < 1) throw new IllegalArgumentException("cacheBlocks " + n);
+            return new Options(clock, securityLog, freshness, readOnly, commitEagerly, maxBlocks, n);
         }
     }
 
@@ -89,7 +98,7 @@ public final class EncFs extends Tree implements AutoCloseable {
         this.superblock = new Superblock(mode, volumeId, keyCheck, sealer);
         this.allocator = new Allocator(options.maxBlocks(), store.name());
         this.sealed = new SealedStore(store, sealer, allocator, log, volumeId, options.readOnly() && mode == Superblock.MODE_ENCRYPTED);
-        this.cache = new BlockCache(sealed, CACHE_LIMIT, DIRTY_LIMIT);
+        this.cache = new BlockCache(sealed, options.cacheBlocks(), options.cacheBlocks());
     }
 
     // ---- creating and opening --------------------------------------------------------------
@@ -237,6 +246,7 @@ public final class EncFs extends Tree implements AutoCloseable {
                 commit.run();
             } finally {
                 closed = true;
+                cache.close();
                 store.close();
             }
         }

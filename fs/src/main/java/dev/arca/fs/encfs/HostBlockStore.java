@@ -66,6 +66,12 @@ public final class HostBlockStore implements BlockStore {
         file.write(ByteBuffer.wrap(src, off, count * BLOCK_SIZE), first * BLOCK_SIZE);
     }
 
+    /** Positional reads and writes of one descriptor: any thread. */
+    @Override
+    public boolean writesFromAnyThread() {
+        return true;
+    }
+
     @Override
     public void sync() throws ErrnoException {
         file.sync(true);

@@ -52,6 +52,11 @@ final class SealedStore {
         this.refuseWrites = refuseWrites;
     }
 
+    /** Whether runs may be sealed and written by a write-behind thread: an encrypted volume (an image's layout must not depend on timing) on a store that takes writes from any thread. */
+    boolean writesBehind() {
+        return sealer.encrypted() && !refuseWrites && store.writesFromAnyThread();
+    }
+
     SecurityLog log() {
         return log;
     }
@@ -95,22 +100,51 @@ final class SealedStore {
         int got = 0;
         try {
             for (; got < n; got++) blocks[got] = allocator.allocate();
-            byte[] st = stage(Math.min(n, WRITE_CHUNK));
             byte[][] auth = new byte[n][];
-            for (int s = 0; s < n; s += WRITE_CHUNK) {
-                int from = s, m = Math.min(WRITE_CHUNK, n - s);
-                forEach(m, j -> auth[from + j] = sealer.seal(plains[from + j], 0, contexts[from + j], st, j * BLOCK));
-                for (int r = 0; r < m; ) {
-                    int e = r + 1;
-                    while (e < m && blocks[s + e] == blocks[s + e - 1] + 1) e++;
-                    store.writeRun(blocks[s + r], e - r, st, r * BLOCK);
-                    r = e;
-                }
-            }
+            writeRun(plains, contexts, blocks, n, auth, stage(Math.min(n, WRITE_CHUNK)));
             for (int i = 0; i < n; i++) refs[i] = new Ref(blocks[i], auth[i]);
         } catch (ErrnoException | RuntimeException e) {
             for (int i = 0; i < got; i++) allocator.unallocate(blocks[i]);
             throw e;
+        }
+    }
+
+    /** Blocks taken from the allocator for a run that {@link #writeRun} writes later, maybe on another thread. */
+    long[] allocate(int n) throws ErrnoException {
+        if (refuseWrites) throw Errno.EROFS.fail();
+        long[] blocks = new long[n];
+        int got = 0;
+        try {
+            for (; got < n; got++) blocks[got] = allocator.allocate();
+            return blocks;
+        } catch (ErrnoException e) {
+            for (int i = 0; i < got; i++) allocator.unallocate(blocks[i]);
+            throw e;
+        }
+    }
+
+    /** Takes back blocks {@link #allocate} gave whose run was not written. */
+    void unallocate(long[] blocks) {
+        for (long b : blocks) allocator.unallocate(b);
+    }
+
+    /**
+     * Seals {@code plains[i]} under {@code contexts[i]} into {@code blocks[i]} (already allocated),
+     * putting the auth bytes in {@code auth[i]}, through {@code stage} ({@link #WRITE_CHUNK}
+     * blocks or fewer). Uses only the sealer and the store, so a write-behind thread may call it
+     * without the volume's lock (the store must allow writes from any thread).
+     */
+    void writeRun(byte[][] plains, byte[][] contexts, long[] blocks, int n, byte[][] auth, byte[] stage) throws ErrnoException {
+        int chunk = stage.length / BLOCK;
+        for (int s = 0; s < n; s += chunk) {
+            int from = s, m = Math.min(chunk, n - s);
+            forEach(m, j -> auth[from + j] = sealer.seal(plains[from + j], 0, contexts[from + j], stage, j * BLOCK));
+            for (int r = 0; r < m; ) {
+                int e = r + 1;
+                while (e < m && blocks[s + e] == blocks[s + e - 1] + 1) e++;
+                store.writeRun(blocks[s + r], e - r, stage, r * BLOCK);
+                r = e;
+            }
         }
     }
 

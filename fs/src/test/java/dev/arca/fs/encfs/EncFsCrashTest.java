@@ -22,6 +22,12 @@ import org.junit.jupiter.api.Test;
  * one of the unsynced writes) must open without any verification failure, hold a state the
  * workload passed through at or after its last acknowledged step (fsync, close, or a change of
  * names), and accept new writes.
+ *
+ * <p>Three shapes of the same workload: the first file small (3 blocks); 40 blocks in one write
+ * (sealed at the fsync as one run: parallel sealing, one store write per run of blocks, so the
+ * crash falls inside the run); and 40 blocks written in pieces of 4 blocks with a cache of 16
+ * blocks (write-behind: batches sealed and written by the volume's writer thread while the
+ * workload goes on, and the crash falls inside a batch).
  */
 class EncFsCrashTest {
 
@@ -75,18 +81,23 @@ class EncFsCrashTest {
         }
     }
 
+    /** How the workload's first file is written, and the volume's cache. */
+    private record Shape(int bigBytes, int piece, int cacheBlocks) {}
+
     /** The workload; records each state it passes through and which ones were acknowledged. */
-    private static void workload(MemStore store, Freshness f, Run run) throws ErrnoException {
+    private static void workload(MemStore store, Freshness f, Run run, Shape shape) throws ErrnoException {
         run.store = store;
-        run.fs = Vol.create(store, f);
+        run.fs = EncFs.create(store, Vol.KEY, Vol::random, Vol.options(f).withCacheBlocks(shape.cacheBlocks()));
         run.state(true);
         Node root = run.fs.root();
         Node a = root.createFile("a", true); // commits (a change of names)
         run.state(true);
         FileHandle h = a.open(true, true);
-        byte[] big = new byte[9000];
-        java.util.Arrays.fill(big, (byte) 'A');
-        h.write(ByteBuffer.wrap(big), 0);
+        byte[] big = new byte[shape.bigBytes()];
+        for (int i = 0; i < big.length; i++) big[i] = (byte) ('A' + i / 4096 % 26);
+        for (int at = 0; at < big.length; at += shape.piece()) {
+            h.write(ByteBuffer.wrap(big, at, Math.min(shape.piece(), big.length - at)), at);
+        }
         run.state(false);
         h.sync(false);
         run.state(true);
@@ -116,10 +127,24 @@ class EncFsCrashTest {
 
     @Test
     void everyCrashPointRecoversToAnAcknowledgedState() throws ErrnoException {
+        crashEverywhere(new Shape(9000, 9000, EncFs.CACHE_BLOCKS));
+    }
+
+    @Test
+    void everyCrashPointInsideARunOfBlocks() throws ErrnoException {
+        crashEverywhere(new Shape(40 * 4096, 40 * 4096, EncFs.CACHE_BLOCKS));
+    }
+
+    @Test
+    void everyCrashPointInsideWriteBehind() throws ErrnoException {
+        crashEverywhere(new Shape(40 * 4096, 4 * 4096, 16));
+    }
+
+    private static void crashEverywhere(Shape shape) throws ErrnoException {
         int logStart = Vol.LOG.size();
         MemStore clean = new MemStore();
         Run full = new Run();
-        workload(clean, counted(clean, new Known()), full);
+        workload(clean, counted(clean, new Known()), full, shape);
         long total = clean.writes;
         assertTrue(total > 20, "the workload writes " + total);
         int checked = 0;
@@ -129,7 +154,7 @@ class EncFsCrashTest {
             Known runKnown = new Known();
             Run run = new Run();
             try {
-                workload(store, counted(store, runKnown), run);
+                workload(store, counted(store, runKnown), run, shape);
                 assertEquals(total, n, "the workload finished before its last write");
             } catch (ErrnoException crash) {
                 assertTrue(store.crashed, "only the power cut may fail: " + crash.getMessage());
@@ -164,7 +189,7 @@ class EncFsCrashTest {
             }
         }
         assertTrue(checked > 4 * (total - 5), "checked " + checked);
-        System.out.println("encfs crash injection: " + (total + 1) + " crash points, " + checked + " disks recovered and checked");
+        System.out.println("encfs crash injection " + shape + ": " + (total + 1) + " crash points, " + checked + " disks recovered and checked");
         assertTrue(Vol.LOG.subList(logStart, Vol.LOG.size()).stream().noneMatch(l -> l.contains("security")), "no crash looks like tampering: " + Vol.LOG);
     }
 }

@@ -253,7 +253,7 @@ class EncFsTest {
     void rewritingOneChangedBlockSealsNothingBeforeACommit() throws ErrnoException {
         FileHandle h = root.createFile("f", true).open(true, true);
         long before = store.writes;
-        for (int i = 0; i < 3 * EncFs.DIRTY_LIMIT; i++) {
+        for (int i = 0; i < 3 * EncFs.CACHE_BLOCKS; i++) {
             h.write(ByteBuffer.wrap(new byte[] {(byte) i}), 7);
         }
         assertEquals(before, store.writes, "nothing sealed to the store before the commit");

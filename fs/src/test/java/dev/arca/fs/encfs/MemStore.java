@@ -11,7 +11,8 @@ import java.util.Map;
  * A {@link BlockStore} in memory that models a disk: writes are volatile until {@link #sync}, and
  * it can stop (a power cut) after the Nth write. {@link #afterCrash} gives what a disk may hold
  * after the cut: the synced blocks plus none, all, every other one, or all but a torn last one
- * of the writes made since.
+ * of the writes made since. A run of blocks counts as one write per block, as a disk may keep
+ * any of them.
  */
 final class MemStore implements BlockStore {
     enum Crash { NONE_UNSYNCED, ALL_UNSYNCED, ALTERNATE_UNSYNCED, TORN_LAST }
@@ -24,7 +25,7 @@ final class MemStore implements BlockStore {
     boolean crashed;
 
     /** Counts one write-like event (a block write, a freshness update); stops after the last allowed. */
-    void event() throws ErrnoException {
+    synchronized void event() throws ErrnoException {
         if (crashed || writesLeft == 0) {
             crashed = true;
             throw Errno.EIO.fail("power cut");
@@ -34,7 +35,7 @@ final class MemStore implements BlockStore {
     }
 
     @Override
-    public boolean read(long index, byte[] dst) {
+    public synchronized boolean read(long index, byte[] dst) {
         for (int i = pending.size() - 1; i >= 0; i--) {
             if (pending.get(i).getKey() == index) {
                 System.arraycopy(pending.get(i).getValue(), 0, dst, 0, BLOCK_SIZE);
@@ -48,17 +49,23 @@ final class MemStore implements BlockStore {
     }
 
     @Override
-    public void write(long index, byte[] src) throws ErrnoException {
+    public synchronized void write(long index, byte[] src) throws ErrnoException {
         if (index >= capacity) throw Errno.ENOSPC.fail("disk full");
         event();
         pending.add(Map.entry(index, src.clone()));
     }
 
     @Override
-    public void sync() throws ErrnoException {
+    public synchronized void sync() throws ErrnoException {
         if (crashed) throw Errno.EIO.fail("power cut");
         for (Map.Entry<Long, byte[]> e : pending) durable.put(e.getKey(), e.getValue());
         pending.clear();
+    }
+
+    /** Its methods are synchronized: a volume's write-behind thread may write while the volume reads. */
+    @Override
+    public boolean writesFromAnyThread() {
+        return true;
     }
 
     @Override
@@ -66,7 +73,7 @@ final class MemStore implements BlockStore {
         return "mem";
     }
 
-    MemStore afterCrash(Crash how) {
+    synchronized MemStore afterCrash(Crash how) {
         MemStore m = new MemStore();
         durable.forEach((k, v) -> m.durable.put(k, v.clone()));
         for (int i = 0; i < pending.size(); i++) {
@@ -93,7 +100,7 @@ final class MemStore implements BlockStore {
         return m;
     }
 
-    long size() {
+    synchronized long size() {
         long max = -1;
         for (long k : durable.keySet()) max = Math.max(max, k);
         for (var e : pending) max = Math.max(max, e.getKey());
