@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Encrypted file system vs plain hostfs, measured in the same run: sequential write and read
-# (in 1 MiB and 64 KiB I/O), random 4 KiB read and write, timed inside the guest (start-up
-# excluded), median of RUNS. Prints a Markdown table and writes bench/results/encfs.md.
+# Encrypted file system vs plain hostfs, measured in the same run: sequential write and read of a
+# BENCH_MIB file (in 1 MiB and 64 KiB I/O), random 4 KiB reads and writes, timed inside the guest
+# (start-up excluded), median of RUNS. The kinds run alternately (run 1 of each, then run 2 of
+# each, ...), so a machine whose load changes during the benchmark weighs on all of them alike.
+# Prints a Markdown table and writes bench/results/encfs.md.
 #
-# usage: bench/encfs.sh        env: BENCH_MIB (default 256), BENCH_RUNS (3), BENCH_OPS (20000)
+# usage: bench/encfs.sh        env: BENCH_MIB (default 256), BENCH_RUNS (3), BENCH_OPS (20000),
+#   ARCA (the launcher, default ./arca), ARCA_BEFORE (optional: a launcher of another build, run
+#   as a third kind "before", to compare two builds of encfs in one run)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -11,6 +15,7 @@ MIB=${BENCH_MIB:-256}
 RUNS=${BENCH_RUNS:-3}
 OPS=${BENCH_OPS:-20000}
 ARCA=${ARCA:-./arca}
+BEFORE=${ARCA_BEFORE:-}
 OUT=target/bench-encfs
 mkdir -p "$OUT" bench/results
 clang-22 --target=wasm32-wasi --sysroot=/usr --no-wasm-opt -O2 bench/src/fsbench.c -o "$OUT/fsbench.wasm"
@@ -23,42 +28,60 @@ export ARCA_STATE_DIR="$WORK/state"
 run() {
   local kind=$1 chunk=$2
   rm -rf "$WORK/dir" "$WORK/vol"; mkdir -p "$WORK/dir"
-  if [ "$kind" = hostfs ]; then
-    "$ARCA" run --dir "$WORK/dir::/" "$OUT/fsbench.wasm" /f "$MIB" "$chunk" "$OPS"
-  else
-    "$ARCA" run --volume "$WORK/vol::/" --key-file "$WORK/key" "$OUT/fsbench.wasm" /f "$MIB" "$chunk" "$OPS"
-  fi
+  case $kind in
+    hostfs) "$ARCA" run --dir "$WORK/dir::/" "$OUT/fsbench.wasm" /f "$MIB" "$chunk" "$OPS" ;;
+    encfs) "$ARCA" run --volume "$WORK/vol::/" --key-file "$WORK/key" "$OUT/fsbench.wasm" /f "$MIB" "$chunk" "$OPS" ;;
+    before) "$BEFORE" run --volume "$WORK/vol::/" --key-file "$WORK/key" "$OUT/fsbench.wasm" /f "$MIB" "$chunk" "$OPS" ;;
+  esac
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
 
+KINDS=(hostfs encfs)
+[ -n "$BEFORE" ] && KINDS=(hostfs before encfs)
 declare -A R
 for chunk in 1024 64; do
-  for kind in hostfs encfs; do
-    : >"$OUT/$kind.$chunk"
-    for i in $(seq "$RUNS"); do
+  for kind in "${KINDS[@]}"; do : >"$OUT/$kind.$chunk"; done
+  for i in $(seq "$RUNS"); do
+    for kind in "${KINDS[@]}"; do
       echo "bench: $kind ${chunk} KiB run $i/$RUNS" >&2
       run "$kind" "$chunk" >>"$OUT/$kind.$chunk"
     done
+  done
+  for kind in "${KINDS[@]}"; do
     for phase in seq-write seq-read rand-read-4k rand-write-4k; do
       R[$kind.$chunk.$phase]=$(awk -v p="$phase" '$1 == p {print $3}' "$OUT/$kind.$chunk" | median)
     done
   done
 done
 
+# row PHASE CHUNK SIZE_LABEL UNIT
+row() {
+  local phase=$1 chunk=$2 size=$3 unit=$4 h e
+  h=${R[hostfs.$chunk.$phase]} e=${R[encfs.$chunk.$phase]}
+  if [ -n "$BEFORE" ]; then
+    local b=${R[before.$chunk.$phase]}
+    echo "| $phase ($unit) | $size | $h | $b | $e | $(ratio "$b" "$h") | $(ratio "$e" "$h") | $(ratio "$e" "$b") |"
+  else
+    echo "| $phase ($unit) | $size | $h | $e | $(ratio "$e" "$h") |"
+  fi
+}
+
 {
-  echo "**Encrypted fs vs hostfs** — $(date -u '+%Y-%m-%d %H:%M UTC') — $(nproc) cores — \`bench/encfs.sh\`, ${MIB} MiB file, ${OPS} random ops, median of ${RUNS} runs, timed inside the guest"
+  echo "**Encrypted fs vs hostfs** — $(date -u '+%Y-%m-%d %H:%M UTC') — $(nproc) cores — \`bench/encfs.sh\`, ${MIB} MiB file, ${OPS} random ops, median of ${RUNS} alternating runs, timed inside the guest"
   echo
-  echo "| phase | I/O size | hostfs | encfs | encfs/hostfs |"
-  echo "|---|---|--:|--:|--:|"
+  if [ -n "$BEFORE" ]; then
+    echo "| phase | I/O size | hostfs | encfs before | encfs | before/hostfs | encfs/hostfs | encfs/before |"
+    echo "|---|---|--:|--:|--:|--:|--:|--:|"
+  else
+    echo "| phase | I/O size | hostfs | encfs | encfs/hostfs |"
+    echo "|---|---|--:|--:|--:|"
+  fi
   for chunk in 1024 64; do
-    for phase in seq-write seq-read; do
-      h=${R[hostfs.$chunk.$phase]} e=${R[encfs.$chunk.$phase]}
-      echo "| $phase (MB/s) | $chunk KiB | $h | $e | $(awk -v a="$e" -v b="$h" 'BEGIN {printf "%.2f", a/b}') |"
-    done
+    for phase in seq-write seq-read; do row "$phase" "$chunk" "$chunk KiB" "MB/s"; done
   done
-  for phase in rand-read-4k rand-write-4k; do
-    h=${R[hostfs.1024.$phase]} e=${R[encfs.1024.$phase]}
-    echo "| $phase (ops/s) | 4 KiB | $h | $e | $(awk -v a="$e" -v b="$h" 'BEGIN {printf "%.2f", a/b}') |"
+  for chunk in 1024 64; do
+    for phase in rand-read-4k rand-write-4k; do row "$phase" "$chunk" "4 KiB (after $chunk KiB run)" "ops/s"; done
   done
 } | tee bench/results/encfs.md

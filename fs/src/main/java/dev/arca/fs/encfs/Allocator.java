@@ -25,6 +25,8 @@ final class Allocator {
     private final List<Long> freeAfterCommit = new ArrayList<>();
     private final long maxBlocks;
     private final String volume;
+    /** No block below this is free: the search starts here (a scan from block 2 at every allocation made writing a large file quadratic). */
+    private int lowestFree = 2;
 
     /** @param maxBlocks the store's size limit in blocks (ENOSPC beyond) */
     Allocator(long maxBlocks, String volume) {
@@ -40,9 +42,11 @@ final class Allocator {
 
     /** A free block, now used. Errors: ENOSPC when the volume has no block left. */
     long allocate() throws ErrnoException {
-        int b = used.nextClearBit(2);
+        int b = used.nextClearBit(lowestFree);
+        lowestFree = b;
         if (b >= maxBlocks) throw Errno.ENOSPC.fail(volume + ": volume is full");
         used.set(b);
+        lowestFree = b + 1;
         fresh.set(b);
         return b;
     }
@@ -51,6 +55,7 @@ final class Allocator {
     void unallocate(long block) {
         fresh.clear((int) block);
         used.clear((int) block);
+        lowestFree = Math.min(lowestFree, (int) block);
     }
 
     /** The working tree no longer refers to {@code block}: free now, or after the next commit. */
@@ -59,6 +64,7 @@ final class Allocator {
         if (fresh.get(b)) {
             fresh.clear(b);
             used.clear(b);
+            lowestFree = Math.min(lowestFree, b);
         } else {
             freeAfterCommit.add(block);
         }
@@ -66,7 +72,10 @@ final class Allocator {
 
     /** A commit is durable: what it no longer refers to is free, and nothing is fresh any more. */
     void committed() {
-        for (long b : freeAfterCommit) used.clear((int) b);
+        for (long b : freeAfterCommit) {
+            used.clear((int) b);
+            lowestFree = Math.min(lowestFree, (int) b);
+        }
         freeAfterCommit.clear();
         fresh.clear();
     }

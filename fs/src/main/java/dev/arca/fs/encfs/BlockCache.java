@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
 
 /**
@@ -67,6 +68,15 @@ final class BlockCache {
     private final ArrayDeque<Batch> batches = new ArrayDeque<>();
     private final IdentityHashMap<byte[], Boolean> inFlight = new IdentityHashMap<>();
     private ExecutorService writer; // made at the first batch
+
+    /** A run of a tree's blocks being read, checked and opened by the common pool, ahead of the reader. */
+    record Ahead(long first, Ref[] refs, int n, byte[][] plains, byte[] stage, Future<byte[]> status) {
+        boolean covers(long index) {
+            return index >= first && index < first + n;
+        }
+    }
+
+    private final ArrayDeque<byte[]> aheadStages = new ArrayDeque<>();
     private byte[] writerStage; // used by the writer thread only
 
     /** @param cleanLimit clean blocks kept; @param dirtyLimit dirty blocks held before they are sealed */
@@ -139,6 +149,51 @@ final class BlockCache {
             it.remove();
             recycle(old);
         }
+    }
+
+    /** Whether {@link #startAhead} may be used (the store takes reads from other threads). */
+    boolean readsAhead() {
+        return sealed.readsAhead();
+    }
+
+    /**
+     * Starts reading blocks {@code first} to {@code first + n - 1} of {@code t} (which {@code
+     * refs} name) on the common pool, without the volume's lock; {@link #settleAhead} caches them.
+     */
+    Ahead startAhead(BlockTree t, long first, Ref[] refs, int n) {
+        byte[][] plains = new byte[n][];
+        byte[][] contexts = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            plains[i] = buffer();
+            contexts[i] = t.context(0, first + i);
+        }
+        byte[] st = aheadStages.poll();
+        if (st == null || st.length < n * BLOCK) st = new byte[Math.max(n, BlockTree.READ_AHEAD) * BLOCK];
+        byte[] stage = st;
+        return new Ahead(first, refs, n, plains, stage, ForkJoinPool.commonPool().submit(() -> sealed.readAll(refs, contexts, n, plains, stage)));
+    }
+
+    /**
+     * Waits for {@code a} and caches each block of it that opened and that {@code t} still refers
+     * to by the same reference (not written, cut off or cached since). Anything else is dropped
+     * unreported: a tampered block is reported by the read that needs it.
+     */
+    void settleAhead(BlockTree t, Ahead a) {
+        byte[] status;
+        try {
+            status = waitFor(a.status());
+        } catch (ErrnoException | RuntimeException e) {
+            status = null; // the reads that need these blocks read them again and report
+        }
+        for (int i = 0; i < a.n(); i++) {
+            long index = a.first() + i;
+            if (status != null && status[i] == SealedStore.OK && t.refersTo(index, a.refs()[i]) && peek(t, index) == null) {
+                keep(new Key(t, index), a.plains()[i]);
+            } else {
+                recycle(a.plains()[i]);
+            }
+        }
+        if (aheadStages.size() < 2) aheadStages.push(a.stage());
     }
 
     /** {@code t} holds a new dirty block {@code index} (not sealed yet). */
@@ -255,7 +310,7 @@ final class BlockCache {
         }
     }
 
-    private static byte[][] waitFor(Future<byte[][]> f) throws ErrnoException {
+    private static <T> T waitFor(Future<T> f) throws ErrnoException {
         boolean interrupted = false;
         try {
             while (true) {

@@ -47,8 +47,11 @@ public interface BlockStore extends AutoCloseable {
         }
     }
 
-    /** Whether {@link #writeRun} may be called from another thread while this one reads (a write-behind thread). */
-    default boolean writesFromAnyThread() {
+    /**
+     * Whether {@link #readRun} and {@link #writeRun} may be called from several threads at once
+     * (the volume's write-behind and read-ahead threads beside the caller's).
+     */
+    default boolean concurrent() {
         return false;
     }
 

@@ -54,7 +54,12 @@ final class SealedStore {
 
     /** Whether runs may be sealed and written by a write-behind thread: an encrypted volume (an image's layout must not depend on timing) on a store that takes writes from any thread. */
     boolean writesBehind() {
-        return sealer.encrypted() && !refuseWrites && store.writesFromAnyThread();
+        return sealer.encrypted() && !refuseWrites && store.concurrent();
+    }
+
+    /** Whether runs may be read ahead by another thread (the store allows it). */
+    boolean readsAhead() {
+        return store.concurrent();
     }
 
     SecurityLog log() {
@@ -155,7 +160,14 @@ final class SealedStore {
      * needed, with {@link #tampered}). A block that is not OK leaves zeros or nothing in its array.
      */
     byte[] readAll(Ref[] refs, byte[][] contexts, int n, byte[][] plains) throws ErrnoException {
-        byte[] st = stage(n);
+        return readAll(refs, contexts, n, plains, stage(n));
+    }
+
+    /**
+     * {@link #readAll} through {@code st} ({@code n} blocks or more): uses only the sealer and the
+     * store, so a read-ahead thread may call it without the volume's lock.
+     */
+    byte[] readAll(Ref[] refs, byte[][] contexts, int n, byte[][] plains, byte[] st) throws ErrnoException {
         byte[] status = new byte[n];
         for (int r = 0; r < n; ) {
             int e = r + 1;

@@ -62,9 +62,9 @@ final class MemStore implements BlockStore {
         pending.clear();
     }
 
-    /** Its methods are synchronized: a volume's write-behind thread may write while the volume reads. */
+    /** Its methods are synchronized: a volume's write-behind and read-ahead threads may use it beside the caller. */
     @Override
-    public boolean writesFromAnyThread() {
+    public boolean concurrent() {
         return true;
     }
 
