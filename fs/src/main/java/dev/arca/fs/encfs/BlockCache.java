@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Plaintext of data blocks in memory: clean blocks already verified, and the count of changed
@@ -24,7 +25,8 @@ import java.util.concurrent.Future;
  * ({@link #dirtied}) and each it seals or drops; once more than {@code dirtyLimit} are held,
  * {@link #relieve} seals them all to new places (write-behind: the committed tree is not touched,
  * so this needs no commit and breaks no crash guarantee). Index blocks are not cached: every
- * reference is held by its tree. Not thread-safe: the volume calls it under its lock.
+ * reference is held by its tree. Not thread-safe: the volume calls it under its lock (only the
+ * work it hands to the writer thread and the common pool runs without it).
  *
  * <p>Arrays are recycled: a block dropped from the cache gives its array to the next block read
  * or written ({@link #buffer}), so streaming a large file allocates nothing per block (the
@@ -70,7 +72,7 @@ final class BlockCache {
     private ExecutorService writer; // made at the first batch
 
     /** A run of a tree's blocks being read, checked and opened by the common pool, ahead of the reader. */
-    record Ahead(long first, Ref[] refs, int n, byte[][] plains, byte[] stage, Future<byte[]> status) {
+    record Ahead(long first, Ref[] refs, int n, byte[][] plains, byte[] stage, AtomicBoolean started, Future<byte[]> status) {
         boolean covers(long index) {
             return index >= first && index < first + n;
         }
@@ -170,7 +172,20 @@ final class BlockCache {
         byte[] st = aheadStages.poll();
         if (st == null || st.length < n * BLOCK) st = new byte[Math.max(n, BlockTree.READ_AHEAD) * BLOCK];
         byte[] stage = st;
-        return new Ahead(first, refs, n, plains, stage, ForkJoinPool.commonPool().submit(() -> sealed.readAll(refs, contexts, n, plains, stage)));
+        AtomicBoolean started = new AtomicBoolean();
+        return new Ahead(first, refs, n, plains, stage, started, ForkJoinPool.commonPool().submit(
+                () -> started.compareAndSet(false, true) ? sealed.readAll(refs, contexts, n, plains, stage) : null));
+    }
+
+    /**
+     * Takes {@code a} back if the pool has not started it (the pool may be busy with other work:
+     * a reader that caught up then reads the run itself); false when it runs or ran.
+     */
+    boolean withdraw(Ahead a) {
+        if (!a.started().compareAndSet(false, true)) return false;
+        for (byte[] p : a.plains()) recycle(p);
+        if (aheadStages.size() < 2) aheadStages.push(a.stage());
+        return true;
     }
 
     /**
@@ -185,9 +200,13 @@ final class BlockCache {
         } catch (ErrnoException | RuntimeException e) {
             status = null; // the reads that need these blocks read them again and report
         }
+        if (status == null) { // failed, or withdrawn: nothing was opened
+            for (byte[] p : a.plains()) recycle(p);
+            return;
+        }
         for (int i = 0; i < a.n(); i++) {
             long index = a.first() + i;
-            if (status != null && status[i] == SealedStore.OK && t.refersTo(index, a.refs()[i]) && peek(t, index) == null) {
+            if (status[i] == SealedStore.OK && t.refersTo(index, a.refs()[i]) && peek(t, index) == null) {
                 keep(new Key(t, index), a.plains()[i]);
             } else {
                 recycle(a.plains()[i]);

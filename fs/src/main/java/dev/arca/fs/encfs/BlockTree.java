@@ -220,7 +220,11 @@ final class BlockTree {
         byte[] hit = cache.peek(this, i);
         if (hit != null) return hit;
         if (pending != null && pending.covers(i)) { // the reader caught up with the run read ahead
-            settlePending();
+            if (cache.withdraw(pending)) {
+                pending = null; // not started: read here below
+            } else {
+                settlePending();
+            }
             hit = cache.peek(this, i);
             if (hit != null) return hit;
         }

@@ -84,6 +84,78 @@ class EncFsRunsTest {
     }
 
     @Test
+    void tamperedBlockInARunReadAheadOnAnotherThreadFailsOnlyTheReadThatNeedsIt() throws ErrnoException {
+        EncFs fs = Vol.create(store, fresh);
+        FileHandle w = fs.root().createFile("f", true).open(false, true);
+        int n = 900;
+        for (int i = 0; i < n; i++) writeBlock(w, i, 1);
+        w.close();
+        int bad = 700; // past the first runs read in the reader's thread: read ahead by the pool
+        long host = ((EncNode) fs.root().lookup("f")).content.dataRef(bad).block();
+        fs.close();
+        store.durable.get(host)[4000] ^= 0x10;
+
+        EncFs again = Vol.open(store, fresh);
+        FileHandle r = again.root().lookup("f").open(true, false);
+        int logBefore = Vol.LOG.size();
+        for (int i = 0; i < bad; i += 4) {
+            byte[] got = readBlocks(r, i, 4);
+            for (int j = 0; j < 4; j++) assertArrayEquals(block(i + j, 1), Arrays.copyOfRange(got, j * B, (j + 1) * B), "block " + (i + j));
+        }
+        assertEquals(logBefore, Vol.LOG.size(), "reading ahead over the tampered block reports nothing yet");
+        assertEquals(Errno.EIO, assertThrows(ErrnoException.class, () -> readBlocks(r, bad, 4)).errno());
+        assertEquals(logBefore + 1, Vol.LOG.size());
+        assertTrue(Vol.LOG.get(logBefore).contains("index " + bad + ")"), Vol.LOG.get(logBefore));
+        for (int i = bad + 1; i < n; i++) assertArrayEquals(block(i, 1), readBlocks(r, i, 1), "block " + i);
+        r.close();
+        again.close();
+    }
+
+    /**
+     * A run read ahead names blocks by the references they had when it started. Blocks written
+     * and sealed meanwhile, then pushed out of the (small) cache, must not come back from the run
+     * with their old content.
+     */
+    @Test
+    void blocksWrittenWhileTheyAreReadAheadReadAsWritten() throws ErrnoException {
+        EncFs fs = Vol.create(store, fresh);
+        FileHandle w = fs.root().createFile("f", true).open(false, true);
+        int n = 700;
+        for (int i = 0; i < n; i++) writeBlock(w, i, 1);
+        w.close();
+        fs.close();
+        EncFs again = EncFs.open(store, Vol.KEY, Vol::random, Vol.options(fresh).withCacheBlocks(64), null);
+        FileHandle h = again.root().lookup("f").open(true, true);
+        int[] version = new int[n];
+        Arrays.fill(version, 1);
+        for (int i = 0; i < 560; i += 32) {
+            for (int at = i; at < i + 8; at += 4) { // the second read is sequential: a run from i + 8 on is read ahead
+                byte[] got = readBlocks(h, at, 4);
+                for (int j = 0; j < 4; j++) assertArrayEquals(block(at + j, version[at + j]), Arrays.copyOfRange(got, j * B, (j + 1) * B), "block " + (at + j));
+            }
+            int k = i + 24; // in the run in flight
+            version[k]++;
+            writeBlock(h, k, version[k]);
+            h.sync(false); // sealed to a new place: the run names the old one
+            for (int far = n - 1; far >= n - 80; far--) { // push it out of the cache of 64 blocks
+                version[far]++;
+                writeBlock(h, far, version[far]);
+            }
+            h.sync(false);
+            assertArrayEquals(block(i + 8, version[i + 8]), readBlocks(h, i + 8, 1)); // takes in the run read ahead
+            assertArrayEquals(block(k, version[k]), readBlocks(h, k, 1), "block " + k + " read ahead before it was written");
+        }
+        for (int i = 0; i < n; i++) assertArrayEquals(block(i, version[i]), readBlocks(h, i, 1), "block " + i);
+        h.close();
+        again.close();
+        EncFs last = Vol.open(store, fresh);
+        FileHandle r = last.root().lookup("f").open(true, false);
+        for (int i = 0; i < n; i++) assertArrayEquals(block(i, version[i]), readBlocks(r, i, 1), "block " + i);
+        r.close();
+        last.close();
+    }
+
+    @Test
     void writeBehindKeepsEveryWriteRewriteAndCut() throws ErrnoException {
         EncFs fs = EncFs.create(store, Vol.KEY, Vol::random, Vol.options(fresh).withCacheBlocks(16).withCommitEagerly(false));
         Node f = fs.root().createFile("f", true);
