@@ -169,15 +169,15 @@ final class BlockTree {
         boolean sequential = position == nextRead;
         ahead = sequential ? READ_AHEAD : 0;
         nextRead = position + n;
-        if (pending != null && pending.status().isDone()) settlePending();
+        if (pending != null && pending.done()) settlePending(false);
         readBlocks(position, n, dst, first, last);
         if (sequential && cache.readsAhead()) readAheadFrom(last + 1);
     }
 
-    private void settlePending() {
+    private void settlePending(boolean help) {
         BlockCache.Ahead a = pending;
         pending = null;
-        cache.settleAhead(this, a);
+        cache.settleAhead(this, a, help);
     }
 
     /** Whether data block {@code index} is clean and named by {@code r} (a run read ahead may be cached). */
@@ -223,13 +223,13 @@ final class BlockTree {
             if (cache.withdraw(pending)) {
                 pending = null; // not started: read here below
             } else {
-                settlePending();
+                settlePending(true);
             }
             hit = cache.peek(this, i);
             if (hit != null) return hit;
         }
         long end = Math.min(blocks, Math.max(last + 1, i + ahead));
-        if (pending != null && pending.first() > i) end = Math.min(end, pending.first());
+        if (pending != null && pending.first > i) end = Math.min(end, pending.first);
         int n = 0;
         Ref[] refs = new Ref[(int) Math.min(end - i, Math.min(4 * READ_AHEAD, cache.runLimit()))];
         for (long j = i; j < end && n < refs.length; j++, n++) {

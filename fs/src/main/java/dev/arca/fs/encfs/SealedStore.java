@@ -169,6 +169,15 @@ final class SealedStore {
      */
     byte[] readAll(Ref[] refs, byte[][] contexts, int n, byte[][] plains, byte[] st) throws ErrnoException {
         byte[] status = new byte[n];
+        readStored(refs, n, st, status);
+        forEach(n, i -> {
+            if (status[i] == OK && !open(refs[i], contexts[i], st, i, plains[i])) status[i] = FORGED;
+        });
+        return status;
+    }
+
+    /** Reads the sealed blocks {@code refs} name into {@code st} (one host read per run of neighbours), marking those {@link #MISSING}. */
+    void readStored(Ref[] refs, int n, byte[] st, byte[] status) throws ErrnoException {
         for (int r = 0; r < n; ) {
             int e = r + 1;
             while (e < n && refs[e].block() == refs[e - 1].block() + 1) e++;
@@ -176,10 +185,11 @@ final class SealedStore {
             for (int i = r + have; i < e; i++) status[i] = MISSING;
             r = e;
         }
-        forEach(n, i -> {
-            if (status[i] == OK && !sealer.open(st, i * BLOCK, refs[i].auth(), contexts[i], plains[i], 0)) status[i] = FORGED;
-        });
-        return status;
+    }
+
+    /** Opens sealed block {@code i} of {@code st}, which {@code r} names, into {@code plain}; false when not authentic. Any thread. */
+    boolean open(Ref r, byte[] context, byte[] st, int i, byte[] plain) {
+        return sealer.open(st, i * BLOCK, r.auth(), context, plain, 0);
     }
 
     /** The report (one security line, EIO) for a block {@link #readAll} found not OK. */
