@@ -35,6 +35,15 @@ start() {
   "$ARCA" node start --id "n$n" --address "127.0.0.1$n" --raft-port $((BASE + n)) --data "$T/d$n" --policy "$T/policy.json" "$@" >>"$T/n$n.log" 2>&1 &
   PID[$n]=$!
 }
+# listening N: waits (up to 60 s) until node N accepts connections on its Raft port; a node
+# started in the background is not there the moment 'start' returns
+listening() {
+  for _ in $(seq 1 120); do
+    if (exec 3<>"/dev/tcp/127.0.0.1$1/$((BASE + $1))") 2>/dev/null; then return 0; fi
+    sleep 0.5
+  done
+  return 1
+}
 # status N [POLICY]: the JSON of 'cluster status' through node N, in $T/status.json
 status() { "$ARCA" cluster status --node "$(addr "$1")" ${2:+--policy "$2"} >"$T/status.json" 2>"$T/err"; }
 # field EXPR: evaluates a Python expression over the status JSON (s)
@@ -99,7 +108,7 @@ vrun d 127.0.0.1:1 six >"$T/out" 2>"$T/err"
 [ $? = 125 ] && grep -q "cannot reach" "$T/err" && clean && ok "--cluster at an address with no node: one line, 125, nothing mounted" || bad "--cluster at an address with no node"
 
 # a fourth node, started empty and not among --peers, joins through 'cluster add' and leaves
-start 4
+start 4; listening 4
 "$ARCA" cluster add --node "$(addr 1)" --id n4 --address "$(addr 4)" 2>"$T/err" >/dev/null
 if [ $? = 0 ] && until_status 4 "len(s['members']) == 4 and s['leader'] is not None" && [ "$(members)" = "['n1', 'n2', 'n3', 'n4']" ]
 then ok "'cluster add' adds a started node; it learns the leader"; else bad "'cluster add' adds a started node"; fi
@@ -111,7 +120,7 @@ then ok "'cluster remove' takes a member out"; else bad "'cluster remove' takes 
 { kill -9 "${PID[4]}"; wait "${PID[4]}"; } 2>/dev/null
 
 # hostile: a node whose evidence carries another measurement (another manifest) is refused
-start 5 --manifest "$T/other.json"
+start 5 --manifest "$T/other.json"; listening 5
 "$ARCA" cluster add --node "$(addr 1)" --id n5 --address "$(addr 5)" --policy "$T/policy.json" >/dev/null 2>"$T/err"
 [ $? = 125 ] && grep -q "refused" "$T/err" && clean && status 1 && [ "$(members)" = "['n1', 'n2', 'n3']" ] \
   && ok "a node with another measurement cannot be added (the client's policy refuses it first)" || bad "a node with another measurement cannot be added"
