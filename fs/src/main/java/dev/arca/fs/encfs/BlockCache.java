@@ -313,21 +313,21 @@ final class BlockCache {
     }
 
     /**
-     * After a write: settles the batches the writer has finished, hands a new batch to it once
-     * enough blocks are dirty, and once more than the limit is dirty waits for batches (or, with
-     * no writer, seals every dirty block here). Errors: those of a batch that failed.
+     * After a write: settles the batches the writer has finished and hands a new batch to it once
+     * enough blocks are dirty. Once more than the limit is dirty, this thread seals and writes the
+     * dirty blocks the writer does not hold, beside it, rather than wait for it (or, with no
+     * writer, every dirty block). Errors: those of a batch that failed, ENOSPC, EIO.
      */
     void relieve() throws ErrnoException {
         while (!batches.isEmpty() && batches.peekFirst().auth().isDone()) settle(batches.pollFirst());
         if (sealed.writesBehind() && batches.size() < 2 && dirtyBlocks - inFlight.size() >= batchBlocks) startBatch();
-        while (dirtyBlocks > dirtyLimit) {
-            if (batches.isEmpty()) {
-                sealAll();
-                return;
-            }
-            settle(batches.pollFirst());
-            if (sealed.writesBehind() && dirtyBlocks - inFlight.size() >= batchBlocks) startBatch();
+        if (dirtyBlocks <= dirtyLimit) return;
+        if (batches.isEmpty()) {
+            sealAll();
+            return;
         }
+        for (BlockTree t : new ArrayList<>(dirtyTrees)) t.flushData(inFlight.keySet());
+        while (dirtyBlocks > dirtyLimit && !batches.isEmpty()) settle(batches.pollFirst());
     }
 
     /** Hands up to a batch of dirty blocks (not in flight already) to the writer thread. */

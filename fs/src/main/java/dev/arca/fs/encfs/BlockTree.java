@@ -270,18 +270,20 @@ final class BlockTree {
         var it = dirty.entrySet().iterator();
         while (it.hasNext() && taken < max) {
             Map.Entry<Long, byte[]> e = it.next();
-            if (busy.contains(e.getValue())) continue;
-            int i = (int) (long) e.getKey();
-            if (isZero(e.getValue())) {
+            byte[] plain = e.getValue();
+            long index = e.getKey();
+            if (busy.contains(plain)) continue;
+            if (isZero(plain)) {
+                int i = (int) index;
                 Ref old = lv[0][i];
                 lv[0][i] = null;
                 sealed.release(old);
-                it.remove();
-                cache.sealed(this, i, e.getValue());
+                it.remove(); // (a TreeMap may reuse e for the next entry: read it before)
+                cache.sealed(this, i, plain);
                 continue;
             }
-            indexes.add(e.getKey());
-            plains.add(e.getValue());
+            indexes.add(index);
+            plains.add(plain);
             taken++;
         }
     }
@@ -372,25 +374,34 @@ final class BlockTree {
      * all as one run ({@link SealedStore#writeAll}): all or nothing.
      */
     void flushData() throws ErrnoException {
+        flushData(java.util.Set.of());
+    }
+
+    /** {@link #flushData}, leaving dirty the blocks whose plaintext is in {@code busy} (a write-behind batch holds them). */
+    void flushData(java.util.Set<byte[]> busy) throws ErrnoException {
         if (dirty.isEmpty()) return;
         int n = 0;
         byte[][] plains = new byte[dirty.size()][];
         byte[][] contexts = new byte[dirty.size()][];
         for (Map.Entry<Long, byte[]> e : dirty.entrySet()) {
-            if (isZero(e.getValue())) continue; // stored as a hole
+            if (isZero(e.getValue()) || busy.contains(e.getValue())) continue; // a hole, or in flight
             plains[n] = e.getValue();
             contexts[n++] = context(0, e.getKey());
         }
         Ref[] refs = new Ref[n];
         sealed.writeAll(plains, contexts, n, refs);
         int j = 0;
-        while (!dirty.isEmpty()) {
-            Map.Entry<Long, byte[]> e = dirty.pollFirstEntry();
+        var it = dirty.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<Long, byte[]> e = it.next();
+            byte[] plain = e.getValue();
             int i = (int) (long) e.getKey();
+            if (busy.contains(plain)) continue;
+            it.remove(); // (a TreeMap may reuse e for the next entry: read it before)
             Ref old = lv[0][i];
-            lv[0][i] = j < n && plains[j] == e.getValue() ? refs[j++] : null;
+            lv[0][i] = j < n && plains[j] == plain ? refs[j++] : null;
             sealed.release(old);
-            cache.sealed(this, i, e.getValue());
+            cache.sealed(this, i, plain);
         }
     }
 

@@ -26,9 +26,10 @@ class EncFsRunsTest {
     private final MemStore store = new MemStore();
     private final Freshness fresh = Freshness.inMemory();
 
-    /** Block {@code i} of a test file: its number in every byte pair, so a wrong block shows. */
+    /** Block {@code i} of a test file: its number in every byte pair, so a wrong block shows; version 0 is zeros (a hole). */
     private static byte[] block(int i, int version) {
         byte[] b = new byte[B];
+        if (version == 0) return b;
         for (int j = 0; j < B; j += 4) {
             b[j] = (byte) i;
             b[j + 1] = (byte) (i >> 8);
@@ -165,8 +166,8 @@ class EncFsRunsTest {
         long writesBefore = store.writes;
         for (int i = 0; i < n; i += 4) {
             for (int j = i; j < i + 4; j++) {
-                version[j] = 1;
-                writeBlock(h, j, 1);
+                version[j] = j % 10 == 5 ? 0 : 1; // blocks of zeros become holes in a batch
+                writeBlock(h, j, version[j]);
             }
             if (i >= 8) { // blocks a batch may hold right now
                 version[i - 6] = 2 + i;
