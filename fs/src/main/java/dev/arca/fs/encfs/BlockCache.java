@@ -11,11 +11,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Plaintext of data blocks in memory: clean blocks already verified, and the count of changed
@@ -28,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link #relieve} seals them all to new places (write-behind: the committed tree is not touched,
  * so this needs no commit and breaks no crash guarantee). Index blocks are not cached: every
  * reference is held by its tree. Not thread-safe: the volume calls it under its lock (only the
- * work it hands to the writer thread and the common pool runs without it).
+ * work it hands to the writer thread runs without it).
  *
  * <p>Arrays are recycled: a block dropped from the cache gives its array to the next block read
  * or written ({@link #buffer}), so streaming a large file allocates nothing per block (the
@@ -73,66 +69,6 @@ final class BlockCache {
     private final IdentityHashMap<byte[], Boolean> inFlight = new IdentityHashMap<>();
     private ExecutorService writer; // made at the first batch
 
-    /**
-     * A run of a tree's blocks read ahead: read from the store by a task of the common pool, then
-     * opened block by block by that task and by a reader that catches up with it ({@link
-     * #settleAhead} with help), so the reader never waits idle for a run another thread is
-     * opening. Taken in under the volume's lock only.
-     */
-    static final class Ahead {
-        final long first;
-        final Ref[] refs;
-        final int n;
-        final byte[][] plains;
-        final byte[][] contexts;
-        final byte[] stage;
-        final byte[] status; // each entry written by the thread that opened the block, read once all are opened
-        final AtomicBoolean started = new AtomicBoolean();
-        final AtomicInteger next = new AtomicInteger(); // the next block to open
-        final AtomicInteger opened = new AtomicInteger(); // blocks opened, whatever their outcome
-        final CountDownLatch loaded = new CountDownLatch(1); // the sealed blocks are in the stage, or failed
-        volatile boolean failed;
-
-        Ahead(long first, Ref[] refs, int n, byte[][] plains, byte[][] contexts, byte[] stage) {
-            this.first = first;
-            this.refs = refs;
-            this.n = n;
-            this.plains = plains;
-            this.contexts = contexts;
-            this.stage = stage;
-            this.status = new byte[n];
-        }
-
-        boolean covers(long index) {
-            return index >= first && index < first + n;
-        }
-
-        boolean done() {
-            return failed || opened.get() == n;
-        }
-
-        /** Opens blocks not yet claimed by another thread. */
-        void openSome(SealedStore sealed) {
-            for (int i; (i = next.getAndIncrement()) < n; opened.incrementAndGet()) {
-                if (status[i] == SealedStore.OK && !sealed.open(refs[i], contexts[i], stage, i, plains[i])) status[i] = SealedStore.FORGED;
-            }
-        }
-
-        /** The pool's task. */
-        void run(SealedStore sealed) {
-            if (!started.compareAndSet(false, true)) return; // withdrawn
-            try {
-                sealed.readStored(refs, n, stage, status);
-            } catch (ErrnoException | RuntimeException e) {
-                failed = true; // the reads that need these blocks read them again and report
-            } finally {
-                loaded.countDown();
-            }
-            if (!failed) openSome(sealed);
-        }
-    }
-
-    private final ArrayDeque<byte[]> aheadStages = new ArrayDeque<>();
     private byte[] writerStage; // used by the writer thread only
 
     /** @param cleanLimit clean blocks kept; @param dirtyLimit dirty blocks held before they are sealed */
@@ -205,77 +141,6 @@ final class BlockCache {
             it.remove();
             recycle(old);
         }
-    }
-
-    /** Whether {@link #startAhead} may be used (the store takes reads from other threads). */
-    boolean readsAhead() {
-        return sealed.readsAhead();
-    }
-
-    /**
-     * Starts reading blocks {@code first} to {@code first + n - 1} of {@code t} (which {@code
-     * refs} name) on the common pool, without the volume's lock; {@link #settleAhead} caches them.
-     */
-    Ahead startAhead(BlockTree t, long first, Ref[] refs, int n) {
-        byte[][] plains = new byte[n][];
-        byte[][] contexts = new byte[n][];
-        for (int i = 0; i < n; i++) {
-            plains[i] = buffer();
-            contexts[i] = t.context(0, first + i);
-        }
-        byte[] st = aheadStages.poll();
-        if (st == null || st.length < n * BLOCK) st = new byte[Math.max(n, BlockTree.READ_AHEAD) * BLOCK];
-        Ahead a = new Ahead(first, refs, n, plains, contexts, st);
-        ForkJoinPool.commonPool().execute(() -> a.run(sealed));
-        return a;
-    }
-
-    /**
-     * Takes {@code a} back if the pool has not started it (the pool may be busy with other work:
-     * a reader that caught up then reads the run itself); false when it runs or ran.
-     */
-    boolean withdraw(Ahead a) {
-        if (!a.started.compareAndSet(false, true)) return false;
-        for (byte[] p : a.plains) recycle(p);
-        if (aheadStages.size() < 2) aheadStages.push(a.stage);
-        return true;
-    }
-
-    /**
-     * Caches each block of {@code a} that opened and that {@code t} still refers to by the same
-     * reference (not written, cut off or cached since); anything else is dropped unreported: a
-     * tampered block is reported by the read that needs it. With {@code help} (a reader waiting
-     * for the run) this thread opens the blocks not yet taken, then waits for the rest; else the
-     * run must be {@link Ahead#done}.
-     */
-    void settleAhead(BlockTree t, Ahead a, boolean help) {
-        if (help) {
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    a.loaded.await();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true; // the run holds arrays of the cache: see it through
-                }
-            }
-            if (interrupted) Thread.currentThread().interrupt();
-            if (!a.failed) a.openSome(sealed);
-            while (!a.done()) Thread.yield(); // another thread is opening its last block
-        }
-        if (a.failed) {
-            for (byte[] p : a.plains) recycle(p);
-            return;
-        }
-        for (int i = 0; i < a.n; i++) {
-            long index = a.first + i;
-            if (a.status[i] == SealedStore.OK && t.refersTo(index, a.refs[i]) && peek(t, index) == null) {
-                keep(new Key(t, index), a.plains[i]);
-            } else {
-                recycle(a.plains[i]);
-            }
-        }
-        if (aheadStages.size() < 2) aheadStages.push(a.stage);
     }
 
     /** {@code t} holds a new dirty block {@code index} (not sealed yet). */

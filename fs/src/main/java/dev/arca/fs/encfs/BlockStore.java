@@ -49,7 +49,7 @@ public interface BlockStore extends AutoCloseable {
 
     /**
      * Whether {@link #readRun} and {@link #writeRun} may be called from several threads at once
-     * (the volume's write-behind and read-ahead threads beside the caller's).
+     * (the volume's write-behind thread beside the caller's).
      */
     default boolean concurrent() {
         return false;

@@ -41,8 +41,6 @@ final class BlockTree {
     /** Where the next read would start if the reader goes on sequentially, and how far ahead to read then. */
     private long nextRead = -1;
     private int ahead;
-    /** The run being read ahead on another thread, or null. */
-    private BlockCache.Ahead pending;
     /** Blocks read ahead, at most, once reads are sequential: 1 MiB. */
     static final int READ_AHEAD = 256;
 
@@ -161,46 +159,12 @@ final class BlockTree {
      * dst}. Blocks not in memory are read in runs: the blocks this read needs that lie in a row,
      * and, when the reads go on sequentially, up to {@link #READ_AHEAD} blocks past them, read
      * ahead (checked, and cached; a tampered block read ahead fails only the read that needs it).
-     * Sequential reads also keep the next run being read on another thread while the reader
-     * works ({@link BlockCache#startAhead}).
      */
     void read(long position, int n, java.nio.ByteBuffer dst) throws ErrnoException {
         long first = position / BLOCK, last = (position + n - 1) / BLOCK;
-        boolean sequential = position == nextRead;
-        ahead = sequential ? READ_AHEAD : 0;
+        ahead = position == nextRead ? READ_AHEAD : 0;
         nextRead = position + n;
-        if (pending != null && pending.done()) settlePending(false);
         readBlocks(position, n, dst, first, last);
-        if (sequential && cache.readsAhead()) readAheadFrom(last + 1);
-    }
-
-    private void settlePending(boolean help) {
-        BlockCache.Ahead a = pending;
-        pending = null;
-        cache.settleAhead(this, a, help);
-    }
-
-    /** Whether data block {@code index} is clean and named by {@code r} (a run read ahead may be cached). */
-    boolean refersTo(long index, Ref r) {
-        return index < blocks && lv[0][(int) index] == r && !dirty.containsKey(index);
-    }
-
-    /** Starts reading the first run not in memory within {@link #READ_AHEAD} blocks of {@code from}, unless one is being read. */
-    private void readAheadFrom(long from) {
-        if (pending != null) return;
-        long limit = Math.min(blocks, from + READ_AHEAD);
-        long j = from;
-        while (j < limit && (lv[0][(int) j] == null || dirty.containsKey(j) || cache.peek(this, j) != null)) j++;
-        if (j >= limit) return; // the next READ_AHEAD blocks are in memory already
-        int max = Math.min(READ_AHEAD, cache.runLimit());
-        Ref[] refs = new Ref[max];
-        int n = 0;
-        for (long k = j; k < blocks && n < max; k++, n++) {
-            Ref r = lv[0][(int) k];
-            if (r == null || dirty.containsKey(k) || (k > j && cache.peek(this, k) != null)) break;
-            refs[n] = r;
-        }
-        pending = cache.startAhead(this, j, refs, n);
     }
 
     private void readBlocks(long position, int n, java.nio.ByteBuffer dst, long first, long last) throws ErrnoException {
@@ -219,17 +183,7 @@ final class BlockTree {
     private byte[] cached(long i, long last) throws ErrnoException {
         byte[] hit = cache.peek(this, i);
         if (hit != null) return hit;
-        if (pending != null && pending.covers(i)) { // the reader caught up with the run read ahead
-            if (cache.withdraw(pending)) {
-                pending = null; // not started: read here below
-            } else {
-                settlePending(true);
-            }
-            hit = cache.peek(this, i);
-            if (hit != null) return hit;
-        }
         long end = Math.min(blocks, Math.max(last + 1, i + ahead));
-        if (pending != null && pending.first > i) end = Math.min(end, pending.first);
         int n = 0;
         Ref[] refs = new Ref[(int) Math.min(end - i, Math.min(4 * READ_AHEAD, cache.runLimit()))];
         for (long j = i; j < end && n < refs.length; j++, n++) {

@@ -57,11 +57,6 @@ final class SealedStore {
         return sealer.encrypted() && !refuseWrites && store.concurrent();
     }
 
-    /** Whether runs may be read ahead by another thread (the store allows it). */
-    boolean readsAhead() {
-        return store.concurrent();
-    }
-
     SecurityLog log() {
         return log;
     }
@@ -160,14 +155,7 @@ final class SealedStore {
      * needed, with {@link #tampered}). A block that is not OK leaves zeros or nothing in its array.
      */
     byte[] readAll(Ref[] refs, byte[][] contexts, int n, byte[][] plains) throws ErrnoException {
-        return readAll(refs, contexts, n, plains, stage(n));
-    }
-
-    /**
-     * {@link #readAll} through {@code st} ({@code n} blocks or more): uses only the sealer and the
-     * store, so a read-ahead thread may call it without the volume's lock.
-     */
-    byte[] readAll(Ref[] refs, byte[][] contexts, int n, byte[][] plains, byte[] st) throws ErrnoException {
+        byte[] st = stage(n);
         byte[] status = new byte[n];
         readStored(refs, n, st, status);
         forEach(n, i -> {
@@ -177,7 +165,7 @@ final class SealedStore {
     }
 
     /** Reads the sealed blocks {@code refs} name into {@code st} (one host read per run of neighbours), marking those {@link #MISSING}. */
-    void readStored(Ref[] refs, int n, byte[] st, byte[] status) throws ErrnoException {
+    private void readStored(Ref[] refs, int n, byte[] st, byte[] status) throws ErrnoException {
         for (int r = 0; r < n; ) {
             int e = r + 1;
             while (e < n && refs[e].block() == refs[e - 1].block() + 1) e++;
@@ -188,7 +176,7 @@ final class SealedStore {
     }
 
     /** Opens sealed block {@code i} of {@code st}, which {@code r} names, into {@code plain}; false when not authentic. Any thread. */
-    boolean open(Ref r, byte[] context, byte[] st, int i, byte[] plain) {
+    private boolean open(Ref r, byte[] context, byte[] st, int i, byte[] plain) {
         return sealer.open(st, i * BLOCK, r.auth(), context, plain, 0);
     }
 

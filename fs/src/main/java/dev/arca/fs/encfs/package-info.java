@@ -7,7 +7,7 @@
  * <li>{@code Allocator}: which blocks are in use, so commits are copy-on-write;
  * <li>{@code SealedStore}: the untrusted {@link dev.arca.fs.encfs.BlockStore} through the
  *     {@code Sealer} (AES-256-GCM, or SHA-256 for images), every block bound to its place;
- * <li>{@code BlockCache}: verified plaintext in memory, read-ahead, and write-behind of dirty blocks;
+ * <li>{@code BlockCache}: verified plaintext in memory, runs read ahead, and write-behind of dirty blocks;
  * <li>{@code BlockTree}: one object's content as a Merkle tree of {@code Ref}s;
  * <li>{@code InodeTable}: object 0, the inode records, and every inode in memory;
  * <li>{@code Commit}: the changes since the last commit, and the commit that makes them durable;
@@ -19,7 +19,7 @@
  * handle methods, {@code EncFs}'s public methods); the parts are not thread-safe and require it.
  * The exceptions are the cipher work and host I/O of runs of blocks: {@code Sealer} is
  * thread-safe, and {@code SealedStore}'s run methods that take their own staging buffer are run
- * by the common fork/join pool (parallel sealing and opening, read-ahead) and by the volume's
+ * by the common fork/join pool (parallel sealing and opening) and by the volume's
  * writer thread (write-behind), whose results are taken in under the lock ({@code BlockCache}).
  * The {@code nio} package (the {@code arca-vol:} provider) only dispatches to the same nodes.
  */

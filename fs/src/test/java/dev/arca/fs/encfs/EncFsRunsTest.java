@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The paths that move runs of blocks: read-ahead (a tampered block inside a run read ahead fails
- * the read that needs it, with its security line, and nothing else), write-behind (batches
- * sealed by the writer thread while blocks are written again, cut off and read), and runs long
+ * the read that needs it, with its security line, and nothing else; blocks read ahead and then
+ * rewritten read as written), write-behind (batches sealed by the writer thread while blocks are
+ * written again, cut off and read, and sealed beside it by the writing thread), and runs long
  * enough to be sealed and opened on several threads.
  */
 class EncFsRunsTest {
@@ -85,13 +86,13 @@ class EncFsRunsTest {
     }
 
     @Test
-    void tamperedBlockInARunReadAheadOnAnotherThreadFailsOnlyTheReadThatNeedsIt() throws ErrnoException {
+    void tamperedBlockDeepInASequentialReadFailsOnlyTheReadThatNeedsIt() throws ErrnoException {
         EncFs fs = Vol.create(store, fresh);
         FileHandle w = fs.root().createFile("f", true).open(false, true);
         int n = 900;
         for (int i = 0; i < n; i++) writeBlock(w, i, 1);
         w.close();
-        int bad = 700; // past the first runs read in the reader's thread: read ahead by the pool
+        int bad = 700; // inside the third run read ahead, not at its start
         long host = ((EncNode) fs.root().lookup("f")).content.dataRef(bad).block();
         fs.close();
         store.durable.get(host)[4000] ^= 0x10;
@@ -113,9 +114,8 @@ class EncFsRunsTest {
     }
 
     /**
-     * A run read ahead names blocks by the references they had when it started. Blocks written
-     * and sealed meanwhile, then pushed out of the (small) cache, must not come back from the run
-     * with their old content.
+     * Blocks read ahead, then written and sealed to new places, then pushed out of the (small)
+     * cache, must read as written: never the content a run read ahead saw.
      */
     @Test
     void blocksWrittenWhileTheyAreReadAheadReadAsWritten() throws ErrnoException {
@@ -130,20 +130,20 @@ class EncFsRunsTest {
         int[] version = new int[n];
         Arrays.fill(version, 1);
         for (int i = 0; i < 560; i += 32) {
-            for (int at = i; at < i + 8; at += 4) { // the second read is sequential: a run from i + 8 on is read ahead
+            for (int at = i; at < i + 8; at += 4) { // the second read is sequential: a run from i + 4 on is read ahead
                 byte[] got = readBlocks(h, at, 4);
                 for (int j = 0; j < 4; j++) assertArrayEquals(block(at + j, version[at + j]), Arrays.copyOfRange(got, j * B, (j + 1) * B), "block " + (at + j));
             }
-            int k = i + 24; // in the run in flight
+            int k = i + 24; // in the run read ahead
             version[k]++;
             writeBlock(h, k, version[k]);
-            h.sync(false); // sealed to a new place: the run names the old one
+            h.sync(false); // sealed to a new place
             for (int far = n - 1; far >= n - 80; far--) { // push it out of the cache of 64 blocks
                 version[far]++;
                 writeBlock(h, far, version[far]);
             }
             h.sync(false);
-            assertArrayEquals(block(i + 8, version[i + 8]), readBlocks(h, i + 8, 1)); // takes in the run read ahead
+            assertArrayEquals(block(i + 8, version[i + 8]), readBlocks(h, i + 8, 1));
             assertArrayEquals(block(k, version[k]), readBlocks(h, k, 1), "block " + k + " read ahead before it was written");
         }
         for (int i = 0; i < n; i++) assertArrayEquals(block(i, version[i]), readBlocks(h, i, 1), "block " + i);
