@@ -20,9 +20,10 @@ import java.util.concurrent.Future;
  * <p>Contract: a clean block is cached only after it was read and verified, or sealed, so a hit
  * needs no check and always equals what the store's block opens to; at most {@code cleanLimit}
  * are kept, the least recently used dropped first. A tree reports each block it makes dirty
- * ({@link #dirtied}) and each it seals or drops; once more than {@code dirtyLimit} are held,
- * {@link #relieve} seals them all to new places (write-behind: the committed tree is not touched,
- * so this needs no commit and breaks no crash guarantee). Index blocks are not cached: every
+ * ({@link #dirtied}) and each it seals or drops; dirty blocks are sealed to new places before a
+ * commit needs them, by the writer thread (below) or, past {@code dirtyLimit}, by {@link #relieve}
+ * (write-behind: the committed tree is not touched, so this needs no commit and breaks no crash
+ * guarantee). Index blocks are not cached: every
  * reference is held by its tree. Not thread-safe: the volume calls it under its lock (only the
  * work it hands to the writer thread runs without it).
  *
@@ -68,7 +69,6 @@ final class BlockCache {
     private final ArrayDeque<Batch> batches = new ArrayDeque<>();
     private final IdentityHashMap<byte[], Boolean> inFlight = new IdentityHashMap<>();
     private ExecutorService writer; // made at the first batch
-
     private byte[] writerStage; // used by the writer thread only
 
     /** @param cleanLimit clean blocks kept; @param dirtyLimit dirty blocks held before they are sealed */
