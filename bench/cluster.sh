@@ -56,14 +56,17 @@ done
 stat() { cat "$OUT/lat-$1".* | field "$2" | median; }
 
 # failover: a stream of commits through the cluster, the leader (found before the stream starts:
-# a status call costs a JVM start) killed 4 s in
+# a status call costs a JVM start) killed once the stream runs
 : > "$T/failover"; failed=0; missed=0
 for k in $(seq 1 "$KILLS"); do
   entry=$(( k % 3 + 1 ))
   l=$(leader $entry); L=${l#n}
   "$ARCA" run --cluster "$(addr $entry)" --volume "$T/stream.vol::/data" --key-file "$T/key" "$OUT/commit.wasm" stream 15 /data/f > "$T/stream" 2>"$T/stream.err" &
   guest=$!
-  sleep 4
+  # the kill lands 1 s after the stream's 20th commit (a JVM can take seconds to start when the
+  # machine is loaded: a fixed delay missed the stream)
+  for _ in $(seq 1 300); do [ "$(grep -c '^ack' "$T/stream" 2>/dev/null)" -ge 20 ] && break; sleep 0.1; done
+  sleep 1
   killed=$(date +%s%3N)
   kill -9 "${PID[$L]}"; wait "${PID[$L]}" 2>/dev/null || true
   if ! wait $guest; then failed=$((failed+1)); echo "kill $k: the stream failed:" >> "$OUT/raw.log"; cat "$T/stream.err" >> "$OUT/raw.log"; fi
