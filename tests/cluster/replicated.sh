@@ -3,8 +3,8 @@
 # 'arca run --cluster ... --replicate --volume FILE::/data'. What a commit acknowledged survives the
 # loss of the local copy and of a minority of nodes (the leader included); a stale copy is brought
 # up to date; the newest mount fences the previous writer, whose next commit fails; a copy of
-# another volume under the same name is refused and left as it is; bad names and flags give one
-# line. The nodes snapshot every 16 entries, so restarts and a new member catch up from snapshots
+# another volume under the same name is refused and left as it is, and so is a writer with another
+# key; bad names and flags give one line. The nodes snapshot every 16 entries, so restarts and a new member catch up from snapshots
 # (which carry the volumes' blocks) as well as from the log. Prints PASS/FAIL per case and
 # "N passed, M failed".
 set -u
@@ -104,6 +104,13 @@ vrun x nine >"$T/out" 2>"$T/err"
   && [ "$(vrun a ten 2>/dev/null)" = "$(lines one two three four five six seven eight ten)" ] \
   && ok "a local copy of another volume under the same name: refused in one line, left as it is, the cluster's volume untouched" \
   || bad "a copy of another volume under the same name is refused"
+# hostile: a program the cluster admits, with another key, and the volume's name: it can neither
+# fence the writer nor write (the writer token comes from the volume key), and learns nothing
+head -c 32 /dev/urandom > "$T/key2"; mkdir -p "$T/z"
+"$ARCA" run --cluster "$(addr 2)" --replicate --volume "$T/z/ledger.vol::/data" --key-file "$T/key2" "$T/append.wasm" evil >"$T/out" 2>"$T/err"
+[ $? = 125 ] && grep -q "another key" "$T/err" && clean && [ ! -s "$T/out" ] \
+  && ok "another key under the volume's name: refused in one line, nothing opened or written" || bad "another key under the volume's name is refused"
+
 # a new member catches up from a snapshot (the log before it is purged) that carries the blocks,
 # and is then needed for a majority: n4 replaces n3, n1 goes down, n2 and n4 serve the volume
 "$ARCA" node start --id n4 --address 127.0.0.24 --raft-port $((BASE + 4)) --data "$T/d4" --policy "$T/policy.json" --snapshot-every 16 >>"$T/n4.log" 2>&1 &

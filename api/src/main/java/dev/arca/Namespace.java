@@ -151,7 +151,10 @@ final class Namespace {
         BlockStore store = store(file, readOnly, "volume " + file + ": ");
         try {
             // a replicated volume is named by its file's name; its local copy is brought up to date first
-            if (replication != null && !readOnly) store = replication.attach(String.valueOf(file.getFileName()), store);
+            if (replication != null && !readOnly) {
+                String name = String.valueOf(file.getFileName());
+                store = replication.attach(name, key.internal().writerToken(name), store);
+            }
             EncFs fs = EncFs.isEmpty(store) && !readOnly
                     ? EncFs.create(store, key.internal(), host::randomBytes, options(key, false))
                     : EncFs.open(store, key.internal(), host::randomBytes, options(key, readOnly), null);

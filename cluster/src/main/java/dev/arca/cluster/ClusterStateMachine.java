@@ -58,6 +58,7 @@ final class ClusterStateMachine extends BaseStateMachine {
     /** A replicated volume: its sealed blocks (ciphertext only) and its writer's epoch. */
     private static final class Replica {
         long epoch;
+        byte[] tokenHash; // SHA-256 of the writer token the volume was first opened with
         final TreeMap<Long, byte[]> blocks = new TreeMap<>();
 
         long size() {
@@ -122,6 +123,7 @@ final class ClusterStateMachine extends BaseStateMachine {
         for (var e : state.path("replicas").properties()) {
             Replica r = new Replica();
             r.epoch = e.getValue().path("epoch").asLong();
+            r.tokenHash = java.util.HexFormat.of().parseHex(e.getValue().path("token").asText());
             for (var b : e.getValue().path("blocks").properties()) {
                 r.blocks.put(Long.parseLong(b.getKey()), Base64.getDecoder().decode(b.getValue().asText()));
             }
@@ -154,6 +156,7 @@ final class ClusterStateMachine extends BaseStateMachine {
         replicas.forEach((name, r) -> {
             ObjectNode o = rs.putObject(name).put("epoch", r.epoch);
             if (whole) {
+                o.put("token", java.util.HexFormat.of().formatHex(r.tokenHash));
                 ObjectNode b = o.putObject("blocks");
                 r.blocks.forEach((i, data) -> b.put(Long.toString(i), Base64.getEncoder().encodeToString(data)));
             } else {
@@ -195,12 +198,20 @@ final class ClusterStateMachine extends BaseStateMachine {
             switch (c.op()) {
                 case "advance" -> reply.put("version", volumes.merge(c.volume(), c.version(), Math::max));
                 case "open" -> {
-                    Replica r = replicas.computeIfAbsent(c.name(), n -> new Replica());
+                    byte[] token = sha256(c.token());
+                    Replica r = replicas.get(c.name());
+                    if (r == null) {
+                        r = new Replica();
+                        r.tokenHash = token;
+                        replicas.put(c.name(), r);
+                    } else if (!java.security.MessageDigest.isEqual(r.tokenHash, token)) {
+                        throw new ClusterException("replicated volume " + c.name() + " is written with another key's token: not opened");
+                    }
                     r.epoch = index; // later than every earlier open: fences their writers
                     reply.put("epoch", r.epoch).put("size", r.size());
                 }
                 case "blocks" -> {
-                    write(c.name(), c.epoch(), c.blocks());
+                    write(c.name(), sha256(c.token()), c.epoch(), c.blocks());
                     reply.put("ok", true);
                 }
                 default -> throw new ClusterException("'" + c.op() + "' is not a write");
@@ -212,8 +223,11 @@ final class ClusterStateMachine extends BaseStateMachine {
     }
 
     /** All or nothing: a fenced writer or a write past a bound changes nothing. */
-    private void write(String name, long epoch, List<Command.Block> blocks) throws ClusterException {
+    private void write(String name, byte[] tokenHash, long epoch, List<Command.Block> blocks) throws ClusterException {
         Replica r = replicas.get(name);
+        if (r != null && !java.security.MessageDigest.isEqual(r.tokenHash, tokenHash)) {
+            throw new ClusterException("replicated volume " + name + " is written with another key's token: blocks refused");
+        }
         if (r == null || r.epoch != epoch) {
             throw new ClusterException("fenced: replicated volume " + name + " was opened by another writer (epoch "
                     + (r == null ? "none" : r.epoch) + ") after this one (epoch " + epoch + ")");

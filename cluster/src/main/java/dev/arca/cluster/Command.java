@@ -16,11 +16,14 @@ import java.util.List;
  *     becomes the larger of the two. Replies {@code {"version":V}}.
  * <li>{@code {"op":"version","volume":HEX}}: a linearizable read; {@code -1} for a volume never seen.
  * <li>{@code {"op":"state"}}: the versions and a summary of the replicated volumes.
- * <li>{@code {"op":"open","name":NAME}}: a write; makes the caller the replicated volume's only
- *     writer. Replies {@code {"epoch":E,"size":S}}: E (the entry's log index) fences every earlier
- *     writer, S is the number of blocks the cluster holds (the highest index + 1).
- * <li>{@code {"op":"blocks","name":NAME,"epoch":E,"blocks":[[INDEX,BASE64],...]}}: a write of up to
- *     {@link #MAX_BLOCKS} sealed blocks; refused ("fenced") unless E is the volume's epoch.
+ * <li>{@code {"op":"open","name":NAME,"token":BASE64}}: a write; makes the caller the replicated
+ *     volume's only writer. Replies {@code {"epoch":E,"size":S}}: E (the entry's log index) fences
+ *     every earlier writer, S is the number of blocks the cluster holds (the highest index + 1).
+ *     The token (32 bytes, derived from the volume key) must be the one the volume was first
+ *     opened with; the state keeps only its SHA-256.
+ * <li>{@code {"op":"blocks","name":NAME,"token":BASE64,"epoch":E,"blocks":[[INDEX,BASE64],...]}}: a
+ *     write of up to {@link #MAX_BLOCKS} sealed blocks; refused ("fenced") unless E is the volume's
+ *     epoch, and unless the token is the volume's.
  * <li>{@code {"op":"hashes","name":NAME,"from":F,"count":C}}: a linearizable read of the SHA-256 of
  *     blocks F..F+C-1 (null where the cluster has none), with {@code size}.
  * <li>{@code {"op":"read","name":NAME,"from":F,"count":C}}: a linearizable read of those blocks.
@@ -46,12 +49,12 @@ record Command(String op, String volume, long version, JsonNode body) {
         return new Command("version", volumeHex, 0, null);
     }
 
-    static Command open(String name) {
-        return withBody("open", JSON.createObjectNode().put("name", name));
+    static Command open(String name, byte[] token) {
+        return withBody("open", JSON.createObjectNode().put("name", name).put("token", Base64.getEncoder().encodeToString(token)));
     }
 
-    static Command blocks(String name, long epoch, List<Block> blocks) {
-        ObjectNode n = JSON.createObjectNode().put("name", name).put("epoch", epoch);
+    static Command blocks(String name, byte[] token, long epoch, List<Block> blocks) {
+        ObjectNode n = JSON.createObjectNode().put("name", name).put("token", Base64.getEncoder().encodeToString(token)).put("epoch", epoch);
         ArrayNode a = n.putArray("blocks");
         for (Block b : blocks) a.addArray().add(b.index()).add(Base64.getEncoder().encodeToString(b.data()));
         return withBody("blocks", n);
@@ -105,6 +108,17 @@ record Command(String op, String volume, long version, JsonNode body) {
         return checkName(body == null || !body.path("name").isTextual() ? null : body.get("name").asText());
     }
 
+    /** The writer's token: 32 bytes. */
+    byte[] token() throws ClusterException {
+        try {
+            byte[] t = body != null && body.path("token").isTextual() ? Base64.getDecoder().decode(body.get("token").asText()) : null;
+            if (t != null && t.length == 32) return t;
+        } catch (IllegalArgumentException e) {
+            // refused below
+        }
+        throw new ClusterException(op + ": token must be 32 bytes in base64");
+    }
+
     long epoch() throws ClusterException {
         long e = body != null && body.path("epoch").canConvertToLong() ? body.get("epoch").asLong() : -1;
         if (e < 1) throw new ClusterException(op + ": epoch must be 1 or more");
@@ -153,9 +167,13 @@ record Command(String op, String volume, long version, JsonNode body) {
                 if (volume == null) throw new ClusterException("advance: no volume");
                 if (version < 0) throw new ClusterException("advance: version must be 0 or more");
             }
-            case "open" -> name();
+            case "open" -> {
+                name();
+                token();
+            }
             case "blocks" -> {
                 name();
+                token();
                 epoch();
                 blocks();
             }

@@ -24,14 +24,16 @@ final class ReplicatedBlockStore implements BlockStore {
     private final BlockStore local;
     private final ClusterClient client;
     private final String name;
+    private final byte[] token;
     private final long epoch;
     /** Written since the last sync and not yet in the cluster. */
     private final TreeMap<Long, byte[]> unsent = new TreeMap<>();
 
-    ReplicatedBlockStore(BlockStore local, ClusterClient client, String name, long epoch) {
+    ReplicatedBlockStore(BlockStore local, ClusterClient client, String name, byte[] token, long epoch) {
         this.local = local;
         this.client = client;
         this.name = name;
+        this.token = token;
         this.epoch = epoch;
     }
 
@@ -61,7 +63,7 @@ final class ReplicatedBlockStore implements BlockStore {
                 batch.add(new Command.Block(e.getKey(), e.getValue()));
             }
             try {
-                client.write(Command.blocks(name, epoch, batch));
+                client.write(Command.blocks(name, token, epoch, batch));
             } catch (ClusterException e) {
                 throw Errno.EIO.fail("replicated volume " + name + ": the cluster did not commit its blocks: " + e.getMessage());
             }

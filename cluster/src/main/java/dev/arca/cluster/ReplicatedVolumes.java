@@ -31,7 +31,7 @@ public final class ReplicatedVolumes implements Replication {
     }
 
     @Override
-    public BlockStore attach(String name, BlockStore local) throws ErrnoException {
+    public BlockStore attach(String name, byte[] token, BlockStore local) throws ErrnoException {
         try {
             Command.checkName(name);
         } catch (ClusterException e) {
@@ -39,10 +39,16 @@ public final class ReplicatedVolumes implements Replication {
         }
         try {
             sameVolume(name, local); // before the open, which would fence the volume's writer
-            JsonNode opened = client.write(Command.open(name));
+            JsonNode opened;
+            try {
+                opened = client.write(Command.open(name, token));
+            } catch (ClusterException e) {
+                if (e.getMessage().contains("another key's token")) throw Errno.EACCES.fail("replicated volume " + name + ": the cluster keeps it for another key (not opened, nothing changed)");
+                throw e;
+            }
             long epoch = opened.path("epoch").asLong();
             long size = opened.path("size").asLong();
-            ReplicatedBlockStore store = new ReplicatedBlockStore(local, client, name, epoch);
+            ReplicatedBlockStore store = new ReplicatedBlockStore(local, client, name, token, epoch);
             if (size == 0) {
                 seed(local, store);
             } else {

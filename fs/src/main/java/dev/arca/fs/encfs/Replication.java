@@ -10,12 +10,14 @@ import dev.arca.abi.ErrnoException;
  */
 public interface Replication {
     /**
-     * Makes {@code local} the local copy of the replicated volume {@code name}: makes this mount
+     * Makes {@code local} the local copy of the replicated volume {@code name}, whose writers show
+     * {@code writerToken} ({@link VolumeKey#writerToken}): makes this mount
      * its only writer (every earlier writer is fenced: its next sync fails), brings the copy up to
      * what the cluster committed (or, for a volume the cluster has never seen, gives the cluster
      * the copy), and returns the store to mount. Errors: EIO (the cluster cannot be reached or
      * refused), EINVAL (a name the cluster does not take), EEXIST (the local copy holds another
-     * volume than the cluster's of that name: it is left as it is).
+     * volume than the cluster's of that name: it is left as it is), EACCES (the volume's writers
+     * show another token: another key).
      */
-    BlockStore attach(String name, BlockStore local) throws ErrnoException;
+    BlockStore attach(String name, byte[] writerToken, BlockStore local) throws ErrnoException;
 }
