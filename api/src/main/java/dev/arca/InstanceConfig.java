@@ -3,6 +3,7 @@ package dev.arca;
 import java.io.InputStream;
 import java.io.OutputStream;
 import dev.arca.fs.encfs.Freshness;
+import dev.arca.fs.encfs.Replication;
 import java.nio.file.Path;
 import dev.arca.kernel.net.NetworkPolicy;
 import java.time.Duration;
@@ -40,6 +41,7 @@ public final class InstanceConfig {
     private final Path cacheDirectory;
     private final Path stateDirectory;
     private final Freshness freshness;
+    private final Replication replication;
     private final boolean interpreted;
     private final Compiler compiler;
     private final int methodSizeLimit;
@@ -57,6 +59,7 @@ public final class InstanceConfig {
         this.cacheDirectory = b.cacheDirectory;
         this.stateDirectory = b.stateDirectory;
         this.freshness = b.freshness;
+        this.replication = b.replication;
         this.interpreted = b.interpreted;
         this.compiler = b.compiler;
         this.methodSizeLimit = b.methodSizeLimit;
@@ -116,6 +119,17 @@ public final class InstanceConfig {
         return freshness;
     }
 
+    /**
+     * Where the writable encrypted volumes are replicated, or null for none: for example a
+     * cluster's replicated volumes ({@code arca run --cluster --replicate}), each named by its
+     * file's name. A volume's commit then returns once its blocks are replicated, and a lost or
+     * stale local copy is brought back from the replicas at mount. The instance uses it and does
+     * not close it.
+     */
+    public Replication replication() {
+        return replication;
+    }
+
     /** Whether modules run in Chicory's interpreter instead of being compiled (for diagnosis). */
     public boolean interpreted() {
         return interpreted;
@@ -171,6 +185,7 @@ public final class InstanceConfig {
         private Path cacheDirectory;
         private Path stateDirectory;
         private Freshness freshness;
+        private Replication replication;
         private boolean interpreted;
         private Compiler compiler = Compiler.ARCA;
         private int methodSizeLimit;
@@ -297,6 +312,12 @@ public final class InstanceConfig {
         /** See {@link InstanceConfig#freshness()}. */
         public Builder freshness(Freshness freshness) {
             this.freshness = freshness;
+            return this;
+        }
+
+        /** See {@link InstanceConfig#replication()}. */
+        public Builder replication(Replication replication) {
+            this.replication = replication;
             return this;
         }
 

@@ -6,10 +6,12 @@ import dev.arca.fs.FileSystem;
 import dev.arca.fs.Node;
 import dev.arca.fs.devfs.DevFs;
 import dev.arca.fs.devfs.QuoteSource;
+import dev.arca.fs.encfs.BlockStore;
 import dev.arca.fs.encfs.EncFs;
 import dev.arca.fs.encfs.Freshness;
 import dev.arca.fs.encfs.HostBlockStore;
 import dev.arca.fs.encfs.LocalFreshness;
+import dev.arca.fs.encfs.Replication;
 import dev.arca.fs.hostfs.HostFs;
 import dev.arca.fs.ramfs.RamFs;
 import dev.arca.fs.union.UnionFs;
@@ -31,6 +33,7 @@ final class Namespace {
     private final DiagnosticSink diagnostics;
     private final Path stateDirectory;
     private final Freshness freshness; // null: records in stateDirectory
+    private final Replication replication; // null: volumes are not replicated
     final MountTable table = new MountTable();
     /** Everything that holds something on the host, in opening order; closed in reverse. */
     private final List<FileSystem> opened = new ArrayList<>();
@@ -41,11 +44,12 @@ final class Namespace {
 
     private record HostMount(Path realRoot, String guestPath) {}
 
-    private Namespace(Host host, DiagnosticSink diagnostics, Path stateDirectory, Freshness freshness) {
+    private Namespace(Host host, DiagnosticSink diagnostics, Path stateDirectory, Freshness freshness, Replication replication) {
         this.host = host;
         this.diagnostics = diagnostics;
         this.stateDirectory = stateDirectory;
         this.freshness = freshness;
+        this.replication = replication;
     }
 
     /**
@@ -55,7 +59,7 @@ final class Namespace {
      */
     static Namespace open(Host host, InstanceConfig config, DiagnosticSink diagnostics, QuoteSource quotes) throws ArcaException {
         Path state = config.stateDirectory() != null ? config.stateDirectory() : LocalFreshness.defaultDirectory(host);
-        Namespace ns = new Namespace(host, diagnostics, state, config.freshness());
+        Namespace ns = new Namespace(host, diagnostics, state, config.freshness(), config.replication());
         try {
             ns.mountAll(config, quotes);
             return ns;
@@ -144,8 +148,13 @@ final class Namespace {
 
     /** An encrypted volume in one host file, created on first use unless read-only. */
     private EncFs volume(Path file, VolumeKey key, boolean readOnly) throws MountException {
-        HostBlockStore store = store(file, readOnly, "volume " + file + ": ");
+        BlockStore store = store(file, readOnly, "volume " + file + ": ");
         try {
+            // a replicated volume is named by its file's name; its local copy is brought up to date first
+            if (replication != null && !readOnly) {
+                String name = String.valueOf(file.getFileName());
+                store = replication.attach(name, key.internal().writerToken(name), store);
+            }
             EncFs fs = EncFs.isEmpty(store) && !readOnly
                     ? EncFs.create(store, key.internal(), host::randomBytes, options(key, false))
                     : EncFs.open(store, key.internal(), host::randomBytes, options(key, readOnly), null);

@@ -59,9 +59,11 @@ int main(int argc, char **argv) {
             head = p;
         }
     }
-    if (!strcmp(cmd, "wait-file")) { /* wait-file PATH: until PATH exists, then prints its content */
+    if (!strcmp(cmd, "wait-file")) { /* wait-file PATH: until PATH has content, then prints it */
         struct timespec ts = {0, 10 * 1000 * 1000};
-        while (access(argv[2], F_OK) != 0) nanosleep(&ts, NULL);
+        struct stat st;
+        /* not just until it exists: the writer creates it before it writes (a loaded machine showed it) */
+        while (stat(argv[2], &st) != 0 || st.st_size == 0) nanosleep(&ts, NULL);
         FILE *f = fopen(argv[2], "r");
         char buf[256] = {0};
         if (f) { fgets(buf, sizeof buf, f); fclose(f); }

@@ -50,6 +50,10 @@ final class NodeCommand implements Runnable {
         @Option(names = "--manifest", paramLabel = "FILE", description = "The node's manifest: the measurement its evidence carries.")
         Path manifest;
 
+        @Option(names = "--snapshot-every", paramLabel = "N", defaultValue = "10000",
+                description = "Log entries between snapshots of the replicated state; the log is purged up to each (default: ${DEFAULT-VALUE}).")
+        long snapshotEvery;
+
         @Option(names = "--provider", paramLabel = "sim|tsm", description = "The evidence provider (default as for 'attest quote').")
         String provider;
 
@@ -60,7 +64,8 @@ final class NodeCommand implements Runnable {
             try {
                 Endpoint self = new Endpoint(Endpoint.parse(address + ":" + raftPort, "--address/--raft-port").host(), raftPort);
                 var creds = ClusterCredentials.create(id, policy, provider, manifest, true);
-                node = Node.start(Cli.HOST, new Node.Config(id, self, Node.parsePeers(peers), data, cluster), creds);
+                if (snapshotEvery < 1) throw new UserError("--snapshot-every " + snapshotEvery + ": 1 or more");
+                node = Node.start(Cli.HOST, new Node.Config(id, self, Node.parsePeers(peers), data, cluster, snapshotEvery), creds);
             } catch (ClusterException e) {
                 throw new UserError(e.getMessage());
             }

@@ -105,6 +105,10 @@ final class RunCommand implements Callable<Integer> {
             description = "Record the encrypted volumes' committed versions in the cluster reached through this node, not in the local state directory: an older copy of a volume is then refused on any host (docs/cluster.md).")
     String cluster;
 
+    @Option(names = "--replicate",
+            description = "With --cluster: replicate every writable --volume in the cluster, named by its file's name. A commit (fsync, close) returns once a majority of nodes has its blocks; a lost or stale local copy is rebuilt from the cluster at mount; the newest mount of a volume fences the previous one (docs/cluster.md).")
+    boolean replicate;
+
     @Option(names = "--cluster-name", paramLabel = "NAME", description = "The cluster's name, with --cluster (default: arca).")
     String clusterName = "arca";
 
@@ -173,6 +177,7 @@ final class RunCommand implements Callable<Integer> {
         ExitStatus status;
         try (ReplicatedFreshness replicated = replicatedFreshness(identity)) {
             if (replicated != null) b.freshness(replicated);
+            if (replicate) b.replication(replicated.replication());
             Timing.mark("configured");
             try (Instance instance = Instance.create(b.build())) {
                 Timing.mark("instance created");
@@ -192,6 +197,7 @@ final class RunCommand implements Callable<Integer> {
     private ReplicatedFreshness replicatedFreshness(Identity identity) throws UserError {
         if (cluster == null) {
             if (clusterPolicy != null) throw new UserError("--cluster-policy needs --cluster ADDR:P");
+            if (replicate) throw new UserError("--replicate needs --cluster ADDR:P");
             return null;
         }
         ClusterLog.quiet();

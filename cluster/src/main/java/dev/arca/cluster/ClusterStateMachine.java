@@ -2,6 +2,7 @@ package dev.arca.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arca.abi.ErrnoException;
 import dev.arca.host.Host;
@@ -9,6 +10,8 @@ import dev.arca.host.HostFd;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -24,23 +27,44 @@ import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
 
 /**
- * The cluster's replicated state, applied in log order on every node: today each encrypted
- * volume's committed version (the freshness counter of docs/encfs.md), so that a node handed an
- * older copy of a volume refuses it. Membership itself is Raft's configuration.
+ * The cluster's replicated state, applied in log order on every node: each encrypted volume's
+ * committed version (the freshness counter of docs/encfs.md), so that a node handed an older copy
+ * of a volume refuses it; and the replicated volumes' sealed blocks with each one's writer epoch
+ * (docs/cluster.md, "Replicated volumes"). Membership itself is Raft's configuration.
  *
  * <p>Commands and queries are one JSON object each ({@link Command}); a snapshot is the state as
  * JSON, with Ratis's MD5 beside it, taken every {@code snapshotEvery} entries so the log stays
- * bounded and a lagging or new node catches up from it.
+ * bounded and a lagging or new node catches up from it. The replicated volumes are in it too,
+ * which is why they are bounded ({@link #MAX_VOLUME_BLOCKS}, {@link #MAX_TOTAL_BLOCKS}): their
+ * blocks are held in memory and written whole into every snapshot. A write past a bound is
+ * refused, the same way on every node.
  */
 final class ClusterStateMachine extends BaseStateMachine {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Blocks of one replicated volume (64 MiB) and of all of them (128 MiB): see the class comment. */
+    static final long MAX_VOLUME_BLOCKS = 16_384;
+    static final long MAX_TOTAL_BLOCKS = 32_768;
     private static final int MAX_SNAPSHOT = 256 << 20;
     private final Host host;
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final Map<String, Long> volumes = new TreeMap<>(); // guarded by this: volume id (hex) -> committed version
+    private final Map<String, Replica> replicas = new TreeMap<>(); // guarded by this: by name
+    private long totalBlocks; // guarded by this
+
+    /** A replicated volume: its sealed blocks (ciphertext only) and its writer's epoch. */
+    private static final class Replica {
+        long epoch;
+        byte[] tokenHash; // SHA-256 of the writer token the volume was first opened with
+        final TreeMap<Long, byte[]> blocks = new TreeMap<>();
+
+        long size() {
+            return blocks.isEmpty() ? 0 : blocks.lastKey() + 1;
+        }
+    }
 
     ClusterStateMachine(Host host) {
         this.host = host;
@@ -48,14 +72,32 @@ final class ClusterStateMachine extends BaseStateMachine {
 
     @Override
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
-        super.initialize(server, groupId, raftStorage);
-        storage.init(raftStorage);
-        reinitialize();
+        getLifeCycle().startAndTransition(() -> {
+            super.initialize(server, groupId, raftStorage);
+            storage.init(raftStorage);
+            load(storage.loadLatestSnapshot());
+        });
+    }
+
+    /**
+     * Before Ratis installs a snapshot from the leader (a lagging or new node): Ratis checks that
+     * the state machine is paused, then calls {@link #reinitialize} to load the snapshot.
+     */
+    @Override
+    public void pause() {
+        if (getLifeCycleState() == LifeCycle.State.RUNNING) {
+            getLifeCycle().transition(LifeCycle.State.PAUSING);
+            getLifeCycle().transition(LifeCycle.State.PAUSED);
+        }
     }
 
     @Override
     public void reinitialize() throws IOException {
         load(storage.loadLatestSnapshot());
+        if (getLifeCycleState() == LifeCycle.State.PAUSED) {
+            getLifeCycle().transition(LifeCycle.State.STARTING);
+            getLifeCycle().transition(LifeCycle.State.RUNNING);
+        }
     }
 
     @Override
@@ -76,6 +118,18 @@ final class ClusterStateMachine extends BaseStateMachine {
         }
         volumes.clear();
         state.path("volumes").properties().forEach(e -> volumes.put(e.getKey(), e.getValue().asLong()));
+        replicas.clear();
+        totalBlocks = 0;
+        for (var e : state.path("replicas").properties()) {
+            Replica r = new Replica();
+            r.epoch = e.getValue().path("epoch").asLong();
+            r.tokenHash = java.util.HexFormat.of().parseHex(e.getValue().path("token").asText());
+            for (var b : e.getValue().path("blocks").properties()) {
+                r.blocks.put(Long.parseLong(b.getKey()), Base64.getDecoder().decode(b.getValue().asText()));
+            }
+            totalBlocks += r.blocks.size();
+            replicas.put(e.getKey(), r);
+        }
         updateLastAppliedTermIndex(snapshot.getTermIndex());
     }
 
@@ -84,7 +138,7 @@ final class ClusterStateMachine extends BaseStateMachine {
         TermIndex applied = getLastAppliedTermIndex();
         File out = storage.getSnapshotFile(applied.getTerm(), applied.getIndex());
         try (HostFd dir = host.openOrCreateDirectory(out.toPath().getParent())) {
-            host.replaceFile(dir, out.getName(), JSON.writeValueAsBytes(state()), 0600);
+            host.replaceFile(dir, out.getName(), JSON.writeValueAsBytes(state(true)), 0600);
         } catch (ErrnoException e) {
             throw new IOException("snapshot " + out + ": " + e.getMessage());
         }
@@ -93,10 +147,22 @@ final class ClusterStateMachine extends BaseStateMachine {
         return applied.getIndex();
     }
 
-    private ObjectNode state() {
+    /** The state as JSON: whole (a snapshot), or with each replicated volume's size only. */
+    private ObjectNode state(boolean whole) {
         ObjectNode s = JSON.createObjectNode();
         ObjectNode v = s.putObject("volumes");
         volumes.forEach(v::put);
+        ObjectNode rs = s.putObject("replicas");
+        replicas.forEach((name, r) -> {
+            ObjectNode o = rs.putObject(name).put("epoch", r.epoch);
+            if (whole) {
+                o.put("token", java.util.HexFormat.of().formatHex(r.tokenHash));
+                ObjectNode b = o.putObject("blocks");
+                r.blocks.forEach((i, data) -> b.put(Long.toString(i), Base64.getEncoder().encodeToString(data)));
+            } else {
+                o.put("blocks", r.blocks.size()).put("size", r.size());
+            }
+        });
         return s;
     }
 
@@ -114,39 +180,114 @@ final class ClusterStateMachine extends BaseStateMachine {
     @Override
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto entry = trx.getLogEntry();
-        byte[] bytes = entry.getStateMachineLogEntry().getLogData().toByteArray();
-        ObjectNode reply = JSON.createObjectNode();
+        ObjectNode reply;
         synchronized (this) {
-            try {
-                Command c = Command.parse(bytes);
-                c.checkWrite();
-                // startTransaction checked it on the leader; a follower applies what the log says
-                long v = volumes.merge(c.volume(), c.version(), Math::max);
-                reply.put("version", v);
-            } catch (ClusterException e) {
-                reply.put("error", e.getMessage()); // deterministic on every node: the state is unchanged
-            }
+            reply = apply(entry.getStateMachineLogEntry().getLogData().toByteArray(), entry.getIndex());
             updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
         }
         return CompletableFuture.completedFuture(message(reply));
     }
 
-    @Override
-    public CompletableFuture<Message> query(Message request) {
+    /** Applies the command of log entry {@code index}: the same reply and state on every node. */
+    synchronized ObjectNode apply(byte[] bytes, long index) {
         ObjectNode reply = JSON.createObjectNode();
         try {
-            Command c = Command.parse(request.getContent().toByteArray());
+            Command c = Command.parse(bytes);
+            c.checkWrite();
+            // startTransaction checked it on the leader; a follower applies what the log says
+            switch (c.op()) {
+                case "advance" -> reply.put("version", volumes.merge(c.volume(), c.version(), Math::max));
+                case "open" -> {
+                    byte[] token = sha256(c.token());
+                    Replica r = replicas.get(c.name());
+                    if (r == null) {
+                        r = new Replica();
+                        r.tokenHash = token;
+                        replicas.put(c.name(), r);
+                    } else if (!java.security.MessageDigest.isEqual(r.tokenHash, token)) {
+                        throw new ClusterException("replicated volume " + c.name() + " is written with another key's token: not opened");
+                    }
+                    r.epoch = index; // later than every earlier open: fences their writers
+                    reply.put("epoch", r.epoch).put("size", r.size());
+                }
+                case "blocks" -> {
+                    write(c.name(), sha256(c.token()), c.epoch(), c.blocks());
+                    reply.put("ok", true);
+                }
+                default -> throw new ClusterException("'" + c.op() + "' is not a write");
+            }
+        } catch (ClusterException e) {
+            reply.put("error", e.getMessage()); // deterministic on every node: the state is unchanged
+        }
+        return reply;
+    }
+
+    /** All or nothing: a fenced writer or a write past a bound changes nothing. */
+    private void write(String name, byte[] tokenHash, long epoch, List<Command.Block> blocks) throws ClusterException {
+        Replica r = replicas.get(name);
+        if (r != null && !java.security.MessageDigest.isEqual(r.tokenHash, tokenHash)) {
+            throw new ClusterException("replicated volume " + name + " is written with another key's token: blocks refused");
+        }
+        if (r == null || r.epoch != epoch) {
+            throw new ClusterException("fenced: replicated volume " + name + " was opened by another writer (epoch "
+                    + (r == null ? "none" : r.epoch) + ") after this one (epoch " + epoch + ")");
+        }
+        long added = 0;
+        for (Command.Block b : blocks) {
+            if (b.index() >= MAX_VOLUME_BLOCKS) {
+                throw new ClusterException("replicated volume " + name + " would pass " + (MAX_VOLUME_BLOCKS * Command.BLOCK_SIZE >> 20) + " MiB, the bound for a replicated volume");
+            }
+            if (!r.blocks.containsKey(b.index())) added++;
+        }
+        if (totalBlocks + added > MAX_TOTAL_BLOCKS) {
+            throw new ClusterException("the cluster's replicated volumes would pass " + (MAX_TOTAL_BLOCKS * Command.BLOCK_SIZE >> 20) + " MiB, their bound");
+        }
+        for (Command.Block b : blocks) r.blocks.put(b.index(), b.data());
+        totalBlocks += added;
+    }
+
+    @Override
+    public CompletableFuture<Message> query(Message request) {
+        return CompletableFuture.completedFuture(message(query(request.getContent().toByteArray())));
+    }
+
+    /** Answers a read from the applied state. */
+    ObjectNode query(byte[] bytes) {
+        ObjectNode reply = JSON.createObjectNode();
+        try {
+            Command c = Command.parse(bytes);
             synchronized (this) {
                 switch (c.op()) {
                     case "version" -> reply.put("version", volumes.getOrDefault(c.volume(), -1L));
-                    case "state" -> reply.setAll(state());
+                    case "state" -> reply.setAll(state(false));
+                    case "hashes", "read" -> {
+                        Replica r = replicas.get(c.name());
+                        long size = r == null ? 0 : r.size();
+                        long from = c.from();
+                        int count = c.count(c.op().equals("read") ? Command.MAX_BLOCKS : Command.MAX_HASHES);
+                        reply.put("size", size);
+                        ArrayNode out = reply.putArray(c.op().equals("read") ? "blocks" : "hashes");
+                        for (long i = from; i < Math.min(size, from + count); i++) {
+                            byte[] data = r.blocks.get(i);
+                            if (data == null) out.addNull();
+                            else out.add(Base64.getEncoder().encodeToString(c.op().equals("read") ? data : sha256(data)));
+                        }
+                    }
                     default -> throw new ClusterException("'" + c.op() + "' is not a query");
                 }
             }
         } catch (ClusterException e) {
             reply.put("error", e.getMessage());
         }
-        return CompletableFuture.completedFuture(message(reply));
+        return reply;
+    }
+
+    static byte[] sha256(byte[] data) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Message message(ObjectNode reply) {

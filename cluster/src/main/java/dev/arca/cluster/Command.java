@@ -2,8 +2,12 @@ package dev.arca.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 
 /**
  * A request to the replicated state, one JSON object:
@@ -11,24 +15,69 @@ import java.io.IOException;
  * <li>{@code {"op":"advance","volume":HEX,"version":N}}: a write; the volume's committed version
  *     becomes the larger of the two. Replies {@code {"version":V}}.
  * <li>{@code {"op":"version","volume":HEX}}: a linearizable read; {@code -1} for a volume never seen.
- * <li>{@code {"op":"state"}}: the whole state, for {@code arca cluster status}.
+ * <li>{@code {"op":"state"}}: the versions and a summary of the replicated volumes.
+ * <li>{@code {"op":"open","name":NAME,"token":BASE64}}: a write; makes the caller the replicated
+ *     volume's only writer. Replies {@code {"epoch":E,"size":S}}: E (the entry's log index) fences
+ *     every earlier writer, S is the number of blocks the cluster holds (the highest index + 1).
+ *     The token (32 bytes, derived from the volume key) must be the one the volume was first
+ *     opened with; the state keeps only its SHA-256.
+ * <li>{@code {"op":"blocks","name":NAME,"token":BASE64,"epoch":E,"blocks":[[INDEX,BASE64],...]}}: a
+ *     write of up to {@link #MAX_BLOCKS} sealed blocks; refused ("fenced") unless E is the volume's
+ *     epoch, and unless the token is the volume's.
+ * <li>{@code {"op":"hashes","name":NAME,"from":F,"count":C}}: a linearizable read of the SHA-256 of
+ *     blocks F..F+C-1 (null where the cluster has none), with {@code size}.
+ * <li>{@code {"op":"read","name":NAME,"from":F,"count":C}}: a linearizable read of those blocks.
  * </ul>
  * Anything else, or a field out of range, is refused before it reaches the log.
  */
-record Command(String op, String volume, long version) {
+record Command(String op, String volume, long version, JsonNode body) {
     static final int MAX_BYTES = 4096;
+    /** Blocks in one "blocks" command or "read" reply: 1 MiB of ciphertext, 1.4 MB as JSON. */
+    static final int MAX_BLOCKS = 256;
+    /** Hashes in one "hashes" reply. */
+    static final int MAX_HASHES = 4096;
+    static final int BLOCK_SIZE = 4096;
+    static final int MAX_BLOCKS_BYTES = MAX_BLOCKS * (BLOCK_SIZE * 4 / 3 + 32) + 4096;
+    private static final String NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static Command advance(String volumeHex, long version) {
-        return new Command("advance", volumeHex, version);
+        return new Command("advance", volumeHex, version, null);
     }
 
     static Command read(String volumeHex) {
-        return new Command("version", volumeHex, 0);
+        return new Command("version", volumeHex, 0, null);
     }
 
+    static Command open(String name, byte[] token) {
+        return withBody("open", JSON.createObjectNode().put("name", name).put("token", Base64.getEncoder().encodeToString(token)));
+    }
+
+    static Command blocks(String name, byte[] token, long epoch, List<Block> blocks) {
+        ObjectNode n = JSON.createObjectNode().put("name", name).put("token", Base64.getEncoder().encodeToString(token)).put("epoch", epoch);
+        ArrayNode a = n.putArray("blocks");
+        for (Block b : blocks) a.addArray().add(b.index()).add(Base64.getEncoder().encodeToString(b.data()));
+        return withBody("blocks", n);
+    }
+
+    static Command hashes(String name, long from, int count) {
+        return withBody("hashes", JSON.createObjectNode().put("name", name).put("from", from).put("count", count));
+    }
+
+    static Command readBlocks(String name, long from, int count) {
+        return withBody("read", JSON.createObjectNode().put("name", name).put("from", from).put("count", count));
+    }
+
+    private static Command withBody(String op, ObjectNode body) {
+        body.put("op", op);
+        return new Command(op, null, -1, body);
+    }
+
+    /** One sealed block of a replicated volume. */
+    record Block(long index, byte[] data) {}
+
     static Command parse(byte[] bytes) throws ClusterException {
-        if (bytes.length > MAX_BYTES) throw new ClusterException("command too large (" + bytes.length + " bytes)");
+        if (bytes.length > MAX_BLOCKS_BYTES) throw new ClusterException("command too large (" + bytes.length + " bytes)");
         JsonNode n;
         try {
             n = JSON.readTree(bytes);
@@ -37,23 +86,110 @@ record Command(String op, String volume, long version) {
         }
         if (n == null || !n.isObject() || !n.path("op").isTextual()) throw new ClusterException("command has no \"op\"");
         String op = n.get("op").asText();
+        if (bytes.length > MAX_BYTES && !op.equals("blocks")) throw new ClusterException("command too large (" + bytes.length + " bytes)");
         String volume = n.path("volume").isTextual() ? n.get("volume").asText() : null;
         if (volume != null && !volume.matches("[0-9a-f]{2,128}")) throw new ClusterException("volume id must be 2 to 128 lowercase hex digits");
         long version = n.path("version").canConvertToLong() ? n.get("version").asLong() : -1;
-        return new Command(op, volume, version);
+        return switch (op) {
+            case "advance", "version", "state" -> new Command(op, volume, version, null);
+            default -> new Command(op, volume, version, n);
+        };
+    }
+
+    /** The replicated volume's name: 1 to 64 letters, digits, '.', '_' or '-', not starting with a symbol. */
+    static String checkName(String name) throws ClusterException {
+        if (name == null || !name.matches(NAME)) {
+            throw new ClusterException("replicated volume name must be 1 to 64 letters, digits, '.', '_' or '-' (not first): " + (name == null ? "none" : "'" + name + "'"));
+        }
+        return name;
+    }
+
+    String name() throws ClusterException {
+        return checkName(body == null || !body.path("name").isTextual() ? null : body.get("name").asText());
+    }
+
+    /** The writer's token: 32 bytes. */
+    byte[] token() throws ClusterException {
+        try {
+            byte[] t = body != null && body.path("token").isTextual() ? Base64.getDecoder().decode(body.get("token").asText()) : null;
+            if (t != null && t.length == 32) return t;
+        } catch (IllegalArgumentException e) {
+            // refused below
+        }
+        throw new ClusterException(op + ": token must be 32 bytes in base64");
+    }
+
+    long epoch() throws ClusterException {
+        long e = body != null && body.path("epoch").canConvertToLong() ? body.get("epoch").asLong() : -1;
+        if (e < 1) throw new ClusterException(op + ": epoch must be 1 or more");
+        return e;
+    }
+
+    /** "from" and "count" of a read, checked against {@code max}. */
+    long from() throws ClusterException {
+        long f = body != null && body.path("from").canConvertToLong() ? body.get("from").asLong() : -1;
+        if (f < 0) throw new ClusterException(op + ": from must be 0 or more");
+        return f;
+    }
+
+    int count(int max) throws ClusterException {
+        long c = body != null && body.path("count").canConvertToLong() ? body.get("count").asLong() : -1;
+        if (c < 1 || c > max) throw new ClusterException(op + ": count must be 1 to " + max);
+        return (int) c;
+    }
+
+    /** The blocks of a "blocks" command, decoded and checked (indexes distinct, each block whole). */
+    List<Block> blocks() throws ClusterException {
+        JsonNode a = body == null ? null : body.get("blocks");
+        if (a == null || !a.isArray() || a.isEmpty() || a.size() > MAX_BLOCKS) throw new ClusterException("blocks: 1 to " + MAX_BLOCKS + " blocks");
+        List<Block> out = new ArrayList<>(a.size());
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (JsonNode b : a) {
+            if (!b.isArray() || b.size() != 2 || !b.get(0).canConvertToLong() || !b.get(1).isTextual()) throw new ClusterException("blocks: each is [index, base64]");
+            long index = b.get(0).asLong();
+            if (index < 0 || !seen.add(index)) throw new ClusterException("blocks: index " + index + " negative or repeated");
+            byte[] data;
+            try {
+                data = Base64.getDecoder().decode(b.get(1).asText());
+            } catch (IllegalArgumentException e) {
+                throw new ClusterException("blocks: block " + index + " is not base64");
+            }
+            if (data.length != BLOCK_SIZE) throw new ClusterException("blocks: block " + index + " is " + data.length + " bytes, not " + BLOCK_SIZE);
+            out.add(new Block(index, data));
+        }
+        return out;
     }
 
     /** Refuses what is not a well-formed write. */
     void checkWrite() throws ClusterException {
-        if (!op.equals("advance")) throw new ClusterException("'" + op + "' is not a write");
-        if (volume == null) throw new ClusterException("advance: no volume");
-        if (version < 0) throw new ClusterException("advance: version must be 0 or more");
+        switch (op) {
+            case "advance" -> {
+                if (volume == null) throw new ClusterException("advance: no volume");
+                if (version < 0) throw new ClusterException("advance: version must be 0 or more");
+            }
+            case "open" -> {
+                name();
+                token();
+            }
+            case "blocks" -> {
+                name();
+                token();
+                epoch();
+                blocks();
+            }
+            default -> throw new ClusterException("'" + op + "' is not a write");
+        }
     }
 
     byte[] bytes() {
-        ObjectNode n = JSON.createObjectNode().put("op", op);
-        if (volume != null) n.put("volume", volume);
-        if (op.equals("advance")) n.put("version", version);
+        ObjectNode n;
+        if (body != null) {
+            n = (ObjectNode) body; // serialized as it is: built by withBody or parsed, never changed
+        } else {
+            n = JSON.createObjectNode().put("op", op);
+            if (volume != null) n.put("volume", volume);
+            if (op.equals("advance")) n.put("version", version);
+        }
         try {
             return JSON.writeValueAsBytes(n);
         } catch (IOException e) {

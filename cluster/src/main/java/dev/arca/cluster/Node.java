@@ -50,9 +50,17 @@ public final class Node implements Closeable {
      * @param data the data directory
      * @param cluster the cluster's name (nodes of different names never talk)
      */
-    public record Config(String id, Endpoint address, Map<String, Endpoint> peers, Path data, String cluster) {
+    /** A node's settings; {@code snapshotEvery}: log entries between snapshots (the log is purged to each). */
+    public record Config(String id, Endpoint address, Map<String, Endpoint> peers, Path data, String cluster, long snapshotEvery) {
+        public static final long SNAPSHOT_EVERY = 10_000;
+
         public Config {
             peers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(peers));
+            if (snapshotEvery < 1) throw new IllegalArgumentException("snapshotEvery must be 1 or more");
+        }
+
+        public Config(String id, Endpoint address, Map<String, Endpoint> peers, Path data, String cluster) {
+            this(id, address, peers, data, cluster, SNAPSHOT_EVERY);
         }
     }
 
@@ -172,7 +180,7 @@ public final class Node implements Closeable {
         // reads through ReadIndex: a deposed leader cannot answer from a stale state
         RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
-        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, 10_000L);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, c.snapshotEvery());
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("8MB"));
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(300, java.util.concurrent.TimeUnit.MILLISECONDS));

@@ -3,6 +3,7 @@ package dev.arca.cluster;
 import dev.arca.abi.Errno;
 import dev.arca.abi.ErrnoException;
 import dev.arca.fs.encfs.Freshness;
+import dev.arca.fs.encfs.Replication;
 import java.io.IOException;
 import java.util.HexFormat;
 
@@ -41,6 +42,11 @@ public final class ReplicatedFreshness implements Freshness, AutoCloseable {
             throw Errno.EIO.fail("the cluster did not record the volume's version " + version + ": " + e.getMessage());
         }
         if (now < version) throw Errno.EIO.fail("the cluster recorded version " + now + " for the volume, not " + version);
+    }
+
+    /** The cluster's replicated volumes, through the same connection. */
+    public Replication replication() {
+        return new ReplicatedVolumes(client);
     }
 
     @Override

@@ -37,7 +37,7 @@ class CommandTest {
     void aWriteRoundTrips() throws ClusterException {
         Command c = Command.parse(Command.advance("00ff", 42).bytes());
         c.checkWrite();
-        assertEquals(new Command("advance", "00ff", 42), c);
+        assertEquals(new Command("advance", "00ff", 42, null), c);
         assertEquals("version", Command.parse(Command.read("00ff").bytes()).op());
     }
 

@@ -159,6 +159,22 @@ public final class EncFs extends Tree implements AutoCloseable {
      * creation a crash cut short. (A host that erases a volume can always destroy it; Arca then
      * starts it anew, and a freshness record it knows for the old one is not consulted.)
      */
+    /**
+     * The volume id in {@code store}'s superblock, or null when the store holds no volume (empty,
+     * or no superblock passes its check). Nothing in it is verified beyond that: it names the
+     * volume, it does not vouch for it.
+     */
+    public static byte[] volumeId(BlockStore store) throws ErrnoException {
+        if (isEmpty(store)) return null;
+        byte[][] slots = {new byte[BLOCK], new byte[BLOCK]};
+        boolean[] present = {store.read(0, slots[0]), store.read(1, slots[1])};
+        try {
+            return Superblock.header(store.name(), slots, present).volumeId();
+        } catch (ErrnoException e) {
+            return null;
+        }
+    }
+
     public static boolean isEmpty(BlockStore store) throws ErrnoException {
         byte[] b = new byte[BLOCK];
         for (int s = 0; s < 2; s++) {

@@ -12,8 +12,8 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * A volume's master key, as the operator supplies it (a key file of 32 raw bytes, or 64 hex
  * digits), and the keys derived from it per volume with HMAC-SHA256 (an HKDF-Expand step with a
- * label): one for blocks, one for the freshness record, and a key-check value that tells a wrong
- * key apart from a damaged volume.
+ * label): one for blocks, one for the freshness record, a key-check value that tells a wrong
+ * key apart from a damaged volume, and a replicated volume's writer token.
  */
 public final class VolumeKey {
     private final byte[] master;
@@ -55,6 +55,15 @@ public final class VolumeKey {
 
     byte[] freshnessKey(byte[] volumeId) {
         return derive("arca encfs freshness key", volumeId);
+    }
+
+    /**
+     * What a writer of the replicated volume {@code name} shows the cluster (docs/cluster.md): it
+     * proves knowledge of this key without giving the key away, so that a program the cluster
+     * admits but that lacks the key can neither fence the volume's writer nor write blocks.
+     */
+    public byte[] writerToken(String name) {
+        return derive("arca replicated volume writer", name.getBytes(StandardCharsets.UTF_8));
     }
 
     byte[] check(byte[] volumeId) {

@@ -1,0 +1,148 @@
+package dev.arca.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.arca.abi.Errno;
+import dev.arca.abi.ErrnoException;
+import dev.arca.fs.encfs.BlockStore;
+import dev.arca.fs.encfs.EncFs;
+import dev.arca.fs.encfs.Replication;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * {@link Replication} through the cluster: each replicated volume is named, and its sealed blocks
+ * (ciphertext: nodes never hold a volume key) are in the replicated state
+ * ({@link ClusterStateMachine}). Attaching a local copy opens the volume for writing (a new epoch,
+ * which fences the previous writer), then brings the copy up to the cluster's blocks: the SHA-256
+ * of every block is compared and only the blocks that differ are fetched, so an up-to-date copy
+ * costs a hash per block and a lost or stale one is rebuilt. A volume the cluster has never seen
+ * is given to it whole from the local copy.
+ *
+ * <p>Whatever the copy holds is still checked by the volume itself when it mounts (MACs, Merkle
+ * tree, the cluster's committed version): a node or host that serves wrong blocks is caught there.
+ */
+public final class ReplicatedVolumes implements Replication {
+    private final ClusterClient client;
+
+    public ReplicatedVolumes(ClusterClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public BlockStore attach(String name, byte[] token, BlockStore local) throws ErrnoException {
+        try {
+            Command.checkName(name);
+        } catch (ClusterException e) {
+            throw Errno.EINVAL.fail(e.getMessage());
+        }
+        try {
+            sameVolume(name, local); // before the open, which would fence the volume's writer
+            JsonNode opened;
+            try {
+                opened = client.write(Command.open(name, token));
+            } catch (ClusterException e) {
+                if (e.getMessage().contains("another key's token")) throw Errno.EACCES.fail("replicated volume " + name + ": the cluster keeps it for another key (not opened, nothing changed)");
+                throw e;
+            }
+            long epoch = opened.path("epoch").asLong();
+            long size = opened.path("size").asLong();
+            ReplicatedBlockStore store = new ReplicatedBlockStore(local, client, name, token, epoch);
+            if (size == 0) {
+                seed(local, store);
+            } else {
+                pull(name, local, size);
+            }
+            return store;
+        } catch (ClusterException e) {
+            throw Errno.EIO.fail("replicated volume " + name + ": " + e.getMessage());
+        }
+    }
+
+    /** The cluster has no blocks of the volume: every block of the local copy is sent. */
+    private static void seed(BlockStore local, ReplicatedBlockStore store) throws ErrnoException {
+        byte[] b = new byte[BlockStore.BLOCK_SIZE];
+        for (long i = 0; local.read(i, b); i++) store.resend(i, b.clone());
+        store.sync();
+    }
+
+    /** Refuses a local copy of another volume than the one the cluster keeps under {@code name}. */
+    private void sameVolume(String name, BlockStore local) throws ErrnoException {
+        byte[] ours = EncFs.volumeId(local);
+        if (ours == null) return;
+        byte[] theirs = EncFs.volumeId(new RemoteSuperblocks(name, local.name()));
+        if (theirs != null && !MessageDigest.isEqual(ours, theirs)) {
+            throw Errno.EEXIST.fail(local.name() + " holds another volume than the cluster's replicated volume " + name
+                    + " (left as it is: give another file, or another name)");
+        }
+    }
+
+    /** Brings the local copy to the cluster's blocks. */
+    private void pull(String name, BlockStore local, long size) throws ClusterException, ErrnoException {
+        byte[] b = new byte[BlockStore.BLOCK_SIZE];
+        List<Long> differ = new ArrayList<>();
+        for (long from = 0; from < size; from += Command.MAX_HASHES) {
+            int count = (int) Math.min(Command.MAX_HASHES, size - from);
+            JsonNode hashes = client.read(Command.hashes(name, from, count)).path("hashes");
+            for (int k = 0; k < hashes.size(); k++) {
+                if (hashes.get(k).isNull()) continue; // a hole in the cluster's copy: nothing committed refers to it
+                long i = from + k;
+                byte[] want = Base64.getDecoder().decode(hashes.get(k).asText());
+                if (!local.read(i, b) || !MessageDigest.isEqual(want, ClusterStateMachine.sha256(b))) differ.add(i);
+            }
+        }
+        // fetch the differing blocks a run at a time
+        int k = 0;
+        while (k < differ.size()) {
+            long from = differ.get(k);
+            int count = 1;
+            while (k + count < differ.size() && count < Command.MAX_BLOCKS && differ.get(k + count) == from + count) count++;
+            JsonNode blocks = client.read(Command.readBlocks(name, from, count)).path("blocks");
+            for (int j = 0; j < count; j++) {
+                JsonNode one = blocks.get(j);
+                if (one == null || one.isNull()) throw new ClusterException("block " + (from + j) + " vanished while it was fetched");
+                local.write(from + j, Base64.getDecoder().decode(one.asText()));
+            }
+            k += count;
+        }
+        local.sync();
+    }
+
+    /** The cluster's two superblock slots as a read-only store, to name the volume it holds. */
+    private final class RemoteSuperblocks implements BlockStore {
+        private final String name;
+        private final String localName;
+
+        RemoteSuperblocks(String name, String localName) {
+            this.name = name;
+            this.localName = localName;
+        }
+
+        @Override
+        public boolean read(long index, byte[] dst) throws ErrnoException {
+            if (index > 1) return false;
+            try {
+                JsonNode one = client.read(Command.readBlocks(name, index, 1)).path("blocks").get(0);
+                if (one == null || one.isNull()) return false;
+                System.arraycopy(Base64.getDecoder().decode(one.asText()), 0, dst, 0, BLOCK_SIZE);
+                return true;
+            } catch (ClusterException e) {
+                throw Errno.EIO.fail("replicated volume " + name + ": " + e.getMessage());
+            }
+        }
+
+        @Override
+        public void write(long index, byte[] src) throws ErrnoException {
+            throw Errno.EROFS.fail("read-only");
+        }
+
+        @Override
+        public void sync() {}
+
+        @Override
+        public String name() {
+            return localName + " (the cluster's copy)";
+        }
+    }
+}

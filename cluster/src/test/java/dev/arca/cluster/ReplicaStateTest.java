@@ -1,0 +1,133 @@
+package dev.arca.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The replicated volumes in the state machine, applied directly: epochs fence earlier writers,
+ * writes are all or nothing, bounds hold, reads and hashes give back what was written. Hostile
+ * commands first.
+ */
+class ReplicaStateTest {
+    private static final byte[] TOKEN = new byte[32];
+    private static final String TOK = "\"token\":\"" + Base64.getEncoder().encodeToString(TOKEN) + "\",";
+    private final ClusterStateMachine sm = new ClusterStateMachine(null);
+    private long index;
+
+    private JsonNode apply(Command c) {
+        return sm.apply(c.bytes(), ++index);
+    }
+
+    private static Command.Block block(long i, int fill) {
+        byte[] b = new byte[Command.BLOCK_SIZE];
+        Arrays.fill(b, (byte) fill);
+        return new Command.Block(i, b);
+    }
+
+    private static void refused(String json, String why) {
+        ClusterException e = org.junit.jupiter.api.Assertions.assertThrows(ClusterException.class,
+                () -> Command.parse(json.getBytes(StandardCharsets.UTF_8)).checkWrite());
+        assertTrue(e.getMessage().contains(why), e.getMessage());
+    }
+
+    @Test
+    void malformedVolumeCommandsNeverReachTheLog() {
+        String b64 = Base64.getEncoder().encodeToString(new byte[Command.BLOCK_SIZE]);
+        refused("{\"op\":\"open\"}", "name");
+        refused("{\"op\":\"open\",\"name\":\"../etc\"}", "name");
+        refused("{\"op\":\"open\",\"name\":\"a b\"}", "name");
+        refused("{\"op\":\"open\",\"name\":\"" + "x".repeat(65) + "\"}", "name");
+        refused("{\"op\":\"blocks\",\"name\":\"v\"," + TOK + "\"blocks\":[[0,\"" + b64 + "\"]]}", "epoch");
+        refused("{\"op\":\"blocks\",\"name\":\"v\"," + TOK + "\"epoch\":0,\"blocks\":[[0,\"" + b64 + "\"]]}", "epoch");
+        refused("{\"op\":\"blocks\",\"name\":\"v\"," + TOK + "\"epoch\":1,\"blocks\":[]}", "1 to");
+        refused("{\"op\":\"blocks\",\"name\":\"v\"," + TOK + "\"epoch\":1,\"blocks\":[[0,\"AAAA\"]]}", "bytes");
+        refused("{\"op\":\"blocks\",\"name\":\"v\"," + TOK + "\"epoch\":1,\"blocks\":[[0,\"!!\"]]}", "base64");
+        refused("{\"op\":\"blocks\",\"name\":\"v\"," + TOK + "\"epoch\":1,\"blocks\":[[-1,\"" + b64 + "\"]]}", "negative");
+        refused("{\"op\":\"blocks\",\"name\":\"v\"," + TOK + "\"epoch\":1,\"blocks\":[[3,\"" + b64 + "\"],[3,\"" + b64 + "\"]]}", "repeated");
+        refused("{\"op\":\"blocks\",\"name\":\"v\"," + TOK + "\"epoch\":1,\"blocks\":[{\"i\":0}]}", "[index, base64]");
+        List<Command.Block> many = new ArrayList<>();
+        for (int i = 0; i <= Command.MAX_BLOCKS; i++) many.add(block(i, 1));
+        ClusterException e = org.junit.jupiter.api.Assertions.assertThrows(ClusterException.class,
+                () -> Command.parse(Command.blocks("v", TOKEN, 1, many).bytes()).checkWrite());
+        assertTrue(e.getMessage().contains("too large") || e.getMessage().contains("1 to"), e.getMessage());
+        refused("{\"op\":\"open\",\"name\":\"v\"}", "token");
+        refused("{\"op\":\"open\",\"name\":\"v\",\"token\":\"AAAA\"}", "token");
+        refused("{\"op\":\"blocks\",\"name\":\"v\",\"epoch\":1,\"blocks\":[[0,\"" + b64 + "\"]]}", "token");
+        refused("{\"op\":\"hashes\",\"name\":\"v\",\"from\":0,\"count\":1}", "not a write");
+    }
+
+    @Test
+    void theNewestOpenFencesEveryEarlierWriter() {
+        long first = apply(Command.open("v", TOKEN)).path("epoch").asLong();
+        assertTrue(apply(Command.blocks("v", TOKEN, first, List.of(block(0, 1)))).path("ok").asBoolean());
+        long second = apply(Command.open("v", TOKEN)).path("epoch").asLong();
+        assertTrue(second > first);
+        JsonNode r = apply(Command.blocks("v", TOKEN, first, List.of(block(0, 9), block(1, 9))));
+        assertTrue(r.path("error").asText().startsWith("fenced"), r.toString());
+        // nothing of the fenced write landed
+        JsonNode read = sm.query(Command.readBlocks("v", 0, 2).bytes());
+        assertEquals(1, read.path("size").asLong());
+        assertEquals(1, Base64.getDecoder().decode(read.path("blocks").get(0).asText())[0]);
+        assertTrue(apply(Command.blocks("v", TOKEN, second, List.of(block(1, 2)))).path("ok").asBoolean());
+        assertTrue(apply(Command.blocks("w", TOKEN, second, List.of(block(0, 2)))).path("error").asText().startsWith("fenced"), "a volume never opened");
+    }
+
+    @Test
+    void aWriterWithAnotherKeysTokenCanNeitherFenceNorWrite() {
+        byte[] other = new byte[32];
+        other[0] = 1;
+        long e = apply(Command.open("v", TOKEN)).path("epoch").asLong();
+        assertTrue(apply(Command.open("v", other)).path("error").asText().contains("another key"));
+        // the refused open did not fence the writer, and blocks with the other token are refused even at its epoch
+        assertTrue(apply(Command.blocks("v", TOKEN, e, List.of(block(0, 1)))).path("ok").asBoolean());
+        assertTrue(apply(Command.blocks("v", other, e, List.of(block(0, 9)))).path("error").asText().contains("another key"));
+        assertEquals(1, Base64.getDecoder().decode(sm.query(Command.readBlocks("v", 0, 1).bytes()).path("blocks").get(0).asText())[0]);
+    }
+
+    @Test
+    void hashesAndReadsGiveBackWhatWasWrittenWithHoles() {
+        long e = apply(Command.open("v", TOKEN)).path("epoch").asLong();
+        apply(Command.blocks("v", TOKEN, e, List.of(block(0, 1), block(2, 3))));
+        JsonNode h = sm.query(Command.hashes("v", 0, 10).bytes());
+        assertEquals(3, h.path("size").asLong());
+        assertEquals(3, h.path("hashes").size());
+        assertTrue(h.path("hashes").get(1).isNull());
+        assertEquals(Base64.getEncoder().encodeToString(ClusterStateMachine.sha256(block(2, 3).data())), h.path("hashes").get(2).asText());
+        assertEquals(0, sm.query(Command.hashes("nobody", 0, 10).bytes()).path("size").asLong());
+        assertTrue(sm.query(Command.hashes("v", 0, Command.MAX_HASHES + 1).bytes()).has("error"));
+        assertTrue(sm.query(Command.readBlocks("v", -1, 1).bytes()).has("error"));
+        assertTrue(sm.query(Command.readBlocks("v", 0, Command.MAX_BLOCKS + 1).bytes()).has("error"));
+        assertEquals(0, sm.query(Command.readBlocks("v", 1L << 40, 1).bytes()).path("blocks").size());
+    }
+
+    @Test
+    void boundsRefuseTheWholeWrite() {
+        long e = apply(Command.open("v", TOKEN)).path("epoch").asLong();
+        JsonNode r = apply(Command.blocks("v", TOKEN, e, List.of(block(5, 1), block(ClusterStateMachine.MAX_VOLUME_BLOCKS, 1))));
+        assertTrue(r.path("error").asText().contains("MiB"), r.toString());
+        assertEquals(0, sm.query(Command.hashes("v", 0, 10).bytes()).path("size").asLong(), "block 5 did not land either");
+        // the cluster-wide bound: fill two volumes up to it, then one more block is refused
+        long per = ClusterStateMachine.MAX_VOLUME_BLOCKS;
+        for (String name : new String[] {"a", "b"}) {
+            long ep = apply(Command.open(name, TOKEN)).path("epoch").asLong();
+            for (long i = 0; i < per; i += Command.MAX_BLOCKS) {
+                List<Command.Block> batch = new ArrayList<>();
+                for (long j = i; j < Math.min(per, i + Command.MAX_BLOCKS); j++) batch.add(block(j, 0));
+                assertFalse(apply(Command.blocks(name, TOKEN, ep, batch)).has("error"));
+            }
+        }
+        assertTrue(apply(Command.blocks("v", TOKEN, e, List.of(block(0, 1)))).path("error").asText().contains("their bound"));
+        // rewriting a block that exists adds nothing and is allowed
+        long ea = apply(Command.open("a", TOKEN)).path("epoch").asLong();
+        assertTrue(apply(Command.blocks("a", TOKEN, ea, List.of(block(7, 4)))).path("ok").asBoolean());
+    }
+}

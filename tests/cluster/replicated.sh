@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Replicated volumes (docs/cluster.md), with real nodes: three node JVMs on 127.0.0.21-23 and
+# 'arca run --cluster ... --replicate --volume FILE::/data'. What a commit acknowledged survives the
+# loss of the local copy and of a minority of nodes (the leader included); a stale copy is brought
+# up to date; the newest mount fences the previous writer, whose next commit fails; a copy of
+# another volume under the same name is refused and left as it is, and so is a writer with another
+# key; bad names and flags give one line. The nodes snapshot every 16 entries, so restarts and a new member catch up from snapshots
+# (which carry the volumes' blocks) as well as from the log. Prints PASS/FAIL per case and
+# "N passed, M failed".
+set -u
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+ARCA=${ARCA:-$REPO/arca}
+T=$(mktemp -d)
+export ARCA_CONFIG_DIR="$T/config" ARCA_ATTESTATION_PROVIDER=sim
+declare -A PID
+cleanup() { for p in "${PID[@]}"; do kill -9 "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$T"; }
+trap cleanup EXIT
+pass=0 fail=0
+ok() { pass=$((pass+1)); echo "PASS $1"; }
+bad() { fail=$((fail+1)); echo "FAIL $1"; [ -f "$T/err" ] && sed 's/^/    /' "$T/err" | head -8; }
+clean() { ! grep -Eq 'Exception|^\s+at [a-z]|\.java:[0-9]+\)' "$T/err" && [ "$(wc -l < "$T/err")" -le 3 ]; }
+
+"$ARCA" --version >/dev/null && "$ARCA" cc -O1 -o "$T/append.wasm" "$HERE/append.c" && "$ARCA" cc -O1 -o "$T/commit.wasm" "$REPO/bench/src/commit.c" \
+  || { echo "FAIL build"; echo "0 passed, 1 failed"; exit 1; }
+BASE=$((20000 + RANDOM % 20000))
+addr() { echo "127.0.0.2$1:$((BASE + $1))"; }
+PEERS="n1=$(addr 1),n2=$(addr 2),n3=$(addr 3)"
+echo '{"allowSim": true}' > "$T/policy.json"
+# start N [--peers ...]: node nN at 127.0.0.2N (with the three first members' --peers unless given)
+start() {
+  local n=$1; shift
+  [ $# = 0 ] && set -- --peers "$PEERS"
+  "$ARCA" node start --id "n$n" --address "127.0.0.2$n" --raft-port $((BASE + n)) --data "$T/d$n" --policy "$T/policy.json" --snapshot-every 16 "$@" >>"$T/n$n.log" 2>&1 &
+  PID[$n]=$!
+}
+# leader N: the leader's number as node N sees it (empty if none within 60 s)
+leader() {
+  for _ in $(seq 1 60); do
+    l=$("$ARCA" cluster status --node "$(addr "$1")" 2>/dev/null | python3 -c 'import json,sys; s=json.load(sys.stdin); print((s["leader"] or "")[1:])' 2>/dev/null)
+    [ -n "$l" ] && { echo "$l"; return; }
+    sleep 1
+  done
+}
+head -c 32 /dev/urandom > "$T/key"
+# vrun DIR LINE [ENTRY]: appends LINE to /data/log on the replicated volume DIR/ledger.vol, entering the cluster at node ENTRY (1)
+vrun() { mkdir -p "$T/$1"; "$ARCA" run --cluster "$(addr "${3:-1}")" --replicate --volume "$T/$1/ledger.vol::/data" --key-file "$T/key" "$T/append.wasm" "$2"; }
+lines() { printf '%s\n' "$@"; }
+
+"$ARCA" attest quote -o "$T/q" 2>/dev/null || { echo "FAIL sim installation"; echo "0 passed, 1 failed"; exit 1; }
+for n in 1 2 3; do start $n; done
+[ -n "$(leader 1)" ] || { echo "FAIL no leader"; echo "0 passed, 1 failed"; exit 1; }
+
+if vrun a one >"$T/out" 2>"$T/err" && vrun a two >"$T/out" 2>"$T/err" && [ "$(cat "$T/out")" = "$(lines one two)" ]
+then ok "a replicated volume commits through the cluster"; else bad "a replicated volume commits through the cluster"; fi
+cp "$T/a/ledger.vol" "$T/stale.vol"
+rm "$T/a/ledger.vol"
+vrun a three >"$T/out" 2>"$T/err"
+[ $? = 0 ] && [ "$(cat "$T/out")" = "$(lines one two three)" ] && ok "the local copy deleted: rebuilt from the cluster at mount, nothing lost" \
+  || bad "a deleted local copy is rebuilt from the cluster"
+cp "$T/stale.vol" "$T/a/ledger.vol"
+vrun a four >"$T/out" 2>"$T/err"
+[ $? = 0 ] && [ "$(cat "$T/out")" = "$(lines one two three four)" ] && ok "a stale local copy is brought up to date (not mounted as it was)" \
+  || bad "a stale local copy is brought up to date"
+
+# a minority lost, the leader first: every acknowledged line is still there, and writes go on
+L=$(leader 1); { kill -9 "${PID[$L]}"; wait "${PID[$L]}"; } 2>/dev/null
+other=$(( L % 3 + 1 ))
+vrun b five "$other" >"$T/out" 2>"$T/err"
+[ $? = 0 ] && [ "$(cat "$T/out")" = "$(lines one two three four five)" ] && ok "kill -9 of the leader (n$L): a fresh host's copy comes from the other two, writes go on" \
+  || bad "kill -9 of the leader: writes go on"
+start "$L"; sleep 2
+# the restarted node has every block: with another node down it is part of the majority
+[ -n "$(leader "$L")" ] || sleep 5
+K=$(( L % 3 + 1 )); { kill -9 "${PID[$K]}"; wait "${PID[$K]}"; } 2>/dev/null
+R=$(( K % 3 + 1 ))
+vrun c six "$R" >"$T/out" 2>"$T/err"
+[ $? = 0 ] && [ "$(cat "$T/out")" = "$(lines one two three four five six)" ] && ok "n$L rejoined and caught up: with n$K down, n$L and n$R have every block" \
+  || bad "a restarted node catches up"
+start "$K"; [ -n "$(leader "$K")" ] || true
+
+# fencing: a writer streaming commits is fenced by a newer mount of the same volume; its next
+# commit fails (EIO), what it committed before stays, the new writer's lines are there
+mkdir -p "$T/w"
+"$ARCA" run --cluster "$(addr 1)" --replicate --volume "$T/w/ledger.vol::/data" --key-file "$T/key" "$T/commit.wasm" stream 30 /data/f >"$T/stream" 2>"$T/stream.err" &
+W=$!
+for _ in $(seq 1 300); do [ "$(grep -c '^ack' "$T/stream" 2>/dev/null)" -ge 5 ] && break; sleep 0.1; done
+vrun d seven 2 >"$T/out" 2>"$T/err"; rc=$?
+wait $W; wrc=$?
+if [ $rc = 0 ] && [ "$(cat "$T/out")" = "$(lines one two three four five six seven)" ] && [ $wrc != 0 ] \
+   && grep -q "fenced" "$T/stream.err" && [ "$(grep -c '^ack' "$T/stream")" -ge 5 ]
+then ok "a newer mount fences the writer: its next commit fails ($(grep -c '^ack' "$T/stream") commits before), the new writer's data is there"
+else bad "a newer mount fences the previous writer"; echo "    writer exit $wrc, $(grep -c '^ack' "$T/stream") acks"; sed 's/^/    /' "$T/stream.err" | head -5; fi
+vrun a eight 3 >"$T/out" 2>"$T/err"
+[ $? = 0 ] && [ "$(cat "$T/out")" = "$(lines one two three four five six seven eight)" ] && ok "after the fence the volume mounts whole" \
+  || bad "after the fence the volume mounts whole"
+
+# hostile: another volume under the same name is refused, left as it is, and the cluster's untouched
+mkdir -p "$T/x"
+ARCA_STATE_DIR="$T/state-x" "$ARCA" run --volume "$T/x/ledger.vol::/data" --key-file "$T/key" "$T/append.wasm" mine >/dev/null 2>&1
+before=$(sha256sum < "$T/x/ledger.vol")
+vrun x nine >"$T/out" 2>"$T/err"
+[ $? = 125 ] && grep -q "another volume" "$T/err" && clean && [ "$(sha256sum < "$T/x/ledger.vol")" = "$before" ] \
+  && [ "$(vrun a ten 2>/dev/null)" = "$(lines one two three four five six seven eight ten)" ] \
+  && ok "a local copy of another volume under the same name: refused in one line, left as it is, the cluster's volume untouched" \
+  || bad "a copy of another volume under the same name is refused"
+# hostile: a program the cluster admits, with another key, and the volume's name: it can neither
+# fence the writer nor write (the writer token comes from the volume key), and learns nothing
+head -c 32 /dev/urandom > "$T/key2"; mkdir -p "$T/z"
+"$ARCA" run --cluster "$(addr 2)" --replicate --volume "$T/z/ledger.vol::/data" --key-file "$T/key2" "$T/append.wasm" evil >"$T/out" 2>"$T/err"
+[ $? = 125 ] && grep -q "another key" "$T/err" && clean && [ ! -s "$T/out" ] \
+  && ok "another key under the volume's name: refused in one line, nothing opened or written" || bad "another key under the volume's name is refused"
+
+# a new member catches up from a snapshot (the log before it is purged) that carries the blocks,
+# and is then needed for a majority: n4 replaces n3, n1 goes down, n2 and n4 serve the volume
+"$ARCA" node start --id n4 --address 127.0.0.24 --raft-port $((BASE + 4)) --data "$T/d4" --policy "$T/policy.json" --snapshot-every 16 >>"$T/n4.log" 2>&1 &
+PID[4]=$!
+for _ in $(seq 1 120); do (exec 3<>"/dev/tcp/127.0.0.24/$((BASE + 4))") 2>/dev/null && break; sleep 0.5; done
+"$ARCA" cluster add --node "$(addr 1)" --id n4 --address "127.0.0.24:$((BASE + 4))" >/dev/null 2>"$T/err"; added=$?
+snap=""
+for _ in $(seq 1 60); do snap=$(grep -rl "ledger.vol" "$T/d4/raft" 2>/dev/null | grep snapshot | head -1); [ -n "$snap" ] && break; sleep 1; done
+"$ARCA" cluster remove --node "$(addr 1)" --id n3 >/dev/null 2>>"$T/err"; removed=$?
+{ kill -9 "${PID[3]}" "${PID[1]}"; wait "${PID[3]}" "${PID[1]}"; } 2>/dev/null
+vrun e eleven 2 >"$T/out" 2>>"$T/err"; rc=$?
+if [ $added = 0 ] && [ $removed = 0 ] && [ -n "$snap" ] && [ $rc = 0 ] && [ "$(cat "$T/out")" = "$(lines one two three four five six seven eight ten eleven)" ]
+then ok "a new member (n4) installs a snapshot holding the volume's blocks; with n1 down and n3 removed, n2 and n4 serve it whole"
+else bad "a new member catches up from a snapshot"; echo "    add $added remove $removed snapshot '${snap#$T/}' run $rc"
+  grep -h "WARN\|ERROR\|to LEADER\|CANDIDATE\|set configuration" "$T/n2.log" "$T/n4.log" | cut -c1-250 | tail -25; fi
+start 1
+
+mkdir -p "$T/y"
+"$ARCA" run --cluster "$(addr 2)" --replicate --volume "$T/y/bad name.vol::/data" --key-file "$T/key" "$T/append.wasm" x >/dev/null 2>"$T/err"
+[ $? = 125 ] && grep -q "name" "$T/err" && clean && ok "a volume file whose name the cluster does not take: one line, 125" || bad "a bad replicated volume name"
+"$ARCA" run --replicate --volume "$T/y/v.vol::/data" --key-file "$T/key" "$T/append.wasm" x >/dev/null 2>"$T/err"
+[ $? = 125 ] && grep -q "needs --cluster" "$T/err" && clean && ok "--replicate without --cluster: one line, 125" || bad "--replicate without --cluster"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
