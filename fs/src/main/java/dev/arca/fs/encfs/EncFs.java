@@ -155,11 +155,6 @@ public final class EncFs extends Tree implements AutoCloseable {
     }
 
     /**
-     * Whether the store holds no superblock at all: a volume created on first use, or one whose
-     * creation a crash cut short. (A host that erases a volume can always destroy it; Arca then
-     * starts it anew, and a freshness record it knows for the old one is not consulted.)
-     */
-    /**
      * The volume id in {@code store}'s superblock, or null when the store holds no volume (empty,
      * or no superblock passes its check). Nothing in it is verified beyond that: it names the
      * volume, it does not vouch for it.
@@ -175,6 +170,11 @@ public final class EncFs extends Tree implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the store holds no superblock at all: a volume created on first use, or one whose
+     * creation a crash cut short. (A host that erases a volume can always destroy it; Arca then
+     * starts it anew, and a freshness record it knows for the old one is not consulted.)
+     */
     public static boolean isEmpty(BlockStore store) throws ErrnoException {
         byte[] b = new byte[BLOCK];
         for (int s = 0; s < 2; s++) {
