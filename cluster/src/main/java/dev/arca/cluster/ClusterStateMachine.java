@@ -193,10 +193,13 @@ final class ClusterStateMachine extends BaseStateMachine {
         ObjectNode reply = JSON.createObjectNode();
         try {
             Command c = Command.parse(bytes);
-            c.checkWrite();
-            // startTransaction checked it on the leader; a follower applies what the log says
+            // startTransaction checked it on the leader; a follower applies what the log says, and
+            // each case checks its fields as it reads them (a "blocks" entry is decoded once here)
             switch (c.op()) {
-                case "advance" -> reply.put("version", volumes.merge(c.volume(), c.version(), Math::max));
+                case "advance" -> {
+                    c.checkWrite();
+                    reply.put("version", volumes.merge(c.volume(), c.version(), Math::max));
+                }
                 case "open" -> {
                     byte[] token = sha256(c.token());
                     Replica r = replicas.get(c.name());

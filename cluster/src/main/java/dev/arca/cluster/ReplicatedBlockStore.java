@@ -48,6 +48,19 @@ final class ReplicatedBlockStore implements BlockStore {
         unsent.put(index, Arrays.copyOf(src, BLOCK_SIZE));
     }
 
+    @Override
+    public int readRun(long first, int count, byte[] dst, int off) throws ErrnoException {
+        return local.readRun(first, count, dst, off); // one host read per run, as the local copy does it
+    }
+
+    @Override
+    public void writeRun(long first, int count, byte[] src, int off) throws ErrnoException {
+        local.writeRun(first, count, src, off);
+        for (int i = 0; i < count; i++) {
+            unsent.put(first + i, Arrays.copyOfRange(src, off + i * BLOCK_SIZE, off + (i + 1) * BLOCK_SIZE));
+        }
+    }
+
     /** Queues block {@code index} (already in the local copy) for the next sync. */
     void resend(long index, byte[] data) {
         unsent.put(index, data);
