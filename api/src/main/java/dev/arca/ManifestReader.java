@@ -136,8 +136,8 @@ final class ManifestReader {
         JsonLocation start = here();
         expect(JsonToken.START_OBJECT, what, "an object");
         String type = null, source = null, path = null;
-        Boolean readOnly = null;
-        JsonLocation typeAt = start, sourceAt = start, readOnlyAt = start;
+        Boolean readOnly = null, replicated = null;
+        JsonLocation typeAt = start, sourceAt = start, readOnlyAt = start, replicatedAt = start;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String key = p.currentName();
             JsonLocation at = here();
@@ -160,6 +160,14 @@ final class ManifestReader {
                     }
                     readOnly = t == JsonToken.VALUE_TRUE;
                 }
+                case "replicated" -> {
+                    replicatedAt = here();
+                    JsonToken t = p.currentToken();
+                    if (t != JsonToken.VALUE_TRUE && t != JsonToken.VALUE_FALSE) {
+                        throw fail(what + ".replicated: expected true or false, got " + describe(t), replicatedAt);
+                    }
+                    replicated = t == JsonToken.VALUE_TRUE;
+                }
                 default -> throw fail("unknown key '" + key + "' in " + what, at);
             }
         }
@@ -169,11 +177,12 @@ final class ManifestReader {
         if (!List.of("hostfs", "ramfs", "encfs", "image").contains(type)) {
             throw fail(what + ": unknown mount type '" + type + "' (hostfs, ramfs, encfs or image)", typeAt);
         }
+        if (replicated != null && !type.equals("encfs")) throw fail(what + ": only an encfs volume can be replicated", replicatedAt);
         if (!type.equals("ramfs") && source == null) throw fail(what + ": a " + type + " mount at " + path + " needs a \"source\"", start);
         try {
             return switch (type) {
                 case "hostfs" -> new Mount.HostDirectory(path(what + ".source", source, sourceAt), path, ro);
-                case "encfs" -> new Mount.Volume(path(what + ".source", source, sourceAt), path, null, ro);
+                case "encfs" -> new Mount.Volume(path(what + ".source", source, sourceAt), path, null, ro, Boolean.TRUE.equals(replicated));
                 case "image" -> {
                     if (Boolean.FALSE.equals(readOnly)) throw fail(what + ": an image is always read-only", readOnlyAt);
                     yield new Mount.Image(path(what + ".source", source, sourceAt), path, null);

@@ -39,13 +39,25 @@ public sealed interface Mount permits Mount.HostDirectory, Mount.Ramfs, Mount.Vo
     /**
      * An encrypted volume in one host file (AES-256-GCM blocks under a Merkle tree), created on
      * first use unless read-only. {@code key} null: the instance's {@link InstanceConfig.Builder#volumeKey}.
-     * Changes are committed when the guest syncs and when the instance closes.
+     * Changes are committed when the guest syncs and when the instance closes. {@code replicated}:
+     * the volume is replicated in the instance's cluster ({@link InstanceConfig#replication()}),
+     * named by its file's name; an instance without a cluster refuses to mount it.
      */
-    record Volume(Path file, String guestPath, VolumeKey key, boolean readOnly) implements Mount {
-        /** Normalises the guest path. Errors: IllegalArgumentException for a bad one; NullPointerException for a missing path. */
+    record Volume(Path file, String guestPath, VolumeKey key, boolean readOnly, boolean replicated) implements Mount {
+        /** Normalises the guest path. Errors: IllegalArgumentException for a bad one (or a replicated read-only volume); NullPointerException for a missing path. */
         public Volume {
             Objects.requireNonNull(file, "file");
             guestPath = normalise(guestPath);
+            if (replicated && readOnly) throw new IllegalArgumentException("a replicated volume is writable (replicating a read-only one would change nothing)");
+        }
+
+        public Volume(Path file, String guestPath, VolumeKey key, boolean readOnly) {
+            this(file, guestPath, key, readOnly, false);
+        }
+
+        /** This volume, replicated. */
+        public Volume replicatedCopy() {
+            return new Volume(file, guestPath, key, readOnly, true);
         }
     }
 

@@ -85,7 +85,7 @@ final class Namespace {
                 FileSystem fs = switch (m) {
                     case Mount.HostDirectory d -> hostDirectory(d);
                     case Mount.Ramfs r -> new RamFs(host::realtimeNanos, ramBytes, r.readOnly());
-                    case Mount.Volume v -> volume(v.file(), key(v.key(), config, "volume " + v.file()), v.readOnly());
+                    case Mount.Volume v -> volume(v.file(), key(v.key(), config, "volume " + v.file()), v.readOnly(), v.replicated());
                     case Mount.Image i -> image(i.file(), config.volumeKey(), i.expectedRootHash() == null ? null : RootHash.parse(i.expectedRootHash()));
                     case Mount.Union u -> union(u, key(u.key(), config, "union volume " + u.volume()));
                 };
@@ -147,11 +147,14 @@ final class Namespace {
     }
 
     /** An encrypted volume in one host file, created on first use unless read-only. */
-    private EncFs volume(Path file, VolumeKey key, boolean readOnly) throws MountException {
+    private EncFs volume(Path file, VolumeKey key, boolean readOnly, boolean replicated) throws MountException {
+        if (replicated && replication == null) {
+            throw new MountException("volume " + file + " is replicated: it needs a cluster (arca run --cluster ADDR:P, or arca service deploy)");
+        }
         BlockStore store = store(file, readOnly, "volume " + file + ": ");
         try {
             // a replicated volume is named by its file's name; its local copy is brought up to date first
-            if (replication != null && !readOnly) {
+            if (replicated) {
                 String name = String.valueOf(file.getFileName());
                 store = replication.attach(name, key.internal().writerToken(name), store);
             }
@@ -193,7 +196,7 @@ final class Namespace {
             throw new MountException("union at " + u.guestPath() + ": the image and the volume must be two different files");
         }
         EncFs lower = image(u.image(), null, null);
-        EncFs upper = volume(u.volume(), key, false);
+        EncFs upper = volume(u.volume(), key, false, false);
         try {
             return new UnionFs(upper, lower);
         } catch (ErrnoException e) {

@@ -119,6 +119,11 @@ final class KeyBrokerCommand implements Runnable {
      * on this machine).
      */
     static byte[] fetchKey(String hostPort, Path brokerPolicy, Identity identity) throws UserError {
+        return fetchKey(hostPort, brokerPolicy == null ? null : policy(brokerPolicy), identity);
+    }
+
+    /** @param pol what the broker's evidence must meet; null: any verified evidence, sim included */
+    static byte[] fetchKey(String hostPort, Policy pol, Identity identity) throws UserError {
         int colon = hostPort.lastIndexOf(':');
         String host = colon < 0 ? "" : hostPort.substring(0, colon);
         int port;
@@ -131,7 +136,7 @@ final class KeyBrokerCommand implements Runnable {
         if (!host.equals("127.0.0.1") && !host.equals("localhost")) {
             throw new UserError("--key-broker " + hostPort + ": only a broker on 127.0.0.1 is supported");
         }
-        Policy pol = brokerPolicy == null ? new Policy(null, null, null, false, true, null) : policy(brokerPolicy);
+        if (pol == null) pol = new Policy(null, null, null, false, true, null);
         SSLContext ctx = context(Providers.name(null), identity, pol);
         try {
             byte[] key = KeyBroker.fetch(Cli.HOST, ctx, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port, TIMEOUT_MILLIS);

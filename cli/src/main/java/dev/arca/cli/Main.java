@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code arca} command. Exit codes are documented in README and in {@code --help}. */
 @Command(name = "arca", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Arca: a library OS that runs wasm32-wasi programs as isolated processes.",
-        subcommands = {RunCommand.class, ImageCommand.class, SyscallsCommand.class, MeasureCommand.class, AttestCommand.class, KeyBrokerCommand.class, NodeCommand.class, ClusterCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, ImageCommand.class, SyscallsCommand.class, MeasureCommand.class, AttestCommand.class, KeyBrokerCommand.class, NodeCommand.class, ClusterCommand.class, ServiceCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "From a checkout, './arca demo' builds and runs the demo.",
                 "Exit codes: the guest's own code; " + Main.USAGE + " bad usage; " + Main.RUNTIME_ERROR
                         + " runtime error (missing file, malformed module, bad manifest); 134 trap; 137 killed at a limit; 128+N signal N."})
@@ -42,6 +42,7 @@ public final class Main implements Runnable {
         }
         CommandLine cli = new CommandLine(new Main());
         cli.setStopAtPositional(true); // everything after PROGRAM belongs to the guest
+        cli.getSubcommands().get("service").setStopAtPositional(false); // 'service deploy NAME --manifest F': options after the name
         cli.setExitCodeExceptionMapper(e -> RUNTIME_ERROR);
         cli.setParameterExceptionHandler((e, a) -> {
             String command = e.getCommandLine().getCommandName().equals("arca") ? "" : e.getCommandLine().getCommandName() + " ";

@@ -1,6 +1,8 @@
 package dev.arca.cli;
 
+import dev.arca.cluster.ClusterClient;
 import dev.arca.cluster.ClusterException;
+import dev.arca.cluster.ServiceSupervisor;
 import dev.arca.cluster.Endpoint;
 import dev.arca.cluster.Node;
 import java.nio.file.Path;
@@ -57,6 +59,10 @@ final class NodeCommand implements Runnable {
         @Option(names = "--provider", paramLabel = "sim|tsm", description = "The evidence provider (default as for 'attest quote').")
         String provider;
 
+        @Option(names = "--cache-dir", paramLabel = "DIR",
+                description = "Where the services' compiled modules are kept (default as for 'arca run').")
+        Path cacheDir;
+
         @Override
         public Integer call() throws UserError {
             ClusterLog.quiet();
@@ -69,8 +75,14 @@ final class NodeCommand implements Runnable {
             } catch (ClusterException e) {
                 throw new UserError(e.getMessage());
             }
+            // the services this node runs, and its own writes for them (placements, reports): a client of its own cluster
+            var clientCreds = ClusterCredentials.create(id, policy, provider, manifest, false);
+            ServiceSupervisor services = new ServiceSupervisor(node, Cli.HOST,
+                    new ServiceHost(data, node.address(), cluster, policy, provider, Cli.cacheDirectory(cacheDir)),
+                    () -> ClusterClient.connect(Cli.HOST, node.address(), cluster, clientCreds), Console::notice).start();
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                services.close();
                 try {
                     node.close();
                 } catch (java.io.IOException e) {

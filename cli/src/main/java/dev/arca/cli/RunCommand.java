@@ -153,10 +153,10 @@ final class RunCommand implements Callable<Integer> {
         // what the instance attests as: the manifest and program bytes read above, and the peer
         // policies its network section names, each read once
         Identity identity = Identity.of(manifest, prog.bytes());
-        if (manifest != null) b.mounts(identity.pinnedMounts()); // the images measured are the images mounted
+        if (manifest != null) b.mounts(replicated(identity.pinnedMounts())); // the images measured are the images mounted
         try {
             environment(b);
-            List<Mount> flagMounts = mounts();
+            List<Mount> flagMounts = replicated(mounts());
             flagMounts.forEach(b::mount);
             List<Mount> all = new ArrayList<>(manifest == null ? List.of() : manifest.mounts());
             all.addAll(flagMounts);
@@ -177,7 +177,7 @@ final class RunCommand implements Callable<Integer> {
         ExitStatus status;
         try (ReplicatedFreshness replicated = replicatedFreshness(identity)) {
             if (replicated != null) b.freshness(replicated);
-            if (replicate) b.replication(replicated.replication());
+            if (replicated != null) b.replication(replicated.replication()); // for the volumes marked replicated
             Timing.mark("configured");
             try (Instance instance = Instance.create(b.build())) {
                 Timing.mark("instance created");
@@ -191,6 +191,14 @@ final class RunCommand implements Callable<Integer> {
         }
         if (status.reason() != null) Console.notice(status.reason());
         return status.code();
+    }
+
+    /** With --replicate, every writable volume marked replicated. */
+    private List<Mount> replicated(List<Mount> mounts) {
+        if (!replicate) return mounts;
+        List<Mount> out = new ArrayList<>();
+        for (Mount m : mounts) out.add(m instanceof Mount.Volume v && !v.readOnly() ? v.replicatedCopy() : m);
+        return out;
     }
 
     /** The cluster's record of volume versions, with --cluster: this instance is the RA-TLS client, attesting as itself. */
@@ -318,11 +326,6 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private Path cacheDirectory() {
-        if (cacheDir != null) return cacheDir;
-        String env = Cli.HOST.environment("ARCA_CACHE_DIR");
-        if (env != null && !env.isEmpty()) return Path.of(env);
-        String xdg = Cli.HOST.environment("XDG_CACHE_HOME");
-        if (xdg != null && !xdg.isEmpty()) return Path.of(xdg, "arca");
-        return Path.of(System.getProperty("user.home"), ".cache", "arca");
+        return Cli.cacheDirectory(cacheDir);
     }
 }

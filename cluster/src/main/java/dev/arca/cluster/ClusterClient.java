@@ -251,6 +251,48 @@ public final class ClusterClient implements Closeable {
         return all;
     }
 
+    /**
+     * Sends a service's module to the cluster in parts (skipped when the cluster has it); returns
+     * its name, the SHA-256 in hex.
+     */
+    public String sendModule(byte[] module) throws ClusterException {
+        String hash = java.util.HexFormat.of().formatHex(ClusterStateMachine.sha256(module));
+        for (int offset = 0; offset < module.length; ) {
+            int n = Math.min(Command.MODULE_PART, module.length - offset);
+            long have = write(Command.modulePart(hash, offset, module.length, java.util.Arrays.copyOfRange(module, offset, offset + n))).path("have").asLong();
+            if (have == module.length) break; // complete, or there already
+            if (have != offset + n) throw new ClusterException("module: the cluster holds " + have + " bytes after a part ending at " + (offset + n));
+            offset += n;
+        }
+        return hash;
+    }
+
+    /** Creates or replaces service {@code name}; returns its generation. */
+    public long deploy(String name, ServiceSpec spec) throws ClusterException {
+        return write(Command.deploy(Command.checkName(name), spec)).path("generation").asLong();
+    }
+
+    /** Runs service {@code name} on member {@code node} from now on (expect: its generation, or 0 for any). */
+    public long place(String name, String node, long expect) throws ClusterException {
+        if (members().stream().noneMatch(p -> p.getId().toString().equals(node))) throw new ClusterException("node " + node + " is not a member");
+        return write(Command.place(Command.checkName(name), node, expect)).path("generation").asLong();
+    }
+
+    /** Stops service {@code name} wherever it runs (its record, module and volumes stay: 'move' starts it again). */
+    public long stop(String name) throws ClusterException {
+        return write(Command.stop(Command.checkName(name))).path("generation").asLong();
+    }
+
+    /** What the node running generation {@code generation} says of it; false when the service has moved on. */
+    boolean report(String name, String node, long generation, String state, int exit, String reason) throws ClusterException {
+        return write(Command.report(name, node, generation, state, exit, reason)).path("current").asBoolean();
+    }
+
+    /** Every service's record, read linearizably: {@code [{"name","node","state","generation",...}]}. */
+    public JsonNode services() throws ClusterException {
+        return read(Command.services()).path("services");
+    }
+
     /** A write through the log; the reply's JSON. */
     JsonNode write(Command c) throws ClusterException {
         try {

@@ -48,12 +48,29 @@ final class ClusterStateMachine extends BaseStateMachine {
     /** Blocks of one replicated volume (64 MiB) and of all of them (128 MiB): see the class comment. */
     static final long MAX_VOLUME_BLOCKS = 16_384;
     static final long MAX_TOTAL_BLOCKS = 32_768;
-    private static final int MAX_SNAPSHOT = 256 << 20;
+    private static final int MAX_SNAPSHOT = 512 << 20;
+    /** Bytes of one service module and of all of them (pending uploads included). */
+    static final long MAX_MODULE = 32 << 20;
+    static final long MAX_MODULES = 64 << 20;
     private final Host host;
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final Map<String, Long> volumes = new TreeMap<>(); // guarded by this: volume id (hex) -> committed version
     private final Map<String, Replica> replicas = new TreeMap<>(); // guarded by this: by name
     private long totalBlocks; // guarded by this
+    private final Map<String, ServiceStatus> services = new TreeMap<>(); // guarded by this: by name
+    private final Map<String, byte[]> modules = new TreeMap<>(); // guarded by this: SHA-256 (hex) -> module
+    private final Map<String, Upload> uploads = new TreeMap<>(); // guarded by this: modules being sent
+    private long moduleBytes; // guarded by this: modules and uploads
+
+    /** A module arriving in parts. */
+    private static final class Upload {
+        final byte[] bytes;
+        int have;
+
+        Upload(int total) {
+            bytes = new byte[total];
+        }
+    }
 
     /** A replicated volume: its sealed blocks (ciphertext only) and its writer's epoch. */
     private static final class Replica {
@@ -130,6 +147,28 @@ final class ClusterStateMachine extends BaseStateMachine {
             totalBlocks += r.blocks.size();
             replicas.put(e.getKey(), r);
         }
+        services.clear();
+        modules.clear();
+        uploads.clear();
+        moduleBytes = 0;
+        try {
+            for (var e : state.path("services").properties()) services.put(e.getKey(), ServiceStatus.of(e.getKey(), e.getValue()));
+        } catch (ClusterException e) {
+            throw new IOException("snapshot " + file + ": " + e.getMessage());
+        }
+        for (var e : state.path("modules").properties()) {
+            byte[] m = Base64.getDecoder().decode(e.getValue().asText());
+            modules.put(e.getKey(), m);
+            moduleBytes += m.length;
+        }
+        for (var e : state.path("uploads").properties()) {
+            Upload u = new Upload(e.getValue().path("total").asInt());
+            byte[] have = Base64.getDecoder().decode(e.getValue().path("have").asText());
+            System.arraycopy(have, 0, u.bytes, 0, have.length);
+            u.have = have.length;
+            uploads.put(e.getKey(), u);
+            moduleBytes += u.bytes.length;
+        }
         updateLastAppliedTermIndex(snapshot.getTermIndex());
     }
 
@@ -163,6 +202,15 @@ final class ClusterStateMachine extends BaseStateMachine {
                 o.put("blocks", r.blocks.size()).put("size", r.size());
             }
         });
+        ObjectNode ss = s.putObject("services");
+        services.forEach((name, svc) -> ss.set(name, svc.json(whole)));
+        if (whole) {
+            ObjectNode ms = s.putObject("modules");
+            modules.forEach((h, m) -> ms.put(h, Base64.getEncoder().encodeToString(m)));
+            ObjectNode us = s.putObject("uploads");
+            uploads.forEach((h, u) -> us.putObject(h).put("total", u.bytes.length)
+                    .put("have", Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(u.bytes, u.have))));
+        }
         return s;
     }
 
@@ -217,12 +265,112 @@ final class ClusterStateMachine extends BaseStateMachine {
                     write(c.name(), sha256(c.token()), c.epoch(), c.blocks());
                     reply.put("ok", true);
                 }
+                case "module" -> reply.put("have", module(c));
+                case "deploy" -> {
+                    c.checkWrite();
+                    ServiceSpec spec = ServiceSpec.of(c.body().get("spec"));
+                    if (!modules.containsKey(spec.module())) throw new ClusterException("deploy: the cluster has no module sha256:" + spec.module() + " (send it first)");
+                    for (ServiceStatus other : services.values()) {
+                        if (other.name().equals(c.name())) continue;
+                        for (int port : spec.ports()) {
+                            if (other.spec().ports().contains(port)) throw new ClusterException("deploy: port " + port + " is published by service " + other.name() + " already");
+                        }
+                    }
+                    ServiceStatus old = services.get(c.name());
+                    services.put(c.name(), new ServiceStatus(c.name(), spec, spec.node(), spec.node() == null ? "placing" : "starting", index, null, null));
+                    if (old != null) forget(old.spec().module());
+                    reply.put("generation", index);
+                }
+                case "place" -> {
+                    ServiceStatus s = service(c.name());
+                    long expect = c.body().path("expect").asLong(0);
+                    if (expect > 0 && s.generation() != expect) throw new ClusterException("place: service " + c.name() + " changed meanwhile (generation " + s.generation() + ")");
+                    services.put(c.name(), s.with(c.node(), "starting", index));
+                    reply.put("generation", index);
+                }
+                case "stop" -> {
+                    ServiceStatus s = service(c.name());
+                    services.put(c.name(), s.with(null, "stopped", index));
+                    reply.put("generation", index);
+                }
+                case "report" -> {
+                    c.checkWrite();
+                    ServiceStatus s = service(c.name());
+                    boolean current = s.generation() == c.generation() && c.node().equals(s.node()) && s.active();
+                    if (current) {
+                        String state = c.body().get("state").asText();
+                        services.put(c.name(), new ServiceStatus(s.name(), s.spec(), s.node(), state, s.generation(),
+                                state.equals("exited") ? c.body().path("exit").asInt() : null,
+                                c.body().path("reason").isTextual() ? c.body().get("reason").asText() : null));
+                    }
+                    reply.put("current", current);
+                }
                 default -> throw new ClusterException("'" + c.op() + "' is not a write");
             }
         } catch (ClusterException e) {
             reply.put("error", e.getMessage()); // deterministic on every node: the state is unchanged
         }
         return reply;
+    }
+
+    private ServiceStatus service(String name) throws ClusterException {
+        ServiceStatus s = services.get(name);
+        if (s == null) throw new ClusterException("no service " + name);
+        return s;
+    }
+
+    /** Drops a module no service refers to any more. */
+    private void forget(String hash) {
+        if (services.values().stream().anyMatch(s -> s.spec().module().equals(hash))) return;
+        byte[] m = modules.remove(hash);
+        if (m != null) moduleBytes -= m.length;
+    }
+
+    /** Applies a part of a module; returns the bytes held. All or nothing, the same on every node. */
+    private long module(Command c) throws ClusterException {
+        c.checkWrite();
+        String hash = c.hash();
+        byte[] m = modules.get(hash);
+        if (m != null) return m.length; // already here: the sender stops
+        long total = c.body().get("total").asLong(), offset = c.body().get("offset").asLong();
+        byte[] data = c.data();
+        if (total > MAX_MODULE) throw new ClusterException("module: " + total + " bytes is over the " + (MAX_MODULE >> 20) + " MiB a service module may have");
+        Upload u = uploads.get(hash);
+        if (offset == 0 && u != null) { // sent again from the start (a sender that failed half-way)
+            uploads.remove(hash);
+            moduleBytes -= u.bytes.length;
+            u = null;
+        }
+        if (u == null) {
+            if (offset != 0) throw new ClusterException("module: part at " + offset + " of a module not being sent (send from 0)");
+            if (moduleBytes + total > MAX_MODULES) throw new ClusterException("module: the cluster's modules would pass " + (MAX_MODULES >> 20) + " MiB, their bound");
+            u = new Upload((int) total);
+            uploads.put(hash, u);
+            moduleBytes += total;
+        }
+        if (u.bytes.length != total || offset != u.have || data.length > total - offset) {
+            throw new ClusterException("module: part at " + offset + " (" + data.length + " bytes) does not follow the " + u.have + " of " + u.bytes.length + " held");
+        }
+        System.arraycopy(data, 0, u.bytes, u.have, data.length);
+        u.have += data.length;
+        if (u.have < u.bytes.length) return u.have;
+        uploads.remove(hash);
+        if (!java.util.HexFormat.of().formatHex(sha256(u.bytes)).equals(hash)) {
+            moduleBytes -= u.bytes.length;
+            throw new ClusterException("module: the bytes sent do not hash to sha256:" + hash + " (dropped)");
+        }
+        modules.put(hash, u.bytes);
+        return u.have;
+    }
+
+    /** The services as this node has applied them (the supervisor's view; it may lag the leader's). */
+    synchronized List<ServiceStatus> services() {
+        return List.copyOf(services.values());
+    }
+
+    /** A module this node holds, or null. */
+    synchronized byte[] moduleBytes(String hash) {
+        return modules.get(hash);
     }
 
     /** All or nothing: a fenced writer or a write past a bound changes nothing. */
@@ -263,6 +411,10 @@ final class ClusterStateMachine extends BaseStateMachine {
                 switch (c.op()) {
                     case "version" -> reply.put("version", volumes.getOrDefault(c.volume(), -1L));
                     case "state" -> reply.setAll(state(false));
+                    case "services" -> {
+                        ArrayNode a = reply.putArray("services");
+                        services.values().forEach(svc -> a.add(svc.json(false)));
+                    }
                     case "hashes", "read" -> {
                         Replica r = replicas.get(c.name());
                         long size = r == null ? 0 : r.size();

@@ -27,6 +27,20 @@ import java.util.List;
  * <li>{@code {"op":"hashes","name":NAME,"from":F,"count":C}}: a linearizable read of the SHA-256 of
  *     blocks F..F+C-1 (null where the cluster has none), with {@code size}.
  * <li>{@code {"op":"read","name":NAME,"from":F,"count":C}}: a linearizable read of those blocks.
+ * <li>{@code {"op":"module","hash":HEX,"offset":O,"total":T,"data":BASE64}}: a write of part of a
+ *     service's WebAssembly module, named by its SHA-256; parts arrive in order and the module is
+ *     kept once its bytes hash to its name. Replies {@code {"have":N}}, the bytes held.
+ * <li>{@code {"op":"deploy","name":NAME,"spec":{...}}}: a write; creates or replaces a service
+ *     ({@link ServiceSpec}: manifest, module hash, published ports, key broker), placed on
+ *     {@code spec.node} or, when that is absent, by the leader.
+ * <li>{@code {"op":"place","name":NAME,"node":ID,"expect":G}}: a write; runs the service on ID
+ *     from now on (a new generation). With {@code expect}, only if the service's generation is
+ *     still G (the leader's failover does not undo a move it has not seen).
+ * <li>{@code {"op":"stop","name":NAME}}: a write; the service stops wherever it runs.
+ * <li>{@code {"op":"report","name":NAME,"node":ID,"generation":G,"state":"running"|"exited",
+ *     "exit":CODE,"reason":TEXT}}: a write by the node that runs generation G; ignored when the
+ *     service has moved on.
+ * <li>{@code {"op":"services"}}: a linearizable read of every service's record.
  * </ul>
  * Anything else, or a field out of range, is refused before it reaches the log.
  */
@@ -39,6 +53,10 @@ record Command(String op, String volume, long version, JsonNode body) {
     static final int BLOCK_SIZE = 4096;
     static final int MAX_BLOCKS_BYTES = MAX_BLOCKS * (BLOCK_SIZE * 4 / 3 + 32) + 4096;
     private static final String NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
+    /** Bytes of a service's module in one "module" command: 768 KiB, 1 MiB as base64. */
+    static final int MODULE_PART = 768 << 10;
+    /** A "deploy" command: the manifest (at most 64 KiB), the broker's policy and the rest. */
+    static final int MAX_DEPLOY_BYTES = 160 << 10;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static Command advance(String volumeHex, long version) {
@@ -68,6 +86,38 @@ record Command(String op, String volume, long version, JsonNode body) {
         return withBody("read", JSON.createObjectNode().put("name", name).put("from", from).put("count", count));
     }
 
+    static Command modulePart(String hash, long offset, long total, byte[] data) {
+        return withBody("module", JSON.createObjectNode().put("hash", hash).put("offset", offset).put("total", total)
+                .put("data", Base64.getEncoder().encodeToString(data)));
+    }
+
+    static Command deploy(String name, ServiceSpec spec) {
+        ObjectNode n = JSON.createObjectNode().put("name", name);
+        n.set("spec", spec.json());
+        return withBody("deploy", n);
+    }
+
+    static Command place(String name, String node, long expect) {
+        ObjectNode n = JSON.createObjectNode().put("name", name).put("node", node);
+        if (expect > 0) n.put("expect", expect);
+        return withBody("place", n);
+    }
+
+    static Command stop(String name) {
+        return withBody("stop", JSON.createObjectNode().put("name", name));
+    }
+
+    static Command report(String name, String node, long generation, String state, int exit, String reason) {
+        ObjectNode n = JSON.createObjectNode().put("name", name).put("node", node).put("generation", generation).put("state", state);
+        if (state.equals("exited")) n.put("exit", exit);
+        if (reason != null) n.put("reason", reason.length() > 512 ? reason.substring(0, 512) : reason);
+        return withBody("report", n);
+    }
+
+    static Command services() {
+        return new Command("services", null, -1, null);
+    }
+
     private static Command withBody(String op, ObjectNode body) {
         body.put("op", op);
         return new Command(op, null, -1, body);
@@ -86,12 +136,17 @@ record Command(String op, String volume, long version, JsonNode body) {
         }
         if (n == null || !n.isObject() || !n.path("op").isTextual()) throw new ClusterException("command has no \"op\"");
         String op = n.get("op").asText();
-        if (bytes.length > MAX_BYTES && !op.equals("blocks")) throw new ClusterException("command too large (" + bytes.length + " bytes)");
+        int max = switch (op) {
+            case "blocks", "module" -> MAX_BLOCKS_BYTES;
+            case "deploy" -> MAX_DEPLOY_BYTES;
+            default -> MAX_BYTES;
+        };
+        if (bytes.length > max) throw new ClusterException("command too large (" + bytes.length + " bytes)");
         String volume = n.path("volume").isTextual() ? n.get("volume").asText() : null;
         if (volume != null && !volume.matches("[0-9a-f]{2,128}")) throw new ClusterException("volume id must be 2 to 128 lowercase hex digits");
         long version = n.path("version").canConvertToLong() ? n.get("version").asLong() : -1;
         return switch (op) {
-            case "advance", "version", "state" -> new Command(op, volume, version, null);
+            case "advance", "version", "state", "services" -> new Command(op, volume, version, null);
             default -> new Command(op, volume, version, n);
         };
     }
@@ -99,7 +154,7 @@ record Command(String op, String volume, long version, JsonNode body) {
     /** The replicated volume's name: 1 to 64 letters, digits, '.', '_' or '-', not starting with a symbol. */
     static String checkName(String name) throws ClusterException {
         if (name == null || !name.matches(NAME)) {
-            throw new ClusterException("replicated volume name must be 1 to 64 letters, digits, '.', '_' or '-' (not first): " + (name == null ? "none" : "'" + name + "'"));
+            throw new ClusterException("a name (of a service or replicated volume) must be 1 to 64 letters, digits, '.', '_' or '-' (not first): " + (name == null ? "none" : "'" + name + "'"));
         }
         return name;
     }
@@ -177,8 +232,58 @@ record Command(String op, String volume, long version, JsonNode body) {
                 epoch();
                 blocks();
             }
+            case "module" -> {
+                hash();
+                long total = body.path("total").asLong(-1), offset = body.path("offset").asLong(-1);
+                if (total < 1 || offset < 0 || offset >= total) throw new ClusterException("module: offset and total out of range");
+                data();
+            }
+            case "deploy" -> {
+                name();
+                ServiceSpec.of(body.get("spec"));
+            }
+            case "place" -> {
+                name();
+                node();
+            }
+            case "stop" -> name();
+            case "report" -> {
+                name();
+                node();
+                generation();
+                String state = body.path("state").asText("");
+                if (!state.equals("running") && !state.equals("exited")) throw new ClusterException("report: state is running or exited");
+            }
             default -> throw new ClusterException("'" + op + "' is not a write");
         }
+    }
+
+    /** A module's name: the SHA-256 of its bytes, in lowercase hex. */
+    String hash() throws ClusterException {
+        String h = body == null ? "" : body.path("hash").asText("");
+        if (!h.matches("[0-9a-f]{64}")) throw new ClusterException(op + ": hash must be 64 lowercase hex digits");
+        return h;
+    }
+
+    byte[] data() throws ClusterException {
+        try {
+            byte[] d = Base64.getDecoder().decode(body == null ? "" : body.path("data").asText(""));
+            if (d.length == 0 || d.length > MODULE_PART) throw new ClusterException(op + ": 1 to " + MODULE_PART + " bytes of data");
+            return d;
+        } catch (IllegalArgumentException e) {
+            throw new ClusterException(op + ": data is not base64");
+        }
+    }
+
+    String node() throws ClusterException {
+        String n = body == null ? null : body.path("node").asText(null);
+        return NodeId.check(n);
+    }
+
+    long generation() throws ClusterException {
+        long g = body != null && body.path("generation").canConvertToLong() ? body.get("generation").asLong() : -1;
+        if (g < 1) throw new ClusterException(op + ": generation must be 1 or more");
+        return g;
     }
 
     byte[] bytes() {

@@ -67,11 +67,13 @@ public final class Node implements Closeable {
     private final Config config;
     private final RaftServer server;
     private final RaftGroupId group;
+    private final ClusterStateMachine stateMachine;
 
-    private Node(Config config, RaftServer server, RaftGroupId group) {
+    private Node(Config config, RaftServer server, RaftGroupId group, ClusterStateMachine stateMachine) {
         this.config = config;
         this.server = server;
         this.group = group;
+        this.stateMachine = stateMachine;
     }
 
     public static RaftGroupId groupId(String cluster) {
@@ -135,10 +137,11 @@ public final class Node implements Closeable {
             }
         };
         try {
+            ClusterStateMachine sm = new ClusterStateMachine(host);
             RaftServer server = RaftServer.newBuilder().setServerId(RaftPeerId.valueOf(c.id())).setGroup(group).setProperties(p)
-                    .setParameters(credentials.parameters(book)).setStateMachine(new ClusterStateMachine(host))
+                    .setParameters(credentials.parameters(book)).setStateMachine(sm)
                     .setOption(recover ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT).build();
-            self[0] = new Node(c, server, gid);
+            self[0] = new Node(c, server, gid, sm);
             server.start();
             if (!recover) {
                 try (HostFd d = host.openDirectory(c.data())) {
@@ -224,6 +227,39 @@ public final class Node implements Closeable {
 
     public String id() {
         return config.id();
+    }
+
+    ClusterStateMachine stateMachine() {
+        return stateMachine;
+    }
+
+    /** Each member's id and Raft address host (an IPv4 literal), from the configuration this node knows. */
+    Map<String, String> addresses() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (RaftPeer p : known(this, config)) {
+            String a = p.getAddress();
+            out.put(p.getId().toString(), a == null ? null : a.substring(0, a.lastIndexOf(':')));
+        }
+        return out;
+    }
+
+    /**
+     * On the leader: the members that answered it within the last {@code millis}, itself included;
+     * null when this node does not lead.
+     */
+    java.util.Set<String> liveMembers(long millis) {
+        try {
+            var info = server.getDivision(group).getInfo();
+            if (!info.isLeader() || !info.isLeaderReady()) return null;
+            java.util.Set<String> out = new java.util.TreeSet<>();
+            out.add(config.id());
+            for (var f : info.getRoleInfoProto().getLeaderInfo().getFollowerInfoList()) {
+                if (f.getLastRpcElapsedTimeMs() < millis) out.add(f.getId().getId().toStringUtf8());
+            }
+            return out;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     public Endpoint address() {

@@ -1,0 +1,191 @@
+package dev.arca.cli;
+
+import dev.arca.ArcaException;
+import dev.arca.Compiler;
+import dev.arca.ExitStatus;
+import dev.arca.GuestProcess;
+import dev.arca.Instance;
+import dev.arca.InstanceConfig;
+import dev.arca.Manifest;
+import dev.arca.ManifestException;
+import dev.arca.Mount;
+import dev.arca.NetworkSpec;
+import dev.arca.Program;
+import dev.arca.abi.ErrnoException;
+import dev.arca.attestation.AttestationException;
+import dev.arca.attestation.Policy;
+import dev.arca.cluster.ClusterClient;
+import dev.arca.cluster.ClusterException;
+import dev.arca.cluster.Endpoint;
+import dev.arca.cluster.ReplicatedFreshness;
+import dev.arca.cluster.ServiceRunner;
+import dev.arca.cluster.ServiceStatus;
+import dev.arca.fs.encfs.Replication;
+import dev.arca.host.HostFd;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How a node runs a service (the cluster's {@link ServiceRunner}), over the Java API as {@code arca
+ * run} does: the manifest and module from the replicated state (measured as they are, so the
+ * service attests as the same program on every node), the volume key from the service's key
+ * broker, the volumes' versions and replicated blocks through this node's cluster, the published
+ * ports bound on this node's address. A service's local files (its volumes' local copies) live in
+ * {@code DATA/services/NAME/}. Its output goes to the node's stderr, each line after
+ * {@code service NAME: }.
+ */
+final class ServiceHost implements ServiceRunner {
+    private final Path data;
+    private final Endpoint self;
+    private final String cluster;
+    private final Path policy;
+    private final String provider;
+    private final Path cacheDirectory;
+
+    ServiceHost(Path data, Endpoint self, String cluster, Path policy, String provider, Path cacheDirectory) {
+        this.data = data;
+        this.self = self;
+        this.cluster = cluster;
+        this.policy = policy;
+        this.provider = provider;
+        this.cacheDirectory = cacheDirectory;
+    }
+
+    @Override
+    public Running start(ServiceStatus service, byte[] module) throws Exception {
+        String name = service.name();
+        Path dir = data.toAbsolutePath().resolve("services").resolve(name);
+        try (HostFd d = Cli.HOST.openOrCreateDirectory(dir.getParent()); HostFd e = Cli.HOST.openOrCreateDirectory(dir)) {
+            // made when missing: the service's volumes' local copies live here
+        } catch (ErrnoException e) {
+            throw new UserError(dir + ": " + e.getMessage());
+        }
+        Manifest manifest;
+        try {
+            manifest = Manifest.parse(service.spec().manifest().getBytes(StandardCharsets.UTF_8), dir);
+        } catch (ManifestException e) {
+            throw new UserError("manifest: " + e.getMessage());
+        }
+        Identity identity = Identity.of(manifest, module);
+        InstanceConfig.Builder b = InstanceConfig.builder().manifest(manifest).program(Program.of(name, module)).mounts(identity.pinnedMounts());
+        boolean needsKey = manifest.mounts().stream().anyMatch(m -> m instanceof Mount.Volume || m instanceof Mount.Union);
+        if (needsKey) {
+            if (service.spec().keyBroker() == null) throw new UserError("its volumes need a key: deploy it with --key-broker");
+            b.volumeKey(dev.arca.VolumeKey.fromKeyFile(KeyBrokerCommand.fetchKey(service.spec().keyBroker(), brokerPolicy(service), identity)));
+        }
+        b.network(NetworkConfig.build(List.of(), List.of(), onThisNode(manifest.network()), identity))
+                .evidence(Providers.evidence(identity))
+                .cacheDirectory(cacheDirectory)
+                .compiler(Compiler.ARCA)
+                .diagnostics(Console.diagnostics())
+                .stdout(new Lines("service " + name + ": "))
+                .stderr(new Lines("service " + name + ": "));
+        ClusterClient client;
+        try {
+            client = ClusterClient.connect(Cli.HOST, self, cluster, ClusterCredentials.create(null, policy, provider, identity, false));
+        } catch (ClusterException e) {
+            throw new UserError("the cluster: " + e.getMessage());
+        }
+        ReplicatedFreshness freshness = new ReplicatedFreshness(client);
+        Replication replication = freshness.replication();
+        // each service's replicated volumes are its own: named NAME.FILE in the cluster
+        b.freshness(freshness).replication((volume, token, local) -> replication.attach(name + "." + volume, token, local));
+        Instance instance;
+        GuestProcess process;
+        try {
+            instance = Instance.create(b.build());
+            process = instance.start();
+        } catch (ArcaException | RuntimeException e) {
+            freshness.close();
+            throw e instanceof ArcaException ? new UserError(e.getMessage()) : e;
+        }
+        return new Running() {
+            @Override
+            public Exit await() throws InterruptedException {
+                ExitStatus s = process.waitFor();
+                return new Exit(s.code(), s.reason());
+            }
+
+            @Override
+            public void stop() {
+                try {
+                    instance.close();
+                } catch (ArcaException e) {
+                    Console.notice("service " + name + ": " + e.getMessage());
+                }
+                try {
+                    freshness.close();
+                } catch (IOException e) {
+                    // the client is gone either way
+                }
+            }
+        };
+    }
+
+    private static Policy brokerPolicy(ServiceStatus service) throws UserError {
+        String text = service.spec().brokerPolicy();
+        if (text == null) return null;
+        try {
+            return Policy.parse(text.getBytes(StandardCharsets.UTF_8));
+        } catch (AttestationException e) {
+            throw new UserError("key broker policy: " + e.getMessage());
+        }
+    }
+
+    /** The manifest's listening ports, on this node's address (where the cluster publishes them). */
+    private NetworkSpec onThisNode(NetworkSpec spec) throws UserError {
+        InetAddress here;
+        try {
+            here = InetAddress.getByAddress(Cli.octets(self.host()));
+        } catch (java.net.UnknownHostException e) {
+            throw new UserError(self.host() + ": " + e.getMessage());
+        }
+        List<NetworkSpec.Listen> listen = new ArrayList<>();
+        for (NetworkSpec.Listen l : spec.listen()) listen.add(new NetworkSpec.Listen(here, l.low(), l.high(), l.raTlsPolicy()));
+        return new NetworkSpec(listen, spec.connect(), spec.hosts(), spec.dns());
+    }
+
+    /** A guest stream written to the node's stderr a line at a time, each after a prefix. */
+    private static final class Lines extends OutputStream {
+        private final byte[] prefix;
+        private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+
+        Lines(String prefix) {
+            this.prefix = prefix.getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            if (b == '\n') {
+                flushLine();
+            } else if (line.size() < 4096) {
+                line.write(b);
+            }
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            for (int i = off; i < off + len; i++) write(b[i]);
+        }
+
+        @Override
+        public synchronized void close() {
+            if (line.size() > 0) flushLine();
+        }
+
+        private void flushLine() {
+            synchronized (System.err) {
+                System.err.write(prefix, 0, prefix.length);
+                System.err.write(line.toByteArray(), 0, line.size());
+                System.err.write('\n');
+                System.err.flush();
+            }
+            line.reset();
+        }
+    }
+}

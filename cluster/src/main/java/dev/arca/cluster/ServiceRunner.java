@@ -1,0 +1,29 @@
+package dev.arca.cluster;
+
+/**
+ * How a node runs a service's program: the cluster decides where and when ({@link
+ * ServiceSupervisor}), the runner (the CLI's, over the Java API) builds the instance. Kept apart so
+ * that the cluster does not depend on the kernel.
+ */
+public interface ServiceRunner {
+    /**
+     * Starts {@code service} (its current generation) on this node from {@code module}, the bytes
+     * the cluster holds under {@code service.spec().module()}; returns once its program runs.
+     *
+     * @throws Exception with a one-line message naming what failed (the key broker, a volume, the
+     *     module)
+     */
+    Running start(ServiceStatus service, byte[] module) throws Exception;
+
+    /** A service's program running on this node. */
+    interface Running {
+        /** Blocks until the program ends. */
+        Exit await() throws InterruptedException;
+
+        /** Kills the program and frees what it holds (its ports, its volumes); returns when they are free. */
+        void stop();
+    }
+
+    /** How a program ended: its exit code, and a one-line reason when it did not exit by itself. */
+    record Exit(int code, String reason) {}
+}

@@ -1,0 +1,58 @@
+package dev.arca.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a service is, as the replicated state keeps it (docs/cluster.md, "Services"): its manifest
+ * (the JSON text, measured as it is), the SHA-256 of its WebAssembly module (the module's bytes are
+ * in the replicated state too), the TCP ports it publishes on every node, the key broker its
+ * volume key comes from, with the broker's policy (the policy's JSON text), and the node it was
+ * asked to run on (null: the leader chooses).
+ */
+public record ServiceSpec(String manifest, String module, List<Integer> ports, String keyBroker, String brokerPolicy, String node) {
+    static final int MAX_MANIFEST = 64 << 10;
+    static final int MAX_POLICY = 16 << 10;
+    static final int MAX_PORTS = 16;
+
+    public ServiceSpec {
+        ports = List.copyOf(ports);
+    }
+
+    /** Parses and checks a spec from a command; every field is checked the same way on every node. */
+    static ServiceSpec of(JsonNode n) throws ClusterException {
+        if (n == null || !n.isObject()) throw new ClusterException("deploy: no spec");
+        String manifest = n.path("manifest").asText("");
+        if (manifest.isEmpty() || manifest.length() > MAX_MANIFEST) throw new ClusterException("deploy: manifest must be 1 to " + MAX_MANIFEST + " characters");
+        String module = n.path("module").asText("");
+        if (!module.matches("[0-9a-f]{64}")) throw new ClusterException("deploy: module must be a SHA-256 in lowercase hex");
+        List<Integer> ports = new ArrayList<>();
+        JsonNode p = n.path("ports");
+        if (!p.isMissingNode() && !p.isNull()) {
+            if (!p.isArray() || p.size() > MAX_PORTS) throw new ClusterException("deploy: ports must be a list of at most " + MAX_PORTS);
+            for (JsonNode one : p) {
+                if (!one.canConvertToInt() || one.asInt() < 1 || one.asInt() > 65535) throw new ClusterException("deploy: a port is 1 to 65535");
+                if (ports.contains(one.asInt())) throw new ClusterException("deploy: port " + one.asInt() + " given twice");
+                ports.add(one.asInt());
+            }
+        }
+        String broker = n.path("keyBroker").isTextual() ? n.get("keyBroker").asText() : null;
+        if (broker != null) Endpoint.parse(broker, "deploy: keyBroker");
+        String policy = n.path("brokerPolicy").isTextual() ? n.get("brokerPolicy").asText() : null;
+        if (policy != null && policy.length() > MAX_POLICY) throw new ClusterException("deploy: brokerPolicy is over " + MAX_POLICY + " characters");
+        String node = n.path("node").isTextual() ? NodeId.check(n.get("node").asText()) : null;
+        return new ServiceSpec(manifest, module, ports, broker, policy, node);
+    }
+
+    ObjectNode json() {
+        ObjectNode o = Node.JSON.createObjectNode().put("manifest", manifest).put("module", module);
+        var a = o.putArray("ports");
+        ports.forEach(a::add);
+        if (keyBroker != null) o.put("keyBroker", keyBroker);
+        if (brokerPolicy != null) o.put("brokerPolicy", brokerPolicy);
+        if (node != null) o.put("node", node);
+        return o;
+    }
+}

@@ -1,0 +1,322 @@
+package dev.arca.cluster;
+
+import dev.arca.host.Host;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * A node's part in running services (docs/cluster.md, "Services"), every {@link #TICK_MILLIS}:
+ * <ul>
+ * <li>runs each service whose record places it on this node, for that record's generation, and
+ *     stops any it runs that the record has moved on from (moved, redeployed, stopped);
+ * <li>reports what became of them (running; exited, with the code) through the log;
+ * <li>publishes the ports of services that run elsewhere on this node's address
+ *     ({@link PublishedPort});
+ * <li>on the leader: places services that have no node, and moves a service whose node has not
+ *     answered the leader for {@link #DEAD_MILLIS} to the live node that runs the fewest.
+ * </ul>
+ * What it acts on is this node's applied state, which may lag; what keeps two nodes from both
+ * writing a service's volume is not this loop but the volume's fence: the newest mount's epoch
+ * (docs/cluster.md, "Replicated volumes"). A node cut off from the majority cannot commit, and the
+ * service it still runs is fenced as soon as its successor mounts the volume.
+ */
+public final class ServiceSupervisor implements Closeable {
+    static final long TICK_MILLIS = 100;
+    /** How long a node may not answer the leader before its services are moved. */
+    static final long DEAD_MILLIS = 1_000;
+    private final Node node;
+    private final Host host;
+    private final ServiceRunner runner;
+    private final Consumer<String> log;
+    private final ClientSource clients;
+    private final Map<String, Run> runs = new HashMap<>(); // loop thread only
+    private final Map<Integer, PublishedPort> ports = new HashMap<>(); // loop thread only
+    private final Deque<Report> reports = new ArrayDeque<>(); // guarded by itself
+    private final Map<String, String> said = new HashMap<>(); // loop thread only: the last line logged per subject
+    private final Thread loop;
+    private volatile boolean closed;
+    private ClusterClient client; // loop thread only
+    private long leaderSince; // loop thread only: nanoTime when this node was seen to lead, 0 when not
+
+    /** How the supervisor reaches the cluster for its own writes (placements, reports). */
+    public interface ClientSource {
+        ClusterClient connect() throws ClusterException;
+    }
+
+    private record Report(String name, long generation, String state, int exit, String reason) {}
+
+    /** A service's program on this node, for one generation. */
+    private final class Run {
+        final ServiceStatus service;
+        final Run previous; // the run of an earlier generation here, which must have let go of ports and volumes first
+        final Thread thread;
+        volatile ServiceRunner.Running running;
+        volatile boolean stopping;
+
+        Run(ServiceStatus service, Run previous) {
+            this.service = service;
+            this.previous = previous;
+            this.thread = Thread.ofPlatform().daemon().name("service " + service.name() + " (generation " + service.generation() + ")").unstarted(this::run);
+        }
+
+        private void run() {
+            ServiceStatus s = service;
+            try {
+                if (previous != null) previous.thread.join();
+                byte[] module = node.stateMachine().moduleBytes(s.spec().module());
+                if (module == null) throw new ClusterException("this node does not hold the module sha256:" + s.spec().module() + " yet");
+                ServiceRunner.Running r = runner.start(s, module);
+                synchronized (this) {
+                    if (stopping) {
+                        r.stop();
+                        return;
+                    }
+                    running = r;
+                }
+                log.accept("service " + s.name() + ": running on node " + node.id() + " (generation " + s.generation() + ")");
+                report(new Report(s.name(), s.generation(), "running", 0, null));
+                ServiceRunner.Exit e = r.await();
+                if (!stopping) {
+                    log.accept("service " + s.name() + ": exited with " + e.code() + (e.reason() == null ? "" : " (" + e.reason() + ")"));
+                    report(new Report(s.name(), s.generation(), "exited", e.code(), e.reason()));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception | LinkageError e) { // LinkageError: a runtime replaced under a running node, say
+                if (stopping) return;
+                String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                log.accept("service " + s.name() + ": cannot start on node " + node.id() + ": " + why);
+                report(new Report(s.name(), s.generation(), "exited", 1, "cannot start: " + why));
+            }
+        }
+
+        void stop() {
+            ServiceRunner.Running r;
+            synchronized (this) {
+                stopping = true;
+                r = running;
+            }
+            if (r != null) r.stop();
+        }
+    }
+
+    public ServiceSupervisor(Node node, Host host, ServiceRunner runner, ClientSource clients, Consumer<String> log) {
+        this.node = node;
+        this.host = host;
+        this.runner = runner;
+        this.clients = clients;
+        this.log = log;
+        this.loop = Thread.ofPlatform().daemon().name("services of node " + node.id()).unstarted(this::loop);
+    }
+
+    public ServiceSupervisor start() {
+        loop.start();
+        return this;
+    }
+
+    private void report(Report r) {
+        synchronized (reports) {
+            reports.add(r);
+        }
+    }
+
+    private void loop() {
+        while (!closed) {
+            try {
+                tick();
+            } catch (RuntimeException e) { // never let one bad tick end the node's services
+                say("tick", "services: " + e);
+            }
+            try {
+                Thread.sleep(TICK_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void tick() {
+        List<ServiceStatus> services = node.stateMachine().services();
+        String me = node.id();
+        Map<String, ServiceStatus> byName = new HashMap<>();
+        for (ServiceStatus s : services) byName.put(s.name(), s);
+        // 1. stop what has moved on; start what is placed here
+        Map<String, Run> ended = new HashMap<>();
+        for (var it = runs.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            ServiceStatus s = byName.get(e.getKey());
+            Run run = e.getValue();
+            if (s == null || !s.active() || !me.equals(s.node()) || s.generation() != run.service.generation()) {
+                boolean alive = run.thread.isAlive();
+                run.stop();
+                it.remove();
+                ended.put(e.getKey(), run);
+                if (alive) log.accept("service " + e.getKey() + ": stopped on node " + me + (s == null || !s.active() ? "" : " (now generation " + s.generation() + " on node " + s.node() + ")"));
+            }
+        }
+        Map<Integer, InetSocketAddress> wanted = new HashMap<>();
+        Map<Integer, String> owner = new HashMap<>();
+        Map<String, String> addresses = node.addresses();
+        for (ServiceStatus s : services) {
+            if (!s.active()) continue;
+            if (me.equals(s.node())) {
+                if (!runs.containsKey(s.name())) {
+                    for (int p : s.spec().ports()) close(p); // the program binds them itself
+                    Run run = new Run(s, ended.get(s.name()));
+                    runs.put(s.name(), run);
+                    log.accept("service " + s.name() + ": starting on node " + me + " (generation " + s.generation() + ")");
+                    run.thread.start();
+                }
+            } else {
+                String addr = addresses.get(s.node());
+                for (int p : s.spec().ports()) {
+                    wanted.put(p, addr == null ? null : new InetSocketAddress(address(addr), p));
+                    owner.put(p, s.name());
+                }
+            }
+        }
+        // 2. published ports
+        for (var it = ports.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (!wanted.containsKey(e.getKey()) || !owner.get(e.getKey()).equals(e.getValue().service())) {
+                e.getValue().close();
+                it.remove();
+            }
+        }
+        for (var e : wanted.entrySet()) {
+            PublishedPort p = ports.get(e.getKey());
+            if (p == null) {
+                try {
+                    p = PublishedPort.open(host, owner.get(e.getKey()), address(node.address().host()), e.getKey());
+                    ports.put(e.getKey(), p);
+                    said.remove("port " + e.getKey());
+                } catch (IOException x) {
+                    say("port " + e.getKey(), "service " + owner.get(e.getKey()) + ": cannot publish port " + e.getKey() + " on " + node.address().host() + ": " + x.getMessage());
+                    continue;
+                }
+            }
+            p.target(e.getValue());
+        }
+        // 3. what the cluster must hear: reports, and the leader's placements
+        if (!sendReports()) return;
+        place(services);
+    }
+
+    /** Sends the queued reports; false when the cluster cannot be reached now. */
+    private boolean sendReports() {
+        while (true) {
+            Report r;
+            synchronized (reports) {
+                r = reports.peek();
+            }
+            if (r == null) return true;
+            try {
+                client().report(r.name(), node.id(), r.generation(), r.state(), r.exit(), r.reason());
+            } catch (ClusterException e) {
+                say("report", "services: cannot report to the cluster yet: " + e.getMessage());
+                dropClient();
+                return false;
+            }
+            synchronized (reports) {
+                reports.poll();
+            }
+        }
+    }
+
+    /** On the leader: places services with no node, and moves those whose node stopped answering. */
+    private void place(List<ServiceStatus> services) {
+        Set<String> live = node.liveMembers(DEAD_MILLIS);
+        if (live == null) {
+            leaderSince = 0;
+            return;
+        }
+        long now = System.nanoTime();
+        if (leaderSince == 0) leaderSince = now;
+        if (now - leaderSince < DEAD_MILLIS * 1_000_000) return; // every follower has had its chance to answer this leader
+        Map<String, Integer> load = new HashMap<>();
+        for (String id : live) load.put(id, 0);
+        for (ServiceStatus s : services) if (s.active() && load.containsKey(s.node())) load.merge(s.node(), 1, Integer::sum);
+        for (ServiceStatus s : services) {
+            boolean homeless = s.state().equals("placing") || (s.active() && !live.contains(s.node()));
+            if (!homeless) continue;
+            String target = null;
+            for (String id : new ArrayList<>(new java.util.TreeSet<>(live))) {
+                if (target == null || load.get(id) < load.get(target)) target = id;
+            }
+            if (target == null) return;
+            try {
+                client().place(s.name(), target, s.generation());
+                load.merge(target, 1, Integer::sum);
+                log.accept("service " + s.name() + ": " + (s.node() == null ? "placed" : "node " + s.node() + " has not answered for "
+                        + DEAD_MILLIS + " ms: moved") + " to node " + target);
+            } catch (ClusterException e) {
+                say("place " + s.name(), "service " + s.name() + ": cannot place it yet: " + e.getMessage());
+                dropClient();
+                return;
+            }
+        }
+    }
+
+    private ClusterClient client() throws ClusterException {
+        if (client == null) client = clients.connect();
+        return client;
+    }
+
+    private void dropClient() {
+        if (client == null) return;
+        try {
+            client.close();
+        } catch (IOException e) {
+            // reconnected on next need
+        }
+        client = null;
+    }
+
+    /** Logs a line once per change of what it says about {@code subject}. */
+    private void say(String subject, String line) {
+        if (!line.equals(said.put(subject, line))) log.accept(line);
+    }
+
+    private void close(int port) {
+        PublishedPort p = ports.remove(port);
+        if (p != null) p.close();
+    }
+
+    private static InetAddress address(String ipv4) {
+        String[] p = ipv4.split("\\.");
+        byte[] b = new byte[4];
+        for (int i = 0; i < 4; i++) b[i] = (byte) Integer.parseInt(p[i]);
+        try {
+            return InetAddress.getByAddress(b);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** Stops every service this node runs and every port it publishes. */
+    @Override
+    public void close() {
+        closed = true;
+        loop.interrupt();
+        try {
+            loop.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        runs.values().forEach(Run::stop);
+        runs.clear();
+        ports.values().forEach(PublishedPort::close);
+        ports.clear();
+        dropClient();
+    }
+}
