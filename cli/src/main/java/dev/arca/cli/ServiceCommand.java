@@ -58,6 +58,11 @@ final class ServiceCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            try {
+                ServiceSpec.checkName(name);
+            } catch (ClusterException e) {
+                throw new UserError(e.getMessage());
+            }
             Manifest manifest;
             try {
                 manifest = Manifest.read(manifestFile);

@@ -20,7 +20,6 @@ import dev.arca.cluster.Endpoint;
 import dev.arca.cluster.ReplicatedFreshness;
 import dev.arca.cluster.ServiceRunner;
 import dev.arca.cluster.ServiceStatus;
-import dev.arca.fs.encfs.Replication;
 import dev.arca.host.HostFd;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -92,9 +91,8 @@ final class ServiceHost implements ServiceRunner {
             throw new UserError("the cluster: " + e.getMessage());
         }
         ReplicatedFreshness freshness = new ReplicatedFreshness(client);
-        Replication replication = freshness.replication();
-        // each service's replicated volumes are its own: named NAME.FILE in the cluster
-        b.freshness(freshness).replication((volume, token, local) -> replication.attach(name + "." + volume, token, local));
+        // each service's replicated volumes are its own (NAME.FILE in the cluster), opened only while this generation is placed here
+        b.freshness(freshness).replication(freshness.replication(name, service.generation()));
         Instance instance;
         GuestProcess process;
         try {

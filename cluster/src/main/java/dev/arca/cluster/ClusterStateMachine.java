@@ -75,6 +75,8 @@ final class ClusterStateMachine extends BaseStateMachine {
     /** A replicated volume: its sealed blocks (ciphertext only) and its writer's epoch. */
     private static final class Replica {
         long epoch;
+        String service; // the service whose generation opened it last, or null
+        long generation; // that generation
         byte[] tokenHash; // SHA-256 of the writer token the volume was first opened with
         final TreeMap<Long, byte[]> blocks = new TreeMap<>();
 
@@ -140,6 +142,8 @@ final class ClusterStateMachine extends BaseStateMachine {
         for (var e : state.path("replicas").properties()) {
             Replica r = new Replica();
             r.epoch = e.getValue().path("epoch").asLong();
+            r.service = e.getValue().path("service").isTextual() ? e.getValue().get("service").asText() : null;
+            r.generation = e.getValue().path("generation").asLong();
             r.tokenHash = java.util.HexFormat.of().parseHex(e.getValue().path("token").asText());
             for (var b : e.getValue().path("blocks").properties()) {
                 r.blocks.put(Long.parseLong(b.getKey()), Base64.getDecoder().decode(b.getValue().asText()));
@@ -194,6 +198,7 @@ final class ClusterStateMachine extends BaseStateMachine {
         ObjectNode rs = s.putObject("replicas");
         replicas.forEach((name, r) -> {
             ObjectNode o = rs.putObject(name).put("epoch", r.epoch);
+            if (r.service != null) o.put("service", r.service).put("generation", r.generation);
             if (whole) {
                 o.put("token", java.util.HexFormat.of().formatHex(r.tokenHash));
                 ObjectNode b = o.putObject("blocks");
@@ -250,6 +255,15 @@ final class ClusterStateMachine extends BaseStateMachine {
                 }
                 case "open" -> {
                     byte[] token = sha256(c.token());
+                    String service = c.body().path("service").isTextual() ? c.body().get("service").asText() : null;
+                    long generation = c.body().path("generation").asLong(0);
+                    if (service != null) {
+                        ServiceStatus s = services.get(service);
+                        if (s == null || !s.active() || s.generation() != generation) {
+                            throw new ClusterException("fenced: service " + service + " is no longer placed in generation " + generation + " (now "
+                                    + (s == null ? "gone" : s.generation() + " on " + s.node()) + "): its volume " + c.name() + " is not opened");
+                        }
+                    }
                     Replica r = replicas.get(c.name());
                     if (r == null) {
                         r = new Replica();
@@ -259,6 +273,8 @@ final class ClusterStateMachine extends BaseStateMachine {
                         throw new ClusterException("replicated volume " + c.name() + " is written with another key's token: not opened");
                     }
                     r.epoch = index; // later than every earlier open: fences their writers
+                    r.service = service;
+                    r.generation = generation;
                     reply.put("epoch", r.epoch).put("size", r.size());
                 }
                 case "blocks" -> {
@@ -378,6 +394,13 @@ final class ClusterStateMachine extends BaseStateMachine {
         Replica r = replicas.get(name);
         if (r != null && !java.security.MessageDigest.isEqual(r.tokenHash, tokenHash)) {
             throw new ClusterException("replicated volume " + name + " is written with another key's token: blocks refused");
+        }
+        if (r != null && r.service != null) {
+            ServiceStatus s = services.get(r.service);
+            if (s == null || s.generation() != r.generation) {
+                throw new ClusterException("fenced: service " + r.service + " was placed again (generation " + (s == null ? "gone" : s.generation())
+                        + ") after generation " + r.generation + " opened volume " + name);
+            }
         }
         if (r == null || r.epoch != epoch) {
             throw new ClusterException("fenced: replicated volume " + name + " was opened by another writer (epoch "

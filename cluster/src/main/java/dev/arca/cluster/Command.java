@@ -20,7 +20,9 @@ import java.util.List;
  *     volume's only writer. Replies {@code {"epoch":E,"size":S}}: E (the entry's log index) fences
  *     every earlier writer, S is the number of blocks the cluster holds (the highest index + 1).
  *     The token (32 bytes, derived from the volume key) must be the one the volume was first
- *     opened with; the state keeps only its SHA-256.
+ *     opened with; the state keeps only its SHA-256. With {@code "service":S,"generation":G} (a
+ *     service's volume), refused unless S is placed in generation G, and its blocks are then
+ *     refused as soon as S is placed again (a move or failover fences the writer at once).
  * <li>{@code {"op":"blocks","name":NAME,"token":BASE64,"epoch":E,"blocks":[[INDEX,BASE64],...]}}: a
  *     write of up to {@link #MAX_BLOCKS} sealed blocks; refused ("fenced") unless E is the volume's
  *     epoch, and unless the token is the volume's.
@@ -69,6 +71,12 @@ record Command(String op, String volume, long version, JsonNode body) {
 
     static Command open(String name, byte[] token) {
         return withBody("open", JSON.createObjectNode().put("name", name).put("token", Base64.getEncoder().encodeToString(token)));
+    }
+
+    /** An open by generation G of service SERVICE: refused unless the service is placed in that generation. */
+    static Command open(String name, byte[] token, String service, long generation) {
+        return withBody("open", JSON.createObjectNode().put("name", name).put("token", Base64.getEncoder().encodeToString(token))
+                .put("service", service).put("generation", generation));
     }
 
     static Command blocks(String name, byte[] token, long epoch, List<Block> blocks) {

@@ -49,6 +49,11 @@ public final class ReplicatedFreshness implements Freshness, AutoCloseable {
         return new ReplicatedVolumes(client);
     }
 
+    /** The volumes of a service's generation (docs/cluster.md, "Services"), through the same connection. */
+    public Replication replication(String service, long generation) {
+        return new ReplicatedVolumes(client, service, generation);
+    }
+
     @Override
     public void close() throws IOException {
         client.close();

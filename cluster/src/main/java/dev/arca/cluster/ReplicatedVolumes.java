@@ -25,13 +25,27 @@ import java.util.List;
  */
 public final class ReplicatedVolumes implements Replication {
     private final ClusterClient client;
+    private final String service; // null: volumes of 'arca run --replicate'
+    private final long generation;
 
     public ReplicatedVolumes(ClusterClient client) {
+        this(client, null, 0);
+    }
+
+    /**
+     * The volumes of generation {@code generation} of service {@code service}: each is named
+     * SERVICE.FILE in the cluster, and opening one is refused unless the service is still placed in
+     * that generation; once it is placed again, its writes are refused.
+     */
+    ReplicatedVolumes(ClusterClient client, String service, long generation) {
         this.client = client;
+        this.service = service;
+        this.generation = generation;
     }
 
     @Override
-    public BlockStore attach(String name, byte[] token, BlockStore local) throws ErrnoException {
+    public BlockStore attach(String file, byte[] token, BlockStore local) throws ErrnoException {
+        String name = service == null ? file : service + "." + file;
         try {
             Command.checkName(name);
         } catch (ClusterException e) {
@@ -41,7 +55,7 @@ public final class ReplicatedVolumes implements Replication {
             sameVolume(name, local); // before the open, which would fence the volume's writer
             JsonNode opened;
             try {
-                opened = client.write(Command.open(name, token));
+                opened = client.write(service == null ? Command.open(name, token) : Command.open(name, token, service, generation));
             } catch (ClusterException e) {
                 if (e.getMessage().contains("another key's token")) throw Errno.EACCES.fail("replicated volume " + name + ": the cluster keeps it for another key (not opened, nothing changed)");
                 throw e;

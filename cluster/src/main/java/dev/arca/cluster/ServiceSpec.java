@@ -21,6 +21,11 @@ public record ServiceSpec(String manifest, String module, List<Integer> ports, S
         ports = List.copyOf(ports);
     }
 
+    /** A service's name: 1 to 64 letters, digits, '.', '_' or '-', not starting with a symbol. */
+    public static String checkName(String name) throws ClusterException {
+        return Command.checkName(name);
+    }
+
     /** Parses and checks a spec from a command; every field is checked the same way on every node. */
     static ServiceSpec of(JsonNode n) throws ClusterException {
         if (n == null || !n.isObject()) throw new ClusterException("deploy: no spec");

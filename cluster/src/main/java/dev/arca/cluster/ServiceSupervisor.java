@@ -73,6 +73,11 @@ public final class ServiceSupervisor implements Closeable {
             ServiceStatus s = service;
             try {
                 if (previous != null) previous.thread.join();
+                // a node that restarts replays its log: what it has applied so far may place here a service that has moved since
+                if (!stillHere(s)) {
+                    log.accept("service " + s.name() + ": generation " + s.generation() + " is no longer placed here: not started");
+                    return;
+                }
                 byte[] module = node.stateMachine().moduleBytes(s.spec().module());
                 if (module == null) throw new ClusterException("this node does not hold the module sha256:" + s.spec().module() + " yet");
                 ServiceRunner.Running r = runner.start(s, module);
@@ -267,12 +272,23 @@ public final class ServiceSupervisor implements Closeable {
         }
     }
 
-    private ClusterClient client() throws ClusterException {
+    /** Whether the cluster (read linearizably, not this node's applied state, which may be replaying an old log) places {@code s} here now. */
+    private boolean stillHere(ServiceStatus s) throws ClusterException {
+        for (var one : client().services()) {
+            if (one.path("name").asText().equals(s.name())) {
+                return node.id().equals(one.path("node").asText()) && one.path("generation").asLong() == s.generation()
+                        && (one.path("state").asText().equals("starting") || one.path("state").asText().equals("running"));
+            }
+        }
+        return false;
+    }
+
+    private synchronized ClusterClient client() throws ClusterException {
         if (client == null) client = clients.connect();
         return client;
     }
 
-    private void dropClient() {
+    private synchronized void dropClient() {
         if (client == null) return;
         try {
             client.close();

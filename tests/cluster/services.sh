@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Services (docs/cluster.md, "Services"), with real nodes: three node JVMs on 127.0.0.41-43, a key
+# broker, and tests/cluster/kv.c (a key-value server that fsyncs every write to a replicated
+# volume) deployed with 'arca service deploy'. Its port is published on every node. kill -9 of the
+# node that runs it: the leader moves it, the new node mounts the volume from the cluster and
+# every acknowledged write is there. A node that stops answering (SIGSTOP: cut off) loses its
+# service, and when it comes back its copy is stopped and can no longer commit (the volume's fence).
+# Moves, stops, a service that cannot start, and bad deployments give one line each.
+# Prints PASS/FAIL per case and "N passed, M failed".
+set -u
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+ARCA=${ARCA:-$REPO/arca}
+T=$(mktemp -d)
+export ARCA_CONFIG_DIR="$T/config" ARCA_ATTESTATION_PROVIDER=sim
+declare -A PID
+cleanup() { for p in "${PID[@]}"; do kill -CONT "$p" 2>/dev/null; kill -9 "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$T"; }
+trap cleanup EXIT
+pass=0 fail=0
+ok() { pass=$((pass+1)); echo "PASS $1"; }
+bad() { fail=$((fail+1)); echo "FAIL $1"; [ -f "$T/err" ] && sed 's/^/    /' "$T/err" | head -8; for n in 1 2 3; do grep -h "service\|error" "$T/n$n.log" 2>/dev/null | grep -v WARN | sed "s/^/    n$n: /" | tail -6; done; }
+clean() { ! grep -Eq 'Exception|^\s+at [a-z]|\.java:[0-9]+\)' "$T/err" && [ "$(wc -l < "$T/err")" -le 3 ]; }
+
+"$ARCA" --version >/dev/null && "$ARCA" cc -O2 -o "$T/kv.wasm" "$HERE/kv.c" || { echo "FAIL build"; echo "0 passed, 1 failed"; exit 1; }
+BASE=$((20000 + RANDOM % 20000))
+PORT=$((BASE + 10)) BROKER=$((BASE + 20))
+addr() { echo "127.0.0.4$1:$((BASE + $1))"; }
+PEERS="n1=$(addr 1),n2=$(addr 2),n3=$(addr 3)"
+echo '{"allowSim": true}' > "$T/policy.json"
+start() { "$ARCA" node start --id "n$1" --address "127.0.0.4$1" --raft-port $((BASE + $1)) --peers "$PEERS" --data "$T/d$1" --policy "$T/policy.json" >>"$T/n$1.log" 2>&1 & PID[$1]=$!; }
+listening() { for _ in $(seq 1 240); do (exec 3<>"/dev/tcp/127.0.0.4$1/$((BASE + $1))") 2>/dev/null && return 0; sleep 0.5; done; return 1; }
+# status [FIELD]: the service's record as node 1..3 answers (the first that does)
+status() { for n in 1 2 3; do s=$("$ARCA" service status kv --node "$(addr $n)" 2>/dev/null) && { echo "$s" | python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; return; }; done; }
+# kv N REQUEST: one request through node N's published port; prints the answer
+kv() { ( exec 3<>"/dev/tcp/127.0.0.4$1/$PORT" && printf '%s\n' "$2" >&3 && IFS= read -t 5 -r line <&3 && echo "$line" ) 2>/dev/null; }
+# put KEY VALUE [DEADLINE_S]: retried through every node until acknowledged; appends to acked
+put() {
+  local end=$(( $(date +%s) + ${3:-60} ))
+  while [ "$(date +%s)" -lt "$end" ]; do
+    for n in 1 2 3; do [ "$(kv $n "put $1 $2")" = ok ] && { echo "$1 $2" >> "$T/acked"; return 0; }; done
+    sleep 0.1
+  done
+  return 1
+}
+# check: every acknowledged write reads back (the last value acknowledged per key), through node N
+check() { python3 - "$T/acked" <<'PY' > "$T/want"
+import sys
+last = {}
+for l in open(sys.argv[1]): k, v = l.split(); last[k] = v
+for k in sorted(last): print(k, last[k])
+PY
+  : > "$T/got"; while read -r k _; do echo "$k $(kv "$1" "get $k" | sed 's/^value //')" >> "$T/got"; done < "$T/want"
+  cmp -s "$T/want" "$T/got"; }
+wait_state() { for _ in $(seq 1 ${2:-120}); do [ "$(status "['state']")" = "$1" ] && return 0; sleep 0.5; done; return 1; }
+
+"$ARCA" attest quote -o "$T/q" 2>/dev/null || { echo "FAIL sim installation"; echo "0 passed, 1 failed"; exit 1; }
+for n in 1 2 3; do start $n; done
+for n in 1 2 3; do listening $n || { echo "FAIL node n$n does not listen"; echo "0 passed, 1 failed"; exit 1; }; done
+head -c 32 /dev/urandom > "$T/key"
+"$ARCA" keybroker serve --port "$BROKER" --key-file "$T/key" --policy "$T/policy.json" >"$T/broker.log" 2>&1 & PID[b]=$!
+cat > "$T/kv.json" <<JSON
+{"entry": "kv.wasm", "args": ["/data", "$PORT"], "network": {"listen": [{"port": $PORT}]},
+ "mounts": [{"type": "encfs", "source": "kv.vol", "path": "/data", "replicated": true}]}
+JSON
+: > "$T/acked"
+
+"$ARCA" service deploy kv --manifest "$T/kv.json" --node "$(addr 1)" --key-broker "127.0.0.1:$BROKER" >/dev/null 2>"$T/err"; rc=$?
+if [ $rc = 0 ] && wait_state running && [ -n "$(status "['node']")" ]; then ok "deploy: the leader places the service (on $(status "['node']")), it runs"; else bad "deploy places and runs the service"; fi
+ok1=$(kv 1 "put a 1"); ok2=$(kv 2 "put b 2"); ok3=$(kv 3 "put c 3"); echo "a 1
+b 2
+c 3" >> "$T/acked"
+[ "$ok1$ok2$ok3" = okokok ] && [ "$(kv 2 'get a')" = "value 1" ] && [ "$(kv 3 'get b')" = "value 2" ] \
+  && ok "its port answers on every node's address (published, forwarded to where it runs)" || bad "the published port answers on every node"
+
+# kill -9 of the node that runs it, in the middle of a stream of writes
+for i in $(seq 1 20); do put "k$i" "v$i" 10 || break; done
+R=$(status "['node']"); R=${R#n}
+( for i in $(seq 21 60); do put "k$i" "v$i" 60 || exit 1; done ) & W=$!
+sleep 1; t0=$(date +%s%N); { kill -9 "${PID[$R]}"; wait "${PID[$R]}"; } 2>/dev/null
+wait $W; wrc=$?
+G=$(status "['node']")
+if [ $wrc = 0 ] && [ -n "$G" ] && [ "$G" != "n$R" ] && [ "$(status "['state']")" = running ] && check "${G#n}"
+then ok "kill -9 of n$R, which ran it, mid-stream: moved to $G, all $(wc -l < "$T/acked") acknowledged writes there, the stream went on"
+else bad "kill -9 of the service's node: it moves and nothing acknowledged is lost"; echo "    writer $wrc, now on '$G'"; diff "$T/want" "$T/got" | head -5; fi
+
+# the killed node restarts with its data: it rejoins and does not run the service again
+before=$(grep -c "running on node n$R" "$T/n$R.log")
+start "$R"; listening "$R"; sleep 3
+if [ "$(status "['node']")" = "$G" ] && [ "$(grep -c "running on node n$R" "$T/n$R.log")" = "$before" ] && check "$R" && put after-restart 1 30
+then ok "n$R restarts with its data: it rejoins, serves the port, and leaves the service where it is"
+else bad "a restarted node leaves the service where it moved"; fi
+
+# a node cut off (SIGSTOP): the service moves; when the node comes back its copy is stopped and fenced
+S=${G#n}
+kill -STOP "${PID[$S]}"
+put "cut" "1" 60; prc=$?
+H=$(status "['node']")
+kill -CONT "${PID[$S]}"
+sleep 3
+if [ $prc = 0 ] && [ "$H" != "$G" ] && grep -q "service kv: stopped on node $G" "$T/n$S.log" && check "${H#n}" && check "$S"
+then ok "$G stopped answering (SIGSTOP): moved to $H; when $G came back it stopped its copy, and every write is there"
+else bad "a node cut off loses its service, and its copy stops when it comes back"; echo "    put $prc, now on '$H'"; fi
+
+# move, stop, move again
+T2=$(( ${H#n} % 3 + 1 ))
+"$ARCA" service move kv --to "n$T2" --node "$(addr 1)" >/dev/null 2>"$T/err"; rc=$?
+if [ $rc = 0 ] && wait_state running && [ "$(status "['node']")" = "n$T2" ] && put moved 1 30 && check "$T2"
+then ok "service move --to n$T2: it stops where it ran and runs there, with every write"; else bad "service move"; fi
+"$ARCA" service stop kv --node "$(addr 2)" >/dev/null 2>"$T/err"; rc=$?
+sleep 2
+if [ $rc = 0 ] && [ "$(status "['state']")" = stopped ] && [ -z "$(kv 1 'get a')$(kv 2 'get a')$(kv 3 'get a')" ]
+then ok "service stop: stopped everywhere, the port answers nowhere"; else bad "service stop"; fi
+"$ARCA" service move kv --to n1 --node "$(addr 3)" >/dev/null 2>"$T/err"
+if wait_state running && check 1; then ok "a stopped service started again by move, on n1, with every write"; else bad "move starts a stopped service"; fi
+
+# a service that cannot start: its state says why, in one line
+kill -9 "${PID[b]}"; wait "${PID[b]}" 2>/dev/null
+"$ARCA" service move kv --to n2 --node "$(addr 1)" >/dev/null 2>"$T/err"
+if wait_state exited && status "['reason']" | grep -q "key-broker"; then ok "the key broker gone: the service exits on n2 with the reason in its status ($(status "['reason']" | cut -c1-80)...)"
+else bad "a service that cannot start reports why"; echo "    state $(status "['state']"), reason $(status "['reason']")"; fi
+
+# hostile deployments and requests: one line each, nothing changed
+printf '{"entry": "kv.wasm", "mounts": [{"type": "hostfs", "source": "/etc", "path": "/etc"}]}' > "$T/hostfs.json"
+printf '{"entry": "kv.wasm", "network": {"listen": [{"port": "9000-9010"}]}}' > "$T/range.json"
+printf '{"entry": "kv.wasm", "network": {"listen": [{"port": %d}]}}' "$PORT" > "$T/clash.json"
+printf '{"entry": "kv.wasm", "mounts": [{"type": "encfs", "source": "v.vol", "path": "/d", "replicated": true}]}' > "$T/nokey.json"
+printf '{"entry": "kv.wasm", "mounts": [{"type": "hostfs", "source": "x", "path": "/x", "replicated": true}]}' > "$T/badrep.json"
+for c in "hostfs:host directory" "range:fixed ports" "clash:published by service kv" "nokey:--key-broker" "badrep:only an encfs"; do
+  f=${c%%:*} want=${c#*:}
+  "$ARCA" service deploy "bad-$f" --manifest "$T/$f.json" --node "$(addr 1)" >/dev/null 2>"$T/err"; rc=$?
+  [ $rc = 125 ] && grep -q -- "$want" "$T/err" && clean && ok "deploy refused ($f): $(head -1 "$T/err" | cut -c1-90)" || bad "deploy refused ($f)"
+done
+"$ARCA" service deploy "bad name" --manifest "$T/kv.json" --node "$(addr 1)" >/dev/null 2>"$T/err"
+[ $? = 125 ] && grep -q "name" "$T/err" && clean && ok "a bad service name: one line" || bad "a bad service name"
+"$ARCA" service move kv --to n9 --node "$(addr 1)" >/dev/null 2>"$T/err"
+[ $? = 125 ] && grep -q "not a member" "$T/err" && clean && ok "move to a node that is not a member: refused" || bad "move to a non-member"
+"$ARCA" service status nosuch --node "$(addr 2)" >/dev/null 2>"$T/err"
+[ $? = 125 ] && grep -q "no service nosuch" "$T/err" && clean && ok "status of an unknown service: one line" || bad "status of an unknown service"
+[ "$("$ARCA" service status --node "$(addr 3)" 2>/dev/null | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["services"]))')" = 1 ] \
+  && ok "status without a name lists the one service (the refused ones left nothing)" || bad "status lists the services"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
