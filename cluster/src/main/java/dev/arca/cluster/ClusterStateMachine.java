@@ -285,11 +285,11 @@ final class ClusterStateMachine extends BaseStateMachine {
                 case "deploy" -> {
                     c.checkWrite();
                     ServiceSpec spec = ServiceSpec.of(c.body().get("spec"));
-                    if (!modules.containsKey(spec.module())) throw new ClusterException("deploy: the cluster has no module sha256:" + spec.module() + " (send it first)");
+                    if (!modules.containsKey(spec.module())) throw new ClusterException("the cluster has no module sha256:" + spec.module() + " (send it first)");
                     for (ServiceStatus other : services.values()) {
                         if (other.name().equals(c.name())) continue;
                         for (int port : spec.ports()) {
-                            if (other.spec().ports().contains(port)) throw new ClusterException("deploy: port " + port + " is published by service " + other.name() + " already");
+                            if (other.spec().ports().contains(port)) throw new ClusterException("port " + port + " is published by service " + other.name() + " already");
                         }
                     }
                     ServiceStatus old = services.get(c.name());
@@ -300,7 +300,7 @@ final class ClusterStateMachine extends BaseStateMachine {
                 case "place" -> {
                     ServiceStatus s = service(c.name());
                     long expect = c.body().path("expect").asLong(0);
-                    if (expect > 0 && s.generation() != expect) throw new ClusterException("place: service " + c.name() + " changed meanwhile (generation " + s.generation() + ")");
+                    if (expect > 0 && s.generation() != expect) throw new ClusterException("service " + c.name() + " changed meanwhile (generation " + s.generation() + ")");
                     services.put(c.name(), s.with(c.node(), "starting", index));
                     reply.put("generation", index);
                 }
