@@ -51,6 +51,8 @@ for k in sorted(last): print(k, last[k])
 PY
   : > "$T/got"; while read -r k _; do echo "$k $(kv "$1" "get $k" | sed 's/^value //')" >> "$T/got"; done < "$T/want"
   cmp -s "$T/want" "$T/got"; }
+# eventually CMD...: true once CMD is (within 30 s)
+eventually() { for _ in $(seq 1 60); do "$@" && return 0; sleep 0.5; done; return 1; }
 wait_state() { for _ in $(seq 1 ${2:-120}); do [ "$(status "['state']")" = "$1" ] && return 0; sleep 0.5; done; return 1; }
 
 "$ARCA" attest quote -o "$T/q" 2>/dev/null || { echo "FAIL sim installation"; echo "0 passed, 1 failed"; exit 1; }
@@ -85,8 +87,8 @@ else bad "kill -9 of the service's node: it moves and nothing acknowledged is lo
 
 # the killed node restarts with its data: it rejoins and does not run the service again
 before=$(grep -c "running on node n$R" "$T/n$R.log")
-start "$R"; listening "$R"; sleep 3
-if [ "$(status "['node']")" = "$G" ] && [ "$(grep -c "running on node n$R" "$T/n$R.log")" = "$before" ] && check "$R" && put after-restart 1 30
+start "$R"; listening "$R"
+if eventually check "$R" && [ "$(status "['node']")" = "$G" ] && [ "$(grep -c "running on node n$R" "$T/n$R.log")" = "$before" ] && put after-restart 1 30
 then ok "n$R restarts with its data: it rejoins, serves the port, and leaves the service where it is"
 else bad "a restarted node leaves the service where it moved"; fi
 
@@ -96,9 +98,9 @@ kill -STOP "${PID[$S]}"
 put "cut" "1" 60; prc=$?
 H=$(status "['node']")
 kill -CONT "${PID[$S]}"
-sleep 3
+eventually grep -Eq "service kv: (stopped on node $G|exited with)" "$T/n$S.log"
 # its copy ends either way: stopped by its node, or fenced at its next commit (a write forwarded to it meanwhile)
-if [ $prc = 0 ] && [ "$H" != "$G" ] && grep -Eq "service kv: (stopped on node $G|exited with)" "$T/n$S.log" && check "${H#n}" && check "$S"
+if [ $prc = 0 ] && [ "$H" != "$G" ] && grep -Eq "service kv: (stopped on node $G|exited with)" "$T/n$S.log" && check "${H#n}" && eventually check "$S"
 then ok "$G stopped answering (SIGSTOP): moved to $H; when $G came back its copy ended ($(grep -Eo "stopped on node $G|fenced" "$T/n$S.log" | head -1)), every write is there"
 else bad "a node cut off loses its service, and its copy stops when it comes back"; echo "    put $prc, now on '$H'"; fi
 
