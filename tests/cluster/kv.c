@@ -2,7 +2,9 @@
  *
  *   kv DIR PORT
  *
- * Keeps DIR/kv.log, one "KEY VALUE" line per write, and answers one request per line:
+ * Greets each connection with "kv" (so a client knows its request reaches a running server before
+ * it sends it: one that gets no greeting never sent anything, which keeps its history exact), keeps
+ * DIR/kv.log, one "KEY VALUE" line per write, and answers one request per line:
  *   put KEY VALUE   appends the line, fsyncs it, then answers "ok"
  *   get KEY         answers "value V" (the last value put) or "none"
  * A write whose fsync fails is answered "error" and the service exits with status 1: a store that
@@ -81,7 +83,7 @@ int main(int argc, char **argv) {
         if (poll(p, n, -1) < 0) { if (errno == EINTR) continue; perror("poll"); return 1; }
         if (p[0].revents & POLLIN) {
             int c = accept(s, NULL, NULL);
-            if (c >= 0 && n <= MAX_CLIENTS) { p[n].fd = c; p[n].events = POLLIN; p[n].revents = 0; used[n] = 0; n++; }
+            if (c >= 0 && n <= MAX_CLIENTS && write(c, "kv\n", 3) == 3) { p[n].fd = c; p[n].events = POLLIN; p[n].revents = 0; used[n] = 0; n++; }
             else if (c >= 0) close(c);
         }
         for (int i = 1; i < n; i++) {
