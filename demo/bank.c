@@ -17,7 +17,7 @@
  *
  * Contract on the wire: ID and account names are 1-64 characters of [A-Za-z0-9._-] (no
  * percent-decoding), N is 1-15 decimal digits and positive; a request is at most 4096 bytes
- * (head and body) or it is refused with 400; a connection idle for 10 s is closed.
+ * (head and body) or it is refused with 400; a connection idle for 10 s is closed unanswered.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -39,6 +39,7 @@
 #define MAX_CLIENTS 64
 #define MAX_REQUEST 4096
 #define IDLE_MS 10000
+#define DRAIN_MS 2000
 #define MAX_TOKEN 64
 
 static sqlite3 *db;
@@ -260,9 +261,9 @@ static void serve(char *req, size_t head, size_t body_len, struct answer *a) {
     }
 }
 
-/* parse_head BUF USED: -1 while the head is incomplete; else its length, with *want set to the
+/* parse_head BUF: -1 while the head is incomplete; else its length, with *want set to the
  * body's length (Content-Length), or -2 if the head is malformed. */
-static long parse_head(const char *buf, size_t used, size_t *want) {
+static long parse_head(const char *buf, size_t *want) {
     const char *h = strstr(buf, "\r\n\r\n");
     if (!h) return -1;
     *want = 0;
@@ -281,7 +282,6 @@ static long parse_head(const char *buf, size_t used, size_t *want) {
             *want = cl;
         }
     }
-    (void)used;
     return h + 4 - buf;
 }
 
@@ -353,6 +353,7 @@ int main(int argc, char **argv) {
     static char buf[MAX_CLIENTS + 1][MAX_REQUEST + 1];
     static size_t used[MAX_CLIENTS + 1];
     static long long since[MAX_CLIENTS + 1];
+    static char draining[MAX_CLIENTS + 1];
     p[0].fd = s;
     p[0].events = POLLIN;
     int n = 1;
@@ -369,12 +370,18 @@ int main(int argc, char **argv) {
             while ((c = accept(s, NULL, NULL)) >= 0) {
                 if (n == MAX_CLIENTS + 1) { close(c); continue; }  /* full: the client retries */
                 fcntl(c, F_SETFL, O_NONBLOCK);
-                p[n].fd = c; p[n].events = POLLIN; p[n].revents = 0; used[n] = 0; since[n] = t; n++;
+                p[n].fd = c; p[n].events = POLLIN; p[n].revents = 0; used[n] = 0; since[n] = t; draining[n] = 0; n++;
             }
         }
         for (int i = 1; i < n; i++) {
-            int finished = t - since[i] > IDLE_MS;  /* idle or too slow: closed unanswered */
-            if (p[i].revents && !finished) {
+            int finished = t - since[i] > (draining[i] ? DRAIN_MS : IDLE_MS);  /* closed unanswered when idle */
+            if (p[i].revents && !finished && draining[i]) {
+                /* answered: what the client still sends is read and dropped until it closes, so
+                 * that closing with unread input (a TCP reset) does not destroy the answer */
+                char sink[4096];
+                ssize_t got = read(p[i].fd, sink, sizeof sink);
+                finished = got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+            } else if (p[i].revents && !finished) {
                 ssize_t got = read(p[i].fd, buf[i] + used[i], MAX_REQUEST - used[i]);
                 if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) continue;
                 finished = got <= 0;  /* gone before the request was whole: nothing to answer */
@@ -382,7 +389,7 @@ int main(int argc, char **argv) {
                     used[i] += (size_t)got;
                     buf[i][used[i]] = 0;
                     size_t want = 0;
-                    long head = memchr(buf[i], 0, used[i]) ? -2 : parse_head(buf[i], used[i], &want);
+                    long head = memchr(buf[i], 0, used[i]) ? -2 : parse_head(buf[i], &want);
                     struct answer a = {0};
                     if (head == -2) say(&a, 400, "malformed request\n");
                     else if (head == -1 ? used[i] == MAX_REQUEST : (size_t)head + want > MAX_REQUEST) say(&a, 400, "request too large\n");
@@ -391,13 +398,18 @@ int main(int argc, char **argv) {
                         serve(buf[i], (size_t)head, want, &a);
                         fd_now = -1;
                     }
-                    if (a.status) { reply(p[i].fd, &a); finished = 1; }
+                    if (a.status) {
+                        reply(p[i].fd, &a);
+                        shutdown(p[i].fd, SHUT_WR);
+                        draining[i] = 1;
+                        since[i] = t;
+                    }
                 }
             }
             if (finished) {
                 close(p[i].fd);
                 n--;
-                p[i] = p[n]; used[i] = used[n]; since[i] = since[n];
+                p[i] = p[n]; used[i] = used[n]; since[i] = since[n]; draining[i] = draining[n];
                 memcpy(buf[i], buf[n], used[n] + 1);
                 i--;
             }
