@@ -81,9 +81,10 @@ static void done(sqlite3_stmt *s) {
 static void open_ledger(const char *path) {
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) die(path);
     /* WAL in exclusive locking mode, not a rollback journal. A rollback journal (DELETE) costs a
-     * transaction three syncs and a create and an unlink of the journal, and on Arca's encrypted
-     * volume each of those is a volume commit (names change like a dirsync mount), on a replicated
-     * volume a Raft round trip each. WAL appends the transaction to one file and syncs it once.
+     * transfer four fsyncs plus a create and an unlink of the journal (counted with ARCA_TRACE=1),
+     * and on Arca's encrypted volume each of those is a volume commit (names change like a dirsync
+     * mount), on a replicated volume a Raft round trip each. WAL appends the transaction to one
+     * file and syncs it once: one commit per transfer.
      * Exclusive locking keeps the WAL index in the process's heap instead of a shared-memory map
      * of a -shm file, which WASI has no way to give (no shared file mappings); the ledger is the
      * only process on its database, so nothing is lost by it, and a restart after a crash (kill
