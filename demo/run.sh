@@ -8,6 +8,7 @@ OUT="$ROOT/target/demo"
 mkdir -p "$OUT"
 for c in "$ROOT"/demo/*.c; do
   n=$(basename "$c" .c)
+  [ "$n" = bank ] && continue  # over SQLite's amalgamation: demo/bank-build.sh builds it
   flags=(-O2); grep -q '<pthread.h>' "$c" && flags+=(-pthread) # a threaded program
   [ "$OUT/$n.wasm" -nt "$c" ] || "$ROOT/arca" cc "${flags[@]}" -o "$OUT/$n.wasm" "$c"
 done

@@ -8,6 +8,8 @@
 #    threadtest4, linked as the Makefile does (-ldl -lpthread -lm), for Arca with
 #    'arca cc -pthread'. (threadtest1/2 are for SQLite 2's API; threadtest5 fails natively in
 #    the default build: "incorrect result", as it warns without HAVE_USLEEP.)
+# With --amalgamation it stops once sqlite3.c is generated and prints its path (for programs
+# that build the amalgamation themselves, as demo/bank-build.sh does).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)
 "$ROOT/ports/fetch.sh" sqlite3
@@ -18,6 +20,7 @@ if [ ! -f "$SRC/bld/sqlite3.c" ]; then
   command -v tclsh >/dev/null || apt-get install -y -q tcl >&2
   (mkdir -p "$SRC/bld" && cd "$SRC/bld" && ../configure --quiet >/dev/null && make -s sqlite3.c >/dev/null)
 fi
+if [ "${1:-}" = --amalgamation ]; then echo "$SRC/bld/sqlite3.c"; exit 0; fi
 FLAGS=(-O2 -DSQLITE_THREADSAFE=0 -DSQLITE_OMIT_LOAD_EXTENSION -I"$SRC/bld")
 if [ ! -f "$BIN/speedtest1.wasm" ] || [ "$ROOT/target/sdk/libarca.a" -nt "$BIN/speedtest1.wasm" ]; then
   gcc "${FLAGS[@]}" "$SRC/test/speedtest1.c" "$SRC/bld/sqlite3.c" -o "$BIN/speedtest1" -lm
