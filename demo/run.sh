@@ -96,4 +96,7 @@ else
   echo "(skipped: QuantLib is not built for this toolchain yet; build it once with ports/quantlib/build.sh: about 65 CPU-minutes, an hour or more on 2 cores)"
 fi
 
+say "10. A confidential ledger (SQLite, unmodified) on a 3-node cluster survives kill -9 of its node"
+"$ROOT/demo/cluster-ledger.sh" || echo "(exit status $?)"
+
 say "Done. Every program above ran as an isolated Arca process inside one JVM."

@@ -58,6 +58,7 @@ final class ServiceHost implements ServiceRunner {
     @Override
     public Running start(ServiceStatus service, byte[] module) throws Exception {
         String name = service.name();
+        long t0 = System.nanoTime();
         Path dir = data.toAbsolutePath().resolve("services").resolve(name);
         try (HostFd d = Cli.HOST.openOrCreateDirectory(dir.getParent()); HostFd e = Cli.HOST.openOrCreateDirectory(dir)) {
             // made when missing: the service's volumes' local copies live here
@@ -77,6 +78,7 @@ final class ServiceHost implements ServiceRunner {
             if (service.spec().keyBroker() == null) throw new UserError("its volumes need a key: deploy it with --key-broker");
             b.volumeKey(dev.arca.VolumeKey.fromKeyFile(KeyBrokerCommand.fetchKey(service.spec().keyBroker(), brokerPolicy(service), identity)));
         }
+        long tKey = System.nanoTime();
         b.network(NetworkConfig.build(List.of(), List.of(), onThisNode(manifest.network()), identity))
                 .evidence(Providers.evidence(identity))
                 .cacheDirectory(cacheDirectory)
@@ -90,6 +92,7 @@ final class ServiceHost implements ServiceRunner {
         } catch (ClusterException e) {
             throw new UserError("the cluster: " + e.getMessage());
         }
+        long tCluster = System.nanoTime();
         ReplicatedFreshness freshness = new ReplicatedFreshness(client);
         // each service's replicated volumes are its own (NAME.FILE in the cluster), opened only while this generation is placed here
         b.freshness(freshness).replication(freshness.replication(name, service.generation()));
@@ -98,6 +101,9 @@ final class ServiceHost implements ServiceRunner {
         try {
             instance = Instance.create(b.build());
             process = instance.start();
+            long tEnd = System.nanoTime();
+            Console.notice(String.format("service %s: started in %d ms (key %d ms, cluster client %d ms, instance and volumes %d ms)", name,
+                    (tEnd - t0) / 1_000_000, (tKey - t0) / 1_000_000, (tCluster - tKey) / 1_000_000, (tEnd - tCluster) / 1_000_000));
         } catch (ArcaException | RuntimeException e) {
             freshness.close();
             throw e instanceof ArcaException ? new UserError(e.getMessage()) : e;
