@@ -55,45 +55,94 @@ final class ServiceHost implements ServiceRunner {
         this.cacheDirectory = cacheDirectory;
     }
 
+    /** A service made ready to start: its manifest and identity, its key, its cluster client (attesting as the service). */
+    private static final class Ready implements Standby {
+        final Manifest manifest;
+        final Identity identity;
+        final dev.arca.VolumeKey key; // null: no volumes
+        final ReplicatedFreshness freshness;
+        final long keyMillis, clusterMillis;
+
+        Ready(Manifest manifest, Identity identity, dev.arca.VolumeKey key, ReplicatedFreshness freshness, long keyMillis, long clusterMillis) {
+            this.manifest = manifest;
+            this.identity = identity;
+            this.key = key;
+            this.freshness = freshness;
+            this.keyMillis = keyMillis;
+            this.clusterMillis = clusterMillis;
+        }
+
+        @Override
+        public void close() {
+            try {
+                freshness.close();
+            } catch (IOException e) {
+                // the client is gone either way
+            }
+        }
+    }
+
+    @Override
+    public Standby prepare(ServiceStatus service, byte[] module) throws Exception {
+        return ready(service, module);
+    }
+
     @Override
     public Running start(ServiceStatus service, byte[] module) throws Exception {
-        String name = service.name();
+        return start(service, module, null);
+    }
+
+    private Ready ready(ServiceStatus service, byte[] module) throws UserError {
         long t0 = System.nanoTime();
-        Path dir = data.toAbsolutePath().resolve("services").resolve(name);
-        try (HostFd d = Cli.HOST.openOrCreateDirectory(dir.getParent()); HostFd e = Cli.HOST.openOrCreateDirectory(dir)) {
-            // made when missing: the service's volumes' local copies live here
-        } catch (ErrnoException e) {
-            throw new UserError(dir + ": " + e.getMessage());
-        }
         Manifest manifest;
         try {
-            manifest = Manifest.parse(service.spec().manifest().getBytes(StandardCharsets.UTF_8), dir);
+            manifest = Manifest.parse(service.spec().manifest().getBytes(StandardCharsets.UTF_8), directory(service.name()));
         } catch (ManifestException e) {
             throw new UserError("manifest: " + e.getMessage());
         }
         Identity identity = Identity.of(manifest, module);
-        InstanceConfig.Builder b = InstanceConfig.builder().manifest(manifest).program(Program.of(name, module)).mounts(identity.pinnedMounts());
-        boolean needsKey = manifest.mounts().stream().anyMatch(m -> m instanceof Mount.Volume || m instanceof Mount.Union);
-        if (needsKey) {
+        dev.arca.VolumeKey key = null;
+        if (manifest.mounts().stream().anyMatch(m -> m instanceof Mount.Volume || m instanceof Mount.Union)) {
             if (service.spec().keyBroker() == null) throw new UserError("its volumes need a key: deploy it with --key-broker");
-            b.volumeKey(dev.arca.VolumeKey.fromKeyFile(KeyBrokerCommand.fetchKey(service.spec().keyBroker(), brokerPolicy(service), identity)));
+            key = dev.arca.VolumeKey.fromKeyFile(KeyBrokerCommand.fetchKey(service.spec().keyBroker(), brokerPolicy(service), identity));
         }
         long tKey = System.nanoTime();
-        b.network(NetworkConfig.build(List.of(), List.of(), onThisNode(manifest.network()), identity))
-                .evidence(Providers.evidence(identity))
-                .cacheDirectory(cacheDirectory)
-                .compiler(Compiler.ARCA)
-                .diagnostics(Console.diagnostics())
-                .stdout(new Lines("service " + name + ": "))
-                .stderr(new Lines("service " + name + ": "));
         ClusterClient client;
         try {
             client = ClusterClient.connect(Cli.HOST, self, cluster, ClusterCredentials.create(null, policy, provider, identity, false));
         } catch (ClusterException e) {
             throw new UserError("the cluster: " + e.getMessage());
         }
-        long tCluster = System.nanoTime();
-        ReplicatedFreshness freshness = new ReplicatedFreshness(client);
+        return new Ready(manifest, identity, key, new ReplicatedFreshness(client), (tKey - t0) / 1_000_000, (System.nanoTime() - tKey) / 1_000_000);
+    }
+
+    private Path directory(String name) throws UserError {
+        Path dir = data.toAbsolutePath().resolve("services").resolve(name);
+        try (HostFd d = Cli.HOST.openOrCreateDirectory(dir.getParent()); HostFd e = Cli.HOST.openOrCreateDirectory(dir)) {
+            return dir; // made when missing: the service's volumes' local copies live here
+        } catch (ErrnoException e) {
+            throw new UserError(dir + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public Running start(ServiceStatus service, byte[] module, Standby standby) throws Exception {
+        String name = service.name();
+        long t0 = System.nanoTime();
+        boolean prepared = standby instanceof Ready;
+        Ready ready = prepared ? (Ready) standby : ready(service, module);
+        long tReady = System.nanoTime();
+        InstanceConfig.Builder b = InstanceConfig.builder().manifest(ready.manifest).program(Program.of(name, module))
+                .mounts(ready.identity.pinnedMounts());
+        if (ready.key != null) b.volumeKey(ready.key);
+        b.network(NetworkConfig.build(List.of(), List.of(), onThisNode(ready.manifest.network()), ready.identity))
+                .evidence(Providers.evidence(ready.identity))
+                .cacheDirectory(cacheDirectory)
+                .compiler(Compiler.ARCA)
+                .diagnostics(Console.diagnostics())
+                .stdout(new Lines("service " + name + ": "))
+                .stderr(new Lines("service " + name + ": "));
+        ReplicatedFreshness freshness = ready.freshness;
         // each service's replicated volumes are its own (NAME.FILE in the cluster), opened only while this generation is placed here
         b.freshness(freshness).replication(freshness.replication(name, service.generation()));
         Instance instance;
@@ -102,10 +151,11 @@ final class ServiceHost implements ServiceRunner {
             instance = Instance.create(b.build());
             process = instance.start();
             long tEnd = System.nanoTime();
-            Console.notice(String.format("service %s: started in %d ms (key %d ms, cluster client %d ms, instance and volumes %d ms)", name,
-                    (tEnd - t0) / 1_000_000, (tKey - t0) / 1_000_000, (tCluster - tKey) / 1_000_000, (tEnd - tCluster) / 1_000_000));
+            Console.notice(String.format("service %s: started in %d ms (%s; instance and volumes %d ms)", name, (tEnd - t0) / 1_000_000,
+                    prepared ? "from a standby prepared ahead" : String.format("key %d ms, cluster client %d ms", ready.keyMillis, ready.clusterMillis),
+                    (tEnd - tReady) / 1_000_000));
         } catch (ArcaException | RuntimeException e) {
-            freshness.close();
+            ready.close();
             throw e instanceof ArcaException ? new UserError(e.getMessage()) : e;
         }
         return new Running() {
@@ -122,11 +172,7 @@ final class ServiceHost implements ServiceRunner {
                 } catch (ArcaException e) {
                     Console.notice("service " + name + ": " + e.getMessage());
                 }
-                try {
-                    freshness.close();
-                } catch (IOException e) {
-                    // the client is gone either way
-                }
+                ready.close();
             }
         };
     }

@@ -233,13 +233,10 @@ public final class Node implements Closeable {
         return stateMachine;
     }
 
-    /** Each member's id and Raft address host (an IPv4 literal), from the configuration this node knows. */
+    /** Each member's id and Raft address (an IPv4 literal and port), from the configuration this node knows. */
     Map<String, String> addresses() {
         Map<String, String> out = new LinkedHashMap<>();
-        for (RaftPeer p : known(this, config)) {
-            String a = p.getAddress();
-            out.put(p.getId().toString(), a == null ? null : a.substring(0, a.lastIndexOf(':')));
-        }
+        for (RaftPeer p : known(this, config)) out.put(p.getId().toString(), p.getAddress());
         return out;
     }
 

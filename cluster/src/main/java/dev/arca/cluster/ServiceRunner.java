@@ -15,6 +15,27 @@ public interface ServiceRunner {
      */
     Running start(ServiceStatus service, byte[] module) throws Exception;
 
+    /**
+     * Does ahead of time what a start needs and a failover should not wait for (on a node that may
+     * have to take {@code service} over): its identity, its volume key, its connection to the
+     * cluster. Null when the runner prepares nothing.
+     */
+    default Standby prepare(ServiceStatus service, byte[] module) throws Exception {
+        return null;
+    }
+
+    /** As {@link #start(ServiceStatus, byte[])}, from a standby prepared for the same spec (which it consumes). */
+    default Running start(ServiceStatus service, byte[] module, Standby standby) throws Exception {
+        if (standby != null) standby.close();
+        return start(service, module);
+    }
+
+    /** What {@link #prepare} made; closing it lets go of what it holds (the key, the connection). */
+    interface Standby extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** A service's program running on this node. */
     interface Running {
         /** Blocks until the program ends. */

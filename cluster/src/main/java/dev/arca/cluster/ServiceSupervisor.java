@@ -31,9 +31,16 @@ import java.util.function.Consumer;
  * service it still runs is fenced as soon as its successor mounts the volume.
  */
 public final class ServiceSupervisor implements Closeable {
-    static final long TICK_MILLIS = 100;
+    static final long TICK_MILLIS = 50;
     /** How long a node may not answer the leader before its services are moved. */
     static final long DEAD_MILLIS = 1_000;
+    /**
+     * After this long without an answer the leader probes the node's Raft port: a refused
+     * connection means no process listens there (it crashed), and its services move at once. A host
+     * that fakes refusals can only cause a move, which the volume fence keeps safe.
+     */
+    static final long SUSPECT_MILLIS = 300;
+    private static final int PROBE_MILLIS = 200;
     private final Node node;
     private final Host host;
     private final ServiceRunner runner;
@@ -41,6 +48,7 @@ public final class ServiceSupervisor implements Closeable {
     private final ClientSource clients;
     private final Map<String, Run> runs = new HashMap<>(); // loop thread only
     private final Map<Integer, PublishedPort> ports = new HashMap<>(); // loop thread only
+    private final Map<String, Spare> spares = new HashMap<>(); // loop thread only: standbys for services that run elsewhere
     private final Deque<Report> reports = new ArrayDeque<>(); // guarded by itself
     private final Map<String, String> said = new HashMap<>(); // loop thread only: the last line logged per subject
     private final Thread loop;
@@ -53,19 +61,65 @@ public final class ServiceSupervisor implements Closeable {
         ClusterClient connect() throws ClusterException;
     }
 
+    /**
+     * A standby for a service that runs on another node, prepared in the background so that a
+     * failover here does not wait for the key broker or a cluster connection.
+     */
+    private final class Spare {
+        final ServiceSpec spec;
+        final Thread thread;
+        private ServiceRunner.Standby standby; // guarded by this
+        private boolean dropped; // guarded by this
+
+        Spare(ServiceStatus s) {
+            this.spec = s.spec();
+            this.thread = Thread.ofPlatform().daemon().name("standby for service " + s.name()).start(() -> {
+                try {
+                    byte[] module = node.stateMachine().moduleBytes(spec.module());
+                    ServiceRunner.Standby made = module == null ? null : runner.prepare(s, module);
+                    synchronized (this) {
+                        if (dropped) {
+                            if (made != null) made.close();
+                        } else {
+                            standby = made;
+                        }
+                    }
+                } catch (Exception | LinkageError e) {
+                    say("standby " + s.name(), "service " + s.name() + ": no standby on node " + node.id() + " (a failover here will prepare it then): " + e.getMessage());
+                }
+            });
+        }
+
+        /** The standby, for a start here; null when it is not ready (the start prepares it then). */
+        synchronized ServiceRunner.Standby take() {
+            dropped = true;
+            ServiceRunner.Standby s = standby;
+            standby = null;
+            return s;
+        }
+
+        synchronized void drop() {
+            dropped = true;
+            if (standby != null) standby.close();
+            standby = null;
+        }
+    }
+
     private record Report(String name, long generation, String state, int exit, String reason) {}
 
     /** A service's program on this node, for one generation. */
     private final class Run {
         final ServiceStatus service;
         final Run previous; // the run of an earlier generation here, which must have let go of ports and volumes first
+        final ServiceRunner.Standby standby; // prepared ahead, or null
         final Thread thread;
         volatile ServiceRunner.Running running;
         volatile boolean stopping;
 
-        Run(ServiceStatus service, Run previous) {
+        Run(ServiceStatus service, Run previous, ServiceRunner.Standby standby) {
             this.service = service;
             this.previous = previous;
+            this.standby = standby;
             this.thread = Thread.ofPlatform().daemon().name("service " + service.name() + " (generation " + service.generation() + ")").unstarted(this::run);
         }
 
@@ -76,11 +130,12 @@ public final class ServiceSupervisor implements Closeable {
                 // a node that restarts replays its log: what it has applied so far may place here a service that has moved since
                 if (!stillHere(s)) {
                     log.accept("service " + s.name() + ": generation " + s.generation() + " is no longer placed here: not started");
+                    if (standby != null) standby.close();
                     return;
                 }
                 byte[] module = node.stateMachine().moduleBytes(s.spec().module());
                 if (module == null) throw new ClusterException("this node does not hold the module sha256:" + s.spec().module() + " yet");
-                ServiceRunner.Running r = runner.start(s, module);
+                ServiceRunner.Running r = runner.start(s, module, standby);
                 synchronized (this) {
                     if (stopping) {
                         r.stop();
@@ -177,17 +232,33 @@ public final class ServiceSupervisor implements Closeable {
             if (me.equals(s.node())) {
                 if (!runs.containsKey(s.name())) {
                     for (int p : s.spec().ports()) close(p); // the program binds them itself
-                    Run run = new Run(s, ended.get(s.name()));
+                    Spare spare = spares.remove(s.name());
+                    ServiceRunner.Standby standby = spare != null && spare.spec.equals(s.spec()) ? spare.take() : null;
+                    if (spare != null && standby == null) spare.drop();
+                    Run run = new Run(s, ended.get(s.name()), standby);
                     runs.put(s.name(), run);
                     log.accept("service " + s.name() + ": starting on node " + me + " (generation " + s.generation() + ")");
                     run.thread.start();
                 }
             } else {
+                Spare spare = spares.get(s.name());
+                if (spare == null || !spare.spec.equals(s.spec())) {
+                    if (spare != null) spare.drop();
+                    spares.put(s.name(), new Spare(s));
+                }
                 String addr = addresses.get(s.node());
                 for (int p : s.spec().ports()) {
-                    wanted.put(p, addr == null ? null : new InetSocketAddress(address(addr), p));
+                    wanted.put(p, addr == null ? null : new InetSocketAddress(address(host(addr)), p));
                     owner.put(p, s.name());
                 }
+            }
+        }
+        for (var it = spares.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            ServiceStatus s = byName.get(e.getKey());
+            if (s == null || !s.active() || me.equals(s.node())) {
+                e.getValue().drop();
+                it.remove();
             }
         }
         // 2. published ports
@@ -241,7 +312,8 @@ public final class ServiceSupervisor implements Closeable {
     /** On the leader: places services with no node, and moves those whose node stopped answering. */
     private void place(List<ServiceStatus> services) {
         Set<String> live = node.liveMembers(DEAD_MILLIS);
-        if (live == null) {
+        Set<String> fresh = node.liveMembers(SUSPECT_MILLIS);
+        if (live == null || fresh == null) {
             leaderSince = 0;
             return;
         }
@@ -251,9 +323,14 @@ public final class ServiceSupervisor implements Closeable {
         Map<String, Integer> load = new HashMap<>();
         for (String id : live) load.put(id, 0);
         for (ServiceStatus s : services) if (s.active() && load.containsKey(s.node())) load.merge(s.node(), 1, Integer::sum);
+        Map<String, String> addresses = node.addresses();
+        Map<String, Boolean> crashed = new HashMap<>();
         for (ServiceStatus s : services) {
-            boolean homeless = s.state().equals("placing") || (s.active() && !live.contains(s.node()));
+            boolean gone = s.active() && (!live.contains(s.node())
+                    || (!fresh.contains(s.node()) && crashed.computeIfAbsent(s.node(), id -> refused(addresses.get(id)))));
+            boolean homeless = s.state().equals("placing") || gone;
             if (!homeless) continue;
+            live.remove(s.node());
             String target = null;
             for (String id : new ArrayList<>(new java.util.TreeSet<>(live))) {
                 if (target == null || load.get(id) < load.get(target)) target = id;
@@ -262,8 +339,9 @@ public final class ServiceSupervisor implements Closeable {
             try {
                 client().place(s.name(), target, s.generation());
                 load.merge(target, 1, Integer::sum);
-                log.accept("service " + s.name() + ": " + (s.node() == null ? "placed" : "node " + s.node() + " has not answered for "
-                        + DEAD_MILLIS + " ms: moved") + " to node " + target);
+                log.accept("service " + s.name() + ": " + (s.node() == null ? "placed"
+                        : Boolean.TRUE.equals(crashed.get(s.node())) ? "node " + s.node() + " is down (its Raft port refuses connections): moved"
+                        : "node " + s.node() + " has not answered for " + DEAD_MILLIS + " ms: moved") + " to node " + target);
             } catch (ClusterException e) {
                 say("place " + s.name(), "service " + s.name() + ": cannot place it yet: " + e.getMessage());
                 dropClient();
@@ -308,6 +386,23 @@ public final class ServiceSupervisor implements Closeable {
         if (p != null) p.close();
     }
 
+    /** Whether nothing listens at {@code hostPort} (a connection refused, not merely unanswered). */
+    private boolean refused(String hostPort) {
+        if (hostPort == null) return false;
+        int colon = hostPort.lastIndexOf(':');
+        try (var s = host.connect(new InetSocketAddress(address(hostPort.substring(0, colon)), Integer.parseInt(hostPort.substring(colon + 1))), PROBE_MILLIS)) {
+            return false;
+        } catch (java.net.ConnectException e) {
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false; // a timeout: a partition or a pause looks like this; wait for DEAD_MILLIS
+        }
+    }
+
+    private static String host(String hostPort) {
+        return hostPort.substring(0, hostPort.lastIndexOf(':'));
+    }
+
     private static InetAddress address(String ipv4) {
         String[] p = ipv4.split("\\.");
         byte[] b = new byte[4];
@@ -331,6 +426,8 @@ public final class ServiceSupervisor implements Closeable {
         }
         runs.values().forEach(Run::stop);
         runs.clear();
+        spares.values().forEach(Spare::drop);
+        spares.clear();
         ports.values().forEach(PublishedPort::close);
         ports.clear();
         dropClient();
