@@ -330,7 +330,7 @@ public final class ServiceSupervisor implements Closeable {
                     || (!fresh.contains(s.node()) && crashed.computeIfAbsent(s.node(), id -> refused(addresses.get(id)))));
             boolean homeless = s.state().equals("placing") || gone;
             if (!homeless) continue;
-            live.remove(s.node());
+            if (s.node() != null) live.remove(s.node());
             String target = null;
             for (String id : new ArrayList<>(new java.util.TreeSet<>(live))) {
                 if (target == null || load.get(id) < load.get(target)) target = id;
