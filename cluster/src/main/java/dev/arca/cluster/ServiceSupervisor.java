@@ -319,14 +319,16 @@ public final class ServiceSupervisor implements Closeable {
         }
         long now = System.nanoTime();
         if (leaderSince == 0) leaderSince = now;
-        if (now - leaderSince < DEAD_MILLIS * 1_000_000) return; // every follower has had its chance to answer this leader
+        long leaderFor = (now - leaderSince) / 1_000_000;
+        if (leaderFor < SUSPECT_MILLIS) return; // every live follower has had its chance to answer this leader
         Map<String, Integer> load = new HashMap<>();
         for (String id : live) load.put(id, 0);
         for (ServiceStatus s : services) if (s.active() && load.containsKey(s.node())) load.merge(s.node(), 1, Integer::sum);
         Map<String, String> addresses = node.addresses();
         Map<String, Boolean> crashed = new HashMap<>();
         for (ServiceStatus s : services) {
-            boolean gone = s.active() && (!live.contains(s.node())
+            // silence alone counts once this node has led for DEAD_MILLIS; a crash (refused) at once
+            boolean gone = s.active() && ((leaderFor >= DEAD_MILLIS && !live.contains(s.node()))
                     || (!fresh.contains(s.node()) && crashed.computeIfAbsent(s.node(), id -> refused(addresses.get(id)))));
             boolean homeless = s.state().equals("placing") || gone;
             if (!homeless) continue;
