@@ -6,7 +6,8 @@
 # by the service on its new node (the client retries every 20 ms through the two other nodes); the
 # killed node is restarted with its data before the next round. Also checks RPO 0: every write
 # acknowledged before each kill reads back after it. Prints a Markdown table (also
-# bench/results/service-failover.md); raw figures in target/bench/service-failover/.
+# bench/results/service-failover.md); raw figures and the nodes' logs (each start's time split
+# into its phases) in target/bench/service-failover/.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ARCA=$ROOT/arca
@@ -15,7 +16,7 @@ OUT=$ROOT/target/bench/service-failover; mkdir -p "$OUT"
 T=$(mktemp -d)
 export ARCA_CONFIG_DIR="$T/config" ARCA_ATTESTATION_PROVIDER=sim
 declare -A PID
-cleanup() { for p in "${PID[@]}"; do kill -9 "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$T"; }
+cleanup() { for p in "${PID[@]}"; do kill -9 "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; cp "$T"/n*.log "$OUT/" 2>/dev/null || true; rm -rf "$T"; }
 trap cleanup EXIT
 "$ARCA" --version >/dev/null; "$ARCA" cc -O2 -o "$T/kv.wasm" "$ROOT/tests/cluster/kv.c"
 BASE=$((20000 + RANDOM % 20000)); PORT=$((BASE + 10)); BROKER=$((BASE + 20))
