@@ -45,8 +45,8 @@ public final class Main implements Runnable {
         cli.getSubcommands().get("service").setStopAtPositional(false); // 'service deploy NAME --manifest F': options after the name
         cli.setExitCodeExceptionMapper(e -> RUNTIME_ERROR);
         cli.setParameterExceptionHandler((e, a) -> {
-            String command = e.getCommandLine().getCommandName().equals("arca") ? "" : e.getCommandLine().getCommandName() + " ";
-            Console.say(dev.arca.Diagnostic.Kind.USAGE, firstLine(e.getMessage()) + " (try 'arca " + command + "--help')");
+            // the whole command, e.g. 'arca service deploy --help'
+            Console.say(dev.arca.Diagnostic.Kind.USAGE, firstLine(e.getMessage()) + " (try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return USAGE;
         });
         cli.setExecutionExceptionHandler((e, c, p) -> {
