@@ -12,7 +12,7 @@ the client goes on under a new number, as the checker requires. Prints one summa
 import json, random, socket, sys, threading, time
 
 out, seconds, port, addrs = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), sys.argv[4:]
-CLIENTS, KEYS = 4, ["k%d" % i for i in range(6)]
+CLIENTS, KEYS = 4, ["lin%d" % i for i in range(6)]  # keys no other case of the test writes: the history starts from absent keys
 lock = threading.Lock()
 history, counts = [], {"ok": 0, "pending": 0, "refused": 0}
 next_client = [CLIENTS]
