@@ -50,7 +50,7 @@ public final class ServiceSupervisor implements Closeable {
     private final Map<Integer, PublishedPort> ports = new HashMap<>(); // loop thread only
     private final Map<String, Spare> spares = new HashMap<>(); // loop thread only: standbys for services that run elsewhere
     private final Deque<Report> reports = new ArrayDeque<>(); // guarded by itself
-    private final Map<String, String> said = new HashMap<>(); // loop thread only: the last line logged per subject
+    private final Map<String, String> said = new HashMap<>(); // guarded by this: the last line logged per subject
     private final Thread loop;
     private volatile boolean closed;
     private ClusterClient client; // loop thread only
@@ -275,7 +275,9 @@ public final class ServiceSupervisor implements Closeable {
                 try {
                     p = PublishedPort.open(host, owner.get(e.getKey()), address(node.address().host()), e.getKey());
                     ports.put(e.getKey(), p);
-                    said.remove("port " + e.getKey());
+                    synchronized (this) {
+                        said.remove("port " + e.getKey());
+                    }
                 } catch (IOException x) {
                     say("port " + e.getKey(), "service " + owner.get(e.getKey()) + ": cannot publish port " + e.getKey() + " on " + node.address().host() + ": " + x.getMessage());
                     continue;
@@ -378,8 +380,8 @@ public final class ServiceSupervisor implements Closeable {
         client = null;
     }
 
-    /** Logs a line once per change of what it says about {@code subject}. */
-    private void say(String subject, String line) {
+    /** Logs a line once per change of what it says about {@code subject} (from the loop and the standbys' threads). */
+    private synchronized void say(String subject, String line) {
         if (!line.equals(said.put(subject, line))) log.accept(line);
     }
 
