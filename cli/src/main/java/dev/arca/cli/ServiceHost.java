@@ -229,11 +229,18 @@ final class ServiceHost implements ServiceRunner {
         }
 
         private void flushLine() {
-            synchronized (System.err) {
-                System.err.write(prefix, 0, prefix.length);
-                System.err.write(line.toByteArray(), 0, line.size());
-                System.err.write('\n');
-                System.err.flush();
+            byte[] out = new byte[prefix.length + line.size() + 1];
+            System.arraycopy(prefix, 0, out, 0, prefix.length);
+            System.arraycopy(line.toByteArray(), 0, out, prefix.length, line.size());
+            out[out.length - 1] = '\n';
+            OutputStream err = Cli.HOST.stderr(); // the host's stream, through the door like every other
+            try {
+                synchronized (err) {
+                    err.write(out); // one write per line: lines of two services never interleave
+                    err.flush();
+                }
+            } catch (IOException e) {
+                // the node's stderr is gone: the line is lost, the service goes on
             }
             line.reset();
         }

@@ -241,17 +241,17 @@ public final class Node implements Closeable {
     }
 
     /**
-     * On the leader: the members that answered it within the last {@code millis}, itself included;
-     * null when this node does not lead.
+     * On the leader: each member's milliseconds since it last answered the leader (0 for the
+     * leader itself); null when this node does not lead (one read of Ratis's role information).
      */
-    java.util.Set<String> liveMembers(long millis) {
+    java.util.Map<String, Long> followerSilence() {
         try {
             var info = server.getDivision(group).getInfo();
             if (!info.isLeader() || !info.isLeaderReady()) return null;
-            java.util.Set<String> out = new java.util.TreeSet<>();
-            out.add(config.id());
+            java.util.Map<String, Long> out = new java.util.TreeMap<>();
+            out.put(config.id(), 0L);
             for (var f : info.getRoleInfoProto().getLeaderInfo().getFollowerInfoList()) {
-                if (f.getLastRpcElapsedTimeMs() < millis) out.add(f.getId().getId().toStringUtf8());
+                out.put(f.getId().getId().toStringUtf8(), f.getLastRpcElapsedTimeMs());
             }
             return out;
         } catch (IOException | RuntimeException e) {

@@ -313,15 +313,19 @@ public final class ServiceSupervisor implements Closeable {
 
     /** On the leader: places services with no node, and moves those whose node stopped answering. */
     private void place(List<ServiceStatus> services) {
-        Set<String> live = node.liveMembers(DEAD_MILLIS);
-        Set<String> fresh = node.liveMembers(SUSPECT_MILLIS);
-        if (live == null || fresh == null) {
+        Map<String, Long> silence = node.followerSilence();
+        if (silence == null) {
             leaderSince = 0;
             return;
         }
         long now = System.nanoTime();
         if (leaderSince == 0) leaderSince = now;
         long leaderFor = (now - leaderSince) / 1_000_000;
+        Set<String> live = new java.util.TreeSet<>(), fresh = new java.util.TreeSet<>();
+        silence.forEach((id, ms) -> {
+            if (ms < DEAD_MILLIS) live.add(id);
+            if (ms < SUSPECT_MILLIS) fresh.add(id);
+        });
         if (leaderFor < SUSPECT_MILLIS) return; // every live follower has had its chance to answer this leader
         Map<String, Integer> load = new HashMap<>();
         for (String id : live) load.put(id, 0);
