@@ -85,7 +85,9 @@ public final class Instance implements AutoCloseable {
             // the effective policy, so that what is open is never a surprise
             for (String line : policy.describe()) diagnostics.emit(DiagnosticSink.Kind.NOTICE, "network: " + line);
         }
-        kernel.setNetwork(new Network(host, policy, diagnostics));
+        Network network = new Network(host, policy, diagnostics);
+        network.setLease(config.lease());
+        kernel.setNetwork(network);
         this.runner = new ProcessRunner(kernel, engine);
         this.entryModule = entryModule;
         this.entryArgv = entryArgv;

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import dev.arca.fs.encfs.Freshness;
 import dev.arca.fs.encfs.Replication;
 import java.nio.file.Path;
+import dev.arca.kernel.net.Lease;
 import dev.arca.kernel.net.NetworkPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,6 +51,7 @@ public final class InstanceConfig {
     private final EvidenceSource evidence;
     private final Duration closeTimeout;
     private final NetworkPolicy network;
+    private final Lease lease;
 
     private InstanceConfig(Builder b) {
         this.entry = b.entry.build();
@@ -68,6 +70,7 @@ public final class InstanceConfig {
         this.evidence = b.evidence;
         this.closeTimeout = b.closeTimeout;
         this.network = b.network;
+        this.lease = b.lease;
     }
 
     /** A builder with the defaults: no mounts, {@link Limits#DEFAULT}, no standard streams, no disk cache. */
@@ -166,6 +169,14 @@ public final class InstanceConfig {
         return network;
     }
 
+    /**
+     * What must hold for the instance to send to the host (docs/cluster.md, "Services"): a cluster
+     * service's copy holds a lease that the cluster renews; {@link Lease#ALWAYS} otherwise.
+     */
+    public Lease lease() {
+        return lease;
+    }
+
     /** The source of {@code /dev/attestation}'s evidence, or null for no {@code /dev/attestation}. */
     public EvidenceSource evidence() {
         return evidence;
@@ -193,6 +204,7 @@ public final class InstanceConfig {
         private Diagnostics diagnostics;
         private EvidenceSource evidence;
         private NetworkPolicy network = NetworkPolicy.none();
+        private Lease lease = Lease.ALWAYS;
         private Duration closeTimeout = Duration.ofSeconds(10);
 
         private Builder() {}
@@ -364,6 +376,15 @@ public final class InstanceConfig {
          */
         public Builder network(NetworkPolicy policy) {
             this.network = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * Makes every send, connect and datagram to the host wait on {@code lease}: while it has
+         * lapsed they fail (ECONNRESET, ECONNREFUSED, ENETUNREACH). See {@link Lease}.
+         */
+        public Builder lease(Lease lease) {
+            this.lease = Objects.requireNonNull(lease, "lease");
             return this;
         }
 

@@ -87,11 +87,6 @@ final class ServiceHost implements ServiceRunner {
         return ready(service, module);
     }
 
-    @Override
-    public Running start(ServiceStatus service, byte[] module) throws Exception {
-        return start(service, module, null);
-    }
-
     private Ready ready(ServiceStatus service, byte[] module) throws UserError {
         long t0 = System.nanoTime();
         Manifest manifest;
@@ -126,7 +121,7 @@ final class ServiceHost implements ServiceRunner {
     }
 
     @Override
-    public Running start(ServiceStatus service, byte[] module, Standby standby) throws Exception {
+    public Running start(ServiceStatus service, byte[] module, Standby standby, Lease lease) throws Exception {
         String name = service.name();
         long t0 = System.nanoTime();
         boolean prepared = standby instanceof Ready;
@@ -136,6 +131,7 @@ final class ServiceHost implements ServiceRunner {
                 .mounts(ready.identity.pinnedMounts());
         if (ready.key != null) b.volumeKey(ready.key);
         b.network(NetworkConfig.build(List.of(), List.of(), onThisNode(ready.manifest.network()), ready.identity))
+                .lease(lease::held)
                 .evidence(Providers.evidence(ready.identity))
                 .cacheDirectory(cacheDirectory)
                 .compiler(Compiler.ARCA)

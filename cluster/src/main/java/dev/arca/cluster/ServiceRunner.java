@@ -8,12 +8,21 @@ package dev.arca.cluster;
 public interface ServiceRunner {
     /**
      * Starts {@code service} (its current generation) on this node from {@code module}, the bytes
-     * the cluster holds under {@code service.spec().module()}; returns once its program runs.
+     * the cluster holds under {@code service.spec().module()}, from {@code standby} when one was
+     * prepared for the same spec (the start consumes it; null: prepare now); returns once its
+     * program runs. The program may send to the world (answer a client, connect, send a datagram)
+     * only while {@code lease} holds: the runner makes its kernel refuse those otherwise.
      *
      * @throws Exception with a one-line message naming what failed (the key broker, a volume, the
      *     module)
      */
-    Running start(ServiceStatus service, byte[] module) throws Exception;
+    Running start(ServiceStatus service, byte[] module, Standby standby, Lease lease) throws Exception;
+
+    /** Whether a service's copy may answer now (see {@link ServiceSupervisor}, "Leases"); cheap, called on every send. */
+    @FunctionalInterface
+    interface Lease {
+        boolean held();
+    }
 
     /**
      * Does ahead of time what a start needs and a failover should not wait for (on a node that may
@@ -22,12 +31,6 @@ public interface ServiceRunner {
      */
     default Standby prepare(ServiceStatus service, byte[] module) throws Exception {
         return null;
-    }
-
-    /** As {@link #start(ServiceStatus, byte[])}, from a standby prepared for the same spec (which it consumes). */
-    default Running start(ServiceStatus service, byte[] module, Standby standby) throws Exception {
-        if (standby != null) standby.close();
-        return start(service, module);
     }
 
     /** What {@link #prepare} made; closing it lets go of what it holds (the key, the connection). */

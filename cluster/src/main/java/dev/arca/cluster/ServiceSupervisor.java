@@ -1,5 +1,6 @@
 package dev.arca.cluster;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.arca.host.Host;
 import java.io.Closeable;
 import java.io.IOException;
@@ -29,6 +30,16 @@ import java.util.function.Consumer;
  * writing a service's volume is not this loop but the volume's fence: the newest mount's epoch
  * (docs/cluster.md, "Replicated volumes"). A node cut off from the majority cannot commit, and the
  * service it still runs is fenced as soon as its successor mounts the volume.
+ *
+ * <p><b>Leases</b> keep two copies from both answering (a cut-off copy would answer reads from
+ * what it holds while its successor takes writes). A copy may send to the world only within
+ * {@link #LEASE_MILLIS} of sending a linearizable read that found it placed here (renewed every
+ * {@link #RENEW_MILLIS}; the kernel refuses its sends otherwise). Such a read is answered at a
+ * point after it was sent and before any later move, so a copy's lease ends before
+ * {@code LEASE_MILLIS} after the move is committed. A new copy answers only from {@code LEASE_MILLIS}
+ * after it read its placement, which is after the commit: the two never answer at the same time,
+ * whatever the silences, refusals or partitions, as long as the nodes' monotonic clocks run at the
+ * same rate over {@code LEASE_MILLIS}.
  */
 public final class ServiceSupervisor implements Closeable {
     static final long TICK_MILLIS = 50;
@@ -41,6 +52,11 @@ public final class ServiceSupervisor implements Closeable {
      */
     static final long SUSPECT_MILLIS = 300;
     private static final int PROBE_MILLIS = 200;
+    /** How long a copy may answer after the cluster last confirmed it (see "Leases" above). */
+    static final long LEASE_MILLIS = 300;
+    /** How often the leases of the copies running here are renewed. */
+    static final long RENEW_MILLIS = 50;
+    private static final long LEASE_NANOS = LEASE_MILLIS * 1_000_000;
     private final Node node;
     private final Host host;
     private final ServiceRunner runner;
@@ -52,6 +68,8 @@ public final class ServiceSupervisor implements Closeable {
     private final Deque<Report> reports = new ArrayDeque<>(); // guarded by itself
     private final Map<String, String> said = new HashMap<>(); // guarded by this: the last line logged per subject
     private final Thread loop;
+    private final Thread renewer;
+    private final Set<Run> leased = java.util.concurrent.ConcurrentHashMap.newKeySet(); // the copies running here, whose leases the renewer renews
     private volatile boolean closed;
     private ClusterClient client; // loop thread only
     private long leaderSince; // loop thread only: nanoTime when this node was seen to lead, 0 when not
@@ -115,6 +133,10 @@ public final class ServiceSupervisor implements Closeable {
         final Thread thread;
         volatile ServiceRunner.Running running;
         volatile boolean stopping;
+        /** nanoTime when the last read that found this copy placed here was sent (see "Leases"). */
+        volatile long confirmedAt;
+        /** nanoTime from which this copy may answer: {@link #LEASE_MILLIS} after it first read its placement. */
+        volatile long notBefore;
 
         Run(ServiceStatus service, Run previous, ServiceRunner.Standby standby) {
             this.service = service;
@@ -124,18 +146,37 @@ public final class ServiceSupervisor implements Closeable {
         }
 
         private void run() {
+            try {
+                runCopy();
+            } finally {
+                leased.remove(this);
+            }
+        }
+
+        /** Whether this copy may answer now: its placement confirmed within {@link #LEASE_MILLIS}, and not before {@link #notBefore}. */
+        boolean leaseHeld() {
+            long now = System.nanoTime();
+            return now - notBefore >= 0 && now - confirmedAt < LEASE_NANOS;
+        }
+
+        private void runCopy() {
             ServiceStatus s = service;
             try {
                 if (previous != null) previous.thread.join();
                 // a node that restarts replays its log: what it has applied so far may place here a service that has moved since
+                long sent = System.nanoTime();
                 if (!stillHere(s)) {
                     log.accept("service " + s.name() + ": generation " + s.generation() + " is no longer placed here: not started");
                     if (standby != null) standby.close();
                     return;
                 }
+                // the read saw the placement committed: a copy elsewhere holds no lease from LEASE_MILLIS on
+                notBefore = System.nanoTime() + LEASE_NANOS;
+                confirmedAt = sent;
+                leased.add(this);
                 byte[] module = node.stateMachine().moduleBytes(s.spec().module());
                 if (module == null) throw new ClusterException("this node does not hold the module sha256:" + s.spec().module() + " yet");
-                ServiceRunner.Running r = runner.start(s, module, standby);
+                ServiceRunner.Running r = runner.start(s, module, standby, this::leaseHeld);
                 synchronized (this) {
                     if (stopping) {
                         r.stop();
@@ -177,11 +218,60 @@ public final class ServiceSupervisor implements Closeable {
         this.clients = clients;
         this.log = log;
         this.loop = Thread.ofPlatform().daemon().name("services of node " + node.id()).unstarted(this::loop);
+        this.renewer = Thread.ofPlatform().daemon().name("service leases of node " + node.id()).unstarted(this::renew);
     }
 
     public ServiceSupervisor start() {
         loop.start();
+        renewer.start();
         return this;
+    }
+
+    /**
+     * Renews the leases of the copies running here every {@link #RENEW_MILLIS}: one linearizable
+     * read of the services, over a connection of its own (the loop's may be busy placing). A copy
+     * the read does not find placed here is not renewed: its lease lapses, and the loop stops it
+     * once this node has applied the move.
+     */
+    private void renew() {
+        ClusterClient c = null;
+        while (!closed) {
+            try {
+                Thread.sleep(RENEW_MILLIS);
+            } catch (InterruptedException e) {
+                break;
+            }
+            if (leased.isEmpty()) continue;
+            long sent = System.nanoTime();
+            try {
+                if (c == null) c = clients.connect();
+                Map<String, JsonNode> now = new HashMap<>();
+                for (var one : c.services()) now.put(one.path("name").asText(), one);
+                for (Run run : leased) {
+                    var one = now.get(run.service.name());
+                    if (one != null && placedHere(one, run.service.generation())) run.confirmedAt = Math.max(run.confirmedAt, sent);
+                }
+            } catch (ClusterException | RuntimeException e) {
+                say("lease", "services: cannot renew the leases of the services running here: " + e.getMessage());
+                c = closeQuietly(c);
+                continue;
+            }
+            synchronized (this) {
+                said.remove("lease");
+            }
+        }
+        closeQuietly(c);
+    }
+
+    private static ClusterClient closeQuietly(ClusterClient c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException e) {
+                // a fresh one next time
+            }
+        }
+        return null;
     }
 
     private void report(Report r) {
@@ -361,12 +451,15 @@ public final class ServiceSupervisor implements Closeable {
     /** Whether the cluster (read linearizably, not this node's applied state, which may be replaying an old log) places {@code s} here now. */
     private boolean stillHere(ServiceStatus s) throws ClusterException {
         for (var one : client().services()) {
-            if (one.path("name").asText().equals(s.name())) {
-                return node.id().equals(one.path("node").asText()) && one.path("generation").asLong() == s.generation()
-                        && (one.path("state").asText().equals("starting") || one.path("state").asText().equals("running"));
-            }
+            if (one.path("name").asText().equals(s.name())) return placedHere(one, s.generation());
         }
         return false;
+    }
+
+    /** Whether a service's record (as {@link ClusterClient#services} gives it) places {@code generation} on this node. */
+    private boolean placedHere(JsonNode one, long generation) {
+        return node.id().equals(one.path("node").asText()) && one.path("generation").asLong() == generation
+                && (one.path("state").asText().equals("starting") || one.path("state").asText().equals("running"));
     }
 
     private synchronized ClusterClient client() throws ClusterException {
@@ -427,6 +520,7 @@ public final class ServiceSupervisor implements Closeable {
     public void close() {
         closed = true;
         loop.interrupt();
+        renewer.interrupt();
         try {
             loop.join(5_000);
         } catch (InterruptedException e) {

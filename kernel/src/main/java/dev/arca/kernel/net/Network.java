@@ -35,6 +35,8 @@ public final class Network {
     private final NetworkPolicy policy;
     private final Consumer<String> log;
     private final Consumer<String> security;
+    private volatile Lease lease = Lease.ALWAYS;
+    private volatile boolean lapsed; // written under this: the lease was found lapsed at the last check (logged once per lapse)
     private NetPump pump; // made with the first host socket; guarded by this
     private boolean closed; // guarded by this
 
@@ -68,6 +70,29 @@ public final class Network {
 
     public NetworkPolicy policy() {
         return policy;
+    }
+
+    /** From now on, sends, connects and datagrams to the host need {@code lease} held (see {@link Lease}). */
+    public void setLease(Lease lease) {
+        this.lease = java.util.Objects.requireNonNull(lease, "lease");
+    }
+
+    /**
+     * Refuses what would reach the host while the lease has lapsed: {@code errno} (ECONNRESET for
+     * a send on a connection, ECONNREFUSED for a connect, ENETUNREACH for a datagram), one log line
+     * when the lease lapses and one when it is held again.
+     */
+    void checkLease(Errno errno, String verb, Object to) throws ErrnoException {
+        boolean held = lease.held();
+        if (held && !lapsed) return; // the path of every send while the lease holds: two plain reads
+        boolean changed;
+        synchronized (this) {
+            changed = lapsed == held;
+            lapsed = !held;
+        }
+        if (changed) log(held ? "the lease is held again: sends to the host resume"
+                : "the lease has lapsed (the cluster has not confirmed this copy lately): sends to the host are refused until it is renewed");
+        if (!held) throw errno.fail(verb + " " + to + ": the lease has lapsed");
     }
 
     void log(String line) {
@@ -279,6 +304,12 @@ public final class Network {
      * security-log line otherwise), from {@code bound}'s address when the socket was bound.
      */
     HostStream connectHost(StreamSocket s, SockAddr to, ServerSocketChannel bound, SockAddr from) throws ErrnoException {
+        try {
+            checkLease(Errno.ECONNREFUSED, "connect to", to);
+        } catch (ErrnoException e) {
+            if (bound != null) closeHost(bound);
+            throw e;
+        }
         NetworkPolicy.Connect rule = policy.connectRule(to.ip(), to.port()).orElse(null);
         if (rule == null) {
             if (bound != null) closeHost(bound);
@@ -384,6 +415,7 @@ public final class Network {
 
     /** Whether {@code to} may be sent to. Errors: EACCES (and a log line) if not. */
     void checkSend(SockAddr to) throws ErrnoException {
+        checkLease(Errno.ENETUNREACH, "send to", to);
         if (policy.connectRule(to.ip(), to.port()).isEmpty()) {
             security("refused a UDP send to " + to + ": not in the network policy");
             throw Errno.EACCES.fail(to + " is not in the network policy");

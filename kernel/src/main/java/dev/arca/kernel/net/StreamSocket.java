@@ -336,6 +336,7 @@ public final class StreamSocket extends Socket implements HostStream.Owner {
     @Override
     public int send(ByteBuffer src, int flags, SockAddr to, boolean nonBlocking) throws ErrnoException {
         Endpoint e;
+        SockAddr them;
         long deadline;
         synchronized (this) {
             if (state != State.CONNECTED) {
@@ -345,8 +346,10 @@ public final class StreamSocket extends Socket implements HostStream.Owner {
             }
             if (shutWrite) throw Errno.EPIPE.fail("shut down for writing");
             e = endpoint;
+            them = peer;
             deadline = deadline(options.sendTimeout);
         }
+        if (e instanceof HostStream) net.checkLease(Errno.ECONNRESET, "send to", them);
         return e.send(src, nonBlocking || (flags & MSG_DONTWAIT) != 0, deadline);
     }
 

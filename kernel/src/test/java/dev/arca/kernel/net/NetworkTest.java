@@ -467,6 +467,60 @@ class NetworkTest {
         assertFalse(v4.isUnix());
     }
 
+    /**
+     * A cluster service's copy whose lease lapses (docs/cluster.md, "Services") answers no one:
+     * its sends on a host connection fail with ECONNRESET, its connects with ECONNREFUSED, its
+     * datagrams with ENETUNREACH, from the moment of the lapse (bytes it queued while the lease
+     * held still go out); inside the instance nothing changes; when the lease is renewed it
+     * answers again. One log line per change.
+     */
+    @Test
+    void aLapsedLeaseRefusesEverySendToTheHostUntilRenewed() throws Exception {
+        List<String> log = new CopyOnWriteArrayList<>();
+        var held = new java.util.concurrent.atomic.AtomicBoolean(true);
+        try (ServerSocket host = new ServerSocket(0, 50, LOOPBACK)) {
+            NetworkPolicy p = NetworkPolicy.builder().listen(LOOPBACK, 0, 0, null)
+                    .connect("127.0.0.1", 1, 65535, null).build();
+            Network n = new Network(new LinuxHost(), p, log::add, security::add);
+            networks.add(n);
+            n.setLease(held::get);
+            Socket l = listener(n);
+            int port = l.localAddress().port();
+            try (var client = new java.net.Socket(LOOPBACK, port)) {
+                client.setSoTimeout(20_000);
+                Socket a = l.accept(false).socket();
+                a.write(ByteBuffer.wrap(bytes("before\n")), false);
+                held.set(false);
+                assertEquals(Errno.ECONNRESET, errno(() -> a.write(ByteBuffer.wrap(bytes("stale\n")), false)));
+                assertEquals(Errno.ECONNRESET, errno(() -> a.write(ByteBuffer.wrap(bytes("stale\n")), false)));
+                Socket out = n.open(SockAddr.AF_INET, Socket.SOCK_STREAM, 0);
+                assertEquals(Errno.ECONNREFUSED, errno(() -> out.connect(SockAddr.ip(LOOPBACK, host.getLocalPort()), false)));
+                Socket udp = n.open(SockAddr.AF_INET, Socket.SOCK_DGRAM, 0);
+                assertEquals(Errno.ENETUNREACH, errno(() -> udp.send(ByteBuffer.wrap(bytes("x")), 0, SockAddr.ip(LOOPBACK, host.getLocalPort()), false)));
+                // inside the instance: no lease needed (nothing leaves)
+                Socket c = n.open(SockAddr.AF_INET, Socket.SOCK_STREAM, 0);
+                c.connect(SockAddr.ip(LOOPBACK, port), false);
+                Socket inside = l.accept(false).socket();
+                c.write(ByteBuffer.wrap(bytes("ping")), false);
+                assertEquals("ping", read(inside, 16));
+                held.set(true);
+                a.write(ByteBuffer.wrap(bytes("after\n")), false);
+                var in = new java.io.BufferedReader(new java.io.InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+                assertEquals("before", in.readLine());
+                assertEquals("after", in.readLine(), "nothing sent while the lease had lapsed reached the client");
+                a.close();
+                c.close();
+                inside.close();
+                out.close();
+                udp.close();
+            }
+            l.close();
+            assertEquals(2, log.stream().filter(line -> line.contains("lease")).count(), String.join("\n", log));
+            assertTrue(log.stream().anyMatch(line -> line.contains("the lease has lapsed")), String.join("\n", log));
+            awaitNoHostSockets(n);
+        }
+    }
+
     /** Host sockets are closed by the pump, a moment after the guest's close. */
     static void awaitNoHostSockets(Network n) throws InterruptedException {
         long until = System.nanoTime() + 5_000_000_000L;
