@@ -209,6 +209,8 @@ PY
 }
 # linearizable HISTORY: the checker's verdict in HISTORY.verdict; 0 when linearizable
 linearizable() { "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$JAR" dev.arca.cluster.linearizability.Check --format kv --timeout 120 "$1" > "$1.verdict" 2>&1; }
+# verdict_lines HISTORY: the checker's verdict, shortened: its summary, and the first operation that could not be linearized
+verdict_lines() { { head -4 "$1.verdict"; grep -m1 -B2 -A5 "^  State after it" "$1.verdict"; } | sed 's/^/    verdict: /'; }
 answered() { cat "$@" | grep -o '[0-9]* \(operations\|gets\) answered' | awk '{s += $1} END {print s + 0}'; }
 # mark: remember where each node's log ends; since N PATTERN: node N logged PATTERN after the mark
 declare -A MARK
@@ -320,7 +322,7 @@ if [ -z "$R" ] || [ -z "$L" ]; then bad "case 2: no service node ('$R') or leade
   summary="$(answered "$T"/h2?.out) calls answered ($(sed 's/^reader: //' "$T/h2r.out") through the minority)"
   if [ $vrc = 0 ]; then ok "case 2: linearizable: $summary; $(head -1 "$T/h2.verdict")"
   else bad "case 2: the history through both sides of the partition is linearizable (checker exit $vrc; reads are not fenced yet: no lease)"
-    echo "    $summary"; cat "$T"/h2?.out | sed 's/^/    /'; head -12 "$T/h2.verdict" | sed 's/^/    verdict: /'; fi
+    echo "    $summary"; cat "$T"/h2?.out | sed 's/^/    /'; verdict_lines "$T/h2"; fi
 fi
 : > "$T/err"
 
@@ -348,7 +350,7 @@ if [ -z "$L" ] || [ -z "$S" ] || [ "$L" = "$S" ]; then bad "case 3: a leader ('$
   else bad "case 3: every acknowledged write survives the leader's partition"; diff "$T/want" "$T/got" | head -5 | sed 's/^/    /'; fi
   linearizable "$T/h3"; vrc=$?
   if [ $vrc = 0 ]; then ok "case 3: linearizable: $(sed 's/^kvload: //' "$T/h3.out"); $(head -1 "$T/h3.verdict")"
-  else bad "case 3: linearizable when the leader is cut off (checker exit $vrc)"; sed 's/^/    /' "$T/h3.out"; head -12 "$T/h3.verdict" | sed 's/^/    verdict: /'; fi
+  else bad "case 3: linearizable when the leader is cut off (checker exit $vrc)"; sed 's/^/    /' "$T/h3.out"; verdict_lines "$T/h3"; fi
 fi
 : > "$T/err"
 
@@ -369,7 +371,7 @@ then ok "case 4: flapping partitions$flaps: kv runs on $S, the writer went on, a
 else bad "case 4: flapping partitions$flaps: kv runs, nothing acknowledged lost"; echo "    on '${S:-}', writer $wrc"; diff "$T/want" "$T/got" | head -5 | sed 's/^/    /'; fi
 linearizable "$T/h4"; vrc=$?
 if [ $vrc = 0 ]; then ok "case 4: linearizable under flapping partitions: $(sed 's/^kvload: //' "$T/h4.out"); $(head -1 "$T/h4.verdict")"
-else bad "case 4: linearizable under flapping partitions (checker exit $vrc)"; sed 's/^/    /' "$T/h4.out"; head -12 "$T/h4.verdict" | sed 's/^/    verdict: /'; fi
+else bad "case 4: linearizable under flapping partitions (checker exit $vrc)"; sed 's/^/    /' "$T/h4.out"; verdict_lines "$T/h4"; fi
 : > "$T/err"
 
 # 5. after the heals: every node reports the same record and five members, every write through every node
