@@ -10,9 +10,9 @@
 #   2. the node running kv and one other (a minority of 2) cut from the other 3: the majority moves
 #      kv, writes go on through the majority's addresses while a reader reads through the
 #      minority's; after the heal the old copy is stopped, no acknowledged write is lost, and the
-#      whole history must be linearizable. Reads are not fenced yet (no lease: docs/cluster.md,
-#      "Fencing"): the old copy answers gets from its memory, the reader sees stale values, and the
-#      checker flags them until a lease is built;
+#      whole history must be linearizable. The old copy's lease lapses (docs/cluster.md, "Leases:
+#      reads"): the kernel refuses its answers, so the reader gets no stale value (without leases
+#      the checker flagged the stale gets here);
 #   3. the Raft leader alone cut off (kv moved off it first): a new election, writes go on;
 #   4. a flapping partition: a random minority cut and healed every 2-3 s for 15 s (fixed seed);
 #   5. after the heals every node reports the same service record and five members.

@@ -73,7 +73,18 @@ public final class ClusterClient implements Closeable {
             return c; // a node not yet in a configuration (waiting to be added): status still works through it
         }
         if (all.size() > 1) {
-            RaftClient wide = build(credentials, RaftGroup.valueOf(gid, all), null);
+            // start from the leader the entry node knows, else the entry node itself: left to pick, Ratis tries the first
+            // member, and a member cut off from the majority answers reads with "leader unknown", which it does not
+            // redirect on (found by tests/cluster/partition.sh: every read through a majority node hung while n1 was cut off)
+            String known = null;
+            try {
+                known = leaderOf(c.info(entry.getId()).getRoleInfoProto());
+            } catch (ClusterException e) {
+                // the entry node then
+            }
+            String leader = known;
+            String first = leader != null && all.stream().anyMatch(m -> m.getId().toString().equals(leader)) ? leader : id;
+            RaftClient wide = build(credentials, RaftGroup.valueOf(gid, all), RaftPeerId.valueOf(first));
             try {
                 c.client.close();
             } catch (IOException e) {

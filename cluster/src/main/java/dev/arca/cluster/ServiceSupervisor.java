@@ -416,6 +416,13 @@ public final class ServiceSupervisor implements Closeable {
             if (ms < DEAD_MILLIS) live.add(id);
             if (ms < SUSPECT_MILLIS) fresh.add(id);
         });
+        if (live.size() * 2 <= silence.size()) { // silence holds every member, this one too
+            // this leader has not heard a majority lately: it is the one cut off (a partition, a pause), and its view of
+            // who is silent is stale; once it hears them again it waits as a new leader does (a move then was seen to
+            // take a service from a healthy node just after a partition healed)
+            leaderSince = 0;
+            return;
+        }
         if (leaderFor < SUSPECT_MILLIS) return; // every live follower has had its chance to answer this leader
         Map<String, Integer> load = new HashMap<>();
         for (String id : live) load.put(id, 0);
@@ -428,9 +435,14 @@ public final class ServiceSupervisor implements Closeable {
                     || (!fresh.contains(s.node()) && crashed.computeIfAbsent(s.node(), id -> refused(addresses.get(id)))));
             boolean homeless = s.state().equals("placing") || gone;
             if (!homeless) continue;
-            if (s.node() != null) live.remove(s.node());
+            if (s.node() != null) {
+                live.remove(s.node());
+                fresh.remove(s.node());
+            }
+            // only to a node that answered within SUSPECT_MILLIS: one silent for less than DEAD_MILLIS may be cut off
+            // too (seen: a move to the other node of a cut-off pair, then a second move 100 ms later)
             String target = null;
-            for (String id : new ArrayList<>(new java.util.TreeSet<>(live))) {
+            for (String id : fresh) {
                 if (target == null || load.get(id) < load.get(target)) target = id;
             }
             if (target == null) return;
