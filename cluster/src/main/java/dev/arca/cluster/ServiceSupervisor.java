@@ -480,13 +480,7 @@ public final class ServiceSupervisor implements Closeable {
     }
 
     private synchronized void dropClient() {
-        if (client == null) return;
-        try {
-            client.close();
-        } catch (IOException e) {
-            // reconnected on next need
-        }
-        client = null;
+        client = closeQuietly(client);
     }
 
     /** Logs a line once per change of what it says about {@code subject} (from the loop and the standbys' threads). */
