@@ -100,6 +100,27 @@ public final class Instance implements AutoCloseable {
     }
 
     /**
+     * For a process that makes instances again and again (a node running services): from now on,
+     * the instances in this JVM share the modules Arca's compiler loaded (their classes hold no
+     * state: memories, globals and tables are each instance's), so a program started again runs
+     * code the JVM has compiled already. Off by default.
+     */
+    public static void shareCompiledModules() {
+        Engine.shareLoadedModules();
+    }
+
+    /**
+     * For a resident process, before its first real program: runs a small generated program that
+     * imports every syscall, writes a line and exits, so that the kernel's, the syscall table's and
+     * the engine's first-use costs (class initialization, host-call adapters, method handle forms)
+     * are paid now rather than by that program. Returns how it ended (exit code 0 unless Arca
+     * itself is broken); errors as {@link #create} and {@link #run} give them.
+     */
+    public static ExitStatus warmUp() throws ArcaException {
+        return WarmUp.run();
+    }
+
+    /**
      * Makes an instance: checks the cache directory, reads and compiles the entry program, and
      * opens every mount (creating volumes met for the first time). Nothing runs yet. The program is
      * compiled before any mount is opened, so an invalid program creates no volume. Errors:

@@ -77,6 +77,15 @@ final class NodeCommand implements Runnable {
             }
             // the services this node runs, and its own writes for them (placements, reports): a client of its own cluster
             var clientCreds = ClusterCredentials.create(id, policy, provider, manifest, false);
+            dev.arca.Instance.shareCompiledModules(); // a service started here again runs code already compiled
+            Thread.ofPlatform().daemon().name("warm-up").start(() -> { // the first service here pays no first-use costs
+                try {
+                    var s = dev.arca.Instance.warmUp();
+                    if (s.code() != 0) Console.notice("warm-up program: exit " + s.code() + (s.reason() == null ? "" : " (" + s.reason() + ")"));
+                } catch (dev.arca.ArcaException | RuntimeException e) {
+                    Console.notice("warm-up program: " + e.getMessage());
+                }
+            });
             ServiceSupervisor services = new ServiceSupervisor(node, Cli.HOST,
                     new ServiceHost(data, node.address(), cluster, policy, provider, Cli.cacheDirectory(cacheDir)),
                     () -> ClusterClient.connect(Cli.HOST, node.address(), cluster, clientCreds), Console::notice).start();

@@ -89,6 +89,14 @@ public final class Engine {
         };
     }
 
+    /**
+     * Lets every engine in this JVM share the modules Arca's compiler loads, for a resident process
+     * that starts instances again and again ({@code arca node}): see {@code ArcaBackend.shareLoaded}.
+     */
+    public static void shareLoadedModules() {
+        dev.arca.engine.arca.ArcaBackend.shareLoaded();
+    }
+
     public Kind kind() {
         return kind;
     }

@@ -28,9 +28,23 @@ final class ArcaModule extends CompiledModule {
     private volatile Class<?>[] codeClasses;
 
     ArcaModule(String name, String sha256, ModuleShape shape, Map<String, byte[]> classes) {
+        this(name, sha256, shape, new GeneratedClasses(classes));
+    }
+
+    private ArcaModule(String name, String sha256, ModuleShape shape, GeneratedClasses loader) {
         super(name, sha256);
         this.shape = shape;
-        this.loader = new GeneratedClasses(classes);
+        this.loader = loader;
+    }
+
+    /** The same module under another name: the same classes (and so the code HotSpot compiled for them). */
+    ArcaModule named(String name) {
+        return new ArcaModule(name, sha256(), shape, loader);
+    }
+
+    /** The loader of its classes (one per module compiled or read from the cache; shared by {@link #named}). */
+    ClassLoader classLoader() {
+        return loader;
     }
 
     ModuleShape shape() {
