@@ -73,6 +73,11 @@ final class ServiceHost implements ServiceRunner {
         }
 
         @Override
+        public void warm(long millis) {
+            freshness.warm(millis);
+        }
+
+        @Override
         public void close() {
             try {
                 freshness.close();

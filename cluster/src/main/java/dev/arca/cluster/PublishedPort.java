@@ -18,7 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * The forward is plain TCP: what the service speaks on the port (HTTP, or RA-TLS end to end) passes
  * through unchanged, and this node sees only what the wire carries. A connection arriving while
  * the service has no node, or whose target cannot be reached within {@link #CONNECT_MILLIS}, is
- * closed at once (the client retries, as after any failover).
+ * closed at once (the client retries, as after any failover). A target that refuses the connection
+ * is reported ({@code refused}): nothing listens on the service's port there, so its node may have
+ * crashed, and the leader checks at once rather than after a silence.
  */
 final class PublishedPort implements Closeable {
     static final int CONNECT_MILLIS = 2_000;
@@ -26,16 +28,18 @@ final class PublishedPort implements Closeable {
     private final String service;
     private final ServerSocket server;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final java.util.function.Consumer<InetAddress> refused;
     private volatile InetSocketAddress target;
 
-    private PublishedPort(Host host, String service, ServerSocket server) {
+    private PublishedPort(Host host, String service, ServerSocket server, java.util.function.Consumer<InetAddress> refused) {
         this.host = host;
         this.service = service;
         this.server = server;
+        this.refused = refused;
     }
 
-    static PublishedPort open(Host host, String service, InetAddress address, int port) throws IOException {
-        PublishedPort p = new PublishedPort(host, service, host.listen(new InetSocketAddress(address, port), 128));
+    static PublishedPort open(Host host, String service, InetAddress address, int port, java.util.function.Consumer<InetAddress> refused) throws IOException {
+        PublishedPort p = new PublishedPort(host, service, host.listen(new InetSocketAddress(address, port), 128), refused);
         Thread.ofPlatform().daemon().name("port " + port + " of service " + service).start(p::accept);
         return p;
     }
@@ -71,6 +75,10 @@ final class PublishedPort implements Closeable {
         Socket out;
         try {
             out = host.connect(to, CONNECT_MILLIS);
+        } catch (java.net.ConnectException e) {
+            refused.accept(to.getAddress());
+            close(in);
+            return;
         } catch (IOException e) {
             close(in);
             return;

@@ -44,6 +44,11 @@ public final class ReplicatedFreshness implements Freshness, AutoCloseable {
         if (now < version) throw Errno.EIO.fail("the cluster recorded version " + now + " for the volume, not " + version);
     }
 
+    /** Keeps the connection to every member open (see {@link ClusterClient#warm}). */
+    public void warm(long millis) {
+        client.warm(millis);
+    }
+
     /** The cluster's replicated volumes, through the same connection. */
     public Replication replication() {
         return new ReplicatedVolumes(client);

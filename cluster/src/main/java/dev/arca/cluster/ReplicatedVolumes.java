@@ -127,6 +127,7 @@ public final class ReplicatedVolumes implements Replication {
     private final class RemoteSuperblocks implements BlockStore {
         private final String name;
         private final String localName;
+        private JsonNode slots; // both, fetched in one read on first use (naming a volume reads each twice)
 
         RemoteSuperblocks(String name, String localName) {
             this.name = name;
@@ -137,7 +138,8 @@ public final class ReplicatedVolumes implements Replication {
         public boolean read(long index, byte[] dst) throws ErrnoException {
             if (index > 1) return false;
             try {
-                JsonNode one = client.read(Command.readBlocks(name, index, 1)).path("blocks").get(0);
+                if (slots == null) slots = client.read(Command.readBlocks(name, 0, 2)).path("blocks");
+                JsonNode one = slots.get((int) index);
                 if (one == null || one.isNull()) return false;
                 System.arraycopy(Base64.getDecoder().decode(one.asText()), 0, dst, 0, BLOCK_SIZE);
                 return true;

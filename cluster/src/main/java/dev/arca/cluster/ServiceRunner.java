@@ -35,6 +35,13 @@ public interface ServiceRunner {
 
     /** What {@link #prepare} made; closing it lets go of what it holds (the key, the connection). */
     interface Standby extends AutoCloseable {
+        /**
+         * Keeps ready what can go stale while the standby waits (its connections to the cluster's
+         * members, which a leader change or a restarted member would otherwise make a start open
+         * anew); called every few seconds, waits at most {@code millis}.
+         */
+        default void warm(long millis) {}
+
         @Override
         void close();
     }
