@@ -126,6 +126,9 @@ public final class ServiceSupervisor implements Closeable {
                 } catch (InterruptedException e) {
                     // dropped
                 } catch (Exception | LinkageError e) {
+                    synchronized (this) {
+                        if (dropped) return; // interrupted by the drop: nothing to say
+                    }
                     say("standby " + s.name(), "service " + s.name() + ": no standby on node " + node.id() + " (a failover here will prepare it then): " + e.getMessage());
                 }
             });
