@@ -315,8 +315,9 @@ public final class ClusterClient implements Closeable {
      */
     public void warm(long millis) {
         long deadline = System.nanoTime() + millis * 1_000_000;
+        Message query = Message.valueOf(ByteString.copyFrom(Command.services().bytes()));
         List<java.util.concurrent.CompletableFuture<RaftClientReply>> sent = new ArrayList<>();
-        for (RaftPeer p : peers) sent.add(client.async().sendStaleRead(Message.valueOf(ByteString.copyFrom(Command.services().bytes())), 0, p.getId()));
+        for (RaftPeer p : peers) sent.add(client.async().sendStaleRead(query, 0, p.getId()));
         for (var f : sent) {
             try {
                 f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);

@@ -44,6 +44,23 @@ class SharedModulesTest {
         assertSame(((ArcaModule) a).classLoader(), ((ArcaModule) c).classLoader(), "the same classes: the code the JVM compiled");
     }
 
+    // a mutable i32 global and an export "inc" () -> i32 that adds one to it and returns it
+    private static final byte[] COUNTER = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7f,
+            0x03, 0x02, 0x01, 0x00, 0x06, 0x06, 0x01, 0x7f, 0x01, 0x41, 0x00, 0x0b, 0x07, 0x07, 0x01, 0x03, 'i', 'n', 'c', 0x00, 0x00,
+            0x0a, 0x0d, 0x01, 0x0b, 0x00, 0x23, 0x00, 0x41, 0x01, 0x6a, 0x24, 0x00, 0x23, 0x00, 0x0b};
+
+    @Test
+    void instancesOfASharedModuleShareNoState() throws Exception {
+        // the hostile case of sharing: one tenant's instance must not see or change another's globals
+        Engine.shareLoadedModules();
+        var a = engine().load("counter", COUNTER).instantiate(new Imports(), 1);
+        var b = engine().load("counter", COUNTER).instantiate(new Imports(), 1);
+        a.function("inc").call();
+        a.function("inc").call();
+        assertEquals(3, ((Number) a.function("inc").call()[0]).intValue());
+        assertEquals(1, ((Number) b.function("inc").call()[0]).intValue(), "b starts from its own zero");
+    }
+
     @Test
     void anotherCompilerOptionIsAnotherModule() throws Exception {
         Engine.shareLoadedModules();
