@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 
 /** {@code arca cluster status|add|remove}: through any node, over mutual RA-TLS (docs/cluster.md). */
 @Command(name = "cluster", mixinStandardHelpOptions = true, description = "Inspect and change an Arca cluster's membership.",
-        subcommands = {ClusterCommand.Status.class, ClusterCommand.Add.class, ClusterCommand.Remove.class})
+        subcommands = {ClusterCommand.Status.class, ClusterCommand.Add.class, ClusterCommand.Remove.class, ClusterCommand.Lead.class})
 final class ClusterCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -100,6 +100,31 @@ final class ClusterCommand implements Runnable {
             try (ClusterClient c = entry.connect()) {
                 c.remove(id);
                 Console.notice("cluster: node " + id + " removed");
+                return 0;
+            } catch (ClusterException e) {
+                throw new UserError(e.getMessage());
+            }
+        }
+    }
+
+    @Command(name = "lead", mixinStandardHelpOptions = true,
+            description = "Hand leadership to a member (before taking the leader's host down, say); returns once it leads.")
+    static final class Lead implements Callable<Integer> {
+        @Mixin
+        Entry entry;
+
+        @Option(names = "--id", required = true, paramLabel = "ID", description = "The member to lead.")
+        String id;
+
+        @Option(names = "--timeout", defaultValue = "3000", paramLabel = "MS", description = "How long the handover may take (default: ${DEFAULT-VALUE} ms).")
+        long timeout;
+
+        @Override
+        public Integer call() throws Exception {
+            if (timeout < 1 || timeout > 600_000) throw new UserError("--timeout must be 1 to 600000 ms");
+            try (ClusterClient c = entry.connect()) {
+                c.lead(id, timeout);
+                Console.notice("cluster: node " + id + " leads");
                 return 0;
             } catch (ClusterException e) {
                 throw new UserError(e.getMessage());

@@ -249,6 +249,21 @@ public final class ClusterClient implements Closeable {
         setConfiguration(peers, "remove node " + id);
     }
 
+    /**
+     * Hands leadership to member {@code id} (before the leader's host is taken down for maintenance,
+     * say); returns once it leads, or fails after {@code millis}. While the handover runs the leader
+     * refuses new requests (callers of this class ask again, see {@link #LEADER_CHANGE_MILLIS}).
+     */
+    public void lead(String id, long millis) throws ClusterException {
+        if (members().stream().noneMatch(p -> p.getId().toString().equals(id))) throw new ClusterException("node " + id + " is not a member");
+        try {
+            RaftClientReply r = client.admin().transferLeadership(RaftPeerId.valueOf(id), millis);
+            if (!r.isSuccess()) throw new ClusterException("leadership to node " + id + ": " + (r.getException() == null ? "refused" : reason(r.getException())));
+        } catch (IOException | RuntimeException e) {
+            throw new ClusterException("leadership to node " + id + ": " + reason(e));
+        }
+    }
+
     private void setConfiguration(List<RaftPeer> peers, String what) throws ClusterException {
         try {
             RaftClientReply r = client.admin().setConfiguration(peers);
@@ -332,20 +347,56 @@ public final class ClusterClient implements Closeable {
 
     /** A write through the log; the reply's JSON. */
     JsonNode write(Command c) throws ClusterException {
-        try {
-            return reply(client.io().send(Message.valueOf(ByteString.copyFrom(c.bytes()))), c);
-        } catch (IOException | RuntimeException e) {
-            throw new ClusterException(c.op() + ": " + reason(e));
-        }
+        return call(c, false);
     }
 
     /** A linearizable read (ReadIndex, on the leader). */
     JsonNode read(Command c) throws ClusterException {
-        try {
-            return reply(client.io().sendReadOnly(Message.valueOf(ByteString.copyFrom(c.bytes()))), c);
-        } catch (IOException | RuntimeException e) {
-            throw new ClusterException(c.op() + ": " + reason(e));
+        return call(c, true);
+    }
+
+    /**
+     * How long a request is asked again while leadership changes hands. Ratis's client follows a
+     * new leader by itself (NotLeader, LeaderNotReady), but gives up at once when the leader refuses
+     * because it is handing leadership over (LeaderSteppingDown) or loses it during a read
+     * (ReadIndex): seen, a service whose new copy opened its volume during a handover stayed
+     * exited ("cannot start: ... stepping down"). Both refusals come before the request is appended
+     * to the log, so asking again cannot apply it twice.
+     */
+    static final long LEADER_CHANGE_MILLIS = 5_000;
+
+    private JsonNode call(Command c, boolean readOnly) throws ClusterException {
+        Message m = Message.valueOf(ByteString.copyFrom(c.bytes()));
+        long deadline = System.nanoTime() + LEADER_CHANGE_MILLIS * 1_000_000;
+        for (long sleep = 10; ; sleep = Math.min(sleep * 2, 200)) {
+            Throwable refused;
+            try {
+                RaftClientReply r = readOnly ? client.io().sendReadOnly(m) : client.io().send(m);
+                refused = r.isSuccess() ? null : r.getException();
+                if (!leaderChanging(refused, readOnly) || System.nanoTime() - deadline > 0) return reply(r, c);
+            } catch (IOException | RuntimeException e) {
+                if (!leaderChanging(e, readOnly) || System.nanoTime() - deadline > 0) throw new ClusterException(c.op() + ": " + reason(e));
+            }
+            try {
+                Thread.sleep(sleep);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ClusterException(c.op() + ": interrupted while leadership changed hands");
+            }
         }
+    }
+
+    /** Whether {@code e} is a refusal that says only that leadership is changing hands (see {@link #LEADER_CHANGE_MILLIS}). */
+    static boolean leaderChanging(Throwable e, boolean readOnly) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.apache.ratis.protocol.exceptions.LeaderSteppingDownException
+                    || t instanceof org.apache.ratis.protocol.exceptions.NotLeaderException
+                    || t instanceof org.apache.ratis.protocol.exceptions.LeaderNotReadyException
+                    || (readOnly && t instanceof org.apache.ratis.protocol.exceptions.ReadIndexException)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static JsonNode reply(RaftClientReply r, Command c) throws ClusterException, IOException {
