@@ -6,7 +6,9 @@
 # followers when it can), then the time until the first write acknowledged by the service on its
 # new node (the client retries every 20 ms through the two other nodes); the killed node is
 # restarted with its data before the next round. Then LEADER_KILLS times (default 5) the same with
-# the service moved to the leader first, so that the kill costs an election too. Also checks RPO 0:
+# the service's node made the leader first ('arca cluster lead'), so that the kill costs an election
+# too (a leader that runs more services than a follower hands leadership over after 2 s: this is the
+# case of a cluster where every node runs services). Also checks RPO 0:
 # every write acknowledged before each kill reads back after it. Prints a Markdown table (also
 # bench/results/service-failover.md); raw figures and the nodes' logs (each start's time split
 # into its phases, each move's reason) in target/bench/service-failover/.
@@ -38,17 +40,16 @@ printf '{"entry": "kv.wasm", "args": ["/data", "%d"], "network": {"listen": [{"p
 "$ARCA" service deploy kv --manifest "$T/kv.json" --node "$(addr 1)" --key-broker "127.0.0.1:$BROKER" >/dev/null
 : > "$OUT/failover"; : > "$OUT/failover-leader"; lost=0; acked=0
 leader() { for n in 1 2 3; do s=$("$ARCA" cluster status --node "$(addr $n)" 2>/dev/null) && { echo "$s" | python3 -c 'import json,sys; print((json.load(sys.stdin)["leader"] or "")[1:])'; return; }; done; }
-# round K FILE [leader]: one kill -9 of the node that runs the service (with "leader": first moved to the leader), timed into FILE
+# round K FILE [leader]: one kill -9 of the node that runs the service (with "leader": it leads too), timed into FILE
 round() {
   local k=$1 file=$2 R="" L
-  if [ "${3:-}" = leader ]; then
-    for _ in $(seq 1 60); do L=$(leader); [ -n "$L" ] && break; sleep 0.5; done
-    [ "$(where)" = "$L" ] || "$ARCA" service move kv --to "n$L" --node "$(addr "$L")" >/dev/null
-    for _ in $(seq 1 240); do [ "$(where)" = "$L" ] && [ "$(leader)" = "$L" ] && [ "$(kv "$L" "put warm$k 1")" = ok ] && break; sleep 0.5; done
-  fi
   for _ in $(seq 1 240); do R=$(where); [ -n "$R" ] && [ "$(kv "$R" "put warm$k 1")" = ok ] && break; R=""; sleep 0.5; done
   [ -n "$R" ] || { echo "service-failover.sh: the service does not run (round $k)" >&2; exit 1; }
-  if [ "${3:-}" = leader ] && [ "$(leader)" != "$R" ]; then echo "service-failover.sh: round $k: the leader moved away from the service; skipped" >&2; return; fi
+  # leader rounds: the service's node is made to lead ('arca cluster lead'); it would hand leadership to a node
+  # running fewer services after leading for 2 s (ServiceSupervisor.handOver), so the kill comes within that
+  if [ "${3:-}" = leader ]; then
+    "$ARCA" cluster lead --id "n$R" --node "$(addr "$R")" >/dev/null 2>&1 || { echo "service-failover.sh: round $k: n$R does not take the lead; skipped" >&2; return; }
+  fi
   for i in 1 2 3; do [ "$(kv "$R" "put r$k-$i $k")" = ok ] && acked=$((acked + 1)); done
   a=$(( R % 3 + 1 )); b=$(( a % 3 + 1 ))
   t0=$(date +%s%N); kill -9 "${PID[$R]}"; wait "${PID[$R]}" 2>/dev/null || true
@@ -66,7 +67,7 @@ pct() { sort -n "$1" | awk -v p="$2" '{a[NR]=$1} END {i=int(NR*p/100+0.999); if 
   echo "| kill -9 of the service's node → first write acknowledged on the new node | kills | p50 ms | p99 ms | max ms |"
   echo "|---|---|---|---|---|"
   echo "| a follower (where the leader places services when it can) | $(wc -l < "$OUT/failover") | $(pct "$OUT/failover" 50) | $(pct "$OUT/failover" 99) | $(pct "$OUT/failover" 100) |"
-  [ -s "$OUT/failover-leader" ] && echo "| the leader (moved there first): an election comes before the failover | $(wc -l < "$OUT/failover-leader") | $(pct "$OUT/failover-leader" 50) | $(pct "$OUT/failover-leader" 99) | $(pct "$OUT/failover-leader" 100) |"
+  [ -s "$OUT/failover-leader" ] && echo "| the node that runs it also leads (made to, with \`arca cluster lead\`): an election comes before the failover | $(wc -l < "$OUT/failover-leader") | $(pct "$OUT/failover-leader" 50) | $(pct "$OUT/failover-leader" 99) | $(pct "$OUT/failover-leader" 100) |"
   echo
   echo "kv service on a replicated volume, client through a surviving node's published port, retrying every 20 ms. Acknowledged writes lost: $lost of $acked."
   echo "Every kill (ms): followers $(tr '\n' ' ' < "$OUT/failover"); leaders $(tr '\n' ' ' < "$OUT/failover-leader"). Goal (issue 12): p50 ≤ 1 s, max ≤ 3 s."

@@ -142,9 +142,17 @@ for round in 1 2 3; do
 done
 [ $hand = 3 ] && ok "leadership handed over while the service moved (3 rounds, the handover held open 3 s): the move and the start asked again; it runs where moved, with every write" \
   || bad "a handover during a move leaves the service running:$handerr"
-L=$(leader); Y=$(( L % 3 + 1 ))
+# a node that runs no service is asked to lead (one that did would hand leadership on after 2 s)
+L=$(leader); A=$(status "['node']"); A=${A#n}; Y=""; for n in 1 2 3; do [ "$n" != "$L" ] && [ "$n" != "$A" ] && Y=$n; done
 "$ARCA" cluster lead --id "n$Y" --node "$(addr "$L")" >/dev/null 2>"$T/err"; rc=$?
 [ $rc = 0 ] && [ "$(leader)" = "$Y" ] && put afterlead 1 30 && ok "cluster lead --id n$Y: n$Y leads, the service still answers" || bad "cluster lead hands leadership over"
+# the service moved to the leader: the leader hands leadership to a node that runs none (a crash would otherwise cost
+# an election before the failover), after it has led for 2 s and the service runs
+"$ARCA" service move kv --to "n$Y" --node "$(addr "$Y")" >/dev/null 2>"$T/err"
+handed=""; for _ in $(seq 1 40); do [ "$(status "['node']")" = "n$Y" ] && [ "$(status "['state']")" = running ] && { Z=$(leader); [ -n "$Z" ] && [ "$Z" != "$Y" ] && { handed=$Z; break; }; }; sleep 0.5; done
+[ -n "$handed" ] && grep -q "leadership handed to node n$handed" "$T/n$Y.log" && put handed 1 30 && check "$Y" \
+  && ok "a leader that runs the service (n$Y) hands leadership to n$handed, which runs none; the service answers on, every write there" \
+  || bad "a leader that runs a service hands leadership to a node that runs fewer (leader $(leader), service on $(status "['node']"))"
 "$ARCA" cluster lead --id n9 --node "$(addr 1)" >/dev/null 2>"$T/err"
 [ $? = 125 ] && grep -q "not a member" "$T/err" && clean && ok "cluster lead to a node that is not a member: one line" || bad "cluster lead to a non-member"
 

@@ -137,7 +137,7 @@ public final class ClusterClient implements Closeable {
         return b;
     }
 
-    private static String reason(Throwable e) {
+    static String reason(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) t = t.getCause();
         String m = t.getMessage();
@@ -399,7 +399,7 @@ public final class ClusterClient implements Closeable {
         return false;
     }
 
-    private static JsonNode reply(RaftClientReply r, Command c) throws ClusterException, IOException {
+    static JsonNode reply(RaftClientReply r, Command c) throws ClusterException, IOException {
         if (!r.isSuccess()) throw new ClusterException(c.op() + ": " + (r.getException() == null ? "refused" : reason(r.getException())));
         JsonNode n = Node.JSON.readTree(r.getMessage().getContent().toByteArray());
         if (n.has("error")) throw new ClusterException(c.op() + ": " + n.get("error").asText());
