@@ -150,11 +150,12 @@ final class ServiceHost implements ServiceRunner {
         GuestProcess process;
         try {
             instance = Instance.create(b.build());
+            long tVolumes = System.nanoTime();
             process = instance.start();
             long tEnd = System.nanoTime();
-            Console.notice(String.format("service %s: started in %d ms (%s; instance and volumes %d ms)", name, (tEnd - t0) / 1_000_000,
+            Console.notice(String.format("service %s: started in %d ms (%s; instance and volumes %d ms, program %d ms)", name, (tEnd - t0) / 1_000_000,
                     prepared ? "from a standby prepared ahead" : String.format("key %d ms, cluster client %d ms", ready.keyMillis, ready.clusterMillis),
-                    (tEnd - tReady) / 1_000_000));
+                    (tVolumes - tReady) / 1_000_000, (tEnd - tVolumes) / 1_000_000));
         } catch (ArcaException | RuntimeException e) {
             ready.close();
             throw e instanceof ArcaException ? new UserError(e.getMessage()) : e;
