@@ -19,7 +19,7 @@ final class ClusterCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (status, add or remove)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (status, add, remove or lead)");
     }
 
     /** The options every subcommand shares: the node to enter by and how to check it. */
@@ -44,6 +44,21 @@ final class ClusterCommand implements Runnable {
                 throw new UserError(e.getMessage());
             }
         }
+
+        /** Runs {@code call} over a client connected through {@link #node}: its errors as one line (exit 125). */
+        int with(ClientCall call) throws UserError {
+            try (ClusterClient c = connect()) {
+                call.run(c);
+                return 0;
+            } catch (ClusterException | java.io.IOException e) {
+                throw new UserError(e.getMessage());
+            }
+        }
+    }
+
+    @FunctionalInterface
+    interface ClientCall {
+        void run(ClusterClient c) throws ClusterException, UserError;
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
@@ -54,12 +69,7 @@ final class ClusterCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            try (ClusterClient c = entry.connect()) {
-                System.out.println(c.status(entry.cluster).toPrettyString());
-                return 0;
-            } catch (ClusterException e) {
-                throw new UserError(e.getMessage());
-            }
+            return entry.with(c -> System.out.println(c.status(entry.cluster).toPrettyString()));
         }
     }
 
@@ -77,13 +87,10 @@ final class ClusterCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            try (ClusterClient c = entry.connect()) {
+            return entry.with(c -> {
                 c.add(id, Endpoint.parse(address, "--address"));
                 Console.notice("cluster: node " + id + " added");
-                return 0;
-            } catch (ClusterException e) {
-                throw new UserError(e.getMessage());
-            }
+            });
         }
     }
 
@@ -97,13 +104,10 @@ final class ClusterCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            try (ClusterClient c = entry.connect()) {
+            return entry.with(c -> {
                 c.remove(id);
                 Console.notice("cluster: node " + id + " removed");
-                return 0;
-            } catch (ClusterException e) {
-                throw new UserError(e.getMessage());
-            }
+            });
         }
     }
 
@@ -122,13 +126,10 @@ final class ClusterCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             if (timeout < 1 || timeout > 600_000) throw new UserError("--timeout must be 1 to 600000 ms");
-            try (ClusterClient c = entry.connect()) {
+            return entry.with(c -> {
                 c.lead(id, timeout);
                 Console.notice("cluster: node " + id + " leads");
-                return 0;
-            } catch (ClusterException e) {
-                throw new UserError(e.getMessage());
-            }
+            });
         }
     }
 }

@@ -282,7 +282,7 @@ public final class ServiceSupervisor implements Closeable {
             try {
                 if (c == null) renewing = c = clients.connect();
                 Map<String, JsonNode> now = new HashMap<>();
-                for (var one : c.services()) now.put(one.path("name").asText(), one);
+                for (var one : c.servicesOnce()) now.put(one.path("name").asText(), one);
                 for (Run run : leased) {
                     var one = now.get(run.service.name());
                     if (one != null && placedHere(one, run.service.generation())) run.confirmedAt = Math.max(run.confirmedAt, sent);
