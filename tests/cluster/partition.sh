@@ -258,13 +258,19 @@ JSON
 
 # 1. five nodes, one leader; deploy; the port through every address
 members() { A cluster status --node "$(addr $1)" 2>/dev/null | python3 -c "import json,sys; s=json.load(sys.stdin); print(len(s['members']), s.get('leader') or '-')" 2>/dev/null; }
-eventually [ -n "$(leader 1)" ]
+has_leader() { [ -n "$(leader 1)" ]; }
+eventually has_leader
 m=$(members 1)
 A service deploy kv --manifest "$T/kv.json" --node "$(addr 1)" --key-broker "127.0.0.1:$BROKER" >/dev/null 2>"$T/err"; rc=$?
 answers=""
 # 'running' is reported once the instance has started, a moment before the program listens
-if [ $rc = 0 ] && wait_state running && EVENTUALLY=20 eventually [ -n "$(kv 1 "get p0")" ]; then for n in 1 2 3 4 5; do
-  [ "$(kv $n "put p$n $n")" = ok ] && [ "$(kv $(( n % 5 + 1 )) "get p$n")" = "value $n" ] && { echo "p$n $n" >> "$T/acked"; answers="$answers n$n"; }; done; fi
+# (eventually runs a function again; a command substitution in its arguments would be expanded once)
+put_ok() { [ "$(kv $1 "put $2 $3")" = ok ]; }
+get_is() { [ "$(kv $1 "get $2")" = "value $3" ]; }
+answers_on() { [ -n "$(kv $1 "get p0")" ]; }
+if [ $rc = 0 ] && wait_state running && EVENTUALLY=20 eventually answers_on 1; then for n in 1 2 3 4 5; do
+  # each address is given 10 s: five node JVMs just started on 2 cores can stall a lease renewal (a reset, retried)
+  EVENTUALLY=10 eventually put_ok $n "p$n" $n && EVENTUALLY=10 eventually get_is $(( n % 5 + 1 )) "p$n" $n && { echo "p$n $n" >> "$T/acked"; answers="$answers n$n"; }; done; fi
 if [ "${m%% *}" = 5 ] && [ "${m#* }" != - ] && [ "$answers" = " n1 n2 n3 n4 n5" ]
 then ok "5 nodes in 5 network namespaces: 5 members, leader ${m#* }; kv deployed, runs on $(status "['node']"), its port answers through all five addresses"
 else bad "5 nodes start, kv deploys and answers through every address"; echo "    cluster status: '$m', deploy $rc, answered through:$answers"; fi
@@ -375,7 +381,10 @@ else bad "case 4: linearizable under flapping partitions (checker exit $vrc)"; s
 : > "$T/err"
 
 # 5. after the heals: every node reports the same record and five members, every write through every node
-recs=$(every record | sort | uniq -c)
+# (within 20 s: a node cut just before the last heal may stay silent a moment longer, while its gRPC connections
+# come back, and the leader may still move the service away from it; seen once, a move 0.5 s into the check)
+agree() { recs=$(every record | sort | uniq -c); [ "$(echo "$recs" | wc -l)" = 1 ] && echo "$recs" | grep -q '^ *5 .*"state": "running"'; }
+EVENTUALLY=20 eventually agree
 mem=$(members 1)
 allread=""; : > "$T/diffs"; for n in 1 2 3 4 5; do if EVENTUALLY=10 eventually check $n; then allread="$allread n$n"; else diff "$T/want" "$T/got" | head -4 | sed "s/^/    through n$n: /" >> "$T/diffs"; fi; done
 if [ "$(echo "$recs" | wc -l)" = 1 ] && echo "$recs" | grep -q '^ *5 .*"state": "running"' && [[ "$mem" =~ ^5\ n[1-5]$ ]] && [ "$allread" = " n1 n2 n3 n4 n5" ]

@@ -162,12 +162,13 @@ handed=""; for _ in $(seq 1 40); do [ "$(status "['node']")" = "n$Y" ] && [ "$(s
 # copy for a moment before its supervisor stops it (writes are fenced, reads are not: docs/cluster.md)
 python3 "$HERE/kvload.py" "$T/history" 36 "$PORT" 127.0.0.41 127.0.0.42 127.0.0.43 > "$T/load" 2>&1 & L=$!
 killed=""
+moved_from() { [ "$(status "['state']")" = running ] && [ "$(status "['node']")" != "n$1" ]; }
 for round in 1 2; do
   sleep 8
   V=$(status "['node']"); V=${V#n}
   [ -n "$V" ] || continue
   { kill -9 "${PID[$V]}"; wait "${PID[$V]}"; } 2>/dev/null; killed="$killed n$V"
-  eventually [ "$(status "['state']")" = running ] && [ "$(status "['node']")" != "n$V" ] || true
+  eventually moved_from "$V" || true
   sleep 2; start "$V"; listening "$V"
 done
 wait $L
