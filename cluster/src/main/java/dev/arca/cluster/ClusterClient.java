@@ -334,19 +334,13 @@ public final class ClusterClient implements Closeable {
      * {@code millis}: a request that follows a new leader then pays no TLS handshake (measured: the
      * first request of a standby's client took 110-180 ms, the next ones 5-30). Each member gets a
      * stale read, answered from its own state and otherwise ignored; a member that is down is simply
-     * tried again next time. One linearizable read keeps the client's idea of the leader current.
+     * tried again next time.
      */
     public void warm(long millis) {
         long deadline = System.nanoTime() + millis * 1_000_000;
         Message query = Message.valueOf(ByteString.copyFrom(Command.services().bytes()));
         List<java.util.concurrent.CompletableFuture<RaftClientReply>> sent = new ArrayList<>();
         for (RaftPeer p : peers) sent.add(client.async().sendStaleRead(query, 0, p.getId()));
-        // and one linearizable read, which goes to the member this client takes for the leader and follows a "not the
-        // leader" answer: the client then knows the leader before it needs it. A client that had made no request since
-        // its node started still took the first leader for it after leadership had moved, and its first request after a
-        // partition cut that member off waited out the 3 s request timeout (seen in partition.sh: a new copy's placement
-        // read, 3.1 s)
-        sent.add(client.async().sendReadOnly(query));
         for (var f : sent) {
             try {
                 f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
