@@ -155,6 +155,10 @@ handed=""; for _ in $(seq 1 40); do [ "$(status "['node']")" = "n$Y" ] && [ "$(s
   || bad "a leader that runs a service hands leadership to a node that runs fewer (leader $(leader), service on $(status "['node']"))"
 "$ARCA" cluster lead --id n9 --node "$(addr 1)" >/dev/null 2>"$T/err"
 [ $? = 125 ] && grep -q "not a member" "$T/err" && clean && ok "cluster lead to a node that is not a member: one line" || bad "cluster lead to a non-member"
+"$ARCA" cluster lead --id n1 --timeout 0 --node "$(addr 1)" >/dev/null 2>"$T/err"; r1=$?; e1=$(head -1 "$T/err"); c1=$(clean && echo y)
+"$ARCA" cluster lead --id n1 --node "127.0.0.49:$((BASE + 9))" >/dev/null 2>"$T/err"; r2=$?
+[ $r1 = 125 ] && echo "$e1" | grep -q -- "--timeout" && [ "$c1" = y ] && [ $r2 = 125 ] && grep -q "cannot reach" "$T/err" && clean \
+  && ok "cluster lead with --timeout 0, or through an address where no node listens: one line each" || bad "cluster lead's bad input ($r1: $e1; $r2: $(head -1 "$T/err"))"
 
 # linearizability: four clients read and write three keys through every node's port while the
 # node running the service is killed (kill -9) twice; the history is checked by Arca's checker

@@ -47,8 +47,14 @@ final class ClusterCommand implements Runnable {
 
         /** Runs {@code call} over a client connected through {@link #node}: its errors as one line (exit 125). */
         int with(ClientCall call) throws UserError {
+            return with(call, null);
+        }
+
+        /** As {@link #with(ClientCall)}, then says {@code done} (when not null). */
+        int with(ClientCall call, String done) throws UserError {
             try (ClusterClient c = connect()) {
                 call.run(c);
+                if (done != null) Console.notice(done);
                 return 0;
             } catch (ClusterException | java.io.IOException e) {
                 throw new UserError(e.getMessage());
@@ -87,10 +93,7 @@ final class ClusterCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            return entry.with(c -> {
-                c.add(id, Endpoint.parse(address, "--address"));
-                Console.notice("cluster: node " + id + " added");
-            });
+            return entry.with(c -> c.add(id, Endpoint.parse(address, "--address")), "cluster: node " + id + " added");
         }
     }
 
@@ -104,10 +107,7 @@ final class ClusterCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            return entry.with(c -> {
-                c.remove(id);
-                Console.notice("cluster: node " + id + " removed");
-            });
+            return entry.with(c -> c.remove(id), "cluster: node " + id + " removed");
         }
     }
 
@@ -126,10 +126,7 @@ final class ClusterCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             if (timeout < 1 || timeout > 600_000) throw new UserError("--timeout must be 1 to 600000 ms");
-            return entry.with(c -> {
-                c.lead(id, timeout);
-                Console.notice("cluster: node " + id + " leads");
-            });
+            return entry.with(c -> c.lead(id, timeout), "cluster: node " + id + " leads");
         }
     }
 }

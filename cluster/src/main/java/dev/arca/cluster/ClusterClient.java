@@ -338,7 +338,7 @@ public final class ClusterClient implements Closeable {
      */
     public void warm(long millis) {
         long deadline = System.nanoTime() + millis * 1_000_000;
-        Message query = Message.valueOf(ByteString.copyFrom(Command.services().bytes()));
+        Message query = message(Command.services());
         List<java.util.concurrent.CompletableFuture<RaftClientReply>> sent = new ArrayList<>();
         for (RaftPeer p : peers) sent.add(client.async().sendStaleRead(query, 0, p.getId()));
         for (var f : sent) {
@@ -374,15 +374,18 @@ public final class ClusterClient implements Closeable {
     static final long LEADER_CHANGE_MILLIS = 5_000;
     private static final long LEADER_CHANGE_SLEEP_MILLIS = 20;
 
+    /** A command as Ratis carries it (to a leader through this client, or to a node's own server: {@link Node#submit}). */
+    static Message message(Command c) {
+        return Message.valueOf(ByteString.copyFrom(c.bytes()));
+    }
+
     private JsonNode call(Command c, boolean readOnly, boolean again) throws ClusterException {
-        Message m = Message.valueOf(ByteString.copyFrom(c.bytes()));
+        Message m = message(c);
         long deadline = System.nanoTime() + (again ? LEADER_CHANGE_MILLIS : 0) * 1_000_000;
         while (true) {
-            Throwable refused;
             try {
                 RaftClientReply r = readOnly ? client.io().sendReadOnly(m) : client.io().send(m);
-                refused = r.isSuccess() ? null : r.getException();
-                if (!leaderChanging(refused, readOnly) || System.nanoTime() - deadline > 0) return reply(r, c);
+                if (r.isSuccess() || !leaderChanging(r.getException(), readOnly) || System.nanoTime() - deadline > 0) return reply(r, c);
             } catch (IOException | RuntimeException e) {
                 if (!leaderChanging(e, readOnly) || System.nanoTime() - deadline > 0) throw new ClusterException(c.op() + ": " + reason(e));
             }

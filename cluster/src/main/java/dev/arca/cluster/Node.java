@@ -272,7 +272,7 @@ public final class Node implements Closeable {
     JsonNode submit(Command c, long millis) throws ClusterException {
         var request = org.apache.ratis.protocol.RaftClientRequest.newBuilder().setClientId(submitter).setServerId(server.getId())
                 .setGroupId(group).setCallId(submitted.incrementAndGet())
-                .setMessage(org.apache.ratis.protocol.Message.valueOf(org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(c.bytes())))
+                .setMessage(ClusterClient.message(c))
                 .setType(org.apache.ratis.protocol.RaftClientRequest.writeRequestType()).build();
         try {
             return ClusterClient.reply(server.submitClientRequestAsync(request).get(millis, java.util.concurrent.TimeUnit.MILLISECONDS), c);
