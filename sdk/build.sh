@@ -13,6 +13,12 @@ else
   echo "arca: building (mvn install)..." >&2
   mvn -q -B -Dstyle.color=never -Dmaven.test.skip=true install >&2
 fi
+# the client of 'arca run --node' (a resident node runs the program; no JVM starts for it)
+if command -v cc >/dev/null; then
+  cc -O2 -Wall -Wextra -o cli/target/arca-run cli/src/main/c/arca-run.c >&2 || { echo "arca: building cli/target/arca-run failed" >&2; exit 125; }
+else
+  echo "arca: note: no C compiler (cc): 'arca run --node' is not available" >&2
+fi
 rm -f cli/target/arca.aot
 "$ROOT/sdk/aot-train.sh" "$JAVA_HOME/bin/java" "$ROOT/cli/target/arca.jar" "$ROOT/cli/target/arca.aot" >/dev/null 2>&1 \
   || echo "arca: note: no AOT cache was made (start-up will be slower)" >&2

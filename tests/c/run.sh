@@ -21,6 +21,9 @@
 #                 "default chicory" (default: default, i.e. `arca run` as is; NAME is then
 #                 reported as NAME@ENGINE for the others, run with `arca run --engine ENGINE`;
 #                 threaded programs, pthread_*, are skipped on chicory, which has no threads)
+#                 The engine "resident" runs the default engine in a resident node instead:
+#                 `arca run --node DIR ...`, through the native client, every program in one
+#                 warm JVM that this script starts (`arca node start --data DIR`) and stops
 #   KEEP_TMP=1    keep the per-test temp dirs (printed on failure)
 #   ARCA_C_VOLUME=1  run the wasm side on a fresh encrypted volume instead of a host
 #                 directory: `run --volume FRESH.vol::/ --key-file KEY` (wasm-only tests,
@@ -76,8 +79,19 @@ esac
 
 mkdir -p "$BUILD_DIR/native" "$BUILD_DIR/wasm" "$BUILD_DIR/out"
 TMPROOT=$(mktemp -d "${TMPDIR:-/tmp}/arca-ctests.XXXXXX")
-cleanup() { [ "${KEEP_TMP:-0}" = 1 ] || rm -rf "$TMPROOT"; }
+NODE_PID=
+cleanup() {
+    if [ -n "$NODE_PID" ]; then kill "$NODE_PID" 2>/dev/null; wait "$NODE_PID" 2>/dev/null; fi
+    [ "${KEEP_TMP:-0}" = 1 ] || rm -rf "$TMPROOT"
+}
 trap cleanup EXIT
+# a resident node for the "resident" engine, started once for every program
+if [[ " ${ENGINES[*]} " == *" resident "* ]]; then
+    "$REPO/arca" node start --data "$TMPROOT/node" >"$TMPROOT/node.log" 2>&1 &
+    NODE_PID=$!
+    for _ in $(seq 1 300); do [ -S "$TMPROOT/node/run.sock" ] && break; sleep 0.1; done
+    [ -S "$TMPROOT/node/run.sock" ] || { echo "FAIL resident node did not start:"; cat "$TMPROOT/node.log"; echo "0 passed, 1 failed"; exit 1; }
+fi
 if [ "${ARCA_C_VOLUME:-0}" = 1 ]; then
     head -c 32 /dev/urandom >"$TMPROOT/volume.key"
     export ARCA_STATE_DIR="$TMPROOT/state"
@@ -131,12 +145,14 @@ run_case() {
     if [ "$mode" = native ]; then
         cmd=(env -i "${envs[@]}" "$BUILD_DIR/native/$name" "${args[@]}")
     else
+        cmd=("${RUNNER[@]}" run)
+        [ "$engine" = resident ] && cmd+=(--node "$TMPROOT/node")
         if [ "${ARCA_C_VOLUME:-0}" = 1 ]; then
-            cmd=("${RUNNER[@]}" run --volume "$dir.vol::/" --key-file "$TMPROOT/volume.key")
+            cmd+=(--volume "$dir.vol::/" --key-file "$TMPROOT/volume.key")
         else
-            cmd=("${RUNNER[@]}" run --dir "$dir::/")
+            cmd+=(--dir "$dir::/")
         fi
-        [ "$engine" != default ] && cmd+=(--engine "$engine")
+        [ "$engine" != default ] && [ "$engine" != resident ] && cmd+=(--engine "$engine")
         # the programs are visible to themselves at /bin, so argv[0] names a guest path and a
         # program can spawn itself, as natively
         cmd+=(--ro-dir "$BUILD_DIR/wasm::/bin")

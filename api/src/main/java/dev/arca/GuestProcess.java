@@ -88,6 +88,17 @@ public final class GuestProcess {
         if (isAlive()) process.kill("stopped by the embedder");
     }
 
+    /**
+     * Sends it signal {@code sig} (1 to 64) as {@code kill(2)} from outside the instance would: a
+     * handler it installed runs at its next call, otherwise the signal's default action (SIGINT:
+     * it ends with status 128+2). Nothing happens if it has ended already. Errors:
+     * IllegalArgumentException for a number outside 1 to 64.
+     */
+    public void signal(int sig) {
+        if (sig < 1 || sig > 64) throw new IllegalArgumentException("signal " + sig + ": 1 to 64");
+        if (isAlive()) process.kernel().signal(process, sig);
+    }
+
     /** Whether it ended because its module could not be instantiated. */
     boolean failedToStart() {
         return raw.isDone() && notStarted(raw.join());

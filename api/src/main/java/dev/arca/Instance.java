@@ -190,6 +190,13 @@ public final class Instance implements AutoCloseable {
         }
     }
 
+    /** The first process, once {@link #start} or {@link #run} started it. */
+    public java.util.Optional<GuestProcess> firstProcess() {
+        synchronized (mu) {
+            return java.util.Optional.ofNullable(first);
+        }
+    }
+
     private void firstEnded() {
         synchronized (mu) {
             if (state == State.RUNNING) state = State.ENDED;
@@ -315,7 +322,7 @@ public final class Instance implements AutoCloseable {
         OutputStream out = s.inheritOut() ? host.stdout() : s.out() != null ? s.out() : OutputStream.nullOutputStream();
         OutputStream err = s.inheritErr() ? host.stderr() : s.err() != null ? s.err() : OutputStream.nullOutputStream();
         FileHandle[] h = {StreamHandles.input(in), StreamHandles.output(out), StreamHandles.output(err)};
-        boolean[] tty = {s.inheritIn() && host.isTerminal(0), s.inheritOut() && host.isTerminal(1), s.inheritErr() && host.isTerminal(2)};
+        boolean[] tty = {s.terminal(0, host::isTerminal), s.terminal(1, host::isTerminal), s.terminal(2, host::isTerminal)};
         return new Stdio(h[0], h[1], h[2], tty);
     }
 

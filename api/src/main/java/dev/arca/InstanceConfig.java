@@ -287,6 +287,12 @@ public final class InstanceConfig {
             return this;
         }
 
+        /** See {@link ProcessSpec.Builder#terminals}. */
+        public Builder terminals(boolean in, boolean out, boolean err) {
+            entry.terminals(in, out, err);
+            return this;
+        }
+
         /** Adds a mount. Two mounts at one path are refused when the instance is created. */
         public Builder mount(Mount mount) {
             mounts.add(Objects.requireNonNull(mount, "mount"));

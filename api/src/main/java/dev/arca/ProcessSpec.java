@@ -127,6 +127,15 @@ public final class ProcessSpec {
             return this;
         }
 
+        /**
+         * Shows the streams given as Java streams to the guest as terminals ({@code isatty}), as
+         * a relay of a remote terminal needs; an inherited stream is a terminal when the host's is.
+         */
+        public Builder terminals(boolean in, boolean out, boolean err) {
+            stdio = stdio.withTerminals((in ? 1 : 0) | (out ? 2 : 0) | (err ? 4 : 0));
+            return this;
+        }
+
         /** Errors: IllegalStateException when no program was given. */
         public ProcessSpec build() {
             if (program == null) throw new IllegalStateException("no program");

@@ -17,13 +17,14 @@ final class Cli {
         return b;
     }
 
-    /** Where compiled modules are kept: {@code dir} if given, else $ARCA_CACHE_DIR, $XDG_CACHE_HOME/arca, ~/.cache/arca. */
+    /** Where compiled modules are kept: {@code dir} if given, else the session's $ARCA_CACHE_DIR, $XDG_CACHE_HOME/arca, ~/.cache/arca. */
     static java.nio.file.Path cacheDirectory(java.nio.file.Path dir) {
-        if (dir != null) return dir;
-        String env = HOST.environment("ARCA_CACHE_DIR");
-        if (env != null && !env.isEmpty()) return java.nio.file.Path.of(env);
-        String xdg = HOST.environment("XDG_CACHE_HOME");
-        if (xdg != null && !xdg.isEmpty()) return java.nio.file.Path.of(xdg, "arca");
+        Session session = Session.current();
+        if (dir != null) return session.resolve(dir);
+        String env = session.env("ARCA_CACHE_DIR");
+        if (env != null && !env.isEmpty()) return session.resolve(java.nio.file.Path.of(env));
+        String xdg = session.env("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isEmpty()) return session.resolve(java.nio.file.Path.of(xdg, "arca"));
         return java.nio.file.Path.of(System.getProperty("user.home"), ".cache", "arca");
     }
 }

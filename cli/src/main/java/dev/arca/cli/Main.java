@@ -41,6 +41,11 @@ public final class Main implements Runnable {
             }
         }
         CommandLine cli = new CommandLine(new Main());
+        Session session = Session.current();
+        if (!session.own()) { // a resident node's client: help and usage go to its streams
+            cli.setOut(new java.io.PrintWriter(new java.io.OutputStreamWriter(session.out, java.nio.charset.StandardCharsets.UTF_8), true));
+            cli.setErr(new java.io.PrintWriter(new java.io.OutputStreamWriter(session.err, java.nio.charset.StandardCharsets.UTF_8), true));
+        }
         cli.setStopAtPositional(true); // everything after PROGRAM belongs to the guest
         cli.getSubcommands().get("service").setStopAtPositional(false); // 'service deploy NAME --manifest F': options after the name
         cli.setExitCodeExceptionMapper(e -> RUNTIME_ERROR);

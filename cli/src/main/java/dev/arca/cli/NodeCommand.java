@@ -26,16 +26,18 @@ final class NodeCommand implements Runnable {
     @Command(name = "start", mixinStandardHelpOptions = true,
             description = {"Start a node and serve until stopped (SIGTERM or SIGINT). Raft traffic is mutual RA-TLS: peers and clients",
                     "must present evidence that meets --policy. With an empty --data, a node listed in --peers starts the cluster with",
-                    "them; a node not listed waits for 'arca cluster add'. With its --data, a node rejoins under the same id."})
+                    "them; a node not listed waits for 'arca cluster add'. With its --data, a node rejoins under the same id.",
+                    "Every node also runs programs for its own user ('arca run --node DIR', through DIR/run.sock, mode 0600) in its",
+                    "warm JVM; with --data alone (no --id, --address, --raft-port, --policy) it does only that, in no cluster."})
     static final class Start implements Callable<Integer> {
-        @Option(names = "--id", required = true, paramLabel = "ID", description = "This node's id (letters, digits, '-', '_', '.').")
+        @Option(names = "--id", paramLabel = "ID", description = "This node's id (letters, digits, '-', '_', '.').")
         String id;
 
-        @Option(names = "--address", required = true, paramLabel = "ADDR", description = "The IPv4 address to serve on, e.g. 127.0.0.11.")
+        @Option(names = "--address", paramLabel = "ADDR", description = "The IPv4 address to serve on, e.g. 127.0.0.11.")
         String address;
 
-        @Option(names = "--raft-port", required = true, paramLabel = "P", description = "The TCP port for Raft (and cluster clients).")
-        int raftPort;
+        @Option(names = "--raft-port", paramLabel = "P", description = "The TCP port for Raft (and cluster clients).")
+        Integer raftPort;
 
         @Option(names = "--peers", paramLabel = "ID=ADDR:P,...", description = "The cluster's initial members, this node included when it is one.")
         String peers;
@@ -46,7 +48,7 @@ final class NodeCommand implements Runnable {
         @Option(names = "--cluster", defaultValue = "arca", paramLabel = "NAME", description = "The cluster's name (default: ${DEFAULT-VALUE}).")
         String cluster;
 
-        @Option(names = "--policy", required = true, paramLabel = "FILE", description = "What every peer's evidence must meet (docs/attestation.md).")
+        @Option(names = "--policy", paramLabel = "FILE", description = "What every peer's evidence must meet (docs/attestation.md).")
         Path policy;
 
         @Option(names = "--manifest", paramLabel = "FILE", description = "The node's manifest: the measurement its evidence carries.")
@@ -65,6 +67,11 @@ final class NodeCommand implements Runnable {
 
         @Override
         public Integer call() throws UserError {
+            boolean clustered = id != null || address != null || raftPort != null || policy != null || peers != null;
+            if (!clustered) return local();
+            if (id == null || address == null || raftPort == null || policy == null) {
+                throw new UserError("a cluster node needs --id, --address, --raft-port and --policy (or give --data alone for a node that only runs 'arca run --node')");
+            }
             ClusterLog.quiet();
             Node node;
             try {
@@ -78,19 +85,14 @@ final class NodeCommand implements Runnable {
             // the services this node runs, and its own writes for them (placements, reports): a client of its own cluster
             var clientCreds = ClusterCredentials.create(id, policy, provider, manifest, false);
             dev.arca.Instance.shareCompiledModules(); // a service started here again runs code already compiled
-            Thread.ofPlatform().daemon().name("warm-up").start(() -> { // the first service here pays no first-use costs
-                try {
-                    var s = dev.arca.Instance.warmUp();
-                    if (s.code() != 0) Console.notice("warm-up program: exit " + s.code() + (s.reason() == null ? "" : " (" + s.reason() + ")"));
-                } catch (dev.arca.ArcaException | RuntimeException e) {
-                    Console.notice("warm-up program: " + e.getMessage());
-                }
-            });
+            warmUp(); // the first service here pays no first-use costs
+            RunServer runs = runServer();
             ServiceSupervisor services = new ServiceSupervisor(node, Cli.HOST,
                     new ServiceHost(data, node.address(), cluster, policy, provider, Cli.cacheDirectory(cacheDir)),
                     () -> ClusterClient.connect(Cli.HOST, node.address(), cluster, clientCreds), Console::notice).start();
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                runs.close();
                 services.close();
                 try {
                     node.close();
@@ -106,6 +108,54 @@ final class NodeCommand implements Runnable {
                 Thread.currentThread().interrupt();
             }
             return 0;
+        }
+    
+        /** A node outside any cluster: only the run socket, in a warm JVM. */
+        private Integer local() throws UserError {
+            if (snapshotEvery != 10000 || manifest != null || provider != null) {
+                throw new UserError("--snapshot-every, --manifest and --provider are for a cluster node (with --id, --address, --raft-port, --policy)");
+            }
+            try {
+                Cli.HOST.openOrCreateDirectory(data).close();
+            } catch (dev.arca.abi.ErrnoException e) {
+                throw new UserError("--data " + data + ": " + e.getMessage());
+            }
+            dev.arca.Instance.shareCompiledModules();
+            warmUp();
+            RunServer runs = runServer();
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                runs.close();
+                stopped.countDown();
+            }));
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 0;
+        }
+
+        private RunServer runServer() throws UserError {
+            try {
+                RunServer r = RunServer.start(data);
+                Console.notice("node: running programs for 'arca run --node " + data + "' (" + r.socket() + ")");
+                return r;
+            } catch (java.io.IOException e) {
+                throw new UserError("--data " + data + ": cannot serve " + RunServer.SOCKET_NAME + ": " + e.getMessage());
+            }
+        }
+
+        /** Runs a small program at once, on a thread of its own, so that the first real one pays no first-use costs. */
+        private static void warmUp() {
+            Thread.ofPlatform().daemon().name("warm-up").start(() -> {
+                try {
+                    var s = dev.arca.Instance.warmUp();
+                    if (s.code() != 0) Console.notice("warm-up program: exit " + s.code() + (s.reason() == null ? "" : " (" + s.reason() + ")"));
+                } catch (dev.arca.ArcaException | RuntimeException e) {
+                    Console.notice("warm-up program: " + e.getMessage());
+                }
+            });
         }
     }
 }

@@ -24,7 +24,7 @@ final class Providers {
 
     /** The provider the flag or the environment names, checked; null when neither names one. */
     private static String given(String flag) throws UserError {
-        String name = flag != null ? flag : Cli.HOST.environment("ARCA_ATTESTATION_PROVIDER");
+        String name = flag != null ? flag : Session.current().env("ARCA_ATTESTATION_PROVIDER");
         if (name == null || name.isEmpty()) return null;
         if (!name.equals("sim") && !name.equals("tsm")) {
             throw new UserError("unknown attestation provider '" + name + "' (sim or tsm; from --provider or $ARCA_ATTESTATION_PROVIDER)");

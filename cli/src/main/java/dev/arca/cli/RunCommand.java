@@ -122,14 +122,23 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(index = "1..*", paramLabel = "ARGS", description = "Arguments for the guest.")
     List<String> args = new ArrayList<>();
 
+    @Option(names = "--node", paramLabel = "DIR",
+            description = "Run in the resident node whose data directory (or run socket) is DIR, started by 'arca node start': no JVM start, code the node compiled already. Must come first: 'arca run --node DIR ...'.")
+    Path node;
+
     @Override
     public Integer call() throws UserError {
         Timing.mark("options parsed");
+        if (node != null) {
+            throw new UserError(Session.current().own() ? "--node must be the first flag: arca run --node DIR [FLAGS] PROGRAM [ARGS]"
+                    : "--node: this is a node already");
+        }
+        Session session = Session.current();
         if (logFormat != null) Console.use(logFormat);
         Manifest manifest = null;
         if (manifestFile != null) {
             try {
-                manifest = Manifest.read(manifestFile);
+                manifest = Manifest.read(session.resolve(manifestFile));
             } catch (ManifestException e) {
                 throw new UserError(e.getMessage());
             }
@@ -143,7 +152,7 @@ final class RunCommand implements Callable<Integer> {
         Program prog;
         try {
             // read once, now: what is measured (sealed keys, RA-TLS, /dev/attestation) is what runs
-            Path path = program != null ? program : manifest.entry();
+            Path path = program != null ? session.resolve(program) : manifest.entry();
             prog = Program.load(path);
         } catch (ProgramException e) {
             throw new UserError(e.getMessage());
@@ -169,8 +178,14 @@ final class RunCommand implements Callable<Integer> {
                     .linearMemory(memoryKind)
                     .diagnostics(Console.diagnostics())
                     .evidence(Providers.evidence(identity))
-                    .network(NetworkConfig.build(listens, connects, manifest == null ? NetworkSpec.NONE : manifest.network(), identity))
-                    .inheritStdio();
+                    .network(NetworkConfig.build(listens, connects, manifest == null ? NetworkSpec.NONE : manifest.network(), identity));
+            if (session.own()) {
+                b.inheritStdio();
+            } else { // a resident node's client: its streams, its variables for the freshness records
+                b.stdin(session.in).stdout(session.out).stderr(session.err)
+                        .terminals((session.terminals & 1) != 0, (session.terminals & 2) != 0, (session.terminals & 4) != 0)
+                        .stateDirectory(session.resolve(dev.arca.fs.encfs.LocalFreshness.defaultDirectory(session::env)));
+            }
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
@@ -181,6 +196,7 @@ final class RunCommand implements Callable<Integer> {
             Timing.mark("configured");
             try (Instance instance = Instance.create(b.build())) {
                 Timing.mark("instance created");
+                session.instance = instance;
                 status = instance.run();
                 Timing.mark("process ended");
             } catch (ArcaException e) {
@@ -211,7 +227,7 @@ final class RunCommand implements Callable<Integer> {
         ClusterLog.quiet();
         try {
             return new ReplicatedFreshness(ClusterClient.connect(Cli.HOST, Endpoint.parse(cluster, "--cluster"), clusterName,
-                    ClusterCredentials.create(null, clusterPolicy, null, identity, false)));
+                    ClusterCredentials.create(null, Session.current().resolve(clusterPolicy), null, identity, false)));
         } catch (ClusterException e) {
             throw new UserError("--cluster " + cluster + ": " + e.getMessage());
         }
@@ -231,7 +247,7 @@ final class RunCommand implements Callable<Integer> {
      * splitting changes nothing.
      */
     private static int methodSizeLimit() throws UserError {
-        String limit = Cli.HOST.environment("ARCA_METHOD_LIMIT");
+        String limit = Session.current().env("ARCA_METHOD_LIMIT");
         if (limit == null || limit.isEmpty()) return 0;
         try {
             int n = Integer.parseInt(limit);
@@ -244,11 +260,12 @@ final class RunCommand implements Callable<Integer> {
 
     /** The key of the instance's volumes, from the one key option given; null when none is needed or given. */
     private VolumeKey key(boolean needed, Identity identity) throws UserError {
-        if (keyBroker != null) return VolumeKey.fromKeyFile(KeyBrokerCommand.fetchKey(keyBroker, keyBrokerPolicy, identity));
+        Session session = Session.current();
+        if (keyBroker != null) return VolumeKey.fromKeyFile(KeyBrokerCommand.fetchKey(keyBroker, session.resolve(keyBrokerPolicy), identity));
         if (sealedKey) return VolumeKey.of(SealedKey.derive(identity));
         if (keyFile != null) {
             try {
-                return VolumeKey.read(keyFile);
+                return VolumeKey.read(session.resolve(keyFile));
             } catch (ArcaException e) {
                 throw new UserError(e.getMessage());
             }
@@ -264,8 +281,14 @@ final class RunCommand implements Callable<Integer> {
             String name = eq < 0 ? e : e.substring(0, eq);
             if (name.isEmpty()) throw new UserError("--env " + e + ": empty name");
             try {
-                if (eq < 0) b.envFromHost(name);
-                else b.env(name, e.substring(eq + 1));
+                if (eq >= 0) {
+                    b.env(name, e.substring(eq + 1));
+                } else if (Session.current().own()) {
+                    b.envFromHost(name);
+                } else { // the client's value, not the node's
+                    String v = Session.current().env(name);
+                    if (v != null && v.indexOf('\0') < 0) b.env(name, v);
+                }
             } catch (IllegalArgumentException x) {
                 throw new UserError("--env " + e + ": " + x.getMessage());
             }
@@ -279,11 +302,11 @@ final class RunCommand implements Callable<Integer> {
         for (String d : roDirs) out.add(dirSpec(d, true));
         for (String v : volumeSpecs) {
             String[] s = fileSpec("--volume", v);
-            out.add(mount("--volume", v, () -> Mount.volume(Path.of(s[0]), s[1])));
+            out.add(mount("--volume", v, () -> Mount.volume(hostPath(s[0]), s[1])));
         }
         for (String v : imageSpecs) {
             String[] s = fileSpec("--image", v);
-            out.add(mount("--image", v, () -> Mount.image(Path.of(s[0]), s[1])));
+            out.add(mount("--image", v, () -> Mount.image(hostPath(s[0]), s[1])));
         }
         for (String v : unionSpecs) {
             String[] s = fileSpec("--union", v);
@@ -291,7 +314,7 @@ final class RunCommand implements Callable<Integer> {
             if (plus <= 0 || plus == s[0].length() - 1 || s[0].indexOf('+', plus + 1) >= 0) {
                 throw new UserError("--union " + v + ": expected IMAGE+VOLUME::GUEST_PATH (one '+' between the two host files)");
             }
-            out.add(mount("--union", v, () -> Mount.union(Path.of(s[0].substring(0, plus)), Path.of(s[0].substring(plus + 1)), s[1])));
+            out.add(mount("--union", v, () -> Mount.union(hostPath(s[0].substring(0, plus)), hostPath(s[0].substring(plus + 1)), s[1])));
         }
         return out;
     }
@@ -302,7 +325,12 @@ final class RunCommand implements Callable<Integer> {
         String guest = sep >= 0 ? spec.substring(sep + 2) : hostDir.startsWith("/") ? hostDir : "/" + hostDir;
         if (hostDir.isEmpty()) throw new UserError("--dir " + spec + ": empty host directory");
         String flag = readOnly ? "--ro-dir" : "--dir";
-        return mount(flag, spec, () -> readOnly ? Mount.hostDirectoryReadOnly(Path.of(hostDir), guest) : Mount.hostDirectory(Path.of(hostDir), guest));
+        return mount(flag, spec, () -> readOnly ? Mount.hostDirectoryReadOnly(hostPath(hostDir), guest) : Mount.hostDirectory(hostPath(hostDir), guest));
+    }
+
+    /** A host path from a flag, relative to the session's working directory. */
+    private static Path hostPath(String s) {
+        return Session.current().resolve(Path.of(s));
     }
 
     /** {host file, guest path} of --volume, --image and --union, which need both halves. */

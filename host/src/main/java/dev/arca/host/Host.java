@@ -144,6 +144,16 @@ public interface Host {
     /** A TCP listening socket bound to {@code address} (for Arca's own services). */
     ServerSocket listen(InetSocketAddress address, int backlog) throws IOException;
 
+    /**
+     * A blocking Unix stream socket listening at {@code socket} for this user's own commands
+     * (mode 0600). A socket file left there by a process that no longer listens is replaced;
+     * one that answers, or any other kind of file, is an error (EADDRINUSE, EEXIST).
+     */
+    ServerSocketChannel listenLocal(Path socket) throws IOException;
+
+    /** Whether the peer of a Unix socket connection runs under this process's user id (SO_PEERCRED). */
+    boolean peerIsOwnUser(SocketChannel ch) throws IOException;
+
     /** A TCP connection to {@code address}, waiting at most {@code timeoutMillis}. */
     Socket connect(InetSocketAddress address, int timeoutMillis) throws IOException;
 

@@ -464,6 +464,53 @@ public final class LinuxHost implements Host {
     }
 
     @Override
+    public ServerSocketChannel listenLocal(Path socket) throws IOException {
+        java.net.UnixDomainSocketAddress address = java.net.UnixDomainSocketAddress.of(socket);
+        java.nio.file.attribute.BasicFileAttributes a = null;
+        try {
+            a = java.nio.file.Files.readAttributes(socket, java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.NoSuchFileException e) {
+            // nothing there
+        }
+        if (a != null) {
+            if (!a.isOther()) throw new java.nio.file.FileAlreadyExistsException(socket + ": exists and is not a socket");
+            boolean answers;
+            try (SocketChannel probe = SocketChannel.open(address)) {
+                answers = true;
+            } catch (java.net.ConnectException e) {
+                answers = false;
+            }
+            if (answers) throw new java.net.BindException(socket + ": another process serves there");
+            java.nio.file.Files.delete(socket); // a socket nobody listens on any more
+        }
+        ServerSocketChannel ch = ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX);
+        try {
+            ch.bind(address, 64);
+            // connections made before this change are refused by peerIsOwnUser
+            java.nio.file.Files.setPosixFilePermissions(socket, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            ownUser = java.nio.file.Files.getOwner(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            return ch;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public boolean peerIsOwnUser(SocketChannel ch) throws IOException {
+        jdk.net.UnixDomainPrincipal peer = ch.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED);
+        return peer.user().equals(ownUser());
+    }
+
+    /** This process's user: the owner of the socket file listenLocal made. */
+    private volatile java.nio.file.attribute.UserPrincipal ownUser;
+
+    private java.nio.file.attribute.UserPrincipal ownUser() {
+        if (ownUser == null) throw new IllegalStateException("peerIsOwnUser before listenLocal");
+        return ownUser;
+    }
+
+    @Override
     public Socket connect(InetSocketAddress address, int timeoutMillis) throws IOException {
         Socket s = new Socket();
         try {

@@ -34,9 +34,14 @@ public final class LocalFreshness implements Freshness, AutoCloseable {
      * $XDG_STATE_HOME/arca/volumes}, else {@code ~/.local/state/arca/volumes}.
      */
     public static Path defaultDirectory(Host host) {
-        String env = host.environment("ARCA_STATE_DIR");
+        return defaultDirectory(host::environment);
+    }
+
+    /** As {@link #defaultDirectory(Host)}, with the variables looked up in {@code environment}. */
+    public static Path defaultDirectory(java.util.function.Function<String, String> environment) {
+        String env = environment.apply("ARCA_STATE_DIR");
         if (env != null && !env.isEmpty()) return Path.of(env);
-        String xdg = host.environment("XDG_STATE_HOME");
+        String xdg = environment.apply("XDG_STATE_HOME");
         if (xdg != null && !xdg.isEmpty()) return Path.of(xdg, "arca", "volumes");
         return Path.of(System.getProperty("user.home"), ".local", "state", "arca", "volumes");
     }
