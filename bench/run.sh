@@ -9,6 +9,8 @@
 #        BENCH_RUNS           timed runs per compute cell (default 5)
 #        BENCH_STARTUP_RUNS   timed runs per cold-start cell (default 20)
 #        BENCH_REQUIRE_ARCA=1 fail instead of printing n/a when Arca is not runnable
+#        BENCH_RESIDENT=0     leave out the resident column (arca run --node, a node this
+#                             script starts with 'arca node start --data DIR' and stops)
 set -euo pipefail
 
 die() { printf 'bench: ERROR: %s\n' "$*" >&2; exit 1; }
@@ -90,7 +92,8 @@ OUT=$ROOT/target/bench
 mkdir -p "$OUT/native" "$OUT/wasm" "$OUT/json" "$ROOT/bench/results"
 rm -f "$OUT"/json/*.json
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/arca-bench.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
+RESIDENT_PID=
+trap '[ -n "$RESIDENT_PID" ] && kill "$RESIDENT_PID" 2>/dev/null; rm -rf "$TMP"' EXIT
 
 # ---------------------------------------------------------------- build
 log "building native (gcc ${CFLAGS[*]}) and wasm ($CC_WASM ${CFLAGS[*]}) into target/bench"
@@ -129,6 +132,7 @@ cmd_for() {
   case $rt in
     arca) run=("${ARCA_CMD[@]}" run) ;;
     chicory) run=("${ARCA_CMD[@]}" run --engine chicory) ;;
+    resident) run=("${ARCA_CMD[@]}" run --node "$TMP/node") ;;
   esac
   case $k in
     speedtest1)
@@ -220,6 +224,16 @@ if [ "$ARCA_OK" = 0 ]; then
   [ "${BENCH_REQUIRE_ARCA:-0}" = 1 ] && die "Arca $ARCA_NOTE (BENCH_REQUIRE_ARCA=1)"
   log "Arca $ARCA_NOTE; Arca columns will be n/a"
 fi
+# the resident column: one node for the whole run; each program's first run in it is hyperfine's
+# warm-up (the node compiles it then), the timed runs find its code compiled
+RESIDENT=0
+if [ "$ARCA_OK" = 1 ] && [ "${BENCH_RESIDENT:-1}" = 1 ]; then
+  "${ARCA_CMD[@]}" node start --data "$TMP/node" >"$OUT/resident-node.log" 2>&1 &
+  RESIDENT_PID=$!
+  for _ in $(seq 1 300); do [ -S "$TMP/node/run.sock" ] && break; sleep 0.1; done
+  if [ -S "$TMP/node/run.sock" ]; then RESIDENT=1; sleep 2 # its warm-up program
+  else log "the resident node did not start (target/bench/resident-node.log): no resident column"; fi
+fi
 
 # ---------------------------------------------------------------- measure
 declare -A T  # T[name,column] = median ms
@@ -263,6 +277,11 @@ for k in hello "${KERNELS[@]}" "${PORTS[@]}"; do
       log "$k: $rt ${T[$k,${rt}cold]} ms (cold cache)"
     done
   fi
+  if [ "$RESIDENT" = 1 ]; then
+    check_output "resident" "$k" "$expect" "$(run_once resident "$k" "$CACHE_WARM")"
+    T[$k,resident]=$(time_cmd resident "$k" "$runs" 1 "$CACHE_WARM")
+    log "$k: resident ${T[$k,resident]} ms (after its first run in the node)"
+  fi
 done
 
 # ---------------------------------------------------------------- report
@@ -282,7 +301,7 @@ diff_ms() {
 cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 cpu=${cpu:-$(uname -m)}
 if [ "$ARCA_OK" = 1 ]; then
-  arca_desc="arca = \`$ARCA run\` (Arca's compiler), chicory = \`$ARCA run --engine chicory\` (Chicory 1.7.5's compiler), each with \`ARCA_CACHE_DIR\` primed by one run (warm cache); cold = cache dir emptied before every run (the module compiled in the run)."
+  arca_desc="arca = \`$ARCA run\` (Arca's compiler), chicory = \`$ARCA run --engine chicory\` (Chicory 1.7.5's compiler), each with \`ARCA_CACHE_DIR\` primed by one run (warm cache); cold = cache dir emptied before every run (the module compiled in the run); resident = \`$ARCA run --node DIR\` into a node started once for the whole run (\`arca node start --data DIR\`), the program's first run in the node untimed (hyperfine's warm-up; speedtest1's database emptied before each run), n/a with BENCH_RESIDENT=0."
 else
   arca_desc="arca = \`$ARCA run\`: $ARCA_NOTE, so n/a."
 fi
@@ -307,14 +326,14 @@ row_name() {
   printf 'native = gcc %s -O2; node = Node %s `node:wasi` on wasm from %s -O2 (speedtest1 and Lua: `arca cc -O2`); %s%s\n\n' \
     "$("$CC_NATIVE" -dumpfullversion 2>/dev/null || "$CC_NATIVE" -dumpversion)" "$(node --version)" \
     "$("$CC_WASM" --version | head -n1 | sed 's/ (.*//; s/^Debian //')" "$arca_desc" "$quick_note"
-  echo '| benchmark | native | node | arca | chicory | arca/node | chicory/node | arca/native | arca/chicory | arca cold | chicory cold | arca cold−warm | chicory cold−warm |'
-  echo '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|'
+  echo '| benchmark | native | node | arca | chicory | resident | arca/node | chicory/node | resident/node | arca/native | resident/native | arca/chicory | arca cold | chicory cold | arca cold−warm | chicory cold−warm |'
+  echo '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|'
   for k in hello "${KERNELS[@]}" "${PORTS[@]}"; do
     n=${T[$k,native]} o=${T[$k,node]:-} a=${T[$k,arca]:-} c=${T[$k,chicory]:-}
-    ac=${T[$k,arcacold]:-} cc=${T[$k,chicorycold]:-}
-    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$(row_name "$k")" \
-      "$(fmt_ms "$n")" "$(fmt_ms "$o")" "$(fmt_ms "$a")" "$(fmt_ms "$c")" \
-      "$(ratio "$a" "$o")" "$(ratio "$c" "$o")" "$(ratio "$a" "$n")" "$(ratio "$a" "$c")" \
+    ac=${T[$k,arcacold]:-} cc=${T[$k,chicorycold]:-} r=${T[$k,resident]:-}
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$(row_name "$k")" \
+      "$(fmt_ms "$n")" "$(fmt_ms "$o")" "$(fmt_ms "$a")" "$(fmt_ms "$c")" "$(fmt_ms "$r")" \
+      "$(ratio "$a" "$o")" "$(ratio "$c" "$o")" "$(ratio "$r" "$o")" "$(ratio "$a" "$n")" "$(ratio "$r" "$n")" "$(ratio "$a" "$c")" \
       "$(fmt_ms "$ac")" "$(fmt_ms "$cc")" "$(diff_ms "$ac" "$a")" "$(diff_ms "$cc" "$c")"
   done
   notes=()

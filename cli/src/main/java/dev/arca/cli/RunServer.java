@@ -168,6 +168,8 @@ final class RunServer implements AutoCloseable {
     private final class Connection {
         private final SocketChannel ch;
         private final Object writeLock = new Object();
+        private final java.util.concurrent.ArrayBlockingQueue<byte[]> outbox = new java.util.concurrent.ArrayBlockingQueue<>(16);
+        private Thread writer; // guarded by writeLock
         private final LinkedBlockingQueue<byte[]> input = new LinkedBlockingQueue<>();
         private volatile Session session;
         private volatile Thread runner;
@@ -330,17 +332,63 @@ final class RunServer implements AutoCloseable {
             frame(type, b, 0, b.length);
         }
 
+        /**
+         * Queues a frame for the writer thread. Never writes on the caller's thread: a guest's
+         * thread is interrupted when its process is stopped (a signal, a kill), and an interrupt
+         * during a channel's write closes the channel (ClosedByInterruptException), which would cut
+         * the session off before its exit code. A full queue holds the caller back (a client that
+         * reads slowly slows its guest's writes down).
+         */
         void frame(int type, byte[] b, int off, int len) throws IOException {
+            byte[] f = new byte[5 + len];
+            f[0] = (byte) type;
+            f[1] = (byte) (len >>> 24);
+            f[2] = (byte) (len >>> 16);
+            f[3] = (byte) (len >>> 8);
+            f[4] = (byte) len;
+            System.arraycopy(b, off, f, 5, len);
+            queue(f);
+        }
+
+        private void queue(byte[] f) throws IOException {
             synchronized (writeLock) {
-                ByteBuffer head = ByteBuffer.allocate(5).put((byte) type).putInt(len).flip();
-                ByteBuffer body = ByteBuffer.wrap(b, off, len);
-                while (head.hasRemaining() || body.hasRemaining()) ch.write(new ByteBuffer[] {head, body});
+                if (writer == null) writer = Thread.ofPlatform().daemon().name(Thread.currentThread().getName() + "-out").start(this::writeFrames);
+            }
+            try {
+                while (!outbox.offer(f, 100, TimeUnit.MILLISECONDS)) {
+                    if (gone) throw new IOException("the client hung up");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted");
             }
         }
 
+        private void writeFrames() {
+            try {
+                while (true) {
+                    byte[] f = outbox.take();
+                    if (f.length == 0) { // the end: after the exit frame
+                        ch.shutdownOutput();
+                        return;
+                    }
+                    ByteBuffer b = ByteBuffer.wrap(f);
+                    while (b.hasRemaining()) ch.write(b);
+                }
+            } catch (IOException | InterruptedException e) {
+                hangUp();
+            }
+        }
+
+        /** Sends the exit code and waits until every frame before it has been written. */
         void exit(int code) throws IOException {
             frame('X', ByteBuffer.allocate(4).putInt(code).array());
-            ch.shutdownOutput();
+            queue(new byte[0]);
+            try {
+                writer.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         /** The guest's standard input: each read asks the client for at most what the guest asked. */
