@@ -218,7 +218,19 @@ kill -TERM "$NODE_PID"; wait "$NODE_PID"; NODE_PID=
 echo "not a socket" >"$NODE/run.sock"
 "$ARCA" node start --data "$NODE" >"$T/file.log" 2>&1; rc=$?
 check "a regular file at run.sock: left alone, refused" [ $rc = 125 -a "$(cat "$NODE/run.sock")" = "not a socket" -a -n "$(grep 'not a socket' "$T/file.log")" ]
-check "no Java stack trace anywhere" no_trace "$T/node.log" "$T/second.log" "$T/file.log"
+rm -f "$NODE/run.sock"; echo "elsewhere" >"$T/target"; ln -s "$T/target" "$NODE/run.sock"
+"$ARCA" node start --data "$NODE" >"$T/link.log" 2>&1; rc=$?
+check "a symlink at run.sock: not followed, left alone, refused" [ $rc = 125 -a -L "$NODE/run.sock" -a "$(cat "$T/target")" = elsewhere -a -n "$(grep 'not a socket' "$T/link.log")" ]
+# two nodes started at once on one directory: exactly one serves, the other stops with one line
+"$ARCA" node start --data "$T/race" >"$T/race1.log" 2>&1 & r1=$!
+"$ARCA" node start --data "$T/race" >"$T/race2.log" 2>&1 & r2=$!
+for _ in $(seq 1 300); do "$ARCA" run --node "$T/race" "$G" exit 0 >/dev/null 2>&1 && break; sleep 0.1; done
+sleep 3
+alive=0; for p in $r1 $r2; do kill -0 $p 2>/dev/null && alive=$((alive+1)); done
+check "two nodes started at once on one --data: one serves ($alive alive)" [ $alive = 1 ]
+check "the one that serves answers" "$ARCA" run --node "$T/race" "$G" exit 0
+kill -TERM $r1 $r2 2>/dev/null; wait $r1 $r2 2>/dev/null
+check "no Java stack trace anywhere" no_trace "$T/node.log" "$T/second.log" "$T/file.log" "$T/link.log" "$T/race1.log" "$T/race2.log"
 "$ARCA" run --dir . --node "$NODE" "$G" exit 0 2>"$T/order.err"; rc=$?
 check "--node after other flags: a clear error" [ $rc = 125 -a -n "$(grep 'must be the first flag' "$T/order.err")" ]
 

@@ -90,8 +90,8 @@ final class NodeCommand implements Runnable {
             ServiceSupervisor services = new ServiceSupervisor(node, Cli.HOST,
                     new ServiceHost(data, node.address(), cluster, policy, provider, Cli.cacheDirectory(cacheDir)),
                     () -> ClusterClient.connect(Cli.HOST, node.address(), cluster, clientCreds), Console::notice).start();
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Console.notice("node " + id + ": serving Raft on " + node.address() + " (cluster '" + cluster + "')");
+            return serveUntilStopped(() -> {
                 runs.close();
                 services.close();
                 try {
@@ -99,9 +99,16 @@ final class NodeCommand implements Runnable {
                 } catch (java.io.IOException e) {
                     Console.notice("node " + id + ": " + e.getMessage());
                 }
+            });
+        }
+
+        /** Waits until the JVM is asked to stop (SIGTERM, SIGINT), then runs {@code stop} once; 0. */
+        private static Integer serveUntilStopped(Runnable stop) {
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stop.run();
                 stopped.countDown();
             }));
-            Console.notice("node " + id + ": serving Raft on " + node.address() + " (cluster '" + cluster + "')");
             try {
                 stopped.await();
             } catch (InterruptedException e) {
@@ -123,17 +130,7 @@ final class NodeCommand implements Runnable {
             dev.arca.Instance.shareCompiledModules();
             warmUp();
             RunServer runs = runServer();
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                runs.close();
-                stopped.countDown();
-            }));
-            try {
-                stopped.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return 0;
+            return serveUntilStopped(runs::close);
         }
 
         private RunServer runServer() throws UserError {

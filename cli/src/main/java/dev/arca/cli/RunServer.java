@@ -167,9 +167,9 @@ final class RunServer implements AutoCloseable {
     /** One client's connection: its hello, then the run, with a reader thread for its frames. */
     private final class Connection {
         private final SocketChannel ch;
-        private final Object writeLock = new Object();
+        private final Object writerLock = new Object();
         private final java.util.concurrent.ArrayBlockingQueue<byte[]> outbox = new java.util.concurrent.ArrayBlockingQueue<>(16);
-        private Thread writer; // guarded by writeLock
+        private Thread writer; // made by the first frame; guarded by writerLock
         private final LinkedBlockingQueue<byte[]> input = new LinkedBlockingQueue<>();
         private volatile Session session;
         private volatile Thread runner;
@@ -351,7 +351,7 @@ final class RunServer implements AutoCloseable {
         }
 
         private void queue(byte[] f) throws IOException {
-            synchronized (writeLock) {
+            synchronized (writerLock) {
                 if (writer == null) writer = Thread.ofPlatform().daemon().name(Thread.currentThread().getName() + "-out").start(this::writeFrames);
             }
             try {
