@@ -278,8 +278,10 @@ final class ClusterStateMachine extends BaseStateMachine {
                     reply.put("epoch", r.epoch).put("size", r.size());
                 }
                 case "blocks" -> {
+                    String volume = c.committedVolume();
                     write(c.name(), sha256(c.token()), c.epoch(), c.blocks());
                     reply.put("ok", true);
+                    if (volume != null) reply.put("version", volumes.merge(volume, c.version(), Math::max));
                 }
                 case "module" -> reply.put("have", module(c));
                 case "deploy" -> {

@@ -25,7 +25,8 @@ import java.util.List;
  *     refused as soon as S is placed again (a move or failover fences the writer at once).
  * <li>{@code {"op":"blocks","name":NAME,"token":BASE64,"epoch":E,"blocks":[[INDEX,BASE64],...]}}: a
  *     write of up to {@link #MAX_BLOCKS} sealed blocks; refused ("fenced") unless E is the volume's
- *     epoch, and unless the token is the volume's.
+ *     epoch, and unless the token is the volume's. With {@code "volume":HEX,"version":V} (the
+ *     entry that ends a commit), also an "advance" of that volume's version, applied only with the blocks.
  * <li>{@code {"op":"hashes","name":NAME,"from":F,"count":C}}: a linearizable read of the SHA-256 of
  *     blocks F..F+C-1 (null where the cluster has none), with {@code size}.
  * <li>{@code {"op":"read","name":NAME,"from":F,"count":C}}: a linearizable read of those blocks.
@@ -84,6 +85,13 @@ record Command(String op, String volume, long version, JsonNode body) {
         ArrayNode a = n.putArray("blocks");
         for (Block b : blocks) a.addArray().add(b.index()).add(Base64.getEncoder().encodeToString(b.data()));
         return withBody("blocks", n);
+    }
+
+    /** Blocks that end a commit of the volume: applied with them, {@code version} of volume {@code volumeHex}, as an "advance" would. */
+    static Command blocks(String name, byte[] token, long epoch, List<Block> blocks, String volumeHex, long version) {
+        Command c = blocks(name, token, epoch, blocks);
+        ((ObjectNode) c.body()).put("volume", volumeHex).put("version", version);
+        return new Command(c.op(), volumeHex, version, c.body());
     }
 
     static Command hashes(String name, long from, int count) {
@@ -223,6 +231,12 @@ record Command(String op, String volume, long version, JsonNode body) {
         return out;
     }
 
+    /** The volume whose version a "blocks" command advances, or null: a volume and a version 0 or more, both or neither. */
+    String committedVolume() throws ClusterException {
+        if ((volume == null) != (version < 0)) throw new ClusterException(op + ": a volume and its version 0 or more, both or neither");
+        return volume;
+    }
+
     /** Refuses what is not a well-formed write. */
     void checkWrite() throws ClusterException {
         switch (op) {
@@ -239,6 +253,7 @@ record Command(String op, String volume, long version, JsonNode body) {
                 token();
                 epoch();
                 blocks();
+                committedVolume();
             }
             case "module" -> {
                 hash();

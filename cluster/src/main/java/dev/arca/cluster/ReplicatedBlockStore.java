@@ -3,8 +3,10 @@ package dev.arca.cluster;
 import dev.arca.abi.Errno;
 import dev.arca.abi.ErrnoException;
 import dev.arca.fs.encfs.BlockStore;
+import dev.arca.fs.encfs.Freshness;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -12,9 +14,8 @@ import java.util.TreeMap;
 /**
  * The store of a replicated volume's mount: reads from the local copy; writes go to the local
  * copy and are kept until the next {@link #sync}, which returns only once the cluster committed
- * them (a majority of nodes has them in its log). The encrypted volume syncs twice per commit,
- * before and after its superblock (docs/encfs.md), so the cluster gets the data blocks, then the
- * superblock, in that order: every prefix of its log is a volume a crash could have left.
+ * them (a majority of nodes has them in its log). A commit of the encrypted volume reaches the
+ * cluster in one entry ({@link #commit}): its blocks, its superblock and its new version.
  *
  * <p>A sync that fails (the cluster unreachable, or this writer fenced by a later one) fails the
  * volume's commit with EIO and keeps the blocks, so a later sync sends them again. Not
@@ -26,11 +27,13 @@ final class ReplicatedBlockStore implements BlockStore {
     private final String name;
     private final byte[] token;
     private final long epoch;
+    private final Freshness record; // the cluster's record of committed versions, through the same client; or null
     /** Written since the last sync and not yet in the cluster. */
     private final TreeMap<Long, byte[]> unsent = new TreeMap<>();
 
-    ReplicatedBlockStore(BlockStore local, ClusterClient client, String name, byte[] token, long epoch) {
+    ReplicatedBlockStore(BlockStore local, ClusterClient client, String name, byte[] token, long epoch, Freshness record) {
         this.local = local;
+        this.record = record;
         this.client = client;
         this.name = name;
         this.token = token;
@@ -69,19 +72,58 @@ final class ReplicatedBlockStore implements BlockStore {
     @Override
     public void sync() throws ErrnoException {
         local.sync();
-        while (!unsent.isEmpty()) {
-            List<Command.Block> batch = new ArrayList<>(Command.MAX_BLOCKS);
-            for (Map.Entry<Long, byte[]> e : unsent.entrySet()) {
-                if (batch.size() == Command.MAX_BLOCKS) break;
-                batch.add(new Command.Block(e.getKey(), e.getValue()));
-            }
+        send(null, -1);
+    }
+
+    /**
+     * Nothing: the blocks written so far stay queued and reach the cluster at {@link #commit}, in
+     * the entries before the superblock's or in the same one, so the cluster's log has them first
+     * (every prefix of it is still a volume a crash could have left). The local copy needs no
+     * ordering either: it is never trusted to be current, every mount compares it with the
+     * cluster's blocks (see {@link ReplicatedVolumes}).
+     */
+    @Override
+    public void order() {}
+
+    /**
+     * The commit point in one Raft entry (more only for a commit of over {@link Command#MAX_BLOCKS}
+     * blocks): the blocks queued since the last commit, the superblock last, and, when
+     * {@code freshness} is the cluster's own record, the volume's new version with them. So a
+     * commit costs one round through the log, not three (blocks, superblock, version), and the
+     * version can never be recorded without the blocks it names. The local copy is written but not
+     * synced (see {@link #order}).
+     */
+    @Override
+    public void commit(Freshness freshness, byte[] volumeId, long version) throws ErrnoException {
+        if (freshness != record || freshness == null) {
+            sync();
+            if (freshness != null) freshness.advance(volumeId, version);
+            return;
+        }
+        send(HexFormat.of().formatHex(volumeId), version);
+    }
+
+    /** Sends every queued block, the superblock's two slots last; the last entry carries {@code version} of {@code volume} when given. */
+    private void send(String volume, long version) throws ErrnoException {
+        List<Command.Block> all = new ArrayList<>(unsent.size());
+        for (Map.Entry<Long, byte[]> e : unsent.tailMap(2L).entrySet()) all.add(new Command.Block(e.getKey(), e.getValue()));
+        for (Map.Entry<Long, byte[]> e : unsent.headMap(2L).entrySet()) all.add(new Command.Block(e.getKey(), e.getValue()));
+        if (all.isEmpty() && volume == null) return;
+        int from = 0;
+        do {
+            List<Command.Block> batch = all.subList(from, Math.min(all.size(), from + Command.MAX_BLOCKS));
+            boolean last = from + batch.size() == all.size();
+            long now;
             try {
-                client.write(Command.blocks(name, token, epoch, batch));
+                now = client.write(last && volume != null ? Command.blocks(name, token, epoch, batch, volume, version) : Command.blocks(name, token, epoch, batch))
+                        .path("version").asLong(-1);
             } catch (ClusterException e) {
                 throw Errno.EIO.fail("replicated volume " + name + ": the cluster did not commit its blocks: " + e.getMessage());
             }
             for (Command.Block b : batch) unsent.remove(b.index());
-        }
+            if (last && volume != null && now < version) throw Errno.EIO.fail("the cluster recorded version " + now + " for the volume, not " + version);
+            from += batch.size();
+        } while (from < all.size());
     }
 
     @Override

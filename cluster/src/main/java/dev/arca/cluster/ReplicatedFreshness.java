@@ -51,12 +51,12 @@ public final class ReplicatedFreshness implements Freshness, AutoCloseable {
 
     /** The cluster's replicated volumes, through the same connection. */
     public Replication replication() {
-        return new ReplicatedVolumes(client);
+        return new ReplicatedVolumes(client, null, 0, this);
     }
 
     /** The volumes of a service's generation (docs/cluster.md, "Services"), through the same connection. */
     public Replication replication(String service, long generation) {
-        return new ReplicatedVolumes(client, service, generation);
+        return new ReplicatedVolumes(client, service, generation, this);
     }
 
     @Override

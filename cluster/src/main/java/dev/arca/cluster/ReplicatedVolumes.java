@@ -5,6 +5,7 @@ import dev.arca.abi.Errno;
 import dev.arca.abi.ErrnoException;
 import dev.arca.fs.encfs.BlockStore;
 import dev.arca.fs.encfs.EncFs;
+import dev.arca.fs.encfs.Freshness;
 import dev.arca.fs.encfs.Replication;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -27,9 +28,10 @@ public final class ReplicatedVolumes implements Replication {
     private final ClusterClient client;
     private final String service; // null: volumes of 'arca run --replicate'
     private final long generation;
+    private final Freshness record; // the cluster's record of versions through the same client: a commit advances it with its blocks
 
     public ReplicatedVolumes(ClusterClient client) {
-        this(client, null, 0);
+        this(client, null, 0, null);
     }
 
     /**
@@ -37,8 +39,9 @@ public final class ReplicatedVolumes implements Replication {
      * SERVICE.FILE in the cluster, and opening one is refused unless the service is still placed in
      * that generation; once it is placed again, its writes are refused.
      */
-    ReplicatedVolumes(ClusterClient client, String service, long generation) {
+    ReplicatedVolumes(ClusterClient client, String service, long generation, Freshness record) {
         this.client = client;
+        this.record = record;
         this.service = service;
         this.generation = generation;
     }
@@ -62,7 +65,7 @@ public final class ReplicatedVolumes implements Replication {
             }
             long epoch = opened.path("epoch").asLong();
             long size = opened.path("size").asLong();
-            ReplicatedBlockStore store = new ReplicatedBlockStore(local, client, name, token, epoch);
+            ReplicatedBlockStore store = new ReplicatedBlockStore(local, client, name, token, epoch, record);
             if (size == 0) {
                 seed(local, store);
             } else {

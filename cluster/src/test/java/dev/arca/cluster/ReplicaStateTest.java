@@ -66,6 +66,33 @@ class ReplicaStateTest {
     }
 
     @Test
+    void aCommitsEntryAdvancesItsVolumesVersionOnlyWithItsBlocks() {
+        String b64 = Base64.getEncoder().encodeToString(new byte[Command.BLOCK_SIZE]);
+        String blocks = "\"op\":\"blocks\",\"name\":\"v\"," + TOK + "\"epoch\":1,\"blocks\":[[0,\"" + b64 + "\"]]";
+        refused("{" + blocks + ",\"volume\":\"ab\"}", "both or neither");
+        refused("{" + blocks + ",\"version\":3}", "both or neither");
+        refused("{" + blocks + ",\"volume\":\"ab\",\"version\":-2}", "both or neither");
+        refused("{" + blocks + ",\"volume\":\"../x\",\"version\":3}", "hex");
+        long first = apply(Command.open("v", TOKEN)).path("epoch").asLong();
+        JsonNode r = apply(Command.blocks("v", TOKEN, first, List.of(block(2, 1), block(0, 1)), "ab", 5));
+        assertTrue(r.path("ok").asBoolean(), r.toString());
+        assertEquals(5, r.path("version").asLong());
+        assertEquals(5, sm.query(Command.read("ab").bytes()).path("version").asLong());
+        // a version is never lowered, and an entry of a fenced writer advances nothing
+        assertEquals(5, apply(Command.blocks("v", TOKEN, first, List.of(block(0, 2)), "ab", 4)).path("version").asLong());
+        long second = apply(Command.open("v", TOKEN)).path("epoch").asLong();
+        r = apply(Command.blocks("v", TOKEN, first, List.of(block(0, 3)), "ab", 9));
+        assertTrue(r.path("error").asText().startsWith("fenced"), r.toString());
+        assertEquals(5, sm.query(Command.read("ab").bytes()).path("version").asLong());
+        assertEquals(6, apply(Command.blocks("v", TOKEN, second, List.of(block(0, 4)), "ab", 6)).path("version").asLong());
+        // and one of another key's token neither
+        r = apply(Command.blocks("v", new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32},
+                second, List.of(block(0, 5)), "ab", 10));
+        assertFalse(r.path("ok").asBoolean(), r.toString());
+        assertEquals(6, sm.query(Command.read("ab").bytes()).path("version").asLong());
+    }
+
+    @Test
     void theNewestOpenFencesEveryEarlierWriter() {
         long first = apply(Command.open("v", TOKEN)).path("epoch").asLong();
         assertTrue(apply(Command.blocks("v", TOKEN, first, List.of(block(0, 1)))).path("ok").asBoolean());

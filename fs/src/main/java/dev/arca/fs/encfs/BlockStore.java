@@ -58,6 +58,28 @@ public interface BlockStore extends AutoCloseable {
     /** Makes every earlier write durable. */
     void sync() throws ErrnoException;
 
+    /**
+     * Orders writes: every write before it is durable no later than any write after it (a commit's
+     * blocks before its superblock). A store on a host file can only do that by syncing, which is
+     * the default; a store that makes a commit's writes durable in one atomic step at
+     * {@link #commit} needs nothing here.
+     */
+    default void order() throws ErrnoException {
+        sync();
+    }
+
+    /**
+     * A commit's last step: makes every earlier write durable and records {@code version} as the
+     * committed version of volume {@code volumeId} in {@code freshness} (null: none is kept). The
+     * default syncs, then advances the record; a store whose blocks are kept where the record is
+     * (a replicated volume in the cluster) does both at once. Errors: EIO (then the commit did
+     * not happen, as far as the volume is concerned: nothing it used is freed).
+     */
+    default void commit(Freshness freshness, byte[] volumeId, long version) throws ErrnoException {
+        sync();
+        if (freshness != null) freshness.advance(volumeId, version);
+    }
+
     /** A name for security log lines and errors: the host path. */
     String name();
 

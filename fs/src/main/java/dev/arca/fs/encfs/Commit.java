@@ -8,10 +8,12 @@ import java.util.TreeMap;
  *
  * <p>A commit: each changed directory's entries into its content; for each changed inode, its
  * dirty data sealed to new blocks, its index blocks rewritten bottom-up, its record written;
- * every other dirty block sealed; the inode table's data and index likewise; the store synced;
- * the superblock with version + 1 written to the other slot; the store synced again. Only then
- * do the blocks the previous version used and this one does not become free, and does the
- * {@link Freshness} record advance. A crash anywhere before the second sync leaves the previous
+ * every other dirty block sealed; the inode table's data and index likewise; the store ordered
+ * (synced: {@link BlockStore#order}); the superblock with version + 1 written to the other slot;
+ * the store synced again and the {@link Freshness} record advanced ({@link BlockStore#commit}:
+ * one step for a replicated volume). Only then do the blocks the previous version used and this
+ * one does not become free; a commit whose last step fails frees nothing and is made again by
+ * the next one. A crash anywhere before the second sync leaves the previous
  * superblock and everything it covers as they were (copy-on-write, see {@link Allocator}); a torn
  * superblock fails its check and the other slot is used.
  *
@@ -79,13 +81,12 @@ final class Commit {
         BlockTree table = inodes.tree();
         table.flushData();
         table.commitIndex();
-        store.sync();
+        store.order();
         long next = version + 1;
         store.write(next % 2, superblock.seal(new Superblock.State(next, table.root(), table.height(), table.blocks())));
-        store.sync();
+        store.commit(freshness, volumeId, next); // durable, and the record advanced: only then is anything freed
         version = next;
         allocator.committed();
         pending = false;
-        if (freshness != null) freshness.advance(volumeId, next);
     }
 }

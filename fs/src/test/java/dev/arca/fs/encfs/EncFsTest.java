@@ -384,6 +384,52 @@ class EncFsTest {
         small.commit();
     }
 
+    /**
+     * A commit whose record cannot advance (the cluster unreachable) fails with EIO and frees
+     * nothing: the blocks the last recorded version uses stay as they are while the volume goes on
+     * changing, so that version still mounts whole, and the next commit makes everything durable.
+     */
+    @Test
+    void aCommitWhoseRecordFailsFreesNothingAndIsMadeAgain() throws ErrnoException {
+        boolean[] down = {false};
+        Freshness flaky = new Freshness() {
+            @Override
+            public long known(byte[] id) throws ErrnoException {
+                return fresh.known(id);
+            }
+
+            @Override
+            public void advance(byte[] id, long v) throws ErrnoException {
+                if (down[0]) throw Errno.EIO.fail("the record is unreachable");
+                fresh.advance(id, v);
+            }
+        };
+        MemStore s = new MemStore();
+        EncFs v = Vol.create(s, flaky);
+        write(v.root().createFile("a", true), 0, "first version of a, long enough to fill a block ".repeat(100));
+        MemStore recorded = s.afterCrash(MemStore.Crash.NONE_UNSYNCED); // the store as the record knows it
+        down[0] = true;
+        Node a = v.root().lookup("a");
+        FileHandle h = a.open(true, true);
+        for (int round = 0; round < 5; round++) { // each rewrite would free the blocks of the last
+            h.write(ByteBuffer.wrap(("round " + round + " ").repeat(600).getBytes(StandardCharsets.UTF_8)), 0);
+            assertErrno(Errno.EIO, () -> h.sync(false));
+        }
+        // what the record names is still whole on the store that was written on since: with the
+        // superblock slot of the failed commits put back as it was, the volume mounts the recorded
+        // version from today's blocks
+        MemStore now = s.afterCrash(MemStore.Crash.NONE_UNSYNCED);
+        for (long slot = 0; slot < 2; slot++) {
+            if (!java.util.Arrays.equals(now.durable.get(slot), recorded.durable.get(slot))) now.durable.put(slot, recorded.durable.get(slot));
+        }
+        assertTrue(read(Vol.open(now, fresh).root().lookup("a")).startsWith("first version"));
+        down[0] = false;
+        h.sync(false);
+        h.close();
+        v.close();
+        assertTrue(read(Vol.open(s, fresh).root().lookup("a")).startsWith("round 4"));
+    }
+
     @Test
     void integrityOnlyImageHasADeterministicRoot() throws ErrnoException {
         byte[][] roots = new byte[2][];
