@@ -95,12 +95,11 @@ final class ReplicatedBlockStore implements BlockStore {
      */
     @Override
     public void commit(Freshness freshness, byte[] volumeId, long version) throws ErrnoException {
-        if (freshness != record || freshness == null) {
-            sync();
-            if (freshness != null) freshness.advance(volumeId, version);
-            return;
+        if (freshness == null || freshness != record) {
+            BlockStore.super.commit(freshness, volumeId, version);
+        } else {
+            send(HexFormat.of().formatHex(volumeId), version);
         }
-        send(HexFormat.of().formatHex(volumeId), version);
     }
 
     /** Sends every queued block, the superblock's two slots last; the last entry carries {@code version} of {@code volume} when given. */
@@ -121,7 +120,7 @@ final class ReplicatedBlockStore implements BlockStore {
                 throw Errno.EIO.fail("replicated volume " + name + ": the cluster did not commit its blocks: " + e.getMessage());
             }
             for (Command.Block b : batch) unsent.remove(b.index());
-            if (last && volume != null && now < version) throw Errno.EIO.fail("the cluster recorded version " + now + " for the volume, not " + version);
+            if (last && volume != null) ReplicatedFreshness.recorded(now, version);
             from += batch.size();
         } while (from < all.size());
     }

@@ -41,6 +41,11 @@ public final class ReplicatedFreshness implements Freshness, AutoCloseable {
         } catch (ClusterException e) {
             throw Errno.EIO.fail("the cluster did not record the volume's version " + version + ": " + e.getMessage());
         }
+        recorded(now, version);
+    }
+
+    /** Refuses a reply in which the cluster's record of the volume is below {@code version} (EIO). */
+    static void recorded(long now, long version) throws ErrnoException {
         if (now < version) throw Errno.EIO.fail("the cluster recorded version " + now + " for the volume, not " + version);
     }
 

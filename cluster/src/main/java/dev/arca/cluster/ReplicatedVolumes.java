@@ -30,10 +30,6 @@ public final class ReplicatedVolumes implements Replication {
     private final long generation;
     private final Freshness record; // the cluster's record of versions through the same client: a commit advances it with its blocks
 
-    public ReplicatedVolumes(ClusterClient client) {
-        this(client, null, 0, null);
-    }
-
     /**
      * The volumes of generation {@code generation} of service {@code service}: each is named
      * SERVICE.FILE in the cluster, and opening one is refused unless the service is still placed in
