@@ -26,6 +26,8 @@ import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.SnapshotInfo;
+import org.apache.ratis.statemachine.impl.FileListSnapshotInfo;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
@@ -38,22 +40,34 @@ import org.apache.ratis.util.MD5FileUtil;
  *
  * <p>Commands and queries are one JSON object each ({@link Command}); a snapshot is the state as
  * JSON, with Ratis's MD5 beside it, taken every {@code snapshotEvery} entries so the log stays
- * bounded and a lagging or new node catches up from it. The replicated volumes are in it too,
- * which is why they are bounded ({@link #MAX_VOLUME_BLOCKS}, {@link #MAX_TOTAL_BLOCKS}): their
- * blocks are held in memory and written whole into every snapshot. A write past a bound is
- * refused, the same way on every node.
+ * bounded and a lagging or new node catches up from it. The replicated volumes' blocks are not in
+ * the JSON: they are in segment files in {@code blocks/} beside it ({@link ReplicaBlocks}), and a
+ * snapshot is the JSON and the sealed segments it names, all of which Ratis sends to a node that
+ * installs it. A write past a bound ({@link #MAX_VOLUME_BLOCKS}, {@link #MAX_TOTAL_BLOCKS}) is
+ * refused, the same way on every node; a disk that fails under a write stops this node's Raft
+ * server rather than let its state differ from the others'.
  */
 final class ClusterStateMachine extends BaseStateMachine {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Blocks of one replicated volume (64 MiB) and of all of them (128 MiB): see the class comment. */
-    static final long MAX_VOLUME_BLOCKS = 16_384;
-    static final long MAX_TOTAL_BLOCKS = 32_768;
+    /**
+     * Blocks of one replicated volume (16 GiB) and of all of them (64 GiB): each block present
+     * costs 8 bytes of memory on every node (where its record is), and its record on disk.
+     */
+    static final long MAX_VOLUME_BLOCKS = 1L << 22;
+    static final long MAX_TOTAL_BLOCKS = 1L << 24;
+    private static final String BLOCKS_DIR = "blocks";
     private static final int MAX_SNAPSHOT = 512 << 20;
     /** Bytes of one service module and of all of them (pending uploads included). */
     static final long MAX_MODULE = 32 << 20;
     static final long MAX_MODULES = 64 << 20;
     private final Host host;
+    private final long maxVolumeBlocks;
+    private final long maxTotalBlocks;
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    private Path smDir; // the state machine's directory: snapshots, and blocks/ (set by initialize)
+    private HostFd blocksDir; // guarded by this: opened again at every load (an installed snapshot replaces the directory)
+    private volatile SnapshotInfo latest; // the latest snapshot: its JSON and the segment files it names
+    private List<String> retired = List.of(); // guarded by this: segment files to delete at the next snapshot
     private final Map<String, Long> volumes = new TreeMap<>(); // guarded by this: volume id (hex) -> committed version
     private final Map<String, Replica> replicas = new TreeMap<>(); // guarded by this: by name
     private long totalBlocks; // guarded by this
@@ -78,15 +92,23 @@ final class ClusterStateMachine extends BaseStateMachine {
         String service; // the service whose generation opened it last, or null
         long generation; // that generation
         byte[] tokenHash; // SHA-256 of the writer token the volume was first opened with
-        final TreeMap<Long, byte[]> blocks = new TreeMap<>();
+        ReplicaBlocks blocks;
 
         long size() {
-            return blocks.isEmpty() ? 0 : blocks.lastKey() + 1;
+            return blocks.size();
         }
     }
 
     ClusterStateMachine(Host host) {
+        this(host, null, MAX_VOLUME_BLOCKS, MAX_TOTAL_BLOCKS);
+    }
+
+    /** For tests: the state machine's directory given (not Ratis's), and smaller bounds. */
+    ClusterStateMachine(Host host, Path smDir, long maxVolumeBlocks, long maxTotalBlocks) {
         this.host = host;
+        this.smDir = smDir;
+        this.maxVolumeBlocks = maxVolumeBlocks;
+        this.maxTotalBlocks = maxTotalBlocks;
     }
 
     @Override
@@ -94,6 +116,7 @@ final class ClusterStateMachine extends BaseStateMachine {
         getLifeCycle().startAndTransition(() -> {
             super.initialize(server, groupId, raftStorage);
             storage.init(raftStorage);
+            smDir = raftStorage.getStorageDir().getStateMachineDir().toPath();
             load(storage.loadLatestSnapshot());
         });
     }
@@ -124,8 +147,40 @@ final class ClusterStateMachine extends BaseStateMachine {
         return storage;
     }
 
+    @Override
+    public SnapshotInfo getLatestSnapshot() {
+        return latest;
+    }
+
+    /** The directory of the blocks' segments, opened (and created) at each load. */
+    private HostFd blocksDir() throws IOException {
+        if (blocksDir == null) {
+            try {
+                blocksDir = host.openOrCreateDirectory(smDir.resolve(BLOCKS_DIR));
+            } catch (ErrnoException e) {
+                throw new IOException(smDir.resolve(BLOCKS_DIR) + ": " + e.getMessage());
+            }
+        }
+        return blocksDir;
+    }
+
+    /**
+     * Loads a snapshot, or none (a node whose log is applied from its start). Files in
+     * {@code blocks/} that the snapshot does not name are deleted: an open segment written after
+     * it (its entries are applied again from the log) or segments retired since.
+     */
     private synchronized void load(SingleFileSnapshotInfo snapshot) throws IOException {
-        if (snapshot == null) return;
+        for (Replica r : replicas.values()) r.blocks.close();
+        replicas.clear();
+        totalBlocks = 0;
+        retired = List.of();
+        if (blocksDir != null) blocksDir.close(); // an installed snapshot replaced the directory it named
+        blocksDir = null;
+        if (snapshot == null) {
+            keepOnly(List.of());
+            latest = null;
+            return;
+        }
         Path file = snapshot.getFile().getPath();
         MD5Hash md5 = snapshot.getFile().getFileDigest();
         if (md5 != null) MD5FileUtil.verifySavedMD5(snapshot.getFile().getPath().toFile(), md5); // Ratis reads its own file
@@ -137,19 +192,28 @@ final class ClusterStateMachine extends BaseStateMachine {
         }
         volumes.clear();
         state.path("volumes").properties().forEach(e -> volumes.put(e.getKey(), e.getValue().asLong()));
-        replicas.clear();
-        totalBlocks = 0;
         for (var e : state.path("replicas").properties()) {
             Replica r = new Replica();
             r.epoch = e.getValue().path("epoch").asLong();
             r.service = e.getValue().path("service").isTextual() ? e.getValue().get("service").asText() : null;
             r.generation = e.getValue().path("generation").asLong();
             r.tokenHash = java.util.HexFormat.of().parseHex(e.getValue().path("token").asText());
-            for (var b : e.getValue().path("blocks").properties()) {
-                r.blocks.put(Long.parseLong(b.getKey()), Base64.getDecoder().decode(b.getValue().asText()));
+            r.blocks = ReplicaBlocks.load(host, blocksDir(), e.getKey(), maxVolumeBlocks, e.getValue().path("segments"));
+            replicas.put(e.getKey(), r); // closed by the next load, whatever happens below
+        }
+        List<String> keep = new java.util.ArrayList<>();
+        replicas.values().forEach(r -> r.blocks.sealedFiles(keep));
+        keepOnly(keep);
+        for (var e : state.path("replicas").properties()) {
+            Replica r = replicas.get(e.getKey());
+            if (e.getValue().path("blocks").isObject()) { // a snapshot from before 2026-12-05: the blocks inline, written anew
+                List<Command.Block> inline = new java.util.ArrayList<>();
+                for (var b : e.getValue().path("blocks").properties()) {
+                    inline.add(new Command.Block(Long.parseLong(b.getKey()), Base64.getDecoder().decode(b.getValue().asText())));
+                }
+                for (int i = 0; i < inline.size(); i += Command.MAX_BLOCKS) r.blocks.write(inline.subList(i, Math.min(inline.size(), i + Command.MAX_BLOCKS)));
             }
-            totalBlocks += r.blocks.size();
-            replicas.put(e.getKey(), r);
+            totalBlocks += r.blocks.present();
         }
         services.clear();
         modules.clear();
@@ -174,19 +238,57 @@ final class ClusterStateMachine extends BaseStateMachine {
             moduleBytes += u.bytes.length;
         }
         updateLastAppliedTermIndex(snapshot.getTermIndex());
+        latest = snapshotInfo(snapshot.getFile(), snapshot.getTermIndex());
+    }
+
+    /** Deletes every file in {@code blocks/} but {@code keep}. */
+    private void keepOnly(List<String> keep) throws IOException {
+        java.util.Set<String> names = new java.util.HashSet<>(keep);
+        try {
+            HostFd dir = blocksDir();
+            for (var entry : host.list(dir, "")) {
+                if (!names.contains(entry.name())) host.removeFile(dir, entry.name());
+            }
+        } catch (ErrnoException e) {
+            throw new IOException(smDir.resolve(BLOCKS_DIR) + ": " + e.getMessage());
+        }
+    }
+
+    /** What Ratis sends a node that installs the snapshot: its JSON and the sealed segments it names. */
+    private SnapshotInfo snapshotInfo(FileInfo json, TermIndex at) throws IOException {
+        List<FileInfo> files = new java.util.ArrayList<>();
+        files.add(json);
+        List<String> names = new java.util.ArrayList<>();
+        replicas.values().forEach(r -> r.blocks.sealedFiles(names));
+        for (String n : names) files.add(new FileInfo(smDir.resolve(BLOCKS_DIR).resolve(n), null)); // Ratis sends it with an MD5 of what it read
+        return new FileListSnapshotInfo(files, at);
     }
 
     @Override
     public synchronized long takeSnapshot() throws IOException {
         TermIndex applied = getLastAppliedTermIndex();
         File out = storage.getSnapshotFile(applied.getTerm(), applied.getIndex());
+        // the files the previous snapshot named and this one will not: no longer sent, nor loaded
+        for (String name : retired) {
+            try {
+                host.removeFile(blocksDir(), name);
+            } catch (ErrnoException e) {
+                // gone already, or left for the next load, which keeps only what its snapshot names
+            }
+        }
+        retired = List.of();
+        List<String> retiring = new java.util.ArrayList<>();
+        for (Replica r : replicas.values()) r.blocks.seal(retiring); // synced before the JSON that names them
         try (HostFd dir = host.openOrCreateDirectory(out.toPath().getParent())) {
             host.replaceFile(dir, out.getName(), JSON.writeValueAsBytes(state(true)), 0600);
         } catch (ErrnoException e) {
             throw new IOException("snapshot " + out + ": " + e.getMessage());
         }
         MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(out); // Ratis writes its own .md5 file
-        storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(out.toPath(), md5), applied));
+        FileInfo json = new FileInfo(out.toPath(), md5);
+        storage.updateLatestSnapshot(new SingleFileSnapshotInfo(json, applied));
+        latest = snapshotInfo(json, applied);
+        retired = retiring;
         return applied.getIndex();
     }
 
@@ -201,10 +303,9 @@ final class ClusterStateMachine extends BaseStateMachine {
             if (r.service != null) o.put("service", r.service).put("generation", r.generation);
             if (whole) {
                 o.put("token", java.util.HexFormat.of().formatHex(r.tokenHash));
-                ObjectNode b = o.putObject("blocks");
-                r.blocks.forEach((i, data) -> b.put(Long.toString(i), Base64.getEncoder().encodeToString(data)));
+                o.set("segments", r.blocks.segmentList());
             } else {
-                o.put("blocks", r.blocks.size()).put("size", r.size());
+                o.put("blocks", r.blocks.present()).put("size", r.size());
             }
         });
         ObjectNode ss = s.putObject("services");
@@ -268,6 +369,11 @@ final class ClusterStateMachine extends BaseStateMachine {
                     if (r == null) {
                         r = new Replica();
                         r.tokenHash = token;
+                        try {
+                            r.blocks = new ReplicaBlocks(host, blocksDir(), c.name(), maxVolumeBlocks);
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e); // this node's disk: it stops rather than diverge
+                        }
                         replicas.put(c.name(), r);
                     } else if (!java.security.MessageDigest.isEqual(r.tokenHash, token)) {
                         throw new ClusterException("replicated volume " + c.name() + " is written with another key's token: not opened");
@@ -410,15 +516,15 @@ final class ClusterStateMachine extends BaseStateMachine {
         }
         long added = 0;
         for (Command.Block b : blocks) {
-            if (b.index() >= MAX_VOLUME_BLOCKS) {
-                throw new ClusterException("replicated volume " + name + " would pass " + (MAX_VOLUME_BLOCKS * Command.BLOCK_SIZE >> 20) + " MiB, the bound for a replicated volume");
+            if (b.index() >= maxVolumeBlocks) {
+                throw new ClusterException("replicated volume " + name + " would pass " + (maxVolumeBlocks * Command.BLOCK_SIZE >> 20) + " MiB, the bound for a replicated volume");
             }
-            if (!r.blocks.containsKey(b.index())) added++;
+            if (!r.blocks.has(b.index())) added++;
         }
-        if (totalBlocks + added > MAX_TOTAL_BLOCKS) {
-            throw new ClusterException("the cluster's replicated volumes would pass " + (MAX_TOTAL_BLOCKS * Command.BLOCK_SIZE >> 20) + " MiB, their bound");
+        if (totalBlocks + added > maxTotalBlocks) {
+            throw new ClusterException("the cluster's replicated volumes would pass " + (maxTotalBlocks * Command.BLOCK_SIZE >> 20) + " MiB, their bound");
         }
-        for (Command.Block b : blocks) r.blocks.put(b.index(), b.data());
+        r.blocks.write(blocks);
         totalBlocks += added;
     }
 
@@ -448,9 +554,9 @@ final class ClusterStateMachine extends BaseStateMachine {
                         reply.put("size", size);
                         ArrayNode out = reply.putArray(c.op().equals("read") ? "blocks" : "hashes");
                         for (long i = from; i < Math.min(size, from + count); i++) {
-                            byte[] data = r.blocks.get(i);
+                            byte[] data = c.op().equals("read") ? r.blocks.read(i) : r.blocks.hash(i);
                             if (data == null) out.addNull();
-                            else out.add(Base64.getEncoder().encodeToString(c.op().equals("read") ? data : sha256(data)));
+                            else out.add(Base64.getEncoder().encodeToString(data));
                         }
                     }
                     default -> throw new ClusterException("'" + c.op() + "' is not a query");

@@ -186,6 +186,11 @@ public final class Node implements Closeable {
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, c.snapshotEvery());
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("8MB"));
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        // the log is purged at every snapshot (Ratis waits for 1,024 entries by default: a GiB of
+        // a replicated volume's 1 MiB entries), and two snapshots are kept (the one being taken
+        // and the last, which may be being sent; a replicated volume's retired segments go with it)
+        RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(1024, c.snapshotEvery()));
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(300, java.util.concurrent.TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(600, java.util.concurrent.TimeUnit.MILLISECONDS));
         return p;

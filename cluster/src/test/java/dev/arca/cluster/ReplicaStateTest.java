@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.arca.host.LinuxHost;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The replicated volumes in the state machine, applied directly: epochs fence earlier writers,
@@ -19,8 +23,17 @@ import org.junit.jupiter.api.Test;
  */
 class ReplicaStateTest {
     private static final byte[] TOKEN = new byte[32];
+    /** This test's bound for one volume (4 MiB), and twice that for all. */
+    private static final long VOLUME_BLOCKS = 1024;
     private static final String TOK = "\"token\":\"" + Base64.getEncoder().encodeToString(TOKEN) + "\",";
-    private final ClusterStateMachine sm = new ClusterStateMachine(null);
+    @TempDir
+    Path dir;
+    private ClusterStateMachine sm;
+
+    @BeforeEach
+    void stateMachine() {
+        sm = new ClusterStateMachine(new LinuxHost(), dir, VOLUME_BLOCKS, 2 * VOLUME_BLOCKS); // the blocks in dir/blocks
+    }
     private long index;
 
     private JsonNode apply(Command c) {
@@ -139,11 +152,11 @@ class ReplicaStateTest {
     @Test
     void boundsRefuseTheWholeWrite() {
         long e = apply(Command.open("v", TOKEN)).path("epoch").asLong();
-        JsonNode r = apply(Command.blocks("v", TOKEN, e, List.of(block(5, 1), block(ClusterStateMachine.MAX_VOLUME_BLOCKS, 1))));
+        JsonNode r = apply(Command.blocks("v", TOKEN, e, List.of(block(5, 1), block(VOLUME_BLOCKS, 1))));
         assertTrue(r.path("error").asText().contains("MiB"), r.toString());
         assertEquals(0, sm.query(Command.hashes("v", 0, 10).bytes()).path("size").asLong(), "block 5 did not land either");
         // the cluster-wide bound: fill two volumes up to it, then one more block is refused
-        long per = ClusterStateMachine.MAX_VOLUME_BLOCKS;
+        long per = VOLUME_BLOCKS;
         for (String name : new String[] {"a", "b"}) {
             long ep = apply(Command.open(name, TOKEN)).path("epoch").asLong();
             for (long i = 0; i < per; i += Command.MAX_BLOCKS) {

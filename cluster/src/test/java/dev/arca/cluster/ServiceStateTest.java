@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.arca.host.LinuxHost;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Services in the state machine, applied directly: modules arrive in order and are kept only when
@@ -19,7 +23,14 @@ import org.junit.jupiter.api.Test;
  */
 class ServiceStateTest {
     private static final byte[] TOKEN = new byte[32];
-    private final ClusterStateMachine sm = new ClusterStateMachine(null);
+    @TempDir
+    Path dir;
+    private ClusterStateMachine sm;
+
+    @BeforeEach
+    void stateMachine() {
+        sm = new ClusterStateMachine(new LinuxHost(), dir, ClusterStateMachine.MAX_VOLUME_BLOCKS, ClusterStateMachine.MAX_TOTAL_BLOCKS); // the blocks in dir/blocks
+    }
     private long index;
 
     private JsonNode apply(Command c) {

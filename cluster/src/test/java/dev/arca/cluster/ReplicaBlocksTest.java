@@ -1,0 +1,192 @@
+package dev.arca.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.arca.host.Host;
+import dev.arca.host.HostFd;
+import dev.arca.host.LinuxHost;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A replicated volume's blocks on a node's disk: what is written is read back after sealing and
+ * loading, compaction keeps the newest of each block only, and damaged or altered segment files
+ * are errors that name the volume, never a wrong block served. Real files in a temporary directory.
+ */
+class ReplicaBlocksTest {
+    private static final Host HOST = new LinuxHost();
+    private static final long MAX = 1 << 16;
+    @TempDir
+    Path dir;
+    private HostFd fd;
+    private final List<ReplicaBlocks> opened = new ArrayList<>();
+
+    @BeforeEach
+    void open() throws Exception {
+        fd = HOST.openDirectory(dir);
+    }
+
+    @AfterEach
+    void close() {
+        opened.forEach(ReplicaBlocks::close);
+        fd.close();
+    }
+
+    private ReplicaBlocks fresh() {
+        ReplicaBlocks r = new ReplicaBlocks(HOST, fd, "v.vol", MAX);
+        opened.add(r);
+        return r;
+    }
+
+    private ReplicaBlocks load(JsonNode list) throws IOException {
+        ReplicaBlocks r = ReplicaBlocks.load(HOST, fd, "v.vol", MAX, list);
+        opened.add(r);
+        return r;
+    }
+
+    private static Command.Block block(long i, int fill) {
+        byte[] b = new byte[Command.BLOCK_SIZE];
+        Arrays.fill(b, (byte) fill);
+        b[0] = (byte) i;
+        return new Command.Block(i, b);
+    }
+
+    private static void same(ReplicaBlocks r, long i, int fill) throws ClusterException {
+        assertArrayEquals(block(i, fill).data(), r.read(i), "block " + i);
+        assertArrayEquals(ClusterStateMachine.sha256(block(i, fill).data()), r.hash(i), "hash of block " + i);
+    }
+
+    @Test
+    void blocksWrittenAreReadBackBeforeAndAfterASealAndALoad() throws Exception {
+        ReplicaBlocks r = fresh();
+        r.write(List.of(block(0, 1), block(5, 1)));
+        r.write(List.of(block(5, 2), block(9, 3)));
+        assertEquals(10, r.size());
+        assertEquals(3, r.present());
+        same(r, 5, 2);
+        assertNull(r.read(1), "a hole");
+        assertNull(r.hash(7), "a hole");
+        assertNull(r.read(1L << 20), "past the end");
+        List<String> retired = new ArrayList<>();
+        JsonNode list = r.seal(retired);
+        assertTrue(retired.isEmpty(), "four records, three live: no compaction");
+        assertEquals("[[1,4]]", list.toString());
+        r.write(List.of(block(9, 4))); // after the seal: a second segment, which the list above does not name
+        assertEquals(2, r.segmentsForTest().size());
+        r.close();
+        ReplicaBlocks back = load(list);
+        assertEquals(10, back.size());
+        assertEquals(3, back.present());
+        same(back, 0, 1);
+        same(back, 5, 2);
+        same(back, 9, 3); // as the snapshot had it: the log's later entries write block 9 again
+        back.write(List.of(block(9, 4)));
+        same(back, 9, 4);
+        assertEquals(List.of(1, 2), List.copyOf(back.segmentsForTest().keySet()), "the next segment after the ones named");
+    }
+
+    @Test
+    void compactionKeepsTheNewestOfEachBlockAndRetiresTheRest() throws Exception {
+        ReplicaBlocks r = fresh();
+        List<String> retired = new ArrayList<>();
+        for (int round = 1; round <= 3; round++) {
+            List<Command.Block> batch = new ArrayList<>();
+            for (int i = 0; i < 200; i++) batch.add(block(i * 3L, round));
+            r.write(batch);
+            JsonNode list = r.seal(retired);
+            if (round < 3) {
+                assertTrue(retired.isEmpty(), "round " + round + ": compaction waits for more dead records than live (and 256 of them)");
+                assertEquals(round, list.size());
+            } else {
+                // 600 records, 200 live: one segment of the live ones, the three others retired
+                assertEquals("[[4,200]]", list.toString());
+                assertEquals(6, retired.size(), "three segments and their indexes: " + retired);
+            }
+        }
+        for (int i = 0; i < 200; i++) same(r, i * 3L, 3);
+        r.write(List.of(block(1000, 9)));
+        JsonNode list = r.seal(retired);
+        assertEquals("[[4,200],[5,1]]", list.toString());
+        same(r, 1000, 9);
+        r.close();
+        for (String f : retired) Files.delete(dir.resolve(f)); // what the state machine does one snapshot later
+        ReplicaBlocks back = load(list);
+        assertEquals(201, back.present());
+        for (int i = 0; i < 200; i++) same(back, i * 3L, 3);
+        same(back, 1000, 9);
+    }
+
+    @Test
+    void damagedOrAlteredSegmentsAreErrorsNamingTheVolume() throws Exception {
+        ReplicaBlocks r = fresh();
+        r.write(List.of(block(0, 1), block(1, 2), block(2, 3)));
+        JsonNode list = r.seal(new ArrayList<>());
+        r.close();
+        Path seg = dir.resolve(ReplicaBlocks.segmentFile("v.vol", 1));
+        Path idx = dir.resolve(ReplicaBlocks.indexFile("v.vol", 1));
+        byte[] segBytes = Files.readAllBytes(seg);
+        byte[] idxBytes = Files.readAllBytes(idx);
+
+        // a flipped byte in block 1's data: read refuses it
+        try (RandomAccessFile f = new RandomAccessFile(seg.toFile(), "rw")) {
+            f.seek(ReplicaBlocks.RECORD + ReplicaBlocks.HEADER + 100);
+            f.write(0x55);
+        }
+        ReplicaBlocks flipped = load(list);
+        same(flipped, 0, 1);
+        ClusterException e = assertThrows(ClusterException.class, () -> flipped.read(1));
+        assertTrue(e.getMessage().contains("v.vol") && e.getMessage().contains("block 1") && e.getMessage().contains("damaged"), e.getMessage());
+
+        // records swapped (a host moving ciphertext around): the record names another block
+        byte[] swapped = segBytes.clone();
+        System.arraycopy(segBytes, 0, swapped, ReplicaBlocks.RECORD, ReplicaBlocks.RECORD);
+        System.arraycopy(segBytes, ReplicaBlocks.RECORD, swapped, 0, ReplicaBlocks.RECORD);
+        Files.write(seg, swapped);
+        ReplicaBlocks moved = load(list);
+        e = assertThrows(ClusterException.class, () -> moved.read(0));
+        assertTrue(e.getMessage().contains("names another block"), e.getMessage());
+        e = assertThrows(ClusterException.class, () -> moved.hash(1));
+        assertTrue(e.getMessage().contains("names another block"), e.getMessage());
+
+        // truncated segment, truncated index, an index naming a block out of bounds, a missing file
+        Files.write(seg, Arrays.copyOf(segBytes, segBytes.length - 1));
+        IOException io = assertThrows(IOException.class, () -> load(list));
+        assertTrue(io.getMessage().contains("v.vol") && io.getMessage().contains("segment 1 is damaged"), io.getMessage());
+        Files.write(seg, segBytes);
+        Files.write(idx, Arrays.copyOf(idxBytes, 16));
+        io = assertThrows(IOException.class, () -> load(list));
+        assertTrue(io.getMessage().contains("damaged"), io.getMessage());
+        byte[] far = idxBytes.clone();
+        far[7] = 0x7f; // block 0's index, little-endian: huge
+        Files.write(idx, far);
+        io = assertThrows(IOException.class, () -> load(list));
+        assertTrue(io.getMessage().contains("out of bounds"), io.getMessage());
+        Files.write(idx, idxBytes);
+        Files.delete(seg);
+        io = assertThrows(IOException.class, () -> load(list));
+        assertTrue(io.getMessage().contains("v.vol"), io.getMessage());
+
+        // a malformed list in the snapshot
+        Files.write(seg, segBytes);
+        ObjectMapper json = new ObjectMapper();
+        for (String bad : new String[] {"[[1]]", "[[\"x\",3]]", "[[1,-3]]", "[[1,3],[1,3]]", "[7]"}) {
+            io = assertThrows(IOException.class, () -> load(json.readTree(bad)), bad);
+            assertTrue(io.getMessage().contains("malformed"), bad + ": " + io.getMessage());
+        }
+    }
+}
