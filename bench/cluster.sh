@@ -10,15 +10,21 @@
 #    killed with kill -9, KILLS times (default 20); the figure is the time from the kill to the
 #    commit that ends the stall it causes (p50, p99, max; goals p50 <= 1 s, max <= 3 s), and every
 #    run must end without a failed commit.
-# What is not measured here: a service restarted on another node (bench/service-failover.sh), the
-# catch-up of a wiped node. Prints a Markdown table (also bench/results/cluster.md); raw output
-# in target/bench/cluster/. Options (environment): KILLS (20), N (commits per latency run, 500),
-# RUNS (latency runs per side, 3), WARMUP (untimed commits before the latency runs, 3000).
+#  - catch-up of a wiped node: FILL MiB (default 256) committed to a replicated volume in one
+#    fsync, then node n3 is killed and its directory wiped, and a node with a new id and an empty
+#    directory (n4, at n3's address) takes its place (n3 removed, n4 added) (docs/cluster.md, "Nodes": the wiped
+#    node's procedure): the time of 'arca cluster add', which returns once the new member has
+#    caught up (Ratis stages a new member until it has the snapshot and the log), against a 'cp'
+#    of a node's state-machine directory on the same disk (the floor of any copy of the state).
+# What is not measured here: a service restarted on another node (bench/service-failover.sh).
+# Prints a Markdown table (also bench/results/cluster.md); raw output in target/bench/cluster/.
+# Options (environment): KILLS (20), N (commits per latency run, 500), RUNS (latency runs per
+# side, 3), WARMUP (untimed commits before the latency runs, 3000), FILL (MiB, 256; 0: no catch-up).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT="$ROOT/target/bench/cluster"
 ARCA="$ROOT/arca"
-KILLS=${KILLS:-20}; N=${N:-500}; RUNS=${RUNS:-3}; WARMUP=${WARMUP:-3000}
+KILLS=${KILLS:-20}; N=${N:-500}; RUNS=${RUNS:-3}; WARMUP=${WARMUP:-3000}; FILL=${FILL:-256}
 rm -rf "$OUT"; mkdir -p "$OUT"
 T=$(mktemp -d)
 export ARCA_CONFIG_DIR="$T/config" ARCA_ATTESTATION_PROVIDER=sim
@@ -27,6 +33,7 @@ cleanup() { for p in "${PID[@]}"; do kill -9 "$p" 2>/dev/null || true; done; wai
 trap cleanup EXIT
 gcc -O2 -o "$OUT/commit" "$ROOT/bench/src/commit.c"
 "$ARCA" cc -O2 -o "$OUT/commit.wasm" "$ROOT/bench/src/commit.c"
+"$ARCA" cc -O2 -o "$OUT/append.wasm" "$ROOT/tests/cluster/append.c"
 "$ARCA" attest quote -o "$T/q" 2>/dev/null
 echo '{"allowSim": true}' > "$T/policy.json"
 BASE=$((20000 + RANDOM % 20000))
@@ -98,6 +105,32 @@ for k in $(seq 1 "$KILLS"); do
   start "$L"
   [ -n "$(leader "$L")" ] || { echo "bench/cluster.sh: n$L did not rejoin" >&2; exit 1; }
 done
+# catch-up: FILL MiB in a replicated volume, n3 wiped and replaced by n4 (new id, empty directory)
+catchup=""
+if [ "$FILL" -gt 0 ]; then
+  mkdir -p "$T/fill"
+  fill_start=$(date +%s%3N)
+  "$ARCA" run --cluster "$(addr 1)" --replicate --volume "$T/fill/fill.vol::/data" --key-file "$T/key" "$OUT/append.wasm" --fill $((FILL * 1024)) >> "$OUT/raw.log"
+  fill_ms=$(( $(date +%s%3N) - fill_start ))
+  lfill_start=$(date +%s%3N)
+  ARCA_STATE_DIR="$T/state" "$ARCA" run --volume "$T/fill/local.vol::/data" --key-file "$T/key" "$OUT/append.wasm" --fill $((FILL * 1024)) >> "$OUT/raw.log"
+  lfill_ms=$(( $(date +%s%3N) - lfill_start ))
+  sm=$(ls -d "$T"/d1/raft/*/sm)
+  cp_start=$(date +%s%3N); cp -r "$sm" "$T/sm-copy"; sync; cp_ms=$(( $(date +%s%3N) - cp_start )); state_mb=$(du -sm "$T/sm-copy" | cut -f1); rm -rf "$T/sm-copy"
+  kill -9 "${PID[3]}"; wait "${PID[3]}" 2>/dev/null || true; rm -rf "$T/d3"
+  "$ARCA" node start --id n4 --address 127.0.0.13 --raft-port $((BASE + 3)) --data "$T/d4" --policy "$T/policy.json" >>"$OUT/n4.log" 2>&1 &
+  PID[4]=$!
+  for _ in $(seq 1 120); do (exec 3<>"/dev/tcp/127.0.0.13/$((BASE + 3))") 2>/dev/null && break; sleep 0.5; done
+  # the old id goes first (its address is the new node's), then the new node is added
+  "$ARCA" cluster remove --node "$(addr 1)" --id n3 >> "$OUT/raw.log" 2>&1
+  add_start=$(date +%s%3N)
+  "$ARCA" cluster add --node "$(addr 1)" --id n4 --address "$(addr 3)" >> "$OUT/raw.log" 2>&1
+  add_ms=$(( $(date +%s%3N) - add_start ))
+  # a node that caught up from the log alone has no snapshot yet (one every 10,000 entries)
+  how=$(ls "$T"/d4/raft/*/sm/snapshot.* >/dev/null 2>&1 && echo "from a snapshot and its segments, then the log" || echo "from the log")
+  catchup="Bulk: $FILL MiB written and committed in one fsync (a whole run, JVM start included): replicated volume $fill_ms ms, local volume $lfill_ms ms ($(awk -v a="$fill_ms" -v b="$lfill_ms" 'BEGIN {printf "%.1fx", a/b}')). Catch-up of a wiped node: the state machine's directory then held $state_mb MB; n3 killed and wiped, n4 (new id, empty directory) added in $add_ms ms ($how; $(awk -v m="$state_mb" -v t="$add_ms" 'BEGIN {printf "%.0f", m / (t / 1000)}') MB/s), against $cp_ms ms for a 'cp' of that directory on the same disk ($(awk -v a="$add_ms" -v b="$cp_ms" 'BEGIN {printf "%.1fx", a/b}'))."
+  echo "$catchup" >> "$OUT/raw.log"
+fi
 pct() { sort -n "$T/failover" | awk -v p="$1" '{a[NR]=$1} END {i=int(NR*p/100+0.999); if (i<1) i=1; print a[i]}'; }
 
 lm=$(stat local median_us); rm_=$(stat repl median_us); nm=$(stat native median_us); bm=$(stat blocks median_us)
@@ -125,6 +158,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2fx", a/b}'; }
   echo "Failover, kill -9 of the leader to the commit that ends the stall it causes, $(wc -l < "$T/failover") kills:" \
        "p50 $(pct 50) ms, p99 $(pct 99) ms, max $(pct 100) ms (goals: p50 <= 1000, max <= 3000); failed commits or streams: $failed; kills that missed the stream (not counted): $missed."
   fi
+  [ -n "$catchup" ] && { echo; echo "$catchup"; }
   echo
   echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
 } | tee "$ROOT/bench/results/cluster.md"

@@ -206,7 +206,7 @@ final class ClusterStateMachine extends BaseStateMachine {
         keepOnly(keep);
         for (var e : state.path("replicas").properties()) {
             Replica r = replicas.get(e.getKey());
-            if (e.getValue().path("blocks").isObject()) { // a snapshot from before 2026-12-05: the blocks inline, written anew
+            if (e.getValue().path("blocks").isObject()) { // a snapshot of the first cut (blocks inline, base64): written anew into a segment
                 List<Command.Block> inline = new java.util.ArrayList<>();
                 for (var b : e.getValue().path("blocks").properties()) {
                     inline.add(new Command.Block(Long.parseLong(b.getKey()), Base64.getDecoder().decode(b.getValue().asText())));
