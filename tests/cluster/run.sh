@@ -3,7 +3,8 @@
 # mutual RA-TLS (sim evidence from a throw-away installation, peers pinned to the runtime's
 # measurement). A 3-node cluster elects a leader; kill -9 of the leader elects another; the killed
 # node rejoins from its data directory under the same id; a fourth node is added and removed; a
-# node with another measurement, even at a member's address under its id, is shut out; bad flags
+# node with another measurement, even at a member's address under its id, is shut out; a wiped
+# node comes back under its id with --join and is then part of the majority; bad flags
 # and wrong data directories give one line. Prints PASS/FAIL per case and "N passed, M failed".
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -141,6 +142,31 @@ else bad "an impostor at a member's address is shut out"; cat "$T/status.json"; 
 rm -rf "$T/d$victim"; mv "$T/d$victim.real" "$T/d$victim"
 start "$victim" --peers "$PEERS"
 until_status "$victim" "s['leader'] is not None" && ok "the real n$victim comes back and follows the leader" || bad "the real n$victim comes back"
+
+# a wiped node (its directory lost) comes back under its id and address with --join: the cluster
+# forgets its old membership first (that node forgot its log and votes), adds it anew, and it
+# catches up; then it is needed for a majority, and the volume's committed version is there
+W=$(( $(field "int(s['leader'][1:])") % 3 + 1 )); J=$(( W % 3 + 1 )); K=$(( 6 - W - J ))
+{ kill -9 "${PID[$W]}"; wait "${PID[$W]}"; } 2>/dev/null
+rm -rf "$T/d$W"
+start "$W" --peers "$PEERS" --join "$(addr $J)"
+if until_status "$W" "s['leader'] is not None and sorted(m['id'] for m in s['members']) == ['n1', 'n2', 'n3'] and '$(addr $W)' in [m['address'] for m in s['members']]" \
+   && grep -q "node n$W: joined the cluster through $(addr $J) (its old membership, whose directory was lost, removed first)" "$T/n$W.log"
+then ok "a wiped n$W started again with --join: its old membership removed, added anew under its id and address"
+else bad "a wiped node rejoins with --join"; grep -v "^\s*at " "$T/n$W.log" | tail -5; fi
+{ kill -9 "${PID[$K]}"; wait "${PID[$K]}"; } 2>/dev/null
+vrun b "$(addr $W)" seven >"$T/out" 2>"$T/err"
+[ $? = 0 ] && [ "$(cat "$T/out")" = "$(printf 'one\ntwo\nfour\nfive\nseven')" ] \
+  && ok "with n$K down, the rejoined n$W and n$J are the majority: the volume mounts at its committed version and commits" \
+  || bad "a rejoined wiped node has caught up"
+start "$K" --peers "$PEERS"; until_status "$K" "s['leader'] is not None" || true
+# hostile: --join under the id of a member that answers at its address (not wiped), and --join
+# where no node listens: one line each, nothing started or changed
+"$ARCA" node start --id "n$J" --address 127.0.0.16 --raft-port $((BASE + 6)) --data "$T/d6" --policy "$T/policy.json" --join "$(addr $W)" >/dev/null 2>"$T/err"
+[ $? = 125 ] && grep -q "is not wiped" "$T/err" && clean && status "$W" && [ "$(members)" = "['n1', 'n2', 'n3']" ] \
+  && ok "--join under the id of a live member: refused in one line, the cluster unchanged" || bad "--join under a live member's id is refused"
+"$ARCA" node start --id n7 --address 127.0.0.17 --raft-port $((BASE + 7)) --data "$T/d7" --policy "$T/policy.json" --join 127.0.0.1:1 >/dev/null 2>"$T/err"
+[ $? = 125 ] && grep -q "cannot reach" "$T/err" && clean && ok "--join where no node listens: one line, 125" || bad "--join where no node listens"
 
 # a client whose policy the nodes do not meet stops at the handshake
 printf '{"allowSim": true, "allowedMeasurements": ["%064d"]}' 0 > "$T/strict.json"

@@ -2,6 +2,7 @@ package dev.arca.cli;
 
 import dev.arca.cluster.ClusterClient;
 import dev.arca.cluster.ClusterException;
+import dev.arca.cluster.Credentials;
 import dev.arca.cluster.ServiceSupervisor;
 import dev.arca.cluster.Endpoint;
 import dev.arca.cluster.Node;
@@ -27,6 +28,8 @@ final class NodeCommand implements Runnable {
             description = {"Start a node and serve until stopped (SIGTERM or SIGINT). Raft traffic is mutual RA-TLS: peers and clients",
                     "must present evidence that meets --policy. With an empty --data, a node listed in --peers starts the cluster with",
                     "them; a node not listed waits for 'arca cluster add'. With its --data, a node rejoins under the same id.",
+                    "With --join ADDR:P, a node with an empty --data joins the running cluster there by itself: a wiped node (its",
+                    "directory lost) comes back under its id and address, its old membership removed first; it catches up from a snapshot.",
                     "Every node also runs programs for its own user ('arca run --node DIR', through DIR/run.sock, mode 0600) in its",
                     "warm JVM; with --data alone (no --id, --address, --raft-port, --policy) it does only that, in no cluster."})
     static final class Start implements Callable<Integer> {
@@ -61,6 +64,10 @@ final class NodeCommand implements Runnable {
         @Option(names = "--provider", paramLabel = "sim|tsm", description = "The evidence provider (default as for 'attest quote').")
         String provider;
 
+        @Option(names = "--join", paramLabel = "ADDR:P",
+                description = "A member of the running cluster that this node joins (a new node, or a wiped one under its old id).")
+        String join;
+
         @Option(names = "--cache-dir", paramLabel = "DIR",
                 description = "Where the services' compiled modules are kept (default as for 'arca run').")
         Path cacheDir;
@@ -74,16 +81,21 @@ final class NodeCommand implements Runnable {
             }
             ClusterLog.quiet();
             Node node;
+            // the services this node runs, and its own writes for them (placements, reports): a client of its own cluster
+            var clientCreds = ClusterCredentials.create(id, policy, provider, manifest, false);
             try {
                 Endpoint self = new Endpoint(Endpoint.parse(address + ":" + raftPort, "--address/--raft-port").host(), raftPort);
                 var creds = ClusterCredentials.create(id, policy, provider, manifest, true);
                 if (snapshotEvery < 1) throw new UserError("--snapshot-every " + snapshotEvery + ": 1 or more");
-                node = Node.start(Cli.HOST, new Node.Config(id, self, Node.parsePeers(peers), data, cluster, snapshotEvery), creds);
+                Node.Config config = new Node.Config(id, self, Node.parsePeers(peers), data, cluster, snapshotEvery);
+                if (join == null) {
+                    node = Node.start(Cli.HOST, config, creds);
+                } else {
+                    node = join(config, Endpoint.parse(join, "--join"), creds, clientCreds);
+                }
             } catch (ClusterException e) {
                 throw new UserError(e.getMessage());
             }
-            // the services this node runs, and its own writes for them (placements, reports): a client of its own cluster
-            var clientCreds = ClusterCredentials.create(id, policy, provider, manifest, false);
             dev.arca.Instance.shareCompiledModules(); // a service started here again runs code already compiled
             warmUp(); // the first service here pays no first-use costs
             RunServer runs = runServer();
@@ -100,6 +112,29 @@ final class NodeCommand implements Runnable {
                     Console.notice("node " + id + ": " + e.getMessage());
                 }
             });
+        }
+
+        /**
+         * Starts a node that joins the running cluster at {@code at}. With an empty directory it
+         * starts with no configuration (whatever --peers says), after the cluster forgot a wiped
+         * membership of its id, and is then added; with its directory it recovers, and is added only
+         * if it is not a member (an earlier --join that failed half-way).
+         */
+        private static Node join(Node.Config config, Endpoint at, Credentials creds, Credentials clientCreds) throws ClusterException {
+            boolean fresh = !Node.recovers(Cli.HOST, config);
+            try (ClusterClient cluster = ClusterClient.connect(Cli.HOST, at, config.cluster(), clientCreds)) {
+                boolean forgot = fresh && cluster.forgetWiped(config.id(), config.address());
+                Node node = Node.start(Cli.HOST, fresh ? new Node.Config(config.id(), config.address(), java.util.Map.of(), config.data(), config.cluster(),
+                        config.snapshotEvery()) : config, creds);
+                if (!cluster.isMember(config.id())) {
+                    cluster.add(config.id(), config.address());
+                    Console.notice("node " + config.id() + ": joined the cluster through " + at
+                            + (forgot ? " (its old membership, whose directory was lost, removed first)" : ""));
+                }
+                return node;
+            } catch (java.io.IOException e) {
+                throw new ClusterException("--join " + at + ": " + e.getMessage());
+            }
         }
 
         /** Waits until the JVM is asked to stop (SIGTERM, SIGINT), then runs {@code stop} once; 0. */

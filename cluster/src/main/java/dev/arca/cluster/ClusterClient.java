@@ -240,6 +240,42 @@ public final class ClusterClient implements Closeable {
         setConfiguration(peers, "add node " + id);
     }
 
+    /** Whether node {@code id} is a member of the committed configuration. */
+    public boolean isMember(String id) throws ClusterException {
+        return members().stream().anyMatch(p -> p.getId().toString().equals(id));
+    }
+
+    /**
+     * The first step of a wiped node's return under its own id ({@code arca node start --join}),
+     * called before a server with an empty state runs under that id: when the configuration still
+     * has member {@code id}, that membership is removed, because the node it names has lost its log
+     * and the votes it cast, and a member that forgets a vote can vote twice in one term. Refused
+     * when a member of that id answers at its address (it is not wiped: two nodes would share an id)
+     * or when {@code address} is another member's. Returns whether a membership was removed; the
+     * node is then added anew ({@link #add}) and catches up from a snapshot.
+     */
+    public boolean forgetWiped(String id, Endpoint address) throws ClusterException {
+        NodeId.check(id);
+        RaftPeer old = null;
+        for (RaftPeer p : members()) {
+            if (p.getId().toString().equals(id)) old = p;
+            else if (p.getAddress().equals(address.toString())) throw new ClusterException("node " + p.getId() + " is a member at " + address + ": node " + id + " cannot join there");
+        }
+        if (old == null) return false;
+        String answers = null;
+        try {
+            answers = probe(host, endpoint(old.getAddress()), credentials);
+        } catch (ClusterException down) {
+            // nothing answers there as a node: down, as a wiped node is
+        }
+        if (answers != null) {
+            throw new ClusterException("node " + id + " is a member at " + old.getAddress() + " and node " + answers + " answers there: "
+                    + id + " is not wiped (stop that node first, or start this one with another id)");
+        }
+        remove(id);
+        return true;
+    }
+
     /** Removes node {@code id} from the configuration (it stops taking part; stop its process afterwards). */
     public void remove(String id) throws ClusterException {
         List<RaftPeer> peers = members();

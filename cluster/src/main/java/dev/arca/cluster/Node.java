@@ -196,6 +196,11 @@ public final class Node implements Closeable {
         return p;
     }
 
+    /** Whether {@code c.data()} holds this node's state to recover (false: a new or wiped node); checked as {@link #start} checks it. */
+    public static boolean recovers(Host host, Config c) throws ClusterException {
+        return identity(host, c);
+    }
+
     /**
      * Checks the data directory against the node's id and cluster: true when it holds a node to
      * recover, false when it is new (node.json is written once the server runs). A directory of another node or
