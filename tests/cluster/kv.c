@@ -1,6 +1,7 @@
 /* kv: a small key-value service over TCP, for the cluster's service tests. Plain POSIX.
  *
  *   kv DIR PORT
+ *   kv --ask HOST PORT LINE   (a client: waits for the greeting, sends LINE, prints the answer)
  *
  * Greets each connection with "kv" (so a client knows its request reaches a running server before
  * it sends it: one that gets no greeting never sent anything, which keeps its history exact), keeps
@@ -61,8 +62,38 @@ static int answer(char *line, char *out, size_t n) {
     return 0;
 }
 
+/* Reads one line (without its newline) into buf; 0 at end of stream or on an error (printed). */
+static int line(int s, char *buf, size_t size) {
+    size_t n = 0;
+    for (;;) {
+        char c;
+        ssize_t r = read(s, &c, 1);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) { printf("read: %s\n", strerror(errno)); return 0; }
+        if (r == 0) { printf("closed after %zu bytes\n", n); return 0; }
+        if (c == '\n') { buf[n] = 0; return 1; }
+        if (n + 1 < size) buf[n++] = c;
+    }
+}
+
+static int ask(const char *host, const char *port, const char *req) {
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(atoi(port))};
+    if (inet_pton(AF_INET, host, &a.sin_addr) != 1) { fprintf(stderr, "kv: %s is not an IPv4 address\n", host); return 2; }
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    if (s < 0 || connect(s, (struct sockaddr *)&a, sizeof a) < 0) { printf("connect: %s\n", strerror(errno)); return 1; }
+    char buf[256];
+    if (!line(s, buf, sizeof buf)) return 1;
+    if (strcmp(buf, "kv") != 0) { printf("greeting: %s\n", buf); return 1; }
+    if (dprintf(s, "%s\n", req) < 0) { printf("write: %s\n", strerror(errno)); return 1; }
+    if (!line(s, buf, sizeof buf)) return 1;
+    printf("%s\n", buf);
+    close(s);
+    return 0;
+}
+
 int main(int argc, char **argv) {
-    if (argc != 3) { fprintf(stderr, "usage: kv DIR PORT\n"); return 2; }
+    if (argc == 5 && strcmp(argv[1], "--ask") == 0) return ask(argv[2], argv[3], argv[4]);
+    if (argc != 3) { fprintf(stderr, "usage: kv DIR PORT | kv --ask HOST PORT LINE\n"); return 2; }
     char path[512];
     snprintf(path, sizeof path, "%s/kv.log", argv[1]);
     load(path);

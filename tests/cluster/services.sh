@@ -5,7 +5,8 @@
 # node that runs it: the leader moves it, the new node mounts the volume from the cluster and
 # every acknowledged write is there. A node that stops answering (SIGSTOP: cut off) loses its
 # service, and when it comes back its copy is stopped and can no longer commit (the volume's fence).
-# Moves, stops, a service that cannot start, and bad deployments give one line each.
+# Moves, stops, a service that cannot start, and bad deployments give one line each. A service's
+# RA-TLS port, its peer policy deployed with it, answers attested clients through every node.
 # Prints PASS/FAIL per case and "N passed, M failed".
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -197,7 +198,11 @@ printf '{"entry": "kv.wasm", "network": {"listen": [{"port": "9000-9010"}]}}' > 
 printf '{"entry": "kv.wasm", "network": {"listen": [{"port": %d}]}}' "$PORT" > "$T/clash.json"
 printf '{"entry": "kv.wasm", "mounts": [{"type": "encfs", "source": "v.vol", "path": "/d", "replicated": true}]}' > "$T/nokey.json"
 printf '{"entry": "kv.wasm", "mounts": [{"type": "hostfs", "source": "x", "path": "/x", "replicated": true}]}' > "$T/badrep.json"
-for c in "hostfs:host directory" "range:fixed ports" "clash:published by service kv" "nokey:--key-broker" "badrep:only an encfs"; do
+mkdir -p "$T/elsewhere"; echo '{"allowSim": true}' > "$T/elsewhere/p.json"; echo 'not a policy' > "$T/notpolicy.json"
+printf '{"entry": "kv.wasm", "network": {"listen": [{"port": 9001, "tls": "ra-tls", "policy": "elsewhere/p.json"}]}}' > "$T/outpol.json"
+printf '{"entry": "kv.wasm", "network": {"connect": [{"host": "127.0.0.1", "port": 9002, "tls": "ra-tls", "policy": "notpolicy.json"}]}}' > "$T/badpol.json"
+for c in "hostfs:host directory" "range:fixed ports" "clash:published by service kv" "nokey:--key-broker" "badrep:only an encfs" \
+         "outpol:manifest's directory" "badpol:notpolicy.json"; do
   f=${c%%:*} want=${c#*:}
   "$ARCA" service deploy "bad-$f" --manifest "$T/$f.json" --node "$(addr 1)" >/dev/null 2>"$T/err"; rc=$?
   [ $rc = 125 ] && grep -q -- "$want" "$T/err" && clean && ok "deploy refused ($f): $(head -1 "$T/err" | cut -c1-90)" || bad "deploy refused ($f)"
@@ -210,5 +215,32 @@ done
 [ $? = 125 ] && grep -q "no service nosuch" "$T/err" && clean && ok "status of an unknown service: one line" || bad "status of an unknown service"
 [ "$("$ARCA" service status --node "$(addr 3)" 2>/dev/null | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["services"]))')" = 1 ] \
   && ok "status without a name lists the one service (the refused ones left nothing)" || bad "status lists the services"
+
+# an RA-TLS port of a service: its peer policy travels with the deployment (no policy file on
+# any node), the port is published on every node and forwarded as TCP, so TLS runs from the
+# client to the service itself, wherever it runs; plaintext and other programs are refused
+SPORT=$((BASE + 11))
+printf '{"entry": "kv.wasm", "args": ["/data", "%d"], "mounts": [{"type": "ramfs", "path": "/data"}],\n "network": {"listen": [{"port": %d, "tls": "ra-tls", "policy": "clients.json"}]}}\n' "$SPORT" "$SPORT" > "$T/sec.json"
+conn() { for n in 1 2 3; do printf '%s{"host": "127.0.0.4%d", "port": %d, "tls": "ra-tls", "policy": "service-peers.json"}' "$([ $n = 1 ] || echo ,)" "$n" "$SPORT"; done; }
+printf '{"entry": "kv.wasm", "network": {"connect": [%s]}}\n' "$(conn)" > "$T/client.json"
+printf '{"entry": "kv.wasm", "network": {"connect": [%s]}, "env": {"WHO": "impostor"}}\n' "$(conn)" > "$T/impostor.json"
+measure() { "$ARCA" measure --json "$@" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["measurement"])'; }
+MS=$(measure --manifest "$T/sec.json"); MC=$(measure --manifest "$T/client.json")
+printf '{"allowSim": true, "allowedMeasurements": ["%s"]}' "$MC" > "$T/clients.json"
+printf '{"allowSim": true, "allowedMeasurements": ["%s"]}' "$MS" > "$T/service-peers.json"
+ask() { "$ARCA" run --manifest "$T/${3:-client}.json" "$T/kv.wasm" --ask "127.0.0.4$1" "$SPORT" "$2" 2>>"$T/ask.err"; }
+sstate() { "$ARCA" service status sec --node "$(addr "$1")" 2>/dev/null | python3 -c "import json,sys; print(json.load(sys.stdin)$2)" 2>/dev/null; }
+"$ARCA" service deploy sec --manifest "$T/sec.json" --node "$(addr 1)" >/dev/null 2>"$T/err"; rc=$?
+for _ in $(seq 1 120); do [ "$(sstate 1 "['state']")" = running ] && break; sleep 0.5; done
+rm -f "$T/clients.json" # what the nodes use came with the deployment
+if [ $rc = 0 ] && [ "$(sstate 2 "['state']")" = running ] && [ "$(ask 1 "put s1 one")" = ok ] && [ "$(ask 2 "put s2 two")" = ok ] \
+   && [ "$(ask 3 "get s1")" = "value one" ] && [ "$(ask 1 "get s2")" = "value two" ]
+then ok "an RA-TLS port of a service (on $(sstate 1 "['node']")), its peer policy deployed with it: attested clients through every node's address"
+else bad "an RA-TLS port of a service"; echo "    rc $rc, state $(sstate 2 "['state']")"; tail -3 "$T/ask.err"; fi
+hello=$( ( exec 3<>"/dev/tcp/127.0.0.42/$SPORT" && printf 'get s1\n' >&3 && IFS= read -t 3 -r l <&3; echo "$l" ) 2>/dev/null)
+out=$(ask 3 "get s1" impostor)
+if [ "$hello" != kv ] && [ "$out" != "value one" ] && [ "$(ask 2 "get s1")" = "value one" ]
+then ok "the same port refuses plaintext (no greeting: '$hello') and a program of another measurement ('$out')"
+else bad "an RA-TLS service port refuses plaintext and other programs"; echo "    plaintext '$hello', impostor '$out'"; fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

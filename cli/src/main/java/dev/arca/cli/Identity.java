@@ -34,6 +34,7 @@ final class Identity {
     private final Manifest manifest; // null: none
     private final byte[] program; // null: the manifest's entry
     private final Map<Path, byte[]> policies = new HashMap<>(); // guarded by this
+    private boolean policiesGiven; // guarded by this: only policies given by givePolicy, none read from the host
     private final Map<Path, String> imageRoots = new HashMap<>(); // guarded by this
     private Measurement measurement; // guarded by this
 
@@ -96,9 +97,19 @@ final class Identity {
         }
     }
 
+    /**
+     * The peer policies this identity uses, given (a service's, from the replicated state, keyed by
+     * the path its manifest names them by); from then on no policy is read from the host.
+     */
+    synchronized void givePolicies(Map<Path, byte[]> given) {
+        given.forEach((p, b) -> policies.put(p.toAbsolutePath().normalize(), b.clone()));
+        policiesGiven = true;
+    }
+
     private synchronized byte[] policyBytes(Path file) throws UserError {
         Path p = file.toAbsolutePath().normalize();
         byte[] b = policies.get(p);
+        if (b == null && policiesGiven) throw new UserError("peer policy " + p.getFileName() + " was not deployed with the service");
         if (b == null) {
             b = OperatorFile.read(p, OperatorFile.MAX_POLICY, "policy ");
             policies.put(p, b);

@@ -94,27 +94,51 @@ final class ServiceCommand implements Runnable {
             }
             if (volumes && keyBroker == null) throw new UserError("the service's volumes need a key: give --key-broker HOST:PORT");
             List<Integer> ports = new ArrayList<>();
+            java.util.Map<String, String> peerPolicies = new java.util.TreeMap<>();
             for (NetworkSpec.Listen l : manifest.network().listen()) {
                 if (l.low() != l.high() || l.low() == 0) {
                     throw new UserError(manifestFile + ": network.listen " + l.low() + "-" + l.high() + ": a service publishes single, fixed ports");
                 }
-                if (l.raTlsPolicy() != null) {
-                    throw new UserError(manifestFile + ": network.listen " + l.low() + ": RA-TLS ports of services are not supported yet (the policy file would have to be on every node)");
-                }
+                peerPolicy(base, l.raTlsPolicy(), "network.listen " + l.low(), peerPolicies);
                 ports.add(l.low());
             }
+            for (NetworkSpec.Connect c : manifest.network().connect()) peerPolicy(base, c.raTlsPolicy(), "network.connect " + c.host(), peerPolicies);
             String policy = keyBrokerPolicy == null ? null
                     : new String(OperatorFile.read(keyBrokerPolicy, OperatorFile.MAX_POLICY, "--key-broker-policy "), StandardCharsets.UTF_8);
             if (policy != null) KeyBrokerCommand.policy(keyBrokerPolicy); // refused here if it is not a policy
             try (ClusterClient c = entry.connect()) {
                 String hash = c.sendModule(module);
-                long generation = c.deploy(name, new ServiceSpec(new String(manifest.bytes(), StandardCharsets.UTF_8), hash, ports, keyBroker, policy, on));
+                long generation = c.deploy(name, new ServiceSpec(new String(manifest.bytes(), StandardCharsets.UTF_8), hash, ports, keyBroker, policy, on, peerPolicies));
                 Console.notice("service " + name + ": deployed (module sha256:" + hash + ", generation " + generation + ")");
                 return 0;
             } catch (ClusterException | IllegalArgumentException e) {
                 throw new UserError(e.getMessage());
             }
         }
+    }
+
+    /**
+     * Adds the peer policy an RA-TLS entry names to {@code out}, by file name: it travels with the
+     * service, so every node has the bytes the operator deployed (a file in the manifest's directory,
+     * a valid policy; the same file may serve several entries).
+     */
+    private static void peerPolicy(Path base, Path file, String what, java.util.Map<String, String> out) throws UserError {
+        if (file == null) return;
+        Path p = file.toAbsolutePath().normalize();
+        if (!base.equals(p.getParent())) {
+            throw new UserError(what + ": a service's peer policy is a file in its manifest's directory (it travels with the service to every node)");
+        }
+        String name = p.getFileName().toString();
+        if (out.containsKey(name)) return;
+        byte[] bytes = OperatorFile.read(p, ServiceSpec.MAX_PEER_POLICY_BYTES, what + " policy ");
+        try {
+            dev.arca.attestation.Policy.parse(bytes);
+            ServiceSpec.checkPeerPolicy(name, new String(bytes, StandardCharsets.UTF_8));
+        } catch (dev.arca.attestation.AttestationException | ClusterException e) {
+            throw new UserError(what + ": " + p + ": " + e.getMessage());
+        }
+        if (out.size() == ServiceSpec.MAX_PEER_POLICIES) throw new UserError(what + ": a service carries at most " + ServiceSpec.MAX_PEER_POLICIES + " peer policies");
+        out.put(name, new String(bytes, StandardCharsets.UTF_8));
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,

@@ -101,6 +101,11 @@ final class ServiceHost implements ServiceRunner {
             throw new UserError("manifest: " + e.getMessage());
         }
         Identity identity = Identity.of(manifest, module);
+        // the peer policies of its RA-TLS ports, as deployed: from the replicated state, never this node's disk
+        java.util.Map<Path, byte[]> policies = new java.util.HashMap<>();
+        Path dir = directory(service.name());
+        service.spec().peerPolicies().forEach((file, text) -> policies.put(dir.resolve(file), text.getBytes(StandardCharsets.UTF_8)));
+        identity.givePolicies(policies);
         dev.arca.VolumeKey key = null;
         if (manifest.mounts().stream().anyMatch(m -> m instanceof Mount.Volume || m instanceof Mount.Union)) {
             if (service.spec().keyBroker() == null) throw new UserError("its volumes need a key: deploy it with --key-broker");

@@ -59,7 +59,7 @@ record Command(String op, String volume, long version, JsonNode body) {
     /** Bytes of a service's module in one "module" command: 768 KiB, 1 MiB as base64. */
     static final int MODULE_PART = 768 << 10;
     /** A "deploy" command: the manifest (at most 64 KiB), the broker's policy and the rest. */
-    static final int MAX_DEPLOY_BYTES = 160 << 10;
+    static final int MAX_DEPLOY_BYTES = 320 << 10; // a manifest, a broker policy and peer policies, as escaped JSON text
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static Command advance(String volumeHex, long version) {
