@@ -169,7 +169,7 @@ final class ClusterStateMachine extends BaseStateMachine {
      * {@code blocks/} that the snapshot does not name are deleted: an open segment written after
      * it (its entries are applied again from the log) or segments retired since.
      */
-    private synchronized void load(SingleFileSnapshotInfo snapshot) throws IOException {
+    synchronized void load(SingleFileSnapshotInfo snapshot) throws IOException {
         for (Replica r : replicas.values()) r.blocks.close();
         replicas.clear();
         totalBlocks = 0;

@@ -93,6 +93,7 @@ final class ReplicaBlocks {
      * checking their lengths and indexes. Errors name the volume and the segment.
      */
     static ReplicaBlocks load(Host host, HostFd dir, String name, long maxBlocks, JsonNode list) throws IOException {
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) throw new IOException("the snapshot names a replicated volume '" + name + "', which is not a volume's name");
         ReplicaBlocks r = new ReplicaBlocks(host, dir, name, maxBlocks);
         try {
             for (JsonNode s : list) {

@@ -181,7 +181,9 @@ class ReplicaBlocksTest {
         io = assertThrows(IOException.class, () -> load(list));
         assertTrue(io.getMessage().contains("v.vol"), io.getMessage());
 
-        // a malformed list in the snapshot
+        // a name no volume has (a hostile leader's snapshot), and a malformed list
+        io = assertThrows(IOException.class, () -> ReplicaBlocks.load(HOST, fd, "../v.vol", MAX, list));
+        assertTrue(io.getMessage().contains("not a volume's name"), io.getMessage());
         Files.write(seg, segBytes);
         ObjectMapper json = new ObjectMapper();
         for (String bad : new String[] {"[[1]]", "[[\"x\",3]]", "[[1,-3]]", "[[1,3],[1,3]]", "[7]"}) {

@@ -170,4 +170,31 @@ class ReplicaStateTest {
         long ea = apply(Command.open("a", TOKEN)).path("epoch").asLong();
         assertTrue(apply(Command.blocks("a", TOKEN, ea, List.of(block(7, 4)))).path("ok").asBoolean());
     }
+
+    @Test
+    void aSnapshotLoadKeepsOnlyTheSegmentsItNamesAndReadsTheFirstCutsInlineBlocks() throws Exception {
+        // a snapshot of the first cut: the blocks inline, base64, in the JSON
+        java.nio.file.Path blocks = dir.resolve("blocks");
+        java.nio.file.Files.createDirectories(blocks);
+        java.nio.file.Files.write(blocks.resolve("v~00000009"), new byte[] {1, 2, 3}); // an open segment of before the crash
+        String b64 = Base64.getEncoder().encodeToString(block(3, 7).data());
+        java.nio.file.Path snap = dir.resolve("snapshot.1_40");
+        java.nio.file.Files.writeString(snap, "{\"volumes\":{\"ab\":5},\"replicas\":{\"v\":{\"epoch\":12,\"token\":\""
+                + java.util.HexFormat.of().formatHex(ClusterStateMachine.sha256(TOKEN)) + "\",\"blocks\":{\"3\":\"" + b64 + "\"}}},\"services\":{}}");
+        sm.load(new org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo(new org.apache.ratis.server.storage.FileInfo(snap, null), 1, 40));
+        assertEquals(List.of(), List.of(blocks.toFile().list()).stream().filter(n -> n.endsWith("~00000009")).toList(), "the unnamed segment is gone");
+        JsonNode read = sm.query(Command.readBlocks("v", 0, 4).bytes());
+        assertEquals(4, read.path("size").asLong());
+        assertTrue(read.path("blocks").get(0).isNull());
+        assertEquals(7, Base64.getDecoder().decode(read.path("blocks").get(3).asText())[100]);
+        assertEquals(5, sm.query(Command.read("ab").bytes()).path("version").asLong());
+        // the writer of epoch 12 still writes; blocks land beside the one loaded
+        assertTrue(apply(Command.blocks("v", TOKEN, 12, List.of(block(1, 2)))).path("ok").asBoolean());
+        assertEquals(2, sm.query("{\"op\":\"state\"}".getBytes(StandardCharsets.UTF_8)).path("replicas").path("v").path("blocks").asLong());
+        // a snapshot naming a segment that is not there: the load fails, naming the volume
+        java.nio.file.Files.writeString(snap, "{\"replicas\":{\"v\":{\"epoch\":12,\"token\":\"00\",\"segments\":[[4,1]]}}}");
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> sm.load(new org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo(new org.apache.ratis.server.storage.FileInfo(snap, null), 1, 41)));
+        assertTrue(e.getMessage().contains("replicated volume v"), e.getMessage());
+    }
 }
