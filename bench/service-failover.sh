@@ -38,7 +38,7 @@ head -c 32 /dev/urandom > "$T/key"
 "$ARCA" keybroker serve --port "$BROKER" --key-file "$T/key" --policy "$T/policy.json" >"$T/broker.log" 2>&1 & PID[b]=$!
 printf '{"entry": "kv.wasm", "args": ["/data", "%d"], "network": {"listen": [{"port": %d}]}, "mounts": [{"type": "encfs", "source": "kv.vol", "path": "/data", "replicated": true}]}\n' "$PORT" "$PORT" > "$T/kv.json"
 "$ARCA" service deploy kv --manifest "$T/kv.json" --node "$(addr 1)" --key-broker "127.0.0.1:$BROKER" >/dev/null
-: > "$OUT/failover"; : > "$OUT/failover-leader"; lost=0; acked=0
+: > "$OUT/failover"; : > "$OUT/failover-leader"; : > "$OUT/lost"; lost=0; acked=0
 leader() { for n in 1 2 3; do s=$("$ARCA" cluster status --node "$(addr $n)" 2>/dev/null) && { echo "$s" | python3 -c 'import json,sys; print((json.load(sys.stdin)["leader"] or "")[1:])'; return; }; done; }
 # round K FILE [leader]: one kill -9 of the node that runs the service (with "leader": it leads too), timed into FILE
 round() {
@@ -55,7 +55,13 @@ round() {
   t0=$(date +%s%N); kill -9 "${PID[$R]}"; wait "${PID[$R]}" 2>/dev/null || true
   while ! { [ "$(kv $a "put after$k 1")" = ok ] || [ "$(kv $b "put after$k 1")" = ok ]; }; do sleep 0.02; done
   t1=$(date +%s%N); echo $(( (t1 - t0) / 1000000 )) >> "$file"
-  for i in 1 2 3; do [ "$(kv $a "get r$k-$i")" = "value $k" ] || lost=$((lost + 1)); done
+  # every acknowledged write read back: a read that gets no answer at all (no connection, no
+  # greeting: a node whose forward still goes to the dead one) is asked again, through either
+  # survivor, for 5 s; an answer other than the value written is a lost write, and is logged
+  for i in 1 2 3; do
+    got=""; for _ in $(seq 1 100); do got=$(kv $a "get r$k-$i"); [ -n "$got" ] && break; got=$(kv $b "get r$k-$i"); [ -n "$got" ] && break; sleep 0.05; done
+    [ "$got" = "value $k" ] || { lost=$((lost + 1)); echo "round $k: r$k-$i acknowledged by n$R, read back as '${got:-no answer in 5 s}'" >> "$OUT/lost"; }
+  done
   start "$R"; listening "$R"; sleep 2
 }
 for k in $(seq 1 "$KILLS"); do round "$k" "$OUT/failover"; done
