@@ -405,10 +405,7 @@ public final class ClusterClient implements Closeable {
      * because it is handing leadership over (LeaderSteppingDown) or loses it during a read
      * (ReadIndex): seen, a service whose new copy opened its volume during a handover stayed
      * exited ("cannot start: ... stepping down"). Both refusals come before the request is appended
-     * to the log, so asking again cannot apply it twice. So does a connection that was refused (a
-     * member that has just died or not yet started): a request is sent only on a connection made;
-     * seen in bench/cluster.sh, a mount's first read failed with "finishConnect(..) failed:
-     * Connection refused" while a node had just restarted.
+     * to the log, so asking again cannot apply it twice.
      */
     static final long LEADER_CHANGE_MILLIS = 5_000;
     private static final long LEADER_CHANGE_SLEEP_MILLIS = 20;
@@ -437,14 +434,10 @@ public final class ClusterClient implements Closeable {
         }
     }
 
-    /**
-     * Whether {@code e} is a refusal that says only that leadership is changing hands, or a
-     * connection refused before anything was sent (see {@link #LEADER_CHANGE_MILLIS}).
-     */
+    /** Whether {@code e} is a refusal that says only that leadership is changing hands (see {@link #LEADER_CHANGE_MILLIS}). */
     static boolean leaderChanging(Throwable e, boolean readOnly) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.net.ConnectException
-                    || t instanceof org.apache.ratis.protocol.exceptions.LeaderSteppingDownException
+            if (t instanceof org.apache.ratis.protocol.exceptions.LeaderSteppingDownException
                     || t instanceof org.apache.ratis.protocol.exceptions.NotLeaderException
                     || t instanceof org.apache.ratis.protocol.exceptions.LeaderNotReadyException
                     || (readOnly && t instanceof org.apache.ratis.protocol.exceptions.ReadIndexException)) {
