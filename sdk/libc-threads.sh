@@ -40,7 +40,7 @@ fi
 mkdir -p "$CACHE/src"
 cd "$CACHE/src"
 
-version() { apt-cache showsrc "$SRC_PACKAGE" 2>/dev/null | sed -n 's/^Version: //p' | sort -V | tail -1; }
+version() { apt-cache showsrc "$SRC_PACKAGE" 2>/dev/null | sed -n 's/^Version: //p' | sort -V | tail -1 || true; } # no deb-src yet: apt-cache fails, which pipefail and set -e would make a silent exit
 ver=$(version)
 if [ -z "$ver" ]; then
   say "adding Debian's deb-src entry (to fetch $SRC_PACKAGE's source)"
