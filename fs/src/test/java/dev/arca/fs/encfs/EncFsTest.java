@@ -339,6 +339,47 @@ class EncFsTest {
     }
 
     @Test
+    void localFreshnessKeepsTwoSlotsSoATornWriteLeavesTheVersionBefore(@TempDir Path dir) throws Exception {
+        LinuxHost host = new LinuxHost();
+        Path state = dir.resolve("state");
+        LocalFreshness lf = new LocalFreshness(host, state, Vol.KEY);
+        byte[] id = new byte[16];
+        Path f = state.resolve("00000000000000000000000000000000.version");
+        // a record of the one-slot format (40 bytes, as written before 2026-12-04) reads as slot 0
+        Files.createDirectories(state);
+        lf.advance(id, 3);
+        byte[] one = java.util.Arrays.copyOf(Files.readAllBytes(f), LocalFreshness.SLOT);
+        Files.write(f, one);
+        assertEquals(3, lf.known(id));
+        for (long v = 4; v <= 9; v++) {
+            lf.advance(id, v);
+            assertEquals(v, lf.known(id));
+        }
+        assertEquals(LocalFreshness.SLOT_STRIDE + LocalFreshness.SLOT, Files.size(f), "written in place: the file does not grow");
+        // 3 in slot 0, then 4 in slot 1, 5 in slot 0, ...: 9 is in slot 0, and a crash tearing it leaves 8, never less
+        byte[] b = Files.readAllBytes(f);
+        b[20] ^= 1;
+        Files.write(f, b);
+        assertEquals(8, lf.known(id));
+        lf.advance(id, 10); // written over the spoilt slot, not over 8
+        assertEquals(10, lf.known(id));
+        b = Files.readAllBytes(f);
+        b[7] = 0x7f; // a forged higher version in the newer slot (slot 0 again)
+        Files.write(f, b);
+        assertEquals(8, lf.known(id), "a slot that does not authenticate counts for nothing");
+        b[LocalFreshness.SLOT_STRIDE + 3] ^= 1; // and the other slot spoilt too: no version at all
+        Files.write(f, b);
+        assertErrno(Errno.EIO, () -> lf.known(id));
+        Files.write(f, java.util.Arrays.copyOf(b, 20)); // cut short by the host
+        assertErrno(Errno.EIO, () -> lf.known(id));
+        // another volume key cannot read or vouch for this record
+        Files.delete(f);
+        lf.advance(id, 11);
+        assertErrno(Errno.EIO, () -> new LocalFreshness(host, state, Vol.OTHER_KEY).known(id));
+        assertEquals(11, new LocalFreshness(host, state, Vol.KEY).known(id));
+    }
+
+    @Test
     void wrongKeyAndNotAVolume() throws ErrnoException {
         write(root.createFile("f", true), 0, "x");
         fs.close();
