@@ -120,6 +120,18 @@ check "manifest: open-file limit below 3" 125 'open file limit' -- run --manifes
 echo '{ "entry": "ok.wasm", "mounts": [ { "type": "nfs", "path": "/x" } ] }' > "$T/type.json"
 check "manifest: unknown mount type" 125 'unknown mount type' -- run --manifest "$T/type.json"
 check "manifest: missing file" 125 'no such file' -- run --manifest "$T/none.json"
+# a volume's commit setting: only "names" or "fsync", only on a writable encfs volume
+head -c 32 /dev/urandom > "$T/commit.key"
+check "--commit with an unknown value" 125 "error: --commit weekly: expected 'names' or 'fsync'" -- run --commit weekly --key-file "$T/commit.key" --volume "$T/c.vol::/v" "$T/ok.wasm"
+check "--commit with no --volume" 125 "error: --commit fsync: no --volume to commit" -- run --commit fsync "$T/ok.wasm"
+echo '{ "entry": "ok.wasm", "mounts": [ { "type": "encfs", "source": "c.vol", "path": "/v", "commit": "weekly" } ] }' > "$T/commitbad.json"
+check "manifest: unknown commit setting" 125 'mounts\[0\].commit: expected "names" or "fsync", got "weekly"' -- run --manifest "$T/commitbad.json"
+echo '{ "entry": "ok.wasm", "mounts": [ { "type": "hostfs", "source": ".", "path": "/v", "commit": "fsync" } ] }' > "$T/commithost.json"
+check "manifest: commit setting on a host directory" 125 'only an encfs volume has a "commit" setting' -- run --manifest "$T/commithost.json"
+echo '{ "entry": "ok.wasm", "mounts": [ { "type": "encfs", "source": "c.vol", "path": "/v", "readOnly": true, "commit": "fsync" } ] }' > "$T/commitro.json"
+check "manifest: commit setting on a read-only volume" 125 'a read-only volume commits nothing' -- run --manifest "$T/commitro.json"
+echo '{ "entry": "ok.wasm", "mounts": [ { "type": "encfs", "source": "c.vol", "path": "/v", "commit": 1 } ] }' > "$T/commitnum.json"
+check "manifest: commit setting of another JSON type" 125 'mounts\[0\].commit: expected a string, got a number' -- run --manifest "$T/commitnum.json"
 # finding 6: '=' in an environment name, a NUL in a value, a value of another JSON type, a repeated key
 printf '{ "entry": "ok.wasm",\n  "env": { "A=B": "1" } }' > "$T/enveq.json"
 check "manifest: env name with '='" 125 "environment name 'A=B' contains '=' at line 2, column 12" -- run --manifest "$T/enveq.json"

@@ -135,9 +135,9 @@ final class ManifestReader {
     private Mount mount(String what) throws IOException, ManifestException {
         JsonLocation start = here();
         expect(JsonToken.START_OBJECT, what, "an object");
-        String type = null, source = null, path = null;
+        String type = null, source = null, path = null, commit = null;
         Boolean readOnly = null, replicated = null;
-        JsonLocation typeAt = start, sourceAt = start, readOnlyAt = start, replicatedAt = start;
+        JsonLocation typeAt = start, sourceAt = start, readOnlyAt = start, replicatedAt = start, commitAt = start;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String key = p.currentName();
             JsonLocation at = here();
@@ -168,6 +168,10 @@ final class ManifestReader {
                     }
                     replicated = t == JsonToken.VALUE_TRUE;
                 }
+                case "commit" -> {
+                    commitAt = here();
+                    commit = string(what + ".commit");
+                }
                 default -> throw fail("unknown key '" + key + "' in " + what, at);
             }
         }
@@ -178,11 +182,18 @@ final class ManifestReader {
             throw fail(what + ": unknown mount type '" + type + "' (hostfs, ramfs, encfs or image)", typeAt);
         }
         if (replicated != null && !type.equals("encfs")) throw fail(what + ": only an encfs volume can be replicated", replicatedAt);
+        Mount.Commit commitMode = Mount.Commit.NAMES;
+        if (commit != null) {
+            if (!type.equals("encfs")) throw fail(what + ": only an encfs volume has a \"commit\" setting", commitAt);
+            commitMode = Mount.Commit.parse(commit);
+            if (commitMode == null) throw fail(what + ".commit: expected \"names\" or \"fsync\", got \"" + commit + "\"", commitAt);
+            if (ro) throw fail(what + ": a read-only volume commits nothing (no \"commit\" setting)", commitAt);
+        }
         if (!type.equals("ramfs") && source == null) throw fail(what + ": a " + type + " mount at " + path + " needs a \"source\"", start);
         try {
             return switch (type) {
                 case "hostfs" -> new Mount.HostDirectory(path(what + ".source", source, sourceAt), path, ro);
-                case "encfs" -> new Mount.Volume(path(what + ".source", source, sourceAt), path, null, ro, Boolean.TRUE.equals(replicated));
+                case "encfs" -> new Mount.Volume(path(what + ".source", source, sourceAt), path, null, ro, Boolean.TRUE.equals(replicated), commitMode);
                 case "image" -> {
                     if (Boolean.FALSE.equals(readOnly)) throw fail(what + ": an image is always read-only", readOnlyAt);
                     yield new Mount.Image(path(what + ".source", source, sourceAt), path, null);

@@ -37,18 +37,53 @@ public sealed interface Mount permits Mount.HostDirectory, Mount.Ramfs, Mount.Vo
     }
 
     /**
+     * When a volume's changes become durable (and survive a crash).
+     * <ul>
+     * <li>{@code NAMES} (the default): before {@code fsync}, every change of names (create, mkdir,
+     *     link, unlink, rmdir, rename, symlink) and the close of a descriptor that wrote return, like
+     *     a {@code dirsync} mount. Each of those is a commit: several syncs of the host's disk.
+     * <li>{@code FSYNC}: before {@code fsync} or {@code fdatasync} (of a file or a directory: either
+     *     commits the whole volume) returns, as POSIX promises; every other change within {@link
+     *     dev.arca.fs.encfs.EncFs.Options#COMMIT_WITHIN_MILLIS} ms, by a commit it shares with the
+     *     changes around it. For programs that make many files (an unpacked archive, a build): a
+     *     crash may lose what nothing acknowledged in the last second, never what an {@code fsync}
+     *     acknowledged, and the volume is always one of its committed states.
+     * </ul>
+     * Either way the unmount commits.
+     */
+    enum Commit {
+        NAMES, FSYNC;
+
+        /** The manifest's and the command line's spelling: "names" or "fsync". */
+        public String spelling() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** The value spelt {@code s}, or null. */
+        public static Commit parse(String s) {
+            for (Commit c : values()) if (c.spelling().equals(s)) return c;
+            return null;
+        }
+    }
+
+    /**
      * An encrypted volume in one host file (AES-256-GCM blocks under a Merkle tree), created on
      * first use unless read-only. {@code key} null: the instance's {@link InstanceConfig.Builder#volumeKey}.
-     * Changes are committed when the guest syncs and when the instance closes. {@code replicated}:
+     * What commits, and when: {@code commit} ({@link Commit}). {@code replicated}:
      * the volume is replicated in the instance's cluster ({@link InstanceConfig#replication()}),
      * named by its file's name; an instance without a cluster refuses to mount it.
      */
-    record Volume(Path file, String guestPath, VolumeKey key, boolean readOnly, boolean replicated) implements Mount {
+    record Volume(Path file, String guestPath, VolumeKey key, boolean readOnly, boolean replicated, Commit commit) implements Mount {
         /** Normalises the guest path. Errors: IllegalArgumentException for a bad one (or a replicated read-only volume); NullPointerException for a missing path. */
         public Volume {
             Objects.requireNonNull(file, "file");
+            Objects.requireNonNull(commit, "commit");
             guestPath = normalise(guestPath);
             if (replicated && readOnly) throw new IllegalArgumentException("a replicated volume is writable (replicating a read-only one would change nothing)");
+        }
+
+        public Volume(Path file, String guestPath, VolumeKey key, boolean readOnly, boolean replicated) {
+            this(file, guestPath, key, readOnly, replicated, Commit.NAMES);
         }
 
         public Volume(Path file, String guestPath, VolumeKey key, boolean readOnly) {
@@ -57,7 +92,12 @@ public sealed interface Mount permits Mount.HostDirectory, Mount.Ramfs, Mount.Vo
 
         /** This volume, replicated. */
         public Volume replicatedCopy() {
-            return new Volume(file, guestPath, key, readOnly, true);
+            return new Volume(file, guestPath, key, readOnly, true, commit);
+        }
+
+        /** This volume, committing as {@code c} says. */
+        public Volume committing(Commit c) {
+            return new Volume(file, guestPath, key, readOnly, replicated, c);
         }
     }
 

@@ -85,7 +85,7 @@ final class Namespace {
                 FileSystem fs = switch (m) {
                     case Mount.HostDirectory d -> hostDirectory(d);
                     case Mount.Ramfs r -> new RamFs(host::realtimeNanos, ramBytes, r.readOnly());
-                    case Mount.Volume v -> volume(v.file(), key(v.key(), config, "volume " + v.file()), v.readOnly(), v.replicated());
+                    case Mount.Volume v -> volume(v.file(), key(v.key(), config, "volume " + v.file()), v.readOnly(), v.replicated(), v.commit());
                     case Mount.Image i -> image(i.file(), config.volumeKey(), i.expectedRootHash() == null ? null : RootHash.parse(i.expectedRootHash()));
                     case Mount.Union u -> union(u, key(u.key(), config, "union volume " + u.volume()));
                 };
@@ -147,7 +147,7 @@ final class Namespace {
     }
 
     /** An encrypted volume in one host file, created on first use unless read-only. */
-    private EncFs volume(Path file, VolumeKey key, boolean readOnly, boolean replicated) throws MountException {
+    private EncFs volume(Path file, VolumeKey key, boolean readOnly, boolean replicated, Mount.Commit commit) throws MountException {
         if (replicated && replication == null) {
             throw new MountException("volume " + file + " is replicated: it needs a cluster (arca run --cluster ADDR:P, or arca service deploy)");
         }
@@ -158,9 +158,11 @@ final class Namespace {
                 String name = String.valueOf(file.getFileName());
                 store = replication.attach(name, key.internal().writerToken(name), store);
             }
+            EncFs.Options options = options(key, readOnly);
+            if (commit == Mount.Commit.FSYNC && !readOnly) options = options.withCommitAtSync(EncFs.Options.COMMIT_WITHIN_MILLIS);
             EncFs fs = EncFs.isEmpty(store) && !readOnly
-                    ? EncFs.create(store, key.internal(), host::randomBytes, options(key, false))
-                    : EncFs.open(store, key.internal(), host::randomBytes, options(key, readOnly), null);
+                    ? EncFs.create(store, key.internal(), host::randomBytes, options)
+                    : EncFs.open(store, key.internal(), host::randomBytes, options, null);
             opened.add(fs);
             return fs;
         } catch (ErrnoException e) {
@@ -196,7 +198,7 @@ final class Namespace {
             throw new MountException("union at " + u.guestPath() + ": the image and the volume must be two different files");
         }
         EncFs lower = image(u.image(), null, null);
-        EncFs upper = volume(u.volume(), key, false, false);
+        EncFs upper = volume(u.volume(), key, false, false, Mount.Commit.NAMES);
         try {
             return new UnionFs(upper, lower);
         } catch (ErrnoException e) {

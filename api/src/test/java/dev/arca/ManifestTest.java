@@ -47,7 +47,9 @@ class ManifestTest {
                  "mounts": [{"type": "hostfs", "source": "d", "path": "/d", "readOnly": true},
                             {"type": "ramfs", "path": "tmp"},
                             {"type": "encfs", "source": "v.vol", "path": "/v"},
-                            {"type": "image", "source": "a.img", "path": "/a/../app", "readOnly": true}],
+                            {"type": "image", "source": "a.img", "path": "/a/../app", "readOnly": true},
+                            {"type": "encfs", "source": "w.vol", "path": "/w", "commit": "fsync"},
+                            {"type": "encfs", "source": "x.vol", "path": "/x", "commit": "names"}],
                  "limits": {"memory": "64MiB", "openFiles": 10, "cpuTime": "2s", "ramfs": "1MiB", "processes": 5}}
                 """);
         assertEquals(dir.resolve("app.wasm"), m.entry());
@@ -59,6 +61,9 @@ class ManifestTest {
         assertEquals(new Mount.Ramfs("/tmp", false), m.mounts().get(1));
         assertEquals(new Mount.Volume(dir.resolve("v.vol"), "/v", null, false), m.mounts().get(2));
         assertEquals(new Mount.Image(dir.resolve("a.img"), "/app", null), m.mounts().get(3));
+        assertEquals(Mount.Commit.NAMES, ((Mount.Volume) m.mounts().get(2)).commit(), "the default");
+        assertEquals(new Mount.Volume(dir.resolve("w.vol"), "/w", null, false).committing(Mount.Commit.FSYNC), m.mounts().get(4));
+        assertEquals(Mount.Commit.NAMES, ((Mount.Volume) m.mounts().get(5)).commit());
         assertEquals(64L << 20, m.limits().memoryBytes());
         assertEquals(10, m.limits().openFiles());
         assertEquals(Duration.ofSeconds(2), m.limits().cpuTime());

@@ -13,6 +13,13 @@ public interface FileSystem {
         return false;
     }
 
+    /**
+     * {@code fsync} of {@code directory} (a node of this file system): makes its changes of names
+     * durable. Nothing by default (a file system that keeps nothing, or makes names durable at
+     * once).
+     */
+    default void sync(Node directory) throws dev.arca.abi.ErrnoException {}
+
     /** Releases what the file system holds on the host (descriptors, files) when it is unmounted. */
     default void close() throws dev.arca.abi.ErrnoException {}
 }

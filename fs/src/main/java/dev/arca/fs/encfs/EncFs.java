@@ -10,6 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -39,39 +42,67 @@ public final class EncFs extends Tree implements AutoCloseable {
 
     /**
      * How a volume is opened. {@code cacheBlocks}: the clean blocks cached, and the changed
-     * blocks held before they must be sealed (write-behind starts at a quarter of it).
+     * blocks held before they must be sealed (write-behind starts at a quarter of it). {@code
+     * commitEagerly}: every change of names and the close of a handle that wrote commit before
+     * they return (a {@code dirsync} mount); otherwise only {@code fsync} (of a file or a
+     * directory) and the unmount do, and {@code commitWithinMillis}, when positive, bounds how long
+     * any other change stays uncommitted (a background commit that many changes share).
      */
     public record Options(LongSupplier clock, Consumer<String> securityLog, Freshness freshness,
-            boolean readOnly, boolean commitEagerly, long maxBlocks, int cacheBlocks) {
+            boolean readOnly, boolean commitEagerly, long maxBlocks, int cacheBlocks, long commitWithinMillis) {
+        /** How long a change waits at most for its commit when the volume does not commit eagerly. */
+        public static final long COMMIT_WITHIN_MILLIS = 1000;
+
+        public Options {
+            if (cacheBlocks < 1) throw new IllegalArgumentException("cacheBlocks " + cacheBlocks);
+            if (commitWithinMillis < 0) throw new IllegalArgumentException("commitWithinMillis " + commitWithinMillis);
+        }
+
         public static Options defaults(LongSupplier clock) {
-            return new Options(clock, line -> System.err.println(line), Freshness.inMemory(), false, true, Long.MAX_VALUE, CACHE_BLOCKS);
+            return new Options(clock, line -> System.err.println(line), Freshness.inMemory(), false, true, Long.MAX_VALUE, CACHE_BLOCKS, 0);
         }
 
         public Options withReadOnly(boolean ro) {
-            return new Options(clock, securityLog, freshness, ro, commitEagerly, maxBlocks, cacheBlocks);
+            return new Options(clock, securityLog, freshness, ro, commitEagerly, maxBlocks, cacheBlocks, commitWithinMillis);
         }
 
         public Options withFreshness(Freshness f) {
-            return new Options(clock, securityLog, f, readOnly, commitEagerly, maxBlocks, cacheBlocks);
+            return new Options(clock, securityLog, f, readOnly, commitEagerly, maxBlocks, cacheBlocks, commitWithinMillis);
         }
 
         public Options withSecurityLog(Consumer<String> log) {
-            return new Options(clock, log, freshness, readOnly, commitEagerly, maxBlocks, cacheBlocks);
+            return new Options(clock, log, freshness, readOnly, commitEagerly, maxBlocks, cacheBlocks, commitWithinMillis);
         }
 
         public Options withCommitEagerly(boolean s) {
-            return new Options(clock, securityLog, freshness, readOnly, s, maxBlocks, cacheBlocks);
+            return new Options(clock, securityLog, freshness, readOnly, s, maxBlocks, cacheBlocks, commitWithinMillis);
+        }
+
+        /**
+         * Commits at {@code fsync}, at the unmount, and in the background at most {@code millis}
+         * after any other change (the POSIX promise, with a bound on what a crash may lose that
+         * nothing acknowledged: like ext4's journal commit interval).
+         */
+        public Options withCommitAtSync(long millis) {
+            if (millis <= 0) throw new IllegalArgumentException("commit within " + millis + " ms");
+            return new Options(clock, securityLog, freshness, readOnly, false, maxBlocks, cacheBlocks, millis);
         }
 
         public Options withMaxBlocks(long m) {
-            return new Options(clock, securityLog, freshness, readOnly, commitEagerly, m, cacheBlocks);
+            return new Options(clock, securityLog, freshness, readOnly, commitEagerly, m, cacheBlocks, commitWithinMillis);
         }
 
         public Options withCacheBlocks(int n) {
-            if (n < 1) throw new IllegalArgumentException("cacheBlocks " + n);
-            return new Options(clock, securityLog, freshness, readOnly, commitEagerly, maxBlocks, n);
+            return new Options(clock, securityLog, freshness, readOnly, commitEagerly, maxBlocks, n, commitWithinMillis);
         }
     }
+
+    /** Runs the background commits of volumes that do not commit eagerly (one daemon thread for all). */
+    private static final ScheduledExecutorService COMMITTER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "arca-encfs-commit");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final Options options;
     private final BlockStore store;
@@ -87,6 +118,7 @@ public final class EncFs extends Tree implements AutoCloseable {
     private Commit commit;
     private EncNode root;
     private boolean closed;
+    private boolean commitScheduled; // a background commit is due (commitWithinMillis > 0)
 
     private EncFs(BlockStore store, Sealer sealer, byte mode, byte[] volumeId, byte[] keyCheck, Options options) {
         super(options.clock(), MAX_FILE_SIZE);
@@ -278,6 +310,47 @@ public final class EncFs extends Tree implements AutoCloseable {
         if (options.commitEagerly()) commit.run();
     }
 
+    /**
+     * Requires mu. Something changed on a volume that commits in the background: a commit within
+     * {@code commitWithinMillis}, shared by every change until it runs. A background commit that
+     * fails is logged and made again by the next one (the guest's next {@code fsync} gets the
+     * error).
+     */
+    private void scheduleCommit() {
+        if (commitScheduled || options.commitWithinMillis() <= 0 || closed || options.readOnly()) return;
+        commitScheduled = true;
+        // the task holds the volume weakly: a volume dropped without close (a test's crashed store) is not kept alive
+        java.lang.ref.WeakReference<EncFs> volume = new java.lang.ref.WeakReference<>(this);
+        COMMITTER.schedule(() -> {
+            EncFs fs = volume.get();
+            if (fs != null) fs.backgroundCommit();
+        }, options.commitWithinMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void backgroundCommit() {
+        synchronized (mu) {
+            commitScheduled = false;
+            if (closed) return;
+            try {
+                commit.run();
+            } catch (ErrnoException e) {
+                log.note("background commit failed: " + e.getMessage());
+                scheduleCommit(); // made again later; the guest's next fsync gets the error
+            } catch (RuntimeException e) {
+                log.note("background commit failed: " + e);
+            }
+        }
+    }
+
+    /** {@code fsync} of a directory: its changes of names, and everything else, are made durable. */
+    @Override
+    public void sync(Node directory) throws ErrnoException {
+        synchronized (mu) {
+            checkUsable();
+            commit.run();
+        }
+    }
+
     /** Requires mu. {@code n} was released: its inode is freed. */
     void released(EncNode n) throws ErrnoException {
         inodes.free(n.inode());
@@ -303,12 +376,14 @@ public final class EncFs extends Tree implements AutoCloseable {
     @Override
     protected void changed(TreeNode n) {
         commit.note((EncNode) n);
+        scheduleCommit();
     }
 
     /** Commits after a change of names when the volume is mounted with that option. */
     @Override
     protected void namespaceChanged() throws ErrnoException {
         if (options.commitEagerly()) commit.run();
+        else scheduleCommit();
     }
 
     @Override

@@ -74,4 +74,10 @@ public final class UnionFs implements FileSystem {
     public FileSystem lower() {
         return lower;
     }
+
+    /** {@code fsync} of a directory: the upper layer's changes of names are made durable. */
+    @Override
+    public void sync(dev.arca.fs.Node directory) throws dev.arca.abi.ErrnoException {
+        upper.sync(upper.root());
+    }
 }

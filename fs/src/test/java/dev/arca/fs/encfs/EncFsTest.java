@@ -338,6 +338,63 @@ class EncFsTest {
         assertErrno(Errno.EIO, () -> lf.known(id));
     }
 
+    /** Polls {@code fs}'s version until it passes {@code v} (a background commit), for at most 30 s. */
+    private static long versionAfter(EncFs fs, long v) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (fs.version() <= v && System.nanoTime() < deadline) Thread.sleep(20);
+        return fs.version();
+    }
+
+    @Test
+    void aVolumeThatCommitsAtFsyncCommitsOtherChangesTogetherInTheBackground() throws Exception {
+        MemStore store = new MemStore();
+        Freshness f = Freshness.inMemory();
+        EncFs fs = EncFs.create(store, Vol.KEY, Vol::random, Vol.options(f).withCommitAtSync(2_000));
+        long v0 = fs.version();
+        fs.root().createDirectory("d");
+        Node d = fs.root().lookup("d");
+        for (int i = 0; i < 100; i++) write(d.createFile("f" + i, true), 0, "x" + i);
+        // nothing acknowledged yet: no commit ran (the bound is 2 s away), the disk holds the empty volume
+        assertEquals(v0, fs.version(), "a change of names and a close do not commit");
+        long v1 = versionAfter(fs, v0);
+        assertTrue(v1 > v0, "committed in the background");
+        assertTrue(v1 - v0 <= 3, "101 changes shared the commit: " + (v1 - v0) + " commits");
+        EncFs crashed = Vol.open(store.afterCrash(MemStore.Crash.NONE_UNSYNCED), f);
+        assertEquals("x99", read(at(crashed, "d/f99")));
+        crashed.close();
+        // fsync of a directory commits at once
+        d.rename("f0", d, "g0");
+        fs.sync(d);
+        assertEquals(v1 + 1, fs.version());
+        EncFs again = Vol.open(store.afterCrash(MemStore.Crash.NONE_UNSYNCED), f);
+        assertEquals("x0", read(at(again, "d/g0")));
+        again.close();
+        fs.close();
+    }
+
+    @Test
+    void aBackgroundCommitThatFailsIsLoggedAndTheNextFsyncGetsTheError() throws Exception {
+        MemStore store = new MemStore();
+        int logged = Vol.LOG.size();
+        EncFs fs = EncFs.create(store, Vol.KEY, Vol::random, Vol.options(Freshness.inMemory()).withCommitAtSync(50));
+        long v0 = fs.version();
+        store.writesLeft = 0; // the disk fails from now on
+        fs.root().createFile("a", true);
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            synchronized (Vol.LOG) {
+                if (Vol.LOG.subList(logged, Vol.LOG.size()).stream().anyMatch(l -> l.contains("background commit failed"))) break;
+            }
+            Thread.sleep(20);
+        }
+        synchronized (Vol.LOG) {
+            assertTrue(Vol.LOG.subList(logged, Vol.LOG.size()).stream().anyMatch(l -> l.contains("background commit failed")), "logged");
+        }
+        assertEquals(v0, fs.version());
+        assertErrno(Errno.EIO, () -> fs.sync(fs.root()));
+        assertEquals(v0, fs.version());
+    }
+
     @Test
     void localFreshnessKeepsTwoSlotsSoATornWriteLeavesTheVersionBefore(@TempDir Path dir) throws Exception {
         LinuxHost host = new LinuxHost();

@@ -226,14 +226,24 @@ public final class Files {
 
     public static int sync(SyscallContext c, long[] a) throws ErrnoException {
         Descriptor d = c.fd(a[0], RIGHT_FD_SYNC);
-        if (d.file().handle() != null) d.file().handle().sync(false);
+        syncDescription(d, false);
         return 0;
     }
 
     public static int datasync(SyscallContext c, long[] a) throws ErrnoException {
         Descriptor d = c.fd(a[0], RIGHT_FD_DATASYNC);
-        if (d.file().handle() != null) d.file().handle().sync(true);
+        syncDescription(d, true);
         return 0;
+    }
+
+    /** A file's data (and metadata unless {@code dataOnly}), or a directory's names, made durable. */
+    private static void syncDescription(Descriptor d, boolean dataOnly) throws ErrnoException {
+        if (d.file().handle() != null) {
+            d.file().handle().sync(dataOnly);
+        } else if (d.file().isDirectory() && d.file().location() != null) {
+            var at = d.file().location();
+            at.mount().fileSystem().sync(at.node());
+        }
     }
 
     public static int advise(SyscallContext c, long[] a) throws ErrnoException {
