@@ -5,6 +5,7 @@ import dev.arca.abi.Wasi;
 import dev.arca.fs.Stat;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.TreeMap;
 
@@ -21,8 +22,11 @@ import java.util.TreeMap;
  * <p>Contract: {@link #write} and {@link #free} change the working table only; the commit seals it.
  * A new inode number is the lowest one free at or above a hint that a freed number lowers, so
  * numbers are reused and the same sequence of changes gives the same numbers (images are
- * deterministic). Today numbers are found by a scan and every inode is held in memory; a volume
- * that must scale replaces this part alone. Not thread-safe: the volume calls it under its lock.
+ * deterministic). The numbers in use are a bitmap (a bit per number), so the lowest free one is a
+ * search of 64 numbers per step from the hint, never a walk of the inodes (until 2026-12-04 every
+ * create after a removal probed the inode map number by number up to the next free one: with a
+ * million inodes, a million probes). Every inode is held in memory; a volume that must scale
+ * further replaces this part. Not thread-safe: the volume calls it under its lock.
  */
 final class InodeTable {
     static final int BLOCK = BlockStore.BLOCK_SIZE;
@@ -37,7 +41,8 @@ final class InodeTable {
 
     private final BlockTree table;
     private final TreeMap<Long, EncNode> nodes = new TreeMap<>();
-    private long hint = ROOT + 1;
+    private final BitSet used = new BitSet(); // the numbers of the inodes in nodes (below 2^31: see allocate)
+    private long hint = ROOT + 1; // every number from ROOT + 1 below it is in use
 
     private InodeTable(BlockTree table) {
         this.table = table;
@@ -52,6 +57,7 @@ final class InodeTable {
         InodeTable t = new InodeTable(table);
         SecurityLog log = sealed.log();
         long records = table.blocks() * (BLOCK / RECORD);
+        if (records > Integer.MAX_VALUE) throw log.damaged("inode table of " + table.blocks() + " blocks: more inodes than a volume has");
         for (long ino = 1; ino < records; ino++) {
             byte[] blk = table.read(ino * RECORD / BLOCK);
             ByteBuffer b = ByteBuffer.wrap(blk, (int) (ino * RECORD % BLOCK), RECORD);
@@ -66,7 +72,7 @@ final class InodeTable {
             if (size < 0) throw log.damaged("inode " + ino + ": negative size");
             long nblocks = (size + BLOCK - 1) / BLOCK;
             BlockTree content = BlockTree.load(sealed, cache, ino, r, height, nblocks);
-            t.nodes.put(ino, loader.node(ino, type, content, size, links, atime, mtime, ctime));
+            t.add(loader.node(ino, type, content, size, links, atime, mtime, ctime));
         }
         EncNode root = t.nodes.get(ROOT);
         if (root == null || root.filetype() != Wasi.FILETYPE_DIRECTORY) throw log.damaged("no root directory");
@@ -87,16 +93,17 @@ final class InodeTable {
         return new ArrayList<>(nodes.values());
     }
 
-    /** A number no inode has (see the class comment). */
-    long allocate() {
-        long ino = Math.max(ROOT + 1, hint);
-        while (nodes.containsKey(ino)) ino++;
-        hint = ino + 1;
+    /** A number no inode has (see the class comment). Errors: ENOSPC past 2^31 - 1 inodes. */
+    long allocate() throws ErrnoException {
+        int ino = used.nextClearBit((int) Math.max(ROOT + 1, hint));
+        if (ino < 0 || ino == Integer.MAX_VALUE) throw dev.arca.abi.Errno.ENOSPC.fail("no inode number left");
+        hint = ino + 1L;
         return ino;
     }
 
     void add(EncNode n) {
         nodes.put(n.inode(), n);
+        used.set(Math.toIntExact(n.inode()));
     }
 
     /** Writes the record of {@code n} (a zeroed one if it was released). */
@@ -118,6 +125,7 @@ final class InodeTable {
     /** Frees inode {@code ino}: its record is zeroed and its number may be reused. */
     void free(long ino) throws ErrnoException {
         nodes.remove(ino);
+        used.clear(Math.toIntExact(ino));
         hint = Math.min(hint, ino);
         ByteBuffer b = record(ino);
         b.put(new byte[RECORD]);

@@ -338,6 +338,28 @@ class EncFsTest {
         assertErrno(Errno.EIO, () -> lf.known(id));
     }
 
+    @Test
+    void inodeNumbersAreTheLowestFreeOnesAfterRemovalsAndAcrossAMount() throws Exception {
+        MemStore store = new MemStore();
+        Freshness f = Freshness.inMemory();
+        EncFs fs = EncFs.create(store, Vol.KEY, Vol::random, Vol.options(f).withCommitEagerly(false));
+        Node root = fs.root();
+        long[] ino = new long[2000];
+        for (int i = 0; i < ino.length; i++) ino[i] = root.createFile("f" + i, true).stat().inode();
+        for (int i = 1; i < ino.length; i++) assertEquals(ino[0] + i, ino[i], "numbers in order");
+        root.unlink("f1500");
+        root.unlink("f7");
+        assertEquals(ino[7], root.createFile("x", true).stat().inode(), "the lowest free number");
+        assertEquals(ino[1500], root.createFile("y", true).stat().inode(), "then the next free one");
+        assertEquals(ino[1999] + 1, root.createFile("z", true).stat().inode(), "then past the highest");
+        root.unlink("f3");
+        fs.close();
+        EncFs again = Vol.open(store, f); // the bitmap of numbers in use is rebuilt at mount
+        assertEquals(ino[3], again.root().createFile("w", true).stat().inode());
+        assertEquals(ino[1999] + 2, again.root().createFile("v", true).stat().inode());
+        again.close();
+    }
+
     /** Polls {@code fs}'s version until it passes {@code v} (a background commit), for at most 30 s. */
     private static long versionAfter(EncFs fs, long v) throws InterruptedException {
         long deadline = System.nanoTime() + 30_000_000_000L;
