@@ -5,7 +5,7 @@
 # default: every create and unlink is a commit; `--commit fsync`: commits at fsync and within 1 s),
 # run alternately, median of RUNS. Also, for the full tree: the whole process of a run that stats
 # one file (start-up and the volume's mount included), the peak RSS of the lookup run, and the
-# volume's host file size before and after the unlinks. Prints a Markdown table and writes
+# disk space the host gives the tree (du) before and after the unlinks. Prints a Markdown table and writes
 # bench/results/encfs-scale.md.
 #
 # usage: bench/encfs-scale.sh    env: FILES (default 20000), DIRS (1000), RUNS (3), ARCA (./arca),
@@ -53,10 +53,10 @@ for i in $(seq "$RUNS"); do
     echo "open-stat1 $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", b-a}') 0" >>"$OUT/$k"
     /usr/bin/time -f "rss-kb %M" -o "$OUT/rss" $ARCA run $(mounts "$k") "$OUT/fscreate.wasm" / "$FILES" "$DIRS" lookup >>"$OUT/$k"
     echo "$(cat "$OUT/rss") 0" >>"$OUT/$k"
-    size=$( [ "$k" = hostfs ] && du -sk "$WORK/dir" | cut -f1 || echo $(( $(stat -c %s "$WORK/vol") / 1024 )) )
+    size=$( [ "$k" = hostfs ] && du -sk "$WORK/dir" | cut -f1 || du -k "$WORK/vol" | cut -f1 )
     echo "size-kb $size 0" >>"$OUT/$k"
     guest "$k" unlink >>"$OUT/$k"
-    size=$( [ "$k" = hostfs ] && du -sk "$WORK/dir" | cut -f1 || echo $(( $(stat -c %s "$WORK/vol") / 1024 )) )
+    size=$( [ "$k" = hostfs ] && du -sk "$WORK/dir" | cut -f1 || du -k "$WORK/vol" | cut -f1 )
     echo "size-after-kb $size 0" >>"$OUT/$k"
   done
 done
@@ -76,7 +76,7 @@ done
     case $p in
       create) label="create (files/s)" ;; lookup) label="stat, shuffled (files/s)" ;; unlink) label="unlink (files/s)" ;;
       open-stat1) label="a run that stats one file, whole process (s)" ;; rss-kb) label="peak RSS of the stat run (KiB)" ;;
-      size-kb) label="on the host before unlink (KiB)" ;; size-after-kb) label="on the host after unlink (KiB)" ;;
+      size-kb) label="disk space on the host before unlink (KiB, du)" ;; size-after-kb) label="disk space on the host after unlink (KiB, du)" ;;
     esac
     printf '| %s |' "$label"
     for k in "${KINDS[@]}"; do printf ' %s |' "${R[$k.$p]}"; done

@@ -16,8 +16,14 @@ import java.util.List;
  * are always in use. Free space is not stored: at mount every reference of the tree is {@link
  * #claim}ed. Not thread-safe: the volume calls it under its lock.
  *
- * <p>Today a bitmap in memory, one bit per block of the store, searched from the start; a volume
- * that must scale replaces this part alone (a free-extent tree, hole punching of freed runs).
+ * <p>Space goes back to the host ({@link #giveBack}), after a commit: the store is cut after its
+ * highest block in use, and once enough blocks were freed, runs of at least {@code minRun} free
+ * blocks below it are discarded (holes punched), each once until it is allocated again. Only blocks no
+ * durable version refers to are free (the contract above), so nothing a mount could need is ever
+ * given back.
+ *
+ * <p>Today a bitmap in memory, one bit per block of the store, searched from the lowest free
+ * block; a volume that must scale further replaces this part alone (a free-extent tree).
  */
 final class Allocator {
     private final BitSet used = new BitSet();
@@ -27,6 +33,9 @@ final class Allocator {
     private final String volume;
     /** No block below this is free: the search starts here (a scan from block 2 at every allocation made writing a large file quadratic). */
     private int lowestFree = 2;
+    private final BitSet givenBack = new BitSet(); // free blocks whose space went back to the host
+    private long end = 2; // the store's end in blocks, as far as this volume made it or found it
+    private long freedSinceGiveBack; // blocks freed since the last pass of giveBack
 
     /** @param maxBlocks the store's size limit in blocks (ENOSPC beyond) */
     Allocator(long maxBlocks, String volume) {
@@ -38,6 +47,17 @@ final class Allocator {
     /** Marks a block the committed tree refers to as used (at mount; the caller checked its range). */
     void claim(long block) {
         used.set((int) block);
+        end = Math.max(end, block + 1);
+    }
+
+    /**
+     * At mount, once every block in use is claimed: the store ends at {@code storeBlocks} (-1:
+     * unknown), and the free blocks below that count as freed, so the first commit gives back
+     * what the last session left.
+     */
+    void mounted(long storeBlocks) {
+        end = Math.max(end, storeBlocks);
+        freedSinceGiveBack = Math.max(0, end - used.cardinality());
     }
 
     /** A free block, now used. Errors: ENOSPC when the volume has no block left. */
@@ -48,6 +68,8 @@ final class Allocator {
         used.set(b);
         lowestFree = b + 1;
         fresh.set(b);
+        givenBack.clear(b);
+        end = Math.max(end, b + 1L);
         return b;
     }
 
@@ -65,6 +87,7 @@ final class Allocator {
             fresh.clear(b);
             used.clear(b);
             lowestFree = Math.min(lowestFree, b);
+            freedSinceGiveBack++;
         } else {
             freeAfterCommit.add(block);
         }
@@ -76,8 +99,35 @@ final class Allocator {
             used.clear((int) b);
             lowestFree = Math.min(lowestFree, (int) b);
         }
+        freedSinceGiveBack += freeAfterCommit.size();
         freeAfterCommit.clear();
         fresh.clear();
+    }
+
+    /**
+     * After a commit is durable ({@code minRun} 0: never): cuts the store after its highest block
+     * in use when at least {@code minRun} blocks lie past it; and when at least {@code minRun}
+     * blocks were freed since the last pass, discards every run of at least {@code minRun} free
+     * blocks below it not given back yet (one pass reads the bitmap once).
+     */
+    void giveBack(BlockStore store, int minRun) throws ErrnoException {
+        if (minRun <= 0) return;
+        int top = used.length(); // one past the highest block in use (the superblock slots at least)
+        if (end - top >= minRun) {
+            store.shrink(top);
+            end = top;
+            givenBack.clear(top, Integer.MAX_VALUE);
+        }
+        if (freedSinceGiveBack < minRun) return;
+        freedSinceGiveBack = 0;
+        for (int b = used.nextClearBit(2); b < top; ) {
+            int e = used.nextSetBit(b); // a run [b, e) of free blocks; e <= top - 1 since top - 1 is used
+            if (e - b >= minRun && givenBack.nextClearBit(b) < e) {
+                store.discard(b, e - b);
+                givenBack.set(b, e);
+            }
+            b = used.nextClearBit(e);
+        }
     }
 
     int inUse() {

@@ -80,6 +80,21 @@ public interface BlockStore extends AutoCloseable {
         if (freshness != null) freshness.advance(volumeId, version);
     }
 
+    /**
+     * Blocks {@code first} to {@code first + count - 1} hold nothing any committed or working
+     * version refers to: the store may give their space back to the host (a host file punches a
+     * hole; they then read as zeros). Not ordered with writes; no sync needed. Default: keeps them.
+     */
+    default void discard(long first, long count) throws ErrnoException {}
+
+    /** No block from {@code blocks} on is referred to by anything: the store may end there. Default: keeps them. */
+    default void shrink(long blocks) throws ErrnoException {}
+
+    /** How many blocks the store holds (its end), or -1 when it cannot tell. */
+    default long blocks() throws ErrnoException {
+        return -1;
+    }
+
     /** A name for security log lines and errors: the host path. */
     String name();
 

@@ -33,9 +33,11 @@ final class Commit {
     private final TreeMap<Long, EncNode> changed = new TreeMap<>();
     private boolean pending;
     private long version;
+    private final int giveBackBlocks;
+    private final SecurityLog log;
 
     Commit(BlockStore store, Superblock superblock, Allocator allocator, BlockCache cache, InodeTable inodes,
-            Freshness freshness, byte[] volumeId, boolean nothingToWrite, long version) {
+            Freshness freshness, byte[] volumeId, boolean nothingToWrite, long version, int giveBackBlocks, SecurityLog log) {
         this.store = store;
         this.superblock = superblock;
         this.allocator = allocator;
@@ -45,6 +47,8 @@ final class Commit {
         this.volumeId = volumeId;
         this.nothingToWrite = nothingToWrite;
         this.version = version;
+        this.giveBackBlocks = giveBackBlocks;
+        this.log = log;
     }
 
     /** The version of the last commit. */
@@ -88,5 +92,10 @@ final class Commit {
         version = next;
         allocator.committed();
         pending = false;
+        try {
+            allocator.giveBack(store, giveBackBlocks); // after the commit is durable: only blocks nothing durable refers to
+        } catch (ErrnoException e) {
+            log.note("giving free space back to the host failed (the volume keeps it): " + e.getMessage());
+        }
     }
 }

@@ -46,36 +46,43 @@ public final class EncFs extends Tree implements AutoCloseable {
      * commitEagerly}: every change of names and the close of a handle that wrote commit before
      * they return (a {@code dirsync} mount); otherwise only {@code fsync} (of a file or a
      * directory) and the unmount do, and {@code commitWithinMillis}, when positive, bounds how long
-     * any other change stays uncommitted (a background commit that many changes share).
+     * any other change stays uncommitted (a background commit that many changes share). {@code
+     * giveBackBlocks}: once that many blocks were freed, a commit gives the host back the space of
+     * the volume's free runs at least that long, and cuts the host file after its last block in
+     * use (0: never; see {@link Allocator}).
      */
     public record Options(LongSupplier clock, Consumer<String> securityLog, Freshness freshness,
-            boolean readOnly, boolean commitEagerly, long maxBlocks, int cacheBlocks, long commitWithinMillis) {
+            boolean readOnly, boolean commitEagerly, long maxBlocks, int cacheBlocks, long commitWithinMillis,
+            int giveBackBlocks) {
+        /** Runs of free blocks at least this long (1 MiB) go back to the host by default. */
+        public static final int GIVE_BACK_BLOCKS = 256;
         /** How long a change waits at most for its commit when the volume does not commit eagerly. */
         public static final long COMMIT_WITHIN_MILLIS = 1000;
 
         public Options {
             if (cacheBlocks < 1) throw new IllegalArgumentException("cacheBlocks " + cacheBlocks);
             if (commitWithinMillis < 0) throw new IllegalArgumentException("commitWithinMillis " + commitWithinMillis);
+            if (giveBackBlocks < 0) throw new IllegalArgumentException("giveBackBlocks " + giveBackBlocks);
         }
 
         public static Options defaults(LongSupplier clock) {
-            return new Options(clock, line -> System.err.println(line), Freshness.inMemory(), false, true, Long.MAX_VALUE, CACHE_BLOCKS, 0);
+            return new Options(clock, line -> System.err.println(line), Freshness.inMemory(), false, true, Long.MAX_VALUE, CACHE_BLOCKS, 0, GIVE_BACK_BLOCKS);
         }
 
         public Options withReadOnly(boolean ro) {
-            return new Options(clock, securityLog, freshness, ro, commitEagerly, maxBlocks, cacheBlocks, commitWithinMillis);
+            return new Options(clock, securityLog, freshness, ro, commitEagerly, maxBlocks, cacheBlocks, commitWithinMillis, giveBackBlocks);
         }
 
         public Options withFreshness(Freshness f) {
-            return new Options(clock, securityLog, f, readOnly, commitEagerly, maxBlocks, cacheBlocks, commitWithinMillis);
+            return new Options(clock, securityLog, f, readOnly, commitEagerly, maxBlocks, cacheBlocks, commitWithinMillis, giveBackBlocks);
         }
 
         public Options withSecurityLog(Consumer<String> log) {
-            return new Options(clock, log, freshness, readOnly, commitEagerly, maxBlocks, cacheBlocks, commitWithinMillis);
+            return new Options(clock, log, freshness, readOnly, commitEagerly, maxBlocks, cacheBlocks, commitWithinMillis, giveBackBlocks);
         }
 
         public Options withCommitEagerly(boolean s) {
-            return new Options(clock, securityLog, freshness, readOnly, s, maxBlocks, cacheBlocks, commitWithinMillis);
+            return new Options(clock, securityLog, freshness, readOnly, s, maxBlocks, cacheBlocks, commitWithinMillis, giveBackBlocks);
         }
 
         /**
@@ -85,15 +92,20 @@ public final class EncFs extends Tree implements AutoCloseable {
          */
         public Options withCommitAtSync(long millis) {
             if (millis <= 0) throw new IllegalArgumentException("commit within " + millis + " ms");
-            return new Options(clock, securityLog, freshness, readOnly, false, maxBlocks, cacheBlocks, millis);
+            return new Options(clock, securityLog, freshness, readOnly, false, maxBlocks, cacheBlocks, millis, giveBackBlocks);
+        }
+
+        /** Gives back free runs of at least {@code blocks} blocks (0: never). */
+        public Options withGiveBackBlocks(int blocks) {
+            return new Options(clock, securityLog, freshness, readOnly, commitEagerly, maxBlocks, cacheBlocks, commitWithinMillis, blocks);
         }
 
         public Options withMaxBlocks(long m) {
-            return new Options(clock, securityLog, freshness, readOnly, commitEagerly, m, cacheBlocks, commitWithinMillis);
+            return new Options(clock, securityLog, freshness, readOnly, commitEagerly, m, cacheBlocks, commitWithinMillis, giveBackBlocks);
         }
 
         public Options withCacheBlocks(int n) {
-            return new Options(clock, securityLog, freshness, readOnly, commitEagerly, maxBlocks, n, commitWithinMillis);
+            return new Options(clock, securityLog, freshness, readOnly, commitEagerly, maxBlocks, n, commitWithinMillis, giveBackBlocks);
         }
     }
 
@@ -223,7 +235,7 @@ public final class EncFs extends Tree implements AutoCloseable {
         inodes = table;
         boolean encrypted = mode == Superblock.MODE_ENCRYPTED;
         commit = new Commit(store, superblock, allocator, cache, inodes, encrypted ? options.freshness() : null, volumeId,
-                options.readOnly() && encrypted, version);
+                options.readOnly() && encrypted, version, options.readOnly() ? 0 : options.giveBackBlocks(), log);
     }
 
     private void mount(byte[][] slots, boolean[] present, byte[] expectedRoot) throws ErrnoException {
@@ -239,6 +251,7 @@ public final class EncFs extends Tree implements AutoCloseable {
         }
         BlockTree table = BlockTree.load(sealed, cache, 0, s.table(), s.tableHeight(), s.tableBlocks());
         start(InodeTable.load(table, sealed, cache, this::loaded), s.version());
+        allocator.mounted(store.blocks()); // every block in use is claimed now
         root = inodes.get(InodeTable.ROOT);
         for (EncNode n : inodes.all()) n.loadEntries(inodes, log);
         for (EncNode n : inodes.all()) {

@@ -89,6 +89,22 @@ public final class HostBlockStore implements BlockStore {
         file.sync(true);
     }
 
+    /** Punches a hole: the host file keeps its size and gives back the space. */
+    @Override
+    public void discard(long first, long count) throws ErrnoException {
+        file.punchHole(first * BLOCK_SIZE, count * BLOCK_SIZE);
+    }
+
+    @Override
+    public void shrink(long blocks) throws ErrnoException {
+        file.setSize(blocks * BLOCK_SIZE);
+    }
+
+    @Override
+    public long blocks() throws ErrnoException {
+        return (file.size() + BLOCK_SIZE - 1) / BLOCK_SIZE;
+    }
+
     @Override
     public String name() {
         return file.name();

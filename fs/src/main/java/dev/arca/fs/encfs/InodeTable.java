@@ -130,6 +130,9 @@ final class InodeTable {
         ByteBuffer b = record(ino);
         b.put(new byte[RECORD]);
         table.write(blockIndex(ino), b.array());
+        // the table ends with the block of the highest inode in use (its blocks past that go back)
+        long keep = blockIndex(Math.max(ROOT, used.length() - 1)) + 1;
+        if (keep < table.blocks()) table.resize(keep);
     }
 
     private static long blockIndex(long ino) {

@@ -360,6 +360,66 @@ class EncFsTest {
         again.close();
     }
 
+    /** Blocks of the host file that read as all zeros (holes, or never written). */
+    private static int zeroBlocks(Path p) throws Exception {
+        byte[] all = Files.readAllBytes(p);
+        int zero = 0;
+        for (int at = 0; at + 4096 <= all.length; at += 4096) {
+            boolean z = true;
+            for (int i = at; i < at + 4096 && z; i++) z = all[i] == 0;
+            if (z) zero++;
+        }
+        return zero;
+    }
+
+    /** Blocks of 512 bytes the host file system holds for {@code p} (st_blocks). */
+    private static long hostBlocks(Path p) throws Exception {
+        Process pr = new ProcessBuilder("stat", "-c", "%b", p.toString()).redirectErrorStream(true).start();
+        String out = new String(pr.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertEquals(0, pr.waitFor(), out);
+        return Long.parseLong(out);
+    }
+
+    @Test
+    void freedSpaceGoesBackToTheHostAndTheVolumeStillOpens(@TempDir Path dir) throws Exception {
+        LinuxHost host = new LinuxHost();
+        Path p = dir.resolve("v.vol");
+        Freshness f = Freshness.inMemory();
+        EncFs fs = EncFs.create(HostBlockStore.open(host, p, true, true), Vol.KEY, Vol::random, Vol.options(f));
+        byte[] big = new byte[8 << 20];
+        new java.util.Random(1).nextBytes(big);
+        write(fs.root().createFile("big", true), 0, big);
+        write(fs.root().createFile("small", true), 0, "after the big one");
+        fs.commit();
+        long size = Files.size(p), held = hostBlocks(p);
+        assertTrue(size > big.length, "the volume holds the file: " + size);
+        fs.root().unlink("big");
+        fs.commit(); // frees big's blocks only now (the version before still referred to them)
+        write(fs.root().lookup("small"), 0, "after the big one"); // a commit after that gives the space back
+        fs.commit();
+        assertTrue(zeroBlocks(p) >= 2000, "big's 2048 blocks are holes now: " + zeroBlocks(p));
+        assertTrue(hostBlocks(p) < held / 2, "the host holds " + hostBlocks(p) + " of " + held + " blocks of 512 bytes");
+        fs.close();
+        EncFs again = EncFs.open(HostBlockStore.open(host, p, true, false), Vol.KEY, Vol::random, Vol.options(f), null);
+        assertEquals("after the big one", read(at(again, "small")));
+        assertErrno(Errno.ENOENT, () -> again.root().lookup("big"));
+        // the volume writes into the holes again, and it reads back after a mount
+        write(again.root().createFile("big2", true), 0, big);
+        again.close();
+        EncFs third = EncFs.open(HostBlockStore.open(host, p, true, false), Vol.KEY, Vol::random, Vol.options(f), null);
+        assertArrayEquals(big, readAll(at(third, "big2")));
+        // everything removed: the host file is cut after the last block in use
+        third.root().unlink("big2");
+        third.root().unlink("small");
+        third.commit();
+        write(third.root().createFile("tiny", true), 0, "t");
+        third.close();
+        assertTrue(Files.size(p) < size / 8, "the host file is cut: " + Files.size(p) + " bytes of " + size);
+        EncFs last = EncFs.open(HostBlockStore.open(host, p, true, false), Vol.KEY, Vol::random, Vol.options(f), null);
+        assertEquals("t", read(at(last, "tiny")));
+        last.close();
+    }
+
     /** Polls {@code fs}'s version until it passes {@code v} (a background commit), for at most 30 s. */
     private static long versionAfter(EncFs fs, long v) throws InterruptedException {
         long deadline = System.nanoTime() + 30_000_000_000L;

@@ -23,6 +23,7 @@ final class MemStore implements BlockStore {
     long writes;
     long capacity = Long.MAX_VALUE;
     boolean crashed;
+    long discarded; // blocks given back (holes punched)
 
     /** Counts one write-like event (a block write, a freshness update); stops after the last allowed. */
     synchronized void event() throws ErrnoException {
@@ -66,6 +67,29 @@ final class MemStore implements BlockStore {
     @Override
     public boolean concurrent() {
         return true;
+    }
+
+    /**
+     * A hole: the blocks read as zeros from now on, durable or not (so a volume that gave back a
+     * block it still needed, or was still writing, reads zeros there and fails its check).
+     */
+    @Override
+    public synchronized void discard(long first, long count) {
+        discarded += count;
+        for (long k : List.copyOf(durable.keySet())) if (k >= first && k < first + count) durable.put(k, new byte[BLOCK_SIZE]);
+        pending.replaceAll(e -> e.getKey() >= first && e.getKey() < first + count ? Map.entry(e.getKey(), new byte[BLOCK_SIZE]) : e);
+    }
+
+    /** Cut: every block from {@code blocks} on is gone, durable or not. */
+    @Override
+    public synchronized void shrink(long blocks) {
+        durable.keySet().removeIf(k -> k >= blocks);
+        pending.removeIf(e -> e.getKey() >= blocks);
+    }
+
+    @Override
+    public long blocks() {
+        return size();
     }
 
     @Override
