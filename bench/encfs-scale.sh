@@ -66,7 +66,7 @@ for k in "${KINDS[@]}"; do
 done
 
 {
-  echo "**Encrypted fs metadata at scale** — $(date -u '+%Y-%m-%d %H:%M UTC') — $(nproc) cores — \`FILES=$FILES DIRS=$DIRS RUNS=$RUNS bench/encfs-scale.sh\`, median of $RUNS alternating runs, ops/s timed inside the guest"
+  echo "**Encrypted fs metadata at scale** — $(date -u '+%Y-%m-%d %H:%M UTC') — $(nproc) cores — \`FILES=$FILES DIRS=$DIRS RUNS=$RUNS KINDS=\"${KINDS[*]}\" bench/encfs-scale.sh\`, median of $RUNS alternating runs, ops/s timed inside the guest"
   echo
   printf '| measure |'; for k in "${KINDS[@]}"; do printf ' %s |' "$k"; done
   for k in "${KINDS[@]}"; do [ "$k" = hostfs ] || printf ' %s/hostfs |' "$k"; done; echo
