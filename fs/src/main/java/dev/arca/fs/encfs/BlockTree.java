@@ -35,9 +35,11 @@ final class BlockTree {
      * lv[height].length == 1.
      */
     private Ref[][] lv;
-    private BitSet[] dirtyIndex;
-    /** Changed data blocks not yet sealed: logical index to plaintext. */
-    private final TreeMap<Long, byte[]> dirty = new TreeMap<>();
+    private BitSet[] dirtyIndex; // levels 1 and up (level 0's changes are in dirty); none for a tree of height 0
+    /** Changed data blocks not yet sealed: logical index to plaintext (made at the first change: most inodes never change). */
+    private TreeMap<Long, byte[]> dirty = NONE;
+    private static final TreeMap<Long, byte[]> NONE = new TreeMap<>(); // shared and always empty: replaced before any put
+    private static final BitSet[] NO_INDEX = new BitSet[1];
     /** Where the next read would start if the reader goes on sequentially, and how far ahead to read then. */
     private long nextRead = -1;
     private int ahead;
@@ -71,11 +73,11 @@ final class BlockTree {
         blocks = n;
         int h = height(n);
         lv = new Ref[h + 1][];
-        dirtyIndex = new BitSet[h + 1];
+        dirtyIndex = h == 0 ? NO_INDEX : new BitSet[h + 1];
         long size = n;
         for (int k = 0; k <= h; k++) {
             lv[k] = new Ref[Math.toIntExact(size)];
-            dirtyIndex[k] = new BitSet();
+            if (k > 0) dirtyIndex[k] = new BitSet();
             size = (size + FANOUT - 1) / FANOUT;
         }
     }
@@ -206,6 +208,7 @@ final class BlockTree {
 
     /** Replaces data block {@code index} (below {@link #blocks}) with {@code plain} (owned by the tree). */
     void write(long index, byte[] plain) {
+        if (dirty == NONE) dirty = new TreeMap<>();
         byte[] old = dirty.put(index, plain);
         if (old == null) {
             cache.dirtied(this, index);
@@ -293,8 +296,10 @@ final class BlockTree {
     void resize(long n) {
         if (n == blocks) return;
         long old = blocks;
-        for (Map.Entry<Long, byte[]> e : dirty.tailMap(n, true).entrySet()) cache.dropped(this, e.getKey());
-        dirty.tailMap(n, true).clear();
+        if (dirty != NONE) { // NONE is shared: never written, not even by clear
+            for (Map.Entry<Long, byte[]> e : dirty.tailMap(n, true).entrySet()) cache.dropped(this, e.getKey());
+            dirty.tailMap(n, true).clear();
+        }
         cache.forget(this, n, old);
         if (height(n) != height()) {
             Ref[] data = lv[0];
@@ -385,7 +390,7 @@ final class BlockTree {
     /** Frees every block of the tree (the object is gone). */
     void releaseAll() {
         for (Long i : dirty.keySet()) cache.dropped(this, i);
-        dirty.clear();
+        if (dirty != NONE) dirty.clear();
         cache.forget(this, 0, blocks);
         for (Ref[] level : lv) for (Ref r : level) sealed.release(r);
         shape(0);

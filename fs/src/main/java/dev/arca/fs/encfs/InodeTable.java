@@ -7,7 +7,8 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
-import java.util.TreeMap;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The inode table: object 0 of the volume, a {@link BlockTree} of {@value #RECORD}-byte records,
@@ -40,7 +41,7 @@ final class InodeTable {
     }
 
     private final BlockTree table;
-    private final TreeMap<Long, EncNode> nodes = new TreeMap<>();
+    private EncNode[] nodes = new EncNode[64]; // by number (an array: 8 bytes an inode, not a map entry and a boxed key)
     private final BitSet used = new BitSet(); // the numbers of the inodes in nodes (below 2^31: see allocate)
     private long hint = ROOT + 1; // every number from ROOT + 1 below it is in use
 
@@ -74,7 +75,7 @@ final class InodeTable {
             BlockTree content = BlockTree.load(sealed, cache, ino, r, height, nblocks);
             t.add(loader.node(ino, type, content, size, links, atime, mtime, ctime));
         }
-        EncNode root = t.nodes.get(ROOT);
+        EncNode root = t.get(ROOT);
         if (root == null || root.filetype() != Wasi.FILETYPE_DIRECTORY) throw log.damaged("no root directory");
         return t;
     }
@@ -85,12 +86,14 @@ final class InodeTable {
     }
 
     EncNode get(long ino) {
-        return nodes.get(ino);
+        return ino >= 0 && ino < nodes.length ? nodes[(int) ino] : null;
     }
 
     /** Every inode, in number order (a copy: the caller may free some). */
     Collection<EncNode> all() {
-        return new ArrayList<>(nodes.values());
+        List<EncNode> all = new ArrayList<>(used.cardinality());
+        for (int i = used.nextSetBit(0); i >= 0; i = used.nextSetBit(i + 1)) all.add(nodes[i]);
+        return all;
     }
 
     /** A number no inode has (see the class comment). Errors: ENOSPC past 2^31 - 1 inodes. */
@@ -102,7 +105,9 @@ final class InodeTable {
     }
 
     void add(EncNode n) {
-        nodes.put(n.inode(), n);
+        int ino = Math.toIntExact(n.inode());
+        if (ino >= nodes.length) nodes = Arrays.copyOf(nodes, Math.max(ino + 1, (int) Math.min(2L * nodes.length, Integer.MAX_VALUE - 8)));
+        nodes[ino] = n;
         used.set(Math.toIntExact(n.inode()));
     }
 
@@ -124,7 +129,7 @@ final class InodeTable {
 
     /** Frees inode {@code ino}: its record is zeroed and its number may be reused. */
     void free(long ino) throws ErrnoException {
-        nodes.remove(ino);
+        if (ino < nodes.length) nodes[(int) ino] = null;
         used.clear(Math.toIntExact(ino));
         hint = Math.min(hint, ino);
         ByteBuffer b = record(ino);
