@@ -44,14 +44,22 @@ final class EncNode extends TreeNode {
         ByteBuffer b = ByteBuffer.wrap(content.readBytes(size));
         try {
             int count = b.getInt();
+            if (count < 0 || count > b.remaining() / 10) throw log.damaged("directory " + inode() + " is cut short");
+            String[] names = new String[count];
+            EncNode[] kids = new EncNode[count];
             for (int i = 0; i < count; i++) {
                 byte[] name = new byte[b.getShort() & 0xFFFF];
                 b.get(name);
                 long childIno = b.getLong();
                 EncNode child = inodes.get(childIno);
                 if (child == null || childIno == InodeTable.ROOT) throw log.damaged("directory " + inode() + " names a missing inode " + childIno);
-                if (!enterLoaded(new String(name, StandardCharsets.UTF_8), child)) {
-                    throw log.damaged("directory " + inode() + " names inode " + childIno + " where it cannot be");
+                names[i] = new String(name, StandardCharsets.UTF_8);
+                kids[i] = child;
+            }
+            if (enterLoaded(names, kids, count)) return; // stored in order: entered at once
+            for (int i = 0; i < count; i++) {
+                if (!enterLoaded(names[i], kids[i])) {
+                    throw log.damaged("directory " + inode() + " names inode " + kids[i].inode() + " where it cannot be");
                 }
             }
         } catch (java.nio.BufferUnderflowException e) {
