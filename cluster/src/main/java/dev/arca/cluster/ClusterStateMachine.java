@@ -569,8 +569,13 @@ final class ClusterStateMachine extends BaseStateMachine {
     }
 
     static byte[] sha256(byte[] data) {
+        return sha256().digest(data);
+    }
+
+    /** A new SHA-256 digest (every JDK has one). */
+    static java.security.MessageDigest sha256() {
         try {
-            return java.security.MessageDigest.getInstance("SHA-256").digest(data);
+            return java.security.MessageDigest.getInstance("SHA-256");
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -55,7 +55,8 @@ record Command(String op, String volume, long version, JsonNode body) {
     static final int MAX_HASHES = 4096;
     static final int BLOCK_SIZE = 4096;
     static final int MAX_BLOCKS_BYTES = MAX_BLOCKS * (BLOCK_SIZE * 4 / 3 + 32) + 4096;
-    private static final String NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
+    /** A service's or replicated volume's name (and a peer policy's file name): 1 to 64 letters, digits, '.', '_', '-', not first. */
+    static final String NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
     /** Bytes of a service's module in one "module" command: 768 KiB, 1 MiB as base64. */
     static final int MODULE_PART = 768 << 10;
     /** A "deploy" command: the manifest (at most 64 KiB), the broker's policy and the rest. */

@@ -93,7 +93,7 @@ final class ReplicaBlocks {
      * checking their lengths and indexes. Errors name the volume and the segment.
      */
     static ReplicaBlocks load(Host host, HostFd dir, String name, long maxBlocks, JsonNode list) throws IOException {
-        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) throw new IOException("the snapshot names a replicated volume '" + name + "', which is not a volume's name");
+        if (!name.matches(Command.NAME)) throw new IOException("the snapshot names a replicated volume '" + name + "', which is not a volume's name");
         ReplicaBlocks r = new ReplicaBlocks(host, dir, name, maxBlocks);
         try {
             for (JsonNode s : list) {
@@ -178,14 +178,22 @@ final class ReplicaBlocks {
     /** The block's bytes, or null where there is none; checked against the record's index and hash. */
     byte[] read(long block) throws ClusterException {
         if (!has(block)) return null;
-        ByteBuffer rec = record(block, RECORD);
         byte[] data = new byte[Command.BLOCK_SIZE];
+        checked(block).position(HEADER).get(data);
+        return data;
+    }
+
+    /** The block's whole record (index, SHA-256, bytes), both checked, positioned at its start. */
+    private ByteBuffer checked(long block) throws ClusterException {
+        ByteBuffer rec = record(block, RECORD);
         byte[] hash = new byte[32];
-        rec.get(hash).get(data);
-        if (!MessageDigest.isEqual(hash, ClusterStateMachine.sha256(data))) {
+        rec.get(hash);
+        MessageDigest md = ClusterStateMachine.sha256();
+        md.update(rec.duplicate());
+        if (!MessageDigest.isEqual(hash, md.digest())) {
             throw new ClusterException("replicated volume " + name + ": this node's copy of block " + block + " is damaged (its SHA-256 does not match)");
         }
-        return data;
+        return rec.rewind();
     }
 
     /** The SHA-256 of the block's bytes, or null where there is none. */
@@ -270,8 +278,7 @@ final class ReplicaBlocks {
             ByteBuffer buf = ByteBuffer.allocate(COPY_RECORDS * RECORD).order(ByteOrder.LITTLE_ENDIAN);
             for (long block = 0; block < size; block++) {
                 if (!has(block)) continue;
-                byte[] data = read(block);
-                buf.putLong(block).put(ClusterStateMachine.sha256(data)).put(data);
+                buf.put(checked(block)); // the record as it is, once checked (not hashed again)
                 indexes[(int) count++] = block;
                 if (!buf.hasRemaining()) {
                     writeFully(f, buf.flip(), (count - COPY_RECORDS) * RECORD);
@@ -302,12 +309,5 @@ final class ReplicaBlocks {
         for (Segment s : segments.values()) s.file.close();
         segments.clear();
         open = null;
-    }
-
-    /** Test hook: how many segments (sealed and open) the volume has. */
-    Map<Integer, Long> segmentsForTest() {
-        Map<Integer, Long> m = new TreeMap<>();
-        segments.forEach((n, s) -> m.put(n, s.records));
-        return m;
     }
 }

@@ -26,7 +26,6 @@ public record ServiceSpec(String manifest, String module, List<Integer> ports, S
     public static final int MAX_PEER_POLICIES = 4;
     /** The bytes a deployment reads of a peer policy file (one more than a policy may have, to tell it is too long). */
     public static final int MAX_PEER_POLICY_BYTES = MAX_POLICY * 4;
-    private static final String FILE_NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
 
     public ServiceSpec {
         ports = List.copyOf(ports);
@@ -39,7 +38,7 @@ public record ServiceSpec(String manifest, String module, List<Integer> ports, S
 
     /** Checks a peer policy's file name and size as a deployment and every node do. */
     public static void checkPeerPolicy(String name, String text) throws ClusterException {
-        if (!name.matches(FILE_NAME)) throw new ClusterException("deploy: a peer policy is named by a file name (letters, digits, '.', '_', '-'), not '" + name + "'");
+        if (!name.matches(Command.NAME)) throw new ClusterException("deploy: a peer policy is named by a file name (letters, digits, '.', '_', '-'), not '" + name + "'");
         if (text.isEmpty() || text.length() > MAX_POLICY) throw new ClusterException("deploy: peer policy " + name + " must be 1 to " + MAX_POLICY + " characters");
     }
 
