@@ -1,15 +1,62 @@
 package dev.arca.cli;
 
+import dev.arca.fs.FileHandle;
+import dev.arca.fs.Node;
+import dev.arca.fs.encfs.EncFs;
+import dev.arca.fs.encfs.HostBlockStore;
+import dev.arca.fs.encfs.VolumeKey;
+import dev.arca.host.HostFd;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
 /**
  * The workload for the JDK AOT cache (sdk/aot-train.sh): runs a program through the CLI with a
- * cold compiled-module cache, then again with it warm, so both start-up paths are recorded.
+ * cold compiled-module cache, then again with it warm, so both start-up paths are recorded; then
+ * on an encrypted volume (created, then mounted), and writes and reads 32 MiB through a volume,
+ * so the classes of encfs and AES-GCM are in the cache and their methods have profiles (a fresh
+ * JVM otherwise runs GHASH as Java code for the first few hundred megabytes).
  */
 final class AotTraining {
     private AotTraining() {}
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         for (int i = 0; i < 2; i++) {
             Main.execute(new String[] {"run", "--cache-dir", args[1], "--dir", System.getProperty("java.io.tmpdir") + "::/tmp", args[0]});
+        }
+        Path work = Path.of(args[1]).toAbsolutePath().getParent();
+        byte[] key = new byte[32];
+        Cli.HOST.randomBytes(key);
+        HostFd dir = Cli.HOST.openOrCreateDirectory(work);
+        try {
+            Cli.HOST.replaceFile(dir, "train.key", key, 0600);
+        } finally {
+            dir.close();
+        }
+        String[] volumeRun = {"run", "--cache-dir", args[1], "--volume", work.resolve("train.vol") + "::/v",
+            "--key-file", work.resolve("train.key").toString(), args[0]};
+        for (int i = 0; i < 2; i++) Main.execute(volumeRun);
+        VolumeKey k = VolumeKey.fromKeyFile(key);
+        EncFs.Options options = EncFs.Options.defaults(Cli.HOST::realtimeNanos).withSecurityLog(line -> {});
+        byte[] piece = new byte[64 * 1024];
+        Cli.HOST.randomBytes(piece); // zeros would be holes, never sealed
+        for (int round = 0; round < 2; round++) {
+            Path file = work.resolve("hot" + round + ".vol");
+            try (EncFs fs = EncFs.create(HostBlockStore.open(Cli.HOST, file, true, true), k, Cli.HOST::randomBytes, options)) {
+                FileHandle h = fs.root().createFile("f", true).open(true, true);
+                for (int at = 0; at < 16 << 20; at += piece.length) h.write(ByteBuffer.wrap(piece), at);
+                h.sync(false);
+                h.close();
+            }
+            try (EncFs fs = EncFs.open(HostBlockStore.open(Cli.HOST, file, false, false), k, Cli.HOST::randomBytes,
+                    options.withReadOnly(true), null)) {
+                Node f = fs.root().lookup("f");
+                FileHandle h = f.open(true, false);
+                ByteBuffer b = ByteBuffer.wrap(piece);
+                for (long at = 0; h.read(b.clear(), at) > 0; at += piece.length) {
+                    // read it all
+                }
+                h.close();
+            }
         }
         Main.execute(new String[] {"--version"});
     }
