@@ -280,7 +280,10 @@ final class ClusterStateMachine extends BaseStateMachine {
         List<String> retiring = new java.util.ArrayList<>();
         for (Replica r : replicas.values()) r.blocks.seal(retiring); // synced before the JSON that names them
         try (HostFd dir = host.openOrCreateDirectory(out.toPath().getParent())) {
+            // the segment and index files the JSON names exist after a crash (their names synced), then the JSON's own
+            if (!replicas.isEmpty()) host.syncDirectory(blocksDir());
             host.replaceFile(dir, out.getName(), JSON.writeValueAsBytes(state(true)), 0600);
+            host.syncDirectory(dir);
         } catch (ErrnoException e) {
             throw new IOException("snapshot " + out + ": " + e.getMessage());
         }

@@ -104,6 +104,12 @@ public interface Host {
      * goes to a temporary file beside it, is made durable, and is renamed over it, so a reader
      * sees the old file or the new one, never a part. {@code permissions} as for a new file.
      */
+    /**
+     * Makes the names in directory {@code dir} durable (fsync of the directory): a file created,
+     * renamed or removed in it before is still so after a crash. Errors: EIO.
+     */
+    void syncDirectory(HostFd dir) throws ErrnoException;
+
     default void replaceFile(HostFd base, String path, byte[] data, int permissions) throws ErrnoException {
         int slash = path.lastIndexOf('/');
         byte[] nonce = new byte[8];

@@ -362,6 +362,22 @@ public final class LinuxHost implements Host {
     }
 
     @Override
+    public void syncDirectory(HostFd dir) throws ErrnoException {
+        int fd = dir.acquire();
+        try {
+            // a directory descriptor here is O_PATH, which fsync refuses (EBADF): the directory itself, read-only
+            int d = LinuxCalls.openat(fd, ".", LinuxCalls.O_RDONLY | LinuxCalls.O_DIRECTORY, 0);
+            try {
+                LinuxCalls.fsync(d, false);
+            } finally {
+                LinuxCalls.close(d);
+            }
+        } finally {
+            dir.release();
+        }
+    }
+
+    @Override
     public void removeDirectory(HostFd base, String path) throws ErrnoException {
         atParent(base, path, (d, n) -> {
             LinuxCalls.unlinkat(d, n, AT_REMOVEDIR);

@@ -148,6 +148,20 @@ class LinuxHostTest {
     }
 
     @Test
+    void aDirectoryIsSyncedThroughItsPathDescriptorAndNotOnceClosed() throws Exception {
+        LinuxHost h = new LinuxHost();
+        HostFd d = h.openOrCreateDirectory(root.resolve("state"));
+        try (HostFile f = h.open(d, "record", OpenMode.createNew(0600))) {
+            f.write(ByteBuffer.wrap(new byte[] {1}), 0);
+            f.sync(true);
+        }
+        h.syncDirectory(d); // the descriptor is O_PATH, which fsync alone refuses
+        assertTrue(Files.exists(root.resolve("state").resolve("record")));
+        d.close();
+        assertEquals(Errno.EBADF, errno(() -> h.syncDirectory(d)));
+    }
+
+    @Test
     void operatorFilesMustBeRegular() throws Exception {
         LinuxHost h = new LinuxHost();
         assertEquals(Errno.EACCES, errno(() -> h.readFile(Path.of("/dev/zero"), 1 << 20)));

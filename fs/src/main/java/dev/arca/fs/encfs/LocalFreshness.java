@@ -109,13 +109,16 @@ public final class LocalFreshness implements Freshness, AutoCloseable {
 
     @Override
     public void advance(byte[] id, long version) throws ErrnoException {
+        boolean made;
         try (HostFile f = host.open(dir(), file(id), OpenMode.create(0600))) {
+            made = f.size() == 0; // a new record (or an empty one): its name must be made durable too
             long[] slots = slots(f, id);
             int slot = slots[0] <= slots[1] ? 0 : 1; // the older (or spoilt, or absent) one
             ByteBuffer b = ByteBuffer.allocate(SLOT).putLong(version).put(mac(id, version)).flip();
             while (b.hasRemaining()) f.write(b, (long) slot * SLOT_STRIDE + b.position());
             f.sync(true);
         }
+        if (made) host.syncDirectory(dir());
     }
 
     /** The version in each slot of {@code f}, or -1 for a slot that is absent or does not authenticate. */
