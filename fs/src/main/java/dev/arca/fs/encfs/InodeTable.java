@@ -108,7 +108,7 @@ final class InodeTable {
         int ino = Math.toIntExact(n.inode());
         if (ino >= nodes.length) nodes = Arrays.copyOf(nodes, Math.max(ino + 1, (int) Math.min(2L * nodes.length, Integer.MAX_VALUE - 8)));
         nodes[ino] = n;
-        used.set(Math.toIntExact(n.inode()));
+        used.set(ino);
     }
 
     /** Writes the record of {@code n} (a zeroed one if it was released). */

@@ -194,12 +194,14 @@ public abstract class TreeNode implements Node {
     protected final boolean enterLoaded(String[] names, TreeNode[] kids, int n) {
         synchronized (mu) {
             if (type != Wasi.FILETYPE_DIRECTORY || !children.isEmpty()) return false;
+            List<java.util.Map.Entry<String, TreeNode>> run = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 if (i > 0 && names[i - 1].compareTo(names[i]) >= 0) return false;
                 TreeNode child = kids[i];
                 if (child == this || child.type == Wasi.FILETYPE_DIRECTORY && child.parent != null) return false;
+                run.add(java.util.Map.entry(names[i], child));
             }
-            children.putAll(new SortedRun(names, kids, n)); // TreeMap builds from a sorted map in linear time
+            children.putAll(new SortedRun(run)); // TreeMap builds from a sorted map in linear time
             for (int i = 0; i < n; i++) {
                 if (kids[i].type == Wasi.FILETYPE_DIRECTORY) {
                     kids[i].parent = this;
@@ -210,16 +212,15 @@ public abstract class TreeNode implements Node {
         }
     }
 
-    /** Names in ascending order with their nodes, as the sorted map {@link TreeMap#putAll} copies without comparing. */
+    /**
+     * Entries in ascending order of name, as the sorted map {@link TreeMap#putAll} copies without
+     * comparing; only what {@code putAll} uses is there (the views are not).
+     */
     private static final class SortedRun extends java.util.AbstractMap<String, TreeNode> implements java.util.SortedMap<String, TreeNode> {
-        private final String[] names;
-        private final TreeNode[] kids;
-        private final int n;
+        private final List<Entry<String, TreeNode>> entries;
 
-        SortedRun(String[] names, TreeNode[] kids, int n) {
-            this.names = names;
-            this.kids = kids;
-            this.n = n;
+        SortedRun(List<Entry<String, TreeNode>> entries) {
+            this.entries = entries;
         }
 
         @Override
@@ -228,37 +229,28 @@ public abstract class TreeNode implements Node {
         }
 
         @Override
-        public int size() {
-            return n;
-        }
-
-        @Override
         public java.util.Set<Entry<String, TreeNode>> entrySet() {
             return new java.util.AbstractSet<>() {
                 @Override
                 public int size() {
-                    return n;
+                    return entries.size();
                 }
 
                 @Override
                 public java.util.Iterator<Entry<String, TreeNode>> iterator() {
-                    return new java.util.Iterator<>() {
-                        int i;
-
-                        @Override
-                        public boolean hasNext() {
-                            return i < n;
-                        }
-
-                        @Override
-                        public Entry<String, TreeNode> next() {
-                            if (i >= n) throw new java.util.NoSuchElementException();
-                            int k = i++;
-                            return new java.util.AbstractMap.SimpleImmutableEntry<>(names[k], kids[k]);
-                        }
-                    };
+                    return entries.iterator();
                 }
             };
+        }
+
+        @Override
+        public String firstKey() {
+            return entries.getFirst().getKey();
+        }
+
+        @Override
+        public String lastKey() {
+            return entries.getLast().getKey();
         }
 
         @Override
@@ -274,16 +266,6 @@ public abstract class TreeNode implements Node {
         @Override
         public java.util.SortedMap<String, TreeNode> tailMap(String from) {
             throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public String firstKey() {
-            return names[0];
-        }
-
-        @Override
-        public String lastKey() {
-            return names[n - 1];
         }
     }
 
