@@ -455,6 +455,89 @@ class EncFsTest {
     }
 
     @Test
+    void backgroundCommitsRacingTwoWritersKeepEveryStateWhole() throws Exception {
+        // commits every 2 ms from the committer thread while two threads create, write, rename and
+        // remove: every remount of the disk as it stood (synced blocks only) opens with no security
+        // line, and after the unmount the volume holds exactly what the writers left
+        MemStore store = new MemStore();
+        java.util.concurrent.atomic.AtomicLong recorded = new java.util.concurrent.atomic.AtomicLong(-1);
+        Freshness f = new Freshness() { // one volume: the version recorded, read without the volume's lock
+            @Override
+            public long known(byte[] id) {
+                return recorded.get();
+            }
+
+            @Override
+            public void advance(byte[] id, long v) {
+                recorded.accumulateAndGet(v, Math::max);
+            }
+        };
+        int logged = Vol.LOG.size();
+        EncFs fs = EncFs.create(store, Vol.KEY, Vol::random, Vol.options(f).withCommitAtSync(2).withCacheBlocks(16));
+        for (String d : List.of("a", "b")) fs.root().createDirectory(d);
+        Thread[] writers = new Thread[2];
+        Throwable[] failed = new Throwable[2];
+        for (int w = 0; w < 2; w++) {
+            int me = w;
+            writers[w] = new Thread(() -> {
+                try {
+                    Node dir = fs.root().lookup(me == 0 ? "a" : "b");
+                    byte[] body = new byte[3 * 4096 + 17];
+                    for (int i = 0; i < 400; i++) {
+                        java.util.Arrays.fill(body, (byte) i);
+                        write(dir.createFile("t" + i, true), 0, body);
+                        dir.rename("t" + i, dir, "f" + i);
+                        if (i % 3 == 0) dir.unlink("f" + i);
+                    }
+                } catch (Throwable t) {
+                    failed[me] = t;
+                }
+            });
+            writers[w].start();
+        }
+        int remounts = 0;
+        while (writers[0].isAlive() || writers[1].isAlive()) {
+            // the version recorded before the copy: the copy's superblock is at least that one (synced first)
+            long v = recorded.get();
+            EncFs seen = Vol.open(store.afterCrash(MemStore.Crash.NONE_UNSYNCED), new Freshness() {
+                @Override
+                public long known(byte[] id) {
+                    return v;
+                }
+
+                @Override
+                public void advance(byte[] id, long version) {
+                }
+            });
+            seen.close();
+            remounts++;
+        }
+        for (Thread t : writers) t.join();
+        assertEquals(null, failed[0]);
+        assertEquals(null, failed[1]);
+        assertTrue(fs.version() > 2, "background commits ran: version " + fs.version());
+        fs.close();
+        EncFs back = Vol.open(store, f);
+        for (String d : List.of("a", "b")) {
+            for (int i = 0; i < 400; i++) {
+                if (i % 3 == 0) {
+                    int gone = i;
+                    assertErrno(Errno.ENOENT, () -> at(back, d + "/f" + gone));
+                    continue;
+                }
+                byte[] got = readAll(at(back, d + "/f" + i));
+                assertEquals(3 * 4096 + 17, got.length);
+                assertEquals((byte) i, got[got.length - 1], d + "/f" + i);
+            }
+        }
+        back.close();
+        synchronized (Vol.LOG) {
+            assertTrue(Vol.LOG.subList(logged, Vol.LOG.size()).stream().noneMatch(l -> l.contains("security") || l.contains("failed")),
+                    "no security line, no failed commit after " + remounts + " remounts: " + Vol.LOG.subList(logged, Vol.LOG.size()));
+        }
+    }
+
+    @Test
     void aBackgroundCommitThatFailsIsLoggedAndTheNextFsyncGetsTheError() throws Exception {
         MemStore store = new MemStore();
         int logged = Vol.LOG.size();
@@ -475,6 +558,8 @@ class EncFsTest {
         assertEquals(v0, fs.version());
         assertErrno(Errno.EIO, () -> fs.sync(fs.root()));
         assertEquals(v0, fs.version());
+        assertErrno(Errno.EIO, fs::close); // unmounted even so: no more background commits are tried
+        assertErrno(Errno.EIO, () -> fs.sync(fs.root()));
     }
 
     @Test
