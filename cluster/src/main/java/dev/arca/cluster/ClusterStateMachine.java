@@ -327,7 +327,9 @@ final class ClusterStateMachine extends BaseStateMachine {
     public TransactionContext startTransaction(org.apache.ratis.protocol.RaftClientRequest request) throws IOException {
         TransactionContext t = super.startTransaction(request);
         try {
-            Command.parse(request.getMessage().getContent().toByteArray()).checkWrite();
+            Command c = Command.parse(request.getMessage().getContent().toByteArray());
+            c.checkWrite();
+            t.setStateMachineContext(c); // the leader applies what it parsed here (a "blocks" entry is 1 MiB)
         } catch (ClusterException e) {
             t.setException(new IllegalArgumentException(e.getMessage()));
         }
@@ -339,7 +341,8 @@ final class ClusterStateMachine extends BaseStateMachine {
         LogEntryProto entry = trx.getLogEntry();
         ObjectNode reply;
         synchronized (this) {
-            reply = apply(entry.getStateMachineLogEntry().getLogData().toByteArray(), entry.getIndex());
+            reply = trx.getStateMachineContext() instanceof Command c ? apply(c, entry.getIndex())
+                    : apply(entry.getStateMachineLogEntry().getLogData().toByteArray(), entry.getIndex());
             updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
         }
         return CompletableFuture.completedFuture(message(reply));
@@ -347,9 +350,17 @@ final class ClusterStateMachine extends BaseStateMachine {
 
     /** Applies the command of log entry {@code index}: the same reply and state on every node. */
     synchronized ObjectNode apply(byte[] bytes, long index) {
+        try {
+            return apply(Command.parse(bytes), index);
+        } catch (ClusterException e) {
+            return JSON.createObjectNode().put("error", e.getMessage()); // deterministic on every node: the state is unchanged
+        }
+    }
+
+    /** Applies {@code c}, parsed from the command of log entry {@code index} (by this node's startTransaction on the leader). */
+    private synchronized ObjectNode apply(Command c, long index) {
         ObjectNode reply = JSON.createObjectNode();
         try {
-            Command c = Command.parse(bytes);
             // startTransaction checked it on the leader; a follower applies what the log says, and
             // each case checks its fields as it reads them (a "blocks" entry is decoded once here)
             switch (c.op()) {

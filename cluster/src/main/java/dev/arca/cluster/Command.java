@@ -23,10 +23,13 @@ import java.util.List;
  *     opened with; the state keeps only its SHA-256. With {@code "service":S,"generation":G} (a
  *     service's volume), refused unless S is placed in generation G, and its blocks are then
  *     refused as soon as S is placed again (a move or failover fences the writer at once).
- * <li>{@code {"op":"blocks","name":NAME,"token":BASE64,"epoch":E,"blocks":[[INDEX,BASE64],...]}}: a
- *     write of up to {@link #MAX_BLOCKS} sealed blocks; refused ("fenced") unless E is the volume's
- *     epoch, and unless the token is the volume's. With {@code "volume":HEX,"version":V} (the
- *     entry that ends a commit), also an "advance" of that volume's version, applied only with the blocks.
+ * <li>{@code {"op":"blocks","name":NAME,"token":BASE64,"epoch":E,"indexes":[INDEX,...]}}, framed
+ *     with the blocks' bytes (see {@link #FRAME}): a write of up to {@link #MAX_BLOCKS} sealed
+ *     blocks; refused ("fenced") unless E is the volume's epoch, and unless the token is the
+ *     volume's. With {@code "volume":HEX,"version":V} (the entry that ends a commit), also an
+ *     "advance" of that volume's version, applied only with the blocks. The first form, plain JSON
+ *     with {@code "blocks":[[INDEX,BASE64],...]}, is still applied (entries a node of an earlier
+ *     build wrote to its log).
  * <li>{@code {"op":"hashes","name":NAME,"from":F,"count":C}}: a linearizable read of the SHA-256 of
  *     blocks F..F+C-1 (null where the cluster has none), with {@code size}.
  * <li>{@code {"op":"read","name":NAME,"from":F,"count":C}}: a linearizable read of those blocks.
@@ -47,7 +50,16 @@ import java.util.List;
  * </ul>
  * Anything else, or a field out of range, is refused before it reaches the log.
  */
-record Command(String op, String volume, long version, JsonNode body) {
+record Command(String op, String volume, long version, JsonNode body, byte[] frame, int dataAt) {
+    /**
+     * The first byte of a framed "blocks" command (JSON never starts with it): then the length of
+     * its JSON header (4 bytes, big-endian, at most {@link #MAX_BYTES}), the header, and the blocks'
+     * bytes in the order of its "indexes". The blocks travel as they are: as base64 in JSON each
+     * entry was a third larger and parsed, decoded and collected by every node (bench/cluster.sh's
+     * bulk commit).
+     */
+    static final byte FRAME = 0;
+    private static final int FRAME_HEAD = 5;
     static final int MAX_BYTES = 4096;
     /** Blocks in one "blocks" command or "read" reply: 1 MiB of ciphertext, 1.4 MB as JSON. */
     static final int MAX_BLOCKS = 256;
@@ -62,6 +74,10 @@ record Command(String op, String volume, long version, JsonNode body) {
     /** A "deploy" command: the manifest (at most 64 KiB), the broker's policy and the rest. */
     static final int MAX_DEPLOY_BYTES = 320 << 10; // a manifest, a broker policy and peer policies, as escaped JSON text
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    Command(String op, String volume, long version, JsonNode body) {
+        this(op, volume, version, body, null, 0);
+    }
 
     static Command advance(String volumeHex, long version) {
         return new Command("advance", volumeHex, version, null);
@@ -82,17 +98,25 @@ record Command(String op, String volume, long version, JsonNode body) {
     }
 
     static Command blocks(String name, byte[] token, long epoch, List<Block> blocks) {
-        ObjectNode n = JSON.createObjectNode().put("name", name).put("token", Base64.getEncoder().encodeToString(token)).put("epoch", epoch);
-        ArrayNode a = n.putArray("blocks");
-        for (Block b : blocks) a.addArray().add(b.index()).add(Base64.getEncoder().encodeToString(b.data()));
-        return withBody("blocks", n);
+        return blocks(name, token, epoch, blocks, null, -1);
     }
 
     /** Blocks that end a commit of the volume: applied with them, {@code version} of volume {@code volumeHex}, as an "advance" would. */
     static Command blocks(String name, byte[] token, long epoch, List<Block> blocks, String volumeHex, long version) {
-        Command c = blocks(name, token, epoch, blocks);
-        ((ObjectNode) c.body()).put("volume", volumeHex).put("version", version);
-        return new Command(c.op(), volumeHex, version, c.body());
+        ObjectNode n = JSON.createObjectNode().put("op", "blocks").put("name", name).put("token", Base64.getEncoder().encodeToString(token)).put("epoch", epoch);
+        if (volumeHex != null) n.put("volume", volumeHex).put("version", version);
+        ArrayNode a = n.putArray("indexes");
+        for (Block b : blocks) a.add(b.index());
+        byte[] header;
+        try {
+            header = JSON.writeValueAsBytes(n);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        java.nio.ByteBuffer f = java.nio.ByteBuffer.allocate(FRAME_HEAD + header.length + blocks.size() * BLOCK_SIZE);
+        f.put(FRAME).putInt(header.length).put(header);
+        for (Block b : blocks) f.put(b.data());
+        return new Command("blocks", volumeHex, volumeHex == null ? -1 : version, n, f.array(), FRAME_HEAD + header.length);
     }
 
     static Command hashes(String name, long from, int count) {
@@ -145,14 +169,22 @@ record Command(String op, String volume, long version, JsonNode body) {
 
     static Command parse(byte[] bytes) throws ClusterException {
         if (bytes.length > MAX_BLOCKS_BYTES) throw new ClusterException("command too large (" + bytes.length + " bytes)");
+        boolean framed = bytes.length > 0 && bytes[0] == FRAME;
+        int at = 0, length = bytes.length;
+        if (framed) {
+            length = bytes.length < FRAME_HEAD ? -1 : java.nio.ByteBuffer.wrap(bytes, 1, 4).getInt();
+            if (length < 2 || length > MAX_BYTES || length > bytes.length - FRAME_HEAD) throw new ClusterException("framed command: header length out of range");
+            at = FRAME_HEAD;
+        }
         JsonNode n;
         try {
-            n = JSON.readTree(bytes);
+            n = JSON.readTree(bytes, at, length);
         } catch (IOException e) {
             throw new ClusterException("command is not JSON");
         }
         if (n == null || !n.isObject() || !n.path("op").isTextual()) throw new ClusterException("command has no \"op\"");
         String op = n.get("op").asText();
+        if (framed && !op.equals("blocks")) throw new ClusterException("framed command: only \"blocks\" is framed, not '" + op + "'");
         int max = switch (op) {
             case "blocks", "module" -> MAX_BLOCKS_BYTES;
             case "deploy" -> MAX_DEPLOY_BYTES;
@@ -162,6 +194,10 @@ record Command(String op, String volume, long version, JsonNode body) {
         String volume = n.path("volume").isTextual() ? n.get("volume").asText() : null;
         if (volume != null && !volume.matches("[0-9a-f]{2,128}")) throw new ClusterException("volume id must be 2 to 128 lowercase hex digits");
         long version = n.path("version").canConvertToLong() ? n.get("version").asLong() : -1;
+        if (framed) {
+            if ((bytes.length - FRAME_HEAD - length) % BLOCK_SIZE != 0) throw new ClusterException("blocks: the data after the header is not whole blocks of " + BLOCK_SIZE + " bytes");
+            return new Command(op, volume, version, n, bytes, FRAME_HEAD + length);
+        }
         return switch (op) {
             case "advance", "version", "state", "services" -> new Command(op, volume, version, null);
             default -> new Command(op, volume, version, n);
@@ -212,6 +248,7 @@ record Command(String op, String volume, long version, JsonNode body) {
 
     /** The blocks of a "blocks" command, decoded and checked (indexes distinct, each block whole). */
     List<Block> blocks() throws ClusterException {
+        if (frame != null) return framedBlocks();
         JsonNode a = body == null ? null : body.get("blocks");
         if (a == null || !a.isArray() || a.isEmpty() || a.size() > MAX_BLOCKS) throw new ClusterException("blocks: 1 to " + MAX_BLOCKS + " blocks");
         List<Block> out = new ArrayList<>(a.size());
@@ -228,6 +265,23 @@ record Command(String op, String volume, long version, JsonNode body) {
             }
             if (data.length != BLOCK_SIZE) throw new ClusterException("blocks: block " + index + " is " + data.length + " bytes, not " + BLOCK_SIZE);
             out.add(new Block(index, data));
+        }
+        return out;
+    }
+
+    private List<Block> framedBlocks() throws ClusterException {
+        JsonNode a = body.get("indexes");
+        int count = (frame.length - dataAt) / BLOCK_SIZE;
+        if (a == null || !a.isArray() || a.isEmpty() || a.size() > MAX_BLOCKS) throw new ClusterException("blocks: 1 to " + MAX_BLOCKS + " indexes");
+        if (a.size() != count) throw new ClusterException("blocks: " + a.size() + " indexes for " + count + " blocks");
+        List<Block> out = new ArrayList<>(count);
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (int i = 0; i < count; i++) {
+            JsonNode x = a.get(i);
+            long index = x.canConvertToLong() && x.isIntegralNumber() ? x.asLong() : -1;
+            if (index < 0 || !seen.add(index)) throw new ClusterException("blocks: index " + x + " not a number 0 or more, or repeated");
+            int from = dataAt + i * BLOCK_SIZE;
+            out.add(new Block(index, java.util.Arrays.copyOfRange(frame, from, from + BLOCK_SIZE)));
         }
         return out;
     }
@@ -311,6 +365,7 @@ record Command(String op, String volume, long version, JsonNode body) {
     }
 
     byte[] bytes() {
+        if (frame != null) return frame; // never changed after it is built or parsed
         ObjectNode n;
         if (body != null) {
             n = (ObjectNode) body; // serialized as it is: built by withBody or parsed, never changed

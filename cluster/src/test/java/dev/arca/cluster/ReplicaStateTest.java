@@ -78,6 +78,77 @@ class ReplicaStateTest {
         refused("{\"op\":\"hashes\",\"name\":\"v\",\"from\":0,\"count\":1}", "not a write");
     }
 
+    /** A framed command by hand: FRAME, the header's length (or {@code claimed}), the header, {@code data} bytes of blocks. */
+    private static byte[] frame(String header, int claimed, int data) {
+        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        return java.nio.ByteBuffer.allocate(5 + h.length + data).put(Command.FRAME).putInt(claimed).put(h).array();
+    }
+
+    private static byte[] frame(String header, int data) {
+        return frame(header, header.getBytes(StandardCharsets.UTF_8).length, data);
+    }
+
+    private static void refused(byte[] command, String why) {
+        ClusterException e = org.junit.jupiter.api.Assertions.assertThrows(ClusterException.class, () -> Command.parse(command).checkWrite());
+        assertTrue(e.getMessage().contains(why), e.getMessage());
+    }
+
+    @Test
+    void framedBlocksAreCheckedAsJsonOnesWere() throws ClusterException {
+        String head = "{\"op\":\"blocks\",\"name\":\"v\"," + TOK + "\"epoch\":1,\"indexes\":";
+        int b = Command.BLOCK_SIZE;
+        refused(new byte[] {Command.FRAME}, "header length");
+        refused(new byte[] {Command.FRAME, 0, 0, 0}, "header length");
+        refused(frame(head + "[0]}", 0, b), "header length");
+        refused(frame(head + "[0]}", -1, b), "header length");
+        refused(frame(head + "[0]}", 1 << 20, b), "header length");
+        refused(frame(head + "[0]}", Integer.MAX_VALUE, b), "header length");
+        refused(frame("{\"op\":\"blocks\"," + "\"pad\":\"" + "x".repeat(5000) + "\"}", b), "header length");
+        refused(frame("not json at all", b), "not JSON");
+        refused(frame("{\"op\":\"advance\",\"volume\":\"ab\",\"version\":3}", 0), "only \"blocks\"");
+        refused(frame("{\"op\":\"deploy\",\"name\":\"x\"}", b), "only \"blocks\"");
+        refused(frame(head + "[0]}", b + 1), "whole blocks");
+        refused(frame(head + "[0]}", b - 1), "whole blocks");
+        refused(frame(head + "[0]}", 0), "1 indexes for 0 blocks");
+        refused(frame(head + "[]}", b), "1 to");
+        refused(frame(head + "[0,1]}", b), "2 indexes for 1 blocks");
+        refused(frame(head + "[0]}", 2 * b), "1 indexes for 2 blocks");
+        refused(frame(head + "[3,3]}", 2 * b), "repeated");
+        refused(frame(head + "[-1]}", b), "0 or more");
+        refused(frame(head + "[1.5]}", b), "0 or more");
+        refused(frame(head + "[\"2\"]}", b), "0 or more");
+        refused(frame(head + "{\"0\":1}}", b), "1 to");
+        refused(frame("{\"op\":\"blocks\",\"name\":\"v\"," + TOK + "\"indexes\":[0]}", b), "epoch");
+        refused(frame("{\"op\":\"blocks\",\"name\":\"v\",\"epoch\":1,\"indexes\":[0]}", b), "token");
+        refused(frame(head + "[0],\"volume\":\"ab\"}", b), "both or neither");
+        // a whole frame at the bound parses; one block more is refused (by size or by count)
+        List<Command.Block> all = new ArrayList<>();
+        for (int i = 0; i < Command.MAX_BLOCKS; i++) all.add(block(i, i));
+        Command c = Command.parse(Command.blocks("v", TOKEN, 1, all, "ab", 7).bytes());
+        c.checkWrite();
+        assertEquals(Command.MAX_BLOCKS, c.blocks().size());
+        assertEquals(7, c.version());
+        assertEquals("ab", c.committedVolume());
+        for (int i = 0; i < Command.MAX_BLOCKS; i++) {
+            assertEquals(i, c.blocks().get(i).index());
+            assertTrue(Arrays.equals(all.get(i).data(), c.blocks().get(i).data()));
+        }
+        refused(frame(head + "[0]}", (Command.MAX_BLOCKS + 100) * b), "too large");
+    }
+
+    @Test
+    void theJsonFormAnEarlierBuildWroteStillApplies() {
+        long first = apply(Command.open("v", TOKEN)).path("epoch").asLong();
+        byte[] data = block(0, 9).data();
+        String json = "{\"op\":\"blocks\",\"name\":\"v\"," + TOK + "\"epoch\":" + first + ",\"volume\":\"ab\",\"version\":4,\"blocks\":[[3,\""
+                + Base64.getEncoder().encodeToString(data) + "\"]]}";
+        JsonNode r = sm.apply(json.getBytes(StandardCharsets.UTF_8), ++index);
+        assertTrue(r.path("ok").asBoolean(), r.toString());
+        assertEquals(4, r.path("version").asLong());
+        JsonNode read = sm.query(Command.readBlocks("v", 3, 1).bytes());
+        assertTrue(Arrays.equals(data, Base64.getDecoder().decode(read.path("blocks").get(0).asText())), read.toString());
+    }
+
     @Test
     void aCommitsEntryAdvancesItsVolumesVersionOnlyWithItsBlocks() {
         String b64 = Base64.getEncoder().encodeToString(new byte[Command.BLOCK_SIZE]);
