@@ -61,7 +61,7 @@ record Command(String op, String volume, long version, JsonNode body, byte[] fra
     static final byte FRAME = 0;
     private static final int FRAME_HEAD = 5;
     static final int MAX_BYTES = 4096;
-    /** Blocks in one "blocks" command or "read" reply: 1 MiB of ciphertext, 1.4 MB as JSON. */
+    /** Blocks in one "blocks" command (1 MiB of ciphertext and its header) or "read" reply (1.4 MB as JSON with base64). */
     static final int MAX_BLOCKS = 256;
     /** Hashes in one "hashes" reply. */
     static final int MAX_HASHES = 4096;
