@@ -221,16 +221,32 @@ check "a regular file at run.sock: left alone, refused" [ $rc = 125 -a "$(cat "$
 rm -f "$NODE/run.sock"; echo "elsewhere" >"$T/target"; ln -s "$T/target" "$NODE/run.sock"
 "$ARCA" node start --data "$NODE" >"$T/link.log" 2>&1; rc=$?
 check "a symlink at run.sock: not followed, left alone, refused" [ $rc = 125 -a -L "$NODE/run.sock" -a "$(cat "$T/target")" = elsewhere -a -n "$(grep 'not a socket' "$T/link.log")" ]
-# two nodes started at once on one directory: exactly one serves, the other stops with one line
-"$ARCA" node start --data "$T/race" >"$T/race1.log" 2>&1 & r1=$!
-"$ARCA" node start --data "$T/race" >"$T/race2.log" 2>&1 & r2=$!
+rm -f "$NODE/run.sock" "$NODE/run.sock.lock"; ln -s "$T/target" "$NODE/run.sock.lock"
+"$ARCA" node start --data "$NODE" >"$T/lock.log" 2>&1; rc=$?
+check "a symlink at run.sock.lock: not followed, refused" [ $rc = 125 -a -L "$NODE/run.sock.lock" -a "$(cat "$T/target")" = elsewhere -a -n "$(grep 'lock file' "$T/lock.log")" ]
+rm -f "$NODE/run.sock.lock"
+# two nodes started at once on one directory: exactly one serves, the other stops with one line; on a
+# fresh directory, and on one where a node killed -9 left its socket (both find it dead: the check,
+# the removal and the bind are one step under run.sock.lock, else each could remove the other's)
+race() { # DIR LABEL
+  "$ARCA" node start --data "$1" >"$T/race1.log" 2>&1 & local r1=$!
+  "$ARCA" node start --data "$1" >"$T/race2.log" 2>&1 & local r2=$!
+  for _ in $(seq 1 300); do "$ARCA" run --node "$1" "$G" exit 0 >/dev/null 2>&1 && break; sleep 0.1; done
+  local alive=2
+  for _ in $(seq 1 600); do alive=0; for p in $r1 $r2; do kill -0 $p 2>/dev/null && alive=$((alive+1)); done; [ $alive -le 1 ] && break; sleep 0.1; done
+  check "two nodes started at once on $2: one serves ($alive alive), the other stops with one line" \
+    [ $alive = 1 -a "$(cat "$T/race1.log" "$T/race2.log" | grep -c 'another process serves there')" = 1 ]
+  check "the one that serves answers ($2)" "$ARCA" run --node "$1" "$G" exit 0
+  kill -TERM $r1 $r2 2>/dev/null; wait $r1 $r2 2>/dev/null
+  check "no Java stack trace ($2)" no_trace "$T/race1.log" "$T/race2.log"
+}
+race "$T/race" "a fresh --data"
+"$ARCA" node start --data "$T/race" >/dev/null 2>&1 & p=$!
 for _ in $(seq 1 300); do "$ARCA" run --node "$T/race" "$G" exit 0 >/dev/null 2>&1 && break; sleep 0.1; done
-sleep 3
-alive=0; for p in $r1 $r2; do kill -0 $p 2>/dev/null && alive=$((alive+1)); done
-check "two nodes started at once on one --data: one serves ($alive alive)" [ $alive = 1 ]
-check "the one that serves answers" "$ARCA" run --node "$T/race" "$G" exit 0
-kill -TERM $r1 $r2 2>/dev/null; wait $r1 $r2 2>/dev/null
-check "no Java stack trace anywhere" no_trace "$T/node.log" "$T/second.log" "$T/file.log" "$T/link.log" "$T/race1.log" "$T/race2.log"
+kill -9 $p; wait $p 2>/dev/null
+check "(a node killed -9 left its socket in the race directory)" [ -S "$T/race/run.sock" ]
+race "$T/race" "a --data with a dead node's socket"
+check "no Java stack trace anywhere" no_trace "$T/node.log" "$T/second.log" "$T/file.log" "$T/link.log" "$T/lock.log"
 "$ARCA" run --dir . --node "$NODE" "$G" exit 0 2>"$T/order.err"; rc=$?
 check "--node after other flags: a clear error" [ $rc = 125 -a -n "$(grep 'must be the first flag' "$T/order.err")" ]
 

@@ -167,9 +167,11 @@ handed=""; for _ in $(seq 1 40); do [ "$(status "['node']")" = "n$Y" ] && [ "$(s
 "$ARCA" cluster lead --id n9 --node "$(addr 1)" >/dev/null 2>"$T/err"
 [ $? = 125 ] && grep -q "not a member" "$T/err" && clean && ok "cluster lead to a node that is not a member: one line" || bad "cluster lead to a non-member"
 "$ARCA" cluster lead --id n1 --timeout 0 --node "$(addr 1)" >/dev/null 2>"$T/err"; r1=$?; e1=$(head -1 "$T/err"); c1=$(clean && echo y)
+# longer than 10 s: the leader would refuse writes for longer than clients ask again (15 s with a request timeout)
+"$ARCA" cluster lead --id n1 --timeout 10001 --node "$(addr 1)" >/dev/null 2>"$T/err"; [ $? = 125 ] && grep -q -- "--timeout must be 1 to 10000" "$T/err" && clean || { r1="$r1/10001"; }
 "$ARCA" cluster lead --id n1 --node "127.0.0.49:$((BASE + 9))" >/dev/null 2>"$T/err"; r2=$?
 [ $r1 = 125 ] && echo "$e1" | grep -q -- "--timeout" && [ "$c1" = y ] && [ $r2 = 125 ] && grep -q "cannot reach" "$T/err" && clean \
-  && ok "cluster lead with --timeout 0, or through an address where no node listens: one line each" || bad "cluster lead's bad input ($r1: $e1; $r2: $(head -1 "$T/err"))"
+  && ok "cluster lead with --timeout 0 or 10001, or through an address where no node listens: one line each" || bad "cluster lead's bad input ($r1: $e1; $r2: $(head -1 "$T/err"))"
 
 # linearizability: four clients read and write three keys through every node's port while the
 # node running the service is killed (kill -9) twice; the history is checked by Arca's checker

@@ -120,12 +120,15 @@ final class ClusterCommand implements Runnable {
         @Option(names = "--id", required = true, paramLabel = "ID", description = "The member to lead.")
         String id;
 
-        @Option(names = "--timeout", defaultValue = "3000", paramLabel = "MS", description = "How long the handover may take (default: ${DEFAULT-VALUE} ms).")
+        @Option(names = "--timeout", defaultValue = "3000", paramLabel = "MS", description = "How long the handover may take, at most 10000 (default: ${DEFAULT-VALUE} ms).")
         long timeout;
 
         @Override
         public Integer call() throws Exception {
-            if (timeout < 1 || timeout > 600_000) throw new UserError("--timeout must be 1 to 600000 ms");
+            if (timeout < 1 || timeout > dev.arca.cluster.ClusterClient.MAX_LEAD_MILLIS) {
+                // the leader refuses every write while it hands over: a longer one would fail writers
+                throw new UserError("--timeout must be 1 to " + dev.arca.cluster.ClusterClient.MAX_LEAD_MILLIS + " ms (the leader refuses writes meanwhile)");
+            }
             return entry.with(c -> c.lead(id, timeout), "cluster: node " + id + " leads");
         }
     }

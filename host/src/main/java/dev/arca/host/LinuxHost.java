@@ -479,8 +479,32 @@ public final class LinuxHost implements Host {
         }
     }
 
+    /**
+     * {@inheritDoc} The check of a socket file already there, its removal and the new bind are one
+     * step for every process that binds the same path: they run under an exclusive lock on
+     * {@code SOCKET.lock} beside it (made 0600, never followed if a link), so two nodes that find
+     * the same dead socket at once cannot both remove it, each removing the other's new one, and
+     * both serve.
+     */
     @Override
-    public ServerSocketChannel listenLocal(Path socket) throws IOException {
+    public synchronized ServerSocketChannel listenLocal(Path socket) throws IOException {
+        Path lockFile = socket.resolveSibling(socket.getFileName() + ".lock");
+        java.nio.channels.FileChannel lock;
+        try {
+            lock = java.nio.channels.FileChannel.open(lockFile,
+                    java.util.Set.of(java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS),
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (IOException e) {
+            // a symbolic link there (ELOOP: never followed; the JDK says so in a plain IOException), a directory, no permission
+            String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
+            throw new java.nio.file.FileSystemException(lockFile.toString(), null, "cannot use it as the socket's lock file: " + why);
+        }
+        try (lock; java.nio.channels.FileLock held = lock.lock()) {
+            return listenLocalLocked(socket);
+        }
+    }
+
+    private ServerSocketChannel listenLocalLocked(Path socket) throws IOException {
         java.net.UnixDomainSocketAddress address = java.net.UnixDomainSocketAddress.of(socket);
         java.nio.file.attribute.BasicFileAttributes a = null;
         try {
