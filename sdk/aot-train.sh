@@ -3,7 +3,8 @@
 # that start-up loads and links (and early method profiles), so later runs start from them.
 # The training program is a minimal WASI module written out here byte for byte (it prints
 # "arca"); it runs once with a cold and once with a warm compiled-module cache, so both start-up
-# paths are recorded. Usage: aot-train.sh JAVA JAR OUT  (JVM flags must match ./arca's)
+# paths are recorded; then a volume, and a one-node cluster asked for its status (the classes of
+# Ratis, gRPC and RA-TLS: node start and every cluster and service command). Usage: aot-train.sh JAVA JAR OUT  (JVM flags must match ./arca's)
 set -euo pipefail
 JAVA=$1 JAR=$2 OUT=$3
 work=$(mktemp -d)
@@ -14,6 +15,7 @@ tr -d '\n' <<'HEX' | perl -ne 'print pack("H*", $_)' > "$work/train.wasm"
 0001030201020503010001071302066d656d6f72790200065f737461727400020a13011100410141004101410810001a
 410010010b0b18020041000b0810000000050000000041100b05617263610a
 HEX
-"$JAVA" -XX:+UseSerialGC -Xss16m -XX:-UsePerfData --enable-native-access=ALL-UNNAMED \
+# the sim evidence of the training's one-node cluster is made in a config directory of its own
+ARCA_CONFIG_DIR="$work/config" "$JAVA" -XX:+UseSerialGC -Xss16m -XX:-UsePerfData --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
   -XX:AOTCacheOutput="$OUT" -Xlog:aot=error -Xlog:cds=error \
   -cp "$JAR" dev.arca.cli.AotTraining "$work/train.wasm" "$work/cache" > /dev/null

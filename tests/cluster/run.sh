@@ -78,7 +78,7 @@ then ok "kill -9 of the leader ($leader): another is elected ($(field "s['leader
 
 start "$L" --peers "$PEERS"
 if until_status "$L" "s['node'] == '$leader' and s['leader'] not in (None,) and len(s['members']) == 3" && [ "$(members)" = "['n1', 'n2', 'n3']" ] \
-   && [ "$(ls -I run.sock "$T/d$L")" = "$(printf 'node.json\nraft')" ] && [ -S "$T/d$L/run.sock" ] # (run.sock: 'arca run --node')
+   && [ "$(ls -I run.sock -I run.sock.lock "$T/d$L")" = "$(printf 'node.json\nraft')" ] && [ -S "$T/d$L/run.sock" ] # (run.sock and its lock: 'arca run --node')
 then ok "the killed node restarts from its data directory and rejoins as $leader"; else bad "the killed node rejoins under the same id"; fi
 
 # freshness from the cluster: a volume's committed version is in the replicated state, so an
