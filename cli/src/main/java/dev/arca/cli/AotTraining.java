@@ -85,12 +85,13 @@ final class AotTraining {
             }
             String policy = work.resolve("policy.json").toString();
             String at = "127.0.0.1:" + port;
-            Thread.ofPlatform().daemon().name("training node").start(() -> Main.execute(new String[] {"node", "start", "--id", "train",
+            Thread node = Thread.ofPlatform().daemon().name("training node").start(() -> Main.execute(new String[] {"node", "start", "--id", "train",
                 "--address", "127.0.0.1", "--raft-port", Integer.toString(port), "--peers", "train=" + at, "--data",
                 work.resolve("node").toString(), "--policy", policy, "--provider", "sim", "--cache-dir", work.resolve("cache").toString()}));
             String[] status = {"cluster", "status", "--node", at, "--policy", policy, "--provider", "sim"};
-            for (int i = 0; i < 200 && Main.execute(status) != 0; i++) Thread.sleep(100);
-            Main.execute(status);
+            long deadline = System.nanoTime() + 30_000_000_000L; // a build must not wait long on a node that did not start
+            while (node.isAlive() && System.nanoTime() < deadline && Main.execute(status) != 0) Thread.sleep(100);
+            if (node.isAlive()) Main.execute(status);
         } catch (Exception e) {
             System.err.println("training: the cluster part failed: " + e);
         }
