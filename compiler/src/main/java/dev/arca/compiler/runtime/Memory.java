@@ -71,7 +71,7 @@ public final class Memory {
         this.shared = shared;
         int capacityPages = shared ? Math.max(initialPages, Math.min(declaredMax, Math.min(limitPages, MAX_PAGES))) : initialPages;
         try {
-            this.bytes = new byte[capacityPages * PAGE_SIZE];
+            this.bytes = shared ? new byte[capacityPages * PAGE_SIZE] : FreshArrays.take(capacityPages * PAGE_SIZE);
         } catch (OutOfMemoryError e) {
             throw new IllegalArgumentException("cannot allocate " + (shared ? "the shared memory's capacity of " : "")
                     + capacityPages + " pages (" + (capacityPages >> 4) + " MiB): the JVM's heap is full");
