@@ -74,7 +74,7 @@ final class AotTraining {
     private static void cluster(Path work) {
         try {
             int port;
-            try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            try (java.net.ServerSocket free = Cli.HOST.listen(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 1)) {
                 port = free.getLocalPort();
             }
             HostFd dir = Cli.HOST.openOrCreateDirectory(work);
