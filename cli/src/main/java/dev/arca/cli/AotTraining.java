@@ -26,12 +26,7 @@ final class AotTraining {
         Path work = Path.of(args[1]).toAbsolutePath().getParent();
         byte[] key = new byte[32];
         Cli.HOST.randomBytes(key);
-        HostFd dir = Cli.HOST.openOrCreateDirectory(work);
-        try {
-            Cli.HOST.replaceFile(dir, "train.key", key, 0600);
-        } finally {
-            dir.close();
-        }
+        write(work, "train.key", key);
         String[] volumeRun = {"run", "--cache-dir", args[1], "--volume", work.resolve("train.vol") + "::/v",
             "--key-file", work.resolve("train.key").toString(), args[0]};
         for (int i = 0; i < 2; i++) Main.execute(volumeRun);
@@ -63,6 +58,16 @@ final class AotTraining {
         System.exit(0); // the node's threads would keep the JVM up; the cache is written as it exits
     }
 
+    /** Writes {@code name} in {@code dir} (made if missing), mode 0600. */
+    private static void write(Path dir, String name, byte[] bytes) throws Exception {
+        HostFd d = Cli.HOST.openOrCreateDirectory(dir);
+        try {
+            Cli.HOST.replaceFile(d, name, bytes, 0600);
+        } finally {
+            d.close();
+        }
+    }
+
     /**
      * A one-node cluster on loopback (sim evidence, in the training's own config directory: see
      * sdk/aot-train.sh), asked for its status until it has a leader: Ratis's server and client,
@@ -77,12 +82,7 @@ final class AotTraining {
             try (java.net.ServerSocket free = Cli.HOST.listen(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 1)) {
                 port = free.getLocalPort();
             }
-            HostFd dir = Cli.HOST.openOrCreateDirectory(work);
-            try {
-                Cli.HOST.replaceFile(dir, "policy.json", "{\"allowSim\": true}".getBytes(java.nio.charset.StandardCharsets.UTF_8), 0600);
-            } finally {
-                dir.close();
-            }
+            write(work, "policy.json", "{\"allowSim\": true}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
             String policy = work.resolve("policy.json").toString();
             String at = "127.0.0.1:" + port;
             Thread node = Thread.ofPlatform().daemon().name("training node").start(() -> Main.execute(new String[] {"node", "start", "--id", "train",

@@ -487,22 +487,26 @@ public final class LinuxHost implements Host {
      * both serve.
      */
     @Override
-    public synchronized ServerSocketChannel listenLocal(Path socket) throws IOException {
+    public ServerSocketChannel listenLocal(Path socket) throws IOException {
         Path lockFile = socket.resolveSibling(socket.getFileName() + ".lock");
-        java.nio.channels.FileChannel lock;
-        try {
-            lock = java.nio.channels.FileChannel.open(lockFile,
-                    java.util.Set.of(java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS),
-                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-        } catch (IOException e) {
-            // a symbolic link there (ELOOP: never followed; the JDK says so in a plain IOException), a directory, no permission
-            String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
-            throw new java.nio.file.FileSystemException(lockFile.toString(), null, "cannot use it as the socket's lock file: " + why);
-        }
-        try (lock; java.nio.channels.FileLock held = lock.lock()) {
-            return listenLocalLocked(socket);
+        synchronized (listenLocalLock) { // a FileLock excludes other processes, not this one's threads
+            java.nio.channels.FileChannel lock;
+            try {
+                lock = java.nio.channels.FileChannel.open(lockFile,
+                        java.util.Set.of(java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS),
+                        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            } catch (IOException e) {
+                // a symbolic link there (ELOOP: never followed; the JDK says so in a plain IOException), a directory, no permission
+                String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
+                throw new java.nio.file.FileSystemException(lockFile.toString(), null, "cannot use it as the socket's lock file: " + why);
+            }
+            try (lock; java.nio.channels.FileLock held = lock.lock()) {
+                return listenLocalLocked(socket);
+            }
         }
     }
+
+    private final Object listenLocalLock = new Object();
 
     private ServerSocketChannel listenLocalLocked(Path socket) throws IOException {
         java.net.UnixDomainSocketAddress address = java.net.UnixDomainSocketAddress.of(socket);

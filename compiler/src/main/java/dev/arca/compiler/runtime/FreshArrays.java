@@ -50,7 +50,7 @@ public final class FreshArrays {
         }
         byte[] a = s.ready().poll();
         if (a != null) held.addAndGet(-length);
-        if (s.asked().incrementAndGet() >= 2) wake();
+        if (s.asked().get() >= 2 || s.asked().incrementAndGet() >= 2) wake(); // counts to 2 only: no overflow
         return a != null ? a : new byte[length];
     }
 
@@ -59,7 +59,7 @@ public final class FreshArrays {
         if (t == null) {
             synchronized (FreshArrays.class) {
                 if (filler == null) {
-                    filler = Thread.ofPlatform().daemon().name("arca-memory-ahead").priority(Thread.NORM_PRIORITY - 1).start(FreshArrays::fill);
+                    filler = Thread.ofPlatform().daemon().name("arca-memory-ahead").start(FreshArrays::fill);
                 }
                 t = filler;
             }
