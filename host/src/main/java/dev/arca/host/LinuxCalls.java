@@ -1,6 +1,5 @@
 package dev.arca.host;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -16,6 +15,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,51 +67,84 @@ final class LinuxCalls {
     private static final StructLayout STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
+    /**
+     * Every function is bound with this one descriptor: six integer arguments and an integer
+     * result, errno captured. The linker makes one stub (a class and its method handles) per
+     * descriptor, which costs a fresh JVM several milliseconds each and cannot come from the AOT
+     * cache; with one descriptor, start-up makes one, and each further function is its address
+     * bound to it (under a tenth of a millisecond). It is exact on both ABIs Arca runs on (x86-64
+     * System V and AArch64 Linux): every argument here is an integer or a pointer, each passed in
+     * its own general register, a callee ignores the registers it does not read, a result of C
+     * type {@code int} is taken from the low half of the register, and the linker sets {@code %al}
+     * on x86-64 for every call, as variadic functions ({@code openat}, {@code syscall}) need.
+     * Pointers are passed as addresses: the calls below keep their memory reachable across the
+     * call and pass native memory only.
+     */
+    private static final FunctionDescriptor GENERIC =
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+
     /** The functions, each bound the first time it is called (start-up pays only for what it uses). */
     private enum Fn {
-        OPENAT("openat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 3),
-        SYSCALL("syscall", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG), 1),
-        CLOSE("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), -1),
-        STATX("statx", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), -1),
-        MKDIRAT("mkdirat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), -1),
-        UNLINKAT("unlinkat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), -1),
-        RENAMEAT("renameat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS), -1),
-        SYMLINKAT("symlinkat", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS), -1),
-        READLINKAT("readlinkat", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG), -1),
-        LINKAT("linkat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT), -1),
-        UTIMENSAT("utimensat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT), -1),
-        FTRUNCATE("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG), -1),
-        PREAD("pread", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG), -1),
-        PWRITE("pwrite", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG), -1),
-        FSYNC("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT), -1),
-        FDATASYNC("fdatasync", FunctionDescriptor.of(JAVA_INT, JAVA_INT), -1),
-        SYSCALL3("syscall", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG), 1),
-        FLOCK("flock", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), -1),
-        FALLOCATE("fallocate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), -1),
-        ISATTY("isatty", FunctionDescriptor.of(JAVA_INT, JAVA_INT), -1);
+        OPENAT("openat"),
+        SYSCALL("syscall"),
+        CLOSE("close"),
+        STATX("statx"),
+        MKDIRAT("mkdirat"),
+        UNLINKAT("unlinkat"),
+        RENAMEAT("renameat"),
+        SYMLINKAT("symlinkat"),
+        READLINKAT("readlinkat"),
+        LINKAT("linkat"),
+        UTIMENSAT("utimensat"),
+        FTRUNCATE("ftruncate"),
+        PREAD("pread"),
+        PWRITE("pwrite"),
+        FSYNC("fsync"),
+        FDATASYNC("fdatasync"),
+        FLOCK("flock"),
+        FALLOCATE("fallocate"),
+        ISATTY("isatty");
 
         private final String symbol;
-        private final FunctionDescriptor descriptor;
-        private final int firstVariadic;
         private volatile MethodHandle handle;
 
-        Fn(String symbol, FunctionDescriptor descriptor, int firstVariadic) {
+        Fn(String symbol) {
             this.symbol = symbol;
-            this.descriptor = descriptor;
-            this.firstVariadic = firstVariadic;
         }
 
-        MethodHandle h() {
+        private MethodHandle h() {
             MethodHandle m = handle;
             if (m == null) {
                 var addr = LINKER.defaultLookup().find(symbol).orElseThrow(() -> new UnsatisfiedLinkError(symbol));
-                m = firstVariadic < 0
-                        ? LINKER.downcallHandle(addr, descriptor, Linker.Option.captureCallState("errno"))
-                        : LINKER.downcallHandle(addr, descriptor, Linker.Option.captureCallState("errno"),
-                                Linker.Option.firstVariadicArg(firstVariadic));
+                m = LINKER.downcallHandle(addr, GENERIC, Linker.Option.captureCallState("errno"));
                 handle = m;
             }
             return m;
+        }
+
+        /** Calls the function; unused trailing arguments are 0. */
+        long call(MemorySegment state, long a, long b, long c, long d, long e, long f) throws Throwable {
+            return (long) h().invokeExact(state, a, b, c, d, e, f);
+        }
+
+        long call(MemorySegment state, long a) throws Throwable {
+            return call(state, a, 0, 0, 0, 0, 0);
+        }
+
+        long call(MemorySegment state, long a, long b) throws Throwable {
+            return call(state, a, b, 0, 0, 0, 0);
+        }
+
+        long call(MemorySegment state, long a, long b, long c) throws Throwable {
+            return call(state, a, b, c, 0, 0, 0);
+        }
+
+        long call(MemorySegment state, long a, long b, long c, long d) throws Throwable {
+            return call(state, a, b, c, d, 0, 0);
+        }
+
+        long call(MemorySegment state, long a, long b, long c, long d, long e) throws Throwable {
+            return call(state, a, b, c, d, e, 0);
         }
     }
 
@@ -120,9 +153,10 @@ final class LinuxCalls {
         final Arena arena = Arena.ofConfined();
         final MemorySegment state = arena.allocate(STATE);
 
-        MemorySegment str(String s) throws ErrnoException {
+        /** {@code s} as a C string in this call's memory: its address. */
+        long str(String s) throws ErrnoException {
             if (s.indexOf('\0') >= 0) throw Errno.EINVAL.fail("NUL in a host path");
-            return arena.allocateFrom(s, StandardCharsets.UTF_8);
+            return arena.allocateFrom(s, StandardCharsets.UTF_8).address();
         }
 
         ErrnoException fail(String what) {
@@ -144,7 +178,7 @@ final class LinuxCalls {
 
     static int openat(int dirfd, String path, int flags, int mode) throws ErrnoException {
         try (Call c = new Call()) {
-            int fd = (int) Fn.OPENAT.h().invokeExact(c.state, dirfd, c.str(path), flags | O_CLOEXEC, mode);
+            int fd = (int) Fn.OPENAT.call(c.state, dirfd, c.str(path), flags | O_CLOEXEC, mode);
             if (fd < 0) throw c.fail("openat " + path);
             return fd;
         } catch (ErrnoException e) {
@@ -161,7 +195,7 @@ final class LinuxCalls {
             how.set(JAVA_LONG, 0, (flags | O_CLOEXEC) & 0xFFFF_FFFFL);
             how.set(JAVA_LONG, 8, mode);
             how.set(JAVA_LONG, 16, resolve);
-            long fd = (long) Fn.SYSCALL.h().invokeExact(c.state, SYS_OPENAT2, (long) dirfd, c.str(path), how, 24L);
+            long fd = Fn.SYSCALL.call(c.state, SYS_OPENAT2, dirfd, c.str(path), how.address(), 24L);
             if (fd < 0) throw c.fail("openat2 " + path);
             return (int) fd;
         } catch (ErrnoException e) {
@@ -173,7 +207,7 @@ final class LinuxCalls {
 
     static void close(int fd) {
         try (Call c = new Call()) {
-            int r = (int) Fn.CLOSE.h().invokeExact(c.state, fd);
+            int r = (int) Fn.CLOSE.call(c.state, fd);
             // EINTR or EIO on close: Linux has released the descriptor anyway; nothing to retry
         } catch (Throwable t) {
             if (t instanceof Error e) throw e;
@@ -185,7 +219,7 @@ final class LinuxCalls {
         try (Call c = new Call()) {
             MemorySegment buf = c.arena.allocate(STATX_SIZE, 8);
             int flags = AT_SYMLINK_NOFOLLOW | (path.isEmpty() ? AT_EMPTY_PATH : 0);
-            int r = (int) Fn.STATX.h().invokeExact(c.state, dirfd, c.str(path), flags, STATX_BASIC_STATS, buf);
+            int r = (int) Fn.STATX.call(c.state, dirfd, c.str(path), flags, STATX_BASIC_STATS, buf.address());
             if (r != 0) throw c.fail("statx " + path);
             int mode = buf.get(JAVA_SHORT, 28) & 0xFFFF;
             long dev = ((buf.get(JAVA_INT, 136) & 0xFFFF_FFFFL) << 32) | (buf.get(JAVA_INT, 140) & 0xFFFF_FFFFL);
@@ -217,7 +251,7 @@ final class LinuxCalls {
 
     static void mkdirat(int dirfd, String name, int mode) throws ErrnoException {
         try (Call c = new Call()) {
-            if ((int) Fn.MKDIRAT.h().invokeExact(c.state, dirfd, c.str(name), mode) != 0) throw c.fail("mkdirat " + name);
+            if ((int) Fn.MKDIRAT.call(c.state, dirfd, c.str(name), mode) != 0) throw c.fail("mkdirat " + name);
         } catch (ErrnoException e) {
             throw e;
         } catch (Throwable t) {
@@ -227,7 +261,7 @@ final class LinuxCalls {
 
     static void unlinkat(int dirfd, String name, int flags) throws ErrnoException {
         try (Call c = new Call()) {
-            if ((int) Fn.UNLINKAT.h().invokeExact(c.state, dirfd, c.str(name), flags) != 0) throw c.fail("unlinkat " + name);
+            if ((int) Fn.UNLINKAT.call(c.state, dirfd, c.str(name), flags) != 0) throw c.fail("unlinkat " + name);
         } catch (ErrnoException e) {
             throw e;
         } catch (Throwable t) {
@@ -237,7 +271,7 @@ final class LinuxCalls {
 
     static void renameat(int fromDir, String from, int toDir, String to) throws ErrnoException {
         try (Call c = new Call()) {
-            if ((int) Fn.RENAMEAT.h().invokeExact(c.state, fromDir, c.str(from), toDir, c.str(to)) != 0) {
+            if ((int) Fn.RENAMEAT.call(c.state, fromDir, c.str(from), toDir, c.str(to)) != 0) {
                 throw c.fail("renameat " + from + " " + to);
             }
         } catch (ErrnoException e) {
@@ -249,7 +283,7 @@ final class LinuxCalls {
 
     static void symlinkat(String target, int dirfd, String name) throws ErrnoException {
         try (Call c = new Call()) {
-            if ((int) Fn.SYMLINKAT.h().invokeExact(c.state, c.str(target), dirfd, c.str(name)) != 0) throw c.fail("symlinkat " + name);
+            if ((int) Fn.SYMLINKAT.call(c.state, c.str(target), dirfd, c.str(name)) != 0) throw c.fail("symlinkat " + name);
         } catch (ErrnoException e) {
             throw e;
         } catch (Throwable t) {
@@ -261,7 +295,7 @@ final class LinuxCalls {
     static String readlinkat(int dirfd, String name) throws ErrnoException {
         try (Call c = new Call()) {
             MemorySegment buf = c.arena.allocate(4097);
-            long n = (long) Fn.READLINKAT.h().invokeExact(c.state, dirfd, c.str(name), buf, 4097L);
+            long n = Fn.READLINKAT.call(c.state, dirfd, c.str(name), buf.address(), 4097L);
             if (n < 0) throw c.fail("readlinkat " + name);
             if (n > 4096) throw Errno.ENAMETOOLONG.fail("symbolic link target over 4096 bytes");
             return new String(buf.asSlice(0, n).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
@@ -274,7 +308,7 @@ final class LinuxCalls {
 
     static void linkat(int fromDir, String from, int toDir, String to, int flags) throws ErrnoException {
         try (Call c = new Call()) {
-            if ((int) Fn.LINKAT.h().invokeExact(c.state, fromDir, c.str(from), toDir, c.str(to), flags) != 0) {
+            if ((int) Fn.LINKAT.call(c.state, fromDir, c.str(from), toDir, c.str(to), flags) != 0) {
                 throw c.fail("linkat " + from + " " + to);
             }
         } catch (ErrnoException e) {
@@ -291,7 +325,7 @@ final class LinuxCalls {
             timespec(ts, 0, atimeNanos);
             timespec(ts, 16, mtimeNanos);
             int flags = AT_SYMLINK_NOFOLLOW | (path.isEmpty() ? AT_EMPTY_PATH : 0);
-            if ((int) Fn.UTIMENSAT.h().invokeExact(c.state, dirfd, c.str(path), ts, flags) != 0) throw c.fail("utimensat " + path);
+            if ((int) Fn.UTIMENSAT.call(c.state, dirfd, c.str(path), ts.address(), flags) != 0) throw c.fail("utimensat " + path);
         } catch (ErrnoException e) {
             throw e;
         } catch (Throwable t) {
@@ -311,7 +345,7 @@ final class LinuxCalls {
 
     static void ftruncate(int fd, long size) throws ErrnoException {
         try (Call c = new Call()) {
-            if ((int) Fn.FTRUNCATE.h().invokeExact(c.state, fd, size) != 0) throw c.fail("ftruncate");
+            if ((int) Fn.FTRUNCATE.call(c.state, fd, size) != 0) throw c.fail("ftruncate");
         } catch (ErrnoException e) {
             throw e;
         } catch (Throwable t) {
@@ -319,11 +353,20 @@ final class LinuxCalls {
         }
     }
 
+    /** Refuses what would let the host write or read past {@code m}: heap memory (no address), a length over its size. */
+    private static void requireNative(MemorySegment m, long len) {
+        if (!m.isNative() || len < 0 || len > m.byteSize()) {
+            throw new IllegalArgumentException("host I/O needs native memory of at least " + len + " bytes: " + m);
+        }
+    }
+
     /** pread(2) into native memory; retried on EINTR. */
     static long pread(int fd, MemorySegment dst, long len, long offset) throws ErrnoException {
+        requireNative(dst, len);
         try (Call c = new Call()) {
             while (true) {
-                long n = (long) Fn.PREAD.h().invokeExact(c.state, fd, dst, len, offset);
+                long n = Fn.PREAD.call(c.state, fd, dst.address(), len, offset);
+                Reference.reachabilityFence(dst);
                 if (n >= 0) return n;
                 ErrnoException e = c.fail("pread");
                 if (e.errno() != Errno.EINTR) throw e;
@@ -337,9 +380,11 @@ final class LinuxCalls {
 
     /** pwrite(2) from native memory; retried on EINTR. Returns the count written (maybe short). */
     static long pwrite(int fd, MemorySegment src, long len, long offset) throws ErrnoException {
+        requireNative(src, len);
         try (Call c = new Call()) {
             while (true) {
-                long n = (long) Fn.PWRITE.h().invokeExact(c.state, fd, src, len, offset);
+                long n = Fn.PWRITE.call(c.state, fd, src.address(), len, offset);
+                Reference.reachabilityFence(src);
                 if (n >= 0) return n;
                 ErrnoException e = c.fail("pwrite");
                 if (e.errno() != Errno.EINTR) throw e;
@@ -353,7 +398,7 @@ final class LinuxCalls {
 
     static void fsync(int fd, boolean dataOnly) throws ErrnoException {
         try (Call c = new Call()) {
-            int r = dataOnly ? (int) Fn.FDATASYNC.h().invokeExact(c.state, fd) : (int) Fn.FSYNC.h().invokeExact(c.state, fd);
+            int r = (int) (dataOnly ? Fn.FDATASYNC : Fn.FSYNC).call(c.state, fd);
             if (r != 0) throw c.fail("fsync");
         } catch (ErrnoException e) {
             throw e;
@@ -374,7 +419,7 @@ final class LinuxCalls {
             MemorySegment buf = c.arena.allocate(32 * 1024, 8);
             List<Dirent> out = new ArrayList<>();
             while (true) {
-                long n = (long) Fn.SYSCALL3.h().invokeExact(c.state, SYS_GETDENTS64, (long) fd, buf, buf.byteSize());
+                long n = Fn.SYSCALL.call(c.state, SYS_GETDENTS64, fd, buf.address(), buf.byteSize());
                 if (n < 0) {
                     ErrnoException e = c.fail("getdents64");
                     if (e.errno() == Errno.EINTR) continue;
@@ -402,7 +447,7 @@ final class LinuxCalls {
     /** flock(2) without waiting: false when another open file holds a conflicting lock. */
     static boolean tryFlock(int fd, boolean exclusive) throws ErrnoException {
         try (Call c = new Call()) {
-            int r = (int) Fn.FLOCK.h().invokeExact(c.state, fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB);
+            int r = (int) Fn.FLOCK.call(c.state, fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB);
             if (r == 0) return true;
             ErrnoException e = c.fail("flock");
             if (e.errno() == Errno.EAGAIN) return false;
@@ -416,7 +461,7 @@ final class LinuxCalls {
 
     static void fallocate(int fd, int mode, long offset, long len) throws ErrnoException {
         try (Call c = new Call()) {
-            if ((int) Fn.FALLOCATE.h().invokeExact(c.state, fd, mode, offset, len) != 0) throw c.fail("fallocate");
+            if ((int) Fn.FALLOCATE.call(c.state, fd, mode, offset, len) != 0) throw c.fail("fallocate");
         } catch (ErrnoException e) {
             throw e;
         } catch (Throwable t) {
@@ -426,7 +471,7 @@ final class LinuxCalls {
 
     static boolean isatty(int fd) {
         try (Call c = new Call()) {
-            return (int) Fn.ISATTY.h().invokeExact(c.state, fd) == 1;
+            return (int) Fn.ISATTY.call(c.state, fd) == 1;
         } catch (Throwable t) {
             if (t instanceof Error e) throw e;
             return false;
