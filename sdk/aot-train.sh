@@ -3,10 +3,13 @@
 # that start-up loads and links (and early method profiles), so later runs start from them.
 # The training program is a minimal WASI module written out here byte for byte (it prints
 # "arca"); it runs once with a cold and once with a warm compiled-module cache, so both start-up
-# paths are recorded; then a volume, and a one-node cluster asked for its status (the classes of
-# Ratis, gRPC and RA-TLS: node start and every cluster and service command). Usage: aot-train.sh JAVA JAR OUT  (JVM flags must match ./arca's)
+# paths are recorded; then on a volume. With WHAT "cluster", also a one-node cluster asked for its
+# status (the classes of Ratis, gRPC and RA-TLS: node start and every cluster and service
+# command). A JVM loads every class of its cache as it starts, so the cluster's 5,000 classes
+# would cost every 'arca run' about 60 ms: ./arca picks one of the two caches by command.
+# Usage: aot-train.sh JAVA JAR OUT [cluster]  (JVM flags must match ./arca's)
 set -euo pipefail
-JAVA=$1 JAR=$2 OUT=$3
+JAVA=$1 JAR=$2 OUT=$3 WHAT=${4:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 tr -d '\n' <<'HEX' | perl -ne 'print pack("H*", $_)' > "$work/train.wasm"
@@ -18,4 +21,4 @@ HEX
 # the sim evidence of the training's one-node cluster is made in a config directory of its own
 ARCA_CONFIG_DIR="$work/config" "$JAVA" -XX:+UseSerialGC -Xss16m -XX:-UsePerfData --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
   -XX:AOTCacheOutput="$OUT" -Xlog:aot=error -Xlog:cds=error \
-  -cp "$JAR" dev.arca.cli.AotTraining "$work/train.wasm" "$work/cache" > /dev/null
+  -cp "$JAR" dev.arca.cli.AotTraining "$work/train.wasm" "$work/cache" $WHAT > /dev/null

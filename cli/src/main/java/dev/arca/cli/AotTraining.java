@@ -14,7 +14,8 @@ import java.nio.file.Path;
  * cold compiled-module cache, then again with it warm, so both start-up paths are recorded; then
  * on an encrypted volume (created, then mounted), and writes and reads 32 MiB through a volume,
  * so the classes of encfs and AES-GCM are in the cache and their methods have profiles (a fresh
- * JVM otherwise runs GHASH as Java code for the first few hundred megabytes).
+ * JVM otherwise runs GHASH as Java code for the first few hundred megabytes); with a third
+ * argument {@code cluster}, a one-node cluster too (the cache of the cluster's commands).
  */
 final class AotTraining {
     private AotTraining() {}
@@ -53,7 +54,7 @@ final class AotTraining {
                 h.close();
             }
         }
-        cluster(work);
+        if (args.length > 2 && args[2].equals("cluster")) cluster(work); // the cluster's commands' cache only
         Main.execute(new String[] {"--version"});
         System.exit(0); // the node's threads would keep the JVM up; the cache is written as it exits
     }
