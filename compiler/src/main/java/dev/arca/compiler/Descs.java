@@ -32,6 +32,7 @@ final class Descs {
     static final ClassDesc MEMORY = ClassDesc.of(RT + "Memory");
     static final ClassDesc TABLE = ClassDesc.of(RT + "Table");
     static final ClassDesc FUNC_REF = ClassDesc.of(RT + "FuncRef");
+    static final ClassDesc HOST_TARGET = ClassDesc.of(RT + "HostTarget");
     static final ClassDesc GLOBAL = ClassDesc.of(RT + "Global");
     static final ClassDesc TAG = ClassDesc.of(RT + "Tag");
     static final ClassDesc WASM_EXCEPTION = ClassDesc.of(RT + "WasmException");

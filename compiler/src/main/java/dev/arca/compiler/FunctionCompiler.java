@@ -1279,14 +1279,10 @@ final class FunctionCompiler {
     private void call(int callee) {
         flush();
         String sig = mod.functionSignatures[callee];
+        code.aload(instSlot);
         if (callee < mod.importedFunctions) {
-            code.aload(instSlot);
-            code.getfield(MODULE_INSTANCE, "functions", FUNC_REF.arrayType());
-            code.loadConstant(callee);
-            code.aaload();
-            invokeRef(sig);
+            code.invokestatic(mod.instanceClass, ModuleCompiler.importMethod(callee), functionType(mod, sig));
         } else {
-            code.aload(instSlot);
             code.invokestatic(mod.classOf(callee), "f" + callee, functionType(mod, sig));
         }
         afterCall(sig);
@@ -1314,6 +1310,10 @@ final class FunctionCompiler {
 
     /** Calls the FuncRef on the stack (above the arguments) through an invokedynamic site. */
     private void invokeRef(String sig) {
+        invokeRef(code, mod, sig);
+    }
+
+    static void invokeRef(CodeBuilder code, ModuleContext mod, String sig) {
         MethodTypeDesc ft = functionType(mod, sig);
         // the site's type: the callee's parameters, then the FuncRef
         ClassDesc[] ps = new ClassDesc[ft.parameterCount()];

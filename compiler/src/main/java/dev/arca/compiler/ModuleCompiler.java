@@ -410,6 +410,85 @@ public final class ModuleCompiler {
 
     // ==== the instance class =============================================================
 
+    /** The instance class's static method that calls import {@code function}: as a function's method, (params..., instance). */
+    static String importMethod(int function) {
+        return "i" + function;
+    }
+
+    /**
+     * The body of {@link #importMethod}: a host function's {@link dev.arca.compiler.runtime.HostTarget}
+     * called directly, its arguments in a long[] (as the engine's host calls take them); anything
+     * else (another instance's function) through the inline cache of a FuncRef call. A host call
+     * thus makes no method handle: at start-up, the method handles and the classes HotSpot spins
+     * for them cost more than the rest of a small program's run.
+     */
+    private static void importCall(ModuleContext mod, CodeBuilder code, int f, String sig) {
+        String params = dev.arca.compiler.runtime.Signatures.params(sig);
+        String results = dev.arca.compiler.runtime.Signatures.results(sig);
+        int[] slot = new int[params.length()];
+        int next = 0;
+        for (int i = 0; i < params.length(); i++) {
+            slot[i] = next;
+            next += ValueTypes.slots(params.charAt(i));
+        }
+        int inst = next, ref = next + 1, host = next + 2;
+        code.aload(inst);
+        code.getfield(Descs.MODULE_INSTANCE, "functions", Descs.FUNC_REF.arrayType());
+        code.loadConstant(f);
+        code.aaload();
+        code.astore(ref);
+        if (dev.arca.compiler.runtime.Signatures.hostCallable(sig)) {
+            Label other = code.newLabel();
+            code.aload(ref);
+            code.getfield(Descs.FUNC_REF, "host", Descs.HOST_TARGET);
+            code.astore(host);
+            code.aload(host);
+            code.ifnull(other);
+            code.aload(host);
+            code.loadConstant(params.length());
+            code.newarray(java.lang.classfile.TypeKind.LONG);
+            for (int i = 0; i < params.length(); i++) {
+                code.dup();
+                code.loadConstant(i);
+                char t = params.charAt(i);
+                code.loadLocal(ValueTypes.kind(t), slot[i]);
+                switch (t) {
+                    case 'I' -> code.i2l();
+                    case 'F' -> {
+                        code.invokestatic(Descs.FLOAT, "floatToRawIntBits", Descs.I_F);
+                        code.i2l();
+                    }
+                    case 'D' -> code.invokestatic(Descs.DOUBLE, "doubleToRawLongBits", Descs.J_D);
+                    default -> {}
+                }
+                code.lastore();
+            }
+            code.invokeinterface(Descs.HOST_TARGET, "call", MethodTypeDesc.of(CD_long, Descs.LONGS));
+            if (results.isEmpty()) {
+                code.pop2();
+                code.return_();
+            } else {
+                char r = results.charAt(0);
+                switch (r) {
+                    case 'I' -> code.l2i();
+                    case 'F' -> {
+                        code.l2i();
+                        code.invokestatic(Descs.FLOAT, "intBitsToFloat", Descs.F_I);
+                    }
+                    case 'D' -> code.invokestatic(Descs.DOUBLE, "longBitsToDouble", Descs.D_J);
+                    default -> {}
+                }
+                code.return_(ValueTypes.kind(r));
+            }
+            code.labelBinding(other);
+        }
+        for (int i = 0; i < params.length(); i++) code.loadLocal(ValueTypes.kind(params.charAt(i)), slot[i]);
+        code.aload(ref);
+        FunctionCompiler.invokeRef(code, mod, sig);
+        code.return_(results.isEmpty() ? java.lang.classfile.TypeKind.VOID
+                : results.length() == 1 ? ValueTypes.kind(results.charAt(0)) : java.lang.classfile.TypeKind.REFERENCE);
+    }
+
     private static byte[] instanceClass(ModuleContext mod) {
         int n = mod.globalTypes.length;
         return classFile(mod).build(mod.instanceClass, cb -> {
@@ -423,6 +502,12 @@ public final class ModuleCompiler {
                 code.invokespecial(Descs.MODULE_INSTANCE, "<init>", MethodTypeDesc.of(CD_void));
                 code.return_();
             });
+            for (int f = 0; f < mod.importedFunctions; f++) {
+                int fi = f;
+                String sig = mod.functionSignatures[f];
+                cb.withMethodBody(importMethod(f), FunctionCompiler.functionType(mod, sig), ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC,
+                        code -> importCall(mod, code, fi, sig));
+            }
             // setGlobal(int index, long bits, Object ref)
             cb.withMethodBody("setGlobal", MethodTypeDesc.of(CD_void, CD_int, CD_long, CD_Object), ClassFile.ACC_PUBLIC, code ->
                     globalSwitch(mod, code, 1, g -> !mod.globalCells[g], g -> {

@@ -132,7 +132,9 @@ class ThreadsTest {
 
     /** wat2wasm --enable-threads (wabt is installed with apt-get when missing). */
     static byte[] wasm(String wat) throws IOException, InterruptedException {
-        Path in = Files.createTempFile(dir, "m", ".wat"), out = Path.of(in + ".wasm");
+        Path in = Files.createTempFile("arca-test", ".wat"), out = Path.of(in + ".wasm");
+        in.toFile().deleteOnExit();
+        out.toFile().deleteOnExit();
         Files.writeString(in, wat);
         Process p;
         try {

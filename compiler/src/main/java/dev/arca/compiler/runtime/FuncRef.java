@@ -10,21 +10,42 @@ import java.lang.invoke.MethodHandle;
 public final class FuncRef {
     /** The function type, e.g. {@code "(IJ)I"}, interned. See {@link Signatures}. */
     public final String signature;
+    /**
+     * A host function's body, which a module's call to the import calls directly (see the
+     * import methods of the compiled module class); null for any other function.
+     */
+    public final HostTarget host;
     private final ModuleInstance owner; // null for a host function
     private final int index;
     private volatile MethodHandle handle;
     private MethodHandle staticHandle; // found on first use; racy on purpose (every thread finds the same)
 
-    /** A function given from outside (a host function or another instance's): {@code handle} has the signature's JVM type. */
+    /** A function given from outside (another instance's, a test's): {@code handle} has the signature's JVM type. */
     public FuncRef(String signature, MethodHandle handle) {
         this.signature = signature.intern();
+        this.host = null;
         this.owner = null;
         this.index = -1;
         this.handle = handle;
     }
 
+    /**
+     * A host function: numbers only, at most one result. Its method handle is made only if a
+     * call needs one (through a table, or exported again); a call to the import does not.
+     */
+    public FuncRef(String signature, HostTarget host) {
+        if (!Signatures.hostCallable(signature)) {
+            throw new IllegalArgumentException("a host function takes and returns numbers only, at most one result: " + signature);
+        }
+        this.signature = signature.intern();
+        this.host = java.util.Objects.requireNonNull(host);
+        this.owner = null;
+        this.index = -1;
+    }
+
     FuncRef(ModuleInstance owner, int index, String signature) {
         this.signature = signature.intern();
+        this.host = null;
         this.owner = owner;
         this.index = index;
     }
@@ -33,7 +54,7 @@ public final class FuncRef {
     public MethodHandle handle() {
         MethodHandle h = handle;
         if (h == null) {
-            h = owner.functionHandle(index);
+            h = owner != null ? owner.functionHandle(index) : HostTargets.handle(signature, host);
             handle = h;
         }
         return h;

@@ -51,6 +51,15 @@ public final class Signatures {
         return MethodType.methodType(returnType(results(sig)), ps);
     }
 
+    /** Whether a host function ({@link HostTarget}) can have this signature: numbers only, at most one result. */
+    public static boolean hostCallable(String sig) {
+        String params = params(sig), results = results(sig);
+        for (int i = 0; i < params.length(); i++) {
+            if ("IJFD".indexOf(params.charAt(i)) < 0) return false;
+        }
+        return results.isEmpty() || (results.length() == 1 && "IJFD".indexOf(results.charAt(0)) >= 0);
+    }
+
     public static boolean isReference(char t) {
         return t == 'f' || t == 'e' || t == 'x';
     }

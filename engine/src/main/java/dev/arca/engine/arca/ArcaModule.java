@@ -11,6 +11,7 @@ import dev.arca.engine.CompiledModule;
 import dev.arca.engine.Extern;
 import dev.arca.engine.FunctionSignature;
 import dev.arca.engine.GuestInterrupted;
+import dev.arca.engine.HostCall;
 import dev.arca.engine.HostFunction;
 import dev.arca.engine.Imports;
 import dev.arca.engine.ModuleException;
@@ -189,7 +190,12 @@ final class ArcaModule extends CompiledModule {
                     throw new ModuleException(ModuleException.Kind.UNLINKABLE, name() + ": incompatible import type for "
                             + d.module() + "." + d.name() + ": the module wants " + signature(d.type()) + ", Arca gives " + host.signature());
                 }
-                given[i] = new FuncRef(sig, HostFunctions.handle(host));
+                HostCall body = host.body();
+                try {
+                    given[i] = new FuncRef(sig, body::call);
+                } catch (IllegalArgumentException e) {
+                    throw new ModuleException(ModuleException.Kind.UNLINKABLE, name() + ": " + d.module() + "." + d.name() + ": " + e.getMessage());
+                }
             } else if (extern instanceof ArcaInstance.Export e) {
                 given[i] = e.value();
                 hostOnly = false;
