@@ -386,6 +386,6 @@ public final class Instance implements AutoCloseable {
     }
 
     private static void timing(DiagnosticSink d, long t0, String phase) {
-        if (d.wants(DiagnosticSink.Kind.TIMING)) d.emit(DiagnosticSink.Kind.TIMING, String.format("%6.1f ms after create: %s", (System.nanoTime() - t0) / 1e6, phase));
+        if (d.wants(DiagnosticSink.Kind.TIMING)) d.emit(DiagnosticSink.Kind.TIMING, DiagnosticSink.millis(System.nanoTime() - t0) + " after create: " + phase);
     }
 }

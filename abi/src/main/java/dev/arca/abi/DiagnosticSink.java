@@ -69,6 +69,17 @@ public interface DiagnosticSink {
         emit(kind, message, null);
     }
 
+    /**
+     * {@code nanos} as a TIMING line shows it: milliseconds, one decimal, right-aligned in six
+     * characters. Not String.format: its first use loads the JDK's locale data (about 10 ms),
+     * which would show in the very phases it times.
+     */
+    static String millis(long nanos) {
+        long tenths = nanos / 100_000;
+        String ms = (tenths / 10) + "." + Math.abs(tenths % 10) + " ms";
+        return " ".repeat(Math.max(0, 9 - ms.length())) + ms;
+    }
+
     /** Whether lines of this kind are kept (the others are dropped). */
     boolean wants(Kind kind);
 

@@ -8,7 +8,7 @@ final class Timing {
 
     static void mark(String phase) {
         if (Console.wants(Diagnostic.Kind.TIMING)) {
-            Console.say(Diagnostic.Kind.TIMING, String.format("%6.1f ms %s", (System.nanoTime() - Session.current().t0) / 1e6, phase));
+            Console.say(Diagnostic.Kind.TIMING, dev.arca.abi.DiagnosticSink.millis(System.nanoTime() - Session.current().t0) + " " + phase);
         }
     }
 }

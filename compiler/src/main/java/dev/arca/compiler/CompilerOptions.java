@@ -13,4 +13,18 @@ package dev.arca.compiler;
  */
 public record CompilerOptions(int methodSizeLimit, int maxFunctionBodyBytes, int maxLocals) {
     public static final CompilerOptions DEFAULT = new CompilerOptions(7000, 7_654_321, 50_000);
+
+    // Written out: a record's own equals and hashCode are linked at their first call through a
+    // bootstrap method (ObjectMethods) that costs a fresh JVM about 5 ms, and every run compares
+    // its options with DEFAULT.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CompilerOptions c && c.methodSizeLimit == methodSizeLimit
+                && c.maxFunctionBodyBytes == maxFunctionBodyBytes && c.maxLocals == maxLocals;
+    }
+
+    @Override
+    public int hashCode() {
+        return (methodSizeLimit * 31 + maxFunctionBodyBytes) * 31 + maxLocals;
+    }
 }

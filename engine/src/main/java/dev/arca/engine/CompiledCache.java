@@ -15,8 +15,6 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Compiled modules on disk: bytes by key, one file per key, under a directory per layout (the
@@ -59,7 +57,12 @@ public final class CompiledCache {
     }
 
     private Layout layout(String name) {
-        if (!name.matches("[A-Za-z0-9._-]+")) throw new IllegalArgumentException("bad cache layout name " + name);
+        boolean ok = !name.isEmpty();
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            ok &= c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-';
+        }
+        if (!ok) throw new IllegalArgumentException("bad cache layout name " + name);
         return layouts.computeIfAbsent(name, n -> new Layout(host, root.resolve(n), diagnostics));
     }
 
@@ -68,7 +71,7 @@ public final class CompiledCache {
         private final Path dir;
         private final DiagnosticSink diagnostics;
         private HostFd dirFd; // guarded by this
-        private SecretKeySpec key; // guarded by this
+        private byte[] key; // guarded by this: HMAC-SHA256's
         private boolean broken; // guarded by this: said once, then every lookup misses
 
         Layout(Host host, Path dir, DiagnosticSink diagnostics) {
@@ -93,10 +96,20 @@ public final class CompiledCache {
             return dirFd;
         }
 
+        /** Whether {@code key} is 64 lower-case hex digits (no regex: this runs in every start-up). */
+        private static boolean hex64(String key) {
+            if (key.length() != 64) return false;
+            for (int i = 0; i < 64; i++) {
+                char c = key.charAt(i);
+                if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) return false;
+            }
+            return true;
+        }
+
         private static String file(String key) {
             if (key.indexOf(':') < 0) {
                 // a hex digest (Arca's compiler)
-                if (!key.matches("[0-9a-f]{64}")) throw new IllegalArgumentException("bad cache key");
+                if (!hex64(key)) throw new IllegalArgumentException("bad cache key");
                 return key + ".bin";
             }
             // "sha-256:BASE64" (Chicory's keys); make it a file name
@@ -138,18 +151,11 @@ public final class CompiledCache {
         }
 
         private synchronized byte[] mac(String k, byte[] data) {
-            try {
-                Mac m = Mac.getInstance("HmacSHA256");
-                m.init(key);
-                m.update(k.getBytes(StandardCharsets.UTF_8));
-                return m.doFinal(data);
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("HMAC-SHA256 unavailable", e);
-            }
+            return HmacSha256.mac(key, k.getBytes(StandardCharsets.UTF_8), data);
         }
 
         /** The installation's key, made once: written aside, then linked into place (first one wins). */
-        private SecretKeySpec key(HostFd d) throws ErrnoException, GeneralSecurityException {
+        private byte[] key(HostFd d) throws ErrnoException, GeneralSecurityException {
             byte[] raw;
             try {
                 raw = host.readFile(d, "cache.key", 64);
@@ -174,7 +180,7 @@ public final class CompiledCache {
                 raw = host.readFile(d, "cache.key", 64); // another process may have won the race
             }
             if (raw.length != 32) throw new GeneralSecurityException("cache.key is damaged");
-            return new SecretKeySpec(raw, "HmacSHA256");
+            return raw;
         }
     }
 }

@@ -124,7 +124,7 @@ public final class Engine {
             long t0 = System.nanoTime();
             CompiledModule m = backend.load(name, wasm, sha);
             if (diagnostics.wants(DiagnosticSink.Kind.TIMING)) {
-                diagnostics.emit(DiagnosticSink.Kind.TIMING, String.format("%s: parse and compile, or load, %.1f ms", kind, (System.nanoTime() - t0) / 1e6));
+                diagnostics.emit(DiagnosticSink.Kind.TIMING, kind + ": parse and compile, or load, " + DiagnosticSink.millis(System.nanoTime() - t0).strip());
             }
             known = new Known(wasm.clone(), m);
             loaded.put(sha, known);

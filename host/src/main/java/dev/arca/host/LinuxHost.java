@@ -53,7 +53,13 @@ public final class LinuxHost implements Host {
     /** Whether this host may resolve with openat2 (else always with the O_NOFOLLOW component walk). */
     private final boolean tryOpenat2;
 
-    private final SecureRandom random = new SecureRandom();
+    /**
+     * Made on first use (a holder class): a SecureRandom costs a fresh JVM about 10 ms (the
+     * providers are loaded to find it), which a program that draws no random bytes need not pay.
+     */
+    private static final class Random {
+        static final SecureRandom SOURCE = new SecureRandom();
+    }
     private final InputStream stdin = new FileInputStream(FileDescriptor.in);
     private final OutputStream stdout = new FileOutputStream(FileDescriptor.out);
     private final OutputStream stderr = new FileOutputStream(FileDescriptor.err);
@@ -632,7 +638,7 @@ public final class LinuxHost implements Host {
 
     @Override
     public void randomBytes(byte[] bytes) {
-        random.nextBytes(bytes);
+        Random.SOURCE.nextBytes(bytes);
     }
 
     @Override

@@ -116,9 +116,19 @@ public final class SyscallTable {
     private static void arca(String name, String cParams, Support support, String note, Handler h) {
         List<ValueType> params = new ArrayList<>();
         for (String param : cParams.isEmpty() ? new String[0] : cParams.split(",")) {
-            params.add(param.trim().matches("u?int64_t \\w+") ? I64 : I32);
+            params.add(isInt64(param.trim()) ? I64 : I32);
         }
         ALL.add(new Syscall(ARCA, name, params, List.of(I32), support, note, h, cParams));
+    }
+
+    /** Whether a C parameter is a 64-bit integer ("int64_t x" or "uint64_t x", not a pointer); no regex: this runs at every start. */
+    private static boolean isInt64(String param) {
+        String rest = param.startsWith("uint64_t ") ? param.substring(9) : param.startsWith("int64_t ") ? param.substring(8) : null;
+        if (rest == null || rest.isEmpty()) return false;
+        for (int i = 0; i < rest.length(); i++) {
+            if (!Character.isLetterOrDigit(rest.charAt(i)) && rest.charAt(i) != '_') return false;
+        }
+        return true;
     }
 
     static {
