@@ -1360,15 +1360,7 @@ final class FunctionCompiler {
                 if (t == 'V') code.checkcast(ValueTypes.V128);
             } else {
                 code.getfield(GLOBAL, "bits", CD_long);
-                switch (t) {
-                    case 'I' -> code.l2i();
-                    case 'F' -> {
-                        code.l2i();
-                        code.invokestatic(FLOAT, "intBitsToFloat", F_I);
-                    }
-                    case 'D' -> code.invokestatic(DOUBLE, "longBitsToDouble", D_J);
-                    default -> {}
-                }
+                ValueTypes.fromBits(code, t);
             }
         } else {
             code.getfield(mod.instanceClass, "g" + g, ValueTypes.desc(t));
@@ -1391,15 +1383,7 @@ final class FunctionCompiler {
         flush();
         if (mod.globalCells[g]) {
             if (!ValueTypes.isObject(t)) {
-                switch (t) {
-                    case 'I' -> code.i2l();
-                    case 'F' -> {
-                        code.invokestatic(FLOAT, "floatToRawIntBits", I_F);
-                        code.i2l();
-                    }
-                    case 'D' -> code.invokestatic(DOUBLE, "doubleToRawLongBits", J_D);
-                    default -> {}
-                }
+                ValueTypes.toBits(code, t);
                 code.aload(instSlot);
                 code.getfield(mod.instanceClass, "g" + g, GLOBAL);
                 code.dup_x2();
@@ -2188,15 +2172,7 @@ final class FunctionCompiler {
             return;
         }
         code.laload();
-        switch (t) {
-            case 'I' -> code.l2i();
-            case 'F' -> {
-                code.l2i();
-                code.invokestatic(FLOAT, "intBitsToFloat", F_I);
-            }
-            case 'D' -> code.invokestatic(DOUBLE, "longBitsToDouble", D_J);
-            default -> {}
-        }
+        ValueTypes.fromBits(code, t);
         code.storeLocal(ValueTypes.kind(t), slot);
     }
 
@@ -2211,15 +2187,7 @@ final class FunctionCompiler {
             release('r', tmp);
             return;
         }
-        switch (t) {
-            case 'I' -> code.i2l();
-            case 'F' -> {
-                code.invokestatic(FLOAT, "floatToRawIntBits", I_F);
-                code.i2l();
-            }
-            case 'D' -> code.invokestatic(DOUBLE, "doubleToRawLongBits", J_D);
-            default -> {}
-        }
+        ValueTypes.toBits(code, t);
         // value(2) -> frame, index, value
         int tmp = temp('J');
         code.lstore(tmp);
@@ -2238,15 +2206,7 @@ final class FunctionCompiler {
             return;
         }
         code.loadLocal(ValueTypes.kind(t), localSlot[local]);
-        switch (t) {
-            case 'I' -> code.i2l();
-            case 'F' -> {
-                code.invokestatic(FLOAT, "floatToRawIntBits", I_F);
-                code.i2l();
-            }
-            case 'D' -> code.invokestatic(DOUBLE, "doubleToRawLongBits", J_D);
-            default -> {}
-        }
+        ValueTypes.toBits(code, t);
         code.lastore();
     }
 

@@ -452,15 +452,7 @@ public final class ModuleCompiler {
                 code.loadConstant(i);
                 char t = params.charAt(i);
                 code.loadLocal(ValueTypes.kind(t), slot[i]);
-                switch (t) {
-                    case 'I' -> code.i2l();
-                    case 'F' -> {
-                        code.invokestatic(Descs.FLOAT, "floatToRawIntBits", Descs.I_F);
-                        code.i2l();
-                    }
-                    case 'D' -> code.invokestatic(Descs.DOUBLE, "doubleToRawLongBits", Descs.J_D);
-                    default -> {}
-                }
+                ValueTypes.toBits(code, t);
                 code.lastore();
             }
             code.invokeinterface(Descs.HOST_TARGET, "call", MethodTypeDesc.of(CD_long, Descs.LONGS));
@@ -469,15 +461,7 @@ public final class ModuleCompiler {
                 code.return_();
             } else {
                 char r = results.charAt(0);
-                switch (r) {
-                    case 'I' -> code.l2i();
-                    case 'F' -> {
-                        code.l2i();
-                        code.invokestatic(Descs.FLOAT, "intBitsToFloat", Descs.F_I);
-                    }
-                    case 'D' -> code.invokestatic(Descs.DOUBLE, "longBitsToDouble", Descs.D_J);
-                    default -> {}
-                }
+                ValueTypes.fromBits(code, r);
                 code.return_(ValueTypes.kind(r));
             }
             code.labelBinding(other);
@@ -518,15 +502,7 @@ public final class ModuleCompiler {
                             if (t == 'V') code.checkcast(ValueTypes.V128);
                         } else {
                             code.lload(2);
-                            switch (t) {
-                                case 'I' -> code.l2i();
-                                case 'F' -> {
-                                    code.l2i();
-                                    code.invokestatic(Descs.FLOAT, "intBitsToFloat", Descs.F_I);
-                                }
-                                case 'D' -> code.invokestatic(Descs.DOUBLE, "longBitsToDouble", Descs.D_J);
-                                default -> {}
-                            }
+                            ValueTypes.fromBits(code, t);
                         }
                         code.putfield(mod.instanceClass, "g" + g, ValueTypes.desc(t));
                         code.return_();
@@ -536,15 +512,7 @@ public final class ModuleCompiler {
                         char t = mod.globalTypes[g];
                         code.aload(0);
                         code.getfield(mod.instanceClass, "g" + g, ValueTypes.desc(t));
-                        switch (t) {
-                            case 'I' -> code.i2l();
-                            case 'F' -> {
-                                code.invokestatic(Descs.FLOAT, "floatToRawIntBits", Descs.I_F);
-                                code.i2l();
-                            }
-                            case 'D' -> code.invokestatic(Descs.DOUBLE, "doubleToRawLongBits", Descs.J_D);
-                            default -> {}
-                        }
+                        ValueTypes.toBits(code, t);
                         code.lreturn();
                     }, () -> {
                         code.lconst_0();

@@ -12,6 +12,36 @@ import java.util.List;
 final class ValueTypes {
     private ValueTypes() {}
 
+    /**
+     * Turns the number of type {@code t} on top of the JVM stack into its raw bits as a long (how
+     * host calls, globals' cells and frames hold numbers): i32 sign-extended, floats as their IEEE
+     * bits, i64 as it is.
+     */
+    static void toBits(java.lang.classfile.CodeBuilder code, char t) {
+        switch (t) {
+            case 'I' -> code.i2l();
+            case 'F' -> {
+                code.invokestatic(Descs.FLOAT, "floatToRawIntBits", Descs.I_F);
+                code.i2l();
+            }
+            case 'D' -> code.invokestatic(Descs.DOUBLE, "doubleToRawLongBits", Descs.J_D);
+            default -> {}
+        }
+    }
+
+    /** The inverse of {@link #toBits}: the long on top of the JVM stack as a number of type {@code t}. */
+    static void fromBits(java.lang.classfile.CodeBuilder code, char t) {
+        switch (t) {
+            case 'I' -> code.l2i();
+            case 'F' -> {
+                code.l2i();
+                code.invokestatic(Descs.FLOAT, "intBitsToFloat", Descs.F_I);
+            }
+            case 'D' -> code.invokestatic(Descs.DOUBLE, "longBitsToDouble", Descs.D_J);
+            default -> {}
+        }
+    }
+
     static char letter(ValType t, TypeSection types) {
         switch (t.opcode()) {
             case ValType.ID.I32: return 'I';
