@@ -44,6 +44,16 @@ if [ -f "$BIN/speedtest1.wasm" ]; then
   [ "$(wc -l < "$T/native2.out")" -gt 20 ] || { echo "speedtest1 printed too little" > "$T/diff"; rc=1; }
   if [ $rc = 0 ] && grep -aq "SQLite format 3" "$T/st.vol"; then echo "plaintext SQLite header in the volume file" > "$T/diff"; rc=1; fi
   result "sqlite3 speedtest1 --size 2 on an encrypted volume (--volume VOL::/): same output as native" $rc
+  # Every method the compiler makes of SQLite must be one HotSpot's C1 compiles: a method C1
+  # refuses ("out of virtual registers") runs in the interpreter until C2 takes it. -Xcomp
+  # compiles each method at its first call, tier 3 is C1 with profiling (its largest form).
+  rm -rf "$T/a"/*.db
+  ARCA_JAVA_OPTS="-XX:+PrintCompilation -Xcomp -XX:TieredStopAtLevel=3" "$ARCA" run --dir "$T/a::/" \
+      "$BIN/speedtest1.wasm" --size 1 test.db > "$T/c1.out" 2>&1
+  grep -q TOTAL "$T/c1.out"; rc=$?
+  grep "dev\.arca\.generated\..*COMPILE SKIPPED" "$T/c1.out" > "$T/diff" && rc=1
+  [ $rc = 0 ] || echo "(or speedtest1 did not finish: $(tail -1 "$T/c1.out"))" >> "$T/diff"
+  result "sqlite3: C1 compiles every method generated for it ($(grep -c 'dev\.arca\.generated\.' "$T/c1.out") compilations)" $rc
 fi
 
 if [ -f "$BIN/threadtest4.wasm" ]; then
@@ -180,6 +190,11 @@ if [ -f "$BIN/lua.wasm" ]; then
     diff "$T/native.out" "$T/arca.out" > "$T/diff"; rc=$?
     result "lua $name, functions split into small methods: same output as native" $rc
   done
+  # as for SQLite above: C1 compiles every method generated for Lua (its interpreter loop included)
+  ARCA_JAVA_OPTS="-XX:+PrintCompilation -Xcomp -XX:TieredStopAtLevel=3" "$ARCA" run --dir "$T/lua-a::/" \
+      "$BIN/lua.wasm" basics.lua > "$T/c1.out" 2>&1; rc=$?
+  grep "dev\.arca\.generated\..*COMPILE SKIPPED" "$T/c1.out" > "$T/diff" && rc=1
+  result "lua: C1 compiles every method generated for it ($(grep -c 'dev\.arca\.generated\.' "$T/c1.out") compilations)" $rc
 fi
 if [ -f "$BIN/speedtest1.wasm" ]; then
   mkdir -p "$T/split-n" "$T/split-a"
