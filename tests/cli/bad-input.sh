@@ -94,6 +94,9 @@ check "no program" 125 'no PROGRAM' -- run
 check "--dir to a missing host directory" 125 'not a directory' -- run --dir "$T/missing::/x" "$T/ok.wasm"
 check "--dir with a relative guest path under .." 0 '^$' -- run --dir "$T::/a/../b" "$T/ok.wasm"
 check "--env without a name" 125 'empty name' -- run --env =x "$T/ok.wasm"
+ARCA_CACHE_MAX_MB=lots check "ARCA_CACHE_MAX_MB not a number" 125 'ARCA_CACHE_MAX_MB=lots: a number of MiB from 1 to 1048576' -- run "$T/ok.wasm"
+ARCA_CACHE_MAX_MB=0 check "ARCA_CACHE_MAX_MB=0" 125 'ARCA_CACHE_MAX_MB=0: a number of MiB' -- run "$T/ok.wasm"
+ARCA_CACHE_MAX_MB=99999999999999999999 check "ARCA_CACHE_MAX_MB past its range" 125 'a number of MiB from 1 to 1048576' -- run "$T/ok.wasm"
 check "guest flags are not Arca's" 0 '^$' -- run "$T/ok.wasm" --dir /etc::/ --frobnicate
 # finding 6: an unusable cache directory is blamed on the directory, not on the module
 check "--cache-dir is a file" 125 "cache directory $T/ok.wasm: not a directory" -- run --cache-dir "$T/ok.wasm" "$T/ok.wasm"

@@ -133,7 +133,7 @@ public final class Instance implements AutoCloseable {
         DiagnosticSink diagnostics = config.diagnostics() != null ? Sinks.of(config.diagnostics(), host)
                 : Sinks.of(Diagnostics.text(host.stderr()), host);
         if (config.cacheDirectory() != null) checkCacheDirectory(host, config.cacheDirectory());
-        Engine engine = new Engine(host, config.cacheDirectory(), engineKind(config), memoryKind(config.linearMemory()),
+        Engine engine = new Engine(host, config.cacheDirectory(), config.cacheLimit(), engineKind(config), memoryKind(config.linearMemory()),
                 compilerOptions(config), diagnostics);
         ProcessSpec entry = config.entry();
         CompiledModule module = load(engine, host, entry.program());

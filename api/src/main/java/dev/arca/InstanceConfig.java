@@ -40,6 +40,7 @@ public final class InstanceConfig {
     private final Limits limits;
     private final VolumeKey volumeKey;
     private final Path cacheDirectory;
+    private final long cacheLimit;
     private final Path stateDirectory;
     private final Freshness freshness;
     private final Replication replication;
@@ -59,6 +60,7 @@ public final class InstanceConfig {
         this.limits = b.limits;
         this.volumeKey = b.volumeKey;
         this.cacheDirectory = b.cacheDirectory;
+        this.cacheLimit = b.cacheLimit;
         this.stateDirectory = b.stateDirectory;
         this.freshness = b.freshness;
         this.replication = b.replication;
@@ -101,6 +103,14 @@ public final class InstanceConfig {
     /** Where compiled modules are kept between runs, or null to compile in memory only. */
     public Path cacheDirectory() {
         return cacheDirectory;
+    }
+
+    /**
+     * The bound on the bytes the compiled-module cache keeps, all compiler versions together
+     * (least recently used entries go first); 1 GiB unless set.
+     */
+    public long cacheLimit() {
+        return cacheLimit;
     }
 
     /**
@@ -194,6 +204,7 @@ public final class InstanceConfig {
         private Limits limits = Limits.DEFAULT;
         private VolumeKey volumeKey;
         private Path cacheDirectory;
+        private long cacheLimit = dev.arca.engine.Engine.DEFAULT_CACHE_LIMIT;
         private Path stateDirectory;
         private Freshness freshness;
         private Replication replication;
@@ -318,6 +329,13 @@ public final class InstanceConfig {
          */
         public Builder cacheDirectory(Path dir) {
             this.cacheDirectory = dir;
+            return this;
+        }
+
+        /** See {@link InstanceConfig#cacheLimit()}. Errors: IllegalArgumentException unless positive. */
+        public Builder cacheLimit(long bytes) {
+            if (bytes <= 0) throw new IllegalArgumentException("the compiled-module cache's bound must be positive: " + bytes);
+            this.cacheLimit = bytes;
             return this;
         }
 

@@ -27,4 +27,21 @@ final class Cli {
         if (xdg != null && !xdg.isEmpty()) return session.resolve(java.nio.file.Path.of(xdg, "arca"));
         return java.nio.file.Path.of(System.getProperty("user.home"), ".cache", "arca");
     }
+
+    /**
+     * The compiled-module cache's bound in bytes: the session's $ARCA_CACHE_MAX_MB (MiB, 1 to
+     * 1048576), else the engine's default (1 GiB). Errors: UserError for another value.
+     */
+    static long cacheLimit() throws UserError {
+        String env = Session.current().env("ARCA_CACHE_MAX_MB");
+        if (env == null || env.isEmpty()) return dev.arca.engine.Engine.DEFAULT_CACHE_LIMIT;
+        long mb;
+        try {
+            mb = Long.parseLong(env.trim());
+        } catch (NumberFormatException e) {
+            mb = -1;
+        }
+        if (mb < 1 || mb > 1L << 20) throw new UserError("ARCA_CACHE_MAX_MB=" + env + ": a number of MiB from 1 to 1048576");
+        return mb << 20;
+    }
 }

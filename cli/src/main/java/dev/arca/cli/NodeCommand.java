@@ -79,6 +79,7 @@ final class NodeCommand implements Runnable {
             if (id == null || address == null || raftPort == null || policy == null) {
                 throw new UserError("a cluster node needs --id, --address, --raft-port and --policy (or give --data alone for a node that only runs 'arca run --node')");
             }
+            long cacheLimit = Cli.cacheLimit(); // checked before the node starts
             ClusterLog.quiet();
             Node node;
             // the services this node runs, and its own writes for them (placements, reports): a client of its own cluster
@@ -100,7 +101,7 @@ final class NodeCommand implements Runnable {
             warmUp(); // the first service here pays no first-use costs
             RunServer runs = runServer();
             ServiceSupervisor services = new ServiceSupervisor(node, Cli.HOST,
-                    new ServiceHost(data, node.address(), cluster, policy, provider, Cli.cacheDirectory(cacheDir)),
+                    new ServiceHost(data, node.address(), cluster, policy, provider, Cli.cacheDirectory(cacheDir), cacheLimit),
                     () -> ClusterClient.connect(Cli.HOST, node.address(), cluster, clientCreds), Console::notice).start();
             Console.notice("node " + id + ": serving Raft on " + node.address() + " (cluster '" + cluster + "')");
             return serveUntilStopped(() -> {

@@ -176,6 +176,7 @@ final class RunCommand implements Callable<Integer> {
             VolumeKey key = key(all.stream().anyMatch(m -> m instanceof Mount.Volume || m instanceof Mount.Union), identity);
             b.volumeKey(key);
             b.cacheDirectory(noCache ? null : cacheDirectory())
+                    .cacheLimit(Cli.cacheLimit())
                     .interpreted(interpret)
                     .compiler(compiler())
                     .methodSizeLimit(methodSizeLimit())

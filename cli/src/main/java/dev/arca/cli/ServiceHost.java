@@ -45,14 +45,16 @@ final class ServiceHost implements ServiceRunner {
     private final Path policy;
     private final String provider;
     private final Path cacheDirectory;
+    private final long cacheLimit;
 
-    ServiceHost(Path data, Endpoint self, String cluster, Path policy, String provider, Path cacheDirectory) {
+    ServiceHost(Path data, Endpoint self, String cluster, Path policy, String provider, Path cacheDirectory, long cacheLimit) {
         this.data = data;
         this.self = self;
         this.cluster = cluster;
         this.policy = policy;
         this.provider = provider;
         this.cacheDirectory = cacheDirectory;
+        this.cacheLimit = cacheLimit;
     }
 
     /** A service made ready to start: its manifest and identity, its key, its cluster client (attesting as the service). */
@@ -144,6 +146,7 @@ final class ServiceHost implements ServiceRunner {
                 .lease(lease::held)
                 .evidence(Providers.evidence(ready.identity))
                 .cacheDirectory(cacheDirectory)
+                .cacheLimit(cacheLimit)
                 .compiler(Compiler.ARCA)
                 .diagnostics(Console.diagnostics())
                 .stdout(new Lines("service " + name + ": "))

@@ -30,19 +30,40 @@ import java.util.HexFormat;
  * <p>Entries are replaced atomically ({@link Host#replaceFile}), so concurrent Arca processes
  * never see a partial entry. The cache is an optimisation: when its directory cannot be used, it
  * says so once (a warning) and every lookup misses; it never fails a run.
+ *
+ * <p>Its size is bounded ({@link #DEFAULT_MAX_BYTES} unless told otherwise): each entry's
+ * modification time is its last use (an entry read is touched again once a day), and after each
+ * entry written, the least recently used entries of every layout under the root (every
+ * directory holding a {@code cache.key}: other compiler versions too, which nothing else would
+ * ever remove) go until the cache holds at most nine tenths of the bound. Only entry files and a
+ * crashed writer's leftovers are removed, and a layout directory once it has no entry left and
+ * is not in use here; anything else under the root (the SDK's builds, say) is not touched.
  */
 public final class CompiledCache {
     private static final int MAC_LEN = 32;
     private static final int MAX_ENTRY = 512 << 20;
+    /** The bound on the cache's entries, all layouts together, unless told otherwise: 1 GiB. */
+    public static final long DEFAULT_MAX_BYTES = 1L << 30;
+    private static final long DAY_NANOS = 86_400L * 1_000_000_000L;
+    /** A writer's temporary file older than this is a crashed writer's leftover. */
+    private static final long LEFTOVER_NANOS = 3_600L * 1_000_000_000L;
 
     private final Host host;
     private final Path root;
+    private final long maxBytes;
     private final java.util.Map<String, Layout> layouts = new java.util.concurrent.ConcurrentHashMap<>();
     private final DiagnosticSink diagnostics;
 
     CompiledCache(Host host, Path root, DiagnosticSink diagnostics) {
+        this(host, root, DEFAULT_MAX_BYTES, diagnostics);
+    }
+
+    /** @param maxBytes the bound on all entries under {@code root} together (positive) */
+    CompiledCache(Host host, Path root, long maxBytes, DiagnosticSink diagnostics) {
+        if (maxBytes <= 0) throw new IllegalArgumentException("cache bound must be positive: " + maxBytes);
         this.host = host;
         this.root = root;
+        this.maxBytes = maxBytes;
         this.diagnostics = diagnostics;
     }
 
@@ -51,9 +72,119 @@ public final class CompiledCache {
         return layout(layout).get(key);
     }
 
-    /** Stores {@code data} under {@code key} in {@code layout}, replacing what was there. */
+    /**
+     * Stores {@code data} under {@code key} in {@code layout}, replacing what was there, then keeps
+     * the cache within its bound (the entry just written is kept in any case).
+     */
     public void put(String layout, String key, byte[] data) {
-        layout(layout).putIfAbsent(key, data);
+        Layout l = layout(layout);
+        if (l.putIfAbsent(key, data)) sweep(layout, Layout.file(key));
+    }
+
+    /** One entry file found by {@link #sweep}. */
+    private record Found(String layout, String name, long size, long mtime) {}
+
+    /**
+     * Removes the least recently used entries of every layout under the root until they hold at
+     * most nine tenths of the bound, never {@code keepLayout/keepName}; removes writers' leftovers
+     * and layouts left empty. Failures (another process removing the same files, an unreadable
+     * directory) only stop or skip the sweep: the cache is an optimisation.
+     */
+    synchronized void sweep(String keepLayout, String keepName) {
+        HostFd rootFd;
+        try {
+            rootFd = host.openDirectory(root);
+        } catch (ErrnoException e) {
+            return;
+        }
+        try {
+            long now = host.realtimeNanos();
+            java.util.List<Found> entries = new java.util.ArrayList<>();
+            java.util.Map<String, Integer> perLayout = new java.util.HashMap<>();
+            long total = 0;
+            for (dev.arca.host.HostDirEntry d : list(rootFd, "")) { // "": the root itself
+                if (d.kind() != dev.arca.host.HostStat.Kind.DIRECTORY) continue;
+                long keyTime = keyTime(rootFd, d.name());
+                if (keyTime == Long.MIN_VALUE) continue; // not a layout
+                // an empty layout is removed below only if its key is a day old: a fresh one may be
+                // another process's, compiling its first entry now
+                perLayout.put(d.name(), now - keyTime > DAY_NANOS ? 0 : 1);
+                for (dev.arca.host.HostDirEntry f : list(rootFd, d.name())) {
+                    if (f.kind() != dev.arca.host.HostStat.Kind.FILE) continue;
+                    String path = d.name() + "/" + f.name();
+                    boolean entry = Layout.isEntryName(f.name());
+                    if (!entry && !f.name().startsWith(".tmp-")) continue;
+                    dev.arca.host.HostStat st;
+                    try {
+                        st = host.stat(rootFd, path);
+                    } catch (ErrnoException gone) {
+                        continue;
+                    }
+                    if (!entry) { // a writer's temporary file: a crashed writer's once it is old
+                        if (now - st.mtime() > LEFTOVER_NANOS) remove(rootFd, path);
+                        continue;
+                    }
+                    entries.add(new Found(d.name(), f.name(), st.size(), st.mtime()));
+                    perLayout.merge(d.name(), 1, Integer::sum);
+                    total += st.size();
+                }
+            }
+            if (total > maxBytes) {
+                long target = maxBytes / 10 * 9;
+                entries.sort(java.util.Comparator.comparingLong(Found::mtime));
+                for (Found f : entries) {
+                    if (total <= target) break;
+                    if (f.layout().equals(keepLayout) && f.name().equals(keepName)) continue;
+                    if (remove(rootFd, f.layout() + "/" + f.name())) {
+                        total -= f.size();
+                        perLayout.merge(f.layout(), -1, Integer::sum);
+                    }
+                }
+            }
+            // a layout with no entry left, not in use in this process: its key and directory go
+            for (var e : perLayout.entrySet()) {
+                if (e.getValue() > 0 || layouts.containsKey(e.getKey())) continue;
+                if (remove(rootFd, e.getKey() + "/cache.key")) {
+                    try {
+                        host.removeDirectory(rootFd, e.getKey());
+                    } catch (ErrnoException busy) {
+                        // another process wrote into it meanwhile: it stays, with a key made again there
+                    }
+                }
+            }
+        } finally {
+            rootFd.close();
+        }
+    }
+
+    private java.util.List<dev.arca.host.HostDirEntry> list(HostFd base, String path) {
+        try {
+            return host.list(base, path);
+        } catch (ErrnoException e) {
+            return java.util.List.of();
+        }
+    }
+
+    /**
+     * The modification time of directory {@code name}'s {@code cache.key}, or Long.MIN_VALUE when
+     * it has none: only a directory holding this class's key is a layout.
+     */
+    private long keyTime(HostFd rootFd, String name) {
+        try {
+            dev.arca.host.HostStat st = host.stat(rootFd, name + "/cache.key");
+            return st.kind() == dev.arca.host.HostStat.Kind.FILE ? st.mtime() : Long.MIN_VALUE;
+        } catch (ErrnoException e) {
+            return Long.MIN_VALUE;
+        }
+    }
+
+    private boolean remove(HostFd base, String path) {
+        try {
+            host.removeFile(base, path);
+            return true;
+        } catch (ErrnoException e) {
+            return false;
+        }
     }
 
     private Layout layout(String name) {
@@ -106,7 +237,18 @@ public final class CompiledCache {
             return true;
         }
 
-        private static String file(String key) {
+        /** Whether {@code name} is an entry's file name, as {@link #file} makes them. */
+        static boolean isEntryName(String name) {
+            if (name.endsWith(".bin")) return hex64(name.substring(0, name.length() - 4));
+            if (!name.endsWith(".jar") || name.length() == 4) return false;
+            for (int i = 0; i < name.length() - 4; i++) {
+                char c = name.charAt(i);
+                if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) return false;
+            }
+            return true;
+        }
+
+        static String file(String key) {
             if (key.indexOf(':') < 0) {
                 // a hex digest (Arca's compiler)
                 if (!hex64(key)) throw new IllegalArgumentException("bad cache key");
@@ -133,20 +275,34 @@ public final class CompiledCache {
                 diagnostics.emit(DiagnosticSink.Kind.SECURITY, "compiled-module cache entry " + file(k) + " failed its integrity check; compiling again");
                 return null;
             }
+            touch(d, file(k));
             return data;
         }
 
-        void putIfAbsent(String k, byte[] data) {
+        /** Marks an entry used now (its modification time), at most once a day: the sweep removes the least recently used. */
+        private void touch(HostFd d, String name) {
+            try {
+                long now = host.realtimeNanos();
+                if (now - host.stat(d, name).mtime() > DAY_NANOS) host.setTimes(d, name, -1, now);
+            } catch (ErrnoException e) {
+                // a cache another user shares read-only, or the entry removed meanwhile: it only ages
+            }
+        }
+
+        /** Writes the entry; false when it could not be kept (said as a warning). */
+        boolean putIfAbsent(String k, byte[] data) {
             // Called only after get() found no valid entry: a file there now is corrupt (replace
             // it) or was just written by a concurrent process (replacing it with the same bytes is
             // harmless), so write in any case.
             HostFd d = dir();
-            if (d == null) return;
+            if (d == null) return false;
             byte[] entry = ByteBuffer.allocate(MAC_LEN + data.length).put(mac(k, data)).put(data).array();
             try {
                 host.replaceFile(d, file(k), entry, 0600);
+                return true;
             } catch (ErrnoException e) {
                  diagnostics.emit(DiagnosticSink.Kind.WARNING, "compiled-module cache: cannot keep " + file(k) + ": " + e.getMessage());
+                 return false;
             }
         }
 

@@ -79,9 +79,18 @@ public final class Engine {
      */
     public Engine(Host host, Path cacheDir, Kind kind, MemoryKind memoryKind, CompilerOptions options,
             DiagnosticSink diagnostics) {
+        this(host, cacheDir, DEFAULT_CACHE_LIMIT, kind, memoryKind, options, diagnostics);
+    }
+
+    /** The compiled-module cache's bound unless told otherwise (see {@link CompiledCache}). */
+    public static final long DEFAULT_CACHE_LIMIT = CompiledCache.DEFAULT_MAX_BYTES;
+
+    /** @param cacheLimit the bound on the bytes the cache under {@code cacheDir} keeps, all layouts together */
+    public Engine(Host host, Path cacheDir, long cacheLimit, Kind kind, MemoryKind memoryKind, CompilerOptions options,
+            DiagnosticSink diagnostics) {
         this.kind = kind;
         this.diagnostics = diagnostics;
-        CompiledCache cache = cacheDir == null ? null : new CompiledCache(host, cacheDir, diagnostics);
+        CompiledCache cache = cacheDir == null ? null : new CompiledCache(host, cacheDir, cacheLimit, diagnostics);
         this.backend = switch (kind) {
             case ARCA -> new ArcaBackend(cache, options, diagnostics);
             case CHICORY -> new ChicoryBackend(cache, memoryKind, false, diagnostics.wants(DiagnosticSink.Kind.TRACE));
