@@ -369,6 +369,12 @@ public final class Instance implements AutoCloseable {
      */
     private static void checkCacheDirectory(Host host, Path dir) throws ConfigException {
         try {
+            // an existing directory is checked with a stat (no native call bound on a warm start)
+            if (host.statFile(dir).kind() == dev.arca.host.HostStat.Kind.DIRECTORY) return;
+        } catch (ErrnoException e) {
+            // missing, or not a directory: made or refused below
+        }
+        try {
             host.openOrCreateDirectory(dir).close();
         } catch (ErrnoException e) {
             throw new ConfigException("cache directory " + dir + ": " + cacheReason(e));

@@ -216,7 +216,7 @@ public final class CompiledCache {
             if (dirFd != null || broken) return dirFd;
             try {
                 dirFd = host.openOrCreateDirectory(dir);
-                key = key(dirFd);
+                key = key(dirFd); // (the same file readKey may have read by path before)
             } catch (ErrnoException | GeneralSecurityException e) {
                 if (dirFd != null) dirFd.close();
                 dirFd = null;
@@ -259,31 +259,49 @@ public final class CompiledCache {
             return HexFormat.of().formatHex(raw) + ".jar";
         }
 
+        /**
+         * The entry, read by path (the host's operator-file read): a warm start then binds no
+         * native call (the directory's descriptor, which writes and sweeps use, is opened only
+         * when something is written). The directory is the operator's (mode 0700): a link in it
+         * is followed as for any operator path, and whatever is read must pass the MAC.
+         */
         byte[] get(String k) {
-            HostFd d = dir();
-            if (d == null) return null;
             byte[] all;
+            byte[] macKey;
             try {
-                all = host.readFile(d, file(k), MAX_ENTRY);
+                all = host.readFile(dir.resolve(file(k)), MAX_ENTRY);
+                macKey = readKey();
             } catch (ErrnoException e) {
                 if (e.errno() != Errno.ENOENT) diagnostics.emit(DiagnosticSink.Kind.WARNING, "compiled-module cache: " + e.getMessage());
                 return null;
             }
-            if (all.length < MAC_LEN) return null;
+            if (all.length < MAC_LEN || macKey == null) return null;
             byte[] data = Arrays.copyOfRange(all, MAC_LEN, all.length);
             if (!MessageDigest.isEqual(Arrays.copyOf(all, MAC_LEN), mac(k, data))) {
                 diagnostics.emit(DiagnosticSink.Kind.SECURITY, "compiled-module cache entry " + file(k) + " failed its integrity check; compiling again");
                 return null;
             }
-            touch(d, file(k));
+            touch(file(k));
             return data;
         }
 
+        /** The key, read by path if the directory was not opened yet; null if it is damaged. */
+        private synchronized byte[] readKey() throws ErrnoException {
+            if (key == null && !broken) {
+                byte[] raw = host.readFile(dir.resolve("cache.key"), 64);
+                if (raw.length != 32) return null; // damaged: dir() says so when something is written
+                key = raw;
+            }
+            return key;
+        }
+
         /** Marks an entry used now (its modification time), at most once a day: the sweep removes the least recently used. */
-        private void touch(HostFd d, String name) {
+        private void touch(String name) {
             try {
                 long now = host.realtimeNanos();
-                if (now - host.stat(d, name).mtime() > DAY_NANOS) host.setTimes(d, name, -1, now);
+                if (now - host.statFile(dir.resolve(name)).mtime() <= DAY_NANOS) return;
+                HostFd d = dir();
+                if (d != null) host.setTimes(d, name, -1, now);
             } catch (ErrnoException e) {
                 // a cache another user shares read-only, or the entry removed meanwhile: it only ages
             }

@@ -139,6 +139,12 @@ public interface Host {
      */
     byte[] readFile(Path file, int maxBytes) throws ErrnoException;
 
+    /**
+     * Metadata of an operator-named path, a final symbolic link followed. Errors: ENOENT,
+     * EACCES, ENOTDIR.
+     */
+    HostStat statFile(Path file) throws ErrnoException;
+
     /** Opens an operator-named regular file (a volume, an image, an output). */
     HostFile openFile(Path file, OpenMode mode) throws ErrnoException;
 

@@ -237,16 +237,7 @@ final class LinuxCalls {
     }
 
     static HostStat.Kind kind(int mode) {
-        return switch (mode & 0xF000) {
-            case 0x8000 -> HostStat.Kind.FILE;
-            case 0x4000 -> HostStat.Kind.DIRECTORY;
-            case 0xA000 -> HostStat.Kind.SYMLINK;
-            case 0x2000 -> HostStat.Kind.CHARACTER_DEVICE;
-            case 0x6000 -> HostStat.Kind.BLOCK_DEVICE;
-            case 0xC000 -> HostStat.Kind.SOCKET;
-            case 0x1000 -> HostStat.Kind.FIFO;
-            default -> HostStat.Kind.OTHER;
-        };
+        return HostStat.Kind.ofMode(mode);
     }
 
     static void mkdirat(int dirfd, String name, int mode) throws ErrnoException {

@@ -246,4 +246,73 @@ class LinuxHostTest {
         assertFalse(wrong.get());
         assertTrue(calls.get() > 0);
     }
+
+    /**
+     * Operator files are read with the JDK's own calls (no native binding on a warm start): the
+     * same refusals as before, without blocking on a FIFO or reading a device.
+     */
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void operatorFilesMustBeRegularAndWithinTheCap() throws Exception {
+        LinuxHost h = new LinuxHost();
+        Path f = tmp.resolve("prog");
+        Files.write(f, new byte[] {1, 2, 3});
+        assertArrayEquals(new byte[] {1, 2, 3}, h.readFile(f, 3));
+        Files.createSymbolicLink(tmp.resolve("link"), f);
+        assertArrayEquals(new byte[] {1, 2, 3}, h.readFile(tmp.resolve("link"), 3), "an operator's link is followed");
+        assertEquals(Errno.EFBIG, errno(() -> h.readFile(f, 2)));
+        assertEquals(Errno.ENOENT, errno(() -> h.readFile(tmp.resolve("nope"), 10)));
+        assertEquals(Errno.EISDIR, errno(() -> h.readFile(tmp, 10)));
+        Path fifo = tmp.resolve("fifo");
+        new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor();
+        ErrnoException e = assertThrows(ErrnoException.class, () -> h.readFile(fifo, 10)); // and no wait for a writer
+        assertTrue(e.getMessage().contains("not a regular file (fifo)"), e.getMessage());
+        e = assertThrows(ErrnoException.class, () -> h.readFile(Path.of("/dev/zero"), 10));
+        assertTrue(e.getMessage().contains("not a regular file (character_device)"), e.getMessage());
+        Path sparse = tmp.resolve("sparse");
+        try (var ch = java.nio.channels.FileChannel.open(sparse, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[] {1}), 1L << 40); // a terabyte, sparse: refused by size, not read
+        }
+        assertEquals(Errno.EFBIG, errno(() -> h.readFile(sparse, 1 << 20)));
+    }
+
+    @Test
+    void statFileFollowsLinksAndNamesEachKind() throws Exception {
+        LinuxHost h = new LinuxHost();
+        Path f = tmp.resolve("file");
+        Files.write(f, new byte[] {1, 2, 3, 4, 5});
+        HostStat s = h.statFile(f);
+        assertEquals(HostStat.Kind.FILE, s.kind());
+        assertEquals(5, s.size());
+        assertEquals(Files.getLastModifiedTime(f).to(TimeUnit.NANOSECONDS), s.mtime());
+        assertEquals(HostStat.Kind.DIRECTORY, h.statFile(tmp).kind());
+        assertEquals(HostStat.Kind.DIRECTORY, h.statFile(root.resolve("abs")).kind(), "a link is followed");
+        assertEquals(HostStat.Kind.CHARACTER_DEVICE, h.statFile(Path.of("/dev/null")).kind());
+        assertEquals(Errno.ENOENT, errno(() -> h.statFile(tmp.resolve("nope"))));
+        Errno under = errno(() -> h.statFile(f.resolve("x"))); // the JDK reports ENOTDIR as a missing file
+        assertTrue(under == Errno.ENOTDIR || under == Errno.ENOENT, under.name());
+    }
+
+    @Test
+    void aPipeOrDevNullIsNotATerminal() throws Exception {
+        // run in a child JVM whose standard streams are a pipe, /dev/null and a file
+        Path out = tmp.resolve("out");
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                "--enable-native-access=ALL-UNNAMED", Terminals.class.getName())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(out.toFile())
+                .start();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), err);
+        assertEquals("false false false", Files.readString(out).trim());
+    }
+
+    /** Prints isTerminal of fds 0-2 (for {@link #aPipeOrDevNullIsNotATerminal}). */
+    static final class Terminals {
+        public static void main(String[] args) {
+            LinuxHost h = new LinuxHost();
+            System.out.println(h.isTerminal(0) + " " + h.isTerminal(1) + " " + h.isTerminal(2));
+        }
+    }
 }
