@@ -271,6 +271,7 @@ public final class ModuleCompiler {
                 gTypes, cells, tags.toArray(new String[0]), memories.size(), tableLetters(tables), names, options);
         mod.memoryShared = new boolean[memories.size()];
         for (int m = 0; m < memories.size(); m++) mod.memoryShared[m] = memories.get(m).shared();
+        mod.indirectCandidates = indirectCandidates(elements, funcSigs, importedFunctions);
 
         Map<String, byte[]> classes = new LinkedHashMap<>();
         List<String> codeClasses = new ArrayList<>();
@@ -337,6 +338,29 @@ public final class ModuleCompiler {
     }
 
     // ==== code classes ===================================================================
+
+    /**
+     * For each signature, the module's own functions a {@code call_indirect} of it can reach
+     * (those its element segments name: a function reference can only be made of those) when
+     * they are at most {@link ModuleContext#DIRECT_INDIRECT_MAX}; such a site calls them
+     * directly (see {@code FunctionCompiler.callIndirect}).
+     */
+    private static Map<String, int[]> indirectCandidates(List<ModuleShape.Elem> elements, List<String> funcSigs, int imported) {
+        Map<String, java.util.TreeSet<Integer>> bySig = new HashMap<>();
+        for (ModuleShape.Elem e : elements) {
+            for (ModuleShape.ConstExpr item : e.items()) {
+                int f = item.refFunc();
+                if (f < imported || f >= funcSigs.size()) continue; // null, another instance's, or not a plain ref.func
+                bySig.computeIfAbsent(funcSigs.get(f), k -> new java.util.TreeSet<>()).add(f);
+            }
+        }
+        Map<String, int[]> out = new HashMap<>();
+        for (var e : bySig.entrySet()) {
+            if (e.getValue().size() > ModuleContext.DIRECT_INDIRECT_MAX) continue;
+            out.put(e.getKey(), e.getValue().stream().mapToInt(Integer::intValue).toArray());
+        }
+        return out;
+    }
 
     private static ClassFile classFile(ModuleContext mod) {
         Map<ClassDesc, ClassDesc> supers = new HashMap<>();

@@ -23,6 +23,10 @@ final class ModuleContext {
     final ClassDesc instanceClass = ClassDesc.of(PACKAGE + ".Module");
     private final List<int[]> branchTables = new ArrayList<>();
     final CompilerOptions options;
+    /** Most functions of one signature a call_indirect site calls directly (else: its inline cache alone). */
+    static final int DIRECT_INDIRECT_MAX = 8;
+    /** By signature: the module's functions a call_indirect can reach, when few (see ModuleCompiler.indirectCandidates). */
+    java.util.Map<String, int[]> indirectCandidates = java.util.Map.of();
 
     ModuleContext(String[] typeSignatures, String[] functionSignatures, int importedFunctions, int[] functionClass,
             char[] globalTypes, boolean[] globalCells, String[] tagSignatures, int memoryCount, char[] tableTypes,

@@ -673,7 +673,12 @@ final class Regions {
             case BR_TABLE -> { return 16 + 4L * Math.min(in.operandCount(), 1025); }
             case SELECT, SELECT_T -> { return 8; }
             case CALL -> { return 10; }
-            case CALL_INDIRECT, CALL_REF -> { return 18; }
+            case CALL_REF -> { return 18; }
+            case CALL_INDIRECT -> {
+                // with few functions of its signature, a switch and a direct call of each (FunctionCompiler.callIndirect)
+                int[] direct = mod.indirectCandidates.get(mod.typeSignatures[(int) in.operand(0)]);
+                return direct == null ? 18 : 40 + 16L * direct.length;
+            }
             case TRY_TABLE -> { return 40 + 30L * (in.operandCount() / 2); }
             case THROW -> { return 20 + 12L * Signatures.params(mod.tagSignatures[(int) in.operand(0)]).length(); }
             default -> {}
