@@ -101,6 +101,7 @@ public final class CompiledCache {
             long now = host.realtimeNanos();
             java.util.List<Found> entries = new java.util.ArrayList<>();
             java.util.Map<String, Integer> perLayout = new java.util.HashMap<>();
+            java.util.Set<String> holdsMore = new java.util.HashSet<>(); // layouts with a name besides key and entries
             long total = 0;
             for (dev.arca.host.HostDirEntry d : list(rootFd, "")) { // "": the root itself
                 if (d.kind() != dev.arca.host.HostStat.Kind.DIRECTORY) continue;
@@ -110,10 +111,11 @@ public final class CompiledCache {
                 // another process's, compiling its first entry now
                 perLayout.put(d.name(), now - keyTime > DAY_NANOS ? 0 : 1);
                 for (dev.arca.host.HostDirEntry f : list(rootFd, d.name())) {
-                    if (f.kind() != dev.arca.host.HostStat.Kind.FILE) continue;
+                    boolean entry = f.kind() == dev.arca.host.HostStat.Kind.FILE && Layout.isEntryName(f.name());
+                    boolean temporary = f.kind() == dev.arca.host.HostStat.Kind.FILE && f.name().startsWith(".tmp-");
+                    if (!entry && !f.name().equals("cache.key")) holdsMore.add(d.name());
+                    if (!entry && !temporary) continue;
                     String path = d.name() + "/" + f.name();
-                    boolean entry = Layout.isEntryName(f.name());
-                    if (!entry && !f.name().startsWith(".tmp-")) continue;
                     dev.arca.host.HostStat st;
                     try {
                         st = host.stat(rootFd, path);
@@ -141,9 +143,11 @@ public final class CompiledCache {
                     }
                 }
             }
-            // a layout with no entry left, not in use in this process: its key and directory go
+            // a layout with no entry left and nothing else in it, not in use in this process: its
+            // key and directory go (never the key alone: a writer still holding it would then
+            // write entries that a key made again there would fail)
             for (var e : perLayout.entrySet()) {
-                if (e.getValue() > 0 || layouts.containsKey(e.getKey())) continue;
+                if (e.getValue() > 0 || layouts.containsKey(e.getKey()) || holdsMore.contains(e.getKey())) continue;
                 if (remove(rootFd, e.getKey() + "/cache.key")) {
                     try {
                         host.removeDirectory(rootFd, e.getKey());

@@ -98,6 +98,17 @@ class CompiledCacheTest {
     }
 
     @Test
+    void anEmptyLayoutHoldingAnythingElseKeepsItsKey(@TempDir Path root) throws Exception {
+        String other = "arca-compiler-3333333333333333";
+        Path dir = Files.createDirectories(root.resolve(other));
+        Files.write(dir.resolve("cache.key"), new byte[32]);
+        Files.write(dir.resolve(".key-0123456789abcdef"), new byte[32]); // a key being made
+        age(dir.resolve("cache.key"), Duration.ofDays(10));
+        cache(root, 1 << 20).put(LAYOUT, key(1), data(100, 1));
+        assertTrue(Files.exists(dir.resolve("cache.key")), "never the key alone: " + list(root));
+    }
+
+    @Test
     void anEmptyLayoutWithAFreshKeyStays(@TempDir Path root) throws Exception {
         // another process made its key a moment ago and is compiling its first entry
         String other = "arca-compiler-1111111111111111";

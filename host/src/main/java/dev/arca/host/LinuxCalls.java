@@ -223,7 +223,7 @@ final class LinuxCalls {
             if (r != 0) throw c.fail("statx " + path);
             int mode = buf.get(JAVA_SHORT, 28) & 0xFFFF;
             long dev = ((buf.get(JAVA_INT, 136) & 0xFFFF_FFFFL) << 32) | (buf.get(JAVA_INT, 140) & 0xFFFF_FFFFL);
-            return new HostStat(kind(mode), dev, buf.get(JAVA_LONG, 32), buf.get(JAVA_INT, 16) & 0xFFFF_FFFFL,
+            return new HostStat(HostStat.Kind.ofMode(mode), dev, buf.get(JAVA_LONG, 32), buf.get(JAVA_INT, 16) & 0xFFFF_FFFFL,
                     buf.get(JAVA_LONG, 40), time(buf, 64), time(buf, 112), time(buf, 96));
         } catch (ErrnoException e) {
             throw e;
@@ -234,10 +234,6 @@ final class LinuxCalls {
 
     private static long time(MemorySegment buf, long off) {
         return buf.get(JAVA_LONG, off) * 1_000_000_000L + (buf.get(JAVA_INT, off + 8) & 0xFFFF_FFFFL);
-    }
-
-    static HostStat.Kind kind(int mode) {
-        return HostStat.Kind.ofMode(mode);
     }
 
     static void mkdirat(int dirfd, String name, int mode) throws ErrnoException {
