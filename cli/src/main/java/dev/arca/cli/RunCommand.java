@@ -85,7 +85,7 @@ final class RunCommand implements Callable<Integer> {
     Path manifestFile;
 
     @Option(names = "--cache-dir", paramLabel = "DIR",
-            description = "Where compiled modules are kept (default: $ARCA_CACHE_DIR, else $XDG_CACHE_HOME/arca, else ~/.cache/arca).")
+            description = "Where compiled modules are kept (default: $ARCA_CACHE_DIR, else $XDG_CACHE_HOME/arca, else ~/.cache/arca); at most 1 GiB of them, least recently used first out ($ARCA_CACHE_MAX_MB sets another bound).")
     Path cacheDir;
 
     @Option(names = "--no-cache", description = "Compile without reading or writing the on-disk cache.")
