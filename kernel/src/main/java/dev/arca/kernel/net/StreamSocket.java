@@ -184,16 +184,35 @@ public final class StreamSocket extends Socket implements HostStream.Owner {
     public void optionsChanged() {
         Endpoint e;
         boolean noDelay, keepAlive;
-        int rcv, snd;
         synchronized (this) {
             e = endpoint;
             noDelay = options.noDelay;
             keepAlive = options.keepAlive;
-            rcv = options.receiveBuffer;
-            snd = options.sendBuffer;
         }
         if (e instanceof HostStream h) { // a local pair's buffers were sized when it was made
             h.applyOptions(noDelay, keepAlive);
+            applyBufferSizes(e);
+        }
+    }
+
+    /** Serializes {@link #applyBufferSizes}: each reads the options and sets both sizes as one step. */
+    private final Object sizing = new Object();
+
+    /**
+     * Sizes a host connection's buffers from the options as they are now. Each call reads the
+     * options and sets the sizes under one lock, so whichever runs last applies the newest
+     * options: a connect completed on another thread (which sizes the buffers after the guest's
+     * connect may have returned) cannot put back the sizes a setsockopt just replaced (seen once
+     * in a fresh-clone run: NetworkTest found the default 256 KiB after setting 12,345). Never
+     * called with this socket's monitor held (setCapacity wakes watchers).
+     */
+    private void applyBufferSizes(Endpoint e) {
+        synchronized (sizing) {
+            int rcv, snd;
+            synchronized (this) {
+                rcv = options.receiveBuffer;
+                snd = options.sendBuffer;
+            }
             e.in.setCapacity(rcv);
             e.out.setCapacity(snd);
         }
@@ -205,21 +224,18 @@ public final class StreamSocket extends Socket implements HostStream.Owner {
     void connected(Endpoint e, SockAddr localAddress, SockAddr peerAddress) {
         e.in.watchers.add(watchers);
         e.out.watchers.add(watchers);
-        int rcv, snd;
+        // a local pair's buffers were sized by both sides already; a host connection's are sized
+        // before the guest can see it, and again after, for a setsockopt made meanwhile
+        if (e instanceof HostStream) applyBufferSizes(e);
         synchronized (this) {
             endpoint = e;
             local = localAddress;
             peer = peerAddress;
             state = State.CONNECTED;
             connecting = null;
-            rcv = options.receiveBuffer;
-            snd = options.sendBuffer;
             notifyAll();
         }
-        if (e instanceof HostStream) { // a local pair's buffers were sized by both sides already
-            e.in.setCapacity(rcv);
-            e.out.setCapacity(snd);
-        }
+        if (e instanceof HostStream) applyBufferSizes(e);
         watchers.wake();
     }
 
