@@ -85,6 +85,7 @@ final class Descs {
     static final MethodTypeDesc Z_F = mt(CD_boolean, CD_float);
 
     static final MethodTypeDesc CALL_POLL = mt(CD_void, MODULE_INSTANCE);
+    static final MethodTypeDesc LOOP_POLL = mt(CD_int, CD_int);
     static final MethodTypeDesc TRAP_FACTORY = mt(TRAP);
     static final MethodTypeDesc MEMORY_GROW = mt(CD_int, CD_int, MEMORY);
     static final MethodTypeDesc MEMORY_FILL = mt(CD_void, CD_int, CD_int, CD_int, MEMORY);

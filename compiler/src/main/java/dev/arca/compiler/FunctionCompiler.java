@@ -3,6 +3,8 @@ package dev.arca.compiler;
 import static dev.arca.compiler.Descs.*;
 import static java.lang.constant.ConstantDescs.CD_Object;
 import static java.lang.constant.ConstantDescs.CD_String;
+import static java.lang.constant.ConstantDescs.CD_double;
+import static java.lang.constant.ConstantDescs.CD_float;
 import static java.lang.constant.ConstantDescs.CD_int;
 import static java.lang.constant.ConstantDescs.CD_long;
 import static java.lang.constant.ConstantDescs.CD_void;
@@ -12,7 +14,6 @@ import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.Instruction;
 import com.dylibso.chicory.wasm.types.OpCode;
 import com.dylibso.chicory.wasm.types.ValType;
-import dev.arca.compiler.runtime.ModuleInstance;
 import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.Label;
 import java.lang.classfile.Opcode;
@@ -233,9 +234,8 @@ final class FunctionCompiler {
             code.getfield(MEMORY, "bytes", BYTES);
             code.astore(memSlot);
         }
-        // the first back-edge looks at the interrupt flag at once: the JIT then sees that path
-        // taken, and does not compile it as a trap that deoptimises when the budget runs out
-        code.iconst_1();
+        // back-edges to the next look at the interrupt flag (Instructions.loop)
+        code.loadConstant(dev.arca.compiler.runtime.ModuleInstance.LOOP_BUDGET);
         code.istore(budgetSlot);
         if (hasTry) {
             // where the frame stack stands in this method: an exception caught here may have left it higher
@@ -246,18 +246,8 @@ final class FunctionCompiler {
         }
         if (hasCalls && region == null) {
             // count calls down to the next look at the thread's interrupt flag
-            Label ok = code.newLabel();
             code.aload(instSlot);
-            code.dup();
-            code.getfield(MODULE_INSTANCE, "budget", CD_int);
-            code.iconst_1();
-            code.isub();
-            code.dup_x1();
-            code.putfield(MODULE_INSTANCE, "budget", CD_int);
-            code.ifgt(ok);
-            code.aload(instSlot);
-            code.invokestatic(INSTRUCTIONS, "callPoll", CALL_POLL);
-            code.labelBinding(ok);
+            code.invokestatic(INSTRUCTIONS, "enter", CALL_POLL);
         }
 
         if (region == null) {
@@ -838,22 +828,11 @@ final class FunctionCompiler {
                 Label start = code.newLabel();
                 code.labelBinding(start);
                 frames.add(new Frame(KIND_LOOP, params, results, height, start, code.newLabel(), id, false));
-                // a back-edge arrives here: count it down to the next look at the interrupt flag.
-                // The look is inline, with no call on the path the loop takes: a call in a loop
-                // makes the JIT keep the loop's values in memory around it
-                Label ok = code.newLabel(), reset = code.newLabel();
-                code.iinc(budgetSlot, -1);
+                // a back-edge arrives here: count it down to the next look at the interrupt flag
+                // (Instructions.loop, which the JIT inlines: its one profile serves every loop)
                 code.iload(budgetSlot);
-                code.ifgt(ok);
-                code.invokestatic(THREAD, "currentThread", MethodTypeDesc.of(THREAD));
-                code.invokevirtual(THREAD, "isInterrupted", MethodTypeDesc.of(java.lang.constant.ConstantDescs.CD_boolean));
-                code.ifeq(reset);
-                code.invokestatic(INSTRUCTIONS, "stopped", MethodTypeDesc.of(ClassDesc.of(Descs.RT + "Stopped")));
-                code.athrow();
-                code.labelBinding(reset);
-                code.loadConstant(ModuleInstance.LOOP_BUDGET);
+                code.invokestatic(INSTRUCTIONS, "loop", LOOP_POLL);
                 code.istore(budgetSlot);
-                code.labelBinding(ok);
                 emitted++;
             }
             case IF -> {
@@ -1121,8 +1100,8 @@ final class FunctionCompiler {
         switch (t) {
             case 'I' -> code.invokestatic(INTEGER, "valueOf", MethodTypeDesc.of(INTEGER, CD_int));
             case 'J' -> code.invokestatic(LONG, "valueOf", MethodTypeDesc.of(LONG, CD_long));
-            case 'F' -> code.invokestatic(FLOAT, "valueOf", MethodTypeDesc.of(FLOAT, java.lang.constant.ConstantDescs.CD_float));
-            case 'D' -> code.invokestatic(DOUBLE, "valueOf", MethodTypeDesc.of(DOUBLE, java.lang.constant.ConstantDescs.CD_double));
+            case 'F' -> code.invokestatic(FLOAT, "valueOf", MethodTypeDesc.of(FLOAT, CD_float));
+            case 'D' -> code.invokestatic(DOUBLE, "valueOf", MethodTypeDesc.of(DOUBLE, CD_double));
             default -> {}
         }
     }
@@ -1140,11 +1119,11 @@ final class FunctionCompiler {
             }
             case 'F' -> {
                 code.checkcast(FLOAT);
-                code.invokevirtual(FLOAT, "floatValue", MethodTypeDesc.of(java.lang.constant.ConstantDescs.CD_float));
+                code.invokevirtual(FLOAT, "floatValue", MethodTypeDesc.of(CD_float));
             }
             case 'D' -> {
                 code.checkcast(DOUBLE);
-                code.invokevirtual(DOUBLE, "doubleValue", MethodTypeDesc.of(java.lang.constant.ConstantDescs.CD_double));
+                code.invokevirtual(DOUBLE, "doubleValue", MethodTypeDesc.of(CD_double));
             }
             case 'V' -> code.checkcast(ValueTypes.V128);
             default -> {}
@@ -1319,7 +1298,7 @@ final class FunctionCompiler {
             code.aload(instSlot);
             code.if_acmpne(viaCache);
             code.aload(ref);
-            code.invokevirtual(FUNC_REF, "index", MethodTypeDesc.of(java.lang.constant.ConstantDescs.CD_int));
+            code.invokevirtual(FUNC_REF, "index", MethodTypeDesc.of(CD_int));
             Label[] cases = new Label[direct.length];
             List<SwitchCase> switchCases = new ArrayList<>();
             for (int i = 0; i < direct.length; i++) {

@@ -1,6 +1,8 @@
 package dev.arca.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arca.compiler.CompilerOptions;
 import java.io.ByteArrayOutputStream;
@@ -27,6 +29,36 @@ class SwitchSplitTest {
                 Object expected = reference.function("f").call(x, 60)[0];
                 assertEquals(expected, arca.function("f").call(x, 60)[0], "f(" + x + ") with methods of at most " + limit + " bytes");
             }
+        }
+    }
+
+    /**
+     * The same loop run for 2^32 iterations (endless for a test) and interrupted once the JIT has
+     * had time to compile it: whether the loop's head is in the function's method or its body is
+     * cut into regions, a look at the interrupt flag stops it (the loop's budget lives in the
+     * method that holds the loop, so calls into regions do not reset it).
+     */
+    @Test
+    void anEndlessLoopSplitIntoMethodsIsStoppedByAnInterrupt() throws Exception {
+        byte[] wasm = module();
+        for (int limit : new int[] {7000, 100}) {
+            CompilerOptions options = new CompilerOptions(limit, CompilerOptions.DEFAULT.maxFunctionBodyBytes(), CompilerOptions.DEFAULT.maxLocals());
+            Instance arca = new Engine(null, null, Engine.Kind.ARCA, Engine.MemoryKind.BYTE_ARRAY, options).load("switch", wasm)
+                    .instantiate(new Imports(), 1);
+            Object[] out = new Object[1];
+            Thread t = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    out[0] = arca.function("f").call(1, -1);
+                } catch (Throwable e) {
+                    out[0] = e;
+                }
+            });
+            Thread.sleep(500);
+            assertTrue(t.isAlive(), "the loop ended by itself: " + out[0]);
+            t.interrupt();
+            t.join(10_000);
+            assertFalse(t.isAlive(), "still running 10 s after the interrupt, methods of at most " + limit + " bytes");
+            assertTrue(out[0] instanceof GuestInterrupted, String.valueOf(out[0]));
         }
     }
 
