@@ -33,15 +33,24 @@ final class Cli {
      * 1048576), else the engine's default (1 GiB). Errors: UserError for another value.
      */
     static long cacheLimit() throws UserError {
-        String env = Session.current().env("ARCA_CACHE_MAX_MB");
-        if (env == null || env.isEmpty()) return dev.arca.engine.Engine.DEFAULT_CACHE_LIMIT;
-        long mb;
+        long mb = envNumber("ARCA_CACHE_MAX_MB", 1, 1L << 20, "MiB");
+        return mb < 0 ? dev.arca.engine.Engine.DEFAULT_CACHE_LIMIT : mb << 20;
+    }
+
+    /**
+     * The session's ${@code name} as a whole number from {@code min} (at least 0) to {@code max};
+     * -1 when unset or empty. Errors: UserError naming the variable, the unit and the range.
+     */
+    static long envNumber(String name, long min, long max, String unit) throws UserError {
+        String env = Session.current().env(name);
+        if (env == null || env.isEmpty()) return -1;
+        long n;
         try {
-            mb = Long.parseLong(env.trim());
+            n = Long.parseLong(env.trim());
         } catch (NumberFormatException e) {
-            mb = -1;
+            n = -1;
         }
-        if (mb < 1 || mb > 1L << 20) throw new UserError("ARCA_CACHE_MAX_MB=" + env + ": a number of MiB from 1 to 1048576");
-        return mb << 20;
+        if (n < min || n > max) throw new UserError(name + "=" + env + ": a number of " + unit + " from " + min + " to " + max);
+        return n;
     }
 }

@@ -252,15 +252,7 @@ final class RunCommand implements Callable<Integer> {
      * splitting changes nothing.
      */
     private static int methodSizeLimit() throws UserError {
-        String limit = Session.current().env("ARCA_METHOD_LIMIT");
-        if (limit == null || limit.isEmpty()) return 0;
-        try {
-            int n = Integer.parseInt(limit);
-            if (n < 1 || n > 7900) throw new NumberFormatException();
-            return n;
-        } catch (NumberFormatException e) {
-            throw new UserError("ARCA_METHOD_LIMIT=" + limit + ": a number of bytes from 1 to 7900");
-        }
+        return (int) Math.max(0, Cli.envNumber("ARCA_METHOD_LIMIT", 1, 7900, "bytes"));
     }
 
     /** The key of the instance's volumes, from the one key option given; null when none is needed or given. */

@@ -4,17 +4,27 @@ import dev.arca.abi.DiagnosticSink;
 import dev.arca.abi.Errno;
 import dev.arca.abi.ErrnoException;
 import dev.arca.host.Host;
+import dev.arca.host.HostDirEntry;
 import dev.arca.host.HostFd;
 import dev.arca.host.HostFile;
+import dev.arca.host.HostStat;
 import dev.arca.host.OpenMode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Compiled modules on disk: bytes by key, one file per key, under a directory per layout (the
@@ -51,7 +61,7 @@ public final class CompiledCache {
     private final Host host;
     private final Path root;
     private final long maxBytes;
-    private final java.util.Map<String, Layout> layouts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Layout> layouts = new ConcurrentHashMap<>();
     private final DiagnosticSink diagnostics;
 
     CompiledCache(Host host, Path root, DiagnosticSink diagnostics) {
@@ -99,24 +109,24 @@ public final class CompiledCache {
         }
         try {
             long now = host.realtimeNanos();
-            java.util.List<Found> entries = new java.util.ArrayList<>();
-            java.util.Map<String, Integer> perLayout = new java.util.HashMap<>();
-            java.util.Set<String> holdsMore = new java.util.HashSet<>(); // layouts with a name besides key and entries
+            List<Found> entries = new ArrayList<>();
+            Map<String, Integer> perLayout = new HashMap<>();
+            Set<String> holdsMore = new HashSet<>(); // layouts with a name besides key and entries
             long total = 0;
-            for (dev.arca.host.HostDirEntry d : list(rootFd, "")) { // "": the root itself
-                if (d.kind() != dev.arca.host.HostStat.Kind.DIRECTORY) continue;
+            for (HostDirEntry d : list(rootFd, "")) { // "": the root itself
+                if (d.kind() != HostStat.Kind.DIRECTORY) continue;
                 long keyTime = keyTime(rootFd, d.name());
                 if (keyTime == Long.MIN_VALUE) continue; // not a layout
                 // an empty layout is removed below only if its key is a day old: a fresh one may be
                 // another process's, compiling its first entry now
                 perLayout.put(d.name(), now - keyTime > DAY_NANOS ? 0 : 1);
-                for (dev.arca.host.HostDirEntry f : list(rootFd, d.name())) {
-                    boolean entry = f.kind() == dev.arca.host.HostStat.Kind.FILE && Layout.isEntryName(f.name());
-                    boolean temporary = f.kind() == dev.arca.host.HostStat.Kind.FILE && f.name().startsWith(".tmp-");
+                for (HostDirEntry f : list(rootFd, d.name())) {
+                    boolean entry = f.kind() == HostStat.Kind.FILE && Layout.isEntryName(f.name());
+                    boolean temporary = f.kind() == HostStat.Kind.FILE && f.name().startsWith(".tmp-");
                     if (!entry && !f.name().equals("cache.key")) holdsMore.add(d.name());
                     if (!entry && !temporary) continue;
                     String path = d.name() + "/" + f.name();
-                    dev.arca.host.HostStat st;
+                    HostStat st;
                     try {
                         st = host.stat(rootFd, path);
                     } catch (ErrnoException gone) {
@@ -133,7 +143,7 @@ public final class CompiledCache {
             }
             if (total > maxBytes) {
                 long target = maxBytes / 10 * 9;
-                entries.sort(java.util.Comparator.comparingLong(Found::mtime));
+                entries.sort(Comparator.comparingLong(Found::mtime));
                 for (Found f : entries) {
                     if (total <= target) break;
                     if (f.layout().equals(keepLayout) && f.name().equals(keepName)) continue;
@@ -161,11 +171,11 @@ public final class CompiledCache {
         }
     }
 
-    private java.util.List<dev.arca.host.HostDirEntry> list(HostFd base, String path) {
+    private List<HostDirEntry> list(HostFd base, String path) {
         try {
             return host.list(base, path);
         } catch (ErrnoException e) {
-            return java.util.List.of();
+            return List.of();
         }
     }
 
@@ -175,8 +185,8 @@ public final class CompiledCache {
      */
     private long keyTime(HostFd rootFd, String name) {
         try {
-            dev.arca.host.HostStat st = host.stat(rootFd, name + "/cache.key");
-            return st.kind() == dev.arca.host.HostStat.Kind.FILE ? st.mtime() : Long.MIN_VALUE;
+            HostStat st = host.stat(rootFd, name + "/cache.key");
+            return st.kind() == HostStat.Kind.FILE ? st.mtime() : Long.MIN_VALUE;
         } catch (ErrnoException e) {
             return Long.MIN_VALUE;
         }
