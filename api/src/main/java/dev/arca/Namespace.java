@@ -20,7 +20,6 @@ import dev.arca.host.HostErrors;
 import dev.arca.kernel.vfs.MountTable;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -71,7 +70,10 @@ final class Namespace {
 
     private void mountAll(InstanceConfig config, QuoteSource quotes) throws ArcaException {
         List<Mount> mounts = new ArrayList<>(config.mounts());
-        mounts.sort(Comparator.comparingInt(m -> depth(m.guestPath()))); // stable: equal depths keep their order
+        // stable: equal depths keep their order. Not Comparator.comparingInt: its serializable
+        // lambda is not linked ahead of time by the JDK's AOT cache, and spinning it cost 6 ms of
+        // every run's start-up
+        mounts.sort((a, b) -> Integer.compare(depth(a.guestPath()), depth(b.guestPath())));
         long ramBytes = config.limits().ramfsBytes();
         try {
             if (mounts.stream().noneMatch(m -> m.guestPath().equals("/"))) {

@@ -1097,37 +1097,12 @@ final class FunctionCompiler {
     }
 
     private void box(char t) {
-        switch (t) {
-            case 'I' -> code.invokestatic(INTEGER, "valueOf", MethodTypeDesc.of(INTEGER, CD_int));
-            case 'J' -> code.invokestatic(LONG, "valueOf", MethodTypeDesc.of(LONG, CD_long));
-            case 'F' -> code.invokestatic(FLOAT, "valueOf", MethodTypeDesc.of(FLOAT, CD_float));
-            case 'D' -> code.invokestatic(DOUBLE, "valueOf", MethodTypeDesc.of(DOUBLE, CD_double));
-            default -> {}
-        }
+        ValueTypes.box(code, t);
     }
 
     /** An Object on the stack (a boxed value) becomes the value of type {@code t}. */
     private void unbox(char t) {
-        switch (t) {
-            case 'I' -> {
-                code.checkcast(INTEGER);
-                code.invokevirtual(INTEGER, "intValue", MethodTypeDesc.of(CD_int));
-            }
-            case 'J' -> {
-                code.checkcast(LONG);
-                code.invokevirtual(LONG, "longValue", MethodTypeDesc.of(CD_long));
-            }
-            case 'F' -> {
-                code.checkcast(FLOAT);
-                code.invokevirtual(FLOAT, "floatValue", MethodTypeDesc.of(CD_float));
-            }
-            case 'D' -> {
-                code.checkcast(DOUBLE);
-                code.invokevirtual(DOUBLE, "doubleValue", MethodTypeDesc.of(CD_double));
-            }
-            case 'V' -> code.checkcast(ValueTypes.V128);
-            default -> {}
-        }
+        ValueTypes.unbox(code, t);
     }
 
     /** Pushes the elements of the Object[] on the stack as values of {@code types}. */

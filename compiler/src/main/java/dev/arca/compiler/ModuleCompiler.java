@@ -272,6 +272,7 @@ public final class ModuleCompiler {
         mod.memoryShared = new boolean[memories.size()];
         for (int m = 0; m < memories.size(); m++) mod.memoryShared[m] = memories.get(m).shared();
         mod.indirectCandidates = indirectCandidates(elements, funcSigs, importedFunctions);
+        mod.exports = exports;
 
         Map<String, byte[]> classes = new LinkedHashMap<>();
         List<String> codeClasses = new ArrayList<>();
@@ -516,6 +517,9 @@ public final class ModuleCompiler {
                 cb.withMethodBody(importMethod(f), FunctionCompiler.functionType(mod, sig), ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC,
                         code -> importCall(mod, code, fi, sig));
             }
+            // callFunction(int index, Object[] args): the exported functions of number types called directly
+            cb.withMethodBody("callFunction", MethodTypeDesc.of(CD_Object, CD_int, CD_Object.arrayType()), ClassFile.ACC_PUBLIC,
+                    code -> exportCalls(mod, code));
             // setGlobal(int index, long bits, Object ref)
             cb.withMethodBody("setGlobal", MethodTypeDesc.of(CD_void, CD_int, CD_long, CD_Object), ClassFile.ACC_PUBLIC, code ->
                     globalSwitch(mod, code, 1, g -> !mod.globalCells[g], g -> {
@@ -568,6 +572,72 @@ public final class ModuleCompiler {
                         code.areturn();
                     }));
         });
+    }
+
+    /** Most exported functions {@code callFunction} calls directly (a switch of bounded size). */
+    static final int MAX_DIRECT_EXPORTS = 256;
+
+    /**
+     * The body of the instance class's {@code callFunction(int index, Object[] args)}: a switch
+     * over the functions this module defines and exports whose parameters are numbers and whose
+     * results are none, one number, or several; each case checks the number of arguments, unboxes
+     * them and calls the function's method. Anything else goes to the inherited method (the host
+     * invoker), which also reports a wrong number of arguments as before.
+     */
+    private static void exportCalls(ModuleContext mod, CodeBuilder code) {
+        java.util.TreeSet<Integer> direct = new java.util.TreeSet<>();
+        for (ModuleShape.Export e : mod.exports) {
+            if (e.kind() != ModuleShape.Kind.FUNCTION || e.index() < mod.importedFunctions) continue;
+            String sig = mod.functionSignatures[e.index()];
+            String params = dev.arca.compiler.runtime.Signatures.params(sig);
+            String results = dev.arca.compiler.runtime.Signatures.results(sig);
+            boolean numbers = params.chars().allMatch(c -> "IJFD".indexOf(c) >= 0);
+            boolean result = results.length() != 1 || "IJFD".indexOf(results.charAt(0)) >= 0;
+            if (numbers && result && direct.size() < MAX_DIRECT_EXPORTS) direct.add(e.index());
+        }
+        Label inherited = code.newLabel();
+        if (!direct.isEmpty()) {
+            List<SwitchCase> cases = new ArrayList<>();
+            Map<Integer, Label> labels = new LinkedHashMap<>();
+            for (int f : direct) {
+                Label l = code.newLabel();
+                labels.put(f, l);
+                cases.add(SwitchCase.of(f, l));
+            }
+            code.iload(1);
+            code.lookupswitch(inherited, cases);
+            for (var e : labels.entrySet()) {
+                int f = e.getKey();
+                String sig = mod.functionSignatures[f];
+                String params = dev.arca.compiler.runtime.Signatures.params(sig);
+                String results = dev.arca.compiler.runtime.Signatures.results(sig);
+                code.labelBinding(e.getValue());
+                code.aload(2);
+                code.arraylength();
+                code.loadConstant(params.length());
+                code.if_icmpne(inherited);
+                for (int i = 0; i < params.length(); i++) {
+                    code.aload(2);
+                    code.loadConstant(i);
+                    code.aaload();
+                    ValueTypes.unbox(code, params.charAt(i));
+                }
+                code.aload(0);
+                code.invokestatic(mod.classOf(f), "f" + f, FunctionCompiler.functionType(mod, sig));
+                if (results.isEmpty()) {
+                    code.aconst_null();
+                } else if (results.length() == 1) {
+                    ValueTypes.box(code, results.charAt(0));
+                }
+                code.areturn();
+            }
+        }
+        code.labelBinding(inherited);
+        code.aload(0);
+        code.iload(1);
+        code.aload(2);
+        code.invokespecial(Descs.MODULE_INSTANCE, "callFunction", MethodTypeDesc.of(CD_Object, CD_int, CD_Object.arrayType()));
+        code.areturn();
     }
 
     /** A tableswitch on the int in {@code slot} over the globals {@code which} accepts. */

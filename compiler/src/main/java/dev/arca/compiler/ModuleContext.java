@@ -27,6 +27,8 @@ final class ModuleContext {
     static final int DIRECT_INDIRECT_MAX = 8;
     /** By signature: the module's functions a call_indirect can reach, when few (see ModuleCompiler.indirectCandidates). */
     java.util.Map<String, int[]> indirectCandidates = java.util.Map.of();
+    /** The module's exports (the instance class calls the exported functions for the host). */
+    java.util.List<dev.arca.compiler.runtime.ModuleShape.Export> exports = java.util.List.of();
 
     ModuleContext(String[] typeSignatures, String[] functionSignatures, int importedFunctions, int[] functionClass,
             char[] globalTypes, boolean[] globalCells, String[] tagSignatures, int memoryCount, char[] tableTypes,

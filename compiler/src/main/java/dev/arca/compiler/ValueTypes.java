@@ -3,9 +3,11 @@ package dev.arca.compiler;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.TypeSection;
 import com.dylibso.chicory.wasm.types.ValType;
+import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.TypeKind;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.ConstantDescs;
+import java.lang.constant.MethodTypeDesc;
 import java.util.List;
 
 /** Wasm value types as the letters of {@link dev.arca.compiler.runtime.Signatures}, and their JVM forms. */
@@ -133,5 +135,40 @@ final class ValueTypes {
             case 'D' -> ConstantDescs.CD_Double;
             default -> ConstantDescs.CD_Object;
         };
+    }
+
+    /** The value of type {@code t} on the stack becomes an Object (numbers boxed, others as they are). */
+    static void box(CodeBuilder code, char t) {
+        switch (t) {
+            case 'I', 'J', 'F', 'D' -> {
+                ClassDesc box = box(t);
+                code.invokestatic(box, "valueOf", MethodTypeDesc.of(box, desc(t)));
+            }
+            default -> {}
+        }
+    }
+
+    /** An Object on the stack (a boxed value) becomes the value of type {@code t}. */
+    static void unbox(CodeBuilder code, char t) {
+        switch (t) {
+            case 'I' -> {
+                code.checkcast(ConstantDescs.CD_Integer);
+                code.invokevirtual(ConstantDescs.CD_Integer, "intValue", MethodTypeDesc.of(ConstantDescs.CD_int));
+            }
+            case 'J' -> {
+                code.checkcast(ConstantDescs.CD_Long);
+                code.invokevirtual(ConstantDescs.CD_Long, "longValue", MethodTypeDesc.of(ConstantDescs.CD_long));
+            }
+            case 'F' -> {
+                code.checkcast(ConstantDescs.CD_Float);
+                code.invokevirtual(ConstantDescs.CD_Float, "floatValue", MethodTypeDesc.of(ConstantDescs.CD_float));
+            }
+            case 'D' -> {
+                code.checkcast(ConstantDescs.CD_Double);
+                code.invokevirtual(ConstantDescs.CD_Double, "doubleValue", MethodTypeDesc.of(ConstantDescs.CD_double));
+            }
+            case 'V' -> code.checkcast(V128);
+            default -> {}
+        }
     }
 }

@@ -17,7 +17,6 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -143,7 +142,7 @@ public final class CompiledCache {
             }
             if (total > maxBytes) {
                 long target = maxBytes / 10 * 9;
-                entries.sort(Comparator.comparingLong(Found::mtime));
+                entries.sort((a, b) -> Long.compare(a.mtime(), b.mtime())); // not comparingLong: see Namespace.mountAll
                 for (Found f : entries) {
                     if (total <= target) break;
                     if (f.layout().equals(keepLayout) && f.name().equals(keepName)) continue;

@@ -135,6 +135,20 @@ public abstract class ModuleInstance {
         }
     }
 
+    /**
+     * Calls function {@code index} of this instance from the host: {@code args} its parameters,
+     * boxed; the result boxed (null for none, an Object[] for several). The generated instance
+     * class overrides this with a switch over its exported functions of number types that calls
+     * each one's method directly (making the spreading invoker for a hello world's {@code _start}
+     * cost 6 ms of its start-up); every other function, and a call with the wrong number of
+     * arguments, comes here to the {@link #hostInvoker}.
+     */
+    public Object callFunction(int index, Object[] args) throws Throwable {
+        Object[] all = java.util.Arrays.copyOf(args, args.length + 1);
+        all[args.length] = this;
+        return (Object) hostInvoker(index).invokeExact(all);
+    }
+
     /** A handle to the method of function {@code index}, bound to this instance. */
     final MethodHandle functionHandle(int index) {
         MethodHandle mh = staticHandle(index);

@@ -50,8 +50,8 @@ final class ArcaInstance implements dev.arca.engine.Instance {
         FunctionSignature sig = ArcaModule.signature(module.shape().functions().get(e.index()).signature());
         FuncRef ref = instance.function(e.index());
         ModuleInstance owner = ref.owner(); // this instance, or the one it imported the function from
-        // a function an instance defines is called through its module's shared invoker (no binding)
-        MethodHandle invoker = owner == null ? null : owner.hostInvoker(ref.index());
+        // a function an instance defines is called through its instance class (its method called
+        // directly, or its module's shared invoker): no binding
         MethodHandle handle = owner == null ? ref.handle() : null;
         return new ExportedFunction() {
             @Override
@@ -64,10 +64,8 @@ final class ArcaInstance implements dev.arca.engine.Instance {
                 Object r;
                 int frameTop = instance.frameTop;
                 try {
-                    if (invoker != null) {
-                        Object[] all = java.util.Arrays.copyOf(args, args.length + 1);
-                        all[args.length] = owner;
-                        r = (Object) invoker.invokeExact(all);
+                    if (owner != null) {
+                        r = owner.callFunction(ref.index(), args);
                     } else {
                         r = handle.invokeWithArguments(args);
                     }
