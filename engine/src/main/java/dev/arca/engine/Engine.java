@@ -6,8 +6,6 @@ import dev.arca.engine.arca.ArcaBackend;
 import dev.arca.engine.chicory.ChicoryBackend;
 import dev.arca.host.Host;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -150,11 +148,8 @@ public final class Engine {
         return nl >= 0 ? m.substring(0, nl) : m;
     }
 
+    /** The SHA-256 of {@code bytes} in hex (Arca's own digest: see {@link Sha256}). */
     public static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError("every JDK has SHA-256", e);
-        }
+        return HexFormat.of().formatHex(Sha256.digest(bytes));
     }
 }

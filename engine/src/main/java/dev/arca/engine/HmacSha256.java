@@ -1,10 +1,7 @@
 package dev.arca.engine;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-
 /**
- * HMAC-SHA256 (RFC 2104) over the JDK's SHA-256 digest, for the compiled-module cache, which
+ * HMAC-SHA256 (RFC 2104) over Arca's SHA-256 ({@link Sha256}), for the compiled-module cache, which
  * every run reads: {@code javax.crypto.Mac} would cost a fresh JVM about 15 ms before its first
  * MAC (the JCE's jurisdiction policy set-up, and the security providers loaded one by one to
  * find HmacSHA256), more than reading and checking the entry. Checked against {@code Mac} in
@@ -17,7 +14,7 @@ final class HmacSha256 {
 
     /** The MAC of the concatenation of {@code parts} under {@code key}. */
     static byte[] mac(byte[] key, byte[]... parts) {
-        byte[] k = key.length > BLOCK ? sha256().digest(key) : key;
+        byte[] k = key.length > BLOCK ? Sha256.digest(key) : key;
         byte[] ipad = new byte[BLOCK];
         byte[] opad = new byte[BLOCK];
         for (int i = 0; i < BLOCK; i++) {
@@ -25,20 +22,12 @@ final class HmacSha256 {
             ipad[i] = (byte) (b ^ 0x36);
             opad[i] = (byte) (b ^ 0x5c);
         }
-        MessageDigest inner = sha256();
+        Sha256 inner = new Sha256();
         inner.update(ipad);
         for (byte[] p : parts) inner.update(p);
-        MessageDigest outer = sha256();
+        Sha256 outer = new Sha256();
         outer.update(opad);
         outer.update(inner.digest());
         return outer.digest();
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 unavailable", e); // every JDK has it
-        }
     }
 }
