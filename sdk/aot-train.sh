@@ -3,11 +3,15 @@
 # that start-up loads and links (and early method profiles), so later runs start from them.
 # The training program is a minimal WASI module written out here byte for byte (it prints
 # "arca"); it runs once with a cold and once with a warm compiled-module cache, so both start-up
-# paths are recorded; then on a volume. With WHAT "cluster", also a one-node cluster asked for its
-# status (the classes of Ratis, gRPC and RA-TLS: node start and every cluster and service
-# command). A JVM loads every class of its cache as it starts, so the cluster's 5,000 classes
-# would cost every 'arca run' about 60 ms: ./arca picks one of the two caches by command.
-# Usage: aot-train.sh JAVA JAR OUT [cluster]  (JVM flags must match ./arca's)
+# paths are recorded. With WHAT "volume", also on an encrypted volume with 32 MiB written and read
+# (encfs and AES-GCM, with their method profiles); with "cluster", that and a one-node cluster
+# asked for its status (the classes of Ratis, gRPC and RA-TLS: node start and every cluster and
+# service command). A JVM loads every class of its cache as it starts: the cluster's 5,000
+# classes would cost every 'arca run' about 60 ms, and the volume's training (and picocli's, for
+# --version) a warm hello world 10% (bench/ab.sh 15, 2026-12-05: 1.10x; cold 1.02x; --version
+# and --help 2-5% slower without picocli's classes): ./arca picks one of the three caches by
+# command and options.
+# Usage: aot-train.sh JAVA JAR OUT [volume|cluster]  (JVM flags must match ./arca's)
 set -euo pipefail
 JAVA=$1 JAR=$2 OUT=$3 WHAT=${4:-}
 work=$(mktemp -d)

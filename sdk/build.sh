@@ -19,10 +19,13 @@ if command -v cc >/dev/null; then
 else
   echo "arca: note: no C compiler (cc): 'arca run --node' is not available" >&2
 fi
-# two AOT caches (sdk/aot-train.sh): programs (run, image, ...) and the cluster's commands
-rm -f cli/target/arca.aot cli/target/arca-cluster.aot
+# three AOT caches (sdk/aot-train.sh): programs, programs on volumes and images, and the cluster's
+# commands (./arca picks one by command and options)
+rm -f cli/target/arca.aot cli/target/arca-volume.aot cli/target/arca-cluster.aot
 "$ROOT/sdk/aot-train.sh" "$JAVA_HOME/bin/java" "$ROOT/cli/target/arca.jar" "$ROOT/cli/target/arca.aot" >/dev/null 2>&1 \
   || echo "arca: note: no AOT cache was made (start-up will be slower)" >&2
+"$ROOT/sdk/aot-train.sh" "$JAVA_HOME/bin/java" "$ROOT/cli/target/arca.jar" "$ROOT/cli/target/arca-volume.aot" volume >/dev/null 2>&1 \
+  || echo "arca: note: no AOT cache was made for volumes (their start-up will be slower)" >&2
 "$ROOT/sdk/aot-train.sh" "$JAVA_HOME/bin/java" "$ROOT/cli/target/arca.jar" "$ROOT/cli/target/arca-cluster.aot" cluster >/dev/null 2>&1 \
   || echo "arca: note: no AOT cache was made for the cluster's commands (their start-up will be slower)" >&2
 touch "$ROOT/cli/target/.built"

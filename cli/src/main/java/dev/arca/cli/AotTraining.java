@@ -11,11 +11,11 @@ import java.nio.file.Path;
 
 /**
  * The workload for the JDK AOT cache (sdk/aot-train.sh): runs a program through the CLI with a
- * cold compiled-module cache, then again with it warm, so both start-up paths are recorded; then
- * on an encrypted volume (created, then mounted), and writes and reads 32 MiB through a volume,
- * so the classes of encfs and AES-GCM are in the cache and their methods have profiles (a fresh
- * JVM otherwise runs GHASH as Java code for the first few hundred megabytes); with a third
- * argument {@code cluster}, a one-node cluster too (the cache of the cluster's commands).
+ * cold compiled-module cache, then again with it warm, so both start-up paths are recorded. With
+ * a third argument {@code volume}, then on an encrypted volume (created, then mounted), and writes
+ * and reads 32 MiB through a volume, so the classes of encfs and AES-GCM are in the cache and their
+ * methods have profiles (a fresh JVM otherwise runs GHASH as Java code for the first few hundred
+ * megabytes); with {@code cluster}, that and a one-node cluster (the cache of the cluster's commands).
  */
 final class AotTraining {
     private AotTraining() {}
@@ -25,6 +25,15 @@ final class AotTraining {
             Main.execute(new String[] {"run", "--cache-dir", args[1], "--dir", System.getProperty("java.io.tmpdir") + "::/tmp", args[0]});
         }
         Path work = Path.of(args[1]).toAbsolutePath().getParent();
+        String what = args.length > 2 ? args[2] : "";
+        if (what.equals("volume") || what.equals("cluster")) volumes(args, work); // not the programs' cache: see sdk/aot-train.sh
+        if (what.equals("cluster")) cluster(work); // the cluster's commands' cache only
+        if (!what.isEmpty()) Main.execute(new String[] {"--version"}); // picocli: not the programs' cache
+        System.exit(0); // the node's threads would keep the JVM up; the cache is written as it exits
+    }
+
+    /** Runs on an encrypted volume, and 32 MiB written and read through one (encfs, AES-GCM). */
+    private static void volumes(String[] args, Path work) throws Exception {
         byte[] key = new byte[32];
         Cli.HOST.randomBytes(key);
         write(work, "train.key", key);
@@ -54,9 +63,6 @@ final class AotTraining {
                 h.close();
             }
         }
-        if (args.length > 2 && args[2].equals("cluster")) cluster(work); // the cluster's commands' cache only
-        Main.execute(new String[] {"--version"});
-        System.exit(0); // the node's threads would keep the JVM up; the cache is written as it exits
     }
 
     /** Writes {@code name} in {@code dir} (made if missing), mode 0600. */
