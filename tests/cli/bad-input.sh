@@ -44,6 +44,13 @@ tr -d '\n' <<'HEX' | perl -ne 'print pack("H*", $_)' > "$T/ok.wasm"
 HEX
 size=$(stat -c %s "$T/ok.wasm")
 check "valid module runs" 0 '^$' -- run "$T/ok.wasm"
+# the guest's output survives the JVM's end (after a run the CLI halts rather than exits), a last
+# line without its newline too
+out=$("$ARCA" run "$T/ok.wasm" | od -An -c | tr -s ' ')
+if [ "$out" = " a r c a \n" ]; then pass=$((pass+1)); echo "PASS output whole at exit"; else fail=$((fail+1)); echo "FAIL output whole at exit: [$out]"; fi
+perl -0777 -pe 's/\x10\x00\x00\x00\x05\x00\x00\x00/\x10\x00\x00\x00\x04\x00\x00\x00/' "$T/ok.wasm" > "$T/nonl.wasm"
+out=$("$ARCA" run "$T/nonl.wasm" | od -An -c | tr -s ' ')
+if [ "$out" = " a r c a" ]; then pass=$((pass+1)); echo "PASS output without a final newline whole at exit"; else fail=$((fail+1)); echo "FAIL output without a final newline: [$out]"; fi
 
 # malformed modules
 : > "$T/empty.wasm"

@@ -22,14 +22,33 @@ public final class Main implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command (try 'arca run PROGRAM.wasm')");
     }
 
+    /** Whether this JVM's command was a run read by {@link QuickParse} (see {@link #exit}). */
+    private static boolean quickRun;
+
     public static void main(String[] args) {
         Timing.mark("main");
-        System.exit(execute(args));
+        exit(execute(args));
+    }
+
+    /**
+     * Ends the JVM with {@code code}. After a run, with {@code Runtime.halt}: {@code System.exit}
+     * first logs the exit through {@code System.Logger}, whose set-up looks for a logging backend
+     * with a service-loader search of every jar on the class path (about 5 ms of a hello world, in
+     * async-profiler's samples), and a run has no shutdown hook to run (Arca registers one only
+     * for a node, which ends by a signal). The standard streams are flushed first; with Java Flight
+     * Recorder on (through ARCA_JAVA_OPTS), {@code System.exit}, whose hooks write its recording.
+     */
+    static void exit(int code) {
+        System.out.flush();
+        System.err.flush();
+        if (quickRun && !jdk.jfr.FlightRecorder.isInitialized()) Runtime.getRuntime().halt(code);
+        System.exit(code);
     }
 
     static int execute(String[] args) {
         RunCommand quick = new RunCommand();
         if (QuickParse.parse(args, quick)) {
+            quickRun = true;
             try {
                 return quick.call();
             } catch (UserError e) {
