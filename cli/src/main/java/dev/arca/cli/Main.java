@@ -41,8 +41,16 @@ public final class Main implements Runnable {
     static void exit(int code) {
         System.out.flush();
         System.err.flush();
-        if (quickRun && !jdk.jfr.FlightRecorder.isInitialized()) Runtime.getRuntime().halt(code);
+        if (quickRun && !flightRecorder()) Runtime.getRuntime().halt(code);
         System.exit(code);
+    }
+
+    private static boolean flightRecorder() {
+        try {
+            return jdk.jfr.FlightRecorder.isInitialized();
+        } catch (LinkageError noJfr) { // a Java runtime made without the jdk.jfr module
+            return false;
+        }
     }
 
     static int execute(String[] args) {

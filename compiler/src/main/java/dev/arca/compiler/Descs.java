@@ -46,12 +46,9 @@ final class Descs {
     static final ClassDesc LONGS = CD_long.arrayType();
     static final ClassDesc INTS = CD_int.arrayType();
     static final ClassDesc OBJECTS = CD_Object.arrayType();
-    static final ClassDesc INTEGER = ConstantDescs.CD_Integer;
-    static final ClassDesc LONG = ConstantDescs.CD_Long;
     static final ClassDesc FLOAT = ConstantDescs.CD_Float;
     static final ClassDesc DOUBLE = ConstantDescs.CD_Double;
     static final ClassDesc MATH = ClassDesc.of("java.lang.Math");
-    static final ClassDesc THREAD = ClassDesc.of("java.lang.Thread");
 
     static MethodTypeDesc mt(ClassDesc ret, ClassDesc... params) {
         return MethodTypeDesc.of(ret, params);
