@@ -97,7 +97,7 @@ public final class SyscallTable {
         ALL.add(new Syscall(WASI, "proc_exit", p(I32), List.of(), FULL, "ends the process; its code becomes arca run's exit status", Proc::exit));
         wasi("proc_raise", p(I32), PARTIAL, "default actions only: terminate (exit status 128+signal) or ignore; no job control", Proc::raise);
         wasi("sched_yield", p(), FULL, "", Proc::schedYield);
-        wasi("random_get", p(I32, I32), FULL, "from the JDK's SecureRandom (the OS CSPRNG)", Random::get);
+        wasi("random_get", p(I32, I32), FULL, "the OS CSPRNG: /dev/urandom, read by the host layer once it has checked it is the kernel's device (else the JDK's SecureRandom)", Random::get);
         // sockets
         wasi("sock_accept", p(I32, I32, I32), FULL, "on the kernel's sockets (docs/sockets.md); fdflags NONBLOCK for the new descriptor", Sockets::accept);
         wasi("sock_recv", p(I32, I32, I32, I32, I32, I32), FULL, "RECV_PEEK, RECV_WAITALL; DATA_TRUNCATED for a cut datagram", Sockets::recv);
