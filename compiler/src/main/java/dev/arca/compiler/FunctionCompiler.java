@@ -1090,19 +1090,10 @@ final class FunctionCompiler {
             code.loadConstant(i);
             char t = types.charAt(i);
             code.loadLocal(ValueTypes.kind(t), temps[i]);
-            box(t);
+            ValueTypes.box(code, t);
             code.aastore();
             release(t, temps[i]);
         }
-    }
-
-    private void box(char t) {
-        ValueTypes.box(code, t);
-    }
-
-    /** An Object on the stack (a boxed value) becomes the value of type {@code t}. */
-    private void unbox(char t) {
-        ValueTypes.unbox(code, t);
     }
 
     /** Pushes the elements of the Object[] on the stack as values of {@code types}. */
@@ -1113,7 +1104,7 @@ final class FunctionCompiler {
             code.aload(arr);
             code.loadConstant(i);
             code.aaload();
-            unbox(types.charAt(i));
+            ValueTypes.unbox(code, types.charAt(i));
         }
         release('r', arr);
     }
@@ -1190,7 +1181,7 @@ final class FunctionCompiler {
                     code.getfield(WASM_EXCEPTION, "values", OBJECTS);
                     code.loadConstant(i);
                     code.aaload();
-                    unbox(payload.charAt(i));
+                    ValueTypes.unbox(code, payload.charAt(i));
                     push(payload.charAt(i));
                 }
                 if (c.opcode() == CatchOpCode.CATCH_REF || c.opcode() == CatchOpCode.CATCH_ALL_REF) {

@@ -151,21 +151,11 @@ final class ValueTypes {
     /** An Object on the stack (a boxed value) becomes the value of type {@code t}. */
     static void unbox(CodeBuilder code, char t) {
         switch (t) {
-            case 'I' -> {
-                code.checkcast(ConstantDescs.CD_Integer);
-                code.invokevirtual(ConstantDescs.CD_Integer, "intValue", MethodTypeDesc.of(ConstantDescs.CD_int));
-            }
-            case 'J' -> {
-                code.checkcast(ConstantDescs.CD_Long);
-                code.invokevirtual(ConstantDescs.CD_Long, "longValue", MethodTypeDesc.of(ConstantDescs.CD_long));
-            }
-            case 'F' -> {
-                code.checkcast(ConstantDescs.CD_Float);
-                code.invokevirtual(ConstantDescs.CD_Float, "floatValue", MethodTypeDesc.of(ConstantDescs.CD_float));
-            }
-            case 'D' -> {
-                code.checkcast(ConstantDescs.CD_Double);
-                code.invokevirtual(ConstantDescs.CD_Double, "doubleValue", MethodTypeDesc.of(ConstantDescs.CD_double));
+            case 'I', 'J', 'F', 'D' -> {
+                ClassDesc box = box(t);
+                ClassDesc value = desc(t);
+                code.checkcast(box);
+                code.invokevirtual(box, value.displayName() + "Value", MethodTypeDesc.of(value)); // intValue, ...
             }
             case 'V' -> code.checkcast(V128);
             default -> {}

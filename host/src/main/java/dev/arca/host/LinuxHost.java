@@ -60,20 +60,23 @@ public final class LinuxHost implements Host {
      * Opened on first use (a holder class), only if it is the kernel's device (character device
      * 1:9); otherwise, or if a read fails, a SecureRandom, made then.
      */
-    private static final class Random {
-        static final java.io.FileInputStream URANDOM = open();
-
-        private static java.io.FileInputStream open() {
-            try {
-                java.util.Map<String, Object> a = java.nio.file.Files.readAttributes(Path.of("/dev/urandom"), "unix:mode,rdev");
-                long rdev = (Long) a.get("rdev");
-                long major = rdev >> 8 & 0xfff, minor = (rdev & 0xff) | (rdev >> 12 & 0xfff00);
-                if (HostStat.Kind.ofMode((Integer) a.get("mode")) != HostStat.Kind.CHARACTER_DEVICE || major != 1 || minor != 9) return null;
-                return new java.io.FileInputStream("/dev/urandom");
-            } catch (IOException | RuntimeException e) {
+    /** {@code path} opened for reading if it is character device major:minor, else null. */
+    static java.io.FileInputStream openDevice(Path path, long major, long minor) {
+        try {
+            java.util.Map<String, Object> a = java.nio.file.Files.readAttributes(path, "unix:mode,rdev");
+            long rdev = (Long) a.get("rdev");
+            if (HostStat.Kind.ofMode((Integer) a.get("mode")) != HostStat.Kind.CHARACTER_DEVICE
+                    || (rdev >> 8 & 0xfff) != major || ((rdev & 0xff) | (rdev >> 12 & 0xfff00)) != minor) {
                 return null;
             }
+            return new java.io.FileInputStream(path.toFile());
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
+    }
+
+    private static final class Random {
+        static final java.io.FileInputStream URANDOM = openDevice(Path.of("/dev/urandom"), 1, 9);
 
         private static final class Fallback {
             static final SecureRandom SOURCE = new SecureRandom();

@@ -346,4 +346,25 @@ class LinuxHostTest {
         h.randomBytes(b);
         assertFalse(java.util.Arrays.equals(a, b));
     }
+
+    /**
+     * Random bytes are read only from the kernel's device: a regular file, a link, another device
+     * or a missing path where /dev/urandom should be is refused (the host falls back to
+     * SecureRandom), never read as a source of "random" bytes.
+     */
+    @Test
+    void onlyTheKernelsRandomDeviceIsReadForRandomBytes() throws Exception {
+        java.io.FileInputStream real = LinuxHost.openDevice(Path.of("/dev/urandom"), 1, 9);
+        assertTrue(real != null);
+        real.close();
+        Path dir = Files.createTempDirectory("urandom");
+        Path zeros = Files.write(dir.resolve("urandom"), new byte[4096]);
+        assertEquals(null, LinuxHost.openDevice(zeros, 1, 9), "a regular file of zeros");
+        assertEquals(null, LinuxHost.openDevice(Path.of("/dev/null"), 1, 9), "/dev/null (1:3)");
+        assertEquals(null, LinuxHost.openDevice(Path.of("/dev/zero"), 1, 9), "/dev/zero (1:5)");
+        assertEquals(null, LinuxHost.openDevice(dir.resolve("missing"), 1, 9), "a missing path");
+        assertEquals(null, LinuxHost.openDevice(dir, 1, 9), "a directory");
+        Files.delete(zeros);
+        Files.delete(dir);
+    }
 }
