@@ -33,6 +33,13 @@ public final class Files {
     // may wait; the others take what is ready now), a non-blocking write returns the part that
     // fit, a blocking one returns early only when a signal stops it; and an error after some
     // progress returns the progress (the error comes again at the next call), never losing it.
+    //
+    // Each chunk goes straight between the handle and guest memory (a view of it) when the engine
+    // gives one, else through a staging copy. A handle takes or fills the buffer within its call
+    // and keeps no reference to it, and the memory cannot be replaced meanwhile (an unshared
+    // memory grows only by its own process's thread, which is in this call; a shared memory's
+    // array is its capacity). What a failed read put in the buffer past what it returned is the
+    // guest's own buffer's undefined content, as on Linux.
 
     /**
      * Checks an iovec array and every buffer it names; returns {ptr, len} pairs, cut so that
@@ -87,9 +94,13 @@ public final class Files {
             }
             while (done < len) {
                 int want = (int) Math.min(CHUNK, len - done);
-                if (buf == null) buf = m.scratch();
-                if (buf.length < want) buf = new byte[want];
-                ByteBuffer bb = ByteBuffer.wrap(buf, 0, want);
+                ByteBuffer bb = m.view(ptr + done, want); // straight into guest memory (see the class comment)
+                boolean staged = bb == null;
+                if (staged) {
+                    if (buf == null) buf = m.scratch();
+                    if (buf.length < want) buf = new byte[want];
+                    bb = ByteBuffer.wrap(buf, 0, want);
+                }
                 int n;
                 try {
                     n = offset >= 0 ? f.pread(bb, offset + total) : total == 0 ? f.read(bb) : f.readReady(bb);
@@ -97,7 +108,7 @@ public final class Files {
                     if (total > 0) return total;
                     throw e;
                 }
-                if (n > 0) m.writeBytes(ptr + done, buf, 0, n);
+                if (n > 0 && staged) m.writeBytes(ptr + done, buf, 0, n);
                 done += n;
                 total += n;
                 if (n < want) return total;
@@ -114,8 +125,9 @@ public final class Files {
         for (int i = 1; i < iov.length; i += 2) sum += iov[i];
         ByteBuffer view = offset < 0 && iov.length == 2 ? streamView(m, f, iov[0], sum) : null;
         if (view != null) return f.write(view); // one buffer to a stream: straight from guest memory
-        if (iov.length == 2 && sum <= CHUNK) { // one buffer: one copy out of guest memory
-            ByteBuffer bb = ByteBuffer.wrap(m.readBytes(iov[0], sum));
+        if (iov.length == 2 && sum <= CHUNK) { // one buffer: straight from guest memory, or one copy out of it
+            ByteBuffer bb = m.view(iov[0], sum);
+            if (bb == null) bb = ByteBuffer.wrap(m.readBytes(iov[0], sum));
             return offset < 0 ? f.write(bb) : f.pwrite(bb, offset);
         }
         if (sum <= CHUNK) {
@@ -128,13 +140,17 @@ public final class Files {
             ByteBuffer bb = ByteBuffer.wrap(all);
             return offset < 0 ? f.write(bb) : f.pwrite(bb, offset);
         }
-        byte[] buf = new byte[CHUNK];
+        byte[] buf = null;
         for (int i = 0; i < iov.length; i += 2) {
             long ptr = iov[i], len = iov[i + 1];
             for (long done = 0; done < len; ) {
                 int want = (int) Math.min(CHUNK, len - done);
-                m.readBytes(ptr + done, buf, 0, want);
-                ByteBuffer bb = ByteBuffer.wrap(buf, 0, want);
+                ByteBuffer bb = m.view(ptr + done, want);
+                if (bb == null) {
+                    if (buf == null) buf = new byte[CHUNK];
+                    m.readBytes(ptr + done, buf, 0, want);
+                    bb = ByteBuffer.wrap(buf, 0, want);
+                }
                 int n;
                 try {
                     n = offset < 0 ? f.write(bb) : f.pwrite(bb, offset + total);
