@@ -114,12 +114,22 @@ public final class Process {
 
     /** Binds the first thread to the Java thread that runs it (see {@link GuestThread#attach}). */
     public void attach(Thread t, boolean threadReused) {
-        main.attach(t, threadReused);
+        main.attach(t, threadReused, false);
+    }
+
+    /** As {@link #attach(Thread, boolean)}, for a child its parent runs on its own thread (see {@link GuestThread#attach(Thread, boolean, boolean)}). */
+    public void attachHandedOver(Thread t) {
+        main.attach(t, true, true);
     }
 
     /** Unbinds the first thread from its Java thread (see {@link GuestThread#detach}). */
     public void detach() {
-        main.detach();
+        main.detach(false);
+    }
+
+    /** As {@link #detach()}, for a child run on its parent's thread that hands the thread back to it ({@link #resume}). */
+    public void detachHandingBack() {
+        main.detach(true);
     }
 
     /** The Java thread running the first thread, or null. */
@@ -246,6 +256,11 @@ public final class Process {
         return pendingStart.getAndSet(null);
     }
 
+    /** Whether the process waits to be started (its start not claimed yet). */
+    public boolean startPending() {
+        return pendingStart.get() != null;
+    }
+
     /** Whether a handler is set for any signal (such a process must stay able to run it). */
     public synchronized boolean hasHandlers() {
         for (int d : disposition) {
@@ -266,14 +281,14 @@ public final class Process {
             if (attention || main.attention || main.thread != Thread.currentThread() || !others.isEmpty()) return false;
             onStopWhileSuspended = onStop;
         }
-        detach();
+        main.detach(true); // to the child, which attachHandedOver
         return true;
     }
 
     /** Back on its thread after {@link #suspend}; its clock counts again from here. */
     public void resume() {
         onStopWhileSuspended = null;
-        attach(Thread.currentThread(), true);
+        main.attach(Thread.currentThread(), true, true); // from the child's detach
     }
 
     /** Requires no monitor. If suspended, the kernel ends the process now (it was stopped). */

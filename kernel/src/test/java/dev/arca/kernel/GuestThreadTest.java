@@ -179,4 +179,57 @@ class GuestThreadTest {
         worker.join();
         assertTrue(p.cpuTimeNanos() >= 10_000_000, "the ended thread's CPU time stays counted: " + p.cpuTimeNanos());
     }
+
+    /** Spins on this thread for {@code millis} of its CPU time. */
+    private static void spin(long millis) {
+        java.lang.management.ThreadMXBean b = java.lang.management.ManagementFactory.getThreadMXBean();
+        long until = b.getCurrentThreadCpuTime() + millis * 1_000_000;
+        long n = 0;
+        while (b.getCurrentThreadCpuTime() < until) n++;
+        assertTrue(n > 0);
+    }
+
+    @Test
+    void aChildRunOnItsParentsThreadIsChargedItsOwnTimeAndTheParentTheRest() throws Exception {
+        // a parent that suspends itself to run its child on its thread hands the thread's CPU clock
+        // reading over (one reading per hand-over): each nanosecond goes to one of them, none twice
+        Process child = kernel.createProcess(p, 0, List.of("c"), List.of(), Limits.DEFAULT, null);
+        Process next = kernel.createProcess(null, 0, List.of("n"), List.of(), Limits.DEFAULT, null);
+        long[] threadTime = new long[2], parentAt = new long[1];
+        Thread runner = Thread.ofPlatform().start(() -> {
+            java.lang.management.ThreadMXBean b = java.lang.management.ManagementFactory.getThreadMXBean();
+            spin(5); // before the parent: charged to no one
+            threadTime[0] = b.getCurrentThreadCpuTime();
+            p.attach(Thread.currentThread(), true);
+            spin(30);
+            assertTrue(p.suspend(() -> {}));
+            child.attachHandedOver(Thread.currentThread());
+            spin(60);
+            child.detachHandingBack();
+            p.resume();
+            spin(30);
+            p.detach();
+            threadTime[1] = b.getCurrentThreadCpuTime();
+            parentAt[0] = p.cpuTimeNanos();
+            // the next process on this (pooled) thread reads the clock afresh: the reading the
+            // detach above left is not its baseline, and no later hand-over takes it either
+            spin(40);
+            next.attach(Thread.currentThread(), true);
+            next.detach();
+            spin(40);
+            p.attachHandedOver(Thread.currentThread());
+            p.detach();
+        });
+        runner.join();
+        long parent = parentAt[0], kid = child.cpuTimeNanos(), total = threadTime[1] - threadTime[0];
+        assertTrue(kid >= 60_000_000 && kid < 90_000_000, "child: " + kid);
+        assertTrue(parent >= 60_000_000 && parent < 90_000_000, "parent: " + parent);
+        assertTrue(next.cpuTimeNanos() < 20_000_000, "not charged the 40 ms before it: " + next.cpuTimeNanos());
+        long last = p.cpuTimeNanos() - parent;
+        assertTrue(last >= 0 && last < 20_000_000, "a hand-over after a plain attach and detach counts from its own reading: " + last);
+        // the readings lie within [threadTime[0], threadTime[1]]: nothing counted twice, and only
+        // the attach and the detach outside them uncounted
+        long uncounted = total - (parent + kid);
+        assertTrue(uncounted >= 0 && uncounted < 5_000_000, "between the first attach and the last detach, counted once: " + uncounted);
+    }
 }

@@ -121,6 +121,22 @@ public final class ProcessRunner implements ProgramLoader {
     }
 
     private static final ThreadLocal<Boolean> USED = ThreadLocal.withInitial(() -> false);
+    /**
+     * Set by {@link #runHandedOver} for the run it starts: the process that suspended itself to
+     * run its child on this thread read the thread's CPU clock as it left, and the child counts
+     * from that reading (Process#attachHandedOver).
+     */
+    private static final ThreadLocal<Boolean> HANDED_OVER = ThreadLocal.withInitial(() -> false);
+
+    /** Runs {@code work} (a child's start, claimed) here, right after its parent suspended itself on this thread. */
+    static void runHandedOver(Runnable work) {
+        HANDED_OVER.set(true);
+        try {
+            ProcessThreads.runNested(work);
+        } finally {
+            HANDED_OVER.set(false);
+        }
+    }
 
     /**
      * How long a child made by a spawn may wait for its parent to either wait for it (then it
@@ -156,7 +172,13 @@ public final class ProcessRunner implements ProgramLoader {
 
     /** Runs {@code p} on the current thread, to its end. */
     private void run(Process p, SyscallContext ctx, CompiledModule module, CompletableFuture<ExitStatus> result) {
-        p.attach(Thread.currentThread(), USED.get());
+        boolean handedOver = HANDED_OVER.get();
+        if (handedOver) {
+            HANDED_OVER.set(false);
+            p.attachHandedOver(Thread.currentThread());
+        } else {
+            p.attach(Thread.currentThread(), USED.get());
+        }
         USED.set(true);
         SyscallContext.bindToThread(ctx);
         ExitStatus s;
@@ -185,7 +207,8 @@ public final class ProcessRunner implements ProgramLoader {
             String name = new String(p.args().get(0), java.nio.charset.StandardCharsets.UTF_8);
             kernel.diagnostics().emit(DiagnosticSink.Kind.NOTICE, "pid " + p.pid() + " (" + name + "): " + s.message());
         }
-        p.detach();
+        if (handedOver) p.detachHandingBack(); // to the parent, which resumes on this thread
+        else p.detach();
         SyscallContext.bindToThread(null);
         // idle before the parent can learn of the end: a parent that waits and spawns again
         // finds this thread, rather than making one while this one is still finishing

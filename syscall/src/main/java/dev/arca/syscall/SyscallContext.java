@@ -130,7 +130,7 @@ public final class SyscallContext {
             return;
         }
         try {
-            ProcessThreads.runNested(work);
+            ProcessRunner.runHandedOver(work);
         } finally {
             bindToThread(this);
             process.resume();
