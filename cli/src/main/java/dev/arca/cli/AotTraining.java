@@ -25,11 +25,26 @@ final class AotTraining {
             Main.execute(new String[] {"run", "--cache-dir", args[1], "--dir", System.getProperty("java.io.tmpdir") + "::/tmp", args[0]});
         }
         Path work = Path.of(args[1]).toAbsolutePath().getParent();
+        spawns(args[1], work.resolve("t"));
         String what = args.length > 2 ? args[2] : "";
         if (what.equals("volume") || what.equals("cluster")) volumes(args, work); // not the programs' cache: see sdk/aot-train.sh
         if (what.equals("cluster")) cluster(work); // the cluster's commands' cache only
         if (!what.isEmpty()) Main.execute(new String[] {"--version"}); // picocli: not the programs' cache
         System.exit(0); // the node's threads would keep the JVM up; the cache is written as it exits
+    }
+
+    /**
+     * Runs the spawn program (sdk/aot-train-spawn.wat, written by aot-train.sh as {@code t/spawn.wasm}
+     * beside the cache) from the directory {@code t} mounted at /t: 64 spawns of itself, each waited
+     * for, so that the spawn path (the child's module found and instantiated, run on its parent's
+     * thread, reaped) is in the cache with its profiles: the first thousand spawns of a program
+     * took 3.6x their later time (bench/processes.sh), the JIT compiling that path meanwhile.
+     */
+    private static void spawns(String cache, Path t) {
+        Path program = t.resolve("spawn.wasm");
+        if (!java.nio.file.Files.isRegularFile(program)) return;
+        int status = Main.execute(new String[] {"run", "--cache-dir", cache, "--dir", t + "::/t", program.toString()});
+        if (status != 0) System.err.println("training: the spawn program exited with " + status + " (the cache is made without it)");
     }
 
     /** Runs on an encrypted volume, and 32 MiB written and read through one (encfs, AES-GCM). */
