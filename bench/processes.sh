@@ -46,6 +46,8 @@ sq_arca=$(for i in 1 2 3; do rm -f "$db"/*; "$ROOT/arca" run --dir "$db::/" "$BI
 fi
 
 r() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+# the table, printed and written to bench/results/processes.md
+table() {
 echo "**Processes** — $(date -u '+%Y-%m-%d %H:%M UTC') — $(nproc) cores — \`bench/processes.sh\`, medians of $runs, measured inside the programs"
 echo
 echo "| benchmark | Linux (native) | Arca | ratio |"
@@ -54,8 +56,10 @@ echo "| spawn+exit+wait latency (µs), mean of 1,000 | $spawn_native | $spawn_ar
 echo "| spawn+exit+wait latency (µs), mean of 10,000 | $spawn10k_native | $spawn10k_arca | Linux/Arca $(r "$spawn10k_native" "$spawn10k_arca")x |"
 echo "| pipe throughput, 64 KiB writes (MB/s) | $pipe_native | $pipe_arca | Arca/Linux $(r "$pipe_arca" "$pipe_native")x |"
 echo "(runs, native / Arca: spawn µs $(paste -sd' ' "$OUT/spawn.native") / $(paste -sd' ' "$OUT/spawn.arca"); 10,000: $(paste -sd' ' "$OUT/spawn10k.native") / $(paste -sd' ' "$OUT/spawn10k.arca"); pipe MB/s $(paste -sd' ' "$OUT/pipe.native") / $(paste -sd' ' "$OUT/pipe.arca"))"
-[ "$size" = 0 ] && exit 0
+[ "$size" = 0 ] && return 0
 echo
 echo "| SQLite speedtest1 --size $size (s, speedtest1's TOTAL) | native | Node WASI | Arca | Arca/native | Arca/Node |"
 echo "|---|--:|--:|--:|--:|--:|"
 echo "| | $sq_native | $sq_node | $sq_arca | $(r "$sq_arca" "$sq_native") | $(r "$sq_arca" "$sq_node") |"
+}
+table | tee "$ROOT/bench/results/processes.md"
