@@ -42,7 +42,11 @@ final class AotTraining {
      */
     private static void spawns(String cache, Path t) {
         Path program = t.resolve("spawn.wasm");
-        if (!java.nio.file.Files.isRegularFile(program)) return;
+        try {
+            if (Cli.HOST.statFile(program).kind() != dev.arca.host.HostStat.Kind.FILE) return;
+        } catch (dev.arca.abi.ErrnoException e) {
+            return; // not written: a cache without it
+        }
         int status = Main.execute(new String[] {"run", "--cache-dir", cache, "--dir", t + "::/t", program.toString()});
         if (status != 0) System.err.println("training: the spawn program exited with " + status + " (the cache is made without it)");
     }
