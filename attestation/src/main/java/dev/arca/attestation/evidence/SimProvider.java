@@ -91,12 +91,14 @@ public final class SimProvider implements EvidenceProvider {
         if (key != null) {
             return;
         }
-        try (HostFd d = host.openOrCreateDirectory(dir)) {
-            try {
-                host.stat(d, "key.pem");
-            } catch (ErrnoException e) {
-                if (e.errno() != Errno.ENOENT) throw e;
-                create(d);
+        try {
+            if (!complete()) make();
+        } catch (ErrnoException | GeneralSecurityException e) {
+            throw new AttestationException(Reason.PROVIDER_FAILED, "sim: cannot make the key in " + dir + ": " + e.getMessage());
+        }
+        try (HostFd d = host.openDirectory(dir)) {
+            if (!has(d, "key.pem")) {
+                throw new AttestationException(Reason.PROVIDER_FAILED, "sim: " + dir + " holds an incomplete key set (no key.pem): remove it to make a new one");
             }
             root = Certificates.parsePem(read(d, "root.pem"), "sim root");
             cert = Certificates.parsePem(read(d, "key.pem"), "sim key certificate");
@@ -104,6 +106,76 @@ public final class SimProvider implements EvidenceProvider {
             key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pk));
         } catch (ErrnoException | GeneralSecurityException | IllegalArgumentException e) {
             throw new AttestationException(Reason.PROVIDER_FAILED, "sim: cannot load the key in " + dir + ": " + e.getMessage());
+        }
+    }
+
+    /** Whether {@code dir} holds a complete set (key.pem is written last). */
+    private boolean complete() throws ErrnoException {
+        try (HostFd d = host.openDirectory(dir)) {
+            return has(d, "key.pem");
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.ENOENT) return false;
+            throw e;
+        }
+    }
+
+    private boolean has(HostFd d, String name) throws ErrnoException {
+        try {
+            host.stat(d, name);
+            return true;
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.ENOENT) return false;
+            throw e;
+        }
+    }
+
+    /**
+     * Makes a key set, the first of all who try at once: it is written in a staging directory of
+     * its own and renamed to {@code sim}, which succeeds only while {@code sim} is missing or
+     * empty. A process that loses the race drops its set and loads the winner's, so instances
+     * started together on a fresh installation (an RA-TLS proxy and its backend) all sign with,
+     * and trust, the one set on disk. (Before, each wrote its three files over the other's and
+     * kept what it read: a mixed set, whose evidence the other refused.)
+     */
+    private void make() throws ErrnoException, GeneralSecurityException, AttestationException {
+        Path parent = dir.getParent();
+        byte[] r = new byte[8];
+        host.randomBytes(r);
+        String staging = dir.getFileName() + ".new-" + java.util.HexFormat.of().formatHex(r);
+        try (HostFd p = host.openOrCreateDirectory(parent)) {
+            boolean installed = false;
+            try {
+                try (HostFd s = host.openOrCreateDirectory(parent.resolve(staging))) { // mode 0700, as sim's
+                    create(s);
+                }
+                try {
+                    host.rename(p, staging, p, dir.getFileName().toString());
+                    installed = true;
+                } catch (ErrnoException e) {
+                    if (e.errno() != Errno.ENOTEMPTY && e.errno() != Errno.EEXIST) throw e; // another process's set is there
+                }
+            } finally {
+                if (!installed) removeStaging(p, staging);
+            }
+        }
+    }
+
+    private void removeStaging(HostFd parent, String staging) {
+        try (HostFd s = host.openDirectory(dir.getParent().resolve(staging))) {
+            for (String f : List.of("key.pk8", "root.pem", "key.pem")) {
+                try {
+                    host.removeFile(s, f);
+                } catch (ErrnoException e) {
+                    // not written
+                }
+            }
+        } catch (ErrnoException e) {
+            // gone already
+        }
+        try {
+            host.removeDirectory(parent, staging);
+        } catch (ErrnoException e) {
+            // left for the operator: nothing reads it
         }
     }
 

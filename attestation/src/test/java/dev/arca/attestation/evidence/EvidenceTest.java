@@ -49,6 +49,45 @@ class EvidenceTest {
     }
 
     @Test
+    void instancesMakingTheSimKeyAtOnceAllEndWithTheOneOnDisk(@TempDir Path base) throws Exception {
+        // two instances started together on a fresh installation (tests/net: an RA-TLS proxy and
+        // its backend) both found no key and made one each: files of both sets were written over
+        // each other, each kept the set it read, and every handshake between them failed
+        for (int round = 0; round < 20; round++) {
+            Path dir = base.resolve("r" + round);
+            int n = 6;
+            SimProvider[] sims = new SimProvider[n];
+            for (int i = 0; i < n; i++) sims[i] = new SimProvider(HOST, dir, new byte[32]);
+            byte[][] quotes = new byte[n][];
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            Thread[] ts = new Thread[n];
+            Throwable[] failed = new Throwable[1];
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                ts[i] = Thread.ofPlatform().start(() -> {
+                    try {
+                        go.await();
+                        quotes[k] = sims[k].quote(new byte[64]).encode();
+                    } catch (Throwable t) {
+                        failed[0] = t;
+                    }
+                });
+            }
+            go.countDown();
+            for (Thread t : ts) t.join();
+            if (failed[0] != null) throw new AssertionError("round " + round, failed[0]);
+            Attestation onDisk = new Attestation(SimProvider.existingRoot(HOST, dir));
+            for (int i = 0; i < n; i++) {
+                assertTrue(onDisk.verify(Evidence.parse(quotes[i]), null, NOW).insecure(), "round " + round + ", instance " + i);
+                assertEquals(SimProvider.existingRoot(HOST, dir).get(0), sims[i].root());
+            }
+            try (var left = Files.list(base.resolve("r" + round))) {
+                assertEquals(List.of("sim"), left.map(x -> x.getFileName().toString()).toList(), "no staging directory left");
+            }
+        }
+    }
+
+    @Test
     void simEvidenceTamperedOrFuzzed(@TempDir Path dir) throws Exception {
         SimProvider sim = new SimProvider(HOST, dir, new byte[32]);
         byte[] ev = sim.quote(new byte[64]).encode();
