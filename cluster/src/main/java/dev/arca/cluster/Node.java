@@ -2,7 +2,6 @@ package dev.arca.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.arca.abi.Errno;
 import dev.arca.abi.ErrnoException;
 import dev.arca.host.Host;
 import dev.arca.host.HostFd;
@@ -219,32 +218,23 @@ public final class Node implements Closeable {
      */
     private static boolean identity(Host host, Config c) throws ClusterException {
         try (HostFd d = host.openOrCreateDirectory(c.data())) {
-            if (exists(host, d, "node.json")) {
+            if (host.exists(d, "node.json")) {
                 JsonNode n = JSON.readTree(host.readFile(d, "node.json", 4096));
                 String id = n == null ? null : n.path("id").asText(null);
                 String cluster = n == null ? null : n.path("cluster").asText(null);
                 if (id == null || cluster == null) throw new ClusterException(c.data().resolve("node.json") + ": not a node's identity file");
                 if (!id.equals(c.id())) throw new ClusterException("--data " + c.data() + " belongs to node " + id + ", not " + c.id());
                 if (!cluster.equals(c.cluster())) throw new ClusterException("--data " + c.data() + " belongs to cluster '" + cluster + "', not '" + c.cluster() + "'");
-                if (!exists(host, d, "raft")) throw new ClusterException("--data " + c.data() + ": node.json without its raft/ directory");
+                if (!host.exists(d, "raft")) throw new ClusterException("--data " + c.data() + ": node.json without its raft/ directory");
                 return true;
             }
-            if (exists(host, d, "raft")) throw new ClusterException("--data " + c.data() + ": raft/ without node.json; refusing to guess whose it is");
+            if (host.exists(d, "raft")) throw new ClusterException("--data " + c.data() + ": raft/ without node.json; refusing to guess whose it is");
             return false;
         } catch (ErrnoException | IOException e) {
             throw new ClusterException("--data " + c.data() + ": " + e.getMessage());
         }
     }
 
-    private static boolean exists(Host host, HostFd dir, String name) throws ErrnoException {
-        try {
-            host.stat(dir, name);
-            return true;
-        } catch (ErrnoException e) {
-            if (e.errno() == Errno.ENOENT) return false;
-            throw e;
-        }
-    }
 
     public String id() {
         return config.id();

@@ -54,6 +54,17 @@ public interface Host {
     /** Metadata of {@code path} beneath {@code base}; a final symbolic link is described itself. */
     HostStat stat(HostFd base, String path) throws ErrnoException;
 
+    /** Whether {@code path} beneath {@code base} exists (a {@link #stat}); errors other than ENOENT are thrown. */
+    default boolean exists(HostFd base, String path) throws ErrnoException {
+        try {
+            stat(base, path);
+            return true;
+        } catch (ErrnoException e) {
+            if (e.errno() == dev.arca.abi.Errno.ENOENT) return false;
+            throw e;
+        }
+    }
+
     /**
      * Pins {@code path} beneath {@code base}: a descriptor that keeps naming that file or
      * directory when it is renamed or unlinked, usable as a base or with "" ({@code O_PATH}).

@@ -97,7 +97,7 @@ public final class SimProvider implements EvidenceProvider {
             throw new AttestationException(Reason.PROVIDER_FAILED, "sim: cannot make the key in " + dir + ": " + e.getMessage());
         }
         try (HostFd d = host.openDirectory(dir)) {
-            if (!has(d, "key.pem")) {
+            if (!host.exists(d, "key.pem")) {
                 throw new AttestationException(Reason.PROVIDER_FAILED, "sim: " + dir + " holds an incomplete key set (no key.pem): remove it to make a new one");
             }
             root = Certificates.parsePem(read(d, "root.pem"), "sim root");
@@ -112,17 +112,7 @@ public final class SimProvider implements EvidenceProvider {
     /** Whether {@code dir} holds a complete set (key.pem is written last). */
     private boolean complete() throws ErrnoException {
         try (HostFd d = host.openDirectory(dir)) {
-            return has(d, "key.pem");
-        } catch (ErrnoException e) {
-            if (e.errno() == Errno.ENOENT) return false;
-            throw e;
-        }
-    }
-
-    private boolean has(HostFd d, String name) throws ErrnoException {
-        try {
-            host.stat(d, name);
-            return true;
+            return host.exists(d, "key.pem");
         } catch (ErrnoException e) {
             if (e.errno() == Errno.ENOENT) return false;
             throw e;
