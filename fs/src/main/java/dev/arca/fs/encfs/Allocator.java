@@ -13,8 +13,10 @@ import java.util.List;
  * is durable ({@link #release} of such a block only schedules it; {@link #committed} frees it), so
  * the committed state on the host is never overwritten. A block allocated since the last commit
  * is referred to by nothing durable and is freed at once. Blocks 0 and 1 (the superblock slots)
- * are always in use. Free space is not stored: at mount every reference of the tree is {@link
- * #claim}ed. Not thread-safe: the volume calls it under its lock.
+ * are always in use. Free space is stored ({@link SpaceMap}): at mount the map's blocks are
+ * {@link #claimAll}ed, then each tree the volume loads {@link #claim}s its blocks, which must be
+ * in the map; a volume without a map (the format before 2026-12-05) claims every reference of
+ * its tree at mount. Not thread-safe: the volume calls it under its lock.
  *
  * <p>Space goes back to the host ({@link #giveBack}), after a commit: the store is cut after its
  * highest block in use, and once enough blocks were freed, runs of at least {@code minRun} free
@@ -44,10 +46,34 @@ final class Allocator {
         used.set(0, 2);
     }
 
-    /** Marks a block the committed tree refers to as used (at mount; the caller checked its range). */
-    void claim(long block) {
+    /** Whether claims must find their block in use already (a stored map was claimed). */
+    private boolean mapped;
+
+    /**
+     * Marks a block the committed tree refers to as used (at mount, or when a tree is loaded; the
+     * caller checked its range). Returns false when a stored map said the block was free: the map
+     * is wrong, and the block must not be handed out.
+     */
+    boolean claim(long block) {
+        if (mapped && !used.get((int) block)) return false;
         used.set((int) block);
         end = Math.max(end, block + 1);
+        return true;
+    }
+
+    /** Marks every block of a stored map as used (at mount, before any tree but the map's and the table's is loaded). */
+    void claimAll(BitSet blocks) {
+        used.or(blocks);
+        end = Math.max(end, used.length());
+        mapped = true;
+    }
+
+    /** The blocks the version being committed refers to (in use, less those only the last commit used): a copy. */
+    BitSet committing() {
+        BitSet b = (BitSet) used.clone();
+        for (long x : freeAfterCommit) b.clear((int) x);
+        b.clear(0, 2);
+        return b;
     }
 
     /**

@@ -387,6 +387,19 @@ final class BlockTree {
         }
     }
 
+    /** Calls {@code f} with every block the tree refers to now (data and index; dirty data has none yet). */
+    void forEachBlock(java.util.function.LongConsumer f) {
+        for (int k = 0; k < lv.length; k++) {
+            for (int i = 0, n = len(k); i < n; i++) {
+                if (lv[k][i] != null) f.accept(lv[k][i].block());
+            }
+        }
+    }
+
+    SecurityLog log() {
+        return sealed.log();
+    }
+
     /** Frees every block of the tree (the object is gone). */
     void releaseAll() {
         for (Long i : dirty.keySet()) cache.dropped(this, i);

@@ -8,7 +8,7 @@ import java.util.TreeMap;
  *
  * <p>A commit: each changed directory's entries into its content; for each changed inode, its
  * dirty data sealed to new blocks, its index blocks rewritten bottom-up, its record written;
- * every other dirty block sealed; the inode table's data and index likewise; the store ordered
+ * every other dirty block sealed; the {@link SpaceMap}; the inode table's data and index likewise; the store ordered
  * (synced: {@link BlockStore#order}); the superblock with version + 1 written to the other slot;
  * the store synced again and the {@link Freshness} record advanced ({@link BlockStore#commit}:
  * one step for a replicated volume). Only then do the blocks the previous version used and this
@@ -35,9 +35,13 @@ final class Commit {
     private long version;
     private final int giveBackBlocks;
     private final SecurityLog log;
+    private final java.util.function.LongFunction<BlockTree> emptyTree;
+    private long spaceMap; // the space map's inode: 0 until the first commit of a volume that had none
+    private BlockTree spaceTree;
 
     Commit(BlockStore store, Superblock superblock, Allocator allocator, BlockCache cache, InodeTable inodes,
-            Freshness freshness, byte[] volumeId, boolean nothingToWrite, long version, int giveBackBlocks, SecurityLog log) {
+            Freshness freshness, byte[] volumeId, boolean nothingToWrite, long version, int giveBackBlocks, SecurityLog log,
+            java.util.function.LongFunction<BlockTree> emptyTree, long spaceMap, BlockTree spaceTree) {
         this.store = store;
         this.superblock = superblock;
         this.allocator = allocator;
@@ -49,6 +53,19 @@ final class Commit {
         this.version = version;
         this.giveBackBlocks = giveBackBlocks;
         this.log = log;
+        this.emptyTree = emptyTree;
+        this.spaceMap = spaceMap;
+        this.spaceTree = spaceTree;
+    }
+
+    /** For tests: the blocks of the space map's tree. */
+    void forEachSpaceMapBlock(java.util.function.LongConsumer f) {
+        if (spaceTree != null) spaceTree.forEachBlock(f);
+    }
+
+    /** The space map's inode number (0: the volume has none yet). */
+    long spaceMap() {
+        return spaceMap;
     }
 
     /** The version of the last commit. */
@@ -82,12 +99,17 @@ final class Commit {
             changed.pollFirstEntry();
         }
         cache.sealAll();
+        if (spaceMap == 0) {
+            spaceMap = inodes.allocate();
+            spaceTree = emptyTree.apply(spaceMap);
+        }
+        SpaceMap.store(inodes, spaceMap, spaceTree, allocator); // after every other inode, before the table
         BlockTree table = inodes.tree();
         table.flushData();
         table.commitIndex();
         store.order();
         long next = version + 1;
-        store.write(next % 2, superblock.seal(new Superblock.State(next, table.root(), table.height(), table.blocks())));
+        store.write(next % 2, superblock.seal(new Superblock.State(next, table.root(), table.height(), table.blocks(), spaceMap)));
         store.commit(freshness, volumeId, next); // durable, and the record advanced: only then is anything freed
         version = next;
         allocator.committed();

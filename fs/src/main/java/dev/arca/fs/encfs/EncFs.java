@@ -131,6 +131,7 @@ public final class EncFs extends Tree implements AutoCloseable {
     private EncNode root;
     private boolean closed;
     private boolean commitScheduled; // a background commit is due (commitWithinMillis > 0)
+    private boolean walking; // mounting a volume without a space map: every record is read at once
 
     private EncFs(BlockStore store, Sealer sealer, byte mode, byte[] volumeId, byte[] keyCheck, Options options) {
         super(options.clock(), MAX_FILE_SIZE);
@@ -162,7 +163,7 @@ public final class EncFs extends Tree implements AutoCloseable {
             fs = new EncFs(store, new Sealer.Digest(), Superblock.MODE_INTEGRITY, id, new byte[16], options);
         }
         synchronized (fs.mu) {
-            fs.start(InodeTable.empty(fs.emptyTree(0)), 0);
+            fs.start(InodeTable.empty(fs.emptyTree(0), fs.sealed, fs.cache, fs::loaded), 0, 0, null);
             fs.root = new EncNode(fs, InodeTable.ROOT, Wasi.FILETYPE_DIRECTORY, null, fs.emptyTree(InodeTable.ROOT));
             fs.inodes.add(fs.root);
             fs.commit.note(fs.root);
@@ -173,7 +174,8 @@ public final class EncFs extends Tree implements AutoCloseable {
 
     /**
      * Opens a volume: picks the valid superblock with the highest version, refuses it if it is
-     * older than {@link Freshness} knows, and checks the whole metadata tree. With {@code key ==
+     * older than {@link Freshness} knows, and reads the space map and the root (each inode and
+     * directory is read and checked on first use, as data is). With {@code key ==
      * null} the store must be an integrity-only image ({@code expectedRoot}, if not null, is its
      * root hash). Errors: EIO (damaged, tampered, rolled back), EACCES (wrong or missing key).
      */
@@ -231,11 +233,12 @@ public final class EncFs extends Tree implements AutoCloseable {
         return BlockTree.empty(sealed, cache, ino);
     }
 
-    private void start(InodeTable table, long version) {
+    private void start(InodeTable table, long version, long spaceMap, BlockTree spaceTree) {
         inodes = table;
         boolean encrypted = mode == Superblock.MODE_ENCRYPTED;
         commit = new Commit(store, superblock, allocator, cache, inodes, encrypted ? options.freshness() : null, volumeId,
-                options.readOnly() && encrypted, version, options.readOnly() ? 0 : options.giveBackBlocks(), log);
+                options.readOnly() && encrypted, version, options.readOnly() ? 0 : options.giveBackBlocks(), log,
+                this::emptyTree, spaceMap, spaceTree);
     }
 
     private void mount(byte[][] slots, boolean[] present, byte[] expectedRoot) throws ErrnoException {
@@ -250,23 +253,72 @@ public final class EncFs extends Tree implements AutoCloseable {
             throw log.tampered("superblock", "version " + s.version() + " is older than the committed version " + known + " (rollback)");
         }
         BlockTree table = BlockTree.load(sealed, cache, 0, s.table(), s.tableHeight(), s.tableBlocks());
-        start(InodeTable.load(table, sealed, cache, this::loaded), s.version());
-        allocator.mounted(store.blocks()); // every block in use is claimed now
-        root = inodes.get(InodeTable.ROOT);
-        for (EncNode n : inodes.all()) n.loadEntries(inodes, log);
-        for (EncNode n : inodes.all()) {
-            if (n != root && n.links() == 0) n.releaseOrphan(); // unlinked while open, then a crash
+        if (s.spaceMap() != 0) {
+            // the superblock, the table's index, the space map and the root: nothing per file
+            if (s.spaceMap() <= InodeTable.ROOT || s.spaceMap() >= Integer.MAX_VALUE) throw log.damaged("space map inode " + s.spaceMap());
+            InodeTable t = InodeTable.lazy(table, sealed, cache, this::loaded);
+            SpaceMap.Loaded map = SpaceMap.load(t, s.spaceMap());
+            allocator.claimAll(map.blocks()); // before any other tree is loaded: each must find its blocks in the map
+            t.restore(map.inodes(), map.orphans());
+            start(t, s.version(), s.spaceMap(), map.tree());
+            allocator.mounted(store.blocks());
+            root = inodes.get(InodeTable.ROOT);
+            for (long o : map.orphans()) {
+                EncNode n = inodes.get(o);
+                if (n != null && n.links() == 0) n.releaseOrphan(); // unlinked while open, then a crash
+            }
+        } else {
+            // the format before 2026-12-05: every record and directory read now, and a map written at the next commit
+            walking = true;
+            try {
+                start(InodeTable.loadAll(table, sealed, cache, this::loaded), s.version(), 0, null);
+            } finally {
+                walking = false;
+            }
+            allocator.mounted(store.blocks()); // every block in use is claimed now
+            root = inodes.get(InodeTable.ROOT);
+            java.util.Collection<EncNode> all = inodes.all();
+            for (EncNode n : all) n.loadEntriesNow();
+            for (EncNode n : all) {
+                if (n != root && n.links() == 0) n.releaseOrphan(); // unlinked while open, then a crash
+            }
+            if (!options.readOnly()) { // their records get the subdirectory counts a later mount checks
+                for (EncNode n : all) if (!n.released() && n.filetype() == Wasi.FILETYPE_DIRECTORY) commit.note(n);
+            }
         }
         if (mode == Superblock.MODE_ENCRYPTED && s.version() > known) options.freshness().advance(volumeId, s.version());
     }
 
     /** An inode as its record describes it; a symbolic link's target is read at once. */
-    private EncNode loaded(long ino, byte type, BlockTree content, long size, long links, long atime, long mtime, long ctime)
-            throws ErrnoException {
+    private EncNode loaded(long ino, byte type, BlockTree content, long size, long links, long atime, long mtime, long ctime,
+            long subdirectories) throws ErrnoException {
         String target = type == Wasi.FILETYPE_SYMBOLIC_LINK ? new String(content.readBytes(size), StandardCharsets.UTF_8) : null;
         EncNode n = new EncNode(this, ino, type, target, content);
-        n.restoreRecord(size, links, atime, mtime, ctime);
+        n.restoreRecord(size, links, atime, mtime, ctime, walking ? -1 : subdirectories);
         return n;
+    }
+
+    /** Requires mu. Inode {@code ino}, read on first use (null: no such inode). Errors: EIO. */
+    EncNode inode(long ino) throws ErrnoException {
+        return inodes.get(ino);
+    }
+
+    /**
+     * For tests: every inode read and the blocks the committed tree refers to collected by a walk
+     * of all of it (what the space map must equal right after a mount).
+     */
+    BitSet walkedBlocks() throws ErrnoException {
+        synchronized (mu) {
+            BitSet b = new BitSet();
+            b.set(0, 2);
+            for (EncNode n : inodes.all()) {
+                n.loadEntriesNow();
+                n.content.forEachBlock(x -> b.set((int) x));
+            }
+            inodes.tree().forEachBlock(x -> b.set((int) x));
+            commit.forEachSpaceMapBlock(x -> b.set((int) x));
+            return b;
+        }
     }
 
     // ---- the volume ------------------------------------------------------------------------
@@ -277,7 +329,7 @@ public final class EncFs extends Tree implements AutoCloseable {
             if (mode != Superblock.MODE_INTEGRITY) throw new IllegalStateException("only integrity-only images have a root hash");
             // integrity-only sealing is deterministic: the committed slot, sealed again
             BlockTree table = inodes.tree();
-            return Superblock.rootHash(superblock.seal(new Superblock.State(commit.version(), table.root(), table.height(), table.blocks())));
+            return Superblock.rootHash(superblock.seal(new Superblock.State(commit.version(), table.root(), table.height(), table.blocks(), commit.spaceMap())));
         }
     }
 
@@ -430,6 +482,15 @@ public final class EncFs extends Tree implements AutoCloseable {
     public int blocksInUse() {
         synchronized (mu) {
             return allocator.inUse();
+        }
+    }
+
+    /** For tests: the blocks the working tree uses, less those only the last commit used (what a commit's map would hold, with its own and the table's). */
+    BitSet liveBlocks() {
+        synchronized (mu) {
+            BitSet b = allocator.committing();
+            b.set(0, 2);
+            return b;
         }
     }
 

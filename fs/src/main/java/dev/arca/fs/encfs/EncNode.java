@@ -23,6 +23,7 @@ final class EncNode extends TreeNode {
 
     private final EncFs fs;
     final BlockTree content; // size (the tree's field) is its length in bytes, for every type
+    private long storedSubdirectories = -1; // a directory read from its record: the count it stored (-1: not checked)
 
     EncNode(EncFs fs, long ino, byte type, String target, BlockTree content) {
         super(fs, ino, type, target);
@@ -32,15 +33,24 @@ final class EncNode extends TreeNode {
 
     // ---- storage ---------------------------------------------------------------------------
 
-    /** Restores what the inode record held (at mount). */
-    void restoreRecord(long size, long links, long atime, long mtime, long ctime) {
+    /**
+     * Restores what the inode record held. A directory's entries are read on first use; {@code
+     * subdirectories} is its stored count of them, checked then (-1: a record of the format before
+     * 2026-12-05, which had none; the count is what the entries give).
+     */
+    void restoreRecord(long size, long links, long atime, long mtime, long ctime, long subdirectories) {
         this.size = size;
         restore(links, atime, mtime, ctime);
+        if (filetype() == Wasi.FILETYPE_DIRECTORY) {
+            restoreUnloaded(Math.max(0, subdirectories));
+            storedSubdirectories = subdirectories;
+        }
     }
 
-    /** A directory's entries, from its content, once every inode is loaded (at mount). */
-    void loadEntries(InodeTable inodes, SecurityLog log) throws ErrnoException {
-        if (filetype() != Wasi.FILETYPE_DIRECTORY) return;
+    /** A directory's entries, from its content (the tree's hook: on first use, or all at once at a mount that walks). */
+    @Override
+    protected void loadEntries() throws ErrnoException {
+        SecurityLog log = content.log();
         ByteBuffer b = ByteBuffer.wrap(content.readBytes(size));
         try {
             int count = b.getInt();
@@ -51,16 +61,20 @@ final class EncNode extends TreeNode {
                 byte[] name = new byte[b.getShort() & 0xFFFF];
                 b.get(name);
                 long childIno = b.getLong();
-                EncNode child = inodes.get(childIno);
+                EncNode child = fs.inode(childIno);
                 if (child == null || childIno == InodeTable.ROOT) throw log.damaged("directory " + inode() + " names a missing inode " + childIno);
                 names[i] = new String(name, StandardCharsets.UTF_8);
                 kids[i] = child;
             }
-            if (enterLoaded(names, kids, count)) return; // stored in order: entered at once
-            for (int i = 0; i < count; i++) {
-                if (!enterLoaded(names[i], kids[i])) {
-                    throw log.damaged("directory " + inode() + " names inode " + kids[i].inode() + " where it cannot be");
+            if (!enterLoaded(names, kids, count)) { // stored in order: entered at once, else one by one to find the damage
+                for (int i = 0; i < count; i++) {
+                    if (!enterLoaded(names[i], kids[i])) {
+                        throw log.damaged("directory " + inode() + " names inode " + kids[i].inode() + " where it cannot be");
+                    }
                 }
+            }
+            if (storedSubdirectories >= 0 && subdirectories() != storedSubdirectories) {
+                throw log.damaged("directory " + inode() + " holds " + subdirectories() + " directories, its record says " + storedSubdirectories);
             }
         } catch (java.nio.BufferUnderflowException e) {
             throw log.damaged("directory " + inode() + " is cut short");
@@ -69,7 +83,7 @@ final class EncNode extends TreeNode {
 
     /** Before a commit: a directory's entries into its content. */
     void storeEntries() throws ErrnoException {
-        if (filetype() != Wasi.FILETYPE_DIRECTORY || released()) return;
+        if (filetype() != Wasi.FILETYPE_DIRECTORY || released() || !entriesLoaded()) return; // not loaded: not changed
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteBuffer head = ByteBuffer.allocate(4).putInt(entries().size());
         out.writeBytes(head.array());
@@ -95,6 +109,11 @@ final class EncNode extends TreeNode {
     /** Frees an inode no name refers to (an orphan of a crash, at mount). */
     void releaseOrphan() throws ErrnoException {
         releaseIfUnused();
+    }
+
+    /** Reads the entries now if they are not yet (a mount that walks the whole tree). */
+    void loadEntriesNow() throws ErrnoException {
+        if (filetype() == Wasi.FILETYPE_DIRECTORY) loadNow();
     }
 
     // ---- the tree's hooks ------------------------------------------------------------------

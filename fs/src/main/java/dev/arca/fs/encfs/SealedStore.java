@@ -223,7 +223,7 @@ final class SealedStore {
     /** Marks a block the committed tree refers to as used (at mount), checking its range. */
     void claim(Ref r, long ino, int level, long index) throws ErrnoException {
         if (r.block() < 2 || r.block() >= Integer.MAX_VALUE) throw log.tampered(r.block(), ino, level, index, "reference out of range");
-        allocator.claim(r.block());
+        if (!allocator.claim(r.block())) throw log.damaged("inode " + ino + " refers to block " + r.block() + ", which the space map has free");
     }
 
     /** The working tree no longer refers to {@code r} (null: a hole, nothing to free). */

@@ -17,7 +17,9 @@ import java.util.Arrays;
  * <li>header, {@value #HEADER} bytes in clear: magic {@code ARCAVOL1}, mode (1: encrypted, 2:
  *     integrity-only), 7 zero bytes, volume id (16), key check (16), body length (4: {@value #BODY});
  * <li>body, {@value #BODY} bytes: version (8), the inode table's root {@link Ref} (48), its tree
- *     height (1), its data block count (8), zeros;
+ *     height (1), its data block count (8), the {@link SpaceMap}'s inode number (8; 0 in the
+ *     format before 2026-12-05, which had none: such a volume is mounted by walking its tree and
+ *     gets a map at its next commit), zeros;
  * <li>encrypted: nonce (12) ‖ AES-GCM of the body with the header as additional data ‖ tag (16);
  *     integrity-only: the body ‖ SHA-256(header ‖ body).
  * </ul>
@@ -31,8 +33,8 @@ final class Superblock {
     static final int BODY = 80;
     static final byte MODE_ENCRYPTED = 1, MODE_INTEGRITY = 2;
 
-    /** What a superblock names: a version and the inode table's tree. */
-    record State(long version, Ref table, int tableHeight, long tableBlocks) {}
+    /** What a superblock names: a version, the inode table's tree and the space map's inode (0: none). */
+    record State(long version, Ref table, int tableHeight, long tableBlocks, long spaceMap) {}
 
     /** The clear header of a volume, as read before its key is checked. */
     record Header(byte mode, byte[] volumeId, byte[] keyCheck) {}
@@ -83,7 +85,8 @@ final class Superblock {
             Ref table = Ref.get(body);
             int height = body.get();
             long blocks = body.getLong();
-            if (best == null || v > best.state().version()) best = new Newest(new State(v, table, height, blocks), slots[s]);
+            long spaceMap = body.getLong();
+            if (best == null || v > best.state().version()) best = new Newest(new State(v, table, height, blocks, spaceMap), slots[s]);
         }
         return best;
     }
@@ -111,6 +114,7 @@ final class Superblock {
         Ref.putNullable(body, s.table());
         body.put((byte) s.tableHeight());
         body.putLong(s.tableBlocks());
+        body.putLong(s.spaceMap());
         byte[] hdr = header();
         byte[] slot = new byte[BLOCK];
         System.arraycopy(hdr, 0, slot, 0, HEADER);

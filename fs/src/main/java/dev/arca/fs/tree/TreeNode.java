@@ -49,7 +49,9 @@ public abstract class TreeNode implements Node {
      */
     protected long size;
     private TreeNode parent; // directories: the directory naming it
-    private int subdirectories;
+    private long subdirectories;
+    /** A directory whose entries the file system has not entered yet ({@link #loadEntries} on first use). */
+    private boolean unloaded;
 
     /** A node with one link and every time set to now (see {@link Tree#newNode}). */
     protected TreeNode(Tree tree, long inode, byte type, String target) {
@@ -84,6 +86,14 @@ public abstract class TreeNode implements Node {
      */
     protected abstract void release() throws ErrnoException;
 
+    /**
+     * Enters a directory's stored entries ({@link #enterLoaded}), for a file system that loads
+     * directories on first use ({@link #restoreUnloaded}). Called once, with mu held, before
+     * anything reads or changes the entries; on an error nothing stays entered and the next use
+     * calls it again.
+     */
+    protected void loadEntries() throws ErrnoException {}
+
     // ---- for file systems: state they store or restore -----------------------------------------
 
     public final long inode() {
@@ -109,9 +119,68 @@ public abstract class TreeNode implements Node {
         return target;
     }
 
-    /** A directory's entries in name order, read-only (for a file system that stores them). */
+    /**
+     * A directory's entries in name order, read-only (for a file system that stores them); empty
+     * for a directory not loaded yet (see {@link #entriesLoaded}).
+     */
     public final NavigableMap<String, TreeNode> entries() {
         return children == null ? Collections.emptyNavigableMap() : Collections.unmodifiableNavigableMap(children);
+    }
+
+    /** Whether a directory's entries are in memory (false until the first use of one restored unloaded). */
+    public final boolean entriesLoaded() {
+        synchronized (mu) {
+            return !unloaded;
+        }
+    }
+
+    /** A directory's subdirectories (its link count is 2 more while named), for a file system that stores it. */
+    public final long subdirectories() {
+        synchronized (mu) {
+            return subdirectories;
+        }
+    }
+
+    /**
+     * Marks a directory just made from its stored record as not loaded: {@link #loadEntries} enters
+     * its entries on first use, and until then its link count is {@code 2 + subdirectories}, as
+     * stored.
+     */
+    protected final void restoreUnloaded(long subdirectories) {
+        synchronized (mu) {
+            if (type != Wasi.FILETYPE_DIRECTORY || !children.isEmpty()) throw new IllegalStateException("not an empty directory");
+            this.unloaded = true;
+            this.subdirectories = subdirectories;
+        }
+    }
+
+    /** Loads the entries now if they are not yet (a file system walking its whole tree). */
+    protected final void loadNow() throws ErrnoException {
+        synchronized (mu) {
+            children();
+        }
+    }
+
+    /** A directory's entries, loaded first if they are not yet. Requires mu. */
+    private TreeMap<String, TreeNode> children() throws ErrnoException {
+        if (unloaded) {
+            long stored = subdirectories;
+            unloaded = false;
+            subdirectories = 0;
+            boolean done = false;
+            try {
+                loadEntries();
+                done = true;
+            } finally {
+                if (!done) { // nothing stays entered: the next use tries again (and fails the same way)
+                    for (TreeNode c : children.values()) if (c.type == Wasi.FILETYPE_DIRECTORY && c.parent == this) c.parent = null;
+                    children.clear();
+                    subdirectories = stored;
+                    unloaded = true;
+                }
+            }
+        }
+        return children;
     }
 
     /** Restores the counters a file system stored (when it loads a node). */
@@ -311,7 +380,7 @@ public abstract class TreeNode implements Node {
     public final Node lookup(String name) throws ErrnoException {
         synchronized (mu) {
             requireDirectory();
-            TreeNode child = children.get(name);
+            TreeNode child = children().get(name);
             if (child == null) throw Errno.ENOENT.fail(name);
             return child;
         }
@@ -321,7 +390,7 @@ public abstract class TreeNode implements Node {
     private TreeNode add(String name, byte childType, String linkTarget) throws ErrnoException {
         Tree.checkName(name);
         requireNamed();
-        if (children.containsKey(name)) throw Errno.EEXIST.fail(name);
+        if (children().containsKey(name)) throw Errno.EEXIST.fail(name);
         tree.checkWritable();
         long bytes = Tree.entryBytes(name) + Tree.NODE_BYTES + (linkTarget == null ? 0 : Tree.utf8Length(linkTarget));
         tree.charge(bytes);
@@ -343,7 +412,7 @@ public abstract class TreeNode implements Node {
     public final Node createFile(String name, boolean exclusive) throws ErrnoException {
         synchronized (mu) {
             requireDirectory();
-            TreeNode existing = children.get(name);
+            TreeNode existing = children().get(name);
             if (existing != null) {
                 if (exclusive) throw Errno.EEXIST.fail(name);
                 if (existing.type == Wasi.FILETYPE_DIRECTORY) throw Errno.EISDIR.fail(name);
@@ -379,7 +448,7 @@ public abstract class TreeNode implements Node {
             Tree.checkName(name);
             requireNamed();
             if (other.links == 0 || other.released) throw Errno.ENOENT.fail("the file has no name left");
-            if (children.containsKey(name)) throw Errno.EEXIST.fail(name);
+            if (children().containsKey(name)) throw Errno.EEXIST.fail(name);
             tree.charge(Tree.entryBytes(name));
             put(name, other);
             other.links++;
@@ -405,11 +474,11 @@ public abstract class TreeNode implements Node {
         synchronized (mu) {
             requireDirectory();
             tree.checkWritable();
-            TreeNode child = children.get(name);
+            TreeNode child = children().get(name);
             if (child == null) throw Errno.ENOENT.fail(name);
             if (!directory && child.type == Wasi.FILETYPE_DIRECTORY) throw Errno.EISDIR.fail(name);
             if (directory && child.type != Wasi.FILETYPE_DIRECTORY) throw Errno.ENOTDIR.fail(name);
-            if (directory && !child.children.isEmpty()) throw Errno.ENOTEMPTY.fail(name);
+            if (directory && !child.children().isEmpty()) throw Errno.ENOTEMPTY.fail(name);
             remove(name);
             tree.credit(Tree.entryBytes(name));
             touch();
@@ -426,10 +495,10 @@ public abstract class TreeNode implements Node {
             if (!(newParent instanceof TreeNode dst) || dst.tree != tree) throw Errno.EXDEV.fail();
             if (dst.type != Wasi.FILETYPE_DIRECTORY) throw Errno.ENOTDIR.fail();
             Tree.checkName(newName);
-            TreeNode moving = children.get(name);
+            TreeNode moving = children().get(name);
             if (moving == null) throw Errno.ENOENT.fail(name);
             dst.requireNamed();
-            TreeNode replaced = dst.children.get(newName);
+            TreeNode replaced = dst.children().get(newName);
             if (replaced == moving) return; // two names of one file: rename(2) does nothing
             if (moving.type == Wasi.FILETYPE_DIRECTORY) {
                 for (TreeNode p = dst; p != null; p = p.parent) {
@@ -439,7 +508,7 @@ public abstract class TreeNode implements Node {
             if (replaced != null) {
                 if (moving.type == Wasi.FILETYPE_DIRECTORY) {
                     if (replaced.type != Wasi.FILETYPE_DIRECTORY) throw Errno.ENOTDIR.fail(newName);
-                    if (!replaced.children.isEmpty()) throw Errno.ENOTEMPTY.fail(newName);
+                    if (!replaced.children().isEmpty()) throw Errno.ENOTEMPTY.fail(newName);
                 } else if (replaced.type == Wasi.FILETYPE_DIRECTORY) {
                     throw Errno.EISDIR.fail(newName);
                 }
@@ -464,6 +533,7 @@ public abstract class TreeNode implements Node {
     public final List<DirEntry> list() throws ErrnoException {
         synchronized (mu) {
             requireDirectory();
+            TreeMap<String, TreeNode> children = children();
             List<DirEntry> out = new ArrayList<>(children.size()); // a removed directory: none
             children.forEach((n, c) -> out.add(new DirEntry(n, c.inode, c.type)));
             return out;

@@ -208,6 +208,8 @@ class EncFsCrashTest {
                     return;
                 }
                 TreeMap<String, String> got = Vol.snapshot(fs);
+                // the space map the mount read names exactly the blocks a walk of the whole tree finds
+                assertEquals(fs.walkedBlocks(), fs.liveBlocks(), where + ": space map against a walk");
                 List<TreeMap<String, String>> allowed = run.states.subList(run.acknowledged, run.states.size());
                 if (!allowed.contains(got)) {
                     fail(where + ": state " + got + " is none of " + allowed);

@@ -21,6 +21,7 @@ final class MemStore implements BlockStore {
     private final List<Map.Entry<Long, byte[]>> pending = new ArrayList<>();
     long writesLeft = Long.MAX_VALUE;
     long writes;
+    long reads; // blocks read
     long capacity = Long.MAX_VALUE;
     boolean crashed;
     long discarded; // blocks given back (holes punched)
@@ -37,6 +38,7 @@ final class MemStore implements BlockStore {
 
     @Override
     public synchronized boolean read(long index, byte[] dst) {
+        reads++;
         for (int i = pending.size() - 1; i >= 0; i--) {
             if (pending.get(i).getKey() == index) {
                 System.arraycopy(pending.get(i).getValue(), 0, dst, 0, BLOCK_SIZE);

@@ -106,7 +106,7 @@ final class Vol {
             String p = path + "/" + e.name();
             switch (c.filetype()) {
                 case Wasi.FILETYPE_DIRECTORY -> {
-                    out.put(p, "dir");
+                    out.put(p, "dir links " + c.stat().links());
                     walk(c, p, out);
                 }
                 case Wasi.FILETYPE_SYMBOLIC_LINK -> out.put(p, "link " + c.readlink());
