@@ -30,11 +30,10 @@ final class BlockTree {
     final long ino;
     private long blocks; // logical data blocks
     /**
-     * lv[0]: data refs (its first {@link #blocks} slots; the array grows by doubling, so a file
-     * written by appending is not copied at every write); lv[k]: index refs of level k, exactly;
-     * lv[height].length == 1.
+     * lv[0]: data refs, {@link #blocks} of them; lv[k]: index refs of level k; lv[height] has one.
+     * Each level is a {@link Refs}: a sparse file costs memory for the blocks it has, not for its length.
      */
-    private Ref[][] lv;
+    private Refs[] lv;
     private BitSet[] dirtyIndex; // levels 1 and up (level 0's changes are in dirty); none for a tree of height 0
     /** Changed data blocks not yet sealed: logical index to plaintext (made at the first change: most inodes never change). */
     private TreeMap<Long, byte[]> dirty = NONE;
@@ -72,11 +71,11 @@ final class BlockTree {
     private void shape(long n) {
         blocks = n;
         int h = height(n);
-        lv = new Ref[h + 1][];
+        lv = new Refs[h + 1];
         dirtyIndex = h == 0 ? NO_INDEX : new BitSet[h + 1];
         long size = n;
         for (int k = 0; k <= h; k++) {
-            lv[k] = new Ref[Math.toIntExact(size)];
+            lv[k] = new Refs(size);
             if (k > 0) dirtyIndex[k] = new BitSet();
             size = (size + FANOUT - 1) / FANOUT;
         }
@@ -84,7 +83,79 @@ final class BlockTree {
 
     /** The number of references at level {@code k}. */
     private int len(int k) {
-        return k == 0 ? (int) blocks : lv[k].length;
+        return (int) lv[k].length();
+    }
+
+    /**
+     * A level's references, most of them null in a sparse object: kept in chunks of {@value
+     * #CHUNK}, each made when a reference is first stored in it (until 2026-12-05 one array as
+     * long as the level: a 64 GiB sparse file held 16 million slots, 70 MB of heap, once read).
+     */
+    static final class Refs {
+        static final int SHIFT = 10, CHUNK = 1 << SHIFT;
+        private static final Ref[][] NO_CHUNKS = new Ref[0][];
+        private Ref[][] chunks = NO_CHUNKS;
+        private long length;
+
+        Refs(long length) {
+            setLength(length);
+        }
+
+        long length() {
+            return length;
+        }
+
+        Ref get(long i) {
+            Ref[] c = chunks[(int) (i >>> SHIFT)];
+            return c == null ? null : c[(int) (i & (CHUNK - 1))];
+        }
+
+        void set(long i, Ref r) {
+            int ci = (int) (i >>> SHIFT);
+            Ref[] c = chunks[ci];
+            if (c == null) {
+                if (r == null) return;
+                c = chunks[ci] = new Ref[CHUNK];
+            }
+            c[(int) (i & (CHUNK - 1))] = r;
+        }
+
+        long slots() {
+            long n = 0;
+            for (Ref[] c : chunks) if (c != null) n += CHUNK;
+            return n;
+        }
+
+        /** Sets the length; references past it are dropped (the caller released them). */
+        void setLength(long n) {
+            long need = (n + CHUNK - 1) >>> SHIFT;
+            if (need > chunks.length) {
+                chunks = Arrays.copyOf(chunks, (int) Math.max(need, Math.min(2L * chunks.length, Integer.MAX_VALUE - 8)));
+            }
+            if (n < length) {
+                for (long i = (n + CHUNK - 1) >>> SHIFT; i < chunks.length; i++) chunks[(int) i] = null;
+                if (n % CHUNK != 0 && chunks[(int) (n >>> SHIFT)] != null) {
+                    Arrays.fill(chunks[(int) (n >>> SHIFT)], (int) (n % CHUNK), CHUNK, null);
+                }
+            }
+            length = n;
+        }
+
+        /** Calls {@code f} with each reference that is not null at {@code from} or beyond, in order. */
+        <E extends Exception> void forEach(long from, RefConsumer<E> f) throws E {
+            for (long ci = from >>> SHIFT; ci < (length + CHUNK - 1) >>> SHIFT; ci++) {
+                Ref[] c = chunks[(int) ci];
+                if (c == null) continue;
+                long base = ci << SHIFT;
+                for (int j = (int) Math.max(0, from - base); j < CHUNK && base + j < length; j++) {
+                    if (c[j] != null) f.accept(base + j, c[j]);
+                }
+            }
+        }
+    }
+
+    interface RefConsumer<E extends Exception> {
+        void accept(long index, Ref r) throws E;
     }
 
     int height() {
@@ -96,7 +167,7 @@ final class BlockTree {
     }
 
     Ref root() {
-        return blocks == 0 ? null : lv[height()][0];
+        return blocks == 0 ? null : lv[height()].get(0);
     }
 
     boolean hasDirtyData() {
@@ -117,29 +188,26 @@ final class BlockTree {
             if (root != null) throw log.damaged("inode " + ino + ": empty object with a root");
             return t;
         }
-        t.lv[height][0] = root;
+        t.lv[height].set(0, root);
         byte[] plain = new byte[BLOCK];
         for (int k = height; k >= 1; k--) {
-            for (int i = 0; i < t.lv[k].length; i++) {
-                Ref r = t.lv[k][i];
-                if (r == null) continue;
-                sealed.claim(r, ino, k, i);
-                sealed.read(r, t.context(k, i), plain, ino, k, i);
+            final int level = k;
+            t.lv[k].<ErrnoException>forEach(0, (i, r) -> {
+                sealed.claim(r, ino, level, i);
+                sealed.read(r, t.context(level, i), plain, ino, level, i);
                 ByteBuffer b = ByteBuffer.wrap(plain);
-                int first = i * FANOUT;
+                long first = i * FANOUT;
                 for (int j = 0; j < FANOUT; j++) {
                     Ref c = Ref.get(b);
-                    if (first + j < t.len(k - 1)) {
-                        t.lv[k - 1][first + j] = c;
+                    if (first + j < t.len(level - 1)) {
+                        t.lv[level - 1].set(first + j, c);
                     } else if (c != null) {
-                        throw log.damaged("inode " + ino + ": reference past the end at level " + k);
+                        throw log.damaged("inode " + ino + ": reference past the end at level " + level);
                     }
                 }
-            }
+            });
         }
-        for (int i = 0; i < t.blocks; i++) {
-            if (t.lv[0][i] != null) sealed.claim(t.lv[0][i], ino, 0, i);
-        }
+        t.lv[0].<ErrnoException>forEach(0, (i, r) -> sealed.claim(r, ino, 0, i));
         return t;
     }
 
@@ -151,7 +219,7 @@ final class BlockTree {
         byte[] d = dirty.get(index);
         if (d != null) return d;
         if (index >= blocks) return ZERO;
-        Ref r = lv[0][(int) index];
+        Ref r = lv[0].get(index);
         if (r == null) return ZERO;
         return cache.read(this, index, r);
     }
@@ -175,7 +243,7 @@ final class BlockTree {
             int off = (int) ((position + done) % BLOCK);
             int len = Math.min(BLOCK - off, n - done);
             byte[] d = dirty.get(i);
-            if (d == null) d = i < blocks && lv[0][(int) i] != null ? cached(i, last) : ZERO;
+            if (d == null) d = i < blocks && lv[0].get(i) != null ? cached(i, last) : ZERO;
             dst.put(d, off, len);
             done += len;
         }
@@ -189,7 +257,7 @@ final class BlockTree {
         int n = 0;
         Ref[] refs = new Ref[(int) Math.min(end - i, Math.min(4 * READ_AHEAD, cache.runLimit()))];
         for (long j = i; j < end && n < refs.length; j++, n++) {
-            Ref r = lv[0][(int) j];
+            Ref r = lv[0].get(j);
             if (r == null || (j > i && (dirty.containsKey(j) || cache.peek(this, j) != null))) break;
             refs[n] = r;
         }
@@ -198,7 +266,7 @@ final class BlockTree {
 
     /** For tests: the reference of data block {@code index} (null: a hole, or not sealed yet). */
     Ref dataRef(long index) {
-        return index < blocks ? lv[0][(int) index] : null;
+        return index < blocks ? lv[0].get(index) : null;
     }
 
     /** An array for a block to be {@link #write}n, recycled when one is spare. */
@@ -231,12 +299,11 @@ final class BlockTree {
             long index = e.getKey();
             if (busy.contains(plain)) continue;
             if (isZero(plain)) {
-                int i = (int) index;
-                Ref old = lv[0][i];
-                lv[0][i] = null;
+                Ref old = lv[0].get(index);
+                lv[0].set(index, null);
                 sealed.release(old);
                 it.remove(); // (a TreeMap may reuse e for the next entry: read it before)
-                cache.sealed(this, i, plain);
+                cache.sealed(this, index, plain);
                 continue;
             }
             indexes.add(index);
@@ -256,11 +323,10 @@ final class BlockTree {
             return;
         }
         dirty.remove(index);
-        int i = (int) index;
-        Ref old = lv[0][i];
-        lv[0][i] = r;
+        Ref old = lv[0].get(index);
+        lv[0].set(index, r);
         sealed.release(old);
-        cache.sealed(this, i, plain);
+        cache.sealed(this, index, plain);
     }
 
     /** The first {@code size} bytes of the content, as one array (a directory's entries, a link's target). */
@@ -302,30 +368,32 @@ final class BlockTree {
         }
         cache.forget(this, n, old);
         if (height(n) != height()) {
-            Ref[] data = lv[0];
-            for (int k = 1; k < lv.length; k++) for (Ref r : lv[k]) sealed.release(r);
-            for (long i = n; i < old; i++) sealed.release(data[(int) i]);
+            Refs data = lv[0];
+            for (int k = 1; k < lv.length; k++) releaseFrom(lv[k], 0);
+            releaseFrom(data, n);
+            data.setLength(n);
             shape(n);
-            System.arraycopy(data, 0, lv[0], 0, (int) Math.min(n, old));
-            for (int k = 1; k < lv.length; k++) dirtyIndex[k].set(0, lv[k].length);
+            lv[0] = data;
+            // every index block over a block that is there is made anew (the others are holes)
+            data.forEach(0, (i, r) -> markPath(i));
+            for (long i : dirty.keySet()) markPath(i);
+            if (n > 0) markPath(n - 1);
             return;
         }
         long size = n;
         for (int k = 0; k < lv.length; k++) {
-            int cur = len(k);
-            for (int i = (int) size; i < cur; i++) sealed.release(lv[k][i]);
-            if (k > 0) {
-                lv[k] = Arrays.copyOf(lv[k], (int) size);
-                dirtyIndex[k].clear((int) size, Integer.MAX_VALUE);
-            } else if (size > lv[0].length) {
-                lv[0] = Arrays.copyOf(lv[0], (int) Math.max(size, Math.min(2L * lv[0].length, Integer.MAX_VALUE - 8)));
-            } else if (size < cur) {
-                Arrays.fill(lv[0], (int) size, cur, null);
-            }
+            releaseFrom(lv[k], size);
+            lv[k].setLength(size);
+            if (k > 0) dirtyIndex[k].clear((int) size, Integer.MAX_VALUE);
             size = (size + FANOUT - 1) / FANOUT;
         }
         blocks = n;
         if (n > 0) markPath(n - 1);
+    }
+
+    /** Releases the references of {@code level} at {@code from} and beyond. */
+    private void releaseFrom(Refs level, long from) {
+        level.forEach(from, (i, r) -> sealed.release(r));
     }
 
     /**
@@ -354,11 +422,11 @@ final class BlockTree {
         while (it.hasNext()) {
             Map.Entry<Long, byte[]> e = it.next();
             byte[] plain = e.getValue();
-            int i = (int) (long) e.getKey();
+            long i = e.getKey();
             if (busy.contains(plain)) continue;
             it.remove(); // (a TreeMap may reuse e for the next entry: read it before)
-            Ref old = lv[0][i];
-            lv[0][i] = j < n && plains[j] == plain ? refs[j++] : null;
+            Ref old = lv[0].get(i);
+            lv[0].set(i, j < n && plains[j] == plain ? refs[j++] : null);
             sealed.release(old);
             cache.sealed(this, i, plain);
         }
@@ -373,14 +441,14 @@ final class BlockTree {
                 ByteBuffer b = ByteBuffer.wrap(plain);
                 Arrays.fill(plain, (byte) 0);
                 boolean any = false;
-                int first = i * FANOUT;
+                long first = (long) i * FANOUT;
                 for (int j = 0; j < FANOUT && first + j < len(k - 1); j++) {
-                    Ref c = lv[k - 1][first + j];
+                    Ref c = lv[k - 1].get(first + j);
                     any |= c != null;
                     Ref.putNullable(b, c);
                 }
-                Ref old = lv[k][i];
-                lv[k][i] = any ? sealed.write(plain, context(k, i)) : null;
+                Ref old = lv[k].get(i);
+                lv[k].set(i, any ? sealed.write(plain, context(k, i)) : null);
                 sealed.release(old);
                 d.clear(i);
             }
@@ -389,11 +457,14 @@ final class BlockTree {
 
     /** Calls {@code f} with every block the tree refers to now (data and index; dirty data has none yet). */
     void forEachBlock(java.util.function.LongConsumer f) {
-        for (int k = 0; k < lv.length; k++) {
-            for (int i = 0, n = len(k); i < n; i++) {
-                if (lv[k][i] != null) f.accept(lv[k][i].block());
-            }
-        }
+        for (Refs level : lv) level.forEach(0, (i, r) -> f.accept(r.block()));
+    }
+
+    /** For tests: the reference slots the tree holds in memory (chunks of {@link Refs#CHUNK}, every level). */
+    long refSlots() {
+        long n = 0;
+        for (Refs level : lv) n += level.slots();
+        return n;
     }
 
     SecurityLog log() {
@@ -405,7 +476,7 @@ final class BlockTree {
         for (Long i : dirty.keySet()) cache.dropped(this, i);
         if (dirty != NONE) dirty.clear();
         cache.forget(this, 0, blocks);
-        for (Ref[] level : lv) for (Ref r : level) sealed.release(r);
+        for (Refs level : lv) releaseFrom(level, 0);
         shape(0);
     }
 

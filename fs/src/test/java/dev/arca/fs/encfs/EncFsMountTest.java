@@ -178,6 +178,52 @@ class EncFsMountTest {
         third.close();
     }
 
+    /**
+     * A 64 GiB sparse file holds memory for its few blocks, not its length, read back after a
+     * mount; cut inside a chunk of references and grown again, the cut part reads as zeros (no
+     * reference survives the cut), and the cut blocks are free.
+     */
+    @Test
+    void aSparseFileCostsWhatItHolds() throws ErrnoException {
+        MemStore store = new MemStore();
+        EncFs fs = Vol.create(store, Freshness.inMemory());
+        Node f = fs.root().createFile("sparse", true);
+        long size = 64L << 30;
+        f.truncate(size);
+        long[] at = {0, 4096L * 1023, 4096L * 1024, 4096L * 5000, 1L << 35, size - 20};
+        for (long p : at) write(f, p, "at " + p);
+        fs.close();
+        EncFs again = Vol.open(store, Freshness.inMemory());
+        EncNode n = (EncNode) at(again, "sparse");
+        assertEquals(size, n.stat().size());
+        for (long p : at) assertEquals("at " + p, readAt(n, p, ("at " + p).length()));
+        assertEquals(new String(new byte[4]), readAt(n, 4096L * 3000, 4), "a hole reads as zeros");
+        // 5 chunks of data references, 3 + 3 + 1 + 1 of the four index levels above: 13 of the 16,582 a dense file of that length needs
+        assertTrue(n.content.refSlots() <= 13 * BlockTree.Refs.CHUNK, n.content.refSlots() + " reference slots for 6 blocks of 16 million");
+        n.truncate(4096L * 4500 + 10); // inside the chunk holding block 5000
+        n.truncate(4096L * 6000);
+        assertEquals(new String(new byte[8]), readAt(n, 4096L * 5000, 8), "a block past a cut comes back as a hole");
+        assertEquals("at " + 4096L * 1024, readAt(n, 4096L * 1024, ("at " + 4096L * 1024).length()));
+        again.close();
+        EncFs third = Vol.open(store, Freshness.inMemory());
+        EncNode m = (EncNode) at(third, "sparse");
+        assertEquals(new String(new byte[8]), readAt(m, 4096L * 5000, 8));
+        assertEquals(third.walkedBlocks(), third.liveBlocks());
+        assertTrue(m.content.refSlots() <= 8 * BlockTree.Refs.CHUNK, m.content.refSlots() + " reference slots after the cut");
+        third.close();
+    }
+
+    private static String readAt(Node n, long p, int len) throws ErrnoException {
+        FileHandle h = n.open(true, false);
+        try {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(len);
+            h.read(b, p);
+            return new String(b.array(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        } finally {
+            h.close();
+        }
+    }
+
     /** A map that leaves out a block some tree refers to: the load of that tree refuses it (the block would be handed out again). */
     @Test
     void aBlockMissingFromTheMapIsRefused() {
