@@ -291,10 +291,10 @@ public final class EncFs extends Tree implements AutoCloseable {
 
     /** An inode as its record describes it; a symbolic link's target is read at once. */
     private EncNode loaded(long ino, byte type, BlockTree content, long size, long links, long atime, long mtime, long ctime,
-            long subdirectories) throws ErrnoException {
+            long subdirectories, byte format) throws ErrnoException {
         String target = type == Wasi.FILETYPE_SYMBOLIC_LINK ? new String(content.readBytes(size), StandardCharsets.UTF_8) : null;
         EncNode n = new EncNode(this, ino, type, target, content);
-        n.restoreRecord(size, links, atime, mtime, ctime, walking ? -1 : subdirectories);
+        n.restoreRecord(size, links, atime, mtime, ctime, walking ? -1 : subdirectories, format);
         return n;
     }
 

@@ -3,20 +3,21 @@ package dev.arca.fs.encfs;
 import dev.arca.abi.ErrnoException;
 import dev.arca.abi.Wasi;
 import dev.arca.fs.tree.TreeNode;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Map;
 
 /**
  * An inode of an {@link EncFs}: the shared tree's node (names, links, times, lifetime), with its
  * content as a {@link BlockTree}: a regular file's data, a directory's entries, or a symbolic
  * link's target. Fields are guarded by the volume's lock.
  *
- * <p>A directory's content, written at each commit from its entries: the entry count (4 bytes),
- * then per entry the name's length (2), the name (UTF-8), the inode number (8). A symbolic link's
- * content is its target in UTF-8, written when it is made.
+ * <p>A directory's content: its entries in blocks, each a run of names ({@link DirectoryBlocks},
+ * its record's format {@link DirectoryBlocks#FORMAT}), of which a commit writes those that
+ * changed; or, in the format before (0), the entry count (4 bytes), then per entry the name's
+ * length (2), the name (UTF-8), the inode number (8), which is read as it is and laid out in
+ * blocks at the directory's first change. A symbolic link's content is its target in UTF-8,
+ * written when it is made.
  */
 final class EncNode extends TreeNode {
     private static final int BLOCK = BlockStore.BLOCK_SIZE;
@@ -24,11 +25,14 @@ final class EncNode extends TreeNode {
     private final EncFs fs;
     final BlockTree content; // size (the tree's field) is its length in bytes, for every type
     private long storedSubdirectories = -1; // a directory read from its record: the count it stored (-1: not checked)
+    private final DirectoryBlocks blocks; // directories: where its names are stored
+    private byte format = DirectoryBlocks.FORMAT; // directories: the format of the stored content
 
     EncNode(EncFs fs, long ino, byte type, String target, BlockTree content) {
         super(fs, ino, type, target);
         this.fs = fs;
         this.content = content;
+        this.blocks = type == Wasi.FILETYPE_DIRECTORY ? new DirectoryBlocks() : null;
     }
 
     // ---- storage ---------------------------------------------------------------------------
@@ -38,19 +42,41 @@ final class EncNode extends TreeNode {
      * subdirectories} is its stored count of them, checked then (-1: a record of the format before
      * 2026-12-05, which had none; the count is what the entries give).
      */
-    void restoreRecord(long size, long links, long atime, long mtime, long ctime, long subdirectories) {
+    void restoreRecord(long size, long links, long atime, long mtime, long ctime, long subdirectories, byte format) {
         this.size = size;
         restore(links, atime, mtime, ctime);
         if (filetype() == Wasi.FILETYPE_DIRECTORY) {
             restoreUnloaded(Math.max(0, subdirectories));
             storedSubdirectories = subdirectories;
+            this.format = format;
         }
+    }
+
+    /** A directory's stored format (see the class comment); 0 for other types. */
+    byte directoryFormat() {
+        return filetype() == Wasi.FILETYPE_DIRECTORY ? format : 0;
     }
 
     /** A directory's entries, from its content (the tree's hook: on first use, or all at once at a mount that walks). */
     @Override
     protected void loadEntries() throws ErrnoException {
         SecurityLog log = content.log();
+        if (format == DirectoryBlocks.FORMAT) {
+            if (size % BLOCK != 0) throw log.damaged("directory " + inode() + " of " + size + " bytes");
+            java.util.List<DirectoryBlocks.Entry> stored = blocks.load(content, size / BLOCK, inode(), log);
+            String[] names = new String[stored.size()];
+            EncNode[] kids = new EncNode[stored.size()];
+            for (int i = 0; i < names.length; i++) {
+                long childIno = stored.get(i).ino();
+                EncNode child = fs.inode(childIno);
+                if (child == null || childIno == InodeTable.ROOT) throw log.damaged("directory " + inode() + " names a missing inode " + childIno);
+                names[i] = stored.get(i).name();
+                kids[i] = child;
+            }
+            enter(names, kids, log);
+            return;
+        }
+        if (format != 0) throw log.damaged("directory " + inode() + ": unknown format " + format);
         ByteBuffer b = ByteBuffer.wrap(content.readBytes(size));
         try {
             int count = b.getInt();
@@ -66,33 +92,43 @@ final class EncNode extends TreeNode {
                 names[i] = new String(name, StandardCharsets.UTF_8);
                 kids[i] = child;
             }
-            if (!enterLoaded(names, kids, count)) { // stored in order: entered at once, else one by one to find the damage
-                for (int i = 0; i < count; i++) {
-                    if (!enterLoaded(names[i], kids[i])) {
-                        throw log.damaged("directory " + inode() + " names inode " + kids[i].inode() + " where it cannot be");
-                    }
-                }
-            }
-            if (storedSubdirectories >= 0 && subdirectories() != storedSubdirectories) {
-                throw log.damaged("directory " + inode() + " holds " + subdirectories() + " directories, its record says " + storedSubdirectories);
-            }
+            enter(names, kids, log);
+            blocks.layOut(entries()); // written in blocks at its first change
         } catch (java.nio.BufferUnderflowException e) {
             throw log.damaged("directory " + inode() + " is cut short");
         }
     }
 
-    /** Before a commit: a directory's entries into its content. */
+    private void enter(String[] names, EncNode[] kids, SecurityLog log) throws ErrnoException {
+        int count = names.length;
+        if (!enterLoaded(names, kids, count)) { // stored in order: entered at once, else one by one to find the damage
+            for (int i = 0; i < count; i++) {
+                if (!enterLoaded(names[i], kids[i])) {
+                    throw log.damaged("directory " + inode() + " names inode " + kids[i].inode() + " where it cannot be");
+                }
+            }
+        }
+        if (storedSubdirectories >= 0 && subdirectories() != storedSubdirectories) {
+            throw log.damaged("directory " + inode() + " holds " + subdirectories() + " directories, its record says " + storedSubdirectories);
+        }
+    }
+
+    @Override
+    protected void entryAdded(String name) {
+        blocks.added(name, entries());
+    }
+
+    @Override
+    protected void entryRemoved(String name) {
+        blocks.removed(name);
+    }
+
+    /** Before a commit: a directory's changed blocks of entries into its content. */
     void storeEntries() throws ErrnoException {
         if (filetype() != Wasi.FILETYPE_DIRECTORY || released() || !entriesLoaded()) return; // not loaded: not changed
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteBuffer head = ByteBuffer.allocate(4).putInt(entries().size());
-        out.writeBytes(head.array());
-        for (Map.Entry<String, TreeNode> e : entries().entrySet()) {
-            byte[] name = e.getKey().getBytes(StandardCharsets.UTF_8);
-            out.writeBytes(ByteBuffer.allocate(2 + name.length + 8).putShort((short) name.length).put(name)
-                    .putLong(e.getValue().inode()).array());
-        }
-        writeContent(out.toByteArray());
+        blocks.store(entries(), content);
+        size = content.blocks() * BLOCK;
+        format = DirectoryBlocks.FORMAT;
     }
 
     /** Makes the content exactly {@code bytes} (a link's target, a directory's entries). */
@@ -109,6 +145,23 @@ final class EncNode extends TreeNode {
     /** Frees an inode no name refers to (an orphan of a crash, at mount). */
     void releaseOrphan() throws ErrnoException {
         releaseIfUnused();
+    }
+
+    /**
+     * For tests: makes an empty directory's stored entries exactly {@code raw} blocks (as only a
+     * holder of the key could write them), unread, committed with its record at the next commit.
+     */
+    void replaceEntriesForTests(byte[][] raw) throws ErrnoException {
+        synchronized (mu) {
+            if (filetype() != Wasi.FILETYPE_DIRECTORY || !entries().isEmpty()) throw new IllegalStateException("not an empty directory");
+            content.resize(raw.length);
+            for (int i = 0; i < raw.length; i++) content.write(i, raw[i].clone());
+            size = raw.length * (long) BLOCK;
+            format = DirectoryBlocks.FORMAT;
+            restoreUnloaded(0);
+            storedSubdirectories = -1;
+            fs.changed(this);
+        }
     }
 
     /** Reads the entries now if they are not yet (a mount that walks the whole tree). */

@@ -20,7 +20,8 @@ import java.util.List;
  * <p>Record layout: type (1; 0 is a free record, {@link #SPACE_MAP} the volume's space map, else
  * a WASI file type), content tree height (1), zeros (2), links (4), content size (8), atime,
  * mtime, ctime (8 each, nanoseconds), the content tree's root {@link Ref} (48), a directory's
- * subdirectory count (8; its link count is 2 more, known without reading its entries), zeros. A
+ * subdirectory count (8; its link count is 2 more, known without reading its entries), a
+ * directory's format (1: see {@link EncNode}), zeros. A
  * directory's content is its entries, a symbolic link's its target (see {@link EncNode}).
  *
  * <p>Contract: {@link #write} and {@link #free} change the working table only; the commit seals it.
@@ -43,11 +44,12 @@ final class InodeTable {
     /** Makes the inode object for a record read from the table. */
     interface Loader {
         EncNode node(long ino, byte type, BlockTree content, long size, long links, long atime, long mtime, long ctime,
-                long subdirectories) throws ErrnoException;
+                long subdirectories, byte format) throws ErrnoException;
     }
 
     /** A record as stored: type 0 is a free one. */
-    record Record(byte type, int height, long links, long size, long atime, long mtime, long ctime, Ref root, long subdirectories) {}
+    record Record(byte type, int height, long links, long size, long atime, long mtime, long ctime, Ref root, long subdirectories,
+            byte format) {}
 
     private final BlockTree table;
     private final SealedStore sealed;
@@ -129,7 +131,7 @@ final class InodeTable {
         if (r.type() < 0 || r.type() > Wasi.FILETYPE_SYMBOLIC_LINK) throw log.damaged("inode " + ino + ": unknown type " + r.type());
         if (r.size() < 0) throw log.damaged("inode " + ino + ": negative size");
         BlockTree content = tree(ino, r);
-        return loader.node(ino, r.type(), content, r.size(), r.links(), r.atime(), r.mtime(), r.ctime(), r.subdirectories());
+        return loader.node(ino, r.type(), content, r.size(), r.links(), r.atime(), r.mtime(), r.ctime(), r.subdirectories(), r.format());
     }
 
     /** The content tree a record names (its blocks claimed: see {@link BlockTree#load}). */
@@ -140,7 +142,7 @@ final class InodeTable {
 
     /** Record {@code ino} as stored (a free one past the table's end). */
     Record record(long ino) throws ErrnoException {
-        if (blockIndex(ino) >= table.blocks()) return new Record((byte) 0, 0, 0, 0, 0, 0, 0, null, 0);
+        if (blockIndex(ino) >= table.blocks()) return new Record((byte) 0, 0, 0, 0, 0, 0, 0, null, 0, (byte) 0);
         byte[] blk = table.read(blockIndex(ino));
         ByteBuffer b = ByteBuffer.wrap(blk, (int) (ino * RECORD % BLOCK), RECORD);
         byte type = b.get();
@@ -152,7 +154,8 @@ final class InodeTable {
         Ref root = Ref.get(b);
         long subdirectories = b.getLong();
         if (subdirectories < 0) throw sealed.log().damaged("inode " + ino + ": negative subdirectory count");
-        return new Record(type, height, links, size, atime, mtime, ctime, root, subdirectories);
+        byte format = b.get();
+        return new Record(type, height, links, size, atime, mtime, ctime, root, subdirectories, format);
     }
 
     /** Every inode, in number order, each read now if it was not (a copy: the caller may free some). */
@@ -204,18 +207,19 @@ final class InodeTable {
         long links = n.links();
         if (links == 0) orphans.add(n.inode()); else orphans.remove(n.inode());
         writeRecord(n.inode(), n.filetype(), n.content, n.contentSize(), links, st.atime(), st.mtime(), st.ctime(),
-                n.filetype() == Wasi.FILETYPE_DIRECTORY ? n.subdirectories() : 0);
+                n.filetype() == Wasi.FILETYPE_DIRECTORY ? n.subdirectories() : 0, n.directoryFormat());
     }
 
     /** Writes record {@code ino} (the table grown to hold it). */
     void writeRecord(long ino, byte type, BlockTree content, long size, long links, long atime, long mtime, long ctime,
-            long subdirectories) throws ErrnoException {
+            long subdirectories, byte format) throws ErrnoException {
         ByteBuffer b = record(ino, true);
         b.put(type).put((byte) content.height()).putShort((short) 0).putInt((int) links).putLong(size)
                 .putLong(atime).putLong(mtime).putLong(ctime);
         Ref.putNullable(b, content.root());
         b.putLong(subdirectories);
-        b.put(new byte[RECORD - 96]);
+        b.put(format);
+        b.put(new byte[RECORD - 97]);
         table.write(blockIndex(ino), b.array());
     }
 

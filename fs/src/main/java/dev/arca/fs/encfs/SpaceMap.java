@@ -80,6 +80,6 @@ final class SpaceMap {
         content.writeBytes(b.array());
         content.flushData();
         content.commitIndex();
-        inodes.writeRecord(ino, InodeTable.SPACE_MAP, content, b.capacity(), 0, 0, 0, 0, 0);
+        inodes.writeRecord(ino, InodeTable.SPACE_MAP, content, b.capacity(), 0, 0, 0, 0, 0, (byte) 0);
     }
 }

@@ -52,6 +52,7 @@ public abstract class TreeNode implements Node {
     private long subdirectories;
     /** A directory whose entries the file system has not entered yet ({@link #loadEntries} on first use). */
     private boolean unloaded;
+    private boolean loading; // loadEntries is entering them
 
     /** A node with one link and every time set to now (see {@link Tree#newNode}). */
     protected TreeNode(Tree tree, long inode, byte type, String target) {
@@ -93,6 +94,15 @@ public abstract class TreeNode implements Node {
      * calls it again.
      */
     protected void loadEntries() throws ErrnoException {}
+
+    /**
+     * {@code name} was entered in this directory (it is in {@link #entries} now), or removed from
+     * it: for a file system that stores a directory by its names. Not called while the entries
+     * load. Called with mu held.
+     */
+    protected void entryAdded(String name) {}
+
+    protected void entryRemoved(String name) {}
 
     // ---- for file systems: state they store or restore -----------------------------------------
 
@@ -169,9 +179,11 @@ public abstract class TreeNode implements Node {
             subdirectories = 0;
             boolean done = false;
             try {
+                loading = true;
                 loadEntries();
                 done = true;
             } finally {
+                loading = false;
                 if (!done) { // nothing stays entered: the next use tries again (and fails the same way)
                     for (TreeNode c : children.values()) if (c.type == Wasi.FILETYPE_DIRECTORY && c.parent == this) c.parent = null;
                     children.clear();
@@ -349,11 +361,13 @@ public abstract class TreeNode implements Node {
             child.parent = this;
             subdirectories++;
         }
+        if (!loading) entryAdded(name);
     }
 
     private TreeNode remove(String name) {
         TreeNode child = children.remove(name);
         if (child.type == Wasi.FILETYPE_DIRECTORY) subdirectories--;
+        entryRemoved(name);
         return child;
     }
 
