@@ -282,7 +282,7 @@ public final class EncFs extends Tree implements AutoCloseable {
             for (EncNode n : all) {
                 if (n != root && n.links() == 0) n.releaseOrphan(); // unlinked while open, then a crash
             }
-            if (!options.readOnly()) { // their records get the subdirectory counts a later mount checks
+            if (!options.readOnly()) { // at the next commit: their entries in blocks, their records with the counts a later mount checks
                 for (EncNode n : all) if (!n.released() && n.filetype() == Wasi.FILETYPE_DIRECTORY) commit.note(n);
             }
         }

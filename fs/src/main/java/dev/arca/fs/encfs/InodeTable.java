@@ -198,7 +198,7 @@ final class InodeTable {
     /** Writes the record of {@code n} (a zeroed one if it was released). */
     void write(EncNode n) throws ErrnoException {
         if (n.released()) {
-            ByteBuffer b = record(n.inode(), true);
+            ByteBuffer b = recordToWrite(n.inode());
             b.put(new byte[RECORD]);
             table.write(blockIndex(n.inode()), b.array());
             return;
@@ -213,7 +213,7 @@ final class InodeTable {
     /** Writes record {@code ino} (the table grown to hold it). */
     void writeRecord(long ino, byte type, BlockTree content, long size, long links, long atime, long mtime, long ctime,
             long subdirectories, byte format) throws ErrnoException {
-        ByteBuffer b = record(ino, true);
+        ByteBuffer b = recordToWrite(ino);
         b.put(type).put((byte) content.height()).putShort((short) 0).putInt((int) links).putLong(size)
                 .putLong(atime).putLong(mtime).putLong(ctime);
         Ref.putNullable(b, content.root());
@@ -229,7 +229,7 @@ final class InodeTable {
         used.clear(Math.toIntExact(ino));
         orphans.remove(ino);
         hint = Math.min(hint, ino);
-        ByteBuffer b = record(ino, true);
+        ByteBuffer b = recordToWrite(ino);
         b.put(new byte[RECORD]);
         table.write(blockIndex(ino), b.array());
         // the table ends with the block of the highest inode in use (its blocks past that go back)
@@ -242,7 +242,7 @@ final class InodeTable {
     }
 
     /** A copy of the block holding record {@code ino}, positioned at the record (the table grown to hold it). */
-    private ByteBuffer record(long ino, boolean grow) throws ErrnoException {
+    private ByteBuffer recordToWrite(long ino) throws ErrnoException {
         long bi = blockIndex(ino);
         if (table.blocks() <= bi) table.resize(bi + 1);
         byte[] blk = table.read(bi).clone();

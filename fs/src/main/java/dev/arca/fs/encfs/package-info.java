@@ -9,7 +9,10 @@
  *     {@code Sealer} (AES-256-GCM, or SHA-256 for images), every block bound to its place;
  * <li>{@code BlockCache}: verified plaintext in memory, runs read ahead, and write-behind of dirty blocks;
  * <li>{@code BlockTree}: one object's content as a Merkle tree of {@code Ref}s;
- * <li>{@code InodeTable}: object 0, the inode records, and every inode in memory;
+ * <li>{@code InodeTable}: object 0, the inode records, each inode read on first use and kept;
+ * <li>{@code SpaceMap}: the blocks and inode numbers in use and the orphans, stored at each
+ *     commit, so a mount reads nothing per file;
+ * <li>{@code DirectoryBlocks}: where a directory's names are stored, runs of them in blocks;
  * <li>{@code Commit}: the changes since the last commit, and the commit that makes them durable;
  * <li>{@code EncNode}: an inode as a node of the shared directory tree ({@code dev.arca.fs.tree}),
  *     which owns names, links, times and rename rules; {@code SecurityLog}: what a detection becomes.
