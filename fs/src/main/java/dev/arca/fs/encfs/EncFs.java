@@ -131,7 +131,6 @@ public final class EncFs extends Tree implements AutoCloseable {
     private EncNode root;
     private boolean closed;
     private boolean commitScheduled; // a background commit is due (commitWithinMillis > 0)
-    private boolean walking; // mounting a volume without a space map: every record is read at once
 
     private EncFs(BlockStore store, Sealer sealer, byte mode, byte[] volumeId, byte[] keyCheck, Options options) {
         super(options.clock(), MAX_FILE_SIZE);
@@ -269,12 +268,7 @@ public final class EncFs extends Tree implements AutoCloseable {
             }
         } else {
             // the format before 2026-12-05: every record and directory read now, and a map written at the next commit
-            walking = true;
-            try {
-                start(InodeTable.loadAll(table, sealed, cache, this::loaded), s.version(), 0, null);
-            } finally {
-                walking = false;
-            }
+            start(InodeTable.loadAll(table, sealed, cache, this::loaded), s.version(), 0, null);
             allocator.mounted(store.blocks()); // every block in use is claimed now
             root = inodes.get(InodeTable.ROOT);
             java.util.Collection<EncNode> all = inodes.all();
@@ -294,7 +288,7 @@ public final class EncFs extends Tree implements AutoCloseable {
             long subdirectories, byte format) throws ErrnoException {
         String target = type == Wasi.FILETYPE_SYMBOLIC_LINK ? new String(content.readBytes(size), StandardCharsets.UTF_8) : null;
         EncNode n = new EncNode(this, ino, type, target, content);
-        n.restoreRecord(size, links, atime, mtime, ctime, walking ? -1 : subdirectories, format);
+        n.restoreRecord(size, links, atime, mtime, ctime, subdirectories, format);
         return n;
     }
 

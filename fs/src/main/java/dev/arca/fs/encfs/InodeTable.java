@@ -41,7 +41,7 @@ final class InodeTable {
     /** The record type of the space map, an object no directory names. */
     static final byte SPACE_MAP = 0x40;
 
-    /** Makes the inode object for a record read from the table. */
+    /** Makes the inode object for a record read from the table ({@code subdirectories} -1: the record's format has no count). */
     interface Loader {
         EncNode node(long ino, byte type, BlockTree content, long size, long links, long atime, long mtime, long ctime,
                 long subdirectories, byte format) throws ErrnoException;
@@ -59,6 +59,7 @@ final class InodeTable {
     private final BitSet used; // the numbers in use (below 2^31: see allocate)
     private final java.util.TreeSet<Long> orphans = new java.util.TreeSet<>(); // records written with no link, not freed
     private long hint = ROOT + 1; // every number from ROOT + 1 below it is in use
+    private boolean countsStored = true; // false: a table of the format before the space map, whose records have no subdirectory count
 
     private InodeTable(BlockTree table, SealedStore sealed, BlockCache cache, Loader loader, BitSet used) {
         this.table = table;
@@ -87,6 +88,7 @@ final class InodeTable {
     /** Reads every record of {@code table}, checking it, and makes its inode (the format without a space map). */
     static InodeTable loadAll(BlockTree table, SealedStore sealed, BlockCache cache, Loader loader) throws ErrnoException {
         InodeTable t = new InodeTable(table, sealed, cache, loader, new BitSet());
+        t.countsStored = false;
         SecurityLog log = sealed.log();
         long records = table.blocks() * (BLOCK / RECORD);
         if (records > Integer.MAX_VALUE) throw log.damaged("inode table of " + table.blocks() + " blocks: more inodes than a volume has");
@@ -131,7 +133,8 @@ final class InodeTable {
         if (r.type() < 0 || r.type() > Wasi.FILETYPE_SYMBOLIC_LINK) throw log.damaged("inode " + ino + ": unknown type " + r.type());
         if (r.size() < 0) throw log.damaged("inode " + ino + ": negative size");
         BlockTree content = tree(ino, r);
-        return loader.node(ino, r.type(), content, r.size(), r.links(), r.atime(), r.mtime(), r.ctime(), r.subdirectories(), r.format());
+        return loader.node(ino, r.type(), content, r.size(), r.links(), r.atime(), r.mtime(), r.ctime(),
+                countsStored ? r.subdirectories() : -1, r.format());
     }
 
     /** The content tree a record names (its blocks claimed: see {@link BlockTree#load}). */
