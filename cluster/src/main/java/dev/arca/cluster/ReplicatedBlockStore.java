@@ -85,6 +85,12 @@ final class ReplicatedBlockStore implements BlockStore {
     @Override
     public void order() {}
 
+    /** Ordering is free here (above), so a commit needs no list of its blocks. */
+    @Override
+    public boolean syncOrders() {
+        return false;
+    }
+
     /**
      * The commit point in one Raft entry (more only for a commit of over {@link Command#MAX_BLOCKS}
      * blocks): the blocks queued since the last commit, the superblock last, and, when

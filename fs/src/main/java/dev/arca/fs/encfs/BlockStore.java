@@ -69,6 +69,16 @@ public interface BlockStore extends AutoCloseable {
     }
 
     /**
+     * Whether {@link #order} costs a sync, as by default. An encrypted volume on such a store
+     * commits a change of few blocks with one sync instead of two: it names the blocks in its
+     * superblock ({@link Superblock#LIST}) and does not order them. A store whose order is free
+     * (a replicated volume's) is ordered as before.
+     */
+    default boolean syncOrders() {
+        return true;
+    }
+
+    /**
      * A commit's last step: makes every earlier write durable and records {@code version} as the
      * committed version of volume {@code volumeId} in {@code freshness} (null: none is kept). The
      * default syncs, then advances the record; a store whose blocks are kept where the record is

@@ -17,12 +17,21 @@ import java.util.TreeMap;
  * superblock and everything it covers as they were (copy-on-write, see {@link Allocator}); a torn
  * superblock fails its check and the other slot is used.
  *
+ * <p>A <em>listed</em> commit (an encrypted volume on a store whose order is a sync, when at most
+ * {@link Superblock#MAX_LISTED} blocks were written since the last sync, as for a create or a
+ * small write: {@link WriteList}) skips the first sync: its superblock names those blocks and a
+ * digest of their bytes, and the one sync of {@link BlockStore#commit} makes all of it durable.
+ * A crash before that sync may leave the superblock without some of its blocks; a mount that
+ * does not know the version as committed checks the listed blocks and, when they differ, takes
+ * the slot before it (the commit never returned). So a create costs two syncs, not three.
+ *
  * <p>The order of writes is part of the format's promise that the same changes give the same
  * image (integrity-only images are deterministic), so it is fixed: inodes in number order.
  * Not thread-safe: the volume calls it under its lock.
  */
 final class Commit {
     private final BlockStore store;
+    private final WriteList listing; // the store, when a small commit lists its blocks instead of ordering them; or null
     private final Superblock superblock;
     private final Allocator allocator;
     private final BlockCache cache;
@@ -43,6 +52,7 @@ final class Commit {
             Freshness freshness, byte[] volumeId, boolean nothingToWrite, long version, int giveBackBlocks, SecurityLog log,
             java.util.function.LongFunction<BlockTree> emptyTree, long spaceMap, BlockTree spaceTree) {
         this.store = store;
+        this.listing = store instanceof WriteList w ? w : null;
         this.superblock = superblock;
         this.allocator = allocator;
         this.cache = cache;
@@ -107,9 +117,16 @@ final class Commit {
         BlockTree table = inodes.tree();
         table.flushData();
         table.commitIndex();
-        store.order();
         long next = version + 1;
-        store.write(next % 2, superblock.seal(new Superblock.State(next, table.root(), table.height(), table.blocks(), spaceMap)));
+        long[] listed = listing == null ? null : listing.listed();
+        Superblock.State state;
+        if (listed != null) {
+            state = new Superblock.State(next, table.root(), table.height(), table.blocks(), spaceMap, listed, listing.digest());
+        } else {
+            store.order();
+            state = new Superblock.State(next, table.root(), table.height(), table.blocks(), spaceMap);
+        }
+        store.write(next % 2, superblock.seal(state));
         store.commit(freshness, volumeId, next); // durable, and the record advanced: only then is anything freed
         version = next;
         allocator.committed();

@@ -135,6 +135,8 @@ public final class EncFs extends Tree implements AutoCloseable {
     private EncFs(BlockStore store, Sealer sealer, byte mode, byte[] volumeId, byte[] keyCheck, Options options) {
         super(options.clock(), MAX_FILE_SIZE);
         this.options = options;
+        // small commits list their blocks in the superblock rather than sync them first (Commit)
+        if (mode == Superblock.MODE_ENCRYPTED && !options.readOnly() && store.syncOrders()) store = new WriteList(store);
         this.store = store;
         this.mode = mode;
         this.volumeId = volumeId;
@@ -241,13 +243,22 @@ public final class EncFs extends Tree implements AutoCloseable {
     }
 
     private void mount(byte[][] slots, boolean[] present, byte[] expectedRoot) throws ErrnoException {
-        Superblock.Newest newest = superblock.newest(slots, present);
-        if (newest == null) throw log.tampered("superblock", "no superblock authenticates");
+        java.util.List<Superblock.Newest> valid = superblock.valid(slots, present);
+        if (valid.isEmpty()) throw log.tampered("superblock", "no superblock authenticates");
+        Superblock.Newest newest = valid.get(0);
         if (expectedRoot != null && !MessageDigest.isEqual(expectedRoot, Superblock.rootHash(newest.slot()))) {
             throw log.tampered("superblock", "root hash differs from the one expected");
         }
-        Superblock.State s = newest.state();
         long known = mode == Superblock.MODE_ENCRYPTED ? options.freshness().known(volumeId) : -1;
+        if (newest.state().version() > known && !Superblock.complete(store, newest.state())) {
+            // a listed commit whose sync a crash cut short: it never returned, and the slot before it is the volume
+            long v = newest.state().version();
+            if (valid.size() < 2) throw log.damaged("version " + v + " was cut short by a crash and no version before it is left");
+            newest = valid.get(1);
+            log.note("version " + v + " was cut short by a crash before it was durable (its blocks are not all on the disk): "
+                    + "mounting version " + newest.state().version());
+        }
+        Superblock.State s = newest.state();
         if (s.version() < known) {
             throw log.tampered("superblock", "version " + s.version() + " is older than the committed version " + known + " (rollback)");
         }

@@ -10,12 +10,12 @@ import java.util.Map;
 /**
  * A {@link BlockStore} in memory that models a disk: writes are volatile until {@link #sync}, and
  * it can stop (a power cut) after the Nth write. {@link #afterCrash} gives what a disk may hold
- * after the cut: the synced blocks plus none, all, every other one, or all but a torn last one
- * of the writes made since. A run of blocks counts as one write per block, as a disk may keep
+ * after the cut: the synced blocks plus none, all, every other one, all but a torn last one, or
+ * only the last one of the writes made since (a disk that wrote them in another order). A run of blocks counts as one write per block, as a disk may keep
  * any of them.
  */
 final class MemStore implements BlockStore {
-    enum Crash { NONE_UNSYNCED, ALL_UNSYNCED, ALTERNATE_UNSYNCED, TORN_LAST }
+    enum Crash { NONE_UNSYNCED, ALL_UNSYNCED, ALTERNATE_UNSYNCED, TORN_LAST, LAST_ONLY }
 
     final Map<Long, byte[]> durable = new HashMap<>();
     private final List<Map.Entry<Long, byte[]>> pending = new ArrayList<>();
@@ -25,6 +25,9 @@ final class MemStore implements BlockStore {
     long capacity = Long.MAX_VALUE;
     boolean crashed;
     long discarded; // blocks given back (holes punched)
+    long syncs;
+    boolean failSync; // the next sync is a power cut: nothing since the last one is durable
+    boolean syncIsEvent; // a sync counts as a write-like event, so the power may go at it (the crash matrix)
 
     /** Counts one write-like event (a block write, a freshness update); stops after the last allowed. */
     synchronized void event() throws ErrnoException {
@@ -60,7 +63,12 @@ final class MemStore implements BlockStore {
 
     @Override
     public synchronized void sync() throws ErrnoException {
-        if (crashed) throw Errno.EIO.fail("power cut");
+        if (crashed || failSync) {
+            crashed = true;
+            throw Errno.EIO.fail("power cut");
+        }
+        if (syncIsEvent) event();
+        syncs++;
         for (Map.Entry<Long, byte[]> e : pending) durable.put(e.getKey(), e.getValue());
         pending.clear();
     }
@@ -108,6 +116,7 @@ final class MemStore implements BlockStore {
                 case NONE_UNSYNCED -> false;
                 case ALL_UNSYNCED, TORN_LAST -> true;
                 case ALTERNATE_UNSYNCED -> i % 2 == 0;
+                case LAST_ONLY -> i == pending.size() - 1;
             };
             if (!apply) continue;
             byte[] v = e.getValue().clone();
