@@ -76,6 +76,7 @@ final class BlockTree {
         long size = n;
         for (int k = 0; k <= h; k++) {
             lv[k] = new Refs(size);
+            lv[k].owned = owned;
             if (k > 0) dirtyIndex[k] = new BitSet();
             size = (size + FANOUT - 1) / FANOUT;
         }
@@ -96,6 +97,8 @@ final class BlockTree {
         private static final Ref[][] NO_CHUNKS = new Ref[0][];
         private Ref[][] chunks = NO_CHUNKS;
         private long length;
+        /** When the tree's blocks are tracked ({@link #trackedBlocks}): every block a reference of this level names. */
+        private BitSet owned;
 
         Refs(long length) {
             setLength(length);
@@ -117,7 +120,12 @@ final class BlockTree {
                 if (r == null) return;
                 c = chunks[ci] = new Ref[CHUNK];
             }
-            c[(int) (i & (CHUNK - 1))] = r;
+            int j = (int) (i & (CHUNK - 1));
+            if (owned != null) {
+                if (c[j] != null) owned.clear((int) c[j].block());
+                if (r != null) owned.set((int) r.block());
+            }
+            c[j] = r;
         }
 
         long slots() {
@@ -133,6 +141,7 @@ final class BlockTree {
                 chunks = Arrays.copyOf(chunks, (int) Math.max(need, Math.min(2L * chunks.length, Integer.MAX_VALUE - 8)));
             }
             if (n < length) {
+                if (owned != null) forEach(n, (i, r) -> owned.clear((int) r.block()));
                 for (long i = (n + CHUNK - 1) >>> SHIFT; i < chunks.length; i++) chunks[(int) i] = null;
                 if (n % CHUNK != 0 && chunks[(int) (n >>> SHIFT)] != null) {
                     Arrays.fill(chunks[(int) (n >>> SHIFT)], (int) (n % CHUNK), CHUNK, null);
@@ -369,7 +378,10 @@ final class BlockTree {
         cache.forget(this, n, old);
         if (height(n) != height()) {
             Refs data = lv[0];
-            for (int k = 1; k < lv.length; k++) releaseFrom(lv[k], 0);
+            for (int k = 1; k < lv.length; k++) {
+                releaseFrom(lv[k], 0);
+                lv[k].setLength(0); // the level is dropped: its blocks leave the tracked set
+            }
             releaseFrom(data, n);
             data.setLength(n);
             shape(n);
@@ -453,6 +465,25 @@ final class BlockTree {
                 d.clear(i);
             }
         }
+    }
+
+    /** Every block the tree refers to, kept up to date as references change once asked for; null until then. */
+    private BitSet owned;
+
+    /**
+     * The blocks the tree refers to now (data and index), as a set the tree keeps up to date from
+     * this call on: made by one walk, then changed with each reference stored or dropped, so a
+     * caller that needs it at every commit (the space map leaves the inode table's blocks out)
+     * pays for the changes, not for the tree's size. The caller must not change it.
+     */
+    BitSet trackedBlocks() {
+        if (owned == null) {
+            BitSet b = new BitSet();
+            forEachBlock(x -> b.set((int) x));
+            owned = b;
+            for (Refs level : lv) level.owned = b;
+        }
+        return owned;
     }
 
     /** Calls {@code f} with every block the tree refers to now (data and index; dirty data has none yet). */

@@ -29,6 +29,12 @@ import java.util.SortedSet;
 final class SpaceMap {
     private static final int HEADER = 16;
 
+    private static BitSet walk(BlockTree t) {
+        BitSet b = new BitSet();
+        t.forEachBlock(x -> b.set((int) x));
+        return b;
+    }
+
     /** What a mount takes from a stored map. */
     record Loaded(BitSet blocks, BitSet inodes, long[] orphans, BlockTree tree) {}
 
@@ -68,8 +74,10 @@ final class SpaceMap {
      */
     static void store(InodeTable inodes, long ino, BlockTree content, Allocator allocator) throws ErrnoException {
         BitSet blocks = allocator.committing();
-        content.forEachBlock(b -> blocks.clear((int) b));
-        inodes.tree().forEachBlock(b -> blocks.clear((int) b));
+        content.forEachBlock(b -> blocks.clear((int) b)); // the map's own tree: a few blocks
+        BitSet table = inodes.tree().trackedBlocks(); // kept as the table changes: no walk of it per commit
+        assert table.equals(walk(inodes.tree())) : "the inode table's tracked blocks differ from a walk";
+        blocks.andNot(table);
         long[] bw = blocks.toLongArray(), iw = inodes.used().toLongArray();
         SortedSet<Long> orphans = inodes.orphans();
         ByteBuffer b = ByteBuffer.allocate(HEADER + 8 * (bw.length + iw.length + orphans.size())).order(java.nio.ByteOrder.LITTLE_ENDIAN);
