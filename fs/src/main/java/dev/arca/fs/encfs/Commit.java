@@ -118,7 +118,8 @@ final class Commit {
         table.flushData();
         table.commitIndex();
         long next = version + 1;
-        long[] listed = listing == null ? null : listing.listed();
+        // the volume's first commit is ordered: cut short, it leaves no superblock, and the file counts as empty (new)
+        long[] listed = listing == null || version == 0 ? null : listing.listed();
         Superblock.State state;
         if (listed != null) {
             state = new Superblock.State(next, table.root(), table.height(), table.blocks(), spaceMap, listed, listing.digest());

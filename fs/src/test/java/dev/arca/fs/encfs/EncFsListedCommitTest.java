@@ -126,6 +126,17 @@ class EncFsListedCommitTest {
         assertTrue(e.getMessage().contains("rollback"), e.getMessage());
     }
 
+    /** A volume's first commit is ordered: a crash in it leaves no superblock, so the file is taken as new, not as damaged. */
+    @Test
+    void aCreationCutShortLeavesAnEmptyStore() throws ErrnoException {
+        MemStore store = new MemStore();
+        store.failSync = true;
+        assertThrows(ErrnoException.class, () -> Vol.create(store, new Record()));
+        for (MemStore.Crash how : MemStore.Crash.values()) {
+            assertTrue(EncFs.isEmpty(store.afterCrash(how)), how + ": a superblock before the volume's first sync");
+        }
+    }
+
     @Test
     void theListStopsWhereASuperblockEndsAndASyncThatFailsEmptiesIt() throws ErrnoException {
         MemStore store = new MemStore();
