@@ -17,7 +17,7 @@ import java.util.Arrays;
  * <ul>
  * <li>header, {@value #HEADER} bytes in clear: magic {@code ARCAVOL1}, mode (1: encrypted, 2:
  *     integrity-only), 7 zero bytes, volume id (16), key check (16), body length (4:
- *     {@value #BODY_LISTED} for an encrypted volume since 2026-12-06, {@value #BODY} for an
+ *     {@value #BODY_LISTED} for an encrypted volume since 2026-12-05, {@value #BODY} for an
  *     integrity-only image and an encrypted volume before);
  * <li>body: version (8), the inode table's root {@link Ref} (48), its tree height (1), its data
  *     block count (8), the {@link SpaceMap}'s inode number (8; 0 in the format before
