@@ -38,6 +38,24 @@ public final class LocalFreshness implements Freshness, AutoCloseable {
     private final Path dir;
     private final VolumeKey key;
     private HostFd dirFd; // opened (and made) at first use; guarded by this
+    /** Per volume id: its record kept open between advances, and its MAC key (guarded by this). */
+    private final java.util.Map<String, Record> records = new java.util.HashMap<>();
+
+    /**
+     * A volume's record as {@link #advance} keeps it: the file open (so a commit does not open and
+     * close it: a third of an advance's time besides its sync) and the derived key. Both slots are
+     * still read at every advance: a slot the host spoilt must be the one written next, or a torn
+     * write of the other would leave none. A record unlinked meanwhile is opened (made) again.
+     */
+    private static final class Record {
+        final SecretKeySpec key;
+        HostFile file; // guarded by this record
+        boolean made; // its name not yet made durable (a new file)
+
+        Record(SecretKeySpec key) {
+            this.key = key;
+        }
+    }
 
     /**
      * Where {@code arca run} keeps freshness records: {@code $ARCA_STATE_DIR}, else {@code
@@ -67,11 +85,22 @@ public final class LocalFreshness implements Freshness, AutoCloseable {
         return dirFd;
     }
 
-    /** Releases the state directory's descriptor (a later use opens it again). */
+    /** Releases the state directory's descriptor and the records kept open (a later use opens them again). */
     @Override
     public synchronized void close() {
+        for (Record r : records.values()) {
+            synchronized (r) {
+                if (r.file != null) r.file.close();
+                r.file = null;
+            }
+        }
+        records.clear();
         if (dirFd != null) dirFd.close();
         dirFd = null;
+    }
+
+    private synchronized Record record(byte[] id) {
+        return records.computeIfAbsent(HexFormat.of().formatHex(id), k -> new Record(new SecretKeySpec(key.freshnessKey(id), "HmacSHA256")));
     }
 
     private static String file(byte[] id) {
@@ -81,7 +110,7 @@ public final class LocalFreshness implements Freshness, AutoCloseable {
     private byte[] mac(byte[] id, long version) {
         try {
             Mac m = Mac.getInstance("HmacSHA256");
-            m.init(new SecretKeySpec(key.freshnessKey(id), "HmacSHA256"));
+            m.init(record(id).key);
             m.update(id);
             m.update(ByteBuffer.allocate(8).putLong(version).array());
             return m.doFinal();
@@ -109,16 +138,33 @@ public final class LocalFreshness implements Freshness, AutoCloseable {
 
     @Override
     public void advance(byte[] id, long version) throws ErrnoException {
-        boolean made;
-        try (HostFile f = host.open(dir(), file(id), OpenMode.create(0600))) {
-            made = f.size() == 0; // a new record (or an empty one): its name must be made durable too
-            long[] slots = slots(f, id);
-            int slot = slots[0] <= slots[1] ? 0 : 1; // the older (or spoilt, or absent) one
-            ByteBuffer b = ByteBuffer.allocate(SLOT).putLong(version).put(mac(id, version)).flip();
-            while (b.hasRemaining()) f.write(b, (long) slot * SLOT_STRIDE + b.position());
-            f.sync(true);
+        Record r = record(id);
+        synchronized (r) {
+            if (r.file != null && r.file.stat().links() == 0) { // unlinked behind our back: made again below
+                r.file.close();
+                r.file = null;
+            }
+            if (r.file == null) {
+                r.file = host.open(dir(), file(id), OpenMode.create(0600));
+                r.made = r.file.size() == 0; // a new record (or an empty one): its name must be made durable too
+            }
+            try {
+                HostFile f = r.file;
+                long[] slots = slots(f, id);
+                int slot = slots[0] <= slots[1] ? 0 : 1; // the older (or spoilt, or absent) one
+                ByteBuffer b = ByteBuffer.allocate(SLOT).putLong(version).put(mac(id, version)).flip();
+                while (b.hasRemaining()) f.write(b, (long) slot * SLOT_STRIDE + b.position());
+                f.sync(true);
+                if (r.made) {
+                    host.syncDirectory(dir());
+                    r.made = false;
+                }
+            } catch (ErrnoException | RuntimeException e) {
+                r.file.close(); // opened afresh by the next advance
+                r.file = null;
+                throw e;
+            }
         }
-        if (made) host.syncDirectory(dir());
     }
 
     /** The version in each slot of {@code f}, or -1 for a slot that is absent or does not authenticate. */

@@ -602,6 +602,15 @@ class EncFsTest {
         lf.advance(id, 11);
         assertErrno(Errno.EIO, () -> new LocalFreshness(host, state, Vol.OTHER_KEY).known(id));
         assertEquals(11, new LocalFreshness(host, state, Vol.KEY).known(id));
+        // the record is kept open between advances: one the host renamed an older copy over is written anew
+        Path older = state.resolve("older");
+        Files.copy(f, older);
+        lf.advance(id, 12);
+        Files.move(older, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertEquals(11, new LocalFreshness(host, state, Vol.KEY).known(id));
+        lf.advance(id, 13);
+        assertEquals(13, new LocalFreshness(host, state, Vol.KEY).known(id), "written to the file the name now has");
+        lf.close();
     }
 
     @Test
