@@ -95,37 +95,35 @@ final class WriteList implements BlockStore {
         return store.concurrent();
     }
 
-    @Override
-    public void sync() throws ErrnoException {
+    /** A call on the store that syncs it. */
+    private interface Syncing {
+        void run() throws ErrnoException;
+    }
+
+    /** Starts a new list, then syncs; a sync that fails leaves the list overflowed (the next commit orders). */
+    private void syncing(Syncing s) throws ErrnoException {
         clear(true);
         try {
-            store.sync();
+            s.run();
         } catch (ErrnoException | RuntimeException e) {
             clear(false);
             throw e;
         }
+    }
+
+    @Override
+    public void sync() throws ErrnoException {
+        syncing(store::sync);
     }
 
     @Override
     public void order() throws ErrnoException {
-        clear(true);
-        try {
-            store.order();
-        } catch (ErrnoException | RuntimeException e) {
-            clear(false);
-            throw e;
-        }
+        syncing(store::order);
     }
 
     @Override
     public void commit(Freshness freshness, byte[] volumeId, long version) throws ErrnoException {
-        clear(true);
-        try {
-            store.commit(freshness, volumeId, version);
-        } catch (ErrnoException | RuntimeException e) {
-            clear(false);
-            throw e;
-        }
+        syncing(() -> store.commit(freshness, volumeId, version));
     }
 
     @Override
