@@ -104,21 +104,24 @@ public final class ArcaVolProvider extends FileSystemProvider {
         synchronized (open) {
             if (open.containsKey(f)) throw new FileSystemAlreadyExistsException(f.toString());
             HostBlockStore store = null;
+            LocalFreshness record = null;
             try {
                 boolean writable = !readOnly && key != null;
                 store = HostBlockStore.open(host, f, writable, writable && create);
                 Object sd = env.get("stateDir");
                 Path stateDir = sd == null ? LocalFreshness.defaultDirectory(host) : Path.of(sd.toString());
-                Freshness fresh = key == null ? Freshness.inMemory() : new LocalFreshness(host, stateDir, key);
+                if (key != null) record = new LocalFreshness(host, stateDir, key);
+                Freshness fresh = record == null ? Freshness.inMemory() : record;
                 EncFs.Options o = EncFs.Options.defaults(host::realtimeNanos).withFreshness(fresh).withReadOnly(!writable);
                 EncFs fs = create && writable && EncFs.isEmpty(store)
                         ? EncFs.create(store, key, host::randomBytes, o)
                         : EncFs.open(store, key, host::randomBytes, o, null);
-                VolFileSystem v = new VolFileSystem(this, f, fs, store);
+                VolFileSystem v = new VolFileSystem(this, f, fs, store, record);
                 open.put(f, v);
                 return v;
             } catch (ErrnoException e) {
                 if (store != null) store.close();
+                if (record != null) record.close();
                 if (e.errno() == dev.arca.abi.Errno.ENOENT) throw new NoSuchFileException(f.toString());
                 throw new FileSystemException(f.toString(), null, e.getMessage());
             }

@@ -40,13 +40,15 @@ final class VolFileSystem extends FileSystem {
     final Path hostFile;
     final EncFs encfs;
     private final HostBlockStore store;
+    private final dev.arca.fs.encfs.LocalFreshness record; // the volume's freshness record, kept open while mounted; or null
     private volatile boolean open = true;
 
-    VolFileSystem(ArcaVolProvider provider, Path hostFile, EncFs encfs, HostBlockStore store) {
+    VolFileSystem(ArcaVolProvider provider, Path hostFile, EncFs encfs, HostBlockStore store, dev.arca.fs.encfs.LocalFreshness record) {
         this.provider = provider;
         this.hostFile = hostFile;
         this.encfs = encfs;
         this.store = store;
+        this.record = record;
     }
 
     URI uri(String inner) {
@@ -163,6 +165,7 @@ final class VolFileSystem extends FileSystem {
             throw new FileSystemException(hostFile.toString(), null, "final commit failed: " + e.getMessage());
         } finally {
             store.close();
+            if (record != null) record.close();
         }
     }
 

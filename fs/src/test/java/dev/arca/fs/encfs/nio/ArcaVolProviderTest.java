@@ -90,6 +90,28 @@ class ArcaVolProviderTest {
         }
     }
 
+    /** A volume mounted and closed again and again leaves no descriptor open (its lock, its freshness record). */
+    @Test
+    void closingAVolumeReleasesItsDescriptors() throws IOException {
+        URI uri = URI.create("arca-vol:" + dir.resolve("fds.vol"));
+        FileSystems.newFileSystem(uri, env(true)).close();
+        Path fds = Path.of("/proc/self/fd");
+        long before;
+        try (Stream<Path> s = Files.list(fds)) {
+            before = s.count();
+        }
+        for (int i = 0; i < 20; i++) {
+            try (FileSystem vol = FileSystems.newFileSystem(uri, env(false))) {
+                Files.writeString(vol.getPath("/f" + i), "x"); // a commit: the record advanced
+            }
+        }
+        long after;
+        try (Stream<Path> s = Files.list(fds)) {
+            after = s.count();
+        }
+        assertTrue(after <= before + 2, "descriptors " + before + " before, " + after + " after 20 mounts");
+    }
+
     @Test
     void badInputIsAnIOException() throws IOException {
         URI uri = URI.create("arca-vol:" + dir.resolve("missing.vol"));
