@@ -15,6 +15,8 @@
 #define ARCA_SPAWN_CLOSE 0
 #define ARCA_SPAWN_DUP2 1
 #define ARCA_SPAWN_OPEN 2
+#define ARCA_SPAWN_SIGMASK 3 /* the child's first thread blocks this set (POSIX_SPAWN_SETSIGMASK) */
+#define ARCA_SPAWN_SIGDEFAULT 4 /* these signals start at their default (POSIX_SPAWN_SETSIGDEF) */
 #define ARCA_SPAWN_OPEN_OFLAGS 0xffff /* the WASI oflags */
 #define ARCA_SPAWN_OPEN_READ 0x10000 /* open for reading */
 #define ARCA_SPAWN_OPEN_WRITE 0x20000 /* open for writing */
@@ -31,6 +33,7 @@
 #define ARCA_SIG_IGNORE 1
 #define ARCA_SIG_HANDLE 2 /* run the handler through ARCA_SIGNAL_ENTRY */
 #define ARCA_SIG_RESTART 0x100 /* ORed with ARCA_SIG_HANDLE: SA_RESTART */
+#define ARCA_SIG_QUERY 3 /* changes nothing; old_out gets the disposition (what a spawned child inherited) */
 #define ARCA_SIG_BLOCK 0
 #define ARCA_SIG_UNBLOCK 1
 #define ARCA_SIG_SETMASK 2
@@ -72,9 +75,9 @@
 
 /* one proc_spawn file action */
 struct __arca_spawn_action {
-    uint32_t kind; /* ARCA_SPAWN_CLOSE, ARCA_SPAWN_DUP2 or ARCA_SPAWN_OPEN */
-    int32_t fd; /* the descriptor acted on (dup2: the source) */
-    int32_t arg; /* dup2: the new descriptor; open: WASI oflags | ARCA_SPAWN_OPEN_READ | ARCA_SPAWN_OPEN_WRITE */
+    uint32_t kind; /* ARCA_SPAWN_CLOSE, ARCA_SPAWN_DUP2, ARCA_SPAWN_OPEN, ARCA_SPAWN_SIGMASK or ARCA_SPAWN_SIGDEFAULT */
+    int32_t fd; /* the descriptor acted on (dup2: the source); sigmask, sigdefault: the set's bits 0-31 */
+    int32_t arg; /* dup2: the new descriptor; open: WASI oflags | ARCA_SPAWN_OPEN_READ | ARCA_SPAWN_OPEN_WRITE; sigmask, sigdefault: the set's bits 32-63 */
     uint32_t fdflags; /* open: WASI fdflags */
     uint32_t path; /* open: the absolute guest path (a pointer) */
     uint32_t path_len; /* open: its length */

@@ -166,11 +166,28 @@ int posix_spawn(pid_t *restrict pid, const char *restrict path, const posix_spaw
     if (a && e) {
         int32_t pgroup = ARCA_PGROUP_KEEP; /* POSIX's 0 is ARCA_PGROUP_NEW, N joins N, as the ABI's */
         if (attr && (attr->__flags & POSIX_SPAWN_SETPGROUP)) pgroup = attr->__pgrp;
+        const struct __arca_spawn_action *acts = fa ? fa->__actions : NULL;
+        int n = fa ? fa->__used : 0;
+        struct __arca_spawn_action *with = NULL;
+        int sigflags = attr ? attr->__flags & (POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) : 0;
+        if (sigflags) { /* the child's signals travel as two more actions, after the file actions */
+            with = malloc((size_t)(n + 2) * sizeof *with);
+            if (!with) goto out;
+            if (n) memcpy(with, acts, (size_t)n * sizeof *with);
+            if (sigflags & POSIX_SPAWN_SETSIGMASK)
+                with[n++] = (struct __arca_spawn_action){.kind = ARCA_SPAWN_SIGMASK, .fd = (int32_t)(uint32_t)attr->__mask,
+                                                         .arg = (int32_t)(uint32_t)(attr->__mask >> 32)};
+            if (sigflags & POSIX_SPAWN_SETSIGDEF)
+                with[n++] = (struct __arca_spawn_action){.kind = ARCA_SPAWN_SIGDEFAULT, .fd = (int32_t)(uint32_t)attr->__def,
+                                                         .arg = (int32_t)(uint32_t)(attr->__def >> 32)};
+            acts = with;
+        }
         int32_t child = 0;
-        err = __arca_proc_spawn(abs, strlen(abs), a, alen, e, elen, fa ? fa->__actions : NULL, fa ? fa->__used : 0,
-                                pgroup, &child);
+        err = __arca_proc_spawn(abs, strlen(abs), a, alen, e, elen, acts, (uint32_t)n, pgroup, &child);
         if (!err && pid) *pid = child;
+        free(with);
     }
+out:
     free(abs);
     free(a);
     free(e);

@@ -20,6 +20,7 @@ void __SIG_IGN(int sig) {
     (void)sig;
 }
 static struct sigaction actions[NSIGNALS];
+static unsigned char set_here[NSIGNALS]; /* actions[sig] was set by this process (else: as spawned) */
 
 __attribute__((export_name(ARCA_SIGNAL_ENTRY))) void __arca_signal(int sig) {
     if (sig <= 0 || sig >= NSIGNALS) return;
@@ -53,7 +54,13 @@ int sigaction(int sig, const struct sigaction *restrict act, struct sigaction *r
         errno = EINVAL;
         return -1;
     }
-    if (old) *old = actions[sig];
+    if (old) {
+        *old = actions[sig];
+        int32_t inherited;
+        /* a spawned child keeps the signals its parent ignored (execve's rule): the kernel knows */
+        if (!set_here[sig] && __arca_sig_action(sig, ARCA_SIG_QUERY, &inherited) == 0 && inherited == ARCA_SIG_IGNORE)
+            old->sa_handler = SIG_IGN;
+    }
     if (act) {
         int disposition = act->sa_handler == SIG_DFL ? ARCA_SIG_DEFAULT : act->sa_handler == SIG_IGN ? ARCA_SIG_IGNORE : ARCA_SIG_HANDLE;
         if (disposition == ARCA_SIG_HANDLE && (act->sa_flags & SA_RESTART)) disposition |= ARCA_SIG_RESTART;
@@ -64,6 +71,7 @@ int sigaction(int sig, const struct sigaction *restrict act, struct sigaction *r
             return -1;
         }
         actions[sig] = *act;
+        set_here[sig] = 1;
     }
     return 0;
 }

@@ -2,7 +2,8 @@
  * family fail with ENOSYS (processes start with posix_spawn); a process may not change its
  * identity (setuid/setgid/... to anything but 0: EPERM); limits are the manifest's and cannot be
  * changed (getrlimit reports them, setrlimit to other values is EPERM); no scheduling priorities
- * (setpriority to non-zero: EPERM); no interval timers (arming one: ENOSYS). Run by run.sh with a
+ * (setpriority to non-zero: EPERM); no interval timers (arming one: ENOSYS); hostile sig_action
+ * queries and proc_spawn signal actions. Run by run.sh with a
  * manifest of openFiles 77, processes 9, memory 64MiB, cpuTime 90s. Exit 0 when all hold. */
 #include <errno.h>
 #include <stdint.h>
@@ -16,6 +17,9 @@
 /* the raw call, to hand it what libc never would */
 __attribute__((import_module("arca"), import_name("sig_alarm"))) int32_t raw_sig_alarm(int64_t, int64_t, int64_t *, int64_t *);
 __attribute__((import_module("arca"), import_name("sig_action"))) int32_t raw_sig_action(int32_t, int32_t, int32_t *);
+struct raw_action { uint32_t kind; int32_t fd, arg; uint32_t fdflags, path, path_len; }; /* __arca_spawn_action */
+__attribute__((import_module("arca"), import_name("proc_spawn"))) int32_t raw_proc_spawn(const char *, uint32_t, const char *,
+    uint32_t, const char *, uint32_t, const struct raw_action *, uint32_t, int32_t, int32_t *);
 
 static int failures;
 
@@ -73,5 +77,22 @@ int main(void) {
     check("sig_action restart flag without a handler: EINVAL", raw_sig_action(SIGUSR1, 0x100 | 1, &old_disposition) == EINVAL);
     check("sig_action unknown flag bits: EINVAL", raw_sig_action(SIGUSR1, 0x10000 | 2, &old_disposition) == EINVAL);
     check("sig_action restart flag on SIGKILL: EINVAL", raw_sig_action(SIGKILL, 0x100 | 2, &old_disposition) == EINVAL);
+    /* ARCA_SIG_QUERY (3): reads the disposition, changes nothing */
+    check("sig_action query of signal 0 or 99: EINVAL", raw_sig_action(0, 3, &old_disposition) == EINVAL
+          && raw_sig_action(99, 3, &old_disposition) == EINVAL);
+    check("sig_action query with a bad pointer: EFAULT", raw_sig_action(SIGUSR1, 3, (int32_t *)0xfffffff0) == EFAULT);
+    signal(SIGUSR2, SIG_IGN);
+    old_disposition = -1;
+    int32_t again = -1;
+    check("sig_action query: ignored, twice (unchanged)", raw_sig_action(SIGUSR2, 3, &old_disposition) == 0 && old_disposition == 1
+          && raw_sig_action(SIGUSR2, 3, &again) == 0 && again == 1);
+    /* proc_spawn's signal actions: any 64 bits are a set (bits naming no signal left out, as
+       sigprocmask does); an unknown kind is EINVAL before the program is looked for */
+    int32_t pid = 0;
+    struct raw_action all[2] = {{3, -1, -1, 0, 0, 0}, {4, -1, -1, 0, 0, 0}};
+    check("proc_spawn, sigmask and sigdefault of all 64 bits: ENOENT (no program)",
+          raw_proc_spawn("/none.wasm", 10, "x", 2, "", 0, all, 2, -1, &pid) == ENOENT);
+    struct raw_action bad = {5, 0, 0, 0, 0, 0};
+    check("proc_spawn, action kind 5: EINVAL", raw_proc_spawn("/none.wasm", 10, "x", 2, "", 0, &bad, 1, -1, &pid) == EINVAL);
     return failures ? 1 : 0;
 }

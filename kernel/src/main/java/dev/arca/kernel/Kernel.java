@@ -198,9 +198,19 @@ public final class Kernel {
      */
     public Process spawn(Process parent, String path, List<String> args, List<String> env,
             List<Spawn.FileAction> actions, int processGroup) throws ErrnoException {
+        return spawn(parent, path, args, env, actions, processGroup, 0, 0);
+    }
+
+    /**
+     * As above, with the child's signals as execve leaves them ({@link Process#startSignals}): the
+     * first thread blocks {@code mask}; what {@code parent} ignores stays ignored but for the
+     * signals in {@code toDefault}; everything else is the default.
+     */
+    public Process spawn(Process parent, String path, List<String> args, List<String> env,
+            List<Spawn.FileAction> actions, int processGroup, long mask, long toDefault) throws ErrnoException {
         ProgramLoader l = loader;
         if (l == null) throw Errno.ENOSYS.fail("this kernel runs no programs");
-        return Spawn.spawn(this, l, parent, path, args, env, actions, processGroup);
+        return Spawn.spawn(this, l, parent, path, args, env, actions, processGroup, mask, toDefault);
     }
 
     /**

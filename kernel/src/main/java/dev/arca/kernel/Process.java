@@ -261,6 +261,28 @@ public final class Process {
         return pendingStart.get() != null;
     }
 
+    /**
+     * A spawned child's signals as execve(2) leaves them, before it starts: each signal {@code
+     * parent} ignores stays ignored unless {@code toDefault} names it, every other disposition is
+     * the default (a handler's code is not in the new program), and the first thread blocks
+     * {@code mask} (the spawning thread's, or posix_spawn's {@code POSIX_SPAWN_SETSIGMASK});
+     * nothing is pending.
+     */
+    void startSignals(Process parent, long mask, long toDefault) {
+        int[] theirs;
+        synchronized (parent) {
+            theirs = parent.disposition.clone();
+        }
+        synchronized (this) {
+            for (int sig = 1; sig <= Signals.MAX; sig++) {
+                boolean keep = theirs[sig] == Signals.IGNORE && (toDefault & (1L << sig)) == 0 && !Signals.uncatchable(sig);
+                disposition[sig] = keep ? Signals.IGNORE : Signals.DEFAULT;
+            }
+            restarting = 0;
+            main.blocked = mask & ~((1L << Signals.SIGKILL) | (1L << Signals.SIGSTOP));
+        }
+    }
+
     /** Whether a handler is set for any signal (such a process must stay able to run it). */
     public synchronized boolean hasHandlers() {
         for (int d : disposition) {
@@ -331,6 +353,11 @@ public final class Process {
     /** The signal that terminates the process, or 0. */
     public int fatalSignal() {
         return fatalSignal;
+    }
+
+    /** What {@code sig} does now: Signals.DEFAULT, IGNORE or HANDLE (without the RESTART flag). */
+    public synchronized int disposition(int sig) {
+        return disposition[sig];
     }
 
     /**

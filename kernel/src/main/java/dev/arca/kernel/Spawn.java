@@ -59,7 +59,7 @@ public final class Spawn {
 
     /** See {@link Kernel#spawn}. */
     static Process spawn(Kernel kernel, ProgramLoader loader, Process parent, String guestPath, List<String> args,
-            List<String> env, List<FileAction> actions, int processGroup) throws ErrnoException {
+            List<String> env, List<FileAction> actions, int processGroup, long mask, long toDefault) throws ErrnoException {
         checkArguments(args, env);
         checkActions(actions);
         kernel.checkProcessLimit();
@@ -75,6 +75,7 @@ public final class Spawn {
             fds.closeAll();
             throw e;
         }
+        child.startSignals(parent, mask, toDefault);
         program.start(child);
         return child;
     }

@@ -68,15 +68,22 @@ public final class ArcaAbi {
     // ---- proc_spawn --------------------------------------------------------------------------
 
     public static final int SPAWN_CLOSE = 0, SPAWN_DUP2 = 1, SPAWN_OPEN = 2;
+    /**
+     * Not file actions but the child's signals (posix_spawn's POSIX_SPAWN_SETSIGMASK and
+     * POSIX_SPAWN_SETSIGDEF): a signal set in {@code fd} (bits 0-31) and {@code arg} (bits
+     * 32-63). Without the first the child's first thread blocks what the spawning thread blocks;
+     * the second resets the signals it names to their default where the parent ignores them.
+     */
+    public static final int SPAWN_SIGMASK = 3, SPAWN_SIGDEFAULT = 4;
     /** Bits of an open action's {@code arg} above its WASI oflags. */
     public static final int SPAWN_OPEN_READ = 1 << 16, SPAWN_OPEN_WRITE = 1 << 17, SPAWN_OPEN_OFLAGS = 0xFFFF;
     /** proc_spawn's pgroup: keep the parent's group, or make a new one led by the child (else: join that group). */
     public static final int PGROUP_KEEP = -1, PGROUP_NEW = 0;
 
     public static final Struct SPAWN_ACTION = new Struct("__arca_spawn_action", "one proc_spawn file action", List.of(
-            new Field("uint32_t", "kind", "ARCA_SPAWN_CLOSE, ARCA_SPAWN_DUP2 or ARCA_SPAWN_OPEN"),
-            new Field("int32_t", "fd", "the descriptor acted on (dup2: the source)"),
-            new Field("int32_t", "arg", "dup2: the new descriptor; open: WASI oflags | ARCA_SPAWN_OPEN_READ | ARCA_SPAWN_OPEN_WRITE"),
+            new Field("uint32_t", "kind", "ARCA_SPAWN_CLOSE, ARCA_SPAWN_DUP2, ARCA_SPAWN_OPEN, ARCA_SPAWN_SIGMASK or ARCA_SPAWN_SIGDEFAULT"),
+            new Field("int32_t", "fd", "the descriptor acted on (dup2: the source); sigmask, sigdefault: the set's bits 0-31"),
+            new Field("int32_t", "arg", "dup2: the new descriptor; open: WASI oflags | ARCA_SPAWN_OPEN_READ | ARCA_SPAWN_OPEN_WRITE; sigmask, sigdefault: the set's bits 32-63"),
             new Field("uint32_t", "fdflags", "open: WASI fdflags"),
             new Field("uint32_t", "path", "open: the absolute guest path (a pointer)"),
             new Field("uint32_t", "path_len", "open: its length")));
@@ -95,6 +102,8 @@ public final class ArcaAbi {
     // ---- signals, descriptors, locks ---------------------------------------------------------
 
     public static final int SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
+    /** sig_action's disposition that changes nothing and reports the current one (a spawned child's inherited SIG_IGN). */
+    public static final int SIG_QUERY = 3;
     public static final int CLOEXEC_GET = 0, CLOEXEC_SET = 1, CLOEXEC_CLEAR = 2;
     public static final int F_GETLK = 0, F_SETLK = 1, F_SETLKW = 2;
 
@@ -112,6 +121,8 @@ public final class ArcaAbi {
                     number("ARCA_SPAWN_CLOSE", SPAWN_CLOSE, null, null),
                     number("ARCA_SPAWN_DUP2", SPAWN_DUP2, null, null),
                     number("ARCA_SPAWN_OPEN", SPAWN_OPEN, null, null),
+                    number("ARCA_SPAWN_SIGMASK", SPAWN_SIGMASK, "the child's first thread blocks this set (POSIX_SPAWN_SETSIGMASK)", null),
+                    number("ARCA_SPAWN_SIGDEFAULT", SPAWN_SIGDEFAULT, "these signals start at their default (POSIX_SPAWN_SETSIGDEF)", null),
                     hex("ARCA_SPAWN_OPEN_OFLAGS", SPAWN_OPEN_OFLAGS, "the WASI oflags"),
                     hex("ARCA_SPAWN_OPEN_READ", SPAWN_OPEN_READ, "open for reading"),
                     hex("ARCA_SPAWN_OPEN_WRITE", SPAWN_OPEN_WRITE, "open for writing"),
@@ -126,6 +137,7 @@ public final class ArcaAbi {
                     number("ARCA_SIG_IGNORE", Signals.IGNORE, null, null),
                     number("ARCA_SIG_HANDLE", Signals.HANDLE, "run the handler through ARCA_SIGNAL_ENTRY", null),
                     hex("ARCA_SIG_RESTART", Signals.RESTART, "ORed with ARCA_SIG_HANDLE: SA_RESTART"),
+                    number("ARCA_SIG_QUERY", SIG_QUERY, "changes nothing; old_out gets the disposition (what a spawned child inherited)", null),
                     number("ARCA_SIG_BLOCK", SIG_BLOCK, null, "SIG_BLOCK"),
                     number("ARCA_SIG_UNBLOCK", SIG_UNBLOCK, null, "SIG_UNBLOCK"),
                     number("ARCA_SIG_SETMASK", SIG_SETMASK, null, "SIG_SETMASK"),

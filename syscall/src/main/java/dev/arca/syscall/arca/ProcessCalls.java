@@ -4,6 +4,7 @@ import dev.arca.abi.Errno;
 import dev.arca.abi.ErrnoException;
 import dev.arca.kernel.Kernel;
 import dev.arca.kernel.Process;
+import dev.arca.kernel.Signals;
 import dev.arca.kernel.Spawn;
 import dev.arca.kernel.Spawn.FileAction;
 import dev.arca.syscall.GuestMemory;
@@ -18,6 +19,8 @@ public final class ProcessCalls {
     private ProcessCalls() {}
 
     private static final int ACTION_SIZE = ArcaAbi.SPAWN_ACTION.size();
+    /** The bits of a signal set that name signals (1 to Signals.MAX). */
+    private static final long SIGNALS = ((1L << (Signals.MAX + 1)) - 1) & ~1L;
     private static final int KIND = ArcaAbi.SPAWN_ACTION.offset("kind"), FD = ArcaAbi.SPAWN_ACTION.offset("fd"),
             ARG = ArcaAbi.SPAWN_ACTION.offset("arg"), FDFLAGS = ArcaAbi.SPAWN_ACTION.offset("fdflags"),
             PATH = ArcaAbi.SPAWN_ACTION.offset("path"), PATH_LEN = ArcaAbi.SPAWN_ACTION.offset("path_len");
@@ -32,9 +35,18 @@ public final class ProcessCalls {
         m.checkArray(a[6], count, ACTION_SIZE);
         List<FileAction> actions = new ArrayList<>();
         long pathBytes = 0; // bounded here, before the paths are read, as well as by the kernel
+        long mask = c.process().blocked(); // the spawning thread's, unless the spawn sets one
+        long toDefault = 0;
         for (long i = 0; i < count; i++) {
             long e = a[6] + i * ACTION_SIZE;
             int kind = m.readI32(e + KIND), fd = m.readI32(e + FD), arg = m.readI32(e + ARG), fdflags = m.readI32(e + FDFLAGS);
+            if (kind == ArcaAbi.SPAWN_SIGMASK || kind == ArcaAbi.SPAWN_SIGDEFAULT) {
+                // bits that name no signal are left out, as sigprocmask does (a sigfillset set has all 64)
+                long set = ((fd & 0xFFFF_FFFFL) | ((long) arg << 32)) & SIGNALS;
+                if (kind == ArcaAbi.SPAWN_SIGMASK) mask = set;
+                else toDefault |= set;
+                continue;
+            }
             if (fd < 0) throw Errno.EBADF.fail("file action on fd " + fd);
             actions.add(switch (kind) {
                 case ArcaAbi.SPAWN_CLOSE -> new FileAction.Close(fd);
@@ -57,7 +69,7 @@ public final class ProcessCalls {
         if (pgroup < ArcaAbi.PGROUP_KEEP) throw Errno.EINVAL.fail("process group " + pgroup);
         if (argv.isEmpty()) argv = List.of(path);
         int group = pgroup == ArcaAbi.PGROUP_KEEP ? 0 : pgroup == ArcaAbi.PGROUP_NEW ? -1 : pgroup; // the kernel's convention
-        Process child = c.kernel().spawn(c.process(), path, argv, envp, actions, group);
+        Process child = c.kernel().spawn(c.process(), path, argv, envp, actions, group, mask, toDefault);
         c.spawned(child);
         m.writeI32(a[9], child.pid());
         return 0;

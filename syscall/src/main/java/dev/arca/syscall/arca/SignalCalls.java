@@ -11,6 +11,12 @@ public final class SignalCalls {
 
     public static int action(SyscallContext c, long[] a) throws ErrnoException {
         int sig = (int) a[0], what = (int) a[1];
+        if (what == ArcaAbi.SIG_QUERY) { // changes nothing: a program asks what it inherited at spawn
+            c.memory().check(a[2], 4);
+            if (sig < 1 || sig > Signals.MAX) throw Errno.EINVAL.fail("signal " + sig);
+            c.memory().writeI32(a[2], c.process().disposition(sig));
+            return 0;
+        }
         if ((what & ~(0xFF | Signals.RESTART)) != 0) throw Errno.EINVAL.fail("disposition flags " + Integer.toHexString(what));
         boolean restart = (what & Signals.RESTART) != 0;
         what &= 0xFF;
