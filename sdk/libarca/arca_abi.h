@@ -135,9 +135,15 @@ _Static_assert(WIFSIGNALED(ARCA_SIGKILL) && WTERMSIG(ARCA_SIGKILL) == ARCA_SIGKI
    packed in one buffer; pgroup ARCA_PGROUP_KEEP (-1) keeps the parent's group, ARCA_PGROUP_NEW (0)
    makes a new one, N joins N. Inherits every descriptor not marked close-on-spawn; the actions run
    first, in order, as in Linux's child before execve (closing a descriptor that is not open is no
-   error, as in glibc). EACCES for a program that is not a regular file (never read), ENOEXEC for an
-   invalid module or one over 256 MiB, E2BIG for a string over 128 KiB or argv and envp over 2 MiB
-   (Linux's limits), ENOMEM over 65536 actions, EAGAIN at the process limit */
+   error, as in glibc). The child's signals are as execve leaves them: what the parent ignores stays
+   ignored, every other disposition is the default, and its first thread blocks what the spawning
+   thread blocks; the action kinds ARCA_SPAWN_SIGMASK and ARCA_SPAWN_SIGDEFAULT (a 64-bit set in
+   `fd` and `arg`, bits naming no signal left out) set the mask and reset the signals named to their
+   default (posix_spawn's POSIX_SPAWN_SETSIGMASK, POSIX_SPAWN_SETSIGDEF; before 2026-12-05 a child
+   started with nothing ignored and nothing blocked, and libarca dropped both attributes). EACCES
+   for a program that is not a regular file (never read), ENOEXEC for an invalid module or one over
+   256 MiB, E2BIG for a string over 128 KiB or argv and envp over 2 MiB (Linux's limits), ENOMEM
+   over 65536 actions, EAGAIN at the process limit */
 ARCA_IMPORT(proc_spawn) int32_t __arca_proc_spawn(const char *path, uint32_t path_len, const char *argv, uint32_t argv_len, const char *envp, uint32_t envp_len, const struct __arca_spawn_action *actions, uint32_t n_actions, int32_t pgroup, int32_t *pid_out);
 
 /* proc_wait: waitpid; pid -1 any child, 0 the caller's group, < -1 that group; option ARCA_WNOHANG
@@ -165,7 +171,9 @@ ARCA_IMPORT(proc_kill) int32_t __arca_proc_kill(int32_t pid, int32_t sig);
 /* sig_action: disposition ARCA_SIG_DEFAULT, ARCA_SIG_IGNORE or ARCA_SIG_HANDLE (ORed with
    ARCA_SIG_RESTART: the calls Linux restarts under SA_RESTART are restarted after the handler
    instead of failing with EINTR): handlers run at the next syscall boundary through the guest's
-   exported ARCA_SIGNAL_ENTRY(sig); SIGKILL and SIGSTOP cannot be caught */
+   exported ARCA_SIGNAL_ENTRY(sig); SIGKILL and SIGSTOP cannot be caught; ARCA_SIG_QUERY changes
+   nothing and reports the disposition (libarca's `sigaction` asks it for a signal the process has
+   not set, so a spawned child sees the SIG_IGN it inherited) */
 ARCA_IMPORT(sig_action) int32_t __arca_sig_action(int32_t sig, int32_t disposition, int32_t *old_out);
 
 /* sig_mask: how ARCA_SIG_BLOCK, ARCA_SIG_UNBLOCK or ARCA_SIG_SETMASK (bit N: signal N); SIGKILL and

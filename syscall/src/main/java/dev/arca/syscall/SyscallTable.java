@@ -138,6 +138,9 @@ public final class SyscallTable {
                 "posix_spawn of an absolute guest path; argv and envp are NUL-terminated strings packed in one buffer; "
                         + "pgroup ARCA_PGROUP_KEEP (-1) keeps the parent's group, ARCA_PGROUP_NEW (0) makes a new one, N joins N. Inherits every descriptor not marked close-on-spawn; "
                         + "the actions run first, in order, as in Linux's child before execve (closing a descriptor that is not open is no error, as in glibc). "
+                        + "The child's signals are as execve leaves them: what the parent ignores stays ignored, every other disposition is the default, and its first thread blocks what the spawning thread blocks; "
+                        + "the action kinds ARCA_SPAWN_SIGMASK and ARCA_SPAWN_SIGDEFAULT (a 64-bit set in `fd` and `arg`, bits naming no signal left out) set the mask and reset the signals named to their default "
+                        + "(posix_spawn's POSIX_SPAWN_SETSIGMASK, POSIX_SPAWN_SETSIGDEF; before 2026-12-05 a child started with nothing ignored and nothing blocked, and libarca dropped both attributes). "
                         + "EACCES for a program that is not a regular file (never read), ENOEXEC for an invalid module or one over 256 MiB, E2BIG for a string over 128 KiB or argv and envp over 2 MiB (Linux's limits), ENOMEM over 65536 actions, EAGAIN at the process limit",
                 ProcessCalls::spawn);
         arca("proc_wait", "int32_t pid, int32_t options, int32_t *status_out, int32_t *pid_out", FULL,
@@ -153,7 +156,8 @@ public final class SyscallTable {
                 "a process may signal itself and its descendants (else EPERM); pid 0 or -N a process group; sig 0 checks existence; ESRCH, EINVAL",
                 ProcessCalls::kill);
         arca("sig_action", "int32_t sig, int32_t disposition, int32_t *old_out", FULL,
-                "disposition ARCA_SIG_DEFAULT, ARCA_SIG_IGNORE or ARCA_SIG_HANDLE (ORed with ARCA_SIG_RESTART: the calls Linux restarts under SA_RESTART are restarted after the handler instead of failing with EINTR): handlers run at the next syscall boundary through the guest's exported ARCA_SIGNAL_ENTRY(sig); SIGKILL and SIGSTOP cannot be caught",
+                "disposition ARCA_SIG_DEFAULT, ARCA_SIG_IGNORE or ARCA_SIG_HANDLE (ORed with ARCA_SIG_RESTART: the calls Linux restarts under SA_RESTART are restarted after the handler instead of failing with EINTR): handlers run at the next syscall boundary through the guest's exported ARCA_SIGNAL_ENTRY(sig); SIGKILL and SIGSTOP cannot be caught; "
+                        + "ARCA_SIG_QUERY changes nothing and reports the disposition (libarca's `sigaction` asks it for a signal the process has not set, so a spawned child sees the SIG_IGN it inherited)",
                 SignalCalls::action);
         arca("sig_mask", "int32_t how, uint64_t set, uint64_t *old_out", FULL,
                 "how ARCA_SIG_BLOCK, ARCA_SIG_UNBLOCK or ARCA_SIG_SETMASK (bit N: signal N); SIGKILL and SIGSTOP cannot be blocked", SignalCalls::mask);
