@@ -34,6 +34,8 @@
 #define ARCA_SIG_HANDLE 2 /* run the handler through ARCA_SIGNAL_ENTRY */
 #define ARCA_SIG_RESTART 0x100 /* ORed with ARCA_SIG_HANDLE: SA_RESTART */
 #define ARCA_SIG_QUERY 3 /* changes nothing; old_out gets the disposition (what a spawned child inherited) */
+#define ARCA_ITIMER_VIRTUAL 1 /* sig_cputimer: SIGVTALRM */
+#define ARCA_ITIMER_PROF 2 /* sig_cputimer: SIGPROF */
 #define ARCA_SIG_BLOCK 0
 #define ARCA_SIG_UNBLOCK 1
 #define ARCA_SIG_SETMASK 2
@@ -185,6 +187,16 @@ ARCA_IMPORT(sig_mask) int32_t __arca_sig_mask(int32_t how, uint64_t set, uint64_
    timer's remaining time and interval are written out; one per process, not inherited by a spawned
    child; EINVAL for a negative time or one over 100 years */
 ARCA_IMPORT(sig_alarm) int32_t __arca_sig_alarm(int64_t value_ns, int64_t interval_ns, int64_t *old_value_ns_out, int64_t *old_interval_ns_out);
+
+/* sig_cputimer: setitimer(ITIMER_VIRTUAL or ITIMER_PROF), which ARCA_ITIMER_VIRTUAL or
+   ARCA_ITIMER_PROF: SIGVTALRM or SIGPROF once the process has used value_ns more CPU time, then
+   every interval_ns of it (0: once); both count the process's CPU time, every thread's (its system
+   calls are Arca's code on its own thread: no line between user and system time is drawn); checked
+   every 4 ms, as Linux's tick at 250 Hz, so an expiry is seen up to that late, and expiries missed
+   meanwhile give one signal; value_ns 0 disarms, -1 only reads it; times under 1 ms are rounded up
+   to 1 ms; the old timer's CPU time left and interval are written out; one of each per process, not
+   inherited by a spawned child; EINVAL for another timer, a negative time or one over 100 years */
+ARCA_IMPORT(sig_cputimer) int32_t __arca_sig_cputimer(int32_t which, int64_t value_ns, int64_t interval_ns, int64_t *old_value_ns_out, int64_t *old_interval_ns_out);
 
 /* sig_pending: the signals pending for the caller (bit N: signal N) */
 ARCA_IMPORT(sig_pending) int32_t __arca_sig_pending(uint64_t *set_out);

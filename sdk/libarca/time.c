@@ -2,15 +2,17 @@
    tzset: WASI has no time zone tables, and wasi-libc's localtime is UTC whatever TZ says, so there
    is nothing to load; programs call it before strftime or localtime (lighttpd, nginx).
    Interval timers: ITIMER_REAL is the kernel's (sig_alarm: SIGALRM when it expires); alarm() is
-   setitimer(ITIMER_REAL) in whole seconds. ITIMER_VIRTUAL and ITIMER_PROF (CPU-time timers) are
-   not kept: getitimer reports them disarmed and setitimer fails with ENOSYS for one that would
-   fire, so a program never waits for a signal that cannot come. */
+   setitimer(ITIMER_REAL) in whole seconds. ITIMER_VIRTUAL and ITIMER_PROF are the kernel's too
+   (sig_cputimer: SIGVTALRM and SIGPROF, in the process's CPU time; until 2026-12-05 they were not
+   kept and arming one failed with ENOSYS). */
 #include <errno.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 #include "arca_abi.h"
+
+_Static_assert(ITIMER_VIRTUAL == ARCA_ITIMER_VIRTUAL && ITIMER_PROF == ARCA_ITIMER_PROF, "setitimer's timer numbers are the ABI's");
 
 void tzset(void) {}
 
@@ -34,9 +36,9 @@ static struct timeval from_ns(int64_t ns) {
 int getitimer(int which, struct itimerval *value) {
     if (!valid_timer(which)) return -1;
     memset(value, 0, sizeof *value);
-    if (which != ITIMER_REAL) return 0;
     int64_t left, interval;
-    int32_t err = __arca_sig_alarm(-1, 0, &left, &interval); /* -1: read only */
+    int32_t err = which == ITIMER_REAL ? __arca_sig_alarm(-1, 0, &left, &interval) /* -1: read only */
+                                       : __arca_sig_cputimer(which, -1, 0, &left, &interval);
     if (err) {
         errno = err;
         return -1;
@@ -53,16 +55,9 @@ int setitimer(int which, const struct itimerval *restrict value, struct itimerva
         errno = EINVAL;
         return -1;
     }
-    if (which != ITIMER_REAL) {
-        if (value->it_value.tv_sec != 0 || value->it_value.tv_usec != 0) {
-            errno = ENOSYS;
-            return -1;
-        }
-        if (old) memset(old, 0, sizeof *old);
-        return 0;
-    }
     int64_t left, interval;
-    int32_t err = __arca_sig_alarm(to_ns(value->it_value), to_ns(value->it_interval), &left, &interval);
+    int32_t err = which == ITIMER_REAL ? __arca_sig_alarm(to_ns(value->it_value), to_ns(value->it_interval), &left, &interval)
+                                       : __arca_sig_cputimer(which, to_ns(value->it_value), to_ns(value->it_interval), &left, &interval);
     if (err) {
         errno = err;
         return -1;

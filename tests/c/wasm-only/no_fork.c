@@ -2,7 +2,7 @@
  * family fail with ENOSYS (processes start with posix_spawn); a process may not change its
  * identity (setuid/setgid/... to anything but 0: EPERM); limits are the manifest's and cannot be
  * changed (getrlimit reports them, setrlimit to other values is EPERM); no scheduling priorities
- * (setpriority to non-zero: EPERM); no interval timers (arming one: ENOSYS); hostile sig_action
+ * (setpriority to non-zero: EPERM); hostile sig_alarm, sig_cputimer and sig_action
  * queries and proc_spawn signal actions. Run by run.sh with a
  * manifest of openFiles 77, processes 9, memory 64MiB, cpuTime 90s. Exit 0 when all hold. */
 #include <errno.h>
@@ -17,6 +17,7 @@
 /* the raw call, to hand it what libc never would */
 __attribute__((import_module("arca"), import_name("sig_alarm"))) int32_t raw_sig_alarm(int64_t, int64_t, int64_t *, int64_t *);
 __attribute__((import_module("arca"), import_name("sig_action"))) int32_t raw_sig_action(int32_t, int32_t, int32_t *);
+__attribute__((import_module("arca"), import_name("sig_cputimer"))) int32_t raw_sig_cputimer(int32_t, int64_t, int64_t, int64_t *, int64_t *);
 struct raw_action { uint32_t kind; int32_t fd, arg; uint32_t fdflags, path, path_len; }; /* __arca_spawn_action */
 __attribute__((import_module("arca"), import_name("proc_spawn"))) int32_t raw_proc_spawn(const char *, uint32_t, const char *,
     uint32_t, const char *, uint32_t, const struct raw_action *, uint32_t, int32_t, int32_t *);
@@ -61,8 +62,6 @@ int main(void) {
     check("setrlimit higher: EPERM", fails_with(setrlimit(RLIMIT_NOFILE, &higher), EPERM));
     check("setrlimit cur > max: EINVAL", fails_with(setrlimit(RLIMIT_NOFILE, &inverted), EINVAL));
     check("setpriority(5): EPERM", fails_with(setpriority(PRIO_PROCESS, 0, 5), EPERM));
-    struct itimerval arm = {{0, 0}, {1, 0}};
-    check("setitimer arming a CPU-time timer: ENOSYS", fails_with(setitimer(ITIMER_VIRTUAL, &arm, NULL), ENOSYS));
     int64_t left = 0, interval = 0;
     check("sig_alarm with a bad pointer: EFAULT", raw_sig_alarm(1000000000, 0, (int64_t *)0xfffffff0, &interval) == EFAULT);
     check("sig_alarm negative: EINVAL", raw_sig_alarm(-5, 0, &left, &interval) == EINVAL);
@@ -73,6 +72,16 @@ int main(void) {
     check("sig_alarm 1 ns period: rounded up to 1 ms", raw_sig_alarm(1, 1, &left, &interval) == 0
           && raw_sig_alarm(-1, 0, &left, &interval) == 0 && interval == 1000000 && left <= 1000000);
     check("sig_alarm disarm", raw_sig_alarm(0, 0, &left, &interval) == 0);
+    check("sig_cputimer of timer 0 or 3: EINVAL", raw_sig_cputimer(0, 1000000, 0, &left, &interval) == EINVAL
+          && raw_sig_cputimer(3, 1000000, 0, &left, &interval) == EINVAL);
+    check("sig_cputimer negative or over 100 years: EINVAL", raw_sig_cputimer(2, -5, 0, &left, &interval) == EINVAL
+          && raw_sig_cputimer(2, INT64_MAX, 0, &left, &interval) == EINVAL && raw_sig_cputimer(1, 1000000, -1, &left, &interval) == EINVAL);
+    check("sig_cputimer with a bad pointer: EFAULT", raw_sig_cputimer(2, 1000000, 0, &left, (int64_t *)0xfffffff0) == EFAULT);
+    signal(SIGPROF, SIG_IGN);
+    check("sig_cputimer 1 ns period: rounded up to 1 ms", raw_sig_cputimer(2, 1, 1, &left, &interval) == 0
+          && raw_sig_cputimer(2, -1, 0, &left, &interval) == 0 && interval == 1000000 && left <= 1000000);
+    check("sig_cputimer disarm", raw_sig_cputimer(2, 0, 0, &left, &interval) == 0 && raw_sig_cputimer(2, -1, 0, &left, &interval) == 0
+          && left == 0);
     int32_t old_disposition;
     check("sig_action restart flag without a handler: EINVAL", raw_sig_action(SIGUSR1, 0x100 | 1, &old_disposition) == EINVAL);
     check("sig_action unknown flag bits: EINVAL", raw_sig_action(SIGUSR1, 0x10000 | 2, &old_disposition) == EINVAL);

@@ -262,6 +262,11 @@ public final class Kernel {
      */
     public void exited(Process p, int status) {
         setAlarm(p, 0, 0);
+        synchronized (p) { // the CPU-time timers, without reading the CPU clock (the spawn path counts its system calls)
+            p.cpuTimerAt[0] = p.cpuTimerAt[1] = 0;
+            if (p.cpuTimerPoll != null) p.cpuTimerPoll.cancel(false);
+            p.cpuTimerPoll = null;
+        }
         p.fds().closeAll();
         recordLocks.releaseAll(p.pid());
         Process parent;
@@ -419,6 +424,78 @@ public final class Kernel {
             }
         }
         signal(p, Signals.SIGALRM);
+    }
+
+    /** How often an armed CPU-time timer compares the process's CPU time with its expiry (Linux's tick at 250 Hz). */
+    public static final long CPU_TIMER_POLL_NANOS = 4_000_000;
+
+    /**
+     * setitimer(ITIMER_VIRTUAL) ({@code which} 0) or setitimer(ITIMER_PROF) (1): sends SIGVTALRM
+     * or SIGPROF once {@code p} has used {@code valueNanos} more CPU time, then every {@code
+     * intervalNanos} of it (0: once), or disarms ({@code valueNanos} 0). Both count the process's
+     * CPU time, every thread's (a guest's system calls are Arca's code, run on its thread: no
+     * line between user and system time is drawn). Checked every {@link #CPU_TIMER_POLL_NANOS}
+     * on the kernel's timer thread, so an expiry is seen up to that late, as Linux sees it at its
+     * next tick; expiries missed meanwhile give one signal. Returns the replaced timer's {CPU time
+     * left, interval}. Ends with the process; not inherited by a spawned child.
+     */
+    public long[] setCpuTimer(Process p, int which, long valueNanos, long intervalNanos) {
+        if (which < 0 || which > 1 || valueNanos < 0 || intervalNanos < 0 || valueNanos > MAX_TIMER_NANOS || intervalNanos > MAX_TIMER_NANOS) {
+            throw new IllegalArgumentException("timer out of range");
+        }
+        if (valueNanos > 0) valueNanos = Math.max(valueNanos, TIMER_RESOLUTION_NANOS);
+        if (intervalNanos > 0) intervalNanos = Math.max(intervalNanos, TIMER_RESOLUTION_NANOS);
+        long now = p.cpuTimeNanos();
+        synchronized (p) {
+            long[] old = cpuTimerOf(p, which, now);
+            boolean arm = valueNanos > 0 && p.state == Process.State.RUNNING;
+            p.cpuTimerAt[which] = arm ? now + valueNanos : 0;
+            p.cpuTimerInterval[which] = arm ? intervalNanos : 0;
+            boolean armed = p.cpuTimerAt[0] != 0 || p.cpuTimerAt[1] != 0;
+            if (armed && p.cpuTimerPoll == null) {
+                p.cpuTimerPoll = timers().scheduleAtFixedRate(() -> pollCpuTimers(p), CPU_TIMER_POLL_NANOS, CPU_TIMER_POLL_NANOS,
+                        java.util.concurrent.TimeUnit.NANOSECONDS);
+            } else if (!armed && p.cpuTimerPoll != null) {
+                p.cpuTimerPoll.cancel(false);
+                p.cpuTimerPoll = null;
+            }
+            return old;
+        }
+    }
+
+    /** getitimer(ITIMER_VIRTUAL or ITIMER_PROF): {CPU time left in ns, interval ns}, {0, 0} when disarmed. */
+    public long[] cpuTimerOf(Process p, int which) {
+        return cpuTimerOf(p, which, p.cpuTimeNanos());
+    }
+
+    private static long[] cpuTimerOf(Process p, int which, long now) {
+        synchronized (p) {
+            if (p.cpuTimerAt[which] == 0) return new long[] {0, 0};
+            return new long[] {Math.max(1, p.cpuTimerAt[which] - now), p.cpuTimerInterval[which]};
+        }
+    }
+
+    private void pollCpuTimers(Process p) {
+        long now = p.cpuTimeNanos();
+        boolean virtual = false, prof = false;
+        synchronized (p) {
+            for (int w = 0; w < 2; w++) {
+                long at = p.cpuTimerAt[w];
+                if (at == 0 || now < at) continue;
+                if (w == 0) virtual = true;
+                else prof = true;
+                long interval = p.cpuTimerInterval[w];
+                // the next expiry keeps to the period; expiries already passed give this one signal
+                p.cpuTimerAt[w] = interval == 0 ? 0 : Math.max(at + interval, now + 1);
+            }
+            if (p.state != Process.State.RUNNING || (p.cpuTimerAt[0] == 0 && p.cpuTimerAt[1] == 0)) {
+                p.cpuTimerAt[0] = p.cpuTimerAt[1] = 0;
+                if (p.cpuTimerPoll != null) p.cpuTimerPoll.cancel(false);
+                p.cpuTimerPoll = null;
+            }
+        }
+        if (virtual) signal(p, Signals.SIGVTALRM);
+        if (prof) signal(p, Signals.SIGPROF);
     }
 
     private synchronized java.util.concurrent.ScheduledExecutorService timers() {

@@ -52,6 +52,11 @@ public final class Process {
     long alarmDeadline; // System.nanoTime() at the next expiry; meaningful while alarm != null
     long alarmInterval;
     long alarmGeneration; // a newer setting makes a firing of an older one do nothing
+    // the CPU-time interval timers (setitimer ITIMER_VIRTUAL, ITIMER_PROF), guarded by this:
+    // index 0 and 1; the process's CPU time at the next expiry (0: disarmed), and the period
+    final long[] cpuTimerAt = new long[2];
+    final long[] cpuTimerInterval = new long[2];
+    java.util.concurrent.ScheduledFuture<?> cpuTimerPoll; // while either is armed
     private volatile int fatalSignal;
     private volatile boolean attention; // something for every thread's syscall layer: a fatal signal, a kill, an exit
 

@@ -11,7 +11,7 @@ public final class Signals {
     public static final int SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGABRT = 6, SIGKILL = 9, SIGUSR1 = 10,
             SIGSEGV = 11, SIGUSR2 = 12, SIGPIPE = 13, SIGALRM = 14, SIGTERM = 15, SIGCHLD = 17,
             SIGCONT = 18, SIGSTOP = 19, SIGTSTP = 20, SIGTTIN = 21, SIGTTOU = 22, SIGURG = 23,
-            SIGWINCH = 28;
+            SIGVTALRM = 26, SIGPROF = 27, SIGWINCH = 28;
 
     /** Highest signal number accepted. */
     public static final int MAX = 31;

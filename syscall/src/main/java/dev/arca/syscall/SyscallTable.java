@@ -164,6 +164,12 @@ public final class SyscallTable {
         arca("sig_alarm", "int64_t value_ns, int64_t interval_ns, int64_t *old_value_ns_out, int64_t *old_interval_ns_out", FULL,
                 "setitimer(ITIMER_REAL) and alarm: SIGALRM after value_ns, then every interval_ns (0: once); value_ns 0 disarms, -1 only reads it; times under 1 ms are rounded up to 1 ms; the old timer's remaining time and interval are written out; one per process, not inherited by a spawned child; EINVAL for a negative time or one over 100 years",
                 SignalCalls::alarm);
+        arca("sig_cputimer", "int32_t which, int64_t value_ns, int64_t interval_ns, int64_t *old_value_ns_out, int64_t *old_interval_ns_out", FULL,
+                "setitimer(ITIMER_VIRTUAL or ITIMER_PROF), which ARCA_ITIMER_VIRTUAL or ARCA_ITIMER_PROF: SIGVTALRM or SIGPROF once the process has used value_ns more CPU time, then every interval_ns of it (0: once); "
+                        + "both count the process's CPU time, every thread's (its system calls are Arca's code on its own thread: no line between user and system time is drawn); "
+                        + "checked every 4 ms, as Linux's tick at 250 Hz, so an expiry is seen up to that late, and expiries missed meanwhile give one signal; value_ns 0 disarms, -1 only reads it; times under 1 ms are rounded up to 1 ms; "
+                        + "the old timer's CPU time left and interval are written out; one of each per process, not inherited by a spawned child; EINVAL for another timer, a negative time or one over 100 years",
+                SignalCalls::cpuTimer);
         arca("sig_pending", "uint64_t *set_out", FULL, "the signals pending for the caller (bit N: signal N)", SignalCalls::pending);
         arca("fd_pipe", "int32_t *fds_out, int32_t fdflags", FULL,
                 "fds_out[2]; a 256 KiB buffer; writes up to ARCA_PIPE_BUF bytes are atomic; EOF when every writer has closed; EPIPE and SIGPIPE with no reader; NONBLOCK gives EAGAIN",

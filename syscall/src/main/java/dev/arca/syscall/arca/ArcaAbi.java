@@ -104,6 +104,8 @@ public final class ArcaAbi {
     public static final int SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
     /** sig_action's disposition that changes nothing and reports the current one (a spawned child's inherited SIG_IGN). */
     public static final int SIG_QUERY = 3;
+    /** sig_cputimer's timers: setitimer's numbers (Linux's and wasi-libc's). */
+    public static final int ITIMER_VIRTUAL = 1, ITIMER_PROF = 2;
     public static final int CLOEXEC_GET = 0, CLOEXEC_SET = 1, CLOEXEC_CLEAR = 2;
     public static final int F_GETLK = 0, F_SETLK = 1, F_SETLKW = 2;
 
@@ -138,6 +140,8 @@ public final class ArcaAbi {
                     number("ARCA_SIG_HANDLE", Signals.HANDLE, "run the handler through ARCA_SIGNAL_ENTRY", null),
                     hex("ARCA_SIG_RESTART", Signals.RESTART, "ORed with ARCA_SIG_HANDLE: SA_RESTART"),
                     number("ARCA_SIG_QUERY", SIG_QUERY, "changes nothing; old_out gets the disposition (what a spawned child inherited)", null),
+                    number("ARCA_ITIMER_VIRTUAL", ITIMER_VIRTUAL, "sig_cputimer: SIGVTALRM", null),
+                    number("ARCA_ITIMER_PROF", ITIMER_PROF, "sig_cputimer: SIGPROF", null),
                     number("ARCA_SIG_BLOCK", SIG_BLOCK, null, "SIG_BLOCK"),
                     number("ARCA_SIG_UNBLOCK", SIG_UNBLOCK, null, "SIG_UNBLOCK"),
                     number("ARCA_SIG_SETMASK", SIG_SETMASK, null, "SIG_SETMASK"),

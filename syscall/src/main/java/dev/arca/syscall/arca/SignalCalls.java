@@ -5,7 +5,7 @@ import dev.arca.abi.ErrnoException;
 import dev.arca.kernel.Signals;
 import dev.arca.syscall.SyscallContext;
 
-/** sig_action, sig_mask (the calling thread's), sig_pending, sig_alarm, thread_signal. */
+/** sig_action, sig_mask (the calling thread's), sig_pending, sig_alarm, sig_cputimer, thread_signal. */
 public final class SignalCalls {
     private SignalCalls() {}
 
@@ -74,6 +74,32 @@ public final class SignalCalls {
         long[] old = c.kernel().setAlarm(c.process(), value, interval);
         c.memory().writeI64(a[2], old[0]);
         c.memory().writeI64(a[3], old[1]);
+        return 0;
+    }
+
+    /**
+     * sig_cputimer(which, value_ns, interval_ns, old_value_out, old_interval_out):
+     * setitimer(ITIMER_VIRTUAL or ITIMER_PROF), in the process's CPU time.
+     */
+    public static int cpuTimer(SyscallContext c, long[] a) throws ErrnoException {
+        int which = (int) a[0];
+        long value = a[1], interval = a[2];
+        if (which != ArcaAbi.ITIMER_VIRTUAL && which != ArcaAbi.ITIMER_PROF) throw Errno.EINVAL.fail("timer " + which);
+        c.memory().check(a[3], 8);
+        c.memory().check(a[4], 8);
+        int w = which == ArcaAbi.ITIMER_VIRTUAL ? 0 : 1;
+        long[] old;
+        if (value == -1) { // getitimer: read it, change nothing
+            old = c.kernel().cpuTimerOf(c.process(), w);
+        } else {
+            if (value < 0 || interval < 0) throw Errno.EINVAL.fail("negative timer");
+            if (value > dev.arca.kernel.Kernel.MAX_TIMER_NANOS || interval > dev.arca.kernel.Kernel.MAX_TIMER_NANOS) {
+                throw Errno.EINVAL.fail("timer over 100 years");
+            }
+            old = c.kernel().setCpuTimer(c.process(), w, value, interval);
+        }
+        c.memory().writeI64(a[3], old[0]);
+        c.memory().writeI64(a[4], old[1]);
         return 0;
     }
 
