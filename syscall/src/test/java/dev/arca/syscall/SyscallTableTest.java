@@ -195,6 +195,7 @@ class SyscallTableTest {
         expected.put("sig_action", "iii");
         expected.put("sig_mask", "iIi");
         expected.put("sig_alarm", "IIii");
+        expected.put("sig_cputimer", "iIIii");
         expected.put("sig_pending", "i");
         expected.put("fd_pipe", "ii");
         expected.put("fd_dup", "iii");
