@@ -2,7 +2,7 @@ package dev.arca.fs.encfs;
 
 import dev.arca.abi.ErrnoException;
 import dev.arca.fs.tree.Tree;
-import dev.arca.fs.tree.TreeNode;
+import dev.arca.fs.tree.TreeEntry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -52,7 +52,7 @@ final class DirectoryBlocks {
     }
 
     /** {@code name} was entered. */
-    void added(String name, NavigableMap<String, TreeNode> entries) {
+    void added(String name, NavigableMap<String, TreeEntry> entries) {
         if (runs.isEmpty()) putRun("", newBlock());
         int b = runs.floorEntry(name).getValue();
         used[b] += entryBytes(name);
@@ -80,7 +80,7 @@ final class DirectoryBlocks {
     }
 
     /** Block {@code b}'s run: the names from its bound to the next run's. */
-    private NavigableMap<String, TreeNode> run(int b, NavigableMap<String, TreeNode> entries) {
+    private NavigableMap<String, TreeEntry> run(int b, NavigableMap<String, TreeEntry> entries) {
         String lo = bound[b], hi = runs.higherKey(lo);
         return hi == null ? entries.tailMap(lo, true) : entries.subMap(lo, true, hi, false);
     }
@@ -102,8 +102,8 @@ final class DirectoryBlocks {
     }
 
     /** Block {@code b}'s run outgrew it: its upper half moves to a block of its own. */
-    private void split(int b, NavigableMap<String, TreeNode> entries) {
-        NavigableMap<String, TreeNode> names = run(b, entries);
+    private void split(int b, NavigableMap<String, TreeEntry> entries) {
+        NavigableMap<String, TreeEntry> names = run(b, entries);
         int half = used[b] / 2, sum = 0;
         String mid = null;
         for (String name : names.keySet()) {
@@ -121,7 +121,7 @@ final class DirectoryBlocks {
     }
 
     /** Lays the whole directory out anew (a directory of the format before, once it changes): every block written. */
-    void layOut(NavigableMap<String, TreeNode> entries) {
+    void layOut(NavigableMap<String, TreeEntry> entries) {
         runs.clear();
         free.clear();
         blocks = 0;
@@ -139,7 +139,7 @@ final class DirectoryBlocks {
     }
 
     /** Writes the changed blocks into {@code content} (its length is the blocks' count; free blocks at the end are cut). */
-    void store(NavigableMap<String, TreeNode> entries, BlockTree content) throws ErrnoException {
+    void store(NavigableMap<String, TreeEntry> entries, BlockTree content) throws ErrnoException {
         while (blocks > 0 && free.get(blocks - 1)) {
             free.clear(--blocks);
             dirty.clear(blocks);
@@ -150,13 +150,13 @@ final class DirectoryBlocks {
     }
 
     /** The bytes of block {@code b}: its run's entries (none if it is free). */
-    private byte[] block(int b, NavigableMap<String, TreeNode> entries) {
+    private byte[] block(int b, NavigableMap<String, TreeEntry> entries) {
         byte[] blk = new byte[BLOCK];
         if (free.get(b)) return blk;
-        NavigableMap<String, TreeNode> names = run(b, entries);
+        NavigableMap<String, TreeEntry> names = run(b, entries);
         ByteBuffer out = ByteBuffer.wrap(blk);
         out.putShort((short) names.size());
-        for (Map.Entry<String, TreeNode> e : names.entrySet()) {
+        for (Map.Entry<String, TreeEntry> e : names.entrySet()) {
             byte[] name = e.getKey().getBytes(StandardCharsets.UTF_8);
             out.putShort((short) name.length).put(name).putLong(e.getValue().inode());
         }

@@ -499,6 +499,13 @@ public final class EncFs extends Tree implements AutoCloseable {
         }
     }
 
+    /** For tests: how many inodes are in memory. */
+    int inodesInMemory() {
+        synchronized (mu) {
+            return inodes.inMemory();
+        }
+    }
+
     /** For tests: the blocks the working tree uses. */
     BitSet usedBlocks() {
         synchronized (mu) {

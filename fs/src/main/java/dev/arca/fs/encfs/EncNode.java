@@ -61,42 +61,62 @@ final class EncNode extends TreeNode {
     @Override
     protected void loadEntries() throws ErrnoException {
         SecurityLog log = content.log();
+        String[] names;
+        long[] inos;
         if (format == DirectoryBlocks.FORMAT) {
             if (size % BLOCK != 0) throw log.damaged("directory " + inode() + " of " + size + " bytes");
             java.util.List<DirectoryBlocks.Entry> stored = blocks.load(content, size / BLOCK, inode(), log);
-            String[] names = new String[stored.size()];
-            EncNode[] kids = new EncNode[stored.size()];
+            names = new String[stored.size()];
+            inos = new long[stored.size()];
             for (int i = 0; i < names.length; i++) {
-                long childIno = stored.get(i).ino();
-                EncNode child = fs.inode(childIno);
-                if (child == null || childIno == InodeTable.ROOT) throw log.damaged("directory " + inode() + " names a missing inode " + childIno);
                 names[i] = stored.get(i).name();
-                kids[i] = child;
+                inos[i] = stored.get(i).ino();
+            }
+        } else if (format == 0) {
+            ByteBuffer b = ByteBuffer.wrap(content.readBytes(size));
+            try {
+                int count = b.getInt();
+                if (count < 0 || count > b.remaining() / 10) throw log.damaged("directory " + inode() + " is cut short");
+                names = new String[count];
+                inos = new long[count];
+                for (int i = 0; i < count; i++) {
+                    byte[] name = new byte[b.getShort() & 0xFFFF];
+                    b.get(name);
+                    names[i] = new String(name, StandardCharsets.UTF_8);
+                    inos[i] = b.getLong();
+                }
+            } catch (java.nio.BufferUnderflowException e) {
+                throw log.damaged("directory " + inode() + " is cut short");
+            }
+        } else {
+            throw log.damaged("directory " + inode() + ": unknown format " + format);
+        }
+        for (long ino : inos) if (ino == InodeTable.ROOT) throw log.damaged("directory " + inode() + " names the root");
+        // each entry's inode is read on the first use of its name (resolve); a record without a
+        // count of directories (the format before the space map), or entries that cannot be
+        // entered so, read every inode now, which finds the damage
+        if (storedSubdirectories < 0 || !enterStored(names, inos, names.length, storedSubdirectories)) {
+            EncNode[] kids = new EncNode[names.length];
+            for (int i = 0; i < names.length; i++) {
+                kids[i] = fs.inode(inos[i]);
+                if (kids[i] == null) throw log.damaged("directory " + inode() + " names a missing inode " + inos[i]);
             }
             enter(names, kids, log);
-            return;
         }
-        if (format != 0) throw log.damaged("directory " + inode() + ": unknown format " + format);
-        ByteBuffer b = ByteBuffer.wrap(content.readBytes(size));
-        try {
-            int count = b.getInt();
-            if (count < 0 || count > b.remaining() / 10) throw log.damaged("directory " + inode() + " is cut short");
-            String[] names = new String[count];
-            EncNode[] kids = new EncNode[count];
-            for (int i = 0; i < count; i++) {
-                byte[] name = new byte[b.getShort() & 0xFFFF];
-                b.get(name);
-                long childIno = b.getLong();
-                EncNode child = fs.inode(childIno);
-                if (child == null || childIno == InodeTable.ROOT) throw log.damaged("directory " + inode() + " names a missing inode " + childIno);
-                names[i] = new String(name, StandardCharsets.UTF_8);
-                kids[i] = child;
-            }
-            enter(names, kids, log);
-            blocks.layOut(entries()); // written in blocks at its first change
-        } catch (java.nio.BufferUnderflowException e) {
-            throw log.damaged("directory " + inode() + " is cut short");
-        }
+        if (format == 0) blocks.layOut(entries()); // written in blocks at its first change
+    }
+
+    /** The inode a stored entry names, on the first use of its name. Errors: EIO (no such inode, a damaged record). */
+    @Override
+    protected TreeNode resolve(String name, long ino) throws ErrnoException {
+        EncNode child = fs.inode(ino);
+        if (child == null) throw content.log().damaged("directory " + inode() + " names a missing inode " + ino);
+        return child;
+    }
+
+    @Override
+    protected ErrnoException damaged(String what) {
+        return content.log().damaged("directory " + inode() + " " + what);
     }
 
     private void enter(String[] names, EncNode[] kids, SecurityLog log) throws ErrnoException {

@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * The inode table: object 0 of the volume, a {@link BlockTree} of {@value #RECORD}-byte records,
  * record i for inode i (record 0 unused, inode {@value #ROOT} the root directory). An inode is
- * read from its record when first needed (a directory's entries name it) and kept in memory by
+ * read from its record when first needed (the first use of a name of it) and kept in memory by
  * number while the volume is mounted; a volume in the format before 2026-12-05 (no {@link
  * SpaceMap}) has every record read at mount ({@link #loadAll}).
  *
@@ -169,6 +169,13 @@ final class InodeTable {
             if (n != null) all.add(n);
         }
         return all;
+    }
+
+    /** For tests: how many inodes are in memory (read or made). */
+    int inMemory() {
+        int n = 0;
+        for (EncNode e : nodes) if (e != null) n++;
+        return n;
     }
 
     /** The numbers in use (the space map stores them). */

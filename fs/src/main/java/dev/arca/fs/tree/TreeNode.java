@@ -28,7 +28,7 @@ import java.util.TreeMap;
  * ENAMETOOLONG for a new name over {@link Tree#NAME_MAX} bytes; EROFS on a read-only file system;
  * ENOSPC when the file system refuses the space; whatever {@link Tree#checkUsable} gives.
  */
-public abstract class TreeNode implements Node {
+public abstract non-sealed class TreeNode implements Node, TreeEntry {
     private final Tree tree;
     /** The tree's lock (see the package comment). */
     protected final Object mu;
@@ -41,7 +41,7 @@ public abstract class TreeNode implements Node {
     private int references; // open handles and pins
     private boolean released;
     private long atime, mtime, ctime;
-    private final TreeMap<String, TreeNode> children; // directories
+    private final TreeMap<String, TreeEntry> children; // directories
     /**
      * A regular file's size in bytes, kept by the file system's data code (which may use it for
      * the content of other types too: the tree reports 0 for a directory and the target's length
@@ -53,6 +53,7 @@ public abstract class TreeNode implements Node {
     /** A directory whose entries the file system has not entered yet ({@link #loadEntries} on first use). */
     private boolean unloaded;
     private boolean loading; // loadEntries is entering them
+    private boolean storedCount; // entered by number (enterStored) and not all read: the stored directory count not checked yet
 
     /** A node with one link and every time set to now (see {@link Tree#newNode}). */
     protected TreeNode(Tree tree, long inode, byte type, String target) {
@@ -96,6 +97,21 @@ public abstract class TreeNode implements Node {
     protected void loadEntries() throws ErrnoException {}
 
     /**
+     * The node of inode {@code ino}, which this directory's stored entry {@code name} names (see
+     * {@link #enterStored}): read on the first use of the name. The tree then checks that it can be
+     * here (a directory named in no other directory). Called with mu held. Errors: EIO when the
+     * stored tree is damaged.
+     */
+    protected TreeNode resolve(String name, long ino) throws ErrnoException {
+        throw new IllegalStateException("a stored entry in a file system that stores none");
+    }
+
+    /** The error for damage the tree finds in what a file system stored in this directory (EIO). */
+    protected ErrnoException damaged(String what) {
+        return Errno.EIO.fail("directory " + inode + ": " + what);
+    }
+
+    /**
      * {@code name} was entered in this directory (it is in {@link #entries} now), or removed from
      * it: for a file system that stores a directory by its names. Not called while the entries
      * load. Called with mu held.
@@ -130,10 +146,11 @@ public abstract class TreeNode implements Node {
     }
 
     /**
-     * A directory's entries in name order, read-only (for a file system that stores them); empty
-     * for a directory not loaded yet (see {@link #entriesLoaded}).
+     * A directory's entries in name order, read-only (for a file system that stores them): nodes,
+     * and {@link TreeEntry.Stored} numbers for names not used since they were entered; empty for a directory
+     * not loaded yet (see {@link #entriesLoaded}).
      */
-    public final NavigableMap<String, TreeNode> entries() {
+    public final NavigableMap<String, TreeEntry> entries() {
         return children == null ? Collections.emptyNavigableMap() : Collections.unmodifiableNavigableMap(children);
     }
 
@@ -172,7 +189,7 @@ public abstract class TreeNode implements Node {
     }
 
     /** A directory's entries, loaded first if they are not yet. Requires mu. */
-    private TreeMap<String, TreeNode> children() throws ErrnoException {
+    private TreeMap<String, TreeEntry> children() throws ErrnoException {
         if (unloaded) {
             long stored = subdirectories;
             unloaded = false;
@@ -185,14 +202,57 @@ public abstract class TreeNode implements Node {
             } finally {
                 loading = false;
                 if (!done) { // nothing stays entered: the next use tries again (and fails the same way)
-                    for (TreeNode c : children.values()) if (c.type == Wasi.FILETYPE_DIRECTORY && c.parent == this) c.parent = null;
+                    for (TreeEntry e : children.values()) {
+                        if (e instanceof TreeNode c && c.type == Wasi.FILETYPE_DIRECTORY && c.parent == this) c.parent = null;
+                    }
                     children.clear();
+                    storedCount = false;
                     subdirectories = stored;
                     unloaded = true;
                 }
             }
         }
         return children;
+    }
+
+    /** The node named {@code name} here (null: none), read first if only its number is in memory. Requires mu. */
+    private TreeNode child(String name) throws ErrnoException {
+        TreeMap<String, TreeEntry> ch = children();
+        TreeEntry e = ch.get(name);
+        if (e == null || e instanceof TreeNode) return (TreeNode) e;
+        TreeNode n = resolved(name, e.inode());
+        ch.put(name, n); // the key is there: a value replaced, the map unchanged
+        return n;
+    }
+
+    /** The node of a stored entry, checked and placed (its directory's parent set). Requires mu. */
+    private TreeNode resolved(String name, long ino) throws ErrnoException {
+        TreeNode n = resolve(name, ino);
+        if (n == null || n.tree != tree || n.inode != ino) throw new IllegalStateException("resolve gave another inode than " + ino);
+        if (n == this || n.type == Wasi.FILETYPE_DIRECTORY && n.parent != null && n.parent != this) {
+            throw damaged("names directory " + ino + " where it cannot be (\"" + name + "\")");
+        }
+        if (n.type == Wasi.FILETYPE_DIRECTORY) n.parent = this;
+        return n;
+    }
+
+    /**
+     * Every entry read (a listing needs each one's type), and the count of directories among them
+     * checked against the one the file system stored. Requires mu.
+     */
+    private TreeMap<String, TreeEntry> resolvedChildren() throws ErrnoException {
+        TreeMap<String, TreeEntry> ch = children();
+        if (storedCount) {
+            long dirs = 0;
+            for (java.util.Map.Entry<String, TreeEntry> e : ch.entrySet()) {
+                TreeNode n = e.getValue() instanceof TreeNode t ? t : resolved(e.getKey(), e.getValue().inode());
+                e.setValue(n);
+                if (n.type == Wasi.FILETYPE_DIRECTORY) dirs++;
+            }
+            storedCount = false;
+            if (dirs != subdirectories) throw damaged("holds " + dirs + " directories, its record says " + subdirectories);
+        }
+        return ch;
     }
 
     /** Restores the counters a file system stored (when it loads a node). */
@@ -275,14 +335,14 @@ public abstract class TreeNode implements Node {
     protected final boolean enterLoaded(String[] names, TreeNode[] kids, int n) {
         synchronized (mu) {
             if (type != Wasi.FILETYPE_DIRECTORY || !children.isEmpty()) return false;
-            List<java.util.Map.Entry<String, TreeNode>> run = new ArrayList<>(n);
+            List<java.util.Map.Entry<String, TreeEntry>> run = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 if (i > 0 && names[i - 1].compareTo(names[i]) >= 0) return false;
                 TreeNode child = kids[i];
                 if (child == this || child.type == Wasi.FILETYPE_DIRECTORY && child.parent != null) return false;
                 run.add(java.util.Map.entry(names[i], child));
             }
-            children.putAll(new SortedRun(run)); // TreeMap builds from a sorted map in linear time
+            children.putAll(new SortedRun<>(run)); // TreeMap builds from a sorted map in linear time
             for (int i = 0; i < n; i++) {
                 if (kids[i].type == Wasi.FILETYPE_DIRECTORY) {
                     kids[i].parent = this;
@@ -294,13 +354,37 @@ public abstract class TreeNode implements Node {
     }
 
     /**
+     * Enters a loaded directory's entries by inode number only, {@code names} in ascending order:
+     * each is read on the first use of its name ({@link #resolve}), so a lookup in a directory of
+     * n entries reads one inode, not n. {@code subdirectories} is the count of directories among
+     * them that the file system stored (the link count needs it before the entries are read); it
+     * is checked once all are read ({@link #list}). Returns false, entering nothing, when this is
+     * not an empty directory, the names are not strictly ascending, or one names this directory:
+     * the stored directory is damaged.
+     */
+    protected final boolean enterStored(String[] names, long[] inodes, int n, long subdirectories) {
+        synchronized (mu) {
+            if (type != Wasi.FILETYPE_DIRECTORY || !children.isEmpty() || subdirectories < 0 || subdirectories > n) return false;
+            List<java.util.Map.Entry<String, TreeEntry>> run = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                if (i > 0 && names[i - 1].compareTo(names[i]) >= 0 || inodes[i] == inode) return false;
+                run.add(java.util.Map.entry(names[i], new TreeEntry.Stored(inodes[i])));
+            }
+            children.putAll(new SortedRun<>(run));
+            this.subdirectories = subdirectories;
+            this.storedCount = n > 0;
+            return true;
+        }
+    }
+
+    /**
      * Entries in ascending order of name, as the sorted map {@link TreeMap#putAll} copies without
      * comparing; only what {@code putAll} uses is there (the views are not).
      */
-    private static final class SortedRun extends java.util.AbstractMap<String, TreeNode> implements java.util.SortedMap<String, TreeNode> {
-        private final List<Entry<String, TreeNode>> entries;
+    private static final class SortedRun<V> extends java.util.AbstractMap<String, V> implements java.util.SortedMap<String, V> {
+        private final List<java.util.Map.Entry<String, V>> entries;
 
-        SortedRun(List<Entry<String, TreeNode>> entries) {
+        SortedRun(List<java.util.Map.Entry<String, V>> entries) {
             this.entries = entries;
         }
 
@@ -310,7 +394,7 @@ public abstract class TreeNode implements Node {
         }
 
         @Override
-        public java.util.Set<Entry<String, TreeNode>> entrySet() {
+        public java.util.Set<java.util.Map.Entry<String, V>> entrySet() {
             return new java.util.AbstractSet<>() {
                 @Override
                 public int size() {
@@ -318,7 +402,7 @@ public abstract class TreeNode implements Node {
                 }
 
                 @Override
-                public java.util.Iterator<Entry<String, TreeNode>> iterator() {
+                public java.util.Iterator<java.util.Map.Entry<String, V>> iterator() {
                     return entries.iterator();
                 }
             };
@@ -335,17 +419,17 @@ public abstract class TreeNode implements Node {
         }
 
         @Override
-        public java.util.SortedMap<String, TreeNode> subMap(String from, String to) {
+        public java.util.SortedMap<String, V> subMap(String from, String to) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public java.util.SortedMap<String, TreeNode> headMap(String to) {
+        public java.util.SortedMap<String, V> headMap(String to) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public java.util.SortedMap<String, TreeNode> tailMap(String from) {
+        public java.util.SortedMap<String, V> tailMap(String from) {
             throw new UnsupportedOperationException();
         }
     }
@@ -364,8 +448,9 @@ public abstract class TreeNode implements Node {
         if (!loading) entryAdded(name);
     }
 
+    /** Removes an entry whose node is in memory (every caller reads it first: its type counts). */
     private TreeNode remove(String name) {
-        TreeNode child = children.remove(name);
+        TreeNode child = (TreeNode) children.remove(name);
         if (child.type == Wasi.FILETYPE_DIRECTORY) subdirectories--;
         entryRemoved(name);
         return child;
@@ -394,7 +479,7 @@ public abstract class TreeNode implements Node {
     public final Node lookup(String name) throws ErrnoException {
         synchronized (mu) {
             requireDirectory();
-            TreeNode child = children().get(name);
+            TreeNode child = child(name);
             if (child == null) throw Errno.ENOENT.fail(name);
             return child;
         }
@@ -426,7 +511,7 @@ public abstract class TreeNode implements Node {
     public final Node createFile(String name, boolean exclusive) throws ErrnoException {
         synchronized (mu) {
             requireDirectory();
-            TreeNode existing = children().get(name);
+            TreeNode existing = child(name);
             if (existing != null) {
                 if (exclusive) throw Errno.EEXIST.fail(name);
                 if (existing.type == Wasi.FILETYPE_DIRECTORY) throw Errno.EISDIR.fail(name);
@@ -488,7 +573,7 @@ public abstract class TreeNode implements Node {
         synchronized (mu) {
             requireDirectory();
             tree.checkWritable();
-            TreeNode child = children().get(name);
+            TreeNode child = child(name);
             if (child == null) throw Errno.ENOENT.fail(name);
             if (!directory && child.type == Wasi.FILETYPE_DIRECTORY) throw Errno.EISDIR.fail(name);
             if (directory && child.type != Wasi.FILETYPE_DIRECTORY) throw Errno.ENOTDIR.fail(name);
@@ -509,10 +594,10 @@ public abstract class TreeNode implements Node {
             if (!(newParent instanceof TreeNode dst) || dst.tree != tree) throw Errno.EXDEV.fail();
             if (dst.type != Wasi.FILETYPE_DIRECTORY) throw Errno.ENOTDIR.fail();
             Tree.checkName(newName);
-            TreeNode moving = children().get(name);
+            TreeNode moving = child(name);
             if (moving == null) throw Errno.ENOENT.fail(name);
             dst.requireNamed();
-            TreeNode replaced = dst.children().get(newName);
+            TreeNode replaced = dst.child(newName);
             if (replaced == moving) return; // two names of one file: rename(2) does nothing
             if (moving.type == Wasi.FILETYPE_DIRECTORY) {
                 for (TreeNode p = dst; p != null; p = p.parent) {
@@ -547,9 +632,9 @@ public abstract class TreeNode implements Node {
     public final List<DirEntry> list() throws ErrnoException {
         synchronized (mu) {
             requireDirectory();
-            TreeMap<String, TreeNode> children = children();
+            TreeMap<String, TreeEntry> children = resolvedChildren();
             List<DirEntry> out = new ArrayList<>(children.size()); // a removed directory: none
-            children.forEach((n, c) -> out.add(new DirEntry(n, c.inode, c.type)));
+            children.forEach((n, e) -> out.add(new DirEntry(n, e.inode(), ((TreeNode) e).type)));
             return out;
         }
     }

@@ -1,0 +1,201 @@
+package dev.arca.fs.encfs;
+
+import static dev.arca.fs.encfs.Vol.at;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.arca.abi.Errno;
+import dev.arca.abi.ErrnoException;
+import dev.arca.fs.DirEntry;
+import dev.arca.fs.Node;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A directory's entries are entered by inode number at its first use, and each inode is read on
+ * the first use of its name (TreeNode.enterStored): a lookup in a directory of n entries reads
+ * one inode. What reading them all at once checked is checked as each is read: a directory named
+ * in two places, a missing inode, a count of subdirectories that the entries do not give.
+ */
+class EncFsLazyEntriesTest {
+
+    /** A lookup of one name in a directory of 3,000 reads one inode, not 3,000; a listing reads all. */
+    @Test
+    void aLookupReadsOneInode() throws ErrnoException {
+        MemStore store = new MemStore();
+        EncFs fs = EncFs.create(store, Vol.KEY, Vol::random, Vol.options(Freshness.inMemory()).withCommitAtSync(60_000));
+        fs.root().createDirectory("big");
+        fs.root().createDirectory("sub");
+        Node big = at(fs, "big");
+        for (int i = 0; i < 3_000; i++) big.createFile("f" + i, true);
+        for (int i = 0; i < 10; i++) big.createDirectory("d" + i);
+        Vol.write(big.lookup("f1234"), 0, "1234");
+        fs.close();
+
+        EncFs v = Vol.open(store, Freshness.inMemory());
+        int before = v.inodesInMemory();
+        Node f = at(v, "big/f1234");
+        assertEquals("1234", Vol.read(f));
+        assertTrue(v.inodesInMemory() - before <= 2, "a lookup read " + (v.inodesInMemory() - before) + " inodes");
+        assertEquals(12, at(v, "big").stat().links(), "the link count, before the subdirectories are read");
+        assertEquals(3_010, at(v, "big").list().size());
+        assertTrue(v.inodesInMemory() >= 3_012, "a listing reads every inode (types)");
+        assertEquals(12, at(v, "big").stat().links());
+        v.close();
+    }
+
+    /** Changes through names not read yet: the right entries are stored, the counts stay right. */
+    @Test
+    void changesAmongUnreadEntriesSurviveAMount() throws ErrnoException {
+        MemStore store = new MemStore();
+        EncFs fs = Vol.create(store, Freshness.inMemory());
+        fs.root().createDirectory("a");
+        Node a = at(fs, "a");
+        for (int i = 0; i < 50; i++) a.createFile("f" + i, true);
+        for (int i = 0; i < 5; i++) a.createDirectory("d" + i);
+        fs.close();
+
+        EncFs v = Vol.open(store, Freshness.inMemory());
+        a = at(v, "a");
+        a.unlink("f7");
+        a.removeDirectory("d3");
+        a.rename("f8", a, "g8");
+        a.rename("d4", v.root(), "top");
+        a.createDirectory("new");
+        assertThrows(ErrnoException.class, () -> at(v, "a").lookup("f7"));
+        assertEquals(2 + 4, a.stat().links());
+        v.close();
+
+        EncFs w = Vol.open(store, Freshness.inMemory());
+        a = at(w, "a");
+        assertEquals(2 + 4, a.stat().links(), "d0-d2 and new");
+        List<DirEntry> names = a.list();
+        assertEquals(50 - 2 + 1 + 4, names.size());
+        assertTrue(names.stream().anyMatch(e -> e.name().equals("g8")));
+        assertEquals(Errno.ENOENT, assertThrows(ErrnoException.class, () -> at(w, "a").lookup("f8")).errno());
+        assertEquals(2, at(w, "top").stat().links());
+        w.close();
+    }
+
+    /** A directory moved into its own subtree is refused although no name on the way was read before. */
+    @Test
+    void aRenameIntoItsOwnSubtreeIsRefusedAfterAMount() throws ErrnoException {
+        MemStore store = new MemStore();
+        EncFs fs = Vol.create(store, Freshness.inMemory());
+        fs.root().createDirectory("a");
+        at(fs, "a").createDirectory("b");
+        at(fs, "a/b").createDirectory("c");
+        fs.close();
+        EncFs v = Vol.open(store, Freshness.inMemory());
+        Node c = at(v, "a/b/c");
+        assertEquals(Errno.EINVAL, assertThrows(ErrnoException.class, () -> v.root().rename("a", c, "x")).errno());
+        assertEquals(Errno.EINVAL, assertThrows(ErrnoException.class, () -> at(v, "a").rename("b", c, "x")).errno());
+        v.close();
+        EncFs w = Vol.open(store, Freshness.inMemory());
+        assertEquals(Wasi_DIRECTORY, at(w, "a/b/c").filetype());
+        w.close();
+    }
+
+    private static final byte Wasi_DIRECTORY = dev.arca.abi.Wasi.FILETYPE_DIRECTORY;
+
+    /** One file under two names in two directories is one node, whichever name is read first. */
+    @Test
+    void hardLinksInTwoDirectoriesAreOneNode() throws ErrnoException {
+        MemStore store = new MemStore();
+        EncFs fs = Vol.create(store, Freshness.inMemory());
+        fs.root().createDirectory("d1");
+        fs.root().createDirectory("d2");
+        Node f = at(fs, "d1").createFile("f", true);
+        Vol.write(f, 0, "shared");
+        at(fs, "d2").link("g", f);
+        fs.close();
+        EncFs v = Vol.open(store, Freshness.inMemory());
+        Node g = at(v, "d2/g");
+        assertSame(g, at(v, "d1/f"));
+        assertEquals(2, g.stat().links());
+        at(v, "d1").unlink("f");
+        assertEquals(1, g.stat().links());
+        v.close();
+        EncFs w = Vol.open(store, Freshness.inMemory());
+        assertEquals("shared", Vol.read(at(w, "d2/g")));
+        assertEquals(1, at(w, "d2/g").stat().links());
+        assertEquals(0, at(w, "d1").list().size());
+        w.close();
+    }
+
+    /**
+     * Entries written by hand (as only a holder of the key could): a directory named in a second
+     * place is EIO at the use of the second name, the other names still work; a count of
+     * subdirectories the entries do not give is EIO at the listing; an entry naming its own
+     * directory or the root is EIO at the directory's first use. One line each.
+     */
+    @Test
+    void damageIsFoundWhenTheNameIsRead() throws ErrnoException {
+        MemStore store = new MemStore();
+        EncFs fs = Vol.create(store, Freshness.inMemory());
+        fs.root().createDirectory("d");
+        fs.root().createDirectory("e");
+        fs.root().createDirectory("self");
+        fs.root().createDirectory("root");
+        Node f = fs.root().createFile("f", true);
+        long e = at(fs, "e").stat().inode(), self = at(fs, "self").stat().inode();
+        ((EncNode) at(fs, "d")).replaceEntriesForTests(new byte[][] {block("e-again", e, "file", f.stat().inode())});
+        ((EncNode) at(fs, "self")).replaceEntriesForTests(new byte[][] {block("me", self)});
+        ((EncNode) at(fs, "root")).replaceEntriesForTests(new byte[][] {block("up", InodeTable.ROOT)});
+        fs.root().createFile("g", true); // a commit: the records (a count of 0 subdirectories) and the entries as written
+        fs.close();
+
+        EncFs v = Vol.open(store, Freshness.inMemory());
+        int lines = Vol.LOG.size();
+        assertEquals(Wasi_DIRECTORY, at(v, "e").filetype()); // read through its own name first
+        assertEquals("", Vol.read(at(v, "d/file")), "another name of d reads");
+        assertEquals(Errno.EIO, assertThrows(ErrnoException.class, () -> at(v, "d").lookup("e-again")).errno());
+        assertEquals(lines + 1, Vol.LOG.size(), "one line");
+        assertEquals(Errno.EIO, assertThrows(ErrnoException.class, () -> at(v, "d").list()).errno());
+        assertEquals(Errno.EIO, assertThrows(ErrnoException.class, () -> at(v, "self").lookup("me")).errno());
+        assertEquals(Errno.EIO, assertThrows(ErrnoException.class, () -> at(v, "root").lookup("up")).errno());
+        assertEquals(lines + 4, Vol.LOG.size(), "one line each");
+        v.close();
+
+        // the other order: the second name read first, then the directory's own name is the one refused
+        EncFs w = Vol.open(store, Freshness.inMemory());
+        assertEquals(Wasi_DIRECTORY, at(w, "d/e-again").filetype());
+        assertEquals(Errno.EIO, assertThrows(ErrnoException.class, () -> w.root().lookup("e")).errno());
+        w.close();
+    }
+
+    /** The count of subdirectories a record gives is checked once the entries are all read. */
+    @Test
+    void aCountTheEntriesDoNotGiveIsFoundAtTheListing() throws ErrnoException {
+        MemStore store = new MemStore();
+        EncFs fs = Vol.create(store, Freshness.inMemory());
+        fs.root().createDirectory("d");
+        fs.root().createDirectory("sub");
+        long sub = at(fs, "sub").stat().inode();
+        fs.root().createDirectory("holder");
+        // holder's record says 0 subdirectories, its entries name a directory (moved out of the root by hand)
+        ((EncNode) at(fs, "holder")).replaceEntriesForTests(new byte[][] {block("s", sub)});
+        fs.root().createFile("g", true);
+        fs.close();
+        EncFs v = Vol.open(store, Freshness.inMemory());
+        int lines = Vol.LOG.size();
+        assertEquals(Errno.EIO, assertThrows(ErrnoException.class, () -> at(v, "holder").list()).errno());
+        assertEquals(lines + 1, Vol.LOG.size());
+        v.close();
+    }
+
+    /** A block of entries: name, inode, name, inode... (names ascending). */
+    private static byte[] block(Object... e) {
+        ByteBuffer b = ByteBuffer.allocate(4096);
+        b.putShort((short) (e.length / 2));
+        for (int i = 0; i < e.length; i += 2) {
+            byte[] n = ((String) e[i]).getBytes(StandardCharsets.UTF_8);
+            b.putShort((short) n.length).put(n).putLong(((Number) e[i + 1]).longValue());
+        }
+        return b.array();
+    }
+}
