@@ -90,6 +90,11 @@ final class Commit {
         pending = true;
     }
 
+    /** Whether {@code n} changed since the last commit. */
+    boolean changed(EncNode n) {
+        return changed.get(n.inode()) == n;
+    }
+
     /** Inode {@code ino} was freed: its zeroed record is in the table already. */
     void freed(long ino) {
         changed.remove(ino);

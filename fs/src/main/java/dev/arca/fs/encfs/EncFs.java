@@ -39,6 +39,13 @@ public final class EncFs extends Tree implements AutoCloseable {
      * blocks not yet sealed to the store (no commit is needed for that; see {@link BlockCache}).
      */
     static final int CACHE_BLOCKS = 4096; // blocks: 16 MiB
+    /**
+     * Inodes held in memory by default: past it, the volume lets go of those nothing uses and
+     * that have not changed since the last commit (directories' entries as well), oldest directory
+     * first, down to half of it; they are read again when used. About 150-250 bytes of heap an
+     * inode (its node, its content tree's root, its name): some 10-16 MiB.
+     */
+    public static final int CACHE_INODES = 65_536;
 
     /**
      * How a volume is opened. {@code cacheBlocks}: the clean blocks cached, and the changed
@@ -53,7 +60,7 @@ public final class EncFs extends Tree implements AutoCloseable {
      */
     public record Options(LongSupplier clock, Consumer<String> securityLog, Freshness freshness,
             boolean readOnly, boolean commitEagerly, long maxBlocks, int cacheBlocks, long commitWithinMillis,
-            int giveBackBlocks) {
+            int giveBackBlocks, int cacheInodes) {
         /** Runs of free blocks at least this long (1 MiB) go back to the host by default. */
         public static final int GIVE_BACK_BLOCKS = 256;
         /** How long a change waits at most for its commit when the volume does not commit eagerly. */
@@ -63,26 +70,32 @@ public final class EncFs extends Tree implements AutoCloseable {
             if (cacheBlocks < 1) throw new IllegalArgumentException("cacheBlocks " + cacheBlocks);
             if (commitWithinMillis < 0) throw new IllegalArgumentException("commitWithinMillis " + commitWithinMillis);
             if (giveBackBlocks < 0) throw new IllegalArgumentException("giveBackBlocks " + giveBackBlocks);
+            if (cacheInodes < 1) throw new IllegalArgumentException("cacheInodes " + cacheInodes);
+        }
+
+        /** Inodes kept in memory when nothing uses them (see {@link EncFs#CACHE_INODES}). */
+        public Options withCacheInodes(int n) {
+            return new Options(clock, securityLog, freshness, readOnly, commitEagerly, maxBlocks, cacheBlocks, commitWithinMillis, giveBackBlocks, n);
         }
 
         public static Options defaults(LongSupplier clock) {
-            return new Options(clock, line -> System.err.println(line), Freshness.inMemory(), false, true, Long.MAX_VALUE, CACHE_BLOCKS, 0, GIVE_BACK_BLOCKS);
+            return new Options(clock, line -> System.err.println(line), Freshness.inMemory(), false, true, Long.MAX_VALUE, CACHE_BLOCKS, 0, GIVE_BACK_BLOCKS, CACHE_INODES);
         }
 
         public Options withReadOnly(boolean ro) {
-            return new Options(clock, securityLog, freshness, ro, commitEagerly, maxBlocks, cacheBlocks, commitWithinMillis, giveBackBlocks);
+            return new Options(clock, securityLog, freshness, ro, commitEagerly, maxBlocks, cacheBlocks, commitWithinMillis, giveBackBlocks, cacheInodes);
         }
 
         public Options withFreshness(Freshness f) {
-            return new Options(clock, securityLog, f, readOnly, commitEagerly, maxBlocks, cacheBlocks, commitWithinMillis, giveBackBlocks);
+            return new Options(clock, securityLog, f, readOnly, commitEagerly, maxBlocks, cacheBlocks, commitWithinMillis, giveBackBlocks, cacheInodes);
         }
 
         public Options withSecurityLog(Consumer<String> log) {
-            return new Options(clock, log, freshness, readOnly, commitEagerly, maxBlocks, cacheBlocks, commitWithinMillis, giveBackBlocks);
+            return new Options(clock, log, freshness, readOnly, commitEagerly, maxBlocks, cacheBlocks, commitWithinMillis, giveBackBlocks, cacheInodes);
         }
 
         public Options withCommitEagerly(boolean s) {
-            return new Options(clock, securityLog, freshness, readOnly, s, maxBlocks, cacheBlocks, commitWithinMillis, giveBackBlocks);
+            return new Options(clock, securityLog, freshness, readOnly, s, maxBlocks, cacheBlocks, commitWithinMillis, giveBackBlocks, cacheInodes);
         }
 
         /**
@@ -92,20 +105,20 @@ public final class EncFs extends Tree implements AutoCloseable {
          */
         public Options withCommitAtSync(long millis) {
             if (millis <= 0) throw new IllegalArgumentException("commit within " + millis + " ms");
-            return new Options(clock, securityLog, freshness, readOnly, false, maxBlocks, cacheBlocks, millis, giveBackBlocks);
+            return new Options(clock, securityLog, freshness, readOnly, false, maxBlocks, cacheBlocks, millis, giveBackBlocks, cacheInodes);
         }
 
         /** Gives back free runs of at least {@code blocks} blocks (0: never). */
         public Options withGiveBackBlocks(int blocks) {
-            return new Options(clock, securityLog, freshness, readOnly, commitEagerly, maxBlocks, cacheBlocks, commitWithinMillis, blocks);
+            return new Options(clock, securityLog, freshness, readOnly, commitEagerly, maxBlocks, cacheBlocks, commitWithinMillis, blocks, cacheInodes);
         }
 
         public Options withMaxBlocks(long m) {
-            return new Options(clock, securityLog, freshness, readOnly, commitEagerly, m, cacheBlocks, commitWithinMillis, giveBackBlocks);
+            return new Options(clock, securityLog, freshness, readOnly, commitEagerly, m, cacheBlocks, commitWithinMillis, giveBackBlocks, cacheInodes);
         }
 
         public Options withCacheBlocks(int n) {
-            return new Options(clock, securityLog, freshness, readOnly, commitEagerly, maxBlocks, n, commitWithinMillis, giveBackBlocks);
+            return new Options(clock, securityLog, freshness, readOnly, commitEagerly, maxBlocks, n, commitWithinMillis, giveBackBlocks, cacheInodes);
         }
     }
 
@@ -131,6 +144,7 @@ public final class EncFs extends Tree implements AutoCloseable {
     private EncNode root;
     private boolean closed;
     private boolean commitScheduled; // a background commit is due (commitWithinMillis > 0)
+    private final java.util.ArrayDeque<Long> loadedDirectories = new java.util.ArrayDeque<>(); // by number, oldest first: whose entries may be dropped
 
     private EncFs(BlockStore store, Sealer sealer, byte mode, byte[] volumeId, byte[] keyCheck, Options options) {
         super(options.clock(), MAX_FILE_SIZE);
@@ -434,6 +448,7 @@ public final class EncFs extends Tree implements AutoCloseable {
         long ino = inodes.allocate();
         EncNode n = new EncNode(this, ino, type, target, emptyTree(ino));
         inodes.add(n);
+        if (type == Wasi.FILETYPE_DIRECTORY) entriesLoaded(n);
         if (target != null) n.writeContent(target.getBytes(StandardCharsets.UTF_8));
         return n;
     }
@@ -441,6 +456,41 @@ public final class EncFs extends Tree implements AutoCloseable {
     @Override
     protected void checkUsable() throws ErrnoException {
         if (closed) throw Errno.EIO.fail(store.name() + ": unmounted");
+        // at the start of an operation, when no node is in the middle of one: memory back to the cache's size
+        if (inodes != null && inodes.inMemory() > options.cacheInodes()) shrink();
+    }
+
+    /** Requires mu. A directory's entries are in memory ({@code d} read them, or was made): they may be dropped later. */
+    void entriesLoaded(EncNode d) {
+        loadedDirectories.add(d.inode());
+    }
+
+    /**
+     * Requires mu. Lets go of inodes nothing uses and nothing changed since the last commit,
+     * directories' entries with them, oldest directory first, until half the cache is held (see
+     * {@link TreeNode#dropEntries}). A directory that keeps some (a file open, a change not
+     * committed, a subdirectory in use) goes to the back; each is looked at three times at most.
+     */
+    private void shrink() {
+        int target = options.cacheInodes() / 2;
+        for (int pass = 0; pass < 3 && inodes.inMemory() > target; pass++) {
+            for (int i = loadedDirectories.size(); i > 0 && inodes.inMemory() > target; i--) {
+                long ino = loadedDirectories.poll();
+                EncNode d = inodes.held(ino);
+                if (d == null || d.released() || !d.entriesLoaded()) continue;
+                if (!d.dropEntriesNow()) loadedDirectories.add(ino);
+            }
+        }
+    }
+
+    @Override
+    protected boolean droppable(TreeNode n) {
+        return !closed && !commit.changed((EncNode) n);
+    }
+
+    @Override
+    protected void dropped(TreeNode n) {
+        inodes.drop((EncNode) n);
     }
 
     @Override

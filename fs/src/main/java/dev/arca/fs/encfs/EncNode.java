@@ -25,7 +25,7 @@ final class EncNode extends TreeNode {
     private final EncFs fs;
     final BlockTree content; // size (the tree's field) is its length in bytes, for every type
     private long storedSubdirectories = -1; // a directory read from its record: the count it stored (-1: not checked)
-    private final DirectoryBlocks blocks; // directories: where its names are stored
+    private DirectoryBlocks blocks; // directories: where its names are stored (made anew when the entries are dropped)
     private byte format = DirectoryBlocks.FORMAT; // directories: the format of the stored content
 
     EncNode(EncFs fs, long ino, byte type, String target, BlockTree content) {
@@ -104,6 +104,7 @@ final class EncNode extends TreeNode {
             enter(names, kids, log);
         }
         if (format == 0) blocks.layOut(entries()); // written in blocks at its first change
+        fs.entriesLoaded(this);
     }
 
     /** The inode a stored entry names, on the first use of its name. Errors: EIO (no such inode, a damaged record). */
@@ -112,6 +113,18 @@ final class EncNode extends TreeNode {
         EncNode child = fs.inode(ino);
         if (child == null) throw content.log().damaged("directory " + inode() + " names a missing inode " + ino);
         return child;
+    }
+
+    /** Lets go of the entries and inodes nothing uses (the volume's memory is over its cache; see TreeNode.dropEntries). */
+    boolean dropEntriesNow() {
+        return dropEntries();
+    }
+
+    /** The entries went (the volume's memory is over its cache): the next use reads them as a mount does. */
+    @Override
+    protected void entriesDropped() {
+        blocks = new DirectoryBlocks();
+        storedSubdirectories = subdirectories(); // what the committed record holds: the directory was clean
     }
 
     @Override

@@ -55,7 +55,11 @@ final class InodeTable {
     private final SealedStore sealed;
     private final BlockCache cache;
     private final Loader loader;
-    private EncNode[] nodes = new EncNode[64]; // by number: the inodes read so far (an array: 8 bytes an inode, not a map entry and a boxed key)
+    private EncNode[] nodes = new EncNode[64]; // by number: the inodes in memory (an array: 4-8 bytes an inode, not a map entry and a boxed key)
+    private int held; // nodes[] that are not null
+    // inodes dropped from memory (dropped) that something may still hold: the same object is given again while it lives
+    private final java.util.HashMap<Integer, Dropped> dropped = new java.util.HashMap<>();
+    private final java.lang.ref.ReferenceQueue<EncNode> collected = new java.lang.ref.ReferenceQueue<>();
     private final BitSet used; // the numbers in use (below 2^31: see allocate)
     private final java.util.TreeSet<Long> orphans = new java.util.TreeSet<>(); // records written with no link, not freed
     private long hint = ROOT + 1; // every number from ROOT + 1 below it is in use
@@ -120,6 +124,11 @@ final class InodeTable {
     EncNode get(long ino) throws ErrnoException {
         if (ino < 1 || ino >= Integer.MAX_VALUE || !used.get((int) ino)) return null;
         if (ino < nodes.length && nodes[(int) ino] != null) return nodes[(int) ino];
+        EncNode alive = held(ino);
+        if (alive != null) {
+            add(alive); // held again
+            return alive;
+        }
         Record r = record(ino);
         if (r.type() == 0) throw sealed.log().damaged("inode " + ino + " is in use but its record is free");
         if (r.type() == SPACE_MAP) return null; // not a node: no directory may name it
@@ -171,11 +180,43 @@ final class InodeTable {
         return all;
     }
 
-    /** For tests: how many inodes are in memory (read or made). */
+    /** How many inodes the table holds in memory (read or made, not dropped). */
     int inMemory() {
-        int n = 0;
-        for (EncNode e : nodes) if (e != null) n++;
-        return n;
+        return held;
+    }
+
+    /** Inode {@code ino} if it is in memory, held by the table or by anything else; never read. */
+    EncNode held(long ino) {
+        if (ino < 1 || ino >= nodes.length) return null;
+        if (nodes[(int) ino] != null) return nodes[(int) ino];
+        for (java.lang.ref.Reference<? extends EncNode> r; (r = collected.poll()) != null; ) {
+            Dropped d = (Dropped) r;
+            dropped.remove(d.ino, d);
+        }
+        Dropped d = dropped.get((int) ino);
+        return d == null ? null : d.get();
+    }
+
+    /**
+     * The table lets go of {@code n}, which its directory names by number only now: it is read
+     * again at its next use, unless something still holds it, in which case that same object is
+     * given again (two objects for one inode would each commit their own state).
+     */
+    void drop(EncNode n) {
+        int ino = Math.toIntExact(n.inode());
+        if (ino >= nodes.length || nodes[ino] != n) return;
+        nodes[ino] = null;
+        held--;
+        dropped.put(ino, new Dropped(n, ino, collected));
+    }
+
+    private static final class Dropped extends java.lang.ref.WeakReference<EncNode> {
+        final int ino;
+
+        Dropped(EncNode n, int ino, java.lang.ref.ReferenceQueue<EncNode> q) {
+            super(n, q);
+            this.ino = ino;
+        }
     }
 
     /** The numbers in use (the space map stores them). */
@@ -201,7 +242,9 @@ final class InodeTable {
     void add(EncNode n) {
         int ino = Math.toIntExact(n.inode());
         if (ino >= nodes.length) nodes = Arrays.copyOf(nodes, Math.max(ino + 1, (int) Math.min(2L * nodes.length, Integer.MAX_VALUE - 8)));
+        if (nodes[ino] == null) held++;
         nodes[ino] = n;
+        dropped.remove(ino);
         used.set(ino);
     }
 
@@ -235,7 +278,11 @@ final class InodeTable {
 
     /** Frees inode {@code ino}: its record is zeroed and its number may be reused. */
     void free(long ino) throws ErrnoException {
-        if (ino < nodes.length) nodes[(int) ino] = null;
+        if (ino < nodes.length && nodes[(int) ino] != null) {
+            nodes[(int) ino] = null;
+            held--;
+        }
+        dropped.remove((int) ino);
         used.clear(Math.toIntExact(ino));
         orphans.remove(ino);
         hint = Math.min(hint, ino);

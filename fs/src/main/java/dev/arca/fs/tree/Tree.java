@@ -68,6 +68,23 @@ public abstract class Tree implements FileSystem {
     /** Notes that {@code node}'s metadata (times, links, entries) changed, for the next commit. */
     protected void changed(TreeNode node) {}
 
+    /**
+     * Whether {@code node} holds nothing the file system could not read again from its storage (no
+     * change since the last commit), so that {@link TreeNode#dropEntries} may let it go. A file
+     * system that keeps its whole tree in memory (the default) drops nothing.
+     */
+    protected boolean droppable(TreeNode node) {
+        return false;
+    }
+
+    /**
+     * {@code node} is no longer named by a node in memory: its directory holds its number only
+     * ({@link TreeNode#dropEntries}). The file system must give the same object again while
+     * anything still holds it (a handle, a path walk, a child directory's parent), and may read
+     * it anew once nothing does.
+     */
+    protected void dropped(TreeNode node) {}
+
     /** Called after every change of names, complete and counted (a file system may commit here). */
     protected void namespaceChanged() throws ErrnoException {}
 

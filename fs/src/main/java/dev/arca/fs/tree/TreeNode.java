@@ -242,18 +242,53 @@ public abstract non-sealed class TreeNode implements Node, TreeEntry {
      */
     private TreeMap<String, TreeEntry> resolvedChildren() throws ErrnoException {
         TreeMap<String, TreeEntry> ch = children();
+        long dirs = 0;
+        for (java.util.Map.Entry<String, TreeEntry> e : ch.entrySet()) {
+            TreeNode n = e.getValue() instanceof TreeNode t ? t : resolved(e.getKey(), e.getValue().inode());
+            e.setValue(n);
+            if (n.type == Wasi.FILETYPE_DIRECTORY) dirs++;
+        }
         if (storedCount) {
-            long dirs = 0;
-            for (java.util.Map.Entry<String, TreeEntry> e : ch.entrySet()) {
-                TreeNode n = e.getValue() instanceof TreeNode t ? t : resolved(e.getKey(), e.getValue().inode());
-                e.setValue(n);
-                if (n.type == Wasi.FILETYPE_DIRECTORY) dirs++;
-            }
             storedCount = false;
             if (dirs != subdirectories) throw damaged("holds " + dirs + " directories, its record says " + subdirectories);
         }
         return ch;
     }
+
+    /**
+     * Lets go of what a file system can read again, so that memory holds what is in use rather
+     * than all that was ever read: each entry whose node nothing holds (no handle or pin, not a
+     * directory with its entries in memory) and that {@link Tree#droppable} allows becomes its
+     * inode number again ({@link Tree#dropped}), read anew at the next use of its name; when all
+     * entries are numbers and this directory is droppable, the entries themselves go and are read
+     * again at the next use (as after a mount: {@link #loadEntries}). Returns whether the entries
+     * went. Only for a file system that stores its tree ({@link #enterStored}, {@link #resolve}).
+     */
+    protected final boolean dropEntries() {
+        synchronized (mu) {
+            if (type != Wasi.FILETYPE_DIRECTORY || released || loading) return false;
+            if (unloaded) return true;
+            boolean all = true;
+            for (java.util.Map.Entry<String, TreeEntry> e : children.entrySet()) {
+                if (!(e.getValue() instanceof TreeNode c)) continue;
+                if (c.references == 0 && (c.type != Wasi.FILETYPE_DIRECTORY || c.unloaded) && tree.droppable(c)) {
+                    e.setValue(new TreeEntry.Stored(c.inode));
+                    tree.dropped(c);
+                } else {
+                    all = false;
+                }
+            }
+            if (!all || !tree.droppable(this)) return false;
+            children.clear(); // the link count stays: subdirectories is what the stored entries give
+            storedCount = false;
+            unloaded = true;
+            entriesDropped();
+            return true;
+        }
+    }
+
+    /** This directory's entries were dropped ({@link #dropEntries}): the next use loads them again. Called with mu held. */
+    protected void entriesDropped() {}
 
     /** Restores the counters a file system stored (when it loads a node). */
     protected final void restore(long links, long atime, long mtime, long ctime) {

@@ -188,6 +188,101 @@ class EncFsLazyEntriesTest {
         v.close();
     }
 
+    private static EncFs.Options small(int inodes) {
+        return Vol.options(Freshness.inMemory()).withCacheInodes(inodes);
+    }
+
+    /**
+     * A walk of 2,000 files in 20 directories with a cache of 100 inodes: memory stays near the
+     * cache, every file reads right, and changes made between the drops survive a mount.
+     */
+    @Test
+    void memoryStaysNearTheCacheThroughAWalk() throws ErrnoException {
+        MemStore store = new MemStore();
+        EncFs fs = Vol.create(store, Freshness.inMemory());
+        for (int d = 0; d < 20; d++) {
+            fs.root().createDirectory("d" + d);
+            Node dir = at(fs, "d" + d);
+            for (int i = 0; i < 100; i++) Vol.write(dir.createFile("f" + i, true), 0, d + "/" + i);
+        }
+        fs.close();
+        EncFs v = EncFs.open(store, Vol.KEY, Vol::random, small(100), null);
+        int most = 0;
+        for (int round = 0; round < 2; round++) {
+            for (int d = 0; d < 20; d++) {
+                for (int i = 0; i < 100; i += 1 + round) {
+                    assertEquals(d + "/" + i, Vol.read(at(v, "d" + d + "/f" + i)));
+                    most = Math.max(most, v.inodesInMemory());
+                }
+            }
+        }
+        assertTrue(most <= 110, "held " + most + " inodes with a cache of 100");
+        Vol.write(at(v, "d3/f7"), 0, "changed");
+        at(v, "d4").unlink("f8");
+        at(v, "d5").rename("f9", at(v, "d6"), "moved");
+        for (int d = 0; d < 20; d++) assertEquals(d == 4 ? 99 : d == 5 ? 99 : d == 6 ? 101 : 100, at(v, "d" + d).list().size());
+        v.close();
+        EncFs w = Vol.open(store, Freshness.inMemory());
+        assertEquals("changed", Vol.read(at(w, "d3/f7")));
+        assertEquals("5/9", Vol.read(at(w, "d6/moved")));
+        assertEquals(Errno.ENOENT, assertThrows(ErrnoException.class, () -> at(w, "d4/f8")).errno());
+        assertEquals(22, w.root().stat().links());
+        w.close();
+    }
+
+    /**
+     * What something still holds is the same object when its name is used again (a path walk, a
+     * directory in use): two objects for one inode would each commit their own state. What
+     * changed and is not committed stays in memory whatever the cache.
+     */
+    @Test
+    void aHeldNodeIsTheOneGivenAgainAndAChangedOneStays() throws ErrnoException {
+        MemStore store = new MemStore();
+        EncFs fs = Vol.create(store, Freshness.inMemory());
+        fs.root().createDirectory("a");
+        fs.root().createDirectory("churn");
+        for (int i = 0; i < 200; i++) at(fs, "churn").createFile("c" + i, true);
+        at(fs, "a").createFile("kept", true);
+        fs.close();
+        EncFs v = EncFs.open(store, Vol.KEY, Vol::random, small(10).withCommitAtSync(3_600_000), null);
+        Node a = at(v, "a"); // held, not pinned: as a path walk holds it
+        Node kept = at(v, "a/kept");
+        Vol.write(at(v, "churn/c1"), 0, "not committed");
+        for (int i = 0; i < 200; i++) at(v, "churn/c" + i).stat(); // far past the cache: drops
+        assertTrue(v.inodesInMemory() <= 12, "held " + v.inodesInMemory());
+        assertSame(a, at(v, "a"), "the directory in use is the one given again");
+        assertSame(kept, at(v, "a/kept"));
+        a.createFile("through-the-held-one", true); // its entries read again, the change in the one object
+        for (int i = 0; i < 200; i++) at(v, "churn/c" + i).stat();
+        assertEquals(2, at(v, "a").list().size());
+        assertEquals("not committed", Vol.read(at(v, "churn/c1")));
+        v.close();
+        EncFs w = Vol.open(store, Freshness.inMemory());
+        assertEquals(2, at(w, "a").list().size());
+        assertEquals("not committed", Vol.read(at(w, "churn/c1")));
+        w.close();
+    }
+
+    /** A rename into its own subtree is refused after the way there was dropped and read again. */
+    @Test
+    void aRenameIntoItsOwnSubtreeIsRefusedAfterDrops() throws ErrnoException {
+        MemStore store = new MemStore();
+        EncFs fs = Vol.create(store, Freshness.inMemory());
+        fs.root().createDirectory("a");
+        at(fs, "a").createDirectory("b");
+        at(fs, "a/b").createDirectory("c");
+        fs.root().createDirectory("churn");
+        for (int i = 0; i < 100; i++) at(fs, "churn").createFile("c" + i, true);
+        fs.close();
+        EncFs v = EncFs.open(store, Vol.KEY, Vol::random, small(5), null);
+        for (int round = 0; round < 3; round++) {
+            Node c = at(v, "a/b/c");
+            for (int i = 0; i < 100; i++) at(v, "churn/c" + i).stat();
+            assertEquals(Errno.EINVAL, assertThrows(ErrnoException.class, () -> v.root().rename("a", c, "x")).errno());
+        }
+        v.close();
+    }
+
     /** A block of entries: name, inode, name, inode... (names ascending). */
     private static byte[] block(Object... e) {
         ByteBuffer b = ByteBuffer.allocate(4096);
