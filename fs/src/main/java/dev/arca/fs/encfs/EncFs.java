@@ -144,7 +144,8 @@ public final class EncFs extends Tree implements AutoCloseable {
     private EncNode root;
     private boolean closed;
     private boolean commitScheduled; // a background commit is due (commitWithinMillis > 0)
-    private final java.util.ArrayDeque<Long> loadedDirectories = new java.util.ArrayDeque<>(); // by number, oldest first: whose entries may be dropped
+    private int shrinkAbove = Integer.MAX_VALUE; // inodes in memory past which the next operation shrinks them (the cache, then more)
+    private final java.util.LinkedHashSet<Long> loadedDirectories = new java.util.LinkedHashSet<>(); // by number, oldest first: whose entries may be dropped
 
     private EncFs(BlockStore store, Sealer sealer, byte mode, byte[] volumeId, byte[] keyCheck, Options options) {
         super(options.clock(), MAX_FILE_SIZE);
@@ -159,6 +160,7 @@ public final class EncFs extends Tree implements AutoCloseable {
         this.allocator = new Allocator(options.maxBlocks(), store.name());
         this.sealed = new SealedStore(store, sealer, allocator, log, volumeId, options.readOnly() && mode == Superblock.MODE_ENCRYPTED);
         this.cache = new BlockCache(sealed, options.cacheBlocks(), options.cacheBlocks());
+        this.shrinkAbove = options.cacheInodes();
     }
 
     // ---- creating and opening --------------------------------------------------------------
@@ -457,7 +459,7 @@ public final class EncFs extends Tree implements AutoCloseable {
     protected void checkUsable() throws ErrnoException {
         if (closed) throw Errno.EIO.fail(store.name() + ": unmounted");
         // at the start of an operation, when no node is in the middle of one: memory back to the cache's size
-        if (inodes != null && inodes.inMemory() > options.cacheInodes()) shrink();
+        if (inodes != null && inodes.inMemory() > shrinkAbove) shrink();
     }
 
     /** Requires mu. A directory's entries are in memory ({@code d} read them, or was made): they may be dropped later. */
@@ -466,22 +468,43 @@ public final class EncFs extends Tree implements AutoCloseable {
     }
 
     /**
-     * Requires mu. Lets go of inodes nothing uses and nothing changed since the last commit,
-     * directories' entries with them, oldest directory first, until half the cache is held (see
-     * {@link TreeNode#dropEntries}). A directory that keeps some (a file open, a change not
-     * committed, a subdirectory in use) goes to the back; each is looked at three times at most.
+     * Requires mu. Lets go of what nothing uses and nothing changed since the last commit (see
+     * {@link TreeNode#dropEntries}): first inodes, the directories' names kept (a directory read
+     * again costs all its blocks), oldest directory first, until half the cache is held; then, once
+     * the directories in memory hold more than {@link #NAMES_PER_INODE} names per inode of the
+     * cache, whole directories' entries, oldest first, down to half of that. A directory that keeps
+     * its entries (a file open, a change not committed, a subdirectory in use) goes to the back.
      */
     private void shrink() {
         int target = options.cacheInodes() / 2;
-        for (int pass = 0; pass < 3 && inodes.inMemory() > target; pass++) {
-            for (int i = loadedDirectories.size(); i > 0 && inodes.inMemory() > target; i--) {
-                long ino = loadedDirectories.poll();
-                EncNode d = inodes.held(ino);
-                if (d == null || d.released() || !d.entriesLoaded()) continue;
-                if (!d.dropEntriesNow()) loadedDirectories.add(ino);
+        long names = 0;
+        for (java.util.Iterator<Long> it = loadedDirectories.iterator(); it.hasNext(); ) {
+            EncNode d = inodes.held(it.next());
+            if (d == null || d.released() || !d.entriesLoaded()) {
+                it.remove();
+                continue;
             }
+            if (inodes.inMemory() > target) d.dropEntriesNow(false);
+            names += d.entries().size();
+        }
+        // what could not go (changed, not committed) is looked at again only after half a cache more: a walk of every directory per operation otherwise
+        shrinkAbove = (int) Math.min(Integer.MAX_VALUE, Math.max(options.cacheInodes(), inodes.inMemory() + (long) target));
+        long most = (long) options.cacheInodes() * NAMES_PER_INODE;
+        if (names <= most) return;
+        for (int i = loadedDirectories.size(); i > 0 && names > most / 2; i--) {
+            java.util.Iterator<Long> it = loadedDirectories.iterator();
+            long ino = it.next();
+            it.remove();
+            EncNode d = inodes.held(ino);
+            if (d == null) continue;
+            int n = d.entries().size();
+            if (d.dropEntriesNow(true)) names -= n;
+            else loadedDirectories.add(ino);
         }
     }
+
+    /** Names the directories in memory may hold per inode of the cache before whole directories are dropped (about 100 bytes a name). */
+    static final int NAMES_PER_INODE = 16;
 
     @Override
     protected boolean droppable(TreeNode n) {

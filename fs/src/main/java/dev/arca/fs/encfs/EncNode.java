@@ -116,8 +116,8 @@ final class EncNode extends TreeNode {
     }
 
     /** Lets go of the entries and inodes nothing uses (the volume's memory is over its cache; see TreeNode.dropEntries). */
-    boolean dropEntriesNow() {
-        return dropEntries();
+    boolean dropEntriesNow(boolean names) {
+        return dropEntries(names);
     }
 
     /** The entries went (the volume's memory is over its cache): the next use reads them as a mount does. */

@@ -259,12 +259,13 @@ public abstract non-sealed class TreeNode implements Node, TreeEntry {
      * Lets go of what a file system can read again, so that memory holds what is in use rather
      * than all that was ever read: each entry whose node nothing holds (no handle or pin, not a
      * directory with its entries in memory) and that {@link Tree#droppable} allows becomes its
-     * inode number again ({@link Tree#dropped}), read anew at the next use of its name; when all
-     * entries are numbers and this directory is droppable, the entries themselves go and are read
-     * again at the next use (as after a mount: {@link #loadEntries}). Returns whether the entries
-     * went. Only for a file system that stores its tree ({@link #enterStored}, {@link #resolve}).
+     * inode number again ({@link Tree#dropped}), read anew at the next use of its name; with
+     * {@code names}, when all entries are numbers and this directory is droppable, the entries
+     * themselves go and are read again at the next use (as after a mount: {@link #loadEntries}).
+     * Returns whether the entries went. Only for a file system that stores its tree ({@link
+     * #enterStored}, {@link #resolve}).
      */
-    protected final boolean dropEntries() {
+    protected final boolean dropEntries(boolean names) {
         synchronized (mu) {
             if (type != Wasi.FILETYPE_DIRECTORY || released || loading) return false;
             if (unloaded) return true;
@@ -278,7 +279,7 @@ public abstract non-sealed class TreeNode implements Node, TreeEntry {
                     all = false;
                 }
             }
-            if (!all || !tree.droppable(this)) return false;
+            if (!names || !all || !tree.droppable(this)) return false;
             children.clear(); // the link count stays: subdirectories is what the stored entries give
             storedCount = false;
             unloaded = true;
