@@ -134,6 +134,12 @@ check "manifest: missing file" 125 'no such file' -- run --manifest "$T/none.jso
 head -c 32 /dev/urandom > "$T/commit.key"
 check "--commit with an unknown value" 125 "error: --commit weekly: expected 'names' or 'fsync'" -- run --commit weekly --key-file "$T/commit.key" --volume "$T/c.vol::/v" "$T/ok.wasm"
 check "--commit with no --volume" 125 "error: --commit fsync: no --volume to commit" -- run --commit fsync "$T/ok.wasm"
+# a volume's cache of inodes: a whole number in bounds, only with a volume
+check "--cache-inodes too small" 125 "error: --cache-inodes 10: expected a whole number from 64 to 1073741824" -- run --cache-inodes 10 --key-file "$T/commit.key" --volume "$T/c.vol::/v" "$T/ok.wasm"
+check "--cache-inodes not a number" 125 "error: --cache-inodes lots: expected a whole number" -- run --cache-inodes lots --key-file "$T/commit.key" --volume "$T/c.vol::/v" "$T/ok.wasm"
+check "--cache-inodes with no --volume" 125 "error: --cache-inodes 1000: no --volume to cache" -- run --cache-inodes 1000 "$T/ok.wasm"
+echo '{ "entry": "ok.wasm", "mounts": [ { "type": "encfs", "source": "c.vol", "path": "/v", "cacheInodes": 0 } ] }' > "$T/cachebad.json"
+check "manifest: a cache of 0 inodes" 125 'mounts\[0\].cacheInodes: 0 inodes \(64 to 1073741824\)' -- run --manifest "$T/cachebad.json"
 echo '{ "entry": "ok.wasm", "mounts": [ { "type": "encfs", "source": "c.vol", "path": "/v", "commit": "weekly" } ] }' > "$T/commitbad.json"
 check "manifest: unknown commit setting" 125 'mounts\[0\].commit: expected "names" or "fsync", got "weekly"' -- run --manifest "$T/commitbad.json"
 echo '{ "entry": "ok.wasm", "mounts": [ { "type": "hostfs", "source": ".", "path": "/v", "commit": "fsync" } ] }' > "$T/commithost.json"

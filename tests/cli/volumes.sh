@@ -93,5 +93,13 @@ for c in names fsync; do
 done
 check "fsync of a directory on a host directory as natively" [ "$("$ARCA" run --dir "$T/hd::/" "$T/maker.wasm" fsyncdir / 2>&1)" = "$native" ]
 
+# 6. a cache of 64 inodes (--cache-inodes, "cacheInodes" in a manifest): 3,000 files listed through it
+if started "$T/g.vol" fsync '^made 3000$' create /d 3000; then
+  sleep 2.5
+  killed
+  check "--cache-inodes 64: a directory of 3,000 files listed through a cache of 64 inodes" \
+    [ "$("$ARCA" run --volume "$T/g.vol::/" --cache-inodes 64 --key-file "$T/key" "$T/maker.wasm" list /d 2>&1)" = "f=3000 g=0" ]
+else bad "cache: maker did not start" "$(cat "$T/err")"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -137,7 +137,8 @@ final class ManifestReader {
         expect(JsonToken.START_OBJECT, what, "an object");
         String type = null, source = null, path = null, commit = null;
         Boolean readOnly = null, replicated = null;
-        JsonLocation typeAt = start, sourceAt = start, readOnlyAt = start, replicatedAt = start, commitAt = start;
+        Integer cacheInodes = null;
+        JsonLocation typeAt = start, sourceAt = start, readOnlyAt = start, replicatedAt = start, commitAt = start, cacheAt = start;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String key = p.currentName();
             JsonLocation at = here();
@@ -172,6 +173,14 @@ final class ManifestReader {
                     commitAt = here();
                     commit = string(what + ".commit");
                 }
+                case "cacheInodes" -> {
+                    cacheAt = here();
+                    cacheInodes = integer(what + ".cacheInodes");
+                    if (cacheInodes < Mount.Volume.MIN_CACHE_INODES || cacheInodes > Mount.Volume.MAX_CACHE_INODES) {
+                        throw fail(what + ".cacheInodes: " + cacheInodes + " inodes (" + Mount.Volume.MIN_CACHE_INODES + " to "
+                                + Mount.Volume.MAX_CACHE_INODES + ")", cacheAt);
+                    }
+                }
                 default -> throw fail("unknown key '" + key + "' in " + what, at);
             }
         }
@@ -189,11 +198,13 @@ final class ManifestReader {
             if (commitMode == null) throw fail(what + ".commit: expected \"names\" or \"fsync\", got \"" + commit + "\"", commitAt);
             if (ro) throw fail(what + ": a read-only volume commits nothing (no \"commit\" setting)", commitAt);
         }
+        if (cacheInodes != null && !type.equals("encfs")) throw fail(what + ": only an encfs volume has a \"cacheInodes\" setting", cacheAt);
         if (!type.equals("ramfs") && source == null) throw fail(what + ": a " + type + " mount at " + path + " needs a \"source\"", start);
         try {
             return switch (type) {
                 case "hostfs" -> new Mount.HostDirectory(path(what + ".source", source, sourceAt), path, ro);
-                case "encfs" -> new Mount.Volume(path(what + ".source", source, sourceAt), path, null, ro, Boolean.TRUE.equals(replicated), commitMode);
+                case "encfs" -> new Mount.Volume(path(what + ".source", source, sourceAt), path, null, ro, Boolean.TRUE.equals(replicated), commitMode,
+                        cacheInodes == null ? 0 : cacheInodes);
                 case "image" -> {
                     if (Boolean.FALSE.equals(readOnly)) throw fail(what + ": an image is always read-only", readOnlyAt);
                     yield new Mount.Image(path(what + ".source", source, sourceAt), path, null);

@@ -69,17 +69,35 @@ public sealed interface Mount permits Mount.HostDirectory, Mount.Ramfs, Mount.Vo
     /**
      * An encrypted volume in one host file (AES-256-GCM blocks under a Merkle tree), created on
      * first use unless read-only. {@code key} null: the instance's {@link InstanceConfig.Builder#volumeKey}.
-     * What commits, and when: {@code commit} ({@link Commit}). {@code replicated}:
+     * What commits, and when: {@code commit} ({@link Commit}). {@code cacheInodes}: the inodes
+     * the volume keeps in memory when nothing uses them (0: {@link
+     * dev.arca.fs.encfs.EncFs#CACHE_INODES}; else {@link #MIN_CACHE_INODES} to {@link
+     * #MAX_CACHE_INODES}). {@code replicated}:
      * the volume is replicated in the instance's cluster ({@link InstanceConfig#replication()}),
      * named by its file's name; an instance without a cluster refuses to mount it.
      */
-    record Volume(Path file, String guestPath, VolumeKey key, boolean readOnly, boolean replicated, Commit commit) implements Mount {
-        /** Normalises the guest path. Errors: IllegalArgumentException for a bad one (or a replicated read-only volume); NullPointerException for a missing path. */
+    record Volume(Path file, String guestPath, VolumeKey key, boolean readOnly, boolean replicated, Commit commit, int cacheInodes)
+            implements Mount {
+        /** The smallest cache of inodes a volume may be given (fewer would read inodes again at nearly every call). */
+        public static final int MIN_CACHE_INODES = 64;
+        public static final int MAX_CACHE_INODES = 1 << 30;
+
+        /**
+         * Normalises the guest path. Errors: IllegalArgumentException for a bad one (or a
+         * replicated read-only volume, or a cache out of bounds); NullPointerException for a missing path.
+         */
         public Volume {
             Objects.requireNonNull(file, "file");
             Objects.requireNonNull(commit, "commit");
+            if (cacheInodes != 0 && (cacheInodes < MIN_CACHE_INODES || cacheInodes > MAX_CACHE_INODES)) {
+                throw new IllegalArgumentException("a cache of " + cacheInodes + " inodes (" + MIN_CACHE_INODES + " to " + MAX_CACHE_INODES + ")");
+            }
             guestPath = normalise(guestPath);
             if (replicated && readOnly) throw new IllegalArgumentException("a replicated volume is writable (replicating a read-only one would change nothing)");
+        }
+
+        public Volume(Path file, String guestPath, VolumeKey key, boolean readOnly, boolean replicated, Commit commit) {
+            this(file, guestPath, key, readOnly, replicated, commit, 0);
         }
 
         public Volume(Path file, String guestPath, VolumeKey key, boolean readOnly, boolean replicated) {
@@ -92,12 +110,17 @@ public sealed interface Mount permits Mount.HostDirectory, Mount.Ramfs, Mount.Vo
 
         /** This volume, replicated. */
         public Volume replicatedCopy() {
-            return new Volume(file, guestPath, key, readOnly, true, commit);
+            return new Volume(file, guestPath, key, readOnly, true, commit, cacheInodes);
         }
 
         /** This volume, committing as {@code c} says. */
         public Volume committing(Commit c) {
-            return new Volume(file, guestPath, key, readOnly, replicated, c);
+            return new Volume(file, guestPath, key, readOnly, replicated, c, cacheInodes);
+        }
+
+        /** This volume, keeping {@code inodes} inodes in memory when nothing uses them (0: the default). */
+        public Volume caching(int inodes) {
+            return new Volume(file, guestPath, key, readOnly, replicated, commit, inodes);
         }
     }
 

@@ -87,7 +87,7 @@ final class Namespace {
                 FileSystem fs = switch (m) {
                     case Mount.HostDirectory d -> hostDirectory(d);
                     case Mount.Ramfs r -> new RamFs(host::realtimeNanos, ramBytes, r.readOnly());
-                    case Mount.Volume v -> volume(v.file(), key(v.key(), config, "volume " + v.file()), v.readOnly(), v.replicated(), v.commit());
+                    case Mount.Volume v -> volume(v.file(), key(v.key(), config, "volume " + v.file()), v.readOnly(), v.replicated(), v.commit(), v.cacheInodes());
                     case Mount.Image i -> image(i.file(), config.volumeKey(), i.expectedRootHash() == null ? null : RootHash.parse(i.expectedRootHash()));
                     case Mount.Union u -> union(u, key(u.key(), config, "union volume " + u.volume()));
                 };
@@ -149,7 +149,7 @@ final class Namespace {
     }
 
     /** An encrypted volume in one host file, created on first use unless read-only. */
-    private EncFs volume(Path file, VolumeKey key, boolean readOnly, boolean replicated, Mount.Commit commit) throws MountException {
+    private EncFs volume(Path file, VolumeKey key, boolean readOnly, boolean replicated, Mount.Commit commit, int cacheInodes) throws MountException {
         if (replicated && replication == null) {
             throw new MountException("volume " + file + " is replicated: it needs a cluster (arca run --cluster ADDR:P, or arca service deploy)");
         }
@@ -162,6 +162,7 @@ final class Namespace {
             }
             EncFs.Options options = options(key, readOnly);
             if (commit == Mount.Commit.FSYNC && !readOnly) options = options.withCommitAtSync(EncFs.Options.COMMIT_WITHIN_MILLIS);
+            if (cacheInodes > 0) options = options.withCacheInodes(cacheInodes);
             EncFs fs = EncFs.isEmpty(store) && !readOnly
                     ? EncFs.create(store, key.internal(), host::randomBytes, options)
                     : EncFs.open(store, key.internal(), host::randomBytes, options, null);
@@ -200,7 +201,7 @@ final class Namespace {
             throw new MountException("union at " + u.guestPath() + ": the image and the volume must be two different files");
         }
         EncFs lower = image(u.image(), null, null);
-        EncFs upper = volume(u.volume(), key, false, false, Mount.Commit.NAMES);
+        EncFs upper = volume(u.volume(), key, false, false, Mount.Commit.NAMES, 0);
         try {
             return new UnionFs(upper, lower);
         } catch (ErrnoException e) {

@@ -49,7 +49,7 @@ class ManifestTest {
                             {"type": "encfs", "source": "v.vol", "path": "/v"},
                             {"type": "image", "source": "a.img", "path": "/a/../app", "readOnly": true},
                             {"type": "encfs", "source": "w.vol", "path": "/w", "commit": "fsync"},
-                            {"type": "encfs", "source": "x.vol", "path": "/x", "commit": "names"}],
+                            {"type": "encfs", "source": "x.vol", "path": "/x", "commit": "names", "cacheInodes": 1000}],
                  "limits": {"memory": "64MiB", "openFiles": 10, "cpuTime": "2s", "ramfs": "1MiB", "processes": 5}}
                 """);
         assertEquals(dir.resolve("app.wasm"), m.entry());
@@ -64,6 +64,8 @@ class ManifestTest {
         assertEquals(Mount.Commit.NAMES, ((Mount.Volume) m.mounts().get(2)).commit(), "the default");
         assertEquals(new Mount.Volume(dir.resolve("w.vol"), "/w", null, false).committing(Mount.Commit.FSYNC), m.mounts().get(4));
         assertEquals(Mount.Commit.NAMES, ((Mount.Volume) m.mounts().get(5)).commit());
+        assertEquals(1000, ((Mount.Volume) m.mounts().get(5)).cacheInodes());
+        assertEquals(0, ((Mount.Volume) m.mounts().get(4)).cacheInodes(), "the default");
         assertEquals(64L << 20, m.limits().memoryBytes());
         assertEquals(10, m.limits().openFiles());
         assertEquals(Duration.ofSeconds(2), m.limits().cpuTime());
@@ -154,6 +156,11 @@ class ManifestTest {
         assertRefused("{\"limits\": {\"processes\": 0}}", "process limit must be 1 to 4096");
         assertRefused("{\"limits\": {\"cpuTime\": \"soon\"}}", "unknown time unit");
         assertRefused("{\"limits\": {\"cpu\": \"1s\"}}", "unknown key 'cpu' in limits");
+        assertRefused("{\"mounts\": [{\"type\": \"encfs\", \"source\": \"v\", \"path\": \"/v\", \"cacheInodes\": 63}]}", "mounts[0].cacheInodes: 63 inodes (64 to 1073741824)");
+        assertRefused("{\"mounts\": [{\"type\": \"encfs\", \"source\": \"v\", \"path\": \"/v\", \"cacheInodes\": -5}]}", "mounts[0].cacheInodes: -5 inodes");
+        assertRefused("{\"mounts\": [{\"type\": \"encfs\", \"source\": \"v\", \"path\": \"/v\", \"cacheInodes\": \"many\"}]}", "mounts[0].cacheInodes: expected a whole number, got a string");
+        assertRefused("{\"mounts\": [{\"type\": \"encfs\", \"source\": \"v\", \"path\": \"/v\", \"cacheInodes\": 99999999999}]}", "mounts[0].cacheInodes: 99999999999 is out of range");
+        assertRefused("{\"mounts\": [{\"type\": \"hostfs\", \"source\": \"v\", \"path\": \"/v\", \"cacheInodes\": 100}]}", "mounts[0]: only an encfs volume has a \"cacheInodes\" setting");
     }
 
     /** Finding 2: a device, a FIFO or a huge file is refused at once, never read without end. */

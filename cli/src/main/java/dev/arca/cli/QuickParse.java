@@ -26,6 +26,7 @@ final class QuickParse {
             Map.entry("--ro-dir", (c, v) -> c.roDirs.add(v)),
             Map.entry("--volume", (c, v) -> c.volumeSpecs.add(v)),
             Map.entry("--commit", (c, v) -> c.commit = v),
+            Map.entry("--cache-inodes", (c, v) -> c.cacheInodes = v),
             Map.entry("--image", (c, v) -> c.imageSpecs.add(v)),
             Map.entry("--union", (c, v) -> c.unionSpecs.add(v)),
             Map.entry("--key-file", (c, v) -> c.keyFile = Path.of(v)),

@@ -49,6 +49,10 @@ final class RunCommand implements Callable<Integer> {
             description = "When the --volume mounts commit: 'names' (the default) at fsync, at every change of names and at the close of a descriptor that wrote, each before it returns; 'fsync' only at fsync (of a file or a directory) and within 1 s of any other change, sharing one commit: many times faster for programs that make many files, and a crash may lose what no fsync acknowledged in the last second (docs/encfs.md).")
     String commit;
 
+    @Option(names = "--cache-inodes", paramLabel = "N",
+            description = "How many inodes each --volume keeps in memory when nothing uses them (default 65536; 64 to 1073741824): past it, unchanged inodes and directories are let go and read again when used, so a walk of a volume of millions of files holds a bounded set (docs/encfs.md, \"Memory\"). \"cacheInodes\" in a manifest's encfs mount.")
+    String cacheInodes;
+
     @Option(names = "--image", paramLabel = "IMAGE::GUEST", description = "Mount an image made by 'arca image build', read-only. Repeatable.")
     List<String> imageSpecs = new ArrayList<>();
 
@@ -304,9 +308,23 @@ final class RunCommand implements Callable<Integer> {
             if (volumeSpecs.isEmpty()) throw new UserError("--commit " + commit + ": no --volume to commit");
         }
         Mount.Commit volumeCommit = c;
+        int cache = 0;
+        if (cacheInodes != null) {
+            try {
+                cache = Integer.parseInt(cacheInodes);
+            } catch (NumberFormatException e) {
+                cache = -1;
+            }
+            if (cache < Mount.Volume.MIN_CACHE_INODES || cache > Mount.Volume.MAX_CACHE_INODES) {
+                throw new UserError("--cache-inodes " + cacheInodes + ": expected a whole number from " + Mount.Volume.MIN_CACHE_INODES + " to "
+                        + Mount.Volume.MAX_CACHE_INODES);
+            }
+            if (volumeSpecs.isEmpty()) throw new UserError("--cache-inodes " + cacheInodes + ": no --volume to cache");
+        }
+        int volumeCache = cache;
         for (String v : volumeSpecs) {
             String[] s = fileSpec("--volume", v);
-            out.add(mount("--volume", v, () -> new Mount.Volume(hostPath(s[0]), s[1], null, false).committing(volumeCommit)));
+            out.add(mount("--volume", v, () -> new Mount.Volume(hostPath(s[0]), s[1], null, false).committing(volumeCommit).caching(volumeCache)));
         }
         for (String v : imageSpecs) {
             String[] s = fileSpec("--image", v);

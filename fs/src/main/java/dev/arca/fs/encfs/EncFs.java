@@ -42,8 +42,7 @@ public final class EncFs extends Tree implements AutoCloseable {
     /**
      * Inodes held in memory by default: past it, the volume lets go of those nothing uses and
      * that have not changed since the last commit (directories' entries as well), oldest directory
-     * first, down to half of it; they are read again when used. About 150-250 bytes of heap an
-     * inode (its node, its content tree's root, its name): some 10-16 MiB.
+     * first, down to half of it; they are read again when used (docs/encfs.md, "Memory").
      */
     public static final int CACHE_INODES = 65_536;
 
