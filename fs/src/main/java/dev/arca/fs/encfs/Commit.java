@@ -87,12 +87,13 @@ final class Commit {
     void note(EncNode n) {
         if (n.released()) return;
         changed.put(n.inode(), n);
+        n.changedSinceCommit = true;
         pending = true;
     }
 
     /** Whether {@code n} changed since the last commit. */
     boolean changed(EncNode n) {
-        return changed.get(n.inode()) == n;
+        return n.changedSinceCommit;
     }
 
     /** Inode {@code ino} was freed: its zeroed record is in the table already. */
@@ -112,6 +113,7 @@ final class Commit {
             n.content.commitIndex();
             inodes.write(n);
             changed.pollFirstEntry();
+            n.changedSinceCommit = false;
         }
         cache.sealAll();
         if (spaceMap == 0) {

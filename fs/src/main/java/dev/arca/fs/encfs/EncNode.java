@@ -27,6 +27,7 @@ final class EncNode extends TreeNode {
     private long storedSubdirectories = -1; // a directory read from its record: the count it stored (-1: not checked)
     private DirectoryBlocks blocks; // directories: where its names are stored (made anew when the entries are dropped)
     private byte format = DirectoryBlocks.FORMAT; // directories: the format of the stored content
+    boolean changedSinceCommit; // noted for the next commit (Commit.note), not yet written: kept in memory
 
     EncNode(EncFs fs, long ino, byte type, String target, BlockTree content) {
         super(fs, ino, type, target);

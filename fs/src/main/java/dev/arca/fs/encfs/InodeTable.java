@@ -189,10 +189,7 @@ final class InodeTable {
     EncNode held(long ino) {
         if (ino < 1 || ino >= nodes.length) return null;
         if (nodes[(int) ino] != null) return nodes[(int) ino];
-        for (java.lang.ref.Reference<? extends EncNode> r; (r = collected.poll()) != null; ) {
-            Dropped d = (Dropped) r;
-            dropped.remove(d.ino, d);
-        }
+        forgetCollected();
         Dropped d = dropped.get((int) ino);
         return d == null ? null : d.get();
     }
@@ -207,7 +204,16 @@ final class InodeTable {
         if (ino >= nodes.length || nodes[ino] != n) return;
         nodes[ino] = null;
         held--;
+        forgetCollected();
         dropped.put(ino, new Dropped(n, ino, collected));
+    }
+
+    /** Forgets the dropped inodes the collector took (nothing held them: the next use reads them). */
+    private void forgetCollected() {
+        for (java.lang.ref.Reference<? extends EncNode> r; (r = collected.poll()) != null; ) {
+            Dropped d = (Dropped) r;
+            dropped.remove(d.ino, d);
+        }
     }
 
     private static final class Dropped extends java.lang.ref.WeakReference<EncNode> {
