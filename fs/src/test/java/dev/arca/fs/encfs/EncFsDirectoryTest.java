@@ -130,14 +130,14 @@ class EncFsDirectoryTest {
     @Test
     void malformedRunsAreRefused() throws ErrnoException {
         List<byte[][]> cases = new ArrayList<>();
-        cases.add(new byte[][] {block("b", 5, "a", 6)}); // out of order within a block
-        cases.add(new byte[][] {block("a", 5, "c", 6), block("b", 7)}); // runs overlap
-        cases.add(new byte[][] {block("a", 5, "a", 6)}); // a name twice
-        byte[] cut = block("abc", 5);
+        cases.add(new byte[][] {Vol.entriesBlock("b", 5, "a", 6)}); // out of order within a block
+        cases.add(new byte[][] {Vol.entriesBlock("a", 5, "c", 6), Vol.entriesBlock("b", 7)}); // runs overlap
+        cases.add(new byte[][] {Vol.entriesBlock("a", 5, "a", 6)}); // a name twice
+        byte[] cut = Vol.entriesBlock("abc", 5);
         ByteBuffer.wrap(cut).putShort(0, (short) 400); // more entries than the block holds
         cases.add(new byte[][] {cut});
-        cases.add(new byte[][] {block("", 5)}); // an empty name
-        cases.add(new byte[][] {block("a", 999)}); // no such inode
+        cases.add(new byte[][] {Vol.entriesBlock("", 5)}); // an empty name
+        cases.add(new byte[][] {Vol.entriesBlock("a", 999)}); // no such inode
         for (int c = 0; c < cases.size(); c++) {
             MemStore store = new MemStore();
             EncFs fs = Vol.create(store, Freshness.inMemory());
@@ -160,16 +160,5 @@ class EncFsDirectoryTest {
             assertEquals("", Vol.read(at(again, "f5")), "the rest of the volume reads");
             again.close();
         }
-    }
-
-    /** A block of entries: name, inode, name, inode... */
-    private static byte[] block(Object... e) {
-        ByteBuffer b = ByteBuffer.allocate(4096);
-        b.putShort((short) (e.length / 2));
-        for (int i = 0; i < e.length; i += 2) {
-            byte[] n = ((String) e[i]).getBytes(StandardCharsets.UTF_8);
-            b.putShort((short) n.length).put(n).putLong((Integer) e[i + 1]);
-        }
-        return b.array();
     }
 }

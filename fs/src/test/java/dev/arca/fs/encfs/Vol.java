@@ -85,6 +85,20 @@ final class Vol {
         return new String(readAll(file), StandardCharsets.UTF_8);
     }
 
+    /**
+     * A directory block of entries as DirectoryBlocks stores them (count, then name length, name,
+     * inode number each), written by hand as only a holder of the key could: name, inode, ...
+     */
+    static byte[] entriesBlock(Object... e) {
+        ByteBuffer b = ByteBuffer.allocate(4096);
+        b.putShort((short) (e.length / 2));
+        for (int i = 0; i < e.length; i += 2) {
+            byte[] n = ((String) e[i]).getBytes(StandardCharsets.UTF_8);
+            b.putShort((short) n.length).put(n).putLong(((Number) e[i + 1]).longValue());
+        }
+        return b.array();
+    }
+
     static Node at(EncFs fs, String path) throws ErrnoException {
         Node n = fs.root();
         for (String c : path.split("/")) {
