@@ -12,8 +12,10 @@ SRC=$(ls -d "$ROOT"/target/ports/liblinear/liblinear-*/ | head -1)
 BIN="$ROOT/target/ports/bin"
 OBJ="$ROOT/target/ports/liblinear/obj"
 mkdir -p "$BIN" "$OBJ/native" "$OBJ/wasm"
+. "$ROOT/ports/cache.sh"
+OUTS=("$BIN/liblinear-train" "$BIN/liblinear-predict" "$BIN/liblinear-train.wasm" "$BIN/liblinear-predict.wasm")
+port_cached liblinear "${OUTS[@]}" && exit 0
 FLAGS=(-Wall -Wconversion -O3)   # upstream's CFLAGS, less -fPIC (no shared library here)
-stale() { [ ! -f "$1" ] || [ -n "$(find "$HERE" "$ROOT/target/sdk/libarca.a" -newer "$1" -type f -print -quit 2>/dev/null)" ]; }
 # build KIND CXX...: the two programs, as the Makefile links them
 build() {
   local kind=$1 ext=; shift
@@ -31,5 +33,6 @@ build() {
 LOG="$OBJ/build.log"
 : >"$LOG"
 trap '[ $? -eq 0 ] || tail -30 "$LOG" >&2' EXIT
-if stale "$BIN/liblinear-train" || stale "$BIN/liblinear-predict"; then build native g++ 2>>"$LOG"; fi
-if stale "$BIN/liblinear-train.wasm" || stale "$BIN/liblinear-predict.wasm"; then build wasm "$ROOT/arca" c++ 2>>"$LOG"; fi
+build native g++ 2>>"$LOG"
+build wasm "$ROOT/arca" c++ 2>>"$LOG"
+port_store liblinear "${OUTS[@]}"

@@ -2,8 +2,8 @@
 # Builds lighttpd 1.4.69 (Debian bookworm's source package, unmodified) as a static server (every
 # module linked in, LIGHTTPD_STATIC) with lighttpd's own autotools build, twice from the same
 # sources and options: natively with gcc (target/ports/bin/lighttpd) and for Arca with 'arca cc'
-# (target/ports/bin/lighttpd.wasm). Each build is kept and redone only when this script or, for
-# the Arca build, the SDK changes. See ports/lighttpd/README.md for the choices made here.
+# (target/ports/bin/lighttpd.wasm). The builds are kept for every clone on this machine and redone
+# when what they depend on changes (ports/cache.sh). See ports/lighttpd/README.md for the choices.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)
 HERE="$ROOT/ports/lighttpd"
@@ -49,9 +49,14 @@ build() {
   echo "$stamp" > "$dir/.stamp"
 }
 
+. "$ROOT/ports/cache.sh"
+OUTS=("$BIN/lighttpd" "$BIN/lighttpd.wasm")
+port_cached lighttpd "${OUTS[@]}" && exit 0
+
 build native "$BIN/lighttpd" "$script_hash" CC=gcc
 # For Arca: a cross build (configure runs no test program). The SDK declares fork, which fails
 # with ENOSYS; ac_cv_func_fork=no tells configure so, and lighttpd builds as for a platform
 # without fork (no daemonizing, no worker processes, CGI and FastCGI spawning refused).
 build arca "$BIN/lighttpd.wasm" "$script_hash-$sdk_hash" --host=wasm32-wasi CC="$ROOT/arca cc" \
   ac_cv_func_fork=no
+port_store lighttpd "${OUTS[@]}"

@@ -9,10 +9,12 @@ SRC=$(ls -d "$ROOT"/target/ports/lua5.4/lua5.4-*/src | head -1)
 BIN="$ROOT/target/ports/bin"
 INC="$ROOT/target/ports/lua5.4/include"
 mkdir -p "$BIN" "$INC"
+. "$ROOT/ports/cache.sh"
+OUTS=("$BIN/lua" "$BIN/lua.wasm")
+port_cached lua5.4 "${OUTS[@]}" && exit 0
 echo '#define DEB_HOST_MULTIARCH "wasm32-wasi"' > "$INC/lua5.4-deb-multiarch.h"
 files=()
 for f in "$SRC"/*.c; do case "$(basename "$f")" in luac.c) ;; *) files+=("$f") ;; esac; done
-if [ ! -f "$BIN/lua.wasm" ] || [ "$ROOT/target/sdk/libarca.a" -nt "$BIN/lua.wasm" ]; then
-  gcc -O2 -DLUA_USE_POSIX -I"$INC" -o "$BIN/lua" "${files[@]}" -lm
-  "$ROOT/arca" cc -O2 -DLUA_USE_POSIX -I"$INC" -o "$BIN/lua.wasm" "${files[@]}" -lm
-fi
+gcc -O2 -DLUA_USE_POSIX -I"$INC" -o "$BIN/lua" "${files[@]}" -lm
+"$ROOT/arca" cc -O2 -DLUA_USE_POSIX -I"$INC" -o "$BIN/lua.wasm" "${files[@]}" -lm
+port_store lua5.4 "${OUTS[@]}"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds nginx 1.22.1 (Debian bookworm's source package, unmodified) with nginx's own configure,
 # twice with the same modules: natively with gcc (target/ports/bin/nginx) and for Arca with
-# 'arca cc' (target/ports/bin/nginx.wasm). Each build is kept and redone only when this script or,
-# for the Arca build, the SDK changes. See ports/nginx/README.md for the choices made here.
+# 'arca cc' (target/ports/bin/nginx.wasm). The builds are kept for every clone on this machine and
+# redone when what they depend on changes (ports/cache.sh). See ports/nginx/README.md for the
+# choices made here.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)
 HERE="$ROOT/ports/nginx"
@@ -39,6 +40,12 @@ build() {
   echo "$stamp" > "$dir/.stamp"
 }
 
+. "$ROOT/ports/cache.sh"
+OUTS=("$BIN/nginx" "$BIN/nginx.wasm")
+# its configure runs its probes in Arca: the runtime is one of the things the .wasm depends on
+PORT_DEPENDS=$(cd "$ROOT" && echo */src/main)
+port_cached nginx "${OUTS[@]}" && exit 0
+
 build native "$BIN/nginx" "$script_hash" --with-cc=gcc
 
 # For Arca: a cross build. nginx's configure runs the test programs it builds (type sizes, whether
@@ -48,3 +55,4 @@ build native "$BIN/nginx" "$script_hash" --with-cc=gcc
 # (ngx_posix_config.h) instead of Linux's (epoll, sendfile, prctl, ...), which Arca is not.
 RUNNABLE=1 build arca "$BIN/nginx.wasm" "$script_hash-$sdk_hash" \
   --crossbuild=wasm32-wasi --with-cc="$ROOT/arca cc"
+port_store nginx "${OUTS[@]}"

@@ -2,7 +2,8 @@
 # Builds Redis 7.0.15 (Debian bookworm's source package with Debian's patches, sources unmodified)
 # with Redis's own Makefile, twice from the same sources and options: natively with gcc
 # (target/ports/bin/redis-server) and for Arca with 'arca cc' (target/ports/bin/redis-server.wasm).
-# Each build is kept and redone only when this script or, for the Arca build, the SDK changes.
+# The builds are kept for every clone on this machine and redone when what they depend on
+# changes (ports/cache.sh).
 # See ports/redis/NOTES.md for the choices made here and what the SDK must have.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)
@@ -38,6 +39,10 @@ build() {
   echo "$stamp" > "$dir/.stamp"
 }
 
+. "$ROOT/ports/cache.sh"
+OUTS=("$BIN/redis-server" "$BIN/redis-server.wasm")
+port_cached redis "${OUTS[@]}" && exit 0
+
 build native "$BIN/redis-server" "$script_hash" CC=gcc
 # For Arca: the deps redis-server links (hiredis, lua, hdr_histogram) but not linenoise, which
 # only redis-cli uses and which needs termios; llvm-ar, because GNU ar writes no symbol index
@@ -47,3 +52,4 @@ build native "$BIN/redis-server" "$script_hash" CC=gcc
 # 0003 calls get_current_dir_name (rdb.c), a GNU function declared only under _GNU_SOURCE.
 build arca "$BIN/redis-server.wasm" "$script_hash-$sdk_hash" CC="$ROOT/arca cc" AR=llvm-ar-22 \
   DEPENDENCY_TARGETS="hiredis lua hdr_histogram" REDIS_CFLAGS=-D_GNU_SOURCE
+port_store redis "${OUTS[@]}"

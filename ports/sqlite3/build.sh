@@ -9,23 +9,30 @@
 #    'arca cc -pthread'. (threadtest1/2 are for SQLite 2's API; threadtest5 fails natively in
 #    the default build: "incorrect result", as it warns without HAVE_USLEEP.)
 # With --amalgamation it stops once sqlite3.c is generated and prints its path (for programs
-# that build the amalgamation themselves, as demo/bank-build.sh does).
+# that build the amalgamation themselves, as demo/bank-build.sh does). The builds are kept for
+# every clone on this machine (ports/cache.sh).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)
 "$ROOT/ports/fetch.sh" sqlite3
 SRC=$(ls -d "$ROOT"/target/ports/sqlite3/sqlite3-*/ | head -1)
 BIN="$ROOT/target/ports/bin"
 mkdir -p "$BIN"
-if [ ! -f "$SRC/bld/sqlite3.c" ]; then
-  command -v tclsh >/dev/null || apt-get install -y -q tcl >&2
-  (mkdir -p "$SRC/bld" && cd "$SRC/bld" && ../configure --quiet >/dev/null && make -s sqlite3.c >/dev/null)
-fi
-if [ "${1:-}" = --amalgamation ]; then echo "$SRC/bld/sqlite3.c"; exit 0; fi
+amalgamation() {
+  if [ ! -f "$SRC/bld/sqlite3.c" ]; then
+    command -v tclsh >/dev/null || apt-get install -y -q tcl >&2
+    (mkdir -p "$SRC/bld" && cd "$SRC/bld" && ../configure --quiet >/dev/null && make -s sqlite3.c >/dev/null)
+  fi
+}
+if [ "${1:-}" = --amalgamation ]; then amalgamation; echo "$SRC/bld/sqlite3.c"; exit 0; fi
+. "$ROOT/ports/cache.sh"
+OUTS=()
+for p in speedtest1 speedtest1-mt threadtest3 threadtest4; do OUTS+=("$BIN/$p" "$BIN/$p.wasm"); done
+port_cached sqlite3 "${OUTS[@]}" && exit 0
+amalgamation
+
 FLAGS=(-O2 -DSQLITE_THREADSAFE=0 -DSQLITE_OMIT_LOAD_EXTENSION -I"$SRC/bld")
-if [ ! -f "$BIN/speedtest1.wasm" ] || [ "$ROOT/target/sdk/libarca.a" -nt "$BIN/speedtest1.wasm" ]; then
-  gcc "${FLAGS[@]}" "$SRC/test/speedtest1.c" "$SRC/bld/sqlite3.c" -o "$BIN/speedtest1" -lm
-  "$ROOT/arca" cc "${FLAGS[@]}" "$SRC/test/speedtest1.c" "$SRC/bld/sqlite3.c" -o "$BIN/speedtest1.wasm"
-fi
+gcc "${FLAGS[@]}" "$SRC/test/speedtest1.c" "$SRC/bld/sqlite3.c" -o "$BIN/speedtest1" -lm
+"$ROOT/arca" cc "${FLAGS[@]}" "$SRC/test/speedtest1.c" "$SRC/bld/sqlite3.c" -o "$BIN/speedtest1.wasm"
 
 # The default build. Only what SQLite's own Makefile adds: its include paths.
 MT=(-O2 -I"$SRC/bld" -I"$SRC/src")
@@ -33,14 +40,12 @@ if [ ! -f "$ROOT/sdk/include/dlfcn.h" ]; then
   # no <dlfcn.h> in this SDK yet: the load extension is left out (the only -D flag)
   MT+=(-DSQLITE_OMIT_LOAD_EXTENSION)
 fi
-newest_sdk=$(find "$ROOT/sdk" -type f -newer "$BIN/threadtest4.wasm" -print -quit 2>/dev/null || true)
-if [ ! -f "$BIN/threadtest4.wasm" ] || [ -n "$newest_sdk" ] || [ "$0" -nt "$BIN/threadtest4.wasm" ]; then
-  mt() {  # mt NAME SOURCES...
-    local name=$1; shift
-    gcc "${MT[@]}" "$@" "$SRC/bld/sqlite3.c" -o "$BIN/$name" -ldl -lpthread -lm
-    "$ROOT/arca" cc -pthread "${MT[@]}" "$@" "$SRC/bld/sqlite3.c" -o "$BIN/$name.wasm" -ldl -lpthread -lm
-  }
-  mt speedtest1-mt "$SRC/test/speedtest1.c"
-  mt threadtest3 "$SRC/test/threadtest3.c" "$SRC/src/test_multiplex.c"
-  mt threadtest4 "$SRC/test/threadtest4.c"  # last: its .wasm is the stamp of the three
-fi
+mt() {  # mt NAME SOURCES...
+  local name=$1; shift
+  gcc "${MT[@]}" "$@" "$SRC/bld/sqlite3.c" -o "$BIN/$name" -ldl -lpthread -lm
+  "$ROOT/arca" cc -pthread "${MT[@]}" "$@" "$SRC/bld/sqlite3.c" -o "$BIN/$name.wasm" -ldl -lpthread -lm
+}
+mt speedtest1-mt "$SRC/test/speedtest1.c"
+mt threadtest3 "$SRC/test/threadtest3.c" "$SRC/src/test_multiplex.c"
+mt threadtest4 "$SRC/test/threadtest4.c"
+port_store sqlite3 "${OUTS[@]}"
