@@ -176,9 +176,8 @@ final class ManifestReader {
                 case "cacheInodes" -> {
                     cacheAt = here();
                     cacheInodes = integer(what + ".cacheInodes");
-                    if (cacheInodes < Mount.Volume.MIN_CACHE_INODES || cacheInodes > Mount.Volume.MAX_CACHE_INODES) {
-                        throw fail(what + ".cacheInodes: " + cacheInodes + " inodes (" + Mount.Volume.MIN_CACHE_INODES + " to "
-                                + Mount.Volume.MAX_CACHE_INODES + ")", cacheAt);
+                    if (!Mount.Volume.cacheInodesAllowed(cacheInodes)) {
+                        throw fail(what + ".cacheInodes: " + cacheInodes + " inodes (" + Mount.Volume.cacheInodesBounds() + ")", cacheAt);
                     }
                 }
                 default -> throw fail("unknown key '" + key + "' in " + what, at);

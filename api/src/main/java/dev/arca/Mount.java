@@ -82,6 +82,16 @@ public sealed interface Mount permits Mount.HostDirectory, Mount.Ramfs, Mount.Vo
         public static final int MIN_CACHE_INODES = 64;
         public static final int MAX_CACHE_INODES = 1 << 30;
 
+        /** Whether {@code n} is a cache a volume may be given: {@link #MIN_CACHE_INODES} to {@link #MAX_CACHE_INODES} (0, the default, is not given). */
+        public static boolean cacheInodesAllowed(long n) {
+            return n >= MIN_CACHE_INODES && n <= MAX_CACHE_INODES;
+        }
+
+        /** The allowed caches, for messages: "64 to 1073741824". */
+        public static String cacheInodesBounds() {
+            return MIN_CACHE_INODES + " to " + MAX_CACHE_INODES;
+        }
+
         /**
          * Normalises the guest path. Errors: IllegalArgumentException for a bad one (or a
          * replicated read-only volume, or a cache out of bounds); NullPointerException for a missing path.
@@ -89,8 +99,8 @@ public sealed interface Mount permits Mount.HostDirectory, Mount.Ramfs, Mount.Vo
         public Volume {
             Objects.requireNonNull(file, "file");
             Objects.requireNonNull(commit, "commit");
-            if (cacheInodes != 0 && (cacheInodes < MIN_CACHE_INODES || cacheInodes > MAX_CACHE_INODES)) {
-                throw new IllegalArgumentException("a cache of " + cacheInodes + " inodes (" + MIN_CACHE_INODES + " to " + MAX_CACHE_INODES + ")");
+            if (cacheInodes != 0 && !cacheInodesAllowed(cacheInodes)) {
+                throw new IllegalArgumentException("a cache of " + cacheInodes + " inodes (" + cacheInodesBounds() + ")");
             }
             guestPath = normalise(guestPath);
             if (replicated && readOnly) throw new IllegalArgumentException("a replicated volume is writable (replicating a read-only one would change nothing)");

@@ -315,9 +315,8 @@ final class RunCommand implements Callable<Integer> {
             } catch (NumberFormatException e) {
                 cache = -1;
             }
-            if (cache < Mount.Volume.MIN_CACHE_INODES || cache > Mount.Volume.MAX_CACHE_INODES) {
-                throw new UserError("--cache-inodes " + cacheInodes + ": expected a whole number from " + Mount.Volume.MIN_CACHE_INODES + " to "
-                        + Mount.Volume.MAX_CACHE_INODES);
+            if (!Mount.Volume.cacheInodesAllowed(cache)) {
+                throw new UserError("--cache-inodes " + cacheInodes + ": expected a whole number from " + Mount.Volume.cacheInodesBounds());
             }
             if (volumeSpecs.isEmpty()) throw new UserError("--cache-inodes " + cacheInodes + ": no --volume to cache");
         }

@@ -48,12 +48,26 @@ public final class LocalFreshness implements Freshness, AutoCloseable {
      * write of the other would leave none. A record unlinked meanwhile is opened (made) again.
      */
     private static final class Record {
-        final SecretKeySpec key;
+        private final Mac mac; // keyed with the record's key; guarded by itself
         HostFile file; // guarded by this record
         boolean made; // its name not yet made durable (a new file)
 
         Record(SecretKeySpec key) {
-            this.key = key;
+            try {
+                mac = Mac.getInstance("HmacSHA256");
+                mac.init(key);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** HMAC-SHA256 of the volume's id and a version under the record's key. */
+        byte[] mac(byte[] id, long version) {
+            synchronized (mac) {
+                mac.update(id);
+                mac.update(ByteBuffer.allocate(8).putLong(version).array());
+                return mac.doFinal();
+            }
         }
     }
 
@@ -108,15 +122,7 @@ public final class LocalFreshness implements Freshness, AutoCloseable {
     }
 
     private byte[] mac(byte[] id, long version) {
-        try {
-            Mac m = Mac.getInstance("HmacSHA256");
-            m.init(record(id).key);
-            m.update(id);
-            m.update(ByteBuffer.allocate(8).putLong(version).array());
-            return m.doFinal();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return record(id).mac(id, version);
     }
 
     @Override

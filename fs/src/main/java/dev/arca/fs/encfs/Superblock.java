@@ -151,9 +151,7 @@ final class Superblock {
             if (length == BODY_LISTED) {
                 int count = ByteBuffer.wrap(slot, LIST, 4).getInt();
                 if (count < 0 || count > MAX_LISTED) return null;
-                context = new byte[HEADER + 4 + count * 8];
-                System.arraycopy(hdr, 0, context, 0, HEADER);
-                System.arraycopy(slot, LIST, context, HEADER, 4 + count * 8);
+                context = listedContext(hdr, slot, count);
             }
             byte[] body = aead.openRecord(Arrays.copyOfRange(slot, HEADER, HEADER + 12 + length + 16), context);
             return body == null || body.length != length ? null : ByteBuffer.wrap(body);
@@ -164,6 +162,14 @@ final class Superblock {
         sha.update(hdr);
         sha.update(body);
         return MessageDigest.isEqual(sha.digest(), sum) ? ByteBuffer.wrap(body) : null;
+    }
+
+    /** A listed slot's additional data: its header, then its list (count and blocks) as the slot holds it. */
+    private static byte[] listedContext(byte[] hdr, byte[] slot, int count) {
+        byte[] context = new byte[HEADER + 4 + count * 8];
+        System.arraycopy(hdr, 0, context, 0, HEADER);
+        System.arraycopy(slot, LIST, context, HEADER, 4 + count * 8);
+        return context;
     }
 
     /** The slot's bytes for {@code s} (to be written to block {@code s.version() % 2}). */
@@ -189,9 +195,7 @@ final class Superblock {
                 ByteBuffer list = ByteBuffer.wrap(slot, LIST, 4 + count * 8);
                 list.putInt(count);
                 for (int i = 0; i < count; i++) list.putLong(s.listed()[i]);
-                context = new byte[HEADER + 4 + count * 8];
-                System.arraycopy(hdr, 0, context, 0, HEADER);
-                System.arraycopy(slot, LIST, context, HEADER, 4 + count * 8);
+                context = listedContext(hdr, slot, count);
             }
             byte[] sealed = aead.sealRecord(body.array(), context);
             System.arraycopy(sealed, 0, slot, HEADER, sealed.length);
