@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Metadata at scale: FILES empty files in DIRS directories made, looked up (stat in a shuffled
-# order) and removed by one guest program (bench/src/fscreate.c, timed inside the guest), on a host
+# Metadata at scale: FILES empty files in DIRS directories made, looked up (FILES stats of files
+# drawn at random, fixed seed, with replacement) and removed by one guest program (bench/src/fscreate.c, timed inside the guest), on a host
 # directory (hostfs) and on an encrypted volume with each commit setting (`--commit names`, the
 # default: every create and unlink is a commit; `--commit fsync`: commits at fsync and within 1 s),
 # run alternately, median of RUNS. Also, for the full tree: the whole process of a run that stats
@@ -74,7 +74,7 @@ done
   for k in "${KINDS[@]}"; do [ "$k" = hostfs ] || printf -- '--:|'; done; echo
   for p in create lookup unlink open-stat1 rss-kb size-kb size-after-kb; do
     case $p in
-      create) label="create (files/s)" ;; lookup) label="stat, shuffled (files/s)" ;; unlink) label="unlink (files/s)" ;;
+      create) label="create (files/s)" ;; lookup) label="stat, random draws (files/s)" ;; unlink) label="unlink (files/s)" ;;
       open-stat1) label="a run that stats one file, whole process (s)" ;; rss-kb) label="peak RSS of the stat run (KiB)" ;;
       size-kb) label="disk space on the host before unlink (KiB, du)" ;; size-after-kb) label="disk space on the host after unlink (KiB, du)" ;;
     esac

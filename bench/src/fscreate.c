@@ -1,6 +1,7 @@
 // fscreate.c - metadata scale inside the guest (start-up excluded):
 //   fscreate ROOT FILES DIRS create   make DIRS directories and FILES empty files spread over them
-//   fscreate ROOT FILES DIRS lookup   stat every file (in a fixed shuffled order)
+//   fscreate ROOT FILES DIRS lookup   FILES stats of files drawn at random (xorshift, fixed seed; with
+//                                     replacement: about 63% of the files, a third of the stats repeat one)
 //   fscreate ROOT FILES DIRS unlink   remove every file and directory
 // One line per phase: <phase> <seconds> <ops/s>
 #include <fcntl.h>
