@@ -138,6 +138,12 @@ check "--commit with no --volume" 125 "error: --commit fsync: no --volume to com
 check "--cache-inodes too small" 125 "error: --cache-inodes 10: expected a whole number from 64 to 1073741824" -- run --cache-inodes 10 --key-file "$T/commit.key" --volume "$T/c.vol::/v" "$T/ok.wasm"
 check "--cache-inodes not a number" 125 "error: --cache-inodes lots: expected a whole number" -- run --cache-inodes lots --key-file "$T/commit.key" --volume "$T/c.vol::/v" "$T/ok.wasm"
 check "--cache-inodes with no --volume" 125 "error: --cache-inodes 1000: no --volume to cache" -- run --cache-inodes 1000 "$T/ok.wasm"
+# a volume's block cache: a size in bounds, within the JVM's heap, only with a volume
+check "--block-cache too small" 125 'error: --block-cache 64KiB: "64KiB" is out of bounds \(512KiB to 64GiB\)' -- run --block-cache 64KiB --key-file "$T/commit.key" --volume "$T/c.vol::/v" "$T/ok.wasm"
+check "--block-cache not a size" 125 "error: --block-cache lots: unknown size unit in 'lots'" -- run --block-cache lots --key-file "$T/commit.key" --volume "$T/c.vol::/v" "$T/ok.wasm"
+check "--block-cache with no --volume" 125 "error: --block-cache 1MiB: no --volume to cache" -- run --block-cache 1MiB "$T/ok.wasm"
+ARCA_JAVA_OPTS=-Xmx128m check "--block-cache of two volumes together larger than half the heap" 125 "a block cache of 40 MiB \(with the other volumes' 40 MiB\) does not fit" -- run --block-cache 40MiB --key-file "$T/commit.key" --volume "$T/c.vol::/v" --volume "$T/c2.vol::/w" "$T/ok.wasm"
+ARCA_JAVA_OPTS=-Xmx128m check "--block-cache larger than half the heap" 125 "a block cache of 1024 MiB does not fit in half of this JVM's heap \([0-9]+ MiB\)" -- run --block-cache 1GiB --key-file "$T/commit.key" --volume "$T/c.vol::/v" "$T/ok.wasm"
 echo '{ "entry": "ok.wasm", "mounts": [ { "type": "encfs", "source": "c.vol", "path": "/v", "cacheInodes": 0 } ] }' > "$T/cachebad.json"
 check "manifest: a cache of 0 inodes" 125 'mounts\[0\].cacheInodes: 0 inodes \(64 to 1073741824\)' -- run --manifest "$T/cachebad.json"
 echo '{ "entry": "ok.wasm", "mounts": [ { "type": "encfs", "source": "c.vol", "path": "/v", "commit": "weekly" } ] }' > "$T/commitbad.json"

@@ -101,5 +101,17 @@ if started "$T/g.vol" fsync '^made 3000$' create /d 3000; then
     [ "$("$ARCA" run --volume "$T/g.vol::/" --cache-inodes 64 --key-file "$T/key" "$T/maker.wasm" list /d 2>&1)" = "f=3000 g=0" ]
 else bad "cache: maker did not start" "$(cat "$T/err")"; fi
 
+# 7. the block cache (--block-cache, "blockCache" in a manifest): 8 MiB written, partly rewritten and read
+# back both ways through the smallest cache (64 blocks read, 64 changed) and the default, as natively
+mkdir -p "$T/bignative"
+native=$("$T/maker" big "$T/bignative/f" 8 2>&1)
+check "a file of 8 MiB through a block cache of 512 KiB reads back as natively ($native)" \
+  [ "$("$ARCA" run --volume "$T/h.vol::/" --block-cache 512KiB --key-file "$T/key" "$T/maker.wasm" big /f 8 2>&1)" = "$native" ]
+check "the same volume read with the default block cache" \
+  [ "$("$ARCA" run --volume "$T/h.vol::/" --key-file "$T/key" "$T/maker.wasm" cat /f 2>&1 | wc -c)" -eq $((8 << 20 | 1)) ]
+printf '{"entry": "maker.wasm", "args": ["big", "/v/f", "8"], "mounts": [{"type": "encfs", "source": "i.vol", "path": "/v", "blockCache": "1MiB"}]}\n' > "$T/block.json"
+check "\"blockCache\": \"1MiB\" in a manifest: the same 8 MiB as natively" \
+  [ "$("$ARCA" run --manifest "$T/block.json" --key-file "$T/key" 2>&1)" = "$native" ]
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

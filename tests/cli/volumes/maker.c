@@ -7,6 +7,9 @@
 //   maker list DIR           print how many names DIR holds that begin with f and with g: "f=N g=M"
 //   maker cat FILE           print FILE's content, or "missing"
 //   maker fsyncdir DIR       fsync a directory's descriptor; print "ok" or the error
+//   maker big FILE MIB       write MIB MiB of a fixed pattern to FILE in pieces of 7 KiB (not block
+//                            sized), fsync, rewrite every 13th KiB, read it all back from the
+//                            start and from the end in 64 KiB pieces; print "sum" and a checksum
 // "wait" is a sleep of 30 s: the test kills the process before it ends.
 #include <dirent.h>
 #include <errno.h>
@@ -91,6 +94,37 @@ int main(int argc, char **argv) {
     if (strcmp(mode, "fsyncdir") == 0) {
         if (fsync_dir(argv[2]) != 0) { printf("%s\n", strerror(errno)); return 1; }
         printf("ok\n");
+        return 0;
+    }
+    if (strcmp(mode, "big") == 0 && argc == 4) {
+        long size = atol(argv[3]) << 20;
+        int fd = open(argv[2], O_RDWR | O_CREAT | O_TRUNC, 0644);
+        if (fd < 0) { perror(argv[2]); return 1; }
+        static unsigned char buf[65536];
+        unsigned long long x = 0x9E3779B97F4A7C15ULL;
+        for (long at = 0; at < size; ) {
+            long n = size - at < 7168 ? size - at : 7168;
+            for (long i = 0; i < n; i++) { x ^= x << 13; x ^= x >> 7; x ^= x << 17; buf[i] = (unsigned char) x; }
+            if (write(fd, buf, n) != n) { perror("write"); return 1; }
+            at += n;
+        }
+        if (fsync(fd) != 0) { perror("fsync"); return 1; }
+        for (long at = 0; at + 1024 <= size; at += 13 * 1024) {
+            memset(buf, (int) (at >> 10), 1024);
+            if (pwrite(fd, buf, 1024, at) != 1024) { perror("pwrite"); return 1; }
+        }
+        unsigned long long sum = 0, back = 0;
+        for (long at = 0; at < size; at += sizeof buf) {
+            ssize_t n = pread(fd, buf, sizeof buf, at);
+            if (n <= 0) { perror("pread"); return 1; }
+            for (ssize_t i = 0; i < n; i++) sum = sum * 31 + buf[i];
+        }
+        for (long at = size - (long) sizeof buf; at >= 0; at -= sizeof buf) {
+            if (pread(fd, buf, sizeof buf, at) != (ssize_t) sizeof buf) { perror("pread"); return 1; }
+            for (size_t i = 0; i < sizeof buf; i++) back = back * 31 + buf[i];
+        }
+        close(fd);
+        printf("sum %016llx %016llx\n", sum, back);
         return 0;
     }
     fprintf(stderr, "maker: unknown mode %s\n", mode);

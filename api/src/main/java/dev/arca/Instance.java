@@ -278,6 +278,11 @@ public final class Instance implements AutoCloseable {
     }
 
     /** The configuration it was made from. */
+    /** For tests: the instance's file systems. */
+    Namespace namespace() {
+        return namespace;
+    }
+
     public InstanceConfig config() {
         return config;
     }

@@ -138,7 +138,9 @@ final class ManifestReader {
         String type = null, source = null, path = null, commit = null;
         Boolean readOnly = null, replicated = null;
         Integer cacheInodes = null;
-        JsonLocation typeAt = start, sourceAt = start, readOnlyAt = start, replicatedAt = start, commitAt = start, cacheAt = start;
+        Long blockCache = null;
+        JsonLocation typeAt = start, sourceAt = start, readOnlyAt = start, replicatedAt = start, commitAt = start, cacheAt = start,
+                blockCacheAt = start;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String key = p.currentName();
             JsonLocation at = here();
@@ -180,6 +182,15 @@ final class ManifestReader {
                         throw fail(what + ".cacheInodes: " + cacheInodes + " inodes (" + Mount.Volume.cacheInodesBounds() + ")", cacheAt);
                     }
                 }
+                case "blockCache" -> {
+                    blockCacheAt = here();
+                    String size = string(what + ".blockCache");
+                    try {
+                        blockCache = Mount.Volume.blockCache(size);
+                    } catch (IllegalArgumentException e) {
+                        throw fail(what + ".blockCache: " + e.getMessage(), blockCacheAt);
+                    }
+                }
                 default -> throw fail("unknown key '" + key + "' in " + what, at);
             }
         }
@@ -198,12 +209,13 @@ final class ManifestReader {
             if (ro) throw fail(what + ": a read-only volume commits nothing (no \"commit\" setting)", commitAt);
         }
         if (cacheInodes != null && !type.equals("encfs")) throw fail(what + ": only an encfs volume has a \"cacheInodes\" setting", cacheAt);
+        if (blockCache != null && !type.equals("encfs")) throw fail(what + ": only an encfs volume has a \"blockCache\" setting", blockCacheAt);
         if (!type.equals("ramfs") && source == null) throw fail(what + ": a " + type + " mount at " + path + " needs a \"source\"", start);
         try {
             return switch (type) {
                 case "hostfs" -> new Mount.HostDirectory(path(what + ".source", source, sourceAt), path, ro);
                 case "encfs" -> new Mount.Volume(path(what + ".source", source, sourceAt), path, null, ro, Boolean.TRUE.equals(replicated), commitMode,
-                        cacheInodes == null ? 0 : cacheInodes);
+                        cacheInodes == null ? 0 : cacheInodes, blockCache == null ? 0 : blockCache);
                 case "image" -> {
                     if (Boolean.FALSE.equals(readOnly)) throw fail(what + ": an image is always read-only", readOnlyAt);
                     yield new Mount.Image(path(what + ".source", source, sourceAt), path, null);

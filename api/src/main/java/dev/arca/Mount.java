@@ -72,12 +72,15 @@ public sealed interface Mount permits Mount.HostDirectory, Mount.Ramfs, Mount.Vo
      * What commits, and when: {@code commit} ({@link Commit}). {@code cacheInodes}: the inodes
      * the volume keeps in memory when nothing uses them (0: {@link
      * dev.arca.fs.encfs.EncFs#CACHE_INODES}; else {@link #MIN_CACHE_INODES} to {@link
-     * #MAX_CACHE_INODES}). {@code replicated}:
+     * #MAX_CACHE_INODES}). {@code blockCache}: bytes of plaintext blocks the volume keeps in
+     * memory, half for blocks read or written and half for changed blocks held before they are
+     * sealed (0: 32 MiB; else {@link #MIN_BLOCK_CACHE} to {@link #MAX_BLOCK_CACHE}, in whole 4 KiB
+     * blocks, and at most half the JVM's heap, checked at mount). {@code replicated}:
      * the volume is replicated in the instance's cluster ({@link InstanceConfig#replication()}),
      * named by its file's name; an instance without a cluster refuses to mount it.
      */
-    record Volume(Path file, String guestPath, VolumeKey key, boolean readOnly, boolean replicated, Commit commit, int cacheInodes)
-            implements Mount {
+    record Volume(Path file, String guestPath, VolumeKey key, boolean readOnly, boolean replicated, Commit commit, int cacheInodes,
+            long blockCache) implements Mount {
         /** The smallest cache of inodes a volume may be given (fewer would read inodes again at nearly every call). */
         public static final int MIN_CACHE_INODES = 64;
         public static final int MAX_CACHE_INODES = 1 << 30;
@@ -92,6 +95,30 @@ public sealed interface Mount permits Mount.HostDirectory, Mount.Ramfs, Mount.Vo
             return MIN_CACHE_INODES + " to " + MAX_CACHE_INODES;
         }
 
+        /** The smallest block cache a volume may be given: 64 blocks read and 64 changed. */
+        public static final long MIN_BLOCK_CACHE = 512L << 10;
+        public static final long MAX_BLOCK_CACHE = 64L << 30;
+
+        /** Whether {@code bytes} is a block cache a volume may be given (0, the default, is not given). */
+        public static boolean blockCacheAllowed(long bytes) {
+            return bytes >= MIN_BLOCK_CACHE && bytes <= MAX_BLOCK_CACHE;
+        }
+
+        /** The allowed block caches, for messages. */
+        public static String blockCacheBounds() {
+            return "512KiB to 64GiB";
+        }
+
+        /**
+         * A block cache as a manifest or the command line writes it ("64MiB", "1GiB", "262144").
+         * Errors: IllegalArgumentException saying what is wrong (not a size, out of bounds).
+         */
+        public static long blockCache(String size) {
+            long bytes = Sizes.bytes(size);
+            if (!blockCacheAllowed(bytes)) throw new IllegalArgumentException("\"" + size + "\" is out of bounds (" + blockCacheBounds() + ")");
+            return bytes;
+        }
+
         /**
          * Normalises the guest path. Errors: IllegalArgumentException for a bad one (or a
          * replicated read-only volume, or a cache out of bounds); NullPointerException for a missing path.
@@ -102,8 +129,15 @@ public sealed interface Mount permits Mount.HostDirectory, Mount.Ramfs, Mount.Vo
             if (cacheInodes != 0 && !cacheInodesAllowed(cacheInodes)) {
                 throw new IllegalArgumentException("a cache of " + cacheInodes + " inodes (" + cacheInodesBounds() + ")");
             }
+            if (blockCache != 0 && !blockCacheAllowed(blockCache)) {
+                throw new IllegalArgumentException("a block cache of " + blockCache + " bytes (" + blockCacheBounds() + ")");
+            }
             guestPath = normalise(guestPath);
             if (replicated && readOnly) throw new IllegalArgumentException("a replicated volume is writable (replicating a read-only one would change nothing)");
+        }
+
+        public Volume(Path file, String guestPath, VolumeKey key, boolean readOnly, boolean replicated, Commit commit, int cacheInodes) {
+            this(file, guestPath, key, readOnly, replicated, commit, cacheInodes, 0);
         }
 
         public Volume(Path file, String guestPath, VolumeKey key, boolean readOnly, boolean replicated, Commit commit) {
@@ -120,17 +154,22 @@ public sealed interface Mount permits Mount.HostDirectory, Mount.Ramfs, Mount.Vo
 
         /** This volume, replicated. */
         public Volume replicatedCopy() {
-            return new Volume(file, guestPath, key, readOnly, true, commit, cacheInodes);
+            return new Volume(file, guestPath, key, readOnly, true, commit, cacheInodes, blockCache);
         }
 
         /** This volume, committing as {@code c} says. */
         public Volume committing(Commit c) {
-            return new Volume(file, guestPath, key, readOnly, replicated, c, cacheInodes);
+            return new Volume(file, guestPath, key, readOnly, replicated, c, cacheInodes, blockCache);
         }
 
         /** This volume, keeping {@code inodes} inodes in memory when nothing uses them (0: the default). */
         public Volume caching(int inodes) {
-            return new Volume(file, guestPath, key, readOnly, replicated, commit, inodes);
+            return new Volume(file, guestPath, key, readOnly, replicated, commit, inodes, blockCache);
+        }
+
+        /** This volume, keeping {@code bytes} of blocks in memory (0: the default). */
+        public Volume cachingBlocks(long bytes) {
+            return new Volume(file, guestPath, key, readOnly, replicated, commit, cacheInodes, bytes);
         }
     }
 

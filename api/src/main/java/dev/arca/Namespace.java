@@ -36,6 +36,7 @@ final class Namespace {
     final MountTable table = new MountTable();
     /** Everything that holds something on the host, in opening order; closed in reverse. */
     private final List<FileSystem> opened = new ArrayList<>();
+    private long blockCachesGiven; // bytes of the block caches the mounts gave (not the defaults'), for the heap check
     private final List<LocalFreshness> records = new ArrayList<>();
     /** Host directory mounts by real host path, for naming a program inside one by its guest path. */
     private final List<HostMount> hostMounts = new ArrayList<>();
@@ -87,7 +88,7 @@ final class Namespace {
                 FileSystem fs = switch (m) {
                     case Mount.HostDirectory d -> hostDirectory(d);
                     case Mount.Ramfs r -> new RamFs(host::realtimeNanos, ramBytes, r.readOnly());
-                    case Mount.Volume v -> volume(v.file(), key(v.key(), config, "volume " + v.file()), v.readOnly(), v.replicated(), v.commit(), v.cacheInodes());
+                    case Mount.Volume v -> volume(v.file(), key(v.key(), config, "volume " + v.file()), v.readOnly(), v.replicated(), v.commit(), v.cacheInodes(), v.blockCache());
                     case Mount.Image i -> image(i.file(), config.volumeKey(), i.expectedRootHash() == null ? null : RootHash.parse(i.expectedRootHash()));
                     case Mount.Union u -> union(u, key(u.key(), config, "union volume " + u.volume()));
                 };
@@ -148,11 +149,25 @@ final class Namespace {
                 .withSecurityLog(line -> diagnostics.emit(DiagnosticSink.Kind.SECURITY, line));
     }
 
+    /** For tests: the file systems opened, in the order of their mounts. */
+    List<FileSystem> opened() {
+        return List.copyOf(opened);
+    }
+
     /** An encrypted volume in one host file, created on first use unless read-only. */
-    private EncFs volume(Path file, VolumeKey key, boolean readOnly, boolean replicated, Mount.Commit commit, int cacheInodes) throws MountException {
+    private EncFs volume(Path file, VolumeKey key, boolean readOnly, boolean replicated, Mount.Commit commit, int cacheInodes, long blockCache)
+            throws MountException {
         if (replicated && replication == null) {
             throw new MountException("volume " + file + " is replicated: it needs a cluster (arca run --cluster ADDR:P, or arca service deploy)");
         }
+        // the caches fill as the program reads and writes: past the heap, the JVM would fail, not the program
+        long heap = Runtime.getRuntime().maxMemory();
+        if (blockCache > 0 && blockCachesGiven + blockCache > heap / 2) {
+            throw new MountException("volume " + file + ": a block cache of " + (blockCache >> 20) + " MiB"
+                    + (blockCachesGiven > 0 ? " (with the other volumes' " + (blockCachesGiven >> 20) + " MiB)" : "")
+                    + " does not fit in half of this JVM's heap (" + (heap >> 20) + " MiB): give a smaller one, or a larger heap (ARCA_JAVA_OPTS=-Xmx...)");
+        }
+        blockCachesGiven += blockCache;
         BlockStore store = store(file, readOnly, "volume " + file + ": ");
         try {
             // a replicated volume is named by its file's name; its local copy is brought up to date first
@@ -163,6 +178,7 @@ final class Namespace {
             EncFs.Options options = options(key, readOnly);
             if (commit == Mount.Commit.FSYNC && !readOnly) options = options.withCommitAtSync(EncFs.Options.COMMIT_WITHIN_MILLIS);
             if (cacheInodes > 0) options = options.withCacheInodes(cacheInodes);
+            if (blockCache > 0) options = options.withCacheBlocks((int) (blockCache / 2 / BlockStore.BLOCK_SIZE)); // as many clean as changed
             EncFs fs = EncFs.isEmpty(store) && !readOnly
                     ? EncFs.create(store, key.internal(), host::randomBytes, options)
                     : EncFs.open(store, key.internal(), host::randomBytes, options, null);
@@ -201,7 +217,7 @@ final class Namespace {
             throw new MountException("union at " + u.guestPath() + ": the image and the volume must be two different files");
         }
         EncFs lower = image(u.image(), null, null);
-        EncFs upper = volume(u.volume(), key, false, false, Mount.Commit.NAMES, 0);
+        EncFs upper = volume(u.volume(), key, false, false, Mount.Commit.NAMES, 0, 0);
         try {
             return new UnionFs(upper, lower);
         } catch (ErrnoException e) {

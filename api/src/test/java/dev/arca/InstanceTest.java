@@ -166,6 +166,23 @@ class InstanceTest {
         assertTrue(key.toString().contains("hidden"));
     }
 
+    /** A volume's caches as its mount gives them reach the volume; the defaults otherwise. */
+    @Test
+    void aVolumesCachesAreThoseItsMountGives() throws Exception {
+        VolumeKey key = VolumeKey.of(new byte[32]);
+        Mount.Volume small = new Mount.Volume(dir.resolve("c1.vol"), "/a", key, false).caching(100).cachingBlocks(1 << 20);
+        Mount.Volume plain = new Mount.Volume(dir.resolve("c2.vol"), "/b", key, false);
+        try (Instance i = Instance.create(config().mount(small).mount(plain).build())) {
+            List<dev.arca.fs.encfs.EncFs.Options> volumes = i.namespace().opened().stream()
+                    .filter(f -> f instanceof dev.arca.fs.encfs.EncFs).map(f -> ((dev.arca.fs.encfs.EncFs) f).options()).toList();
+            assertEquals(2, volumes.size());
+            assertEquals(100, volumes.get(0).cacheInodes());
+            assertEquals(128, volumes.get(0).cacheBlocks(), "1 MiB: 128 blocks read and 128 changed");
+            assertEquals(dev.arca.fs.encfs.EncFs.CACHE_INODES, volumes.get(1).cacheInodes());
+            assertEquals(4096, volumes.get(1).cacheBlocks(), "the default: 16 MiB read and 16 MiB changed");
+        }
+    }
+
     @Test
     void aTamperedVolumeBlockIsEioAndOneSecurityDiagnostic() throws Exception {
         VolumeKey key = VolumeKey.of(new byte[32]);

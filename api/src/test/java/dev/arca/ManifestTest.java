@@ -49,7 +49,7 @@ class ManifestTest {
                             {"type": "encfs", "source": "v.vol", "path": "/v"},
                             {"type": "image", "source": "a.img", "path": "/a/../app", "readOnly": true},
                             {"type": "encfs", "source": "w.vol", "path": "/w", "commit": "fsync"},
-                            {"type": "encfs", "source": "x.vol", "path": "/x", "commit": "names", "cacheInodes": 1000}],
+                            {"type": "encfs", "source": "x.vol", "path": "/x", "commit": "names", "cacheInodes": 1000, "blockCache": "64MiB"}],
                  "limits": {"memory": "64MiB", "openFiles": 10, "cpuTime": "2s", "ramfs": "1MiB", "processes": 5}}
                 """);
         assertEquals(dir.resolve("app.wasm"), m.entry());
@@ -66,6 +66,8 @@ class ManifestTest {
         assertEquals(Mount.Commit.NAMES, ((Mount.Volume) m.mounts().get(5)).commit());
         assertEquals(1000, ((Mount.Volume) m.mounts().get(5)).cacheInodes());
         assertEquals(0, ((Mount.Volume) m.mounts().get(4)).cacheInodes(), "the default");
+        assertEquals(64L << 20, ((Mount.Volume) m.mounts().get(5)).blockCache());
+        assertEquals(0, ((Mount.Volume) m.mounts().get(4)).blockCache(), "the default");
         assertEquals(64L << 20, m.limits().memoryBytes());
         assertEquals(10, m.limits().openFiles());
         assertEquals(Duration.ofSeconds(2), m.limits().cpuTime());
@@ -161,6 +163,15 @@ class ManifestTest {
         assertRefused("{\"mounts\": [{\"type\": \"encfs\", \"source\": \"v\", \"path\": \"/v\", \"cacheInodes\": \"many\"}]}", "mounts[0].cacheInodes: expected a whole number, got a string");
         assertRefused("{\"mounts\": [{\"type\": \"encfs\", \"source\": \"v\", \"path\": \"/v\", \"cacheInodes\": 99999999999}]}", "mounts[0].cacheInodes: 99999999999 is out of range");
         assertRefused("{\"mounts\": [{\"type\": \"hostfs\", \"source\": \"v\", \"path\": \"/v\", \"cacheInodes\": 100}]}", "mounts[0]: only an encfs volume has a \"cacheInodes\" setting");
+        String encfs = "{\"mounts\": [{\"type\": \"encfs\", \"source\": \"v\", \"path\": \"/v\", \"blockCache\": ";
+        assertRefused(encfs + "\"256KiB\"}]}", "mounts[0].blockCache: \"256KiB\" is out of bounds (512KiB to 64GiB)");
+        assertRefused(encfs + "\"65GiB\"}]}", "mounts[0].blockCache: \"65GiB\" is out of bounds");
+        assertRefused(encfs + "\"lots\"}]}", "mounts[0].blockCache: unknown size unit in 'lots' (use B, KiB, MiB or GiB)");
+        assertRefused(encfs + "\"-1MiB\"}]}", "mounts[0].blockCache: size must not be negative");
+        assertRefused(encfs + "\"99999999999GiB\"}]}", "mounts[0].blockCache: not a size");
+        assertRefused(encfs + "\"1TB\"}]}", "mounts[0].blockCache: unknown size unit in '1TB'");
+        assertRefused(encfs + "1048576}]}", "mounts[0].blockCache: expected a string");
+        assertRefused("{\"mounts\": [{\"type\": \"ramfs\", \"path\": \"/v\", \"blockCache\": \"1MiB\"}]}", "mounts[0]: only an encfs volume has a \"blockCache\" setting");
     }
 
     /** Finding 2: a device, a FIFO or a huge file is refused at once, never read without end. */

@@ -27,6 +27,7 @@ final class QuickParse {
             Map.entry("--volume", (c, v) -> c.volumeSpecs.add(v)),
             Map.entry("--commit", (c, v) -> c.commit = v),
             Map.entry("--cache-inodes", (c, v) -> c.cacheInodes = v),
+            Map.entry("--block-cache", (c, v) -> c.blockCache = v),
             Map.entry("--image", (c, v) -> c.imageSpecs.add(v)),
             Map.entry("--union", (c, v) -> c.unionSpecs.add(v)),
             Map.entry("--key-file", (c, v) -> c.keyFile = Path.of(v)),

@@ -53,6 +53,10 @@ final class RunCommand implements Callable<Integer> {
             description = "How many inodes each --volume keeps in memory when nothing uses them (default 65536; 64 to 1073741824): past it, unchanged inodes and directories are let go and read again when used, so a walk of a volume of millions of files holds a bounded set (docs/encfs.md, \"Memory\"). \"cacheInodes\" in a manifest's encfs mount.")
     String cacheInodes;
 
+    @Option(names = "--block-cache", paramLabel = "SIZE",
+            description = "How much plaintext of blocks each --volume keeps in memory: blocks read or written, and changed ones held before they are sealed (default 32MiB, half of it for changed blocks; 512KiB to 64GiB and at most half the JVM's heap; sizes as in a manifest: 64MiB, 1GiB). \"blockCache\" in a manifest's encfs mount.")
+    String blockCache;
+
     @Option(names = "--image", paramLabel = "IMAGE::GUEST", description = "Mount an image made by 'arca image build', read-only. Repeatable.")
     List<String> imageSpecs = new ArrayList<>();
 
@@ -321,9 +325,20 @@ final class RunCommand implements Callable<Integer> {
             if (volumeSpecs.isEmpty()) throw new UserError("--cache-inodes " + cacheInodes + ": no --volume to cache");
         }
         int volumeCache = cache;
+        long blocks = 0;
+        if (blockCache != null) {
+            try {
+                blocks = Mount.Volume.blockCache(blockCache);
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--block-cache " + blockCache + ": " + e.getMessage());
+            }
+            if (volumeSpecs.isEmpty()) throw new UserError("--block-cache " + blockCache + ": no --volume to cache");
+        }
+        long volumeBlocks = blocks;
         for (String v : volumeSpecs) {
             String[] s = fileSpec("--volume", v);
-            out.add(mount("--volume", v, () -> new Mount.Volume(hostPath(s[0]), s[1], null, false).committing(volumeCommit).caching(volumeCache)));
+            out.add(mount("--volume", v, () -> new Mount.Volume(hostPath(s[0]), s[1], null, false).committing(volumeCommit).caching(volumeCache)
+                    .cachingBlocks(volumeBlocks)));
         }
         for (String v : imageSpecs) {
             String[] s = fileSpec("--image", v);

@@ -571,6 +571,11 @@ public final class EncFs extends Tree implements AutoCloseable {
         }
     }
 
+    /** How the volume was opened. */
+    public Options options() {
+        return options;
+    }
+
     /** For tests: how many inodes are in memory. */
     int inodesInMemory() {
         synchronized (mu) {
