@@ -277,12 +277,12 @@ public final class Instance implements AutoCloseable {
         }
     }
 
-    /** The configuration it was made from. */
     /** For tests: the instance's file systems. */
     Namespace namespace() {
         return namespace;
     }
 
+    /** The configuration it was made from. */
     public InstanceConfig config() {
         return config;
     }
