@@ -10,7 +10,8 @@
 #
 # usage: bench/encfs-scale.sh    env: FILES (default 20000), DIRS (1000), RUNS (3), ARCA (./arca),
 #   KINDS (default "hostfs encfs-fsync encfs-names"; encfs-names makes one commit per create,
-#   about 1,000 a second on this machine's disk: leave it out for large FILES)
+#   about 1,000 a second on this machine's disk: leave it out for large FILES; encfs-fsync-cache
+#   is encfs-fsync with --block-cache BLOCK_CACHE, default 256MiB)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -33,6 +34,7 @@ mounts() {
     hostfs) echo "--dir $WORK/dir::/" ;;
     encfs-fsync) echo "--volume $WORK/vol::/ --key-file $WORK/key --commit fsync" ;;
     encfs-names) echo "--volume $WORK/vol::/ --key-file $WORK/key --commit names" ;;
+    encfs-fsync-cache) echo "--volume $WORK/vol::/ --key-file $WORK/key --commit fsync --block-cache ${BLOCK_CACHE:-256MiB}" ;;
   esac
 }
 # guest KIND PHASE: one phase, prints the guest's line
