@@ -2,7 +2,8 @@
 # The ports' build cache (ports/cache.sh) on a copy of the checkout's ports/, sdk/ and launcher:
 # the key changes with every input it names and with nothing else; a stored build comes back
 # byte for byte in a tree that never built it; an entry cut short (no .complete) or from another
-# key is not used; ARCA_PORTS_REBUILD=1 ignores the cache. Ends with "N passed, M failed".
+# key is not used; ARCA_PORTS_REBUILD=1 ignores the cache; stores racing each other and a restore
+# leave one whole entry. Ends with "N passed, M failed".
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
@@ -72,5 +73,19 @@ for i in 1 2 3 4; do
   (cd "$T/a" && . ports/cache.sh && port_store demo target/ports/bin/prog target/ports/bin/prog.wasm); sleep 0.01
 done
 check "the newest three builds of a port are kept" '[ "$(ls -d "$T/cache"/demo-* | wc -l)" = 3 ] && [ -f "$T/cache/demo-$(key a)/.complete" ]'
+# two clones storing the same build at once (four stores in parallel, a restore racing them):
+# one whole entry, no copy left aside, and the restore gets the whole build or builds again
+head -c 3000000 /dev/urandom > "$T/a/target/ports/bin/prog"; head -c 3000000 /dev/urandom > "$T/a/target/ports/bin/prog.wasm"
+echo "# race" >> "$T/a/ports/demo/build.sh"
+rm -rf "$T/c"; mkdir -p "$T/c"; cp -a "$T/a/." "$T/c/"; rm -f "$T/c/target/ports/bin/"* "$T/c/target/ports/demo/.built"
+for i in 1 2 3 4; do (cd "$T/a" && . ports/cache.sh && port_store demo target/ports/bin/prog target/ports/bin/prog.wasm) & done
+(cd "$T/c" && . ports/cache.sh && port_cached demo target/ports/bin/prog target/ports/bin/prog.wasm) 2>/dev/null; rc=$?
+wait
+kr=$(key a)
+check "stores racing leave one whole entry and nothing aside" \
+  'cmp -s "$T/a/target/ports/bin/prog" "$T/cache/demo-$kr/prog" && cmp -s "$T/a/target/ports/bin/prog.wasm" "$T/cache/demo-$kr/prog.wasm" && [ -f "$T/cache/demo-$kr/.complete" ] && [ -z "$(ls -A "$T/cache" | grep "^\.")" ]'
+check "a restore racing them gets the whole build or none" \
+  '{ [ $rc = 0 ] && cmp -s "$T/a/target/ports/bin/prog" "$T/c/target/ports/bin/prog" && cmp -s "$T/a/target/ports/bin/prog.wasm" "$T/c/target/ports/bin/prog.wasm"; } || { [ $rc = 1 ] && [ ! -e "$T/c/target/ports/bin/prog" ]; }'
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
