@@ -23,6 +23,7 @@ export ARCA_CONFIG_DIR="$T/config" ARCA_ATTESTATION_PROVIDER=sim
 declare -A PID
 cleanup() { for p in "${PID[@]}"; do kill -9 "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; cp "$T"/n*.log "$OUT/" 2>/dev/null || true; rm -rf "$T"; }
 trap cleanup EXIT
+trap 'echo "service-failover.sh: line $LINENO failed (exit $?)" >&2' ERR
 "$ARCA" --version >/dev/null; "$ARCA" cc -O2 -o "$T/kv.wasm" "$ROOT/tests/cluster/kv.c"
 BASE=$((20000 + RANDOM % 20000)); PORT=$((BASE + 10)); BROKER=$((BASE + 20))
 addr() { echo "127.0.0.5$1:$((BASE + $1))"; }
@@ -43,7 +44,7 @@ leader() { for n in 1 2 3; do s=$("$ARCA" cluster status --node "$(addr $n)" 2>/
 # round K FILE [leader]: one kill -9 of the node that runs the service (with "leader": it leads too), timed into FILE
 round() {
   local k=$1 file=$2 R="" L
-  for _ in $(seq 1 240); do R=$(where); [ -n "$R" ] && [ "$(kv "$R" "put warm$k 1")" = ok ] && break; R=""; sleep 0.5; done
+  for _ in $(seq 1 240); do R=$(where) || true; [ -n "$R" ] && [ "$(kv "$R" "put warm$k 1")" = ok ] && break; R=""; sleep 0.5; done
   [ -n "$R" ] || { echo "service-failover.sh: the service does not run (round $k)" >&2; exit 1; }
   # leader rounds: the service's node is made to lead ('arca cluster lead'); it would hand leadership to a node
   # running fewer services after leading for 2 s (ServiceSupervisor.handOver), so the kill comes within that
@@ -59,7 +60,7 @@ round() {
   # greeting: a node whose forward still goes to the dead one) is asked again, through either
   # survivor, for 5 s; an answer other than the value written is a lost write, and is logged
   for i in 1 2 3; do
-    got=""; for _ in $(seq 1 100); do got=$(kv $a "get r$k-$i"); [ -n "$got" ] && break; got=$(kv $b "get r$k-$i"); [ -n "$got" ] && break; sleep 0.05; done
+    got=""; for _ in $(seq 1 100); do got=$(kv $a "get r$k-$i") || true; [ -n "$got" ] && break; got=$(kv $b "get r$k-$i") || true; [ -n "$got" ] && break; sleep 0.05; done
     [ "$got" = "value $k" ] || { lost=$((lost + 1)); echo "round $k: r$k-$i acknowledged by n$R, read back as '${got:-no answer in 5 s}'" >> "$OUT/lost"; }
   done
   start "$R"; listening "$R"; sleep 2
