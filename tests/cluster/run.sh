@@ -75,11 +75,30 @@ case "$L" in 1|2|3) ;; *) echo "no leader to go on with"; echo "$pass passed, $(
 other=$(( L % 3 + 1 ))
 if until_status $other "s['leader'] not in (None, '$leader') and len(s['members']) == 3"
 then ok "kill -9 of the leader ($leader): another is elected ($(field "s['leader']"))"; else bad "kill -9 of the leader: another is elected"; fi
+# the survivors did not wait out Ratis's election timeout: one found the leader's Raft port refusing (LeaderWatch)
+grep -h "leader $leader silent [0-9]* ms and its Raft port refuses connections: starting an election" "$T"/n[123].log >"$T/forced" 2>/dev/null
+[ "$(wc -l < "$T/forced")" -ge 1 ] && ok "a follower finds the crashed leader's port refusing and starts the election at once ($(head -1 "$T/forced" | grep -o 'node n[0-9]*: leader.*ms'))" \
+  || bad "a follower starts the election when the leader's port refuses"
 
 start "$L" --peers "$PEERS"
 if until_status "$L" "s['node'] == '$leader' and s['leader'] not in (None,) and len(s['members']) == 3" && [ "$(members)" = "['n1', 'n2', 'n3']" ] \
    && [ "$(ls -I run.sock -I run.sock.lock "$T/d$L")" = "$(printf 'node.json\nraft')" ] && [ -S "$T/d$L/run.sock" ] # (run.sock and its lock: 'arca run --node')
 then ok "the killed node restarts from its data directory and rejoins as $leader"; else bad "the killed node rejoins under the same id"; fi
+
+# a leader that is paused (SIGSTOP: as a stall or a cut-off host looks) still accepts connections:
+# no follower takes it for crashed, and the election comes from Ratis's timeout alone
+status "$other" && P=$(field "s['leader'][1:]")
+case "$P" in 1|2|3)
+  cat "$T"/n[123].log | grep -c "starting an election" >"$T/before-pause"
+  kill -STOP "${PID[$P]}"
+  if until_status $(( P % 3 + 1 )) "s['leader'] not in (None, 'n$P')"; then elected=yes; else elected=no; fi
+  kill -CONT "${PID[$P]}"
+  [ $elected = yes ] && [ "$(cat "$T"/n[123].log | grep -c "starting an election")" = "$(cat "$T/before-pause")" ] \
+    && until_status "$P" "s['leader'] not in (None, 'n$P') and len(s['members']) == 3" \
+    && ok "a paused leader (SIGSTOP, its port still accepting) is replaced by Ratis's own timeout, no forced election; it follows when resumed" \
+    || bad "a paused leader is replaced without a forced election (elected: $elected)" ;;
+*) bad "a paused leader: no leader to pause ('$P')" ;;
+esac
 
 # freshness from the cluster: a volume's committed version is in the replicated state, so an
 # older copy of the volume is refused on a host whose own state knows nothing (a fresh

@@ -90,7 +90,7 @@ final class NodeCommand implements Runnable {
                 if (snapshotEvery < 1) throw new UserError("--snapshot-every " + snapshotEvery + ": 1 or more");
                 Node.Config config = new Node.Config(id, self, Node.parsePeers(peers), data, cluster, snapshotEvery);
                 if (join == null) {
-                    node = Node.start(Cli.HOST, config, creds);
+                    node = Node.start(Cli.HOST, config, creds, Console::notice);
                 } else {
                     node = join(config, Endpoint.parse(join, "--join"), creds, clientCreds);
                 }
@@ -126,7 +126,7 @@ final class NodeCommand implements Runnable {
             try (ClusterClient cluster = ClusterClient.connect(Cli.HOST, at, config.cluster(), clientCreds)) {
                 boolean forgot = fresh && cluster.forgetWiped(config.id(), config.address());
                 Node node = Node.start(Cli.HOST, fresh ? new Node.Config(config.id(), config.address(), java.util.Map.of(), config.data(), config.cluster(),
-                        config.snapshotEvery()) : config, creds);
+                        config.snapshotEvery()) : config, creds, Console::notice);
                 if (!cluster.isMember(config.id())) {
                     cluster.add(config.id(), config.address());
                     Console.notice("node " + config.id() + ": joined the cluster through " + at

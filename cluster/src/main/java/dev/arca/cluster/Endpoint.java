@@ -37,6 +37,25 @@ public record Endpoint(String host, int port) {
         return canonical.toString();
     }
 
+    /**
+     * Whether nothing listens at {@code hostPort} (an IPv4 literal and a port): a connection
+     * refused, which the kernel answers for a port whose process is gone. A connection accepted,
+     * or no answer within {@code timeoutMillis} (a partition, a paused host), is not a refusal.
+     */
+    static boolean refuses(dev.arca.host.Host host, String hostPort, int timeoutMillis) {
+        if (hostPort == null) return false;
+        int colon = hostPort.lastIndexOf(':');
+        if (colon <= 0) return false;
+        try (var s = host.connect(new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral(hostPort.substring(0, colon)),
+                Integer.parseInt(hostPort.substring(colon + 1))), timeoutMillis)) {
+            return false;
+        } catch (java.net.ConnectException e) {
+            return true;
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     @Override
     public String toString() {
         return host + ":" + port;

@@ -67,6 +67,7 @@ public final class Node implements Closeable {
     private final RaftServer server;
     private final RaftGroupId group;
     private final ClusterStateMachine stateMachine;
+    private volatile LeaderWatch watch; // started with the server, see LeaderWatch
 
     private Node(Config config, RaftServer server, RaftGroupId group, ClusterStateMachine stateMachine) {
         this.config = config;
@@ -97,6 +98,14 @@ public final class Node implements Closeable {
 
     /** Starts the node; returns once its Raft server runs (it may not have a leader yet). */
     public static Node start(Host host, Config c, Credentials credentials) throws ClusterException {
+        return start(host, c, credentials, line -> {});
+    }
+
+    /**
+     * Starts the node as {@link #start(Host, Config, Credentials)} does; {@code log} gets a line
+     * when this node starts an election because its leader crashed ({@link LeaderWatch}).
+     */
+    public static Node start(Host host, Config c, Credentials credentials, java.util.function.Consumer<String> log) throws ClusterException {
         NodeId.check(c.id());
         Endpoint listed = c.peers().get(c.id());
         if (listed != null && !listed.equals(c.address())) {
@@ -142,6 +151,7 @@ public final class Node implements Closeable {
                     .setOption(recover ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT).build();
             self[0] = new Node(c, server, gid, sm);
             server.start();
+            self[0].watch = new LeaderWatch(server, gid, host, log).start();
             if (!recover) {
                 try (HostFd d = host.openDirectory(c.data())) {
                     host.replaceFile(d, "node.json", JSON.writeValueAsBytes(JSON.createObjectNode().put("id", c.id()).put("cluster", c.cluster())), 0600);
@@ -303,6 +313,8 @@ public final class Node implements Closeable {
 
     @Override
     public void close() throws IOException {
+        LeaderWatch w = watch;
+        if (w != null) w.close();
         server.close();
     }
 }

@@ -601,17 +601,9 @@ public final class ServiceSupervisor implements Closeable {
         if (p != null) p.close();
     }
 
-    /** Whether nothing listens at {@code hostPort} (a connection refused, not merely unanswered). */
+    /** Whether nothing listens at {@code hostPort}; a timeout (a partition or a pause looks like this) waits for DEAD_MILLIS. */
     private boolean refused(String hostPort) {
-        if (hostPort == null) return false;
-        int colon = hostPort.lastIndexOf(':');
-        try (var s = host.connect(new InetSocketAddress(address(hostPort.substring(0, colon)), Integer.parseInt(hostPort.substring(colon + 1))), PROBE_MILLIS)) {
-            return false;
-        } catch (java.net.ConnectException e) {
-            return true;
-        } catch (IOException | RuntimeException e) {
-            return false; // a timeout: a partition or a pause looks like this; wait for DEAD_MILLIS
-        }
+        return Endpoint.refuses(host, hostPort, PROBE_MILLIS);
     }
 
     private static String host(String hostPort) {
