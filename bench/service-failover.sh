@@ -5,7 +5,7 @@
 # 20): kill -9 of the node that runs the service (a follower: the leader places services on
 # followers when it can), then the time until the first write acknowledged by the service on its
 # new node (the client retries every 20 ms through the two other nodes); the killed node is
-# restarted with its data before the next round. Then LEADER_KILLS times (default 5) the same with
+# restarted with its data before the next round. Then LEADER_KILLS times (default 20) the same with
 # the service's node made the leader first ('arca cluster lead'), so that the kill costs an election
 # too (a leader that runs more services than a follower hands leadership over after 2 s: this is the
 # case of a cluster where every node runs services). Also checks RPO 0:
@@ -16,7 +16,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ARCA=$ROOT/arca
 KILLS=${KILLS:-20}
-LEADER_KILLS=${LEADER_KILLS:-5}
+LEADER_KILLS=${LEADER_KILLS:-20}
 OUT=$ROOT/target/bench/service-failover; mkdir -p "$OUT"
 T=$(mktemp -d)
 export ARCA_CONFIG_DIR="$T/config" ARCA_ATTESTATION_PROVIDER=sim
