@@ -66,6 +66,9 @@ final class ClusterStateMachine extends BaseStateMachine {
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private Path smDir; // the state machine's directory: snapshots, and blocks/ (set by initialize)
     private HostFd blocksDir; // guarded by this: opened again at every load (an installed snapshot replaces the directory)
+    /** Run after an entry that changed a service's record is applied (the supervisor acts at once, not at its next tick). */
+    private volatile Runnable onServiceChange = () -> {};
+    private boolean servicesChanged; // guarded by this: set by apply, read and cleared by applyTransaction
     private volatile SnapshotInfo latest; // the latest snapshot: its JSON and the segment files it names
     private List<String> retired = List.of(); // guarded by this: segment files to delete at the next snapshot
     private final Map<String, Long> volumes = new TreeMap<>(); // guarded by this: volume id (hex) -> committed version
@@ -340,11 +343,15 @@ final class ClusterStateMachine extends BaseStateMachine {
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto entry = trx.getLogEntry();
         ObjectNode reply;
+        boolean changed;
         synchronized (this) {
             reply = trx.getStateMachineContext() instanceof Command c ? apply(c, entry.getIndex())
                     : apply(entry.getStateMachineLogEntry().getLogData().toByteArray(), entry.getIndex());
             updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+            changed = servicesChanged;
+            servicesChanged = false;
         }
+        if (changed) onServiceChange.run();
         return CompletableFuture.completedFuture(message(reply));
     }
 
@@ -416,6 +423,7 @@ final class ClusterStateMachine extends BaseStateMachine {
                     }
                     ServiceStatus old = services.get(c.name());
                     services.put(c.name(), new ServiceStatus(c.name(), spec, spec.node(), spec.node() == null ? "placing" : "starting", index, null, null));
+                    servicesChanged = true;
                     if (old != null) forget(old.spec().module());
                     reply.put("generation", index);
                 }
@@ -424,11 +432,13 @@ final class ClusterStateMachine extends BaseStateMachine {
                     long expect = c.body().path("expect").asLong(0);
                     if (expect > 0 && s.generation() != expect) throw new ClusterException("service " + c.name() + " changed meanwhile (generation " + s.generation() + ")");
                     services.put(c.name(), s.with(c.node(), "starting", index));
+                    servicesChanged = true;
                     reply.put("generation", index);
                 }
                 case "stop" -> {
                     ServiceStatus s = service(c.name());
                     services.put(c.name(), s.with(null, "stopped", index));
+                    servicesChanged = true;
                     reply.put("generation", index);
                 }
                 case "report" -> {
@@ -440,6 +450,7 @@ final class ClusterStateMachine extends BaseStateMachine {
                         services.put(c.name(), new ServiceStatus(s.name(), s.spec(), s.node(), state, s.generation(),
                                 state.equals("exited") ? c.body().path("exit").asInt() : null,
                                 c.body().path("reason").isTextual() ? c.body().get("reason").asText() : null));
+                        servicesChanged = true;
                     }
                     reply.put("current", current);
                 }
@@ -502,6 +513,11 @@ final class ClusterStateMachine extends BaseStateMachine {
     }
 
     /** The services as this node has applied them (the supervisor's view; it may lag the leader's). */
+    /** {@code r} runs (on Ratis's applier thread, so it must not block) after each entry that changes a service's record. */
+    void onServiceChange(Runnable r) {
+        onServiceChange = r;
+    }
+
     synchronized List<ServiceStatus> services() {
         return List.copyOf(services.values());
     }

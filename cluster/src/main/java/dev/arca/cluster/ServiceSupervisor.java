@@ -16,7 +16,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * A node's part in running services (docs/cluster.md, "Services"), every {@link #TICK_MILLIS}:
+ * A node's part in running services (docs/cluster.md, "Services"), every {@link #TICK_MILLIS} and
+ * whenever a service's record changes:
  * <ul>
  * <li>runs each service whose record places it on this node, for that record's generation, and
  *     stops any it runs that the record has moved on from (moved, redeployed, stopped);
@@ -257,6 +258,9 @@ public final class ServiceSupervisor implements Closeable {
     }
 
     public ServiceSupervisor start() {
+        // a placement, stop or report applied here wakes the loop at once: the node a service moves to
+        // starts it, and the others forward its ports to it, without waiting for the next tick
+        node.stateMachine().onServiceChange(() -> java.util.concurrent.locks.LockSupport.unpark(loop));
         loop.start();
         renewer.start();
         warmer.start();
@@ -347,11 +351,8 @@ public final class ServiceSupervisor implements Closeable {
             } catch (RuntimeException e) { // never let one bad tick end the node's services
                 say("tick", "services: " + e);
             }
-            try {
-                Thread.sleep(TICK_MILLIS);
-            } catch (InterruptedException e) {
-                return;
-            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TICK_MILLIS * 1_000_000); // or less: see start()
+            if (Thread.interrupted()) return;
         }
     }
 
