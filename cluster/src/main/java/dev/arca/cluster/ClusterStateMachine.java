@@ -512,12 +512,12 @@ final class ClusterStateMachine extends BaseStateMachine {
         return u.have;
     }
 
-    /** The services as this node has applied them (the supervisor's view; it may lag the leader's). */
     /** {@code r} runs (on Ratis's applier thread, so it must not block) after each entry that changes a service's record. */
     void onServiceChange(Runnable r) {
         onServiceChange = r;
     }
 
+    /** The services as this node has applied them (the supervisor's view; it may lag the leader's). */
     synchronized List<ServiceStatus> services() {
         return List.copyOf(services.values());
     }

@@ -20,10 +20,10 @@ import org.apache.ratis.server.protocol.TermIndex;
  * election timeout.
  *
  * <p>Ratis's follower sleeps a random election timeout (300-600 ms here) and starts an election
- * only if no message came during the whole sleep: after the leader's last heartbeat it wakes up
- * to one sleep that is cut short by that heartbeat and then sleeps a whole one, about 650 ms on
- * average, before the votes even start (and the first round is a pre-vote). That silence is all it
- * can know. A crashed process tells more: the kernel refuses connections to a port nobody listens
+ * only if no message came during the whole sleep: the sleep in which the leader's last heartbeat
+ * came ends without an election, and only a whole sleep after it does, about 650 ms after the
+ * crash on average, before the votes even start (and the first round is a pre-vote). That silence
+ * is all it can know. A crashed process tells more: the kernel refuses connections to a port nobody listens
  * on. So every {@link #TICK_MILLIS} this watch looks at how long its leader has been silent (Ratis's
  * own figure, the time since the leader's last append or heartbeat), and once that passes
  * {@link #SILENT_MILLIS} (heartbeats go every 150 ms) it connects to the leader's Raft port: if the
