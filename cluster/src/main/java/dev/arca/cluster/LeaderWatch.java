@@ -101,9 +101,10 @@ final class LeaderWatch implements Closeable {
         long silent = role.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs();
         long term = info.getCurrentTerm();
         RaftPeerId self = server.getId();
-        int turn = turn(division.getRaftConf().getCurrentPeers(), leader, self);
+        var conf = division.getRaftConf();
+        int turn = turn(conf.getCurrentPeers(), leader, self);
         if (turn < 0 || term == forcedTerm || silent < SILENT_MILLIS + turn * STAGGER_MILLIS || System.nanoTime() - quietUntil < 0) return;
-        RaftPeer peer = division.getRaftConf().getPeer(leader);
+        RaftPeer peer = conf.getPeer(leader);
         if (peer == null || !Endpoint.refuses(host, peer.getAddress(), PROBE_MILLIS)) {
             quietUntil = System.nanoTime() + SILENT_MILLIS * 1_000_000; // alive (paused, slow) or unknown: Ratis's timeout decides
             return;

@@ -399,7 +399,7 @@ public final class ServiceSupervisor implements Closeable {
                 }
                 String addr = addresses.get(s.node());
                 for (int p : s.spec().ports()) {
-                    wanted.put(p, addr == null ? null : new InetSocketAddress(address(host(addr)), p));
+                    wanted.put(p, addr == null ? null : new InetSocketAddress(InetAddress.ofLiteral(host(addr)), p));
                     owner.put(p, s.name());
                 }
             }
@@ -424,7 +424,7 @@ public final class ServiceSupervisor implements Closeable {
             PublishedPort p = ports.get(e.getKey());
             if (p == null) {
                 try {
-                    p = PublishedPort.open(host, owner.get(e.getKey()), address(node.address().host()), e.getKey(), a -> refusing.add(a.getHostAddress()));
+                    p = PublishedPort.open(host, owner.get(e.getKey()), InetAddress.ofLiteral(node.address().host()), e.getKey(), a -> refusing.add(a.getHostAddress()));
                     ports.put(e.getKey(), p);
                     synchronized (this) {
                         said.remove("port " + e.getKey());
@@ -609,17 +609,6 @@ public final class ServiceSupervisor implements Closeable {
 
     private static String host(String hostPort) {
         return hostPort.substring(0, hostPort.lastIndexOf(':'));
-    }
-
-    private static InetAddress address(String ipv4) {
-        String[] p = ipv4.split("\\.");
-        byte[] b = new byte[4];
-        for (int i = 0; i < 4; i++) b[i] = (byte) Integer.parseInt(p[i]);
-        try {
-            return InetAddress.getByAddress(b);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalArgumentException(e);
-        }
     }
 
     /** Stops every service this node runs and every port it publishes. */
