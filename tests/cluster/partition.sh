@@ -15,7 +15,14 @@
 #      the checker flagged the stale gets here);
 #   3. the Raft leader alone cut off (kv moved off it first): a new election, writes go on;
 #   4. a flapping partition: a random minority cut and healed every 2-3 s for 15 s (fixed seed);
-#   5. after the heals every node reports the same service record and five members.
+#   5. a host that fakes a crash (the hostile case of docs/cluster.md, "Nodes"): the service's node R
+#      cut from the others with every connection between them refused (TCP reset) and every other
+#      packet dropped, as when R's process had died. The leader's probe finds R's Raft port refusing
+#      and moves kv at once, while R's copy is alive and its address reachable: a reader through R
+#      and writers through the others, checked linearizable (R's lease lapses before the new copy
+#      answers); R's leader watch, finding its leader's port refusing, starts an election it cannot
+#      win, and after the heal its higher term costs one more election, not a lost write;
+#   6. after the heals every node reports the same service record and five members.
 # Needs root (ip netns, nftables; installs the nftables package when nft is missing). Prints
 # PASS/FAIL per case and "N passed, M failed"; the exit status is 0 only when all passed.
 # ARCA_KEEP=1 keeps the temporary directory (node logs, histories).
@@ -88,6 +95,24 @@ add rule inet arca output ip daddr $(ip4 $b) drop
 add rule inet arca output ip daddr $(ip4 $a) drop
 "; done ;; esac
     [ -n "$rules" ] && { printf '%s' "$rules" | ip netns exec "$(ns $n)" nft -f - || echo "partition: nft failed in $(ns $n)" >&2; }
+  done; }
+# fake_crash R "OTHERS": R and each of OTHERS look crashed to each other: a connection either way is
+# refused and one open is reset (a TCP reset: what a port nobody listens on answers, and a dead
+# peer's kernel; the reset nft makes for a local socket comes in from the other side's address, so
+# resets are let in) and every other packet dropped
+fake_crash() { local n b rules
+  for n in 1 2 3 4 5; do rules=""
+    if [ "$n" = "$1" ]; then for b in $2; do rules+="add rule inet arca input ip saddr $(ip4 $b) tcp flags & rst == rst accept
+add rule inet arca input ip saddr $(ip4 $b) drop
+add rule inet arca output ip daddr $(ip4 $b) meta l4proto tcp reject with tcp reset
+add rule inet arca output ip daddr $(ip4 $b) drop
+"; done
+    elif in_list "$n" "$2"; then rules+="add rule inet arca input ip saddr $(ip4 $1) tcp flags & rst == rst accept
+add rule inet arca input ip saddr $(ip4 $1) drop
+add rule inet arca output ip daddr $(ip4 $1) meta l4proto tcp reject with tcp reset
+add rule inet arca output ip daddr $(ip4 $1) drop
+"; fi
+    [ -n "$rules" ] && { printf '%s' "$rules" | ip netns exec "$(ns $n)" nft -f - || echo "fake crash: nft failed in $(ns $n)" >&2; }
   done; }
 heal() { local i; for i in 1 2 3 4 5; do ip netns exec "$(ns $i)" nft flush table inet arca; done; }
 others() { local i o=""; for i in 1 2 3 4 5; do case " $1 " in *" $i "*) ;; *) o="$o $i" ;; esac; done; echo $o; }
@@ -384,7 +409,48 @@ if [ $vrc = 0 ]; then ok "case 4: linearizable under flapping partitions: $(sed 
 else bad "case 4: linearizable under flapping partitions (checker exit $vrc)"; sed 's/^/    /' "$T/h4.out"; verdict_lines "$T/h4"; fi
 : > "$T/err"
 
-# 5. after the heals: every node reports the same record and five members, every write through every node
+# 5. a faked crash of the service's node R (see the top): moved at once by the refusal, while R's copy
+# lives; a reader through R, writers and kvload through the others; held until kv runs elsewhere and
+# has taken writes there for 3 s (at most 20 s)
+wait_state running 30; L=$(leader); S=$(status "['node']"); S=${S#n}
+if [ -n "$L" ] && [ -n "$S" ] && [ "$L" = "$S" ]; then
+  to=$(others "$L"); to=${to%% *}
+  A service move kv --to "n$to" --node "$(addr $to)" >/dev/null 2>"$T/err" && wait_state running 30 && S=$(status "['node']") && S=${S#n}
+fi
+if [ -z "$L" ] || [ -z "$S" ] || [ "$L" = "$S" ]; then bad "case 5: a leader ('$L') and a service node ('$S') apart, to fake a crash of the latter"; else
+  R=$S MAJ=$(others "$S")
+  ( VIA="$MAJ"; writer c5 16 ) & W=$!
+  load "$T/h5" 18 c5lin $MAJ & LD=$!
+  reader "$T/h5r" 16 c5lin "$R" & RD=$!
+  sleep 2; mark; a0=$(wc -l < "$T/acked"); fake_crash "$R" "$MAJ"; tcut=$(date +%s%N); note "case 5: n$R looks crashed to n${MAJ// /,n} and they to it"
+  G=""; ms() { echo $(( ($(date +%s%N) - tcut) / 1000000 )); }
+  while [ -z "$G" ] && [ "$(ms)" -lt 20000 ]; do G=$(running_on $MAJ) || sleep 0.25; done
+  tmove=$(ms); [ -n "$G" ] && note "case 5: kv running on n$G"
+  while [ "$(ms)" -lt $(( tmove + 3000 < 20000 ? tmove + 3000 : 20000 )) ]; do sleep 0.25; done
+  a1=$(wc -l < "$T/acked"); heal; note "case 5: healed"
+  wait $W; wrc=$?; wait $LD; wait $RD
+  # the leader's move line names the refusal (the fast path), not a silence of 1 s
+  moved=""; for n in $MAJ; do since $n "service kv: node n$R is down \(silent [0-9]+ ms.*its Raft port refuses connections\): moved to node n$G" && moved=$n; done
+  elected=""; since "$R" "node n$R: leader n[0-9] silent [0-9]+ ms and its Raft port refuses connections: starting an election" && elected=" (n$R's own watch started an election it could not win)"
+  if [ -n "$G" ] && in_list "$G" "$MAJ" && [ -n "$moved" ] && [ $wrc = 0 ] && [ $a1 -gt $a0 ]
+  then ok "case 5: n$R faked crashed: leader n$moved found its Raft port refusing and moved kv to n$G (running $tmove ms after the fake)$elected, $((a1 - a0)) writes acknowledged meanwhile"
+  else bad "case 5: a faked crash of the service's node moves kv by the refusal and writes go on"
+    echo "    running on the others: '${G:+n$G}' ($tmove ms after the fake); a move by refusal logged by: '${moved:+n$moved}'; writer $wrc; $((a1 - a0)) writes acknowledged"
+    for n in $MAJ; do since $n "service kv" && tail -n +$(( ${MARK[$n]} + 1 )) "$T/n$n.log" | grep "service kv" | sed "s/^/    n$n: /" | head -3; done; fi
+  [ -n "$G" ] || { G=$(status "['node']"); G=${G#n}; }
+  if [ -n "$G" ] && EVENTUALLY=20 eventually stopped_copy "$R" && EVENTUALLY=20 eventually check "$G" && EVENTUALLY=20 eventually check "$R"
+  then ok "case 5: after the heal n$R's copy ended and all $(wc -l < "$T/acked") acknowledged writes read back through n$G and n$R"
+  else bad "case 5: after a faked crash the old copy ends and nothing acknowledged is lost"
+    echo "    n$R's copy ended: $(stopped_copy "$R" && echo yes || echo no); kv on '$G'"; diff "$T/want" "$T/got" | head -5 | sed 's/^/    /'; fi
+  merge "$T/h5m" "$T/h5" "$T/h5r"
+  linearizable "$T/h5m"; vrc=$?
+  summary="$(answered "$T/h5.out" "$T/h5r.out") calls answered ($(sed 's/^reader: //' "$T/h5r.out") through n$R)"
+  if [ $vrc = 0 ]; then ok "case 5: linearizable through both sides of a faked crash: $summary; $(head -1 "$T/h5m.verdict")"
+  else bad "case 5: linearizable through both sides of a faked crash (checker exit $vrc)"; echo "    $summary"; verdict_lines "$T/h5m"; fi
+fi
+: > "$T/err"
+
+# 6. after the heals: every node reports the same record and five members, every write through every node
 # (within 20 s: a node cut just before the last heal may stay silent a moment longer, while its gRPC connections
 # come back, and the leader may still move the service away from it; seen once, a move 0.5 s into the check)
 agree() { recs=$(every record | sort | uniq -c); [ "$(echo "$recs" | wc -l)" = 1 ] && echo "$recs" | grep -q '^ *5 .*"state": "running"'; }
@@ -392,8 +458,8 @@ EVENTUALLY=20 eventually agree
 mem=$(members 1)
 allread=""; : > "$T/diffs"; for n in 1 2 3 4 5; do if EVENTUALLY=10 eventually check $n; then allread="$allread n$n"; else diff "$T/want" "$T/got" | head -4 | sed "s/^/    through n$n: /" >> "$T/diffs"; fi; done
 if [ "$(echo "$recs" | wc -l)" = 1 ] && echo "$recs" | grep -q '^ *5 .*"state": "running"' && [[ "$mem" =~ ^5\ n[1-5]$ ]] && [ "$allread" = " n1 n2 n3 n4 n5" ]
-then ok "case 5: after the heals all five nodes give the same record ($(echo "$recs" | grep -o '"node": "n[0-9]"'), running), 5 members and leader ${mem#* } (through n1), and all $(wc -l < "$T/acked") acknowledged writes through every node"
-else bad "case 5: after the heals the nodes agree"; echo "$recs" | sed 's/^/    /'; echo "    members/leader:$mem; every write read back through:$allread"; cat "$T/diffs"; fi
+then ok "case 6: after the heals all five nodes give the same record ($(echo "$recs" | grep -o '"node": "n[0-9]"'), running), 5 members and leader ${mem#* } (through n1), and all $(wc -l < "$T/acked") acknowledged writes through every node"
+else bad "case 6: after the heals the nodes agree"; echo "$recs" | sed 's/^/    /'; echo "    members/leader:$mem; every write read back through:$allread"; cat "$T/diffs"; fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
