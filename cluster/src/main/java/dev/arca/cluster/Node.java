@@ -307,6 +307,51 @@ public final class Node implements Closeable {
         }
     }
 
+    /**
+     * A linearizable read through this node's own Raft server, whatever its role (ReadIndex: a
+     * follower asks the leader its server knows for the commit index, after the leader has
+     * confirmed its leadership with a majority, and answers from its own state once applied that
+     * far), asked again every {@value #READ_RETRY_MILLIS} ms while it fails (no leader known yet,
+     * an election) for at most {@code millis}. A client would look for the leader itself, and
+     * after a failure at the leader Ratis's client asks a member picked at random, which may be
+     * cut off (found by tests/cluster/partition.sh: a service's start waited 6 s on a read sent
+     * to a member behind a partition, then on closing its connection to it).
+     */
+    JsonNode read(Command c, long millis) throws ClusterException {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        while (true) {
+            var request = org.apache.ratis.protocol.RaftClientRequest.newBuilder().setClientId(submitter).setServerId(server.getId())
+                    .setGroupId(group).setCallId(submitted.incrementAndGet())
+                    .setMessage(ClusterClient.message(c))
+                    .setType(org.apache.ratis.protocol.RaftClientRequest.readRequestType()).build();
+            String why;
+            try {
+                long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+                var r = server.submitClientRequestAsync(request).get(left, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (r.isSuccess()) return ClusterClient.reply(r, c);
+                why = r.getException() == null ? "refused" : ClusterClient.reason(r.getException());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ClusterException(c.op() + ": interrupted");
+            } catch (java.util.concurrent.TimeoutException e) {
+                why = "no answer";
+            } catch (java.util.concurrent.ExecutionException | IOException | RuntimeException e) {
+                why = ClusterClient.reason(e);
+            }
+            if (System.nanoTime() - deadline + READ_RETRY_MILLIS * 1_000_000 > 0) {
+                throw new ClusterException(c.op() + ": no linearizable read within " + millis + " ms (" + why + ")");
+            }
+            try {
+                Thread.sleep(READ_RETRY_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ClusterException(c.op() + ": interrupted");
+            }
+        }
+    }
+
+    private static final long READ_RETRY_MILLIS = 20;
+
     public Endpoint address() {
         return config.address();
     }

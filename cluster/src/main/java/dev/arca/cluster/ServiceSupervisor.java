@@ -569,9 +569,13 @@ public final class ServiceSupervisor implements Closeable {
         return load.get(id) * 2 + (id.equals(leader) ? 1 : 0);
     }
 
-    /** Whether the cluster (read linearizably, not this node's applied state, which may be replaying an old log) places {@code s} here now. */
+    /**
+     * Whether the cluster (read linearizably, not this node's applied state, which may be replaying an old log) places
+     * {@code s} here now: through this node's own server ({@link Node#read}), which knows the leader, waiting as long as
+     * a client call would while leadership changes hands.
+     */
     private boolean stillHere(ServiceStatus s) throws ClusterException {
-        for (var one : client().services()) {
+        for (var one : node.read(Command.services(), ClusterClient.LEADER_CHANGE_MILLIS).path("services")) {
             if (one.path("name").asText().equals(s.name())) return placedHere(one, s.generation());
         }
         return false;
