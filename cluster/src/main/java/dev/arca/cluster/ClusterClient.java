@@ -115,7 +115,7 @@ public final class ClusterClient implements Closeable {
 
     /** The id of the attested node at {@code node}, from its RA-TLS certificate. */
     static String probe(Host host, Endpoint node, Credentials credentials) throws ClusterException {
-        try (Socket raw = host.connect(new InetSocketAddress(InetAddress.getByAddress(octets(node.host())), node.port()), PROBE_MILLIS);
+        try (Socket raw = host.connect(new InetSocketAddress(InetAddress.ofLiteral(node.host()), node.port()), PROBE_MILLIS);
                 SSLSocket s = (SSLSocket) credentials.sslContext(AddressBook.EMPTY).getSocketFactory().createSocket(raw, node.host(), node.port(), true)) {
             s.setSoTimeout(PROBE_MILLIS);
             var params = s.getSSLParameters();
@@ -128,13 +128,6 @@ public final class ClusterClient implements Closeable {
         } catch (IOException e) {
             throw new ClusterException("cannot reach node " + node + ": " + reason(e));
         }
-    }
-
-    private static byte[] octets(String ipv4) {
-        String[] p = ipv4.split("\\.");
-        byte[] b = new byte[4];
-        for (int i = 0; i < 4; i++) b[i] = (byte) Integer.parseInt(p[i]);
-        return b;
     }
 
     static String reason(Throwable e) {

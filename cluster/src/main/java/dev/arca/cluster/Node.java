@@ -291,10 +291,7 @@ public final class Node implements Closeable {
      * not lead; waits at most {@code millis}.
      */
     JsonNode submit(Command c, long millis) throws ClusterException {
-        var request = org.apache.ratis.protocol.RaftClientRequest.newBuilder().setClientId(submitter).setServerId(server.getId())
-                .setGroupId(group).setCallId(submitted.incrementAndGet())
-                .setMessage(ClusterClient.message(c))
-                .setType(org.apache.ratis.protocol.RaftClientRequest.writeRequestType()).build();
+        var request = request(c, org.apache.ratis.protocol.RaftClientRequest.writeRequestType());
         try {
             return ClusterClient.reply(server.submitClientRequestAsync(request).get(millis, java.util.concurrent.TimeUnit.MILLISECONDS), c);
         } catch (InterruptedException e) {
@@ -320,10 +317,7 @@ public final class Node implements Closeable {
     JsonNode read(Command c, long millis) throws ClusterException {
         long deadline = System.nanoTime() + millis * 1_000_000;
         while (true) {
-            var request = org.apache.ratis.protocol.RaftClientRequest.newBuilder().setClientId(submitter).setServerId(server.getId())
-                    .setGroupId(group).setCallId(submitted.incrementAndGet())
-                    .setMessage(ClusterClient.message(c))
-                    .setType(org.apache.ratis.protocol.RaftClientRequest.readRequestType()).build();
+            var request = request(c, org.apache.ratis.protocol.RaftClientRequest.readRequestType());
             String why;
             try {
                 long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
@@ -351,6 +345,12 @@ public final class Node implements Closeable {
     }
 
     private static final long READ_RETRY_MILLIS = 20;
+
+    /** {@code c} as a request from this node to its own server ({@link #submit}, {@link #read}). */
+    private org.apache.ratis.protocol.RaftClientRequest request(Command c, org.apache.ratis.protocol.RaftClientRequest.Type type) {
+        return org.apache.ratis.protocol.RaftClientRequest.newBuilder().setClientId(submitter).setServerId(server.getId())
+                .setGroupId(group).setCallId(submitted.incrementAndGet()).setMessage(ClusterClient.message(c)).setType(type).build();
+    }
 
     public Endpoint address() {
         return config.address();
