@@ -405,7 +405,8 @@ public final class InstanceConfig {
 
         /**
          * Makes every send, connect and datagram to the host wait on {@code lease}: while it has
-         * lapsed they fail (ECONNRESET, ECONNREFUSED, ENETUNREACH). See {@link Lease}.
+         * lapsed they wait for it, until {@code Network.LEASE_WAIT_MILLIS} after the lapse, then
+         * fail (ECONNRESET, ECONNREFUSED, ENETUNREACH). See {@link Lease}.
          */
         public Builder lease(Lease lease) {
             this.lease = Objects.requireNonNull(lease, "lease");

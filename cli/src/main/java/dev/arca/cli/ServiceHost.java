@@ -143,7 +143,17 @@ final class ServiceHost implements ServiceRunner {
                 .mounts(ready.identity.pinnedMounts());
         if (ready.key != null) b.volumeKey(ready.key);
         b.network(NetworkConfig.build(List.of(), List.of(), onThisNode(ready.manifest.network()), ready.identity))
-                .lease(lease::held)
+                .lease(new dev.arca.kernel.net.Lease() {
+                    @Override
+                    public boolean held() {
+                        return lease.held();
+                    }
+
+                    @Override
+                    public long lapsedSince() {
+                        return lease.lapsedSince();
+                    }
+                })
                 .evidence(Providers.evidence(ready.identity))
                 .cacheDirectory(cacheDirectory)
                 .cacheLimit(cacheLimit)

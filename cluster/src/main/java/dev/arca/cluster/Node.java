@@ -346,6 +346,26 @@ public final class Node implements Closeable {
 
     private static final long READ_RETRY_MILLIS = 20;
 
+    /**
+     * As {@link #read}, asked once and not waited for: the future fails (a {@link ClusterException}
+     * as its cause) when the read does, and is never completed by a timeout here (Ratis fails a
+     * read its leader does not answer after its request timeout, 3 s).
+     */
+    java.util.concurrent.CompletableFuture<JsonNode> readOnce(Command c) {
+        try {
+            return server.submitClientRequestAsync(request(c, org.apache.ratis.protocol.RaftClientRequest.readRequestType())).handle((r, e) -> {
+                try {
+                    if (e != null) throw new ClusterException(c.op() + ": " + ClusterClient.reason(e));
+                    return ClusterClient.reply(r, c);
+                } catch (ClusterException | IOException | RuntimeException f) {
+                    throw new java.util.concurrent.CompletionException(f instanceof ClusterException ? f : new ClusterException(c.op() + ": " + ClusterClient.reason(f)));
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            return java.util.concurrent.CompletableFuture.failedFuture(new ClusterException(c.op() + ": " + ClusterClient.reason(e)));
+        }
+    }
+
     /** {@code c} as a request from this node to its own server ({@link #submit}, {@link #read}). */
     private org.apache.ratis.protocol.RaftClientRequest request(Command c, org.apache.ratis.protocol.RaftClientRequest.Type type) {
         return org.apache.ratis.protocol.RaftClientRequest.newBuilder().setClientId(submitter).setServerId(server.getId())

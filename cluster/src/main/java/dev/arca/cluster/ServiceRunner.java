@@ -11,7 +11,8 @@ public interface ServiceRunner {
      * the cluster holds under {@code service.spec().module()}, from {@code standby} when one was
      * prepared for the same spec (the start consumes it; null: prepare now); returns once its
      * program runs. The program may send to the world (answer a client, connect, send a datagram)
-     * only while {@code lease} holds: the runner makes its kernel refuse those otherwise.
+     * only while {@code lease} holds: the runner makes its kernel hold those back otherwise (a
+     * bounded wait, then a refusal).
      *
      * @throws Exception with a one-line message naming what failed (the key broker, a volume, the
      *     module)
@@ -19,9 +20,11 @@ public interface ServiceRunner {
     Running start(ServiceStatus service, byte[] module, Standby standby, Lease lease) throws Exception;
 
     /** Whether a service's copy may answer now (see {@link ServiceSupervisor}, "Leases"); cheap, called on every send. */
-    @FunctionalInterface
     interface Lease {
         boolean held();
+
+        /** While not {@link #held}: the {@link System#nanoTime} from which it has not been (a send waits a bounded time from then). */
+        long lapsedSince();
     }
 
     /**

@@ -82,7 +82,6 @@ public final class ServiceSupervisor implements Closeable {
     private final Thread loop;
     private final Thread renewer;
     private final Thread warmer;
-    private volatile ClusterClient renewing; // the renewer's connection, kept warm by the warmer
     /** Addresses whose service port refused a forwarded connection since the last tick: probed at once (on the leader). */
     private final Set<String> refusing = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Set<Run> leased = java.util.concurrent.ConcurrentHashMap.newKeySet(); // the copies running here, whose leases the renewer renews
@@ -169,7 +168,7 @@ public final class ServiceSupervisor implements Closeable {
         volatile ServiceRunner.Running running;
         volatile boolean stopping;
         /** nanoTime when the last read that found this copy placed here was sent (see "Leases"). */
-        volatile long confirmedAt;
+        final java.util.concurrent.atomic.AtomicLong confirmedAt = new java.util.concurrent.atomic.AtomicLong();
         /** nanoTime from which this copy may answer: {@link #LEASE_MILLIS} after it first read its placement. */
         volatile long notBefore;
 
@@ -188,11 +187,21 @@ public final class ServiceSupervisor implements Closeable {
             }
         }
 
-        /** Whether this copy may answer now: its placement confirmed within {@link #LEASE_MILLIS}, and not before {@link #notBefore}. */
-        boolean leaseHeld() {
-            long now = System.nanoTime();
-            return now - notBefore >= 0 && now - confirmedAt < LEASE_NANOS;
-        }
+        /** This copy's lease: its placement confirmed within {@link #LEASE_MILLIS}, and not before {@link #notBefore}. */
+        final ServiceRunner.Lease lease = new ServiceRunner.Lease() {
+            @Override
+            public boolean held() {
+                long now = System.nanoTime();
+                return now - notBefore >= 0 && now - confirmedAt.get() < LEASE_NANOS;
+            }
+
+            @Override
+            public long lapsedSince() {
+                long confirmed = confirmedAt.get(), expired = confirmed + LEASE_NANOS, now = System.nanoTime();
+                // before notBefore a new copy waits from its start; after a lapse, from the lapse
+                return now - notBefore < 0 ? confirmed : expired - now <= 0 ? expired : now;
+            }
+        };
 
         private void runCopy() {
             ServiceStatus s = service;
@@ -207,11 +216,11 @@ public final class ServiceSupervisor implements Closeable {
                 }
                 // the read saw the placement committed: a copy elsewhere holds no lease from LEASE_MILLIS on
                 notBefore = System.nanoTime() + LEASE_NANOS;
-                confirmedAt = sent;
+                confirmedAt.set(sent);
                 leased.add(this);
                 byte[] module = node.stateMachine().moduleBytes(s.spec().module());
                 if (module == null) throw new ClusterException("this node does not hold the module sha256:" + s.spec().module() + " yet");
-                ServiceRunner.Running r = runner.start(s, module, standby, this::leaseHeld);
+                ServiceRunner.Running r = runner.start(s, module, standby, lease);
                 synchronized (this) {
                     if (stopping) {
                         r.stop();
@@ -268,40 +277,60 @@ public final class ServiceSupervisor implements Closeable {
     }
 
     /**
-     * Renews the leases of the copies running here every {@link #RENEW_MILLIS}: one linearizable
-     * read of the services, over a connection of its own (the loop's may be busy placing). A copy
-     * the read does not find placed here is not renewed: its lease lapses, and the loop stops it
-     * once this node has applied the move.
+     * Renews the leases of the copies running here: every {@link #RENEW_MILLIS} a linearizable read
+     * of the services through this node's own Raft server ({@link Node#readOnce}), not waited for,
+     * so one slow read (a leader that has just died, a member cut off) delays no later one; each
+     * answer renews from the moment its own read was sent. A copy the read does not find placed here
+     * is not renewed: its lease lapses, and the loop stops it once this node has applied the move.
+     * Until 2026-12-06 the reads went one at a time through a cluster client, and a copy on the
+     * majority's side saw its lease lapse while other nodes were cut off (docs/cluster.md, "Found
+     * and mended").
      */
     private void renew() {
-        ClusterClient c = null;
+        var inFlight = new java.util.concurrent.atomic.AtomicInteger();
+        var failingSince = new java.util.concurrent.atomic.AtomicLong(); // nanoTime of the first failure since the last success; 0: none
+        var answeredSent = new java.util.concurrent.atomic.AtomicLong(); // when the newest answered read was sent
         while (!closed) {
             try {
                 Thread.sleep(RENEW_MILLIS);
             } catch (InterruptedException e) {
                 break;
             }
-            if (leased.isEmpty()) continue;
+            if (leased.isEmpty() || inFlight.get() >= MAX_RENEWALS_IN_FLIGHT) continue;
             long sent = System.nanoTime();
-            try {
-                if (c == null) renewing = c = clients.connect();
+            inFlight.incrementAndGet();
+            node.readOnce(Command.services()).whenComplete((answer, failure) -> {
+                inFlight.decrementAndGet();
+                if (failure != null) {
+                    // a read sent before one that was answered says nothing new (those a dead leader
+                    // held fail 3 s late); otherwise one line per run of failures (they come every
+                    // 50 ms, each worded a little differently)
+                    if (answeredSent.get() - sent > 0) return;
+                    Throwable why = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                    if (failingSince.compareAndSet(0, System.nanoTime() | 1)) {
+                        log.accept("services: cannot renew the leases of the services running here: " + why.getMessage());
+                    }
+                    return;
+                }
                 Map<String, JsonNode> now = new HashMap<>();
-                for (var one : c.servicesOnce()) now.put(one.path("name").asText(), one);
+                for (var one : answer.path("services")) now.put(one.path("name").asText(), one);
                 for (Run run : leased) {
                     var one = now.get(run.service.name());
-                    if (one != null && placedHere(one, run.service.generation())) run.confirmedAt = Math.max(run.confirmedAt, sent);
+                    if (one != null && placedHere(one, run.service.generation())) run.confirmedAt.accumulateAndGet(sent, (a, b) -> b - a > 0 ? b : a);
                 }
-            } catch (ClusterException | RuntimeException e) {
-                say("lease", "services: cannot renew the leases of the services running here: " + e.getMessage());
-                renewing = c = closeQuietly(c);
-                continue;
-            }
-            synchronized (this) {
-                said.remove("lease");
-            }
+                answeredSent.accumulateAndGet(sent, (a, b) -> b - a > 0 ? b : a);
+                long since = failingSince.getAndSet(0);
+                if (since != 0) log.accept("services: the leases of the services running here are renewed again (reads failed for " + (System.nanoTime() - since) / 1_000_000 + " ms)");
+            });
         }
-        closeQuietly(c);
     }
+
+    /**
+     * At most this many renewals wait for an answer at once: a read sent to a leader that has died
+     * fails after Ratis's request timeout (3 s, 60 renewals), and those must not hold back the reads
+     * that go to its successor; the bound is for a server that never answers.
+     */
+    private static final int MAX_RENEWALS_IN_FLIGHT = 100;
 
     /**
      * Keeps this node's own cluster connections (the loop's, made here when missing, and the
@@ -319,8 +348,6 @@ public final class ServiceSupervisor implements Closeable {
             }
             try {
                 client().warm(WARM_WAIT_MILLIS);
-                ClusterClient r = renewing;
-                if (r != null) r.warm(WARM_WAIT_MILLIS);
             } catch (ClusterException | RuntimeException e) {
                 // not reachable now: the loop and the renewer say so when they need the cluster
             }

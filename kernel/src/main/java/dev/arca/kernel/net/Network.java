@@ -36,7 +36,16 @@ public final class Network {
     private final Consumer<String> log;
     private final Consumer<String> security;
     private volatile Lease lease = Lease.ALWAYS;
+    private volatile long leaseWaitNanos = LEASE_WAIT_MILLIS * 1_000_000;
     private volatile boolean lapsed; // written under this: the lease was found lapsed at the last check (logged once per lapse)
+    private boolean refusing; // guarded by this: a send was refused in this lapse (logged once per lapse)
+
+    /**
+     * How long after a lease lapsed ({@link Lease#lapsedSince}) a send, connect or datagram to the host waits for it
+     * to be held again before it is refused: a renewal that comes late (a slow read, a leader
+     * election: 0.3-1.5 s here) costs the copy's clients a pause, not a reset connection.
+     */
+    public static final long LEASE_WAIT_MILLIS = 2_000;
     private NetPump pump; // made with the first host socket; guarded by this
     private boolean closed; // guarded by this
 
@@ -74,25 +83,63 @@ public final class Network {
 
     /** From now on, sends, connects and datagrams to the host need {@code lease} held (see {@link Lease}). */
     public void setLease(Lease lease) {
+        setLease(lease, LEASE_WAIT_MILLIS);
+    }
+
+    /** As {@link #setLease(Lease)}, waiting at most {@code waitMillis} (&ge; 0) after a lapse (see {@link #checkLease}). */
+    public void setLease(Lease lease, long waitMillis) {
+        if (waitMillis < 0) throw new IllegalArgumentException("lease wait " + waitMillis + " ms");
+        this.leaseWaitNanos = waitMillis * 1_000_000;
         this.lease = java.util.Objects.requireNonNull(lease, "lease");
     }
 
     /**
-     * Refuses what would reach the host while the lease has lapsed: {@code errno} (ECONNRESET for
-     * a send on a connection, ECONNREFUSED for a connect, ENETUNREACH for a datagram), one log line
-     * when the lease lapses and one when it is held again.
+     * Lets through what would reach the host only while the lease is held. Lapsed, it waits for the
+     * lease to be held again, until {@link #LEASE_WAIT_MILLIS} after the lapse (so a copy cut off
+     * for good stalls its sends once, not once per send), then refuses: {@code errno} (ECONNRESET
+     * for a send on a connection, ECONNREFUSED for a connect, ENETUNREACH for a datagram). Waiting
+     * is as safe as refusing: what the copy sends was made before this check, and the lease held
+     * at a point after it (docs/cluster.md, "Leases: reads"). One log line when a lapse is found, one
+     * at its first refusal, and one when the lease is found held again; EINTR when the thread is
+     * interrupted while it waits.
      */
     void checkLease(Errno errno, String verb, Object to) throws ErrnoException {
-        boolean held = lease.held();
-        if (held && !lapsed) return; // the path of every send while the lease holds: two plain reads
+        Lease l = lease;
+        if (!lapsed && l.held()) return; // the path of every send while the lease holds: two plain reads
+        if (!l.held()) {
+            boolean changed;
+            synchronized (this) {
+                changed = !lapsed;
+                lapsed = true;
+            }
+            if (changed) log("the lease has lapsed (the cluster has not confirmed this copy lately): sends to the host wait for it"
+                    + " up to " + leaseWaitNanos / 1_000_000 + " ms, then are refused until it is renewed");
+            long until = l.lapsedSince() + leaseWaitNanos;
+            while (!l.held()) {
+                long left = until - System.nanoTime();
+                if (left <= 0) {
+                    boolean first;
+                    synchronized (this) {
+                        first = !refusing;
+                        refusing = true;
+                    }
+                    if (first) log("the lease has not been renewed within " + leaseWaitNanos / 1_000_000 + " ms: sends to the host are refused until it is");
+                    throw errno.fail(verb + " " + to + ": the lease has lapsed");
+                }
+                try {
+                    Thread.sleep(Math.clamp(left / 1_000_000, 1, 5));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw Errno.EINTR.fail(verb + " " + to + ": interrupted while waiting for the lease");
+                }
+            }
+        }
         boolean changed;
         synchronized (this) {
-            changed = lapsed == held;
-            lapsed = !held;
+            changed = lapsed;
+            lapsed = refusing = false;
         }
-        if (changed) log(held ? "the lease is held again: sends to the host resume"
-                : "the lease has lapsed (the cluster has not confirmed this copy lately): sends to the host are refused until it is renewed");
-        if (!held) throw errno.fail(verb + " " + to + ": the lease has lapsed");
+        if (changed) log("the lease is held again: sends to the host resume");
     }
 
     void log(String line) {

@@ -469,8 +469,8 @@ class NetworkTest {
 
     /**
      * A cluster service's copy whose lease lapses (docs/cluster.md, "Services") answers no one:
-     * its sends on a host connection fail with ECONNRESET, its connects with ECONNREFUSED, its
-     * datagrams with ENETUNREACH, from the moment of the lapse (bytes it queued while the lease
+     * once its wait is over (none here), its sends on a host connection fail with ECONNRESET, its
+     * connects with ECONNREFUSED, its datagrams with ENETUNREACH (bytes it queued while the lease
      * held still go out); inside the instance nothing changes; when the lease is renewed it
      * answers again. One log line per change.
      */
@@ -483,7 +483,7 @@ class NetworkTest {
                     .connect("127.0.0.1", 1, 65535, null).build();
             Network n = new Network(new LinuxHost(), p, log::add, security::add);
             networks.add(n);
-            n.setLease(held::get);
+            n.setLease(held::get, 0);
             Socket l = listener(n);
             int port = l.localAddress().port();
             try (var client = new java.net.Socket(LOOPBACK, port)) {
@@ -515,10 +515,85 @@ class NetworkTest {
                 udp.close();
             }
             l.close();
-            assertEquals(2, log.stream().filter(line -> line.contains("lease")).count(), String.join("\n", log));
+            assertEquals(3, log.stream().filter(line -> line.contains("lease")).count(), String.join("\n", log));
             assertTrue(log.stream().anyMatch(line -> line.contains("the lease has lapsed")), String.join("\n", log));
+            assertTrue(log.stream().anyMatch(line -> line.contains("are refused until")), String.join("\n", log));
             awaitNoHostSockets(n);
         }
+    }
+
+    /**
+     * A lapse that a renewal ends within the wait ({@link Network#LEASE_WAIT_MILLIS} after the
+     * lapse) costs the copy's clients a pause, not a reset: the send waits and then goes out. A
+     * lease that lapsed longer ago than the wait is refused at once (a copy cut off for good does
+     * not stall every send), and a thread interrupted while it waits gets EINTR with nothing sent.
+     */
+    @Test
+    void aSendWaitsForALeaseRenewedWithinTheWait() throws Exception {
+        List<String> log = new CopyOnWriteArrayList<>();
+        var held = new java.util.concurrent.atomic.AtomicBoolean(true);
+        var lapsedAt = new java.util.concurrent.atomic.AtomicLong();
+        Lease lease = new Lease() {
+            @Override
+            public boolean held() {
+                return held.get();
+            }
+
+            @Override
+            public long lapsedSince() {
+                return lapsedAt.get();
+            }
+        };
+        NetworkPolicy p = NetworkPolicy.builder().listen(LOOPBACK, 0, 0, null).build();
+        Network n = new Network(new LinuxHost(), p, log::add, security::add);
+        networks.add(n);
+        n.setLease(lease, 2_000);
+        Socket l = listener(n);
+        try (var client = new java.net.Socket(LOOPBACK, l.localAddress().port())) {
+            client.setSoTimeout(20_000);
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+            Socket a = l.accept(false).socket();
+            // lapsed now, renewed 300 ms later: the send waits for it
+            lapsedAt.set(System.nanoTime());
+            held.set(false);
+            var renewer = Thread.ofPlatform().start(() -> {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                held.set(true);
+            });
+            long t0 = System.nanoTime();
+            a.write(ByteBuffer.wrap(bytes("waited\n")), false);
+            long waited = (System.nanoTime() - t0) / 1_000_000;
+            renewer.join();
+            assertTrue(waited >= 250, "the send went out while the lease had lapsed (after " + waited + " ms)");
+            assertEquals("waited", in.readLine());
+            // lapsed 5 s ago, past the wait: refused at once, and stays refused until renewed
+            lapsedAt.set(System.nanoTime() - 5_000_000_000L);
+            held.set(false);
+            t0 = System.nanoTime();
+            assertEquals(Errno.ECONNRESET, errno(() -> a.write(ByteBuffer.wrap(bytes("stale\n")), false)));
+            assertEquals(Errno.ECONNRESET, errno(() -> a.write(ByteBuffer.wrap(bytes("stale\n")), false)));
+            assertTrue((System.nanoTime() - t0) / 1_000_000 < 1_000, "a lease lapsed past its wait stalled the send");
+            // lapsed now, never renewed; the waiting thread is interrupted: EINTR, nothing sent
+            lapsedAt.set(System.nanoTime());
+            var failed = new java.util.concurrent.atomic.AtomicReference<Errno>();
+            var sender = Thread.ofPlatform().start(() -> failed.set(errno(() -> a.write(ByteBuffer.wrap(bytes("stale\n")), false))));
+            Thread.sleep(100);
+            sender.interrupt();
+            sender.join(5_000);
+            assertEquals(Errno.EINTR, failed.get());
+            held.set(true);
+            a.write(ByteBuffer.wrap(bytes("after\n")), false);
+            assertEquals("after", in.readLine(), "nothing sent while the lease had lapsed reached the client");
+            a.close();
+        }
+        l.close();
+        // lapsed, held again; lapsed, refused; held again (the interrupted wait, in the same lapse, says nothing)
+        assertEquals(5, log.stream().filter(line -> line.contains("lease")).count(), String.join("\n", log));
+        awaitNoHostSockets(n);
     }
 
     /** Host sockets are closed by the pump, a moment after the guest's close. */
