@@ -107,10 +107,70 @@ public final class ClusterClient implements Closeable {
         // each try at most the 3 s timeout when a node does not answer. Measured (docs/cluster.md):
         // with a fixed 100 ms sleep a commit found the new leader 350 ms after it was elected.
         Parameters params = credentials.parameters(AddressBook.EMPTY);
+        var id = org.apache.ratis.protocol.ClientId.randomId();
+        var rpc = org.apache.ratis.client.ClientFactory.cast(SupportedRpcType.GRPC.newFactory(params)).newRaftClientRpc(id, p);
         RaftClient.Builder b = RaftClient.newBuilder().setProperties(p).setParameters(params).setRaftGroup(group)
+                .setClientId(id).setClientRpc(new ClosingAside(rpc))
                 .setRetryPolicy(MultipleLinearRandomRetry.parseCommaSeparated("20ms,100,200ms,50"));
         if (leader != null) b.setLeaderId(leader);
         return b.build();
+    }
+
+    /**
+     * Ratis's gRPC client as it is, except that a connection it drops after a failure is closed on a
+     * thread of its own, not on the caller's. Ratis 3.3.0 closes it before it asks the next member
+     * (RaftClientImpl.handleIOException, then PeerProxyMap.resetProxy), and a gRPC channel to a
+     * member that is cut off waits 3 s for a graceful shutdown that cannot come: every call that met
+     * a leader cut off paid its 3 s request timeout and then 3 s more before asking the new leader
+     * (found by tests/cluster/partition.sh, case 3: a service's fsync on the majority's side took
+     * over 6 s, logging "Timed out gracefully shutting down connection" on the guest's thread). The
+     * old connection is taken out of use on that thread too (within a moment: the next try goes to
+     * another member anyway), and closed there.
+     */
+    static final class ClosingAside implements org.apache.ratis.client.RaftClientRpc {
+        private final org.apache.ratis.client.RaftClientRpc rpc;
+
+        ClosingAside(org.apache.ratis.client.RaftClientRpc rpc) {
+            this.rpc = rpc;
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<RaftClientReply> sendRequestAsync(org.apache.ratis.protocol.RaftClientRequest request) {
+            return rpc.sendRequestAsync(request);
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<RaftClientReply> sendRequestAsyncUnordered(org.apache.ratis.protocol.RaftClientRequest request) {
+            return rpc.sendRequestAsyncUnordered(request);
+        }
+
+        @Override
+        public RaftClientReply sendRequest(org.apache.ratis.protocol.RaftClientRequest request) throws IOException {
+            return rpc.sendRequest(request);
+        }
+
+        @Override
+        public void addRaftPeers(java.util.Collection<RaftPeer> peers) {
+            rpc.addRaftPeers(peers);
+        }
+
+        @Override
+        public boolean shouldReconnect(Throwable t) {
+            return rpc.shouldReconnect(t);
+        }
+
+        /** As Ratis's (a reset when {@code reconnect} or the failure calls for one), the reset on a virtual thread. */
+        @Override
+        public boolean handleException(RaftPeerId serverId, Throwable t, boolean reconnect) {
+            if (!reconnect && !org.apache.ratis.util.IOUtils.shouldReconnect(t)) return false;
+            Thread.ofVirtual().name("cluster client: closing the connection to " + serverId).start(() -> rpc.handleException(serverId, t, true));
+            return true;
+        }
+
+        @Override
+        public void close() throws IOException {
+            rpc.close();
+        }
     }
 
     /** The id of the attested node at {@code node}, from its RA-TLS certificate. */
@@ -352,14 +412,6 @@ public final class ClusterClient implements Closeable {
     }
 
     /**
-     * As {@link #services}, but not asked again while leadership changes hands: for the renewal
-     * of leases, where only a read sent within the lease counts and a fresh one soon follows.
-     */
-    JsonNode servicesOnce() throws ClusterException {
-        return call(Command.services(), true, false).path("services");
-    }
-
-    /**
      * Opens, or keeps open, this client's connection to every member it knows, waiting at most
      * {@code millis}: a request that follows a new leader then pays no TLS handshake (measured: the
      * first request of a standby's client took 110-180 ms, the next ones 5-30). Each member gets a
@@ -385,12 +437,12 @@ public final class ClusterClient implements Closeable {
 
     /** A write through the log; the reply's JSON. */
     JsonNode write(Command c) throws ClusterException {
-        return call(c, false, true);
+        return call(c, false);
     }
 
     /** A linearizable read (ReadIndex, on the leader). */
     JsonNode read(Command c) throws ClusterException {
-        return call(c, true, true);
+        return call(c, true);
     }
 
     /**
@@ -416,16 +468,16 @@ public final class ClusterClient implements Closeable {
         return Message.valueOf(ByteString.copyFrom(c.bytes()));
     }
 
-    private JsonNode call(Command c, boolean readOnly, boolean again) throws ClusterException {
+    private JsonNode call(Command c, boolean readOnly) throws ClusterException {
         Message m = message(c);
         long deadline = 0; // set at the first refusal that says leadership is changing hands
         boolean refused = false;
         while (true) {
             try {
                 RaftClientReply r = readOnly ? client.io().sendReadOnly(m) : client.io().send(m);
-                if (r.isSuccess() || !leaderChanging(r.getException(), readOnly) || !again || (refused && System.nanoTime() - deadline > 0)) return reply(r, c);
+                if (r.isSuccess() || !leaderChanging(r.getException(), readOnly) || (refused && System.nanoTime() - deadline > 0)) return reply(r, c);
             } catch (IOException | RuntimeException e) {
-                if (!leaderChanging(e, readOnly) || !again || (refused && System.nanoTime() - deadline > 0)) throw new ClusterException(c.op() + ": " + reason(e));
+                if (!leaderChanging(e, readOnly) || (refused && System.nanoTime() - deadline > 0)) throw new ClusterException(c.op() + ": " + reason(e));
             }
             if (!refused) {
                 refused = true;
