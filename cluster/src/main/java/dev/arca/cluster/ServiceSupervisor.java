@@ -316,14 +316,17 @@ public final class ServiceSupervisor implements Closeable {
                 for (var one : answer.path("services")) now.put(one.path("name").asText(), one);
                 for (Run run : leased) {
                     var one = now.get(run.service.name());
-                    if (one != null && placedHere(one, run.service.generation())) run.confirmedAt.accumulateAndGet(sent, (a, b) -> b - a > 0 ? b : a);
+                    if (one != null && placedHere(one, run.service.generation())) run.confirmedAt.accumulateAndGet(sent, LATER);
                 }
-                answeredSent.accumulateAndGet(sent, (a, b) -> b - a > 0 ? b : a);
+                answeredSent.accumulateAndGet(sent, LATER);
                 long since = failingSince.getAndSet(0);
                 if (since != 0) log.accept("services: the leases of the services running here are renewed again (reads failed for " + (System.nanoTime() - since) / 1_000_000 + " ms)");
             });
         }
     }
+
+    /** The later of two {@link System#nanoTime} readings (which may wrap: compared by difference). */
+    private static final java.util.function.LongBinaryOperator LATER = (a, b) -> b - a > 0 ? b : a;
 
     /**
      * At most this many renewals wait for an answer at once: a read sent to a leader that has died
