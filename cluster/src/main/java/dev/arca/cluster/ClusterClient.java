@@ -173,20 +173,64 @@ public final class ClusterClient implements Closeable {
         }
     }
 
-    /** The id of the attested node at {@code node}, from its RA-TLS certificate. */
+    /**
+     * The id of the attested node at {@code node}, from its RA-TLS certificate, once the node has
+     * accepted this client's. In TLS 1.3 the node checks the client's certificate after it has sent
+     * its own, and a client's handshake may end before the node has decided: a refusal reaches the
+     * client as an alert (in the handshake or on the first read) or, when the node has closed first,
+     * as a broken pipe or a reset on the client's next write (CI met that one: the probe said "cannot
+     * reach node ...: Broken pipe" for a node that had refused it). So a failure after the node's
+     * certificate passed this client's checks is the node's refusal, and the probe reads once after
+     * the handshake: a node that accepts speaks first (gRPC's HTTP/2 server sends its SETTINGS
+     * frame), one that refuses sends its alert and closes. A node that says nothing within
+     * {@code millis} is taken to have accepted (nothing refused; the calls that follow will tell).
+     * Closing the probe's connection cannot fail the probe: its answer is in by then.
+     */
     static String probe(Host host, Endpoint node, Credentials credentials) throws ClusterException {
-        try (Socket raw = host.connect(new InetSocketAddress(InetAddress.ofLiteral(node.host()), node.port()), PROBE_MILLIS);
-                SSLSocket s = (SSLSocket) credentials.sslContext(AddressBook.EMPTY).getSocketFactory().createSocket(raw, node.host(), node.port(), true)) {
-            s.setSoTimeout(PROBE_MILLIS);
+        return probe(host, node, credentials, PROBE_MILLIS);
+    }
+
+    static String probe(Host host, Endpoint node, Credentials credentials, int millis) throws ClusterException {
+        Socket raw;
+        try {
+            raw = host.connect(new InetSocketAddress(InetAddress.ofLiteral(node.host()), node.port()), millis);
+        } catch (IOException e) {
+            throw new ClusterException("cannot reach node " + node + ": " + reason(e));
+        }
+        var trusted = new java.util.concurrent.atomic.AtomicReference<X509Certificate>();
+        Socket open = raw;
+        boolean handshaken = false;
+        try {
+            SSLSocket s = (SSLSocket) credentials.sslContext(AddressBook.EMPTY, trusted::set).getSocketFactory().createSocket(raw, node.host(), node.port(), true);
+            open = s;
+            s.setSoTimeout(millis);
             var params = s.getSSLParameters();
             params.setApplicationProtocols(new String[] {"h2"});
             s.setSSLParameters(params);
             s.startHandshake();
-            String id = NodeId.of((X509Certificate) s.getSession().getPeerCertificates()[0]);
-            if (id == null) throw new ClusterException(node + " is not an Arca node");
-            return id;
+            handshaken = true;
+            if (NodeId.of((X509Certificate) s.getSession().getPeerCertificates()[0]) == null) throw new ClusterException(node + " is not an Arca node");
+            if (s.getInputStream().read() < 0) throw new java.io.EOFException("it closed the connection after the TLS handshake");
+            return NodeId.of(trusted.get());
         } catch (IOException e) {
-            throw new ClusterException("cannot reach node " + node + ": " + reason(e));
+            String id = trusted.get() == null ? null : NodeId.of(trusted.get());
+            if (id == null) throw new ClusterException("cannot reach node " + node + ": " + reason(e));
+            if (handshaken && e instanceof java.net.SocketTimeoutException) return id; // silent: nothing refused
+            String at = "node " + id + " at " + node + " refused this client";
+            if (e instanceof javax.net.ssl.SSLException) throw new ClusterException(at + "'s evidence: " + e.getMessage());
+            if (e instanceof java.io.EOFException) throw new ClusterException(at + ": " + e.getMessage());
+            throw new ClusterException(at + ": it dropped the connection " + (handshaken ? "after" : "during") + " the TLS handshake (" + reason(e) + ")");
+        } finally {
+            closeQuietly(open);
+        }
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        if (c == null) return;
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // a probe's connection: nothing of it is kept
         }
     }
 

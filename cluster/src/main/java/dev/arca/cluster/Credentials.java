@@ -85,9 +85,14 @@ public final class Credentials {
 
     /** A plain TLS context with the same key and checks, for probing a node's identity. */
     SSLContext sslContext(AddressBook book) throws ClusterException {
+        return sslContext(book, null);
+    }
+
+    /** The same, telling {@code onNode} of the certificate of a node dialled once it has passed the checks. */
+    SSLContext sslContext(AddressBook book, Consumer<X509Certificate> onNode) throws ClusterException {
         try {
             SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-            ctx.init(new KeyManager[] {RaTlsContext.keyManager(key, cert)}, new TrustManager[] {trust(book)}, null);
+            ctx.init(new KeyManager[] {RaTlsContext.keyManager(key, cert)}, new TrustManager[] {new PeerTrust(attested, book, onAccept, onRefuse, onNode)}, null);
             return ctx;
         } catch (GeneralSecurityException | AttestationException e) {
             throw new ClusterException("RA-TLS: " + e.getMessage());

@@ -31,13 +31,20 @@ final class PeerTrust extends X509ExtendedTrustManager {
     private final AddressBook book;
     private final BiConsumer<String, Verdict> onAccept; // (what, verdict)
     private final Consumer<String> onRefuse;
+    private final Consumer<X509Certificate> onCallee; // told of a node dialled and accepted, or null
     private final Map<String, Long> lastRefusal = new ConcurrentHashMap<>(); // message -> nanoTime logged
 
     PeerTrust(RaTlsTrustManager attested, AddressBook book, BiConsumer<String, Verdict> onAccept, Consumer<String> onRefuse) {
+        this(attested, book, onAccept, onRefuse, null);
+    }
+
+    PeerTrust(RaTlsTrustManager attested, AddressBook book, BiConsumer<String, Verdict> onAccept, Consumer<String> onRefuse,
+            Consumer<X509Certificate> onCallee) {
         this.attested = attested;
         this.book = book;
         this.onAccept = onAccept;
         this.onRefuse = onRefuse;
+        this.onCallee = onCallee;
     }
 
     /** Reports a refusal (each distinct one at most every 10 s: a refused peer retries many times a second) and rethrows it. */
@@ -103,6 +110,7 @@ final class PeerTrust extends X509ExtendedTrustManager {
     private void callee(X509Certificate[] chain, String host, int port) throws CertificateException {
         try {
             checkCallee(chain, host, port);
+            if (onCallee != null) onCallee.accept(chain[0]);
         } catch (CertificateException e) {
             throw refused(new CertificateException(e.getMessage() + (host == null ? "" : " (dialling " + host + ":" + port + ")")));
         }
