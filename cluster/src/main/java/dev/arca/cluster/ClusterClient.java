@@ -191,6 +191,16 @@ public final class ClusterClient implements Closeable {
     }
 
     static String probe(Host host, Endpoint node, Credentials credentials, int millis) throws ClusterException {
+        Answer a = answer(host, node, credentials, millis);
+        if (a.refusal() != null) throw new ClusterException(a.refusal());
+        return a.id();
+    }
+
+    /** Who answered a probe: node {@code id}, which accepted this client, or refused it ({@code refusal}, one line). */
+    record Answer(String id, String refusal) {}
+
+    /** The probe's answer; fails only when no attested node answers at {@code node}. */
+    static Answer answer(Host host, Endpoint node, Credentials credentials, int millis) throws ClusterException {
         Socket raw;
         try {
             raw = host.connect(new InetSocketAddress(InetAddress.ofLiteral(node.host()), node.port()), millis);
@@ -211,15 +221,15 @@ public final class ClusterClient implements Closeable {
             handshaken = true;
             if (NodeId.of((X509Certificate) s.getSession().getPeerCertificates()[0]) == null) throw new ClusterException(node + " is not an Arca node");
             if (s.getInputStream().read() < 0) throw new java.io.EOFException("it closed the connection after the TLS handshake");
-            return NodeId.of(trusted.get());
+            return new Answer(NodeId.of(trusted.get()), null);
         } catch (IOException e) {
             String id = trusted.get() == null ? null : NodeId.of(trusted.get());
             if (id == null) throw new ClusterException("cannot reach node " + node + ": " + reason(e));
-            if (handshaken && e instanceof java.net.SocketTimeoutException) return id; // silent: nothing refused
+            if (handshaken && e instanceof java.net.SocketTimeoutException) return new Answer(id, null); // silent: nothing refused
             String at = "node " + id + " at " + node + " refused this client";
-            if (e instanceof javax.net.ssl.SSLException) throw new ClusterException(at + "'s evidence: " + e.getMessage());
-            if (e instanceof java.io.EOFException) throw new ClusterException(at + ": " + e.getMessage());
-            throw new ClusterException(at + ": it dropped the connection " + (handshaken ? "after" : "during") + " the TLS handshake (" + reason(e) + ")");
+            if (e instanceof javax.net.ssl.SSLException) return new Answer(id, at + "'s evidence: " + e.getMessage());
+            if (e instanceof java.io.EOFException) return new Answer(id, at + ": " + e.getMessage());
+            return new Answer(id, at + ": it dropped the connection " + (handshaken ? "after" : "during") + " the TLS handshake (" + reason(e) + ")");
         } finally {
             closeQuietly(open);
         }
@@ -361,7 +371,7 @@ public final class ClusterClient implements Closeable {
         if (old == null) return false;
         String answers = null;
         try {
-            answers = probe(host, endpoint(old.getAddress()), credentials);
+            answers = answer(host, endpoint(old.getAddress()), credentials, PROBE_MILLIS).id(); // a node that refuses this client answers too
         } catch (ClusterException down) {
             // nothing answers there as a node: down, as a wiped node is
         }

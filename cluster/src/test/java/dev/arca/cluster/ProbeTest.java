@@ -106,6 +106,18 @@ class ProbeTest {
     }
 
     @Test
+    void aNodeThatRefusesTheClientStillAnswersAsItself() throws Exception {
+        // what 'node start --join' asks of a member's address: a node there that refuses the joiner is not down
+        var outcome = new CompletableFuture<String>();
+        Endpoint at = serve(After.SPEAK, outcome);
+        ClusterClient.Answer a = ClusterClient.answer(HOST, at, stranger, 5_000);
+        assertEquals("n1", a.id());
+        assertTrue(a.refusal() != null && a.refusal().startsWith("node n1 at " + at + " refused this client"), String.valueOf(a.refusal()));
+        outcome.get();
+        assertEquals(new ClusterClient.Answer("n1", null), ClusterClient.answer(HOST, serve(After.SPEAK, new CompletableFuture<>()), client, 5_000));
+    }
+
+    @Test
     void aNodeThatDropsTheConnectionAfterTheHandshakeRefusedIt() throws Exception {
         var outcome = new CompletableFuture<String>();
         Endpoint at = serve(After.RESET, outcome);
