@@ -135,12 +135,12 @@ final class ManifestReader {
     private Mount mount(String what) throws IOException, ManifestException {
         JsonLocation start = here();
         expect(JsonToken.START_OBJECT, what, "an object");
-        String type = null, source = null, path = null, commit = null;
+        String type = null, source = null, path = null, commit = null, image = null;
         Boolean readOnly = null, replicated = null;
         Integer cacheInodes = null;
         Long blockCache = null;
         JsonLocation typeAt = start, sourceAt = start, readOnlyAt = start, replicatedAt = start, commitAt = start, cacheAt = start,
-                blockCacheAt = start;
+                blockCacheAt = start, imageAt = start;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String key = p.currentName();
             JsonLocation at = here();
@@ -155,6 +155,10 @@ final class ManifestReader {
                     source = string(what + ".source");
                 }
                 case "path" -> path = string(what + ".path");
+                case "image" -> {
+                    imageAt = here();
+                    image = string(what + ".image");
+                }
                 case "readOnly" -> {
                     readOnlyAt = here();
                     JsonToken t = p.currentToken();
@@ -194,11 +198,11 @@ final class ManifestReader {
                 default -> throw fail("unknown key '" + key + "' in " + what, at);
             }
         }
-        if (type == null) throw fail(what + ": no \"type\" (hostfs, ramfs, encfs or image)", start);
+        if (type == null) throw fail(what + ": no \"type\" (hostfs, ramfs, encfs, image or union)", start);
         if (path == null) throw fail(what + ": no \"path\" (where the guest sees it)", start);
         boolean ro = Boolean.TRUE.equals(readOnly);
-        if (!List.of("hostfs", "ramfs", "encfs", "image").contains(type)) {
-            throw fail(what + ": unknown mount type '" + type + "' (hostfs, ramfs, encfs or image)", typeAt);
+        if (!List.of("hostfs", "ramfs", "encfs", "image", "union").contains(type)) {
+            throw fail(what + ": unknown mount type '" + type + "' (hostfs, ramfs, encfs, image or union)", typeAt);
         }
         if (replicated != null && !type.equals("encfs")) throw fail(what + ": only an encfs volume can be replicated", replicatedAt);
         Mount.Commit commitMode = Mount.Commit.NAMES;
@@ -211,6 +215,11 @@ final class ManifestReader {
         if (cacheInodes != null && !type.equals("encfs")) throw fail(what + ": only an encfs volume has a \"cacheInodes\" setting", cacheAt);
         if (blockCache != null && !type.equals("encfs")) throw fail(what + ": only an encfs volume has a \"blockCache\" setting", blockCacheAt);
         if (!type.equals("ramfs") && source == null) throw fail(what + ": a " + type + " mount at " + path + " needs a \"source\"", start);
+        if (image != null && !type.equals("union")) throw fail(what + ": only a union mount has an \"image\" (the image under its volume)", imageAt);
+        if (type.equals("union")) {
+            if (image == null) throw fail(what + ": a union mount at " + path + " needs an \"image\" (the read-only image under the volume in \"source\")", start);
+            if (ro) throw fail(what + ": a union mount is writable (mount its image alone for a read-only tree)", readOnlyAt);
+        }
         try {
             return switch (type) {
                 case "hostfs" -> new Mount.HostDirectory(path(what + ".source", source, sourceAt), path, ro);
@@ -224,7 +233,8 @@ final class ManifestReader {
                     if (source != null) throw fail(what + ": a ramfs mount has no source", sourceAt);
                     yield new Mount.Ramfs(path, ro);
                 }
-                default -> throw fail(what + ": unknown mount type '" + type + "' (hostfs, ramfs, encfs or image)", typeAt);
+                case "union" -> new Mount.Union(path(what + ".image", image, imageAt), path(what + ".source", source, sourceAt), path, null);
+                default -> throw fail(what + ": unknown mount type '" + type + "' (hostfs, ramfs, encfs, image or union)", typeAt);
             };
         } catch (IllegalArgumentException e) {
             throw fail(what + ": " + e.getMessage(), start);

@@ -189,14 +189,21 @@ public sealed interface Mount permits Mount.HostDirectory, Mount.Ramfs, Mount.Vo
 
     /**
      * A writable encrypted volume over a read-only image, seen as one tree: changes are copied up
-     * into the volume (whiteouts for removals). {@code key} null: the instance's key.
+     * into the volume (whiteouts for removals). {@code key} null: the instance's key. With
+     * {@code expectedImageRootHash} (as {@link Image}'s) any other image is refused.
      */
-    record Union(Path image, Path volume, String guestPath, VolumeKey key) implements Mount {
+    record Union(Path image, Path volume, String guestPath, VolumeKey key, String expectedImageRootHash) implements Mount {
         /** Normalises the guest path. Errors: IllegalArgumentException for a bad one; NullPointerException for a missing path. */
         public Union {
             Objects.requireNonNull(image, "image");
             Objects.requireNonNull(volume, "volume");
             guestPath = normalise(guestPath);
+            if (expectedImageRootHash != null) RootHash.parse(expectedImageRootHash);
+        }
+
+        /** Any image. */
+        public Union(Path image, Path volume, String guestPath, VolumeKey key) {
+            this(image, volume, guestPath, key, null);
         }
     }
 

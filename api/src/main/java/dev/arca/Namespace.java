@@ -216,7 +216,7 @@ final class Namespace {
         if (u.image().toAbsolutePath().normalize().equals(u.volume().toAbsolutePath().normalize())) {
             throw new MountException("union at " + u.guestPath() + ": the image and the volume must be two different files");
         }
-        EncFs lower = image(u.image(), null, null);
+        EncFs lower = image(u.image(), null, u.expectedImageRootHash() == null ? null : RootHash.parse(u.expectedImageRootHash()));
         EncFs upper = volume(u.volume(), key, false, false, Mount.Commit.NAMES, 0, 0);
         try {
             return new UnionFs(upper, lower);

@@ -166,6 +166,42 @@ class InstanceTest {
         assertTrue(key.toString().contains("hidden"));
     }
 
+    /** An image as {@code arca image build} makes one: file {@code name} holding {@code text}. Returns its root hash (hex). */
+    private static String image(Path file, String name, String text) throws Exception {
+        dev.arca.host.Host host = new dev.arca.host.LinuxHost();
+        try (var store = dev.arca.fs.encfs.HostBlockStore.open(host, file, true, true)) {
+            var fs = dev.arca.fs.encfs.EncFs.create(store, null, host::randomBytes,
+                    dev.arca.fs.encfs.EncFs.Options.defaults(() -> 0L).withFreshness(dev.arca.fs.encfs.Freshness.inMemory()).withCommitEagerly(false));
+            var h = fs.root().createFile(name, true).open(true, true);
+            h.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), 0);
+            h.close();
+            fs.commit();
+            String root = java.util.HexFormat.of().formatHex(fs.rootHash());
+            fs.close();
+            return root;
+        }
+    }
+
+    /**
+     * A union pinned to its image's root hash (what a measured manifest's union becomes) mounts
+     * that image only: another image in its place, as a host would swap it between the measurement
+     * and the mount, is refused and nothing is mounted; unpinned, any image.
+     */
+    @Test
+    void aUnionPinnedToItsImageRefusesAnother() throws Exception {
+        VolumeKey key = VolumeKey.of(new byte[32]);
+        Path img = dir.resolve("u.img"), other = dir.resolve("o.img"), vol = dir.resolve("u.vol");
+        String root = image(img, "f", "from the image");
+        String otherRoot = image(other, "f", "from another image");
+        assertTrue(run(config("read", "/u/f").mount(new Mount.Union(img, vol, "/u", key, "sha256:" + root)).build()).success());
+        assertEquals("from the image\n", stdout());
+        MountException e = assertThrows(MountException.class,
+                () -> Instance.create(config("read", "/u/f").mount(new Mount.Union(other, vol, "/u", key, root)).build()));
+        assertTrue(e.getMessage().startsWith("image " + other), e.getMessage());
+        assertTrue(run(config("read", "/u/f").mount(new Mount.Union(other, vol, "/u", key, otherRoot)).build()).success());
+        assertTrue(run(config("read", "/u/f").mount(new Mount.Union(img, vol, "/u", key)).build()).success(), "unpinned");
+    }
+
     /** A volume's caches as its mount gives them reach the volume; the defaults otherwise. */
     @Test
     void aVolumesCachesAreThoseItsMountGives() throws Exception {

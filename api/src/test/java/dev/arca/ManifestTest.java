@@ -77,6 +77,29 @@ class ManifestTest {
     }
 
     @Test
+    void aUnionIsAVolumeOverAnImage() throws Exception {
+        Manifest m = read("""
+                {"mounts": [{"type": "union", "image": "base.img", "source": "upper.vol", "path": "/"},
+                            {"type": "union", "image": "/abs/b.img", "source": "u2.vol", "path": "/srv", "readOnly": false}]}
+                """);
+        assertEquals(new Mount.Union(dir.resolve("base.img"), dir.resolve("upper.vol"), "/", null), m.mounts().get(0));
+        assertEquals(new Mount.Union(Path.of("/abs/b.img"), dir.resolve("u2.vol"), "/srv", null), m.mounts().get(1));
+        assertNull(((Mount.Union) m.mounts().get(0)).expectedImageRootHash(), "pinned by whoever measures it");
+        assertRefused("{\"mounts\": [{\"type\": \"union\", \"source\": \"u.vol\", \"path\": \"/\"}]}", "needs an \"image\"");
+        assertRefused("{\"mounts\": [{\"type\": \"union\", \"image\": \"b.img\", \"path\": \"/\"}]}", "needs a \"source\"");
+        assertRefused("{\"mounts\": [{\"type\": \"union\", \"image\": \"b.img\", \"source\": \"u.vol\", \"path\": \"/\", \"readOnly\": true}]}",
+                "a union mount is writable");
+        assertRefused("{\"mounts\": [{\"type\": \"union\", \"image\": \"\", \"source\": \"u.vol\", \"path\": \"/\"}]}", "image: an empty path");
+        assertRefused("{\"mounts\": [{\"type\": \"union\", \"image\": 7, \"source\": \"u.vol\", \"path\": \"/\"}]}", "image: expected a string");
+        assertRefused("{\"mounts\": [{\"type\": \"encfs\", \"image\": \"b.img\", \"source\": \"u.vol\", \"path\": \"/\"}]}", "only a union mount has an \"image\"");
+        assertRefused("{\"mounts\": [{\"type\": \"union\", \"image\": \"b.img\", \"source\": \"u.vol\", \"path\": \"/\", \"replicated\": true}]}",
+                "only an encfs volume can be replicated");
+        assertRefused("{\"mounts\": [{\"type\": \"union\", \"image\": \"b.img\", \"source\": \"u.vol\", \"path\": \"/\", \"commit\": \"fsync\"}]}",
+                "only an encfs volume has a \"commit\"");
+        assertThrows(IllegalArgumentException.class, () -> new Mount.Union(Path.of("b"), Path.of("u"), "/", null, "not a hash"));
+    }
+
+    @Test
     void anEmptyObjectIsTheDefaults() throws Exception {
         Manifest m = read("{}");
         assertNull(m.entry());

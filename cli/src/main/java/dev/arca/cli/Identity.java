@@ -68,6 +68,8 @@ final class Identity {
         for (Mount m : manifest.mounts()) {
             if (m instanceof Mount.Image img && img.expectedRootHash() == null) {
                 out.add(new Mount.Image(img.file(), img.guestPath(), imageRoot(img.file())));
+            } else if (m instanceof Mount.Union u && u.expectedImageRootHash() == null) {
+                out.add(new Mount.Union(u.image(), u.volume(), u.guestPath(), u.key(), imageRoot(u.image())));
             } else {
                 out.add(m);
             }
@@ -117,7 +119,10 @@ final class Identity {
         return b;
     }
 
-    /** The instance's measurement: the runtime's jars, the manifest, the program and the root hash of each image the manifest mounts. */
+    /**
+     * The instance's measurement: the runtime's jars, the manifest, the program and the root hash of
+     * each image the manifest mounts (alone or under a union's volume).
+     */
     synchronized Measurement measurement() throws UserError {
         if (measurement != null) return measurement;
         try {
@@ -139,6 +144,10 @@ final class Identity {
                         String pinned = img.expectedRootHash();
                         images.put(img.guestPath(), pinned != null ? pinned.replaceFirst("^sha256:", "").toLowerCase(java.util.Locale.ROOT)
                                 : imageRoot(img.file()));
+                    } else if (mount instanceof Mount.Union u) { // the image under a union's volume (the volume is data, as any volume's)
+                        String pinned = u.expectedImageRootHash();
+                        images.put(u.guestPath(), pinned != null ? pinned.replaceFirst("^sha256:", "").toLowerCase(java.util.Locale.ROOT)
+                                : imageRoot(u.image()));
                     }
                 }
             }
