@@ -144,8 +144,19 @@ public final class KeyBroker implements AutoCloseable {
             s.setEnabledProtocols(new String[] {"TLSv1.3"});
             try {
                 s.startHandshake();
-            } catch (SSLException | java.net.SocketException e) {
-                throw new AttestationException(Reason.POLICY_VIOLATION, "the TLS handshake with the key broker failed: " + rootMessage(e));
+            } catch (java.net.SocketException e) {
+                // TLS 1.3: the broker checks this instance's certificate after sending its own; when
+                // it refuses and closes before this side has written its last flight, this side
+                // meets a broken pipe or a reset, not the alert (this side's own refusal of the
+                // broker is an SSLException)
+                throw new AttestationException(Reason.POLICY_VIOLATION, "the key broker refused this instance: it closed the connection during the TLS handshake ("
+                        + rootMessage(e) + "; the broker's log says why)");
+            } catch (SSLException e) {
+                String m = rootMessage(e);
+                if (m != null && m.contains("Received fatal alert")) { // the broker's alert: its refusal
+                    throw new AttestationException(Reason.POLICY_VIOLATION, "the key broker refused this instance: " + m + " (the broker's log says why)");
+                }
+                throw new AttestationException(Reason.POLICY_VIOLATION, "the TLS handshake with the key broker failed: " + m);
             }
             String line;
             try {
