@@ -130,6 +130,14 @@ check "manifest: open-file limit below 3" 125 'open file limit' -- run --manifes
 echo '{ "entry": "ok.wasm", "mounts": [ { "type": "nfs", "path": "/x" } ] }' > "$T/type.json"
 check "manifest: unknown mount type" 125 'unknown mount type' -- run --manifest "$T/type.json"
 check "manifest: missing file" 125 'no such file' -- run --manifest "$T/none.json"
+# a port has one listen rule: a bind takes the first rule that allows its port, so an RA-TLS port
+# inside an earlier plain range would be served in plain TCP
+echo '{ "entry": "ok.wasm", "network": { "listen": [ { "port": "8000-9000" }, { "port": 8443, "tls": "ra-tls", "policy": "p.json" } ] } }' > "$T/overlap.json"
+check "manifest: an RA-TLS port inside an earlier plain range" 125 'network.listen\[1\]: port 8443 overlaps network.listen\[0\] \(8000-9000\)' -- run --manifest "$T/overlap.json"
+echo '{ "entry": "ok.wasm", "network": { "listen": [ { "port": 8443, "tls": "ra-tls", "policy": "p.json" } ] } }' > "$T/tlsport.json"
+echo '{"allowSim": true}' > "$T/p.json"
+check "--listen over a manifest's RA-TLS port" 125 'error: --listen 8443: listen 8443 overlaps the earlier listen .*:8443 ra-tls' -- run --manifest "$T/tlsport.json" --listen 8443
+check "--listen twice over one port" 125 'error: --listen 9000-9100: listen 9000-9100 overlaps the earlier listen 127.0.0.1:9050 \(plain TCP\)' -- run --listen 9050 --listen 9000-9100 "$T/ok.wasm"
 # a volume's commit setting: only "names" or "fsync", only on a writable encfs volume
 head -c 32 /dev/urandom > "$T/commit.key"
 check "--commit with an unknown value" 125 "error: --commit weekly: expected 'names' or 'fsync'" -- run --commit weekly --key-file "$T/commit.key" --volume "$T/c.vol::/v" "$T/ok.wasm"

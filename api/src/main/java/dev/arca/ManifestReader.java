@@ -283,7 +283,20 @@ final class ManifestReader {
             switch (key) {
                 case "listen" -> {
                     expect(JsonToken.START_ARRAY, "network.listen", "an array of objects");
-                    while (p.nextToken() != JsonToken.END_ARRAY) listen.add(listenEntry("network.listen[" + listen.size() + "]"));
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        JsonLocation at = here();
+                        String what = "network.listen[" + listen.size() + "]";
+                        NetworkSpec.Listen l = listenEntry(what);
+                        for (int i = 0; i < listen.size(); i++) {
+                            NetworkSpec.Listen earlier = listen.get(i);
+                            if (dev.arca.kernel.net.NetworkPolicy.Listen.overlap(l.low(), l.high(), earlier.low(), earlier.high())) {
+                                throw fail(what + ": port " + dev.arca.kernel.net.NetworkPolicy.range(l.low(), l.high()) + " overlaps network.listen[" + i + "] ("
+                                        + dev.arca.kernel.net.NetworkPolicy.range(earlier.low(), earlier.high())
+                                        + "): a port has one entry (its address and TLS), so one of the two would never apply", at);
+                            }
+                        }
+                        listen.add(l);
+                    }
                 }
                 case "connect" -> {
                     expect(JsonToken.START_ARRAY, "network.connect", "an array of objects");

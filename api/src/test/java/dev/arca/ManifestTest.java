@@ -99,6 +99,20 @@ class ManifestTest {
         assertThrows(IllegalArgumentException.class, () -> new Mount.Union(Path.of("b"), Path.of("u"), "/", null, "not a hash"));
     }
 
+    /** A bind takes the first rule that allows its port: a later rule for the same port would never apply. */
+    @Test
+    void listenEntriesMayNotOverlap() throws Exception {
+        ManifestException e = refused("""
+                {"network": {"listen": [{"port": "8000-9000"},
+                                        {"port": 8443, "tls": "ra-tls", "policy": "p.json"}]}}
+                """);
+        assertTrue(e.getMessage().contains("network.listen[1]: port 8443 overlaps network.listen[0] (8000-9000)"), e.getMessage());
+        assertEquals(2, e.line());
+        assertRefused("{\"network\": {\"listen\": [{\"port\": 0}, {\"port\": 0, \"address\": \"0.0.0.0\"}]}}", "port 0 overlaps network.listen[0] (0)");
+        assertRefused("{\"network\": {\"listen\": [{\"port\": 80}, {\"port\": 81}, {\"port\": \"70-80\"}]}}", "network.listen[2]: port 70-80 overlaps network.listen[0] (80)");
+        assertEquals(3, read("{\"network\": {\"listen\": [{\"port\": 80}, {\"port\": \"81-90\"}, {\"port\": 0}]}}").network().listen().size());
+    }
+
     @Test
     void anEmptyObjectIsTheDefaults() throws Exception {
         Manifest m = read("{}");

@@ -43,7 +43,12 @@ final class NetworkConfig {
         NetworkPolicy.Builder b = NetworkPolicy.builder();
         Tls tls = new Tls(identity);
         for (NetworkSpec.Listen l : spec.listen()) {
-            b.listen(l.address(), l.low(), l.high(), tls.of("manifest: network.listen " + NetworkPolicy.range(l.low(), l.high()), l.raTlsPolicy()));
+            String what = "manifest: network.listen " + NetworkPolicy.range(l.low(), l.high());
+            try {
+                b.listen(l.address(), l.low(), l.high(), tls.of(what, l.raTlsPolicy()));
+            } catch (IllegalArgumentException e) { // the manifest's reader refuses these first, with their place
+                throw new UserError(what + ": " + e.getMessage());
+            }
         }
         for (NetworkSpec.Connect c : spec.connect()) {
             b.connect(c.host(), c.low(), c.high(), tls.of("manifest: network.connect " + c.host(), c.raTlsPolicy()));
@@ -55,7 +60,11 @@ final class NetworkConfig {
             String addr = colon < 0 ? "127.0.0.1" : l.substring(0, colon);
             if (addr.startsWith("[") && addr.endsWith("]")) addr = addr.substring(1, addr.length() - 1);
             int[] r = ports("--listen " + l, colon < 0 ? l : l.substring(colon + 1), true);
-            b.listen(address("--listen " + l, addr), r[0], r[1], null);
+            try {
+                b.listen(address("--listen " + l, addr), r[0], r[1], null);
+            } catch (IllegalArgumentException e) { // a port the manifest or an earlier --listen has
+                throw new UserError("--listen " + l + ": " + e.getMessage());
+            }
         }
         for (String c : connect) {
             int colon = c.lastIndexOf(':');

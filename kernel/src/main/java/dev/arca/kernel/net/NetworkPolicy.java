@@ -21,6 +21,13 @@ public final class NetworkPolicy {
             return port == 0 ? low == 0 || low <= high : port >= low && port <= high;
         }
 
+        /** Whether a port is in both: 0 ("any free port") overlaps 0 only. */
+        public static boolean overlap(int low, int high, int otherLow, int otherHigh) {
+            boolean any = low == 0 && high == 0, otherAny = otherLow == 0 && otherHigh == 0;
+            if (any || otherAny) return any && otherAny;
+            return low <= otherHigh && otherLow <= high;
+        }
+
         @Override
         public String toString() {
             return "listen " + address.getHostAddress() + ":" + range(low, high) + (tls == null ? " (plain TCP)" : " " + tls);
@@ -151,9 +158,22 @@ public final class NetworkPolicy {
         private boolean dns;
         private int sockets = DEFAULT_SOCKETS;
 
+        /**
+         * Lets the guest listen on ports {@code low}-{@code high} (0-0: any free port) at {@code address}.
+         * A port has one rule: a range that overlaps an earlier one is refused, because a bind takes
+         * the first rule that allows its port, and a later rule for the same port (an RA-TLS port
+         * after a plain range that holds it) would never apply.
+         */
         public Builder listen(InetAddress address, int low, int high, Tls tls) {
             if (low < 0 || high > 65535 || low > high) throw new IllegalArgumentException("bad port range " + low + "-" + high);
-            listen.add(new Listen(address, low, high, tls));
+            Listen l = new Listen(address, low, high, tls);
+            for (Listen earlier : listen) {
+                if (Listen.overlap(low, high, earlier.low(), earlier.high())) {
+                    throw new IllegalArgumentException("listen " + range(low, high) + " overlaps the earlier " + earlier
+                            + ": a port has one rule (its address and TLS), so one of the two would never apply");
+                }
+            }
+            listen.add(l);
             return this;
         }
 

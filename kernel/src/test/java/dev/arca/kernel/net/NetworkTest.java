@@ -194,6 +194,20 @@ class NetworkTest {
         assertEquals(Errno.EACCES, errno(() -> b.bind(SockAddr.ip(LOOPBACK, base + 3))));
     }
 
+    /** A port has one listen rule: an overlap would leave a rule that never applies (an RA-TLS port served plain). */
+    @Test
+    void listenRulesMayNotOverlap() throws Exception {
+        var b = NetworkPolicy.builder().listen(LOOPBACK, 8000, 9000, null);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.listen(LOOPBACK, 8443, 8443, null));
+        assertTrue(e.getMessage().contains("listen 8443 overlaps the earlier listen 127.0.0.1:8000-9000 (plain TCP)"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> b.listen(LOOPBACK, 7000, 8000, null));
+        assertThrows(IllegalArgumentException.class, () -> b.listen(InetAddress.getByAddress(new byte[] {0, 0, 0, 0}), 9000, 9100, null));
+        b.listen(LOOPBACK, 7000, 7999, null).listen(LOOPBACK, 9001, 9001, null).listen(LOOPBACK, 0, 0, null);
+        assertThrows(IllegalArgumentException.class, () -> b.listen(LOOPBACK, 0, 0, null));
+        assertEquals(4, b.build().listen().size());
+        assertTrue(NetworkPolicy.Listen.overlap(5, 5, 1, 10) && !NetworkPolicy.Listen.overlap(0, 0, 1, 10) && !NetworkPolicy.Listen.overlap(1, 4, 5, 10));
+    }
+
     @Test
     void hostConnectionsBothWays() throws Exception {
         try (ServerSocket host = new ServerSocket(0, 50, LOOPBACK)) {
