@@ -357,11 +357,19 @@ public final class Network {
             if (bound != null) closeHost(bound);
             throw e;
         }
-        NetworkPolicy.Connect rule = policy.connectRule(to.ip(), to.port()).orElse(null);
-        if (rule == null) {
+        List<NetworkPolicy.Connect> rules = policy.connectRules(to.ip(), to.port());
+        if (rules.isEmpty()) {
             if (bound != null) closeHost(bound);
             security("refused a connect to " + to + ": not in the network policy");
             throw Errno.EACCES.fail(to + " is not in the network policy");
+        }
+        NetworkPolicy.Connect rule = rules.get(0);
+        for (NetworkPolicy.Connect other : rules) {
+            if (!NetworkPolicy.sameTls(rule.tls(), other.tls())) {
+                if (bound != null) closeHost(bound);
+                security("refused a connect to " + to + ": it matches network policy entries that disagree on TLS (" + rule + "; " + other + ")");
+                throw Errno.EACCES.fail(to + " matches network policy entries that disagree on TLS");
+            }
         }
         SocketOptions o = s.options;
         int rcv, snd;

@@ -129,6 +129,25 @@ public final class NetworkPolicy {
         return Optional.empty();
     }
 
+    /**
+     * Every rule that allows a connect to {@code address}:{@code port}. Rules name hosts (names of
+     * the hosts table, resolved names) and ranges, so two may match one destination; a connect
+     * whose rules disagree on TLS is refused ({@link Network}): the first would otherwise decide,
+     * and an RA-TLS destination could be reached in plain TCP through a broader plain rule.
+     */
+    List<Connect> connectRules(InetAddress address, int port) {
+        List<Connect> out = new ArrayList<>(1);
+        for (Connect c : connect) {
+            if (port >= c.low && port <= c.high && matches(c.host, address)) out.add(c);
+        }
+        return out;
+    }
+
+    /** Whether two rules ask for the same TLS (none, or the same kind and peer policy). */
+    static boolean sameTls(Tls a, Tls b) {
+        return a == null ? b == null : b != null && a.kind().equals(b.kind()) && a.policyName().equals(b.policyName());
+    }
+
     private boolean matches(String host, InetAddress address) {
         List<InetAddress> named = hosts.get(host);
         if (named != null) return named.contains(address);

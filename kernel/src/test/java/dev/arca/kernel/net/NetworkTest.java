@@ -208,6 +208,30 @@ class NetworkTest {
         assertTrue(NetworkPolicy.Listen.overlap(5, 5, 1, 10) && !NetworkPolicy.Listen.overlap(0, 0, 1, 10) && !NetworkPolicy.Listen.overlap(1, 4, 5, 10));
     }
 
+    /**
+     * A destination that two connect rules allow, one plain and one RA-TLS (a broad plain range on
+     * an address, and a name of the hosts table for that address with an attested port): refused,
+     * not decided by the rules' order, which could reach an RA-TLS destination in plain TCP.
+     * Rules that agree on TLS may overlap.
+     */
+    @Test
+    void aConnectWhoseRulesDisagreeOnTlsIsRefused() throws Exception {
+        try (ServerSocket plain = new ServerSocket(0, 50, LOOPBACK); ServerSocket attested = new ServerSocket(0, 50, LOOPBACK)) {
+            int a = plain.getLocalPort(), b = attested.getLocalPort();
+            var tls = new NetworkPolicy.Tls("ra-tls", "db.json", javax.net.ssl.SSLContext.getDefault());
+            Network n = net(NetworkPolicy.builder().connect("127.0.0.1", 1, 65535, null).connect("db", b, b, tls)
+                    .connect("localhost", a, a, null).host("db", List.of(LOOPBACK)).build());
+            Socket c = n.open(SockAddr.AF_INET, Socket.SOCK_STREAM, 0);
+            assertEquals(Errno.EACCES, errno(() -> c.connect(SockAddr.ip(LOOPBACK, b), false)));
+            assertTrue(security.getLast().contains("disagree on TLS") && security.getLast().contains("ra-tls"), security.toString());
+            Socket d = n.open(SockAddr.AF_INET, Socket.SOCK_STREAM, 0);
+            d.connect(SockAddr.ip(LOOPBACK, a), false); // two plain rules: they agree
+            try (var accepted = plain.accept()) {
+                assertEquals(a, d.peerAddress().port());
+            }
+        }
+    }
+
     @Test
     void hostConnectionsBothWays() throws Exception {
         try (ServerSocket host = new ServerSocket(0, 50, LOOPBACK)) {
