@@ -468,12 +468,23 @@ public final class Network {
         }
     }
 
-    /** Whether {@code to} may be sent to. Errors: EACCES (and a log line) if not. */
+    /**
+     * Whether a datagram may be sent to {@code to}: a plain connect rule must allow it, and no
+     * RA-TLS rule may (the kernel speaks TLS on streams only, so a destination the policy wants
+     * attested gets no plaintext datagram). Errors: EACCES (and a security line) if not.
+     */
     void checkSend(SockAddr to) throws ErrnoException {
         checkLease(Errno.ENETUNREACH, "send to", to);
-        if (policy.connectRule(to.ip(), to.port()).isEmpty()) {
+        List<NetworkPolicy.Connect> rules = policy.connectRules(to.ip(), to.port());
+        if (rules.isEmpty()) {
             security("refused a UDP send to " + to + ": not in the network policy");
             throw Errno.EACCES.fail(to + " is not in the network policy");
+        }
+        for (NetworkPolicy.Connect r : rules) {
+            if (r.tls() != null) {
+                security("refused a UDP send to " + to + ": the network policy has it " + r.tls() + ", and a datagram is not TLS");
+                throw Errno.EACCES.fail(to + " is an RA-TLS destination: no plain datagrams");
+            }
         }
     }
 

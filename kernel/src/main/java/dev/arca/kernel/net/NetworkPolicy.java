@@ -121,14 +121,6 @@ public final class NetworkPolicy {
     }
 
     /** The rule that lets a guest reach {@code address}:{@code port}, if any. */
-    Optional<Connect> connectRule(InetAddress address, int port) {
-        for (Connect c : connect) {
-            if (port < c.low || port > c.high) continue;
-            if (matches(c.host, address)) return Optional.of(c);
-        }
-        return Optional.empty();
-    }
-
     /**
      * Every rule that allows a connect to {@code address}:{@code port}. Rules name hosts (names of
      * the hosts table, resolved names) and ranges, so two may match one destination; a connect

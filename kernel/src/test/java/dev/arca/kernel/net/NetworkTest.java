@@ -229,6 +229,17 @@ class NetworkTest {
             try (var accepted = plain.accept()) {
                 assertEquals(a, d.peerAddress().port());
             }
+            // a datagram to the attested destination: refused (a datagram is not TLS); to the plain one: sent
+            try (java.net.DatagramSocket hostUdp = new java.net.DatagramSocket(a, LOOPBACK)) {
+                Socket u = n.open(SockAddr.AF_INET, Socket.SOCK_DGRAM, 0);
+                assertEquals(Errno.EACCES, errno(() -> u.send(ByteBuffer.wrap(bytes("x")), 0, SockAddr.ip(LOOPBACK, b), false)));
+                assertTrue(security.getLast().contains("a datagram is not TLS"), security.toString());
+                assertEquals(1, u.send(ByteBuffer.wrap(bytes("y")), 0, SockAddr.ip(LOOPBACK, a), false));
+                var got = new java.net.DatagramPacket(new byte[8], 8);
+                hostUdp.setSoTimeout(20_000);
+                hostUdp.receive(got);
+                assertEquals("y", new String(got.getData(), 0, got.getLength(), StandardCharsets.UTF_8));
+            }
         }
     }
 
