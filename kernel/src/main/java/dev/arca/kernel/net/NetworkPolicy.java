@@ -120,10 +120,9 @@ public final class NetworkPolicy {
         return Optional.empty();
     }
 
-    /** The rule that lets a guest reach {@code address}:{@code port}, if any. */
     /**
-     * Every rule that allows a connect to {@code address}:{@code port}. Rules name hosts (names of
-     * the hosts table, resolved names) and ranges, so two may match one destination; a connect
+     * Every rule that allows a connect to {@code address}:{@code port}. Rules name hosts (an
+     * address, {@code localhost}, or a name of the hosts table) and ranges, so two may match one destination; a connect
      * whose rules disagree on TLS is refused ({@link Network}): the first would otherwise decide,
      * and an RA-TLS destination could be reached in plain TCP through a broader plain rule.
      */
