@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import dev.arca.kernel.net.NetworkPolicy;
 import java.io.IOException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -289,9 +290,9 @@ final class ManifestReader {
                         NetworkSpec.Listen l = listenEntry(what);
                         for (int i = 0; i < listen.size(); i++) {
                             NetworkSpec.Listen earlier = listen.get(i);
-                            if (dev.arca.kernel.net.NetworkPolicy.Listen.overlap(l.low(), l.high(), earlier.low(), earlier.high())) {
-                                throw fail(what + ": port " + dev.arca.kernel.net.NetworkPolicy.range(l.low(), l.high()) + " overlaps network.listen[" + i + "] ("
-                                        + dev.arca.kernel.net.NetworkPolicy.range(earlier.low(), earlier.high())
+                            if (NetworkPolicy.Listen.overlap(l.low(), l.high(), earlier.low(), earlier.high())) {
+                                throw fail(what + ": port " + NetworkPolicy.range(l.low(), l.high()) + " overlaps network.listen[" + i + "] ("
+                                        + NetworkPolicy.range(earlier.low(), earlier.high())
                                         + "): a port has one entry (its address and TLS), so one of the two would never apply", at);
                             }
                         }

@@ -77,6 +77,11 @@ final class Identity {
         return out;
     }
 
+    /** The root hash (hex) an image mount is measured by: the one it is pinned to, or its file's. */
+    private String measuredRoot(String pinned, Path file) throws UserError {
+        return pinned != null ? pinned.replaceFirst("^sha256:", "").toLowerCase(java.util.Locale.ROOT) : imageRoot(file);
+    }
+
     /** The root hash (hex) of the image in {@code file}, computed once. */
     private synchronized String imageRoot(Path file) throws UserError {
         Path p = file.toAbsolutePath().normalize();
@@ -141,13 +146,9 @@ final class Identity {
                 // one the mount is pinned to (pinnedMounts), or the one the manifest names
                 for (Mount mount : manifest.mounts()) {
                     if (mount instanceof Mount.Image img) {
-                        String pinned = img.expectedRootHash();
-                        images.put(img.guestPath(), pinned != null ? pinned.replaceFirst("^sha256:", "").toLowerCase(java.util.Locale.ROOT)
-                                : imageRoot(img.file()));
+                        images.put(img.guestPath(), measuredRoot(img.expectedRootHash(), img.file()));
                     } else if (mount instanceof Mount.Union u) { // the image under a union's volume (the volume is data, as any volume's)
-                        String pinned = u.expectedImageRootHash();
-                        images.put(u.guestPath(), pinned != null ? pinned.replaceFirst("^sha256:", "").toLowerCase(java.util.Locale.ROOT)
-                                : imageRoot(u.image()));
+                        images.put(u.guestPath(), measuredRoot(u.expectedImageRootHash(), u.image()));
                     }
                 }
             }

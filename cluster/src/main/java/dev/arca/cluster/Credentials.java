@@ -88,8 +88,8 @@ public final class Credentials {
         return sslContext(book, null);
     }
 
-    /** The same, telling {@code onNode} of the certificate of a node dialled once it has passed the checks. */
-    SSLContext sslContext(AddressBook book, Consumer<X509Certificate> onNode) throws ClusterException {
+    /** The same, telling {@code onNode} the id of a node dialled once its certificate has passed the checks. */
+    SSLContext sslContext(AddressBook book, Consumer<String> onNode) throws ClusterException {
         try {
             SSLContext ctx = SSLContext.getInstance("TLSv1.3");
             ctx.init(new KeyManager[] {RaTlsContext.keyManager(key, cert)}, new TrustManager[] {new PeerTrust(attested, book, onAccept, onRefuse, onNode)}, null);

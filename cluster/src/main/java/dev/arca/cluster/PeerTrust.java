@@ -31,7 +31,7 @@ final class PeerTrust extends X509ExtendedTrustManager {
     private final AddressBook book;
     private final BiConsumer<String, Verdict> onAccept; // (what, verdict)
     private final Consumer<String> onRefuse;
-    private final Consumer<X509Certificate> onCallee; // told of a node dialled and accepted, or null
+    private final Consumer<String> onCallee; // told the id of a node dialled and accepted, or null
     private final Map<String, Long> lastRefusal = new ConcurrentHashMap<>(); // message -> nanoTime logged
 
     PeerTrust(RaTlsTrustManager attested, AddressBook book, BiConsumer<String, Verdict> onAccept, Consumer<String> onRefuse) {
@@ -39,7 +39,7 @@ final class PeerTrust extends X509ExtendedTrustManager {
     }
 
     PeerTrust(RaTlsTrustManager attested, AddressBook book, BiConsumer<String, Verdict> onAccept, Consumer<String> onRefuse,
-            Consumer<X509Certificate> onCallee) {
+            Consumer<String> onCallee) {
         this.attested = attested;
         this.book = book;
         this.onAccept = onAccept;
@@ -110,7 +110,7 @@ final class PeerTrust extends X509ExtendedTrustManager {
     private void callee(X509Certificate[] chain, String host, int port) throws CertificateException {
         try {
             checkCallee(chain, host, port);
-            if (onCallee != null) onCallee.accept(chain[0]);
+            if (onCallee != null) onCallee.accept(NodeId.of(chain[0]));
         } catch (CertificateException e) {
             throw refused(new CertificateException(e.getMessage() + (host == null ? "" : " (dialling " + host + ":" + port + ")")));
         }
