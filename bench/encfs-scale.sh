@@ -11,7 +11,9 @@
 # usage: bench/encfs-scale.sh    env: FILES (default 20000), DIRS (1000), RUNS (3), ARCA (./arca),
 #   KINDS (default "hostfs encfs-fsync encfs-names"; encfs-names makes one commit per create,
 #   about 1,000 a second on this machine's disk: leave it out for large FILES; encfs-fsync-cache
-#   is encfs-fsync with --block-cache BLOCK_CACHE, default 256MiB)
+#   is encfs-fsync with --block-cache BLOCK_CACHE, default 256MiB; a kind ending in -before, e.g.
+#   encfs-fsync-before, runs as the kind without it through the launcher ARCA_BEFORE, another
+#   build measured in the same run)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -30,15 +32,17 @@ export ARCA_STATE_DIR="$WORK/state"
 
 # mounts KIND: the run flags of a kind
 mounts() {
-  case $1 in
+  case ${1%-before} in
     hostfs) echo "--dir $WORK/dir::/" ;;
     encfs-fsync) echo "--volume $WORK/vol::/ --key-file $WORK/key --commit fsync" ;;
     encfs-names) echo "--volume $WORK/vol::/ --key-file $WORK/key --commit names" ;;
     encfs-fsync-cache) echo "--volume $WORK/vol::/ --key-file $WORK/key --commit fsync --block-cache ${BLOCK_CACHE:-256MiB}" ;;
   esac
 }
+# launcher KIND: the build that runs a kind
+launcher() { case $1 in *-before) echo "${ARCA_BEFORE:?a kind ending in -before needs ARCA_BEFORE}" ;; *) echo "$ARCA" ;; esac; }
 # guest KIND PHASE: one phase, prints the guest's line
-guest() { $ARCA run $(mounts "$1") "$OUT/fscreate.wasm" / "$FILES" "$DIRS" "$2"; }
+guest() { $(launcher "$1") run $(mounts "$1") "$OUT/fscreate.wasm" / "$FILES" "$DIRS" "$2"; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
 now() { date +%s.%N; }
@@ -51,9 +55,9 @@ for i in $(seq "$RUNS"); do
     rm -rf "$WORK/dir" "$WORK/vol"; mkdir -p "$WORK/dir"
     guest "$k" create >>"$OUT/$k"
     # the whole process of a run that stats one file: start-up plus the mount of the whole tree
-    t0=$(now); $ARCA run $(mounts "$k") "$OUT/fscreate.wasm" / 1 "$DIRS" lookup >/dev/null; t1=$(now)
+    t0=$(now); $(launcher "$k") run $(mounts "$k") "$OUT/fscreate.wasm" / 1 "$DIRS" lookup >/dev/null; t1=$(now)
     echo "open-stat1 $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", b-a}') 0" >>"$OUT/$k"
-    /usr/bin/time -f "rss-kb %M" -o "$OUT/rss" $ARCA run $(mounts "$k") "$OUT/fscreate.wasm" / "$FILES" "$DIRS" lookup >>"$OUT/$k"
+    /usr/bin/time -f "rss-kb %M" -o "$OUT/rss" $(launcher "$k") run $(mounts "$k") "$OUT/fscreate.wasm" / "$FILES" "$DIRS" lookup >>"$OUT/$k"
     echo "$(cat "$OUT/rss") 0" >>"$OUT/$k"
     size=$( [ "$k" = hostfs ] && du -sk "$WORK/dir" | cut -f1 || du -k "$WORK/vol" | cut -f1 )
     echo "size-kb $size 0" >>"$OUT/$k"

@@ -12,12 +12,15 @@ import java.util.Arrays;
  * content as a {@link BlockTree}: a regular file's data, a directory's entries, or a symbolic
  * link's target. Fields are guarded by the volume's lock.
  *
- * <p>A directory's content: its entries in blocks, each a run of names ({@link DirectoryBlocks},
- * its record's format {@link DirectoryBlocks#FORMAT}), of which a commit writes those that
- * changed; or, in the format before (0), the entry count (4 bytes), then per entry the name's
- * length (2), the name (UTF-8), the inode number (8), which is read as it is and laid out in
- * blocks at the directory's first change. A symbolic link's content is its target in UTF-8,
- * written when it is made.
+ * <p>A directory's content: its entries in blocks, each a run of names ({@link DirectoryBlocks}),
+ * of which a commit writes those that changed, with an index of the runs when there are two or
+ * more (its record's format {@link DirectoryBlocks#FORMAT}: the first use reads the index, and each
+ * run is read at the first use of a name in its range) and without one when there is one (format
+ * {@link DirectoryBlocks#FORMAT_RUNS}, read whole, as every directory was from 2026-12-05 to -06);
+ * or, in the format before (0), the entry count (4 bytes), then per entry the name's length (2),
+ * the name (UTF-8), the inode number (8), which is read as it is and laid out in blocks at the
+ * directory's first change. A symbolic link's content is its target in UTF-8, written when it is
+ * made.
  */
 final class EncNode extends TreeNode {
     private static final int BLOCK = BlockStore.BLOCK_SIZE;
@@ -26,7 +29,7 @@ final class EncNode extends TreeNode {
     final BlockTree content; // size (the tree's field) is its length in bytes, for every type
     private long storedSubdirectories = -1; // a directory read from its record: the count it stored (-1: not checked)
     private DirectoryBlocks blocks; // directories: where its names are stored (made anew when the entries are dropped)
-    private byte format = DirectoryBlocks.FORMAT; // directories: the format of the stored content
+    private byte format = DirectoryBlocks.FORMAT_RUNS; // directories: the format of the stored content
     boolean changedSinceCommit; // noted for the next commit (Commit.note), not yet written: kept in memory
 
     EncNode(EncFs fs, long ino, byte type, String target, BlockTree content) {
@@ -64,7 +67,15 @@ final class EncNode extends TreeNode {
         SecurityLog log = content.log();
         String[] names;
         long[] inos;
-        if (format == DirectoryBlocks.FORMAT) {
+        if (format == DirectoryBlocks.FORMAT) { // the index now, each run at the first use of a name in it
+            if (size % BLOCK != 0) throw log.damaged("directory " + inode() + " of " + size + " bytes");
+            if (storedSubdirectories < 0) throw log.damaged("directory " + inode() + ": an index without a count of directories");
+            blocks.loadIndex(content, size / BLOCK, inode(), log);
+            enterInPart(storedSubdirectories);
+            fs.entriesLoaded(this);
+            return;
+        }
+        if (format == DirectoryBlocks.FORMAT_RUNS) {
             if (size % BLOCK != 0) throw log.damaged("directory " + inode() + " of " + size + " bytes");
             java.util.List<DirectoryBlocks.Entry> stored = blocks.load(content, size / BLOCK, inode(), log);
             names = new String[stored.size()];
@@ -106,6 +117,34 @@ final class EncNode extends TreeNode {
         }
         if (format == 0) blocks.layOut(entries()); // written in blocks at its first change
         fs.entriesLoaded(this);
+    }
+
+    /** An indexed directory: the run {@code name} falls in, read now if it is not yet. */
+    @Override
+    protected void loadEntriesFor(String name) throws ErrnoException {
+        int b = blocks.runOf(name);
+        if (!blocks.isRead(b)) readRun(b);
+    }
+
+    /** An indexed directory: every run not read yet (a listing). */
+    @Override
+    protected void loadRemainingEntries() throws ErrnoException {
+        for (int b : blocks.unreadRuns()) readRun(b);
+    }
+
+    private void readRun(int b) throws ErrnoException {
+        SecurityLog log = content.log();
+        java.util.List<DirectoryBlocks.Entry> run = blocks.readRun(content, b, inode(), log);
+        String[] names = new String[run.size()];
+        long[] inos = new long[run.size()];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = run.get(i).name();
+            inos[i] = run.get(i).ino();
+            if (inos[i] == InodeTable.ROOT) throw log.damaged("directory " + inode() + " names the root");
+        }
+        if (!enterPart(names, inos, names.length)) throw log.damaged("directory " + inode() + ", block " + b + ": entries that cannot be here");
+        blocks.markRead(b);
+        if (blocks.allRead()) enteredAll();
     }
 
     /** The inode a stored entry names, on the first use of its name. Errors: EIO (no such inode, a damaged record). */
@@ -162,7 +201,7 @@ final class EncNode extends TreeNode {
         if (filetype() != Wasi.FILETYPE_DIRECTORY || released() || !entriesLoaded()) return; // not loaded: not changed
         blocks.store(entries(), content);
         size = content.blocks() * BLOCK;
-        format = DirectoryBlocks.FORMAT;
+        format = blocks.format();
     }
 
     /** Makes the content exactly {@code bytes} (a link's target, a directory's entries). */
@@ -182,18 +221,24 @@ final class EncNode extends TreeNode {
     }
 
     /**
-     * For tests: makes an empty directory's stored entries exactly {@code raw} blocks (as only a
-     * holder of the key could write them), unread, committed with its record at the next commit.
+     * For tests: makes an empty directory's stored entries exactly {@code raw} blocks of runs
+     * ({@link DirectoryBlocks#FORMAT_RUNS}, as only a holder of the key could write them), unread,
+     * committed with its record at the next commit.
      */
     void replaceEntriesForTests(byte[][] raw) throws ErrnoException {
+        replaceEntriesForTests(raw, DirectoryBlocks.FORMAT_RUNS, -1);
+    }
+
+    /** As {@link #replaceEntriesForTests(byte[][])}, in {@code format}, with a stored count of directories ({@code -1}: none). */
+    void replaceEntriesForTests(byte[][] raw, byte format, long subdirectories) throws ErrnoException {
         synchronized (mu) {
             if (filetype() != Wasi.FILETYPE_DIRECTORY || !entries().isEmpty()) throw new IllegalStateException("not an empty directory");
             content.resize(raw.length);
             for (int i = 0; i < raw.length; i++) content.write(i, raw[i].clone());
             size = raw.length * (long) BLOCK;
-            format = DirectoryBlocks.FORMAT;
-            restoreUnloaded(0);
-            storedSubdirectories = -1;
+            this.format = format;
+            restoreUnloaded(Math.max(0, subdirectories));
+            storedSubdirectories = subdirectories;
             fs.changed(this);
         }
     }

@@ -21,7 +21,7 @@ import java.util.List;
  * a WASI file type), content tree height (1), zeros (2), links (4), content size (8), atime,
  * mtime, ctime (8 each, nanoseconds), the content tree's root {@link Ref} (48), a directory's
  * subdirectory count (8; its link count is 2 more, known without reading its entries), a
- * directory's format (1: see {@link EncNode}), zeros. A
+ * directory's format (0, 1 or 2: see {@link EncNode}), zeros. A
  * directory's content is its entries, a symbolic link's its target (see {@link EncNode}).
  *
  * <p>Contract: {@link #write} and {@link #free} change the working table only; the commit seals it.

@@ -12,7 +12,7 @@
  * <li>{@code InodeTable}: object 0, the inode records, each inode read on first use and kept;
  * <li>{@code SpaceMap}: the blocks and inode numbers in use and the orphans, stored at each
  *     commit, so a mount reads nothing per file;
- * <li>{@code DirectoryBlocks}: where a directory's names are stored, runs of them in blocks;
+ * <li>{@code DirectoryBlocks}: where a directory's names are stored, runs of them in blocks and an index of the runs;
  * <li>{@code Commit}: the changes since the last commit, and the commit that makes them durable;
  * <li>{@code EncNode}: an inode as a node of the shared directory tree ({@code dev.arca.fs.tree}),
  *     which owns names, links, times and rename rules; {@code SecurityLog}: what a detection becomes.

@@ -54,6 +54,7 @@ public abstract non-sealed class TreeNode implements Node, TreeEntry {
     private boolean unloaded;
     private boolean loading; // loadEntries is entering them
     private boolean storedCount; // entered by number (enterStored) and not all read: the stored directory count not checked yet
+    private boolean partial; // entered in part (enterInPart): some stored entries are not entered yet
 
     /** A node with one link and every time set to now (see {@link Tree#newNode}). */
     protected TreeNode(Tree tree, long inode, byte type, String target) {
@@ -95,6 +96,22 @@ public abstract non-sealed class TreeNode implements Node, TreeEntry {
      * calls it again.
      */
     protected void loadEntries() throws ErrnoException {}
+
+    /**
+     * For a file system that enters a directory's stored entries in parts ({@link #enterInPart}):
+     * enters ({@link #enterPart}) the part that holds {@code name} if it is not entered yet, so
+     * that the entries then say whether {@code name} is there. Called with mu held before a name is
+     * looked up, made or removed in a directory entered in part; {@link #enteredAll} ends that.
+     * Errors: EIO when the stored directory is damaged (nothing entered).
+     */
+    protected void loadEntriesFor(String name) throws ErrnoException {
+        throw new IllegalStateException("a directory entered in part by a file system that enters none");
+    }
+
+    /** As {@link #loadEntriesFor}, every part not entered yet (a listing); then {@link #enteredAll}. */
+    protected void loadRemainingEntries() throws ErrnoException {
+        throw new IllegalStateException("a directory entered in part by a file system that enters none");
+    }
 
     /**
      * The node of inode {@code ino}, which this directory's stored entry {@code name} names (see
@@ -184,11 +201,33 @@ public abstract non-sealed class TreeNode implements Node, TreeEntry {
     /** Loads the entries now if they are not yet (a file system walking its whole tree). */
     protected final void loadNow() throws ErrnoException {
         synchronized (mu) {
-            children();
+            allChildren();
         }
     }
 
-    /** A directory's entries, loaded first if they are not yet. Requires mu. */
+    /** A directory's entries, every one loaded (a listing). Requires mu. */
+    private TreeMap<String, TreeEntry> allChildren() throws ErrnoException {
+        TreeMap<String, TreeEntry> ch = children();
+        if (partial) {
+            loadRemainingEntries();
+            if (partial) throw new IllegalStateException("directory " + inode + " still entered in part");
+        }
+        return ch;
+    }
+
+    /** A directory's entries, with those among which {@code name} would be loaded. Requires mu. */
+    private TreeMap<String, TreeEntry> children(String name) throws ErrnoException {
+        TreeMap<String, TreeEntry> ch = children();
+        if (partial) loadEntriesFor(name);
+        return ch;
+    }
+
+    /** Whether a directory has no entry (one entered in part has some: a part is never empty). Requires mu. */
+    private boolean isEmptyDirectory() throws ErrnoException {
+        return children().isEmpty() && !partial;
+    }
+
+    /** A directory's entries as loaded so far (all, unless entered in part), loaded first if they are not yet. Requires mu. */
     private TreeMap<String, TreeEntry> children() throws ErrnoException {
         if (unloaded) {
             long stored = subdirectories;
@@ -207,6 +246,7 @@ public abstract non-sealed class TreeNode implements Node, TreeEntry {
                     }
                     children.clear();
                     storedCount = false;
+                    partial = false;
                     subdirectories = stored;
                     unloaded = true;
                 }
@@ -217,7 +257,7 @@ public abstract non-sealed class TreeNode implements Node, TreeEntry {
 
     /** The node named {@code name} here (null: none), read first if only its number is in memory. Requires mu. */
     private TreeNode child(String name) throws ErrnoException {
-        TreeMap<String, TreeEntry> ch = children();
+        TreeMap<String, TreeEntry> ch = children(name);
         TreeEntry e = ch.get(name);
         if (e == null || e instanceof TreeNode) return (TreeNode) e;
         TreeNode n = resolved(name, e.inode());
@@ -241,7 +281,7 @@ public abstract non-sealed class TreeNode implements Node, TreeEntry {
      * checked against the one the file system stored. Requires mu.
      */
     private TreeMap<String, TreeEntry> resolvedChildren() throws ErrnoException {
-        TreeMap<String, TreeEntry> ch = children();
+        TreeMap<String, TreeEntry> ch = allChildren();
         long dirs = 0;
         for (java.util.Map.Entry<String, TreeEntry> e : ch.entrySet()) {
             TreeNode n = e.getValue() instanceof TreeNode t ? t : resolved(e.getKey(), e.getValue().inode());
@@ -282,6 +322,7 @@ public abstract non-sealed class TreeNode implements Node, TreeEntry {
             if (!names || !all || !tree.droppable(this)) return false;
             children.clear(); // the link count stays: subdirectories is what the stored entries give
             storedCount = false;
+            partial = false;
             unloaded = true;
             entriesDropped();
             return true;
@@ -414,6 +455,45 @@ public abstract non-sealed class TreeNode implements Node, TreeEntry {
     }
 
     /**
+     * From {@link #loadEntries}: the stored entries are entered in parts ({@link #enterPart}) as
+     * their names are used ({@link #loadEntriesFor}), so a lookup in a directory of millions of
+     * names reads the part that holds the name, not all of them. {@code subdirectories} is as
+     * {@link #enterStored}'s, checked once every part is entered and read ({@link #list}).
+     */
+    protected final void enterInPart(long subdirectories) {
+        synchronized (mu) {
+            if (!loading || !children.isEmpty() || subdirectories < 0) throw new IllegalStateException("not a directory being loaded");
+            this.subdirectories = subdirectories;
+            this.storedCount = true;
+            this.partial = true;
+        }
+    }
+
+    /**
+     * Enters a part of a directory entered in part by inode number only ({@link #enterStored}),
+     * {@code names} in ascending order. Returns false, entering nothing, when a name is there
+     * already, the names are not strictly ascending, or one names this directory: the stored
+     * directory is damaged.
+     */
+    protected final boolean enterPart(String[] names, long[] inodes, int n) {
+        synchronized (mu) {
+            if (!partial) throw new IllegalStateException("not a directory entered in part");
+            for (int i = 0; i < n; i++) {
+                if (i > 0 && names[i - 1].compareTo(names[i]) >= 0 || inodes[i] == inode || children.containsKey(names[i])) return false;
+            }
+            for (int i = 0; i < n; i++) children.put(names[i], new TreeEntry.Stored(inodes[i]));
+            return true;
+        }
+    }
+
+    /** Every part of a directory entered in part is entered ({@link #enterPart}). */
+    protected final void enteredAll() {
+        synchronized (mu) {
+            partial = false;
+        }
+    }
+
+    /**
      * Entries in ascending order of name, as the sorted map {@link TreeMap#putAll} copies without
      * comparing; only what {@code putAll} uses is there (the views are not).
      */
@@ -525,7 +605,7 @@ public abstract non-sealed class TreeNode implements Node, TreeEntry {
     private TreeNode add(String name, byte childType, String linkTarget) throws ErrnoException {
         Tree.checkName(name);
         requireNamed();
-        if (children().containsKey(name)) throw Errno.EEXIST.fail(name);
+        if (children(name).containsKey(name)) throw Errno.EEXIST.fail(name);
         tree.checkWritable();
         long bytes = Tree.entryBytes(name) + Tree.NODE_BYTES + (linkTarget == null ? 0 : Tree.utf8Length(linkTarget));
         tree.charge(bytes);
@@ -583,7 +663,7 @@ public abstract non-sealed class TreeNode implements Node, TreeEntry {
             Tree.checkName(name);
             requireNamed();
             if (other.links == 0 || other.released) throw Errno.ENOENT.fail("the file has no name left");
-            if (children().containsKey(name)) throw Errno.EEXIST.fail(name);
+            if (children(name).containsKey(name)) throw Errno.EEXIST.fail(name);
             tree.charge(Tree.entryBytes(name));
             put(name, other);
             other.links++;
@@ -613,7 +693,7 @@ public abstract non-sealed class TreeNode implements Node, TreeEntry {
             if (child == null) throw Errno.ENOENT.fail(name);
             if (!directory && child.type == Wasi.FILETYPE_DIRECTORY) throw Errno.EISDIR.fail(name);
             if (directory && child.type != Wasi.FILETYPE_DIRECTORY) throw Errno.ENOTDIR.fail(name);
-            if (directory && !child.children().isEmpty()) throw Errno.ENOTEMPTY.fail(name);
+            if (directory && !child.isEmptyDirectory()) throw Errno.ENOTEMPTY.fail(name);
             remove(name);
             tree.credit(Tree.entryBytes(name));
             touch();
@@ -643,7 +723,7 @@ public abstract non-sealed class TreeNode implements Node, TreeEntry {
             if (replaced != null) {
                 if (moving.type == Wasi.FILETYPE_DIRECTORY) {
                     if (replaced.type != Wasi.FILETYPE_DIRECTORY) throw Errno.ENOTDIR.fail(newName);
-                    if (!replaced.children().isEmpty()) throw Errno.ENOTEMPTY.fail(newName);
+                    if (!replaced.isEmptyDirectory()) throw Errno.ENOTEMPTY.fail(newName);
                 } else if (replaced.type == Wasi.FILETYPE_DIRECTORY) {
                     throw Errno.EISDIR.fail(newName);
                 }

@@ -88,9 +88,13 @@ class EncFsCrashTest {
      * eagerly (changes of names and closes acknowledged) or only at fsync (those are not; no
      * background commit within the test, so the crash points are the same on every run).
      */
-    private record Shape(int bigBytes, int piece, int cacheBlocks, boolean eager) {
+    private record Shape(int bigBytes, int piece, int cacheBlocks, boolean eager, boolean indexed) {
         Shape(int bigBytes, int piece, int cacheBlocks) {
-            this(bigBytes, piece, cacheBlocks, true);
+            this(bigBytes, piece, cacheBlocks, true, false);
+        }
+
+        Shape(int bigBytes, int piece, int cacheBlocks, boolean eager) {
+            this(bigBytes, piece, cacheBlocks, eager, false);
         }
 
         EncFs.Options options(Freshness f) {
@@ -100,8 +104,57 @@ class EncFsCrashTest {
         }
     }
 
+    /** A name of the indexed directory's workload: long, so that a run holds about 15 of them. */
+    private static String longName(String prefix, int i) {
+        return prefix + "-".repeat(200) + String.format("%03d", i);
+    }
+
+    /**
+     * The workload of an indexed directory: 60 names made and committed at once (four runs or so
+     * and their index), the volume mounted again so that its runs are read as names are used, then
+     * a name entered in a run, names entered until a run splits, the lowest run emptied (its range
+     * to the run above), a name moved out and one moved in, each a commit of its own.
+     */
+    private static void indexedWorkload(MemStore store, Freshness f, Run run, Shape shape) throws ErrnoException {
+        run.store = store;
+        run.fs = EncFs.create(store, Vol.KEY, Vol::random, shape.options(f).withCommitAtSync(3_600_000));
+        run.state(true);
+        run.fs.root().createDirectory("many");
+        Node many = run.fs.root().lookup("many");
+        for (int i = 0; i < 60; i++) many.createFile(longName("m", i), true);
+        run.fs.root().createFile("outside", true);
+        run.state(false);
+        run.fs.close(); // commits
+        if (!store.crashed) run.acknowledged = run.states.size() - 1;
+        run.fs = EncFs.open(store, Vol.KEY, Vol::random, shape.options(f), null); // commits at every change of names
+        many = run.fs.root().lookup("many");
+        many.lookup(longName("m", 30)); // one run read
+        assertEquals(DirectoryBlocks.FORMAT, ((EncNode) many).directoryFormat(), "indexed");
+        assertTrue(((EncNode) many).entries().size() < 30, "one run in memory: " + ((EncNode) many).entries().size());
+        many.createFile(longName("m", 30) + "a", true);
+        run.state(true);
+        for (int i = 0; i < 16; i++) { // a run outgrows its block
+            many.createFile(longName("m", 45) + i, true);
+            run.state(true);
+        }
+        for (int i = 0; i < 20; i++) { // the lowest run empties
+            many.unlink(longName("m", i));
+            run.state(true);
+        }
+        run.fs.root().rename("outside", many, longName("m", 50) + "in");
+        run.state(true);
+        many.rename(longName("m", 55), run.fs.root(), "out");
+        run.state(true);
+        run.fs.close();
+        if (!store.crashed) run.acknowledged = run.states.size() - 1;
+    }
+
     /** The workload; records each state it passes through and which ones were acknowledged. */
     private static void workload(MemStore store, Freshness f, Run run, Shape shape) throws ErrnoException {
+        if (shape.indexed()) {
+            indexedWorkload(store, f, run, shape);
+            return;
+        }
         run.store = store;
         run.fs = EncFs.create(store, Vol.KEY, Vol::random, shape.options(f));
         boolean names = shape.eager(); // whether a change of names or a close is acknowledged
@@ -163,6 +216,11 @@ class EncFsCrashTest {
     @Test
     void everyCrashPointOfAVolumeThatCommitsAtFsync() throws ErrnoException {
         crashEverywhere(new Shape(40 * 4096, 4 * 4096, 16, false));
+    }
+
+    @Test
+    void everyCrashPointOfAnIndexedDirectory() throws ErrnoException {
+        crashEverywhere(new Shape(0, 1, EncFs.CACHE_BLOCKS, true, true));
     }
 
     private static void crashEverywhere(Shape shape) throws ErrnoException {

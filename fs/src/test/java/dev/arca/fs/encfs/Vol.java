@@ -99,6 +99,17 @@ final class Vol {
         return b.array();
     }
 
+    /** An index block of a directory ({@link DirectoryBlocks#FORMAT}): the next index block, then (bound, block) pairs. */
+    static byte[] indexBlock(int next, Object... pairs) {
+        ByteBuffer b = ByteBuffer.allocate(4096);
+        b.putInt(next).putShort((short) (pairs.length / 2));
+        for (int i = 0; i < pairs.length; i += 2) {
+            byte[] n = ((String) pairs[i]).getBytes(StandardCharsets.UTF_8);
+            b.putShort((short) n.length).put(n).putInt(((Number) pairs[i + 1]).intValue());
+        }
+        return b.array();
+    }
+
     static Node at(EncFs fs, String path) throws ErrnoException {
         Node n = fs.root();
         for (String c : path.split("/")) {
