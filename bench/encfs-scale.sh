@@ -13,7 +13,8 @@
 #   about 1,000 a second on this machine's disk: leave it out for large FILES; encfs-fsync-cache
 #   is encfs-fsync with --block-cache BLOCK_CACHE, default 256MiB; a kind ending in -before, e.g.
 #   encfs-fsync-before, runs as the kind without it through the launcher ARCA_BEFORE, another
-#   build measured in the same run)
+#   build measured in the same run), RESULT (the file the table goes to, default
+#   bench/results/encfs-scale.md)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -89,4 +90,4 @@ done
     for k in "${KINDS[@]}"; do [ "$k" = hostfs ] || printf ' %s |' "$(ratio "${R[$k.$p]}" "${R[hostfs.$p]}")"; done
     echo
   done
-} | tee bench/results/encfs-scale.md
+} | tee "${RESULT:-bench/results/encfs-scale.md}"

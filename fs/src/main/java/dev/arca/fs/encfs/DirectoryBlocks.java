@@ -363,7 +363,16 @@ final class DirectoryBlocks {
         return all;
     }
 
+    /** Starts a load afresh (a load that failed is tried again at the next use, on this object). */
     private void sized(int n) {
+        runs.clear();
+        free.clear();
+        read.clear();
+        emptied.clear();
+        dirty.clear();
+        index = new int[0];
+        unread = 0;
+        indexChanged = false;
         blocks = n;
         used = new int[Math.max(4, blocks)];
         bound = new String[used.length];

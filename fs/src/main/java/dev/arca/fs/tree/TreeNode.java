@@ -165,7 +165,8 @@ public abstract non-sealed class TreeNode implements Node, TreeEntry {
     /**
      * A directory's entries in name order, read-only (for a file system that stores them): nodes,
      * and {@link TreeEntry.Stored} numbers for names not used since they were entered; empty for a directory
-     * not loaded yet (see {@link #entriesLoaded}).
+     * not loaded yet (see {@link #entriesLoaded}), and only the parts entered so far for one
+     * entered in part ({@link #enterInPart}).
      */
     public final NavigableMap<String, TreeEntry> entries() {
         return children == null ? Collections.emptyNavigableMap() : Collections.unmodifiableNavigableMap(children);
