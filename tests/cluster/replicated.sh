@@ -4,7 +4,7 @@
 # loss of the local copy and of a minority of nodes (the leader included); a stale copy is brought
 # up to date; the newest mount fences the previous writer, whose next commit fails; a copy of
 # another volume under the same name is refused and left as it is, and so is a writer with another
-# key; bad names and flags give one line. The nodes snapshot every 16 entries, so restarts and a new member catch up from snapshots
+# key; a union's volume replicated the same way; bad names and flags give one line. The nodes snapshot every 16 entries, so restarts and a new member catch up from snapshots
 # (which carry the volumes' blocks) as well as from the log. Prints PASS/FAIL per case and
 # "N passed, M failed".
 set -u
@@ -136,6 +136,20 @@ then ok "a new member (n4) installs a snapshot holding the volume's blocks; with
 else bad "a new member catches up from a snapshot"; echo "    add $added remove $removed snapshot '${snap#$T/}' run $rc"
   grep -h "WARN\|ERROR\|to LEADER\|CANDIDATE\|set configuration" "$T/n2.log" "$T/n4.log" | cut -c1-250 | tail -25; fi
 start 1
+
+# a union's volume is replicated as a volume is (the image under it stays a host file): written
+# through two nodes, its local copy deleted, a third run through the third node finds everything
+mkdir -p "$T/u/tree" && echo base > "$T/u/tree/log"
+if "$ARCA" image build --quiet "$T/u/tree" "$T/u/app.img" >/dev/null 2>"$T/err"; then
+  urun() { "$ARCA" run --cluster "$(addr "$2")" --replicate --union "$T/u/app.img+$T/u/state.vol::/data" --key-file "$T/key" "$T/append.wasm" "$1"; }
+  [ -n "$(leader 1)" ] || true # n1 was just restarted; the members are n1, n2 and n4
+  urun one 2 >"$T/out" 2>"$T/err" && urun two 4 >"$T/out" 2>"$T/err" && rm "$T/u/state.vol" && urun three 1 >"$T/out" 2>"$T/err" \
+    && [ "$(cat "$T/out")" = "$(lines base one two three)" ] && [ "$("$ARCA" image cat "$T/u/app.img" log 2>/dev/null)" = base ] \
+    && ok "--replicate with --union: the union's volume commits through the cluster and is rebuilt from it, the image unchanged" \
+    || bad "--replicate with --union"
+else
+  bad "image build for the union"
+fi
 
 mkdir -p "$T/y"
 "$ARCA" run --cluster "$(addr 2)" --replicate --volume "$T/y/bad name.vol::/data" --key-file "$T/key" "$T/append.wasm" x >/dev/null 2>"$T/err"

@@ -205,7 +205,7 @@ final class ManifestReader {
         if (!List.of("hostfs", "ramfs", "encfs", "image", "union").contains(type)) {
             throw fail(what + ": unknown mount type '" + type + "' (hostfs, ramfs, encfs, image or union)", typeAt);
         }
-        if (replicated != null && !type.equals("encfs")) throw fail(what + ": only an encfs volume can be replicated", replicatedAt);
+        if (replicated != null && !type.equals("encfs") && !type.equals("union")) throw fail(what + ": only an encfs volume or a union's volume can be replicated", replicatedAt);
         Mount.Commit commitMode = Mount.Commit.NAMES;
         if (commit != null) {
             if (!type.equals("encfs")) throw fail(what + ": only an encfs volume has a \"commit\" setting", commitAt);
@@ -234,7 +234,8 @@ final class ManifestReader {
                     if (source != null) throw fail(what + ": a ramfs mount has no source", sourceAt);
                     yield new Mount.Ramfs(path, ro);
                 }
-                case "union" -> new Mount.Union(path(what + ".image", image, imageAt), path(what + ".source", source, sourceAt), path, null);
+                case "union" -> new Mount.Union(path(what + ".image", image, imageAt), path(what + ".source", source, sourceAt), path, null, null,
+                        Boolean.TRUE.equals(replicated));
                 default -> throw fail(what + ": unknown mount type '" + type + "' (hostfs, ramfs, encfs, image or union)", typeAt);
             };
         } catch (IllegalArgumentException e) {

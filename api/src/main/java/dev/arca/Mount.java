@@ -190,9 +190,10 @@ public sealed interface Mount permits Mount.HostDirectory, Mount.Ramfs, Mount.Vo
     /**
      * A writable encrypted volume over a read-only image, seen as one tree: changes are copied up
      * into the volume (whiteouts for removals). {@code key} null: the instance's key. With
-     * {@code expectedImageRootHash} (as {@link Image}'s) any other image is refused.
+     * {@code expectedImageRootHash} (as {@link Image}'s) any other image is refused. {@code
+     * replicated}: the volume is replicated as a {@link Volume}'s (the image stays a host file).
      */
-    record Union(Path image, Path volume, String guestPath, VolumeKey key, String expectedImageRootHash) implements Mount {
+    record Union(Path image, Path volume, String guestPath, VolumeKey key, String expectedImageRootHash, boolean replicated) implements Mount {
         /** Normalises the guest path. Errors: IllegalArgumentException for a bad one; NullPointerException for a missing path. */
         public Union {
             Objects.requireNonNull(image, "image");
@@ -203,7 +204,17 @@ public sealed interface Mount permits Mount.HostDirectory, Mount.Ramfs, Mount.Vo
 
         /** Any image. */
         public Union(Path image, Path volume, String guestPath, VolumeKey key) {
-            this(image, volume, guestPath, key, null);
+            this(image, volume, guestPath, key, null, false);
+        }
+
+        /** Not replicated. */
+        public Union(Path image, Path volume, String guestPath, VolumeKey key, String expectedImageRootHash) {
+            this(image, volume, guestPath, key, expectedImageRootHash, false);
+        }
+
+        /** The same union, its volume replicated. */
+        public Union replicatedCopy() {
+            return new Union(image, volume, guestPath, key, expectedImageRootHash, true);
         }
     }
 

@@ -217,7 +217,7 @@ final class Namespace {
             throw new MountException("union at " + u.guestPath() + ": the image and the volume must be two different files");
         }
         EncFs lower = image(u.image(), null, u.expectedImageRootHash() == null ? null : RootHash.parse(u.expectedImageRootHash()));
-        EncFs upper = volume(u.volume(), key, false, false, Mount.Commit.NAMES, 0, 0);
+        EncFs upper = volume(u.volume(), key, false, u.replicated(), Mount.Commit.NAMES, 0, 0);
         try {
             return new UnionFs(upper, lower);
         } catch (ErrnoException e) {

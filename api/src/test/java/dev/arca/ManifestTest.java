@@ -92,8 +92,11 @@ class ManifestTest {
         assertRefused("{\"mounts\": [{\"type\": \"union\", \"image\": \"\", \"source\": \"u.vol\", \"path\": \"/\"}]}", "image: an empty path");
         assertRefused("{\"mounts\": [{\"type\": \"union\", \"image\": 7, \"source\": \"u.vol\", \"path\": \"/\"}]}", "image: expected a string");
         assertRefused("{\"mounts\": [{\"type\": \"encfs\", \"image\": \"b.img\", \"source\": \"u.vol\", \"path\": \"/\"}]}", "only a union mount has an \"image\"");
-        assertRefused("{\"mounts\": [{\"type\": \"union\", \"image\": \"b.img\", \"source\": \"u.vol\", \"path\": \"/\", \"replicated\": true}]}",
-                "only an encfs volume can be replicated");
+        Manifest r = read("{\"mounts\": [{\"type\": \"union\", \"image\": \"b.img\", \"source\": \"u.vol\", \"path\": \"/\", \"replicated\": true}]}");
+        assertEquals(new Mount.Union(dir.resolve("b.img"), dir.resolve("u.vol"), "/", null).replicatedCopy(), r.mounts().get(0));
+        assertTrue(((Mount.Union) r.mounts().get(0)).replicated(), "a union's volume replicated");
+        assertRefused("{\"mounts\": [{\"type\": \"image\", \"source\": \"b.img\", \"path\": \"/\", \"replicated\": true}]}",
+                "only an encfs volume or a union's volume can be replicated");
         assertRefused("{\"mounts\": [{\"type\": \"union\", \"image\": \"b.img\", \"source\": \"u.vol\", \"path\": \"/\", \"commit\": \"fsync\"}]}",
                 "only an encfs volume has a \"commit\"");
         assertThrows(IllegalArgumentException.class, () -> new Mount.Union(Path.of("b"), Path.of("u"), "/", null, "not a hash"));

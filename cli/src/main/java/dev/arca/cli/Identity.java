@@ -69,7 +69,7 @@ final class Identity {
             if (m instanceof Mount.Image img && img.expectedRootHash() == null) {
                 out.add(new Mount.Image(img.file(), img.guestPath(), imageRoot(img.file())));
             } else if (m instanceof Mount.Union u && u.expectedImageRootHash() == null) {
-                out.add(new Mount.Union(u.image(), u.volume(), u.guestPath(), u.key(), imageRoot(u.image())));
+                out.add(new Mount.Union(u.image(), u.volume(), u.guestPath(), u.key(), imageRoot(u.image()), u.replicated()));
             } else {
                 out.add(m);
             }

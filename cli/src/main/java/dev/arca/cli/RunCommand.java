@@ -118,7 +118,7 @@ final class RunCommand implements Callable<Integer> {
     String cluster;
 
     @Option(names = "--replicate",
-            description = "With --cluster: replicate every writable --volume in the cluster, named by its file's name. A commit (fsync, close) returns once a majority of nodes has its blocks; a lost or stale local copy is rebuilt from the cluster at mount; the newest mount of a volume fences the previous one (docs/cluster.md).")
+            description = "With --cluster: replicate every writable --volume, and the volume of every --union, in the cluster, named by its file's name. A commit (fsync, close) returns once a majority of nodes has its blocks; a lost or stale local copy is rebuilt from the cluster at mount; the newest mount of a volume fences the previous one (docs/cluster.md).")
     boolean replicate;
 
     @Option(names = "--cluster-name", paramLabel = "NAME", description = "The cluster's name, with --cluster (default: arca).")
@@ -226,7 +226,9 @@ final class RunCommand implements Callable<Integer> {
     private List<Mount> replicated(List<Mount> mounts) {
         if (!replicate) return mounts;
         List<Mount> out = new ArrayList<>();
-        for (Mount m : mounts) out.add(m instanceof Mount.Volume v && !v.readOnly() ? v.replicatedCopy() : m);
+        for (Mount m : mounts) {
+            out.add(m instanceof Mount.Volume v && !v.readOnly() ? v.replicatedCopy() : m instanceof Mount.Union u ? u.replicatedCopy() : m);
+        }
         return out;
     }
 
