@@ -162,14 +162,9 @@ final class DirectoryBlocks {
 
     /** Lays the whole directory out anew (every run read: a directory of an older format, once read): every block written. */
     void layOut(NavigableMap<String, TreeEntry> entries) {
-        runs.clear();
-        free.clear();
-        read.clear();
-        emptied.clear();
-        index = new int[0];
-        blocks = 0;
-        dirty.clear();
+        clear();
         Arrays.fill(bound, null);
+        Arrays.fill(used, 0);
         int b = -1;
         for (String name : entries.keySet()) {
             int n = entryBytes(name);
@@ -363,8 +358,8 @@ final class DirectoryBlocks {
         return all;
     }
 
-    /** Starts a load afresh (a load that failed is tried again at the next use, on this object). */
-    private void sized(int n) {
+    /** No run and no block (a load that failed is tried again at the next use, on this object). */
+    private void clear() {
         runs.clear();
         free.clear();
         read.clear();
@@ -373,6 +368,12 @@ final class DirectoryBlocks {
         index = new int[0];
         unread = 0;
         indexChanged = false;
+        blocks = 0;
+    }
+
+    /** Starts a load of {@code n} blocks afresh. */
+    private void sized(int n) {
+        clear();
         blocks = n;
         used = new int[Math.max(4, blocks)];
         bound = new String[used.length];
