@@ -220,12 +220,9 @@ final class DirectoryBlocks {
         dirty.clear();
     }
 
-    /** Moves the run of block {@code from}, which has been read, to block {@code to} (free, or not a run). */
+    /** Moves the run of block {@code from}, which has been read, to block {@code to} (below {@link #blocks}: free, or not a run). */
     private void toBlock(int from, int to) {
         if (from == to) return;
-        if (to >= blocks) {
-            while (blocks <= to) newBlockAt(blocks);
-        }
         String lo = bound[from];
         int n = used[from];
         freeBlock(from);
@@ -234,12 +231,6 @@ final class DirectoryBlocks {
         used[to] = n;
         read.set(to);
         dirty.set(to);
-    }
-
-    private void newBlockAt(int b) {
-        int got = newBlock();
-        if (got != b) throw new IllegalStateException("block " + got + " where " + b + " was meant");
-        free.set(b);
     }
 
     /** Makes block 0 the index's first block (its run, read since it is the older layout's, moves) and gives the index as many blocks as its pairs fill. */
