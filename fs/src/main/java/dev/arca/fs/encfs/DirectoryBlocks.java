@@ -212,9 +212,10 @@ final class DirectoryBlocks {
             dirty.clear(blocks);
         }
         if (content.blocks() != blocks) content.resize(blocks);
-        byte[][] pages = format == FORMAT ? indexPages() : null;
+        byte[][] pages = null; // laid out only when an index block is written, not at every store of an indexed directory
         for (int b = dirty.nextSetBit(0); b >= 0 && b < blocks; b = dirty.nextSetBit(b + 1)) {
-            int page = pages == null ? -1 : indexOf(b);
+            int page = format == FORMAT ? indexOf(b) : -1;
+            if (page >= 0 && pages == null) pages = indexPages();
             content.write(b, page >= 0 ? pages[page] : block(b, entries));
         }
         dirty.clear();

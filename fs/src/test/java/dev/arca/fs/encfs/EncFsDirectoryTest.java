@@ -97,15 +97,21 @@ class EncFsDirectoryTest {
         empty.close();
     }
 
-    /** A create in a directory of 20,000 names writes a handful of blocks, not the directory's 100. */
-    @Test
-    void aCreateInALargeDirectoryWritesFewBlocks() throws ErrnoException {
+    /** A volume whose directory "big" holds {@code n} empty files, file-000000 on, made in a scattered order and committed once. */
+    private static MemStore bigDirectory(int n) throws ErrnoException {
         MemStore store = new MemStore();
         EncFs fs = EncFs.create(store, Vol.KEY, Vol::random, Vol.options(Freshness.inMemory()).withCommitAtSync(60_000));
         fs.root().createDirectory("big");
         Node big = at(fs, "big");
-        for (int i = 0; i < 20_000; i++) big.createFile(String.format("file-%06d", i * 7919 % 20_000), true);
+        for (int i = 0; i < n; i++) big.createFile(String.format("file-%06d", i * 7919L % n), true);
         fs.close();
+        return store;
+    }
+
+    /** A create in a directory of 20,000 names writes a handful of blocks, not the directory's 100. */
+    @Test
+    void aCreateInALargeDirectoryWritesFewBlocks() throws ErrnoException {
+        MemStore store = bigDirectory(20_000);
         EncFs v = Vol.open(store, Freshness.inMemory()); // commits at every change of names
         Node dir = at(v, "big");
         assertTrue(((EncNode) dir).content.blocks() > 80, "the directory spans " + ((EncNode) dir).content.blocks() + " blocks");
@@ -138,13 +144,8 @@ class EncFsDirectoryTest {
      */
     @Test
     void aLookupInALargeDirectoryReadsItsIndexAndOneRun() throws ErrnoException {
-        MemStore store = new MemStore();
-        EncFs fs = EncFs.create(store, Vol.KEY, Vol::random, Vol.options(Freshness.inMemory()).withCommitAtSync(60_000));
-        fs.root().createDirectory("big");
-        Node big = at(fs, "big");
         int n = 100_000;
-        for (int i = 0; i < n; i++) big.createFile(String.format("file-%06d", i * 7919 % n), true);
-        fs.close();
+        MemStore store = bigDirectory(n);
         EncFs v = Vol.open(store, Freshness.inMemory());
         EncNode dir = (EncNode) at(v, "big");
         assertEquals(DirectoryBlocks.FORMAT, dir.directoryFormat());
