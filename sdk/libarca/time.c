@@ -10,6 +10,7 @@
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
+#include <wasi/api.h>
 #include "arca_abi.h"
 
 _Static_assert(ITIMER_VIRTUAL == ARCA_ITIMER_VIRTUAL && ITIMER_PROF == ARCA_ITIMER_PROF, "setitimer's timer numbers are the ABI's");
@@ -94,4 +95,46 @@ int gettimeofday(struct timeval *restrict tv, void *restrict tz) {
         tv->tv_usec = ts.tv_nsec / 1000;
     }
     return 0;
+}
+
+/* clock_nanosleep, and so nanosleep, sleep and usleep, which wasi-libc builds on it: a wait on a
+   clock subscription (poll_oneoff), as wasi-libc's, but an interruption by a signal's handler is
+   EINTR with the time left in *rem for a relative sleep, as on Linux (whatever SA_RESTART says);
+   wasi-libc reports every failure as ENOTSUP and never fills *rem. Until 2026-12-07 the kernel
+   also slept on through signals (tests/c/alarm.c). */
+int clock_nanosleep(clockid_t clock, int flags, const struct timespec *req, struct timespec *rem) {
+    __wasi_clockid_t id;
+    if (clock == CLOCK_REALTIME) id = __WASI_CLOCKID_REALTIME;
+    else if (clock == CLOCK_MONOTONIC) id = __WASI_CLOCKID_MONOTONIC;
+    else if (clock == CLOCK_PROCESS_CPUTIME_ID) id = __WASI_CLOCKID_PROCESS_CPUTIME_ID;
+    else if (clock == CLOCK_THREAD_CPUTIME_ID) id = __WASI_CLOCKID_THREAD_CPUTIME_ID;
+    else return EINVAL;
+    if ((flags & ~TIMER_ABSTIME) != 0 || req->tv_sec < 0 || req->tv_nsec < 0 || req->tv_nsec >= 1000000000) return EINVAL;
+    __wasi_timestamp_t timeout = (uint64_t)req->tv_sec > UINT64_MAX / 1000000000u - 1
+                                     ? UINT64_MAX
+                                     : (uint64_t)req->tv_sec * 1000000000u + (uint64_t)req->tv_nsec;
+    __wasi_timestamp_t start = 0;
+    int relative = !(flags & TIMER_ABSTIME);
+    if (relative && rem && __wasi_clock_time_get(id, 1, &start) != 0) start = 0;
+    __wasi_subscription_t sub;
+    memset(&sub, 0, sizeof sub);
+    sub.u.tag = __WASI_EVENTTYPE_CLOCK;
+    sub.u.u.clock.id = id;
+    sub.u.u.clock.timeout = timeout;
+    sub.u.u.clock.flags = relative ? 0 : __WASI_SUBCLOCKFLAGS_SUBSCRIPTION_CLOCK_ABSTIME;
+    __wasi_event_t ev;
+    __wasi_size_t n;
+    __wasi_errno_t err = __wasi_poll_oneoff(&sub, &ev, 1, &n);
+    if (err == 0) err = ev.error;
+    if (err == 0) return 0;
+    if (err != __WASI_ERRNO_INTR) return err == __WASI_ERRNO_INVAL ? EINVAL : ENOTSUP;
+    if (relative && rem) {
+        __wasi_timestamp_t now = start, elapsed;
+        if (start != 0) __wasi_clock_time_get(id, 1, &now);
+        elapsed = now - start;
+        __wasi_timestamp_t left = start != 0 && elapsed < timeout ? timeout - elapsed : (start != 0 ? 0 : timeout);
+        rem->tv_sec = (time_t)(left / 1000000000u);
+        rem->tv_nsec = (long)(left % 1000000000u);
+    }
+    return EINTR;
 }

@@ -1,7 +1,9 @@
 /* alarm: alarm() and setitimer(ITIMER_REAL) send SIGALRM: a handler runs and pause() returns
  * EINTR; alarm returns the seconds left of the one it replaces; an interval timer fires
  * repeatedly until disarmed; getitimer reads it; a blocking read is interrupted (EINTR without
- * SA_RESTART); a child that gets SIGALRM with no handler dies of it; bad timers are EINVAL. */
+ * SA_RESTART), and so is a sleep (nanosleep: EINTR whatever SA_RESTART says, as Linux; Arca
+ * slept on through signals until 2026-12-07); a child that gets SIGALRM with no handler dies of
+ * it; bad timers are EINVAL. */
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
@@ -73,6 +75,23 @@ int main(int argc, char **argv) {
     char c;
     ssize_t n = read(p[0], &c, 1);
     printf("read: %d %s\n", (int)n, errname(errno));
+
+    /* 4b. a sleep is interrupted, with SA_RESTART too (nanosleep is never restarted) */
+    for (int restart = 0; restart < 2; restart++) {
+        sa.sa_flags = restart ? SA_RESTART : 0;
+        TRY("sigaction", sigaction(SIGALRM, &sa, NULL));
+        struct itimerval once = {{0, 0}, {0, 100000}};
+        int before = alarms;
+        struct timespec t1, two_s = {2, 0}, left = {0, 0};
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        TRY("setitimer", setitimer(ITIMER_REAL, &once, NULL));
+        errno = 0;
+        int r2 = nanosleep(&two_s, &left);
+        printf("nanosleep%s: %d %s, handler ran %s, woke within 1 s %s, over 1 s left %s\n", restart ? " (SA_RESTART)" : "", r2,
+               errname(errno), yesno(alarms == before + 1), yesno(ms_since(&t1) < 1000), yesno(left.tv_sec >= 1 && left.tv_sec <= 2));
+    }
+    sa.sa_flags = 0;
+    TRY("sigaction", sigaction(SIGALRM, &sa, NULL));
 
     /* 5. no handler: the child dies of SIGALRM */
     char *a[] = {argv[0], "child", NULL};

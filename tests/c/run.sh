@@ -198,6 +198,16 @@ compare_test() {
     done
 }
 
+# host_unchanged NAME BEFORE AFTER: the host outside a mount, listed before and after a run, is the same.
+host_unchanged() {
+    if [ "$2" != "$3" ]; then
+        fail "$1-host-check" "the host outside the mount changed:"
+        diff <(echo "$2") <(echo "$3") | sed 's/^/    /'
+    else
+        pass "$1-host-check"
+    fi
+}
+
 # expect_wasm NAME WANT_RC CMD...: run a wasm-only program, check its exit code.
 expect_wasm() {
     local name=$1 want=$2; shift 2
@@ -263,13 +273,31 @@ wasm_only() {
         local before; before=$(outside)
         expect_wasm "$name" 0 "${RUNNER[@]}" run --dir "$t/box::/sandbox" "$wasm"
         # Nothing outside the sandbox may have been created, removed or changed.
-        local after; after=$(outside)
-        if [ "$before" != "$after" ]; then
-            fail "$name-host-check" "the host outside the sandbox changed:"
-            diff <(echo "$before") <(echo "$after") | sed 's/^/    /'
-        else
-            pass "$name-host-check"
-        fi
+        host_unchanged "$name" "$before" "$(outside)"
+        ;;
+    syscall_fuzz)
+        # random arguments to every system call (SYSCALL_FUZZ_SEEDS seeds of SYSCALL_FUZZ_CALLS
+        # calls; default 5 of 20,000, a fixed slice): each run must end normally, with no
+        # internal error on stderr, and nothing outside the mount created, removed or changed (a
+        # bait directory beside it, reached by host-made links "up" -> .. and "dsym" -> ../bait);
+        # the last seed also on an encrypted volume, which must mount again afterwards
+        local p="$TMPROOT/$name" v="$TMPROOT/$name-volume" seeds=${SYSCALL_FUZZ_SEEDS:-5} calls=${SYSCALL_FUZZ_CALLS:-20000} seed
+        mkdir -p "$p/mnt" "$p/bait/dir" "$v"
+        echo "ARCA-BAIT-SECRET" >"$p/bait/secret.txt"
+        ln -s .. "$p/mnt/up"
+        ln -s ../bait "$p/mnt/dsym"
+        outside() { (cd "$p" && find . -path ./mnt -prune -o -print | sort; find bait -type f -exec cksum {} + | sort); }
+        local before; before=$(outside)
+        head -c 32 /dev/urandom >"$v/key"
+        for seed in $(seq 1 "$seeds"); do
+            expect_wasm "$name-$seed" 0 "${RUNNER[@]}" run --dir "$p/mnt::/" "$wasm" "$seed" "$calls"
+            if grep -qiE 'internal|exception|^\s+at ' "$BUILD_DIR/out/$name-$seed.wasm.stderr"; then
+                fail "$name-$seed-stderr" "an internal error:"; head -5 "$BUILD_DIR/out/$name-$seed.wasm.stderr" | sed 's/^/    /'
+            fi
+        done
+        ARCA_STATE_DIR="$v/state" expect_wasm "$name-volume" 0 "${RUNNER[@]}" run --volume "$v/v.vol::/" --key-file "$v/key" "$wasm" "$seeds" "$calls"
+        ARCA_STATE_DIR="$v/state" expect_wasm "$name-volume-again" 0 "${RUNNER[@]}" run --volume "$v/v.vol::/" --key-file "$v/key" "$wasm" 0 200
+        host_unchanged "$name" "$before" "$(outside)"
         ;;
     processes)
         # orphans, a fork bomb against the manifest's process limit, malformed spawns

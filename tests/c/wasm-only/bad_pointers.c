@@ -28,57 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define IMPORT(name) __attribute__((import_module("wasi_snapshot_preview1"), import_name(#name)))
-typedef int32_t i32;
-typedef int64_t i64;
-typedef uint32_t ptr;
-
-IMPORT(args_get) i32 raw_args_get(ptr argv, ptr argv_buf);
-IMPORT(args_sizes_get) i32 raw_args_sizes_get(ptr argc, ptr buf_size);
-IMPORT(environ_get) i32 raw_environ_get(ptr environ, ptr environ_buf);
-IMPORT(environ_sizes_get) i32 raw_environ_sizes_get(ptr count, ptr buf_size);
-IMPORT(clock_res_get) i32 raw_clock_res_get(i32 id, ptr res);
-IMPORT(clock_time_get) i32 raw_clock_time_get(i32 id, i64 precision, ptr time);
-IMPORT(fd_advise) i32 raw_fd_advise(i32 fd, i64 offset, i64 len, i32 advice);
-IMPORT(fd_allocate) i32 raw_fd_allocate(i32 fd, i64 offset, i64 len);
-IMPORT(fd_close) i32 raw_fd_close(i32 fd);
-IMPORT(fd_datasync) i32 raw_fd_datasync(i32 fd);
-IMPORT(fd_fdstat_get) i32 raw_fd_fdstat_get(i32 fd, ptr stat);
-IMPORT(fd_fdstat_set_flags) i32 raw_fd_fdstat_set_flags(i32 fd, i32 flags);
-IMPORT(fd_fdstat_set_rights) i32 raw_fd_fdstat_set_rights(i32 fd, i64 base, i64 inheriting);
-IMPORT(fd_filestat_get) i32 raw_fd_filestat_get(i32 fd, ptr buf);
-IMPORT(fd_filestat_set_size) i32 raw_fd_filestat_set_size(i32 fd, i64 size);
-IMPORT(fd_filestat_set_times) i32 raw_fd_filestat_set_times(i32 fd, i64 atim, i64 mtim, i32 fst_flags);
-IMPORT(fd_pread) i32 raw_fd_pread(i32 fd, ptr iovs, i32 iovs_len, i64 offset, ptr nread);
-IMPORT(fd_prestat_get) i32 raw_fd_prestat_get(i32 fd, ptr buf);
-IMPORT(fd_prestat_dir_name) i32 raw_fd_prestat_dir_name(i32 fd, ptr path, i32 path_len);
-IMPORT(fd_pwrite) i32 raw_fd_pwrite(i32 fd, ptr iovs, i32 iovs_len, i64 offset, ptr nwritten);
-IMPORT(fd_read) i32 raw_fd_read(i32 fd, ptr iovs, i32 iovs_len, ptr nread);
-IMPORT(fd_readdir) i32 raw_fd_readdir(i32 fd, ptr buf, i32 buf_len, i64 cookie, ptr bufused);
-IMPORT(fd_renumber) i32 raw_fd_renumber(i32 fd, i32 to);
-IMPORT(fd_seek) i32 raw_fd_seek(i32 fd, i64 offset, i32 whence, ptr newoffset);
-IMPORT(fd_sync) i32 raw_fd_sync(i32 fd);
-IMPORT(fd_tell) i32 raw_fd_tell(i32 fd, ptr offset);
-IMPORT(fd_write) i32 raw_fd_write(i32 fd, ptr iovs, i32 iovs_len, ptr nwritten);
-IMPORT(path_create_directory) i32 raw_path_create_directory(i32 fd, ptr path, i32 path_len);
-IMPORT(path_filestat_get) i32 raw_path_filestat_get(i32 fd, i32 flags, ptr path, i32 path_len, ptr buf);
-IMPORT(path_filestat_set_times) i32 raw_path_filestat_set_times(i32 fd, i32 flags, ptr path, i32 path_len, i64 atim, i64 mtim, i32 fst_flags);
-IMPORT(path_link) i32 raw_path_link(i32 old_fd, i32 old_flags, ptr old_path, i32 old_path_len, i32 new_fd, ptr new_path, i32 new_path_len);
-IMPORT(path_open) i32 raw_path_open(i32 fd, i32 dirflags, ptr path, i32 path_len, i32 oflags, i64 rights_base, i64 rights_inheriting, i32 fdflags, ptr opened_fd);
-IMPORT(path_readlink) i32 raw_path_readlink(i32 fd, ptr path, i32 path_len, ptr buf, i32 buf_len, ptr bufused);
-IMPORT(path_remove_directory) i32 raw_path_remove_directory(i32 fd, ptr path, i32 path_len);
-IMPORT(path_rename) i32 raw_path_rename(i32 fd, ptr old_path, i32 old_path_len, i32 new_fd, ptr new_path, i32 new_path_len);
-IMPORT(path_symlink) i32 raw_path_symlink(ptr old_path, i32 old_path_len, i32 fd, ptr new_path, i32 new_path_len);
-IMPORT(path_unlink_file) i32 raw_path_unlink_file(i32 fd, ptr path, i32 path_len);
-IMPORT(poll_oneoff) i32 raw_poll_oneoff(ptr in, ptr out, i32 nsubscriptions, ptr nevents);
-IMPORT(proc_exit) _Noreturn void raw_proc_exit(i32 rval);
-IMPORT(proc_raise) i32 raw_proc_raise(i32 sig);
-IMPORT(sched_yield) i32 raw_sched_yield(void);
-IMPORT(random_get) i32 raw_random_get(ptr buf, i32 buf_len);
-IMPORT(sock_accept) i32 raw_sock_accept(i32 fd, i32 flags, ptr new_fd);
-IMPORT(sock_recv) i32 raw_sock_recv(i32 fd, ptr ri_data, i32 ri_data_len, i32 ri_flags, ptr ro_datalen, ptr ro_flags);
-IMPORT(sock_send) i32 raw_sock_send(i32 fd, ptr si_data, i32 si_data_len, i32 si_flags, ptr so_datalen);
-IMPORT(sock_shutdown) i32 raw_sock_shutdown(i32 fd, i32 how);
+#include "wasi_raw.h"
 
 /* Imports without pointer parameters: never called, but referenced so the
  * module still imports them (a runtime must provide all 46 to link it). */

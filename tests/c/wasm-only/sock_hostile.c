@@ -24,31 +24,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#define ARCA(name) __attribute__((import_module("arca"), import_name(#name)))
-#define WASI(name) __attribute__((import_module("wasi_snapshot_preview1"), import_name(#name)))
-typedef int32_t i32;
-typedef int64_t i64;
-typedef uint32_t ptr;
-
-ARCA(sock_open) i32 raw_open(i32 domain, i32 type, i32 protocol, ptr fd_out);
-ARCA(sock_pair) i32 raw_pair(i32 domain, i32 type, i32 protocol, ptr fds_out);
-ARCA(sock_bind) i32 raw_bind(i32 fd, ptr addr, i32 len);
-ARCA(sock_listen) i32 raw_listen(i32 fd, i32 backlog);
-ARCA(sock_accept4) i32 raw_accept4(i32 fd, ptr addr, ptr len_io, i32 flags, ptr fd_out);
-ARCA(sock_connect) i32 raw_connect(i32 fd, ptr addr, i32 len);
-ARCA(sock_name) i32 raw_name(i32 fd, i32 which, ptr addr, ptr len_io);
-ARCA(sock_getopt) i32 raw_getopt(i32 fd, i32 level, i32 name, ptr value, ptr len_io);
-ARCA(sock_setopt) i32 raw_setopt(i32 fd, i32 level, i32 name, ptr value, i32 len);
-ARCA(sock_sendto) i32 raw_sendto(i32 fd, ptr iovs, i32 n, i32 flags, ptr addr, i32 len, ptr nsent);
-ARCA(sock_recvfrom) i32 raw_recvfrom(i32 fd, ptr iovs, i32 n, i32 flags, ptr addr, ptr len_io, ptr nrecv, ptr flags_out);
-ARCA(sock_shutdown) i32 raw_shutdown(i32 fd, i32 how);
-ARCA(sock_resolve) i32 raw_resolve(ptr name, i32 len, i32 family, ptr out, i32 cap, ptr count);
-ARCA(fd_poll) i32 raw_poll(ptr fds, i32 n, i64 timeout_ns, ptr sigmask, ptr nready);
-ARCA(fd_nread) i32 raw_nread(i32 fd, ptr n_out);
-WASI(sock_accept) i32 wasi_accept(i32 fd, i32 flags, ptr fd_out);
-WASI(sock_recv) i32 wasi_recv(i32 fd, ptr iovs, i32 n, i32 flags, ptr nrecv, ptr flags_out);
-WASI(sock_send) i32 wasi_send(i32 fd, ptr iovs, i32 n, i32 flags, ptr nsent);
-WASI(sock_shutdown) i32 wasi_shutdown(i32 fd, i32 how);
+#include "wasi_raw.h"
 
 #define BAD ((ptr)0xFFFFFFF0u)
 static ptr mem_end(void) { return (ptr)(__builtin_wasm_memory_size(0) * 65536u); }
@@ -91,29 +67,29 @@ int main(void) {
     static uint8_t buf[256];
 
     /* ---- sock_open ---- */
-    want("open: bad fd_out", raw_open(AF_INET, SOCK_STREAM, 0, BAD), EFAULT, 0);
-    want("open: fd_out straddles the end", raw_open(AF_INET, SOCK_STREAM, 0, STRADDLE), EFAULT, 0);
-    want("open: family 99", raw_open(99, SOCK_STREAM, 0, P(&out)), EAFNOSUPPORT, 0);
-    want("open: family -1", raw_open(-1, SOCK_STREAM, 0, P(&out)), EAFNOSUPPORT, 0);
-    want("open: AF_UNSPEC", raw_open(AF_UNSPEC, SOCK_STREAM, 0, P(&out)), EAFNOSUPPORT, 0);
-    want("open: type 99", raw_open(AF_INET, 99, 0, P(&out)), EPROTONOSUPPORT, EINVAL);
-    want("open: SOCK_SEQPACKET", raw_open(AF_UNIX, SOCK_SEQPACKET, 0, P(&out)), EPROTONOSUPPORT, 0);
-    want("open: SOCK_RAW", raw_open(AF_INET, SOCK_RAW, 0, P(&out)), EPROTONOSUPPORT, 0);
-    want("open: AF_UNIX datagram", raw_open(AF_UNIX, SOCK_DGRAM, 0, P(&out)), EPROTONOSUPPORT, 0);
-    want("open: TCP with protocol UDP", raw_open(AF_INET, SOCK_STREAM, IPPROTO_UDP, P(&out)), EPROTONOSUPPORT, 0);
-    want("open: UDP with protocol TCP", raw_open(AF_INET, SOCK_DGRAM, IPPROTO_TCP, P(&out)), EPROTONOSUPPORT, 0);
-    want("open: unknown flag bits in the type", raw_open(AF_INET, SOCK_STREAM | 0x100000, 0, P(&out)), EINVAL, EPROTONOSUPPORT);
-    want("open: TCP", raw_open(AF_INET, SOCK_STREAM, 0, P(&s)), 0, 0);
-    want("open: UDP", raw_open(AF_INET, SOCK_DGRAM, 0, P(&u)), 0, 0);
-    want("open: AF_UNIX stream", raw_open(AF_UNIX, SOCK_STREAM, 0, P(&un)), 0, 0);
+    want("open: bad fd_out", a_sock_open(AF_INET, SOCK_STREAM, 0, BAD), EFAULT, 0);
+    want("open: fd_out straddles the end", a_sock_open(AF_INET, SOCK_STREAM, 0, STRADDLE), EFAULT, 0);
+    want("open: family 99", a_sock_open(99, SOCK_STREAM, 0, P(&out)), EAFNOSUPPORT, 0);
+    want("open: family -1", a_sock_open(-1, SOCK_STREAM, 0, P(&out)), EAFNOSUPPORT, 0);
+    want("open: AF_UNSPEC", a_sock_open(AF_UNSPEC, SOCK_STREAM, 0, P(&out)), EAFNOSUPPORT, 0);
+    want("open: type 99", a_sock_open(AF_INET, 99, 0, P(&out)), EPROTONOSUPPORT, EINVAL);
+    want("open: SOCK_SEQPACKET", a_sock_open(AF_UNIX, SOCK_SEQPACKET, 0, P(&out)), EPROTONOSUPPORT, 0);
+    want("open: SOCK_RAW", a_sock_open(AF_INET, SOCK_RAW, 0, P(&out)), EPROTONOSUPPORT, 0);
+    want("open: AF_UNIX datagram", a_sock_open(AF_UNIX, SOCK_DGRAM, 0, P(&out)), EPROTONOSUPPORT, 0);
+    want("open: TCP with protocol UDP", a_sock_open(AF_INET, SOCK_STREAM, IPPROTO_UDP, P(&out)), EPROTONOSUPPORT, 0);
+    want("open: UDP with protocol TCP", a_sock_open(AF_INET, SOCK_DGRAM, IPPROTO_TCP, P(&out)), EPROTONOSUPPORT, 0);
+    want("open: unknown flag bits in the type", a_sock_open(AF_INET, SOCK_STREAM | 0x100000, 0, P(&out)), EINVAL, EPROTONOSUPPORT);
+    want("open: TCP", a_sock_open(AF_INET, SOCK_STREAM, 0, P(&s)), 0, 0);
+    want("open: UDP", a_sock_open(AF_INET, SOCK_DGRAM, 0, P(&u)), 0, 0);
+    want("open: AF_UNIX stream", a_sock_open(AF_UNIX, SOCK_STREAM, 0, P(&un)), 0, 0);
 
     /* ---- sock_pair ---- */
     i32 pr[2];
-    want("pair: bad fds_out", raw_pair(AF_UNIX, SOCK_STREAM, 0, BAD), EFAULT, 0);
-    want("pair: fds_out straddles the end", raw_pair(AF_UNIX, SOCK_STREAM, 0, STRADDLE), EFAULT, 0);
-    want("pair: AF_INET", raw_pair(AF_INET, SOCK_STREAM, 0, P(pr)), EOPNOTSUPP, 0);
-    want("pair: AF_UNIX datagram", raw_pair(AF_UNIX, SOCK_DGRAM, 0, P(pr)), EOPNOTSUPP, EPROTONOSUPPORT);
-    want("pair: protocol 6", raw_pair(AF_UNIX, SOCK_STREAM, 6, P(pr)), EPROTONOSUPPORT, 0);
+    want("pair: bad fds_out", a_sock_pair(AF_UNIX, SOCK_STREAM, 0, BAD), EFAULT, 0);
+    want("pair: fds_out straddles the end", a_sock_pair(AF_UNIX, SOCK_STREAM, 0, STRADDLE), EFAULT, 0);
+    want("pair: AF_INET", a_sock_pair(AF_INET, SOCK_STREAM, 0, P(pr)), EOPNOTSUPP, 0);
+    want("pair: AF_UNIX datagram", a_sock_pair(AF_UNIX, SOCK_DGRAM, 0, P(pr)), EOPNOTSUPP, EPROTONOSUPPORT);
+    want("pair: protocol 6", a_sock_pair(AF_UNIX, SOCK_STREAM, 6, P(pr)), EPROTONOSUPPORT, 0);
 
     /* descriptors that are not sockets */
     int file = open("hostile.txt", O_RDWR | O_CREAT | O_TRUNC, 0644);
@@ -134,190 +110,190 @@ int main(void) {
         i32 flags;
         len = sizeof buf;
 #define ON(call) snprintf(label, sizeof label, "%s on %s", #call, notsock[i].what)
-        ON(bind); want(label, raw_bind(fd, P(&a), sizeof a), e, 0);
-        ON(listen); want(label, raw_listen(fd, 5), e, 0);
-        ON(accept4); want(label, raw_accept4(fd, 0, 0, 0, P(&out)), e, 0);
-        ON(connect); want(label, raw_connect(fd, P(&a), sizeof a), e, 0);
-        ON(name); want(label, raw_name(fd, 0, P(buf), P(&len)), e, 0);
-        ON(getopt); want(label, raw_getopt(fd, SOL_SOCKET, SO_TYPE, P(buf), P(&len)), e, 0);
-        ON(setopt); want(label, raw_setopt(fd, SOL_SOCKET, SO_KEEPALIVE, P(&one), 4), e, 0);
-        ON(sendto); want(label, raw_sendto(fd, P(&iv), 1, 0, 0, 0, P(&n32)), e, 0);
-        ON(recvfrom); want(label, raw_recvfrom(fd, P(&iv), 1, MSG_DONTWAIT, 0, 0, P(&n32), P(&flags)), e, 0);
-        ON(shutdown); want(label, raw_shutdown(fd, SHUT_RDWR), e, 0);
-        ON(preview1 sock_accept); want(label, wasi_accept(fd, 0, P(&out)), e, 0);
-        ON(preview1 sock_recv); want(label, wasi_recv(fd, P(&iv), 1, 0, P(&n32), P(&flags)), e, 0);
-        ON(preview1 sock_send); want(label, wasi_send(fd, P(&iv), 1, 0, P(&n32)), e, 0);
-        ON(preview1 sock_shutdown); want(label, wasi_shutdown(fd, 3), e, 0);
+        ON(bind); want(label, a_sock_bind(fd, P(&a), sizeof a), e, 0);
+        ON(listen); want(label, a_sock_listen(fd, 5), e, 0);
+        ON(accept4); want(label, a_sock_accept4(fd, 0, 0, 0, P(&out)), e, 0);
+        ON(connect); want(label, a_sock_connect(fd, P(&a), sizeof a), e, 0);
+        ON(name); want(label, a_sock_name(fd, 0, P(buf), P(&len)), e, 0);
+        ON(getopt); want(label, a_sock_getopt(fd, SOL_SOCKET, SO_TYPE, P(buf), P(&len)), e, 0);
+        ON(setopt); want(label, a_sock_setopt(fd, SOL_SOCKET, SO_KEEPALIVE, P(&one), 4), e, 0);
+        ON(sendto); want(label, a_sock_sendto(fd, P(&iv), 1, 0, 0, 0, P(&n32)), e, 0);
+        ON(recvfrom); want(label, a_sock_recvfrom(fd, P(&iv), 1, MSG_DONTWAIT, 0, 0, P(&n32), P(&flags)), e, 0);
+        ON(shutdown); want(label, a_sock_shutdown(fd, SHUT_RDWR), e, 0);
+        ON(preview1 sock_accept); want(label, raw_sock_accept(fd, 0, P(&out)), e, 0);
+        ON(preview1 sock_recv); want(label, raw_sock_recv(fd, P(&iv), 1, 0, P(&n32), P(&flags)), e, 0);
+        ON(preview1 sock_send); want(label, raw_sock_send(fd, P(&iv), 1, 0, P(&n32)), e, 0);
+        ON(preview1 sock_shutdown); want(label, raw_sock_shutdown(fd, 3), e, 0);
 #undef ON
     }
-    want("nread on a closed fd", raw_nread(closed, P(&len)), EBADF, 0);
-    want("nread: bad n_out", raw_nread(s, BAD), EFAULT, 0);
+    want("nread on a closed fd", a_fd_nread(closed, P(&len)), EBADF, 0);
+    want("nread: bad n_out", a_fd_nread(s, BAD), EFAULT, 0);
 
     /* ---- addresses: pointers and lengths ---- */
-    want("bind: bad address", raw_bind(s, BAD, sizeof a), EFAULT, 0);
-    want("bind: address straddles the end", raw_bind(s, STRADDLE, sizeof a), EFAULT, 0);
-    want("bind: length 0", raw_bind(s, P(&a), 0), EINVAL, 0);
-    want("bind: length 1", raw_bind(s, P(&a), 1), EINVAL, 0);
-    want("bind: length 7", raw_bind(s, P(&a), 7), EINVAL, 0);
-    want("bind: length 0x7fffffff", raw_bind(s, P(&a), 0x7fffffff), EINVAL, EFAULT);
-    want("bind: length -1", raw_bind(s, P(&a), -1), EINVAL, EFAULT);
+    want("bind: bad address", a_sock_bind(s, BAD, sizeof a), EFAULT, 0);
+    want("bind: address straddles the end", a_sock_bind(s, STRADDLE, sizeof a), EFAULT, 0);
+    want("bind: length 0", a_sock_bind(s, P(&a), 0), EINVAL, 0);
+    want("bind: length 1", a_sock_bind(s, P(&a), 1), EINVAL, 0);
+    want("bind: length 7", a_sock_bind(s, P(&a), 7), EINVAL, 0);
+    want("bind: length 0x7fffffff", a_sock_bind(s, P(&a), 0x7fffffff), EINVAL, EFAULT);
+    want("bind: length -1", a_sock_bind(s, P(&a), -1), EINVAL, EFAULT);
     struct sockaddr_in6 a6 = {0};
     a6.sin6_family = AF_INET6;
-    want("bind: AF_INET6 address on AF_INET", raw_bind(s, P(&a6), sizeof a6), EAFNOSUPPORT, 0);
+    want("bind: AF_INET6 address on AF_INET", a_sock_bind(s, P(&a6), sizeof a6), EAFNOSUPPORT, 0);
     struct sockaddr_in fam = lo(0);
     fam.sin_family = 77;
-    want("bind: family 77", raw_bind(s, P(&fam), sizeof fam), EAFNOSUPPORT, 0);
+    want("bind: family 77", a_sock_bind(s, P(&fam), sizeof fam), EAFNOSUPPORT, 0);
     struct sockaddr_in port80 = lo(80);
-    want("bind: port 80, outside the policy", raw_bind(s, P(&port80), sizeof port80), EACCES, 0);
-    want("connect: bad address", raw_connect(s, BAD, sizeof a), EFAULT, 0);
-    want("connect: length 3", raw_connect(s, P(&a), 3), EINVAL, 0);
+    want("bind: port 80, outside the policy", a_sock_bind(s, P(&port80), sizeof port80), EACCES, 0);
+    want("connect: bad address", a_sock_connect(s, BAD, sizeof a), EFAULT, 0);
+    want("connect: length 3", a_sock_connect(s, P(&a), 3), EINVAL, 0);
     struct sockaddr_in to9 = lo(9);
-    want("connect: 127.0.0.1:9, outside the policy", raw_connect(s, P(&to9), sizeof to9), EACCES, 0);
+    want("connect: 127.0.0.1:9, outside the policy", a_sock_connect(s, P(&to9), sizeof to9), EACCES, 0);
     struct sockaddr_in toport0 = lo(0);
-    want("connect: port 0", raw_connect(s, P(&toport0), sizeof toport0), ECONNREFUSED, EADDRNOTAVAIL);
+    want("connect: port 0", a_sock_connect(s, P(&toport0), sizeof toport0), ECONNREFUSED, EADDRNOTAVAIL);
 
     /* AF_UNIX addresses */
     struct sockaddr_un ua = {0};
     ua.sun_family = AF_UNIX;
     strcpy(ua.sun_path, "relative.sock");
-    want("unix bind: a relative path (the C library makes it absolute)", raw_bind(un, P(&ua), sizeof ua), EINVAL, 0);
-    want("unix bind: length 111", raw_bind(un, P(&ua), 111), EINVAL, 0);
-    want("unix bind: empty path", raw_bind(un, P(&ua), 2), EINVAL, 0);
-    want("unix connect: no such path", raw_connect(un, P(&(struct sockaddr_un){AF_UNIX, "/no/such.sock"}), sizeof ua), ENOENT, 0);
+    want("unix bind: a relative path (the C library makes it absolute)", a_sock_bind(un, P(&ua), sizeof ua), EINVAL, 0);
+    want("unix bind: length 111", a_sock_bind(un, P(&ua), 111), EINVAL, 0);
+    want("unix bind: empty path", a_sock_bind(un, P(&ua), 2), EINVAL, 0);
+    want("unix connect: no such path", a_sock_connect(un, P(&(struct sockaddr_un){AF_UNIX, "/no/such.sock"}), sizeof ua), ENOENT, 0);
 
     /* a bound, listening TCP socket */
-    want("bind 127.0.0.1:0", raw_bind(s, P(&a), sizeof a), 0, 0);
-    want("bind again", raw_bind(s, P(&a), sizeof a), EINVAL, 0);
-    want("listen backlog -5 (clamped)", raw_listen(s, -5), 0, 0);
-    want("listen backlog 2^31-1 (clamped)", raw_listen(s, 0x7fffffff), 0, 0);
+    want("bind 127.0.0.1:0", a_sock_bind(s, P(&a), sizeof a), 0, 0);
+    want("bind again", a_sock_bind(s, P(&a), sizeof a), EINVAL, 0);
+    want("listen backlog -5 (clamped)", a_sock_listen(s, -5), 0, 0);
+    want("listen backlog 2^31-1 (clamped)", a_sock_listen(s, 0x7fffffff), 0, 0);
     struct sockaddr_in bound;
     len = sizeof bound;
-    want("name: local", raw_name(s, 0, P(&bound), P(&len)), 0, 0);
-    want("name: which 2", raw_name(s, 2, P(&bound), P(&len)), EINVAL, 0);
-    want("name: peer of a listener", raw_name(s, 1, P(&bound), P(&len)), ENOTCONN, 0);
-    want("name: bad addr", raw_name(s, 0, BAD, P(&len)), EFAULT, 0);
+    want("name: local", a_sock_name(s, 0, P(&bound), P(&len)), 0, 0);
+    want("name: which 2", a_sock_name(s, 2, P(&bound), P(&len)), EINVAL, 0);
+    want("name: peer of a listener", a_sock_name(s, 1, P(&bound), P(&len)), ENOTCONN, 0);
+    want("name: bad addr", a_sock_name(s, 0, BAD, P(&len)), EFAULT, 0);
     len = 16;
-    want("name: addr straddles the end", raw_name(s, 0, STRADDLE, P(&len)), EFAULT, 0);
-    want("name: bad addr_len", raw_name(s, 0, P(&bound), BAD), EFAULT, 0);
-    want("name: addr_len straddles the end", raw_name(s, 0, P(&bound), STRADDLE), EFAULT, 0);
+    want("name: addr straddles the end", a_sock_name(s, 0, STRADDLE, P(&len)), EFAULT, 0);
+    want("name: bad addr_len", a_sock_name(s, 0, P(&bound), BAD), EFAULT, 0);
+    want("name: addr_len straddles the end", a_sock_name(s, 0, P(&bound), STRADDLE), EFAULT, 0);
     /* a short buffer gets only what fits, and the full length */
     memset(buf, 0xAA, sizeof buf);
     len = 3;
-    want("name: 3-byte buffer", raw_name(s, 0, P(buf), P(&len)), 0, 0);
+    want("name: 3-byte buffer", a_sock_name(s, 0, P(buf), P(&len)), 0, 0);
     checked++;
     if (len != sizeof(struct sockaddr_in) || buf[3] != 0xAA) {
         failed++;
         printf("FAIL name: 3-byte buffer: len %u, byte 3 %#x (want 16 and untouched)\n", len, buf[3]);
     }
     len = 0xFFFFFFFF;
-    want("name: addr_len 2^32-1 with a small buffer at the end", raw_name(s, 0, EDGE - 8, P(&len)), EFAULT, 0);
+    want("name: addr_len 2^32-1 with a small buffer at the end", a_sock_name(s, 0, EDGE - 8, P(&len)), EFAULT, 0);
 
     /* accept4 */
     i32 cl = -1;
-    raw_open(AF_INET, SOCK_STREAM, 0, P(&cl));
-    raw_connect(cl, P(&bound), sizeof bound);
+    a_sock_open(AF_INET, SOCK_STREAM, 0, P(&cl));
+    a_sock_connect(cl, P(&bound), sizeof bound);
     len = sizeof buf;
-    want("accept4: bad flags", raw_accept4(s, 0, 0, 0x1, P(&out)), EINVAL, 0);
-    want("accept4: bad fd_out", raw_accept4(s, 0, 0, 0, BAD), EFAULT, 0);
-    want("accept4: bad addr", raw_accept4(s, BAD, P(&len), 0, P(&out)), EFAULT, 0);
-    want("accept4: bad addr_len", raw_accept4(s, P(buf), BAD, 0, P(&out)), EFAULT, 0);
+    want("accept4: bad flags", a_sock_accept4(s, 0, 0, 0x1, P(&out)), EINVAL, 0);
+    want("accept4: bad fd_out", a_sock_accept4(s, 0, 0, 0, BAD), EFAULT, 0);
+    want("accept4: bad addr", a_sock_accept4(s, BAD, P(&len), 0, P(&out)), EFAULT, 0);
+    want("accept4: bad addr_len", a_sock_accept4(s, P(buf), BAD, 0, P(&out)), EFAULT, 0);
     i32 conn = -1;
     len = sizeof buf;
-    want("accept4: the connection is still there after the faults", raw_accept4(s, P(buf), P(&len), SOCK_NONBLOCK, P(&conn)), 0, 0);
-    want("accept4 on a connected socket", raw_accept4(conn, 0, 0, 0, P(&out)), EINVAL, 0);
-    want("listen on a connected socket", raw_listen(conn, 5), EINVAL, EISCONN);
-    want("accept4 on an unlistened socket", raw_accept4(u, 0, 0, 0, P(&out)), EINVAL, EOPNOTSUPP);
+    want("accept4: the connection is still there after the faults", a_sock_accept4(s, P(buf), P(&len), SOCK_NONBLOCK, P(&conn)), 0, 0);
+    want("accept4 on a connected socket", a_sock_accept4(conn, 0, 0, 0, P(&out)), EINVAL, 0);
+    want("listen on a connected socket", a_sock_listen(conn, 5), EINVAL, EISCONN);
+    want("accept4 on an unlistened socket", a_sock_accept4(u, 0, 0, 0, P(&out)), EINVAL, EOPNOTSUPP);
 
     /* options */
     len = 4;
-    want("getopt: level 12345", raw_getopt(conn, 12345, 1, P(buf), P(&len)), ENOPROTOOPT, 0);
-    want("getopt: SOL_SOCKET 9999", raw_getopt(conn, SOL_SOCKET, 9999, P(buf), P(&len)), ENOPROTOOPT, 0);
-    want("getopt: bad value", raw_getopt(conn, SOL_SOCKET, SO_TYPE, BAD, P(&len)), EFAULT, 0);
-    want("getopt: bad value_len", raw_getopt(conn, SOL_SOCKET, SO_TYPE, P(buf), BAD), EFAULT, 0);
+    want("getopt: level 12345", a_sock_getopt(conn, 12345, 1, P(buf), P(&len)), ENOPROTOOPT, 0);
+    want("getopt: SOL_SOCKET 9999", a_sock_getopt(conn, SOL_SOCKET, 9999, P(buf), P(&len)), ENOPROTOOPT, 0);
+    want("getopt: bad value", a_sock_getopt(conn, SOL_SOCKET, SO_TYPE, BAD, P(&len)), EFAULT, 0);
+    want("getopt: bad value_len", a_sock_getopt(conn, SOL_SOCKET, SO_TYPE, P(buf), BAD), EFAULT, 0);
     len = 0x7fffffff;
-    want("getopt: value_len 2^31-1 at the end of memory", raw_getopt(conn, SOL_SOCKET, SO_TYPE, EDGE - 4, P(&len)), 0, EFAULT);
-    want("setopt: level 12345", raw_setopt(conn, 12345, 1, P(&one), 4), ENOPROTOOPT, 0);
-    want("setopt: SO_ERROR is read-only", raw_setopt(conn, SOL_SOCKET, SO_ERROR, P(&one), 4), ENOPROTOOPT, EINVAL);
-    want("setopt: SO_TYPE is read-only", raw_setopt(conn, SOL_SOCKET, SO_TYPE, P(&one), 4), ENOPROTOOPT, EINVAL);
-    want("setopt: bad value", raw_setopt(conn, SOL_SOCKET, SO_KEEPALIVE, BAD, 4), EFAULT, 0);
-    want("setopt: length 0", raw_setopt(conn, SOL_SOCKET, SO_KEEPALIVE, P(&one), 0), EINVAL, 0);
-    want("setopt: length 2^31-1", raw_setopt(conn, SOL_SOCKET, SO_KEEPALIVE, P(&one), 0x7fffffff), EINVAL, EFAULT);
-    want("setopt: SO_LINGER length 4", raw_setopt(conn, SOL_SOCKET, SO_LINGER, P(&one), 4), EINVAL, 0);
-    want("setopt: SO_RCVTIMEO length 8", raw_setopt(conn, SOL_SOCKET, SO_RCVTIMEO, P(buf), 8), EINVAL, 0);
+    want("getopt: value_len 2^31-1 at the end of memory", a_sock_getopt(conn, SOL_SOCKET, SO_TYPE, EDGE - 4, P(&len)), 0, EFAULT);
+    want("setopt: level 12345", a_sock_setopt(conn, 12345, 1, P(&one), 4), ENOPROTOOPT, 0);
+    want("setopt: SO_ERROR is read-only", a_sock_setopt(conn, SOL_SOCKET, SO_ERROR, P(&one), 4), ENOPROTOOPT, EINVAL);
+    want("setopt: SO_TYPE is read-only", a_sock_setopt(conn, SOL_SOCKET, SO_TYPE, P(&one), 4), ENOPROTOOPT, EINVAL);
+    want("setopt: bad value", a_sock_setopt(conn, SOL_SOCKET, SO_KEEPALIVE, BAD, 4), EFAULT, 0);
+    want("setopt: length 0", a_sock_setopt(conn, SOL_SOCKET, SO_KEEPALIVE, P(&one), 0), EINVAL, 0);
+    want("setopt: length 2^31-1", a_sock_setopt(conn, SOL_SOCKET, SO_KEEPALIVE, P(&one), 0x7fffffff), EINVAL, EFAULT);
+    want("setopt: SO_LINGER length 4", a_sock_setopt(conn, SOL_SOCKET, SO_LINGER, P(&one), 4), EINVAL, 0);
+    want("setopt: SO_RCVTIMEO length 8", a_sock_setopt(conn, SOL_SOCKET, SO_RCVTIMEO, P(buf), 8), EINVAL, 0);
     int64_t tv[2] = {-1, 0};
     /* Linux takes a negative timeout as none (0); EDOM, as for a bad tv_usec, is as clear */
-    want("setopt: SO_RCVTIMEO negative", raw_setopt(conn, SOL_SOCKET, SO_RCVTIMEO, P(tv), 16), 0, EDOM);
+    want("setopt: SO_RCVTIMEO negative", a_sock_setopt(conn, SOL_SOCKET, SO_RCVTIMEO, P(tv), 16), 0, EDOM);
     tv[0] = 0;
     tv[1] = 2000000;
-    want("setopt: SO_RCVTIMEO usec 2e6", raw_setopt(conn, SOL_SOCKET, SO_RCVTIMEO, P(tv), 16), EDOM, EINVAL);
+    want("setopt: SO_RCVTIMEO usec 2e6", a_sock_setopt(conn, SOL_SOCKET, SO_RCVTIMEO, P(tv), 16), EDOM, EINVAL);
     int huge = 0x7fffffff;
-    want("setopt: SO_RCVBUF 2^31-1 (clamped)", raw_setopt(conn, SOL_SOCKET, SO_RCVBUF, P(&huge), 4), 0, 0);
+    want("setopt: SO_RCVBUF 2^31-1 (clamped)", a_sock_setopt(conn, SOL_SOCKET, SO_RCVBUF, P(&huge), 4), 0, 0);
     int neg = -5;
-    want("setopt: SO_SNDBUF -5 (clamped)", raw_setopt(conn, SOL_SOCKET, SO_SNDBUF, P(&neg), 4), 0, 0);
-    want("setopt: TCP_NODELAY on UDP", raw_setopt(u, IPPROTO_TCP, 1, P(&one), 4), ENOPROTOOPT, EOPNOTSUPP);
+    want("setopt: SO_SNDBUF -5 (clamped)", a_sock_setopt(conn, SOL_SOCKET, SO_SNDBUF, P(&neg), 4), 0, 0);
+    want("setopt: TCP_NODELAY on UDP", a_sock_setopt(u, IPPROTO_TCP, 1, P(&one), 4), ENOPROTOOPT, EOPNOTSUPP);
 
     /* data: iovecs */
     uint32_t n32 = 0;
     i32 fl;
     struct iov good = {P(buf), 8}, badbuf = {BAD, 8}, straddle = {STRADDLE, 8}, wrap = {P(buf), 0xFFFFFFF0u};
-    want("sendto: bad iovs", raw_sendto(cl, BAD, 1, 0, 0, 0, P(&n32)), EFAULT, 0);
-    want("sendto: iov buffer out of memory", raw_sendto(cl, P(&badbuf), 1, 0, 0, 0, P(&n32)), EFAULT, 0);
-    want("sendto: iov buffer straddles the end", raw_sendto(cl, P(&straddle), 1, 0, 0, 0, P(&n32)), EFAULT, 0);
-    want("sendto: iov length wraps", raw_sendto(cl, P(&wrap), 1, 0, 0, 0, P(&n32)), EFAULT, EINVAL);
-    want("sendto: iov count wraps", raw_sendto(cl, P(&good), 0x20000001, 0, 0, 0, P(&n32)), EFAULT, EINVAL);
-    want("sendto: iov count -1", raw_sendto(cl, P(&good), -1, 0, 0, 0, P(&n32)), EFAULT, EINVAL);
-    want("sendto: bad nsent", raw_sendto(cl, P(&good), 1, 0, 0, 0, BAD), EFAULT, 0);
-    want("sendto: bad address", raw_sendto(u, P(&good), 1, 0, BAD, 16, P(&n32)), EFAULT, 0);
-    want("sendto: UDP to 127.0.0.1:9, outside the policy", raw_sendto(u, P(&good), 1, 0, P(&to9), sizeof to9, P(&n32)), EACCES, 0);
-    want("sendto: UDP without an address", raw_sendto(u, P(&good), 1, 0, 0, 0, P(&n32)), EDESTADDRREQ, 0);
-    want("sendto: UDP address length 5", raw_sendto(u, P(&good), 1, 0, P(&to9), 5, P(&n32)), EINVAL, 0);
-    want("recvfrom: bad iovs", raw_recvfrom(conn, BAD, 1, 0, 0, 0, P(&n32), P(&fl)), EFAULT, 0);
-    want("recvfrom: iov buffer out of memory", raw_recvfrom(conn, P(&badbuf), 1, 0, 0, 0, P(&n32), P(&fl)), EFAULT, 0);
-    want("recvfrom: iov count wraps", raw_recvfrom(conn, P(&good), 0x20000001, 0, 0, 0, P(&n32), P(&fl)), EFAULT, EINVAL);
-    want("recvfrom: bad nrecv", raw_recvfrom(conn, P(&good), 1, MSG_DONTWAIT, 0, 0, BAD, P(&fl)), EFAULT, 0);
-    want("recvfrom: bad flags_out", raw_recvfrom(conn, P(&good), 1, MSG_DONTWAIT, 0, 0, P(&n32), BAD), EFAULT, 0);
+    want("sendto: bad iovs", a_sock_sendto(cl, BAD, 1, 0, 0, 0, P(&n32)), EFAULT, 0);
+    want("sendto: iov buffer out of memory", a_sock_sendto(cl, P(&badbuf), 1, 0, 0, 0, P(&n32)), EFAULT, 0);
+    want("sendto: iov buffer straddles the end", a_sock_sendto(cl, P(&straddle), 1, 0, 0, 0, P(&n32)), EFAULT, 0);
+    want("sendto: iov length wraps", a_sock_sendto(cl, P(&wrap), 1, 0, 0, 0, P(&n32)), EFAULT, EINVAL);
+    want("sendto: iov count wraps", a_sock_sendto(cl, P(&good), 0x20000001, 0, 0, 0, P(&n32)), EFAULT, EINVAL);
+    want("sendto: iov count -1", a_sock_sendto(cl, P(&good), -1, 0, 0, 0, P(&n32)), EFAULT, EINVAL);
+    want("sendto: bad nsent", a_sock_sendto(cl, P(&good), 1, 0, 0, 0, BAD), EFAULT, 0);
+    want("sendto: bad address", a_sock_sendto(u, P(&good), 1, 0, BAD, 16, P(&n32)), EFAULT, 0);
+    want("sendto: UDP to 127.0.0.1:9, outside the policy", a_sock_sendto(u, P(&good), 1, 0, P(&to9), sizeof to9, P(&n32)), EACCES, 0);
+    want("sendto: UDP without an address", a_sock_sendto(u, P(&good), 1, 0, 0, 0, P(&n32)), EDESTADDRREQ, 0);
+    want("sendto: UDP address length 5", a_sock_sendto(u, P(&good), 1, 0, P(&to9), 5, P(&n32)), EINVAL, 0);
+    want("recvfrom: bad iovs", a_sock_recvfrom(conn, BAD, 1, 0, 0, 0, P(&n32), P(&fl)), EFAULT, 0);
+    want("recvfrom: iov buffer out of memory", a_sock_recvfrom(conn, P(&badbuf), 1, 0, 0, 0, P(&n32), P(&fl)), EFAULT, 0);
+    want("recvfrom: iov count wraps", a_sock_recvfrom(conn, P(&good), 0x20000001, 0, 0, 0, P(&n32), P(&fl)), EFAULT, EINVAL);
+    want("recvfrom: bad nrecv", a_sock_recvfrom(conn, P(&good), 1, MSG_DONTWAIT, 0, 0, BAD, P(&fl)), EFAULT, 0);
+    want("recvfrom: bad flags_out", a_sock_recvfrom(conn, P(&good), 1, MSG_DONTWAIT, 0, 0, P(&n32), BAD), EFAULT, 0);
     len = 16;
-    want("recvfrom: bad addr", raw_recvfrom(conn, P(&good), 1, MSG_DONTWAIT, BAD, P(&len), P(&n32), P(&fl)), EFAULT, 0);
-    want("recvfrom: bad addr_len", raw_recvfrom(conn, P(&good), 1, MSG_DONTWAIT, P(buf + 64), BAD, P(&n32), P(&fl)), EFAULT, 0);
-    want("recvfrom: nothing yet (non-blocking)", raw_recvfrom(conn, P(&good), 1, 0, 0, 0, P(&n32), P(&fl)), EAGAIN, 0);
+    want("recvfrom: bad addr", a_sock_recvfrom(conn, P(&good), 1, MSG_DONTWAIT, BAD, P(&len), P(&n32), P(&fl)), EFAULT, 0);
+    want("recvfrom: bad addr_len", a_sock_recvfrom(conn, P(&good), 1, MSG_DONTWAIT, P(buf + 64), BAD, P(&n32), P(&fl)), EFAULT, 0);
+    want("recvfrom: nothing yet (non-blocking)", a_sock_recvfrom(conn, P(&good), 1, 0, 0, 0, P(&n32), P(&fl)), EAGAIN, 0);
     /* a fault must not lose the data: send 8 bytes, fault a receive, then get them */
     struct iov msg = {P("abcdefgh"), 8};
-    want("sendto 8 bytes", raw_sendto(cl, P(&msg), 1, 0, 0, 0, P(&n32)), 0, 0);
+    want("sendto 8 bytes", a_sock_sendto(cl, P(&msg), 1, 0, 0, 0, P(&n32)), 0, 0);
     struct pollfd pfd = {conn, POLLIN, 0};
     poll(&pfd, 1, 5000);
-    want("recvfrom into a bad buffer", raw_recvfrom(conn, P(&badbuf), 1, 0, 0, 0, P(&n32), P(&fl)), EFAULT, 0);
+    want("recvfrom into a bad buffer", a_sock_recvfrom(conn, P(&badbuf), 1, 0, 0, 0, P(&n32), P(&fl)), EFAULT, 0);
     memset(buf, 0, 16);
-    want("recvfrom after the fault", raw_recvfrom(conn, P(&good), 1, 0, 0, 0, P(&n32), P(&fl)), 0, 0);
+    want("recvfrom after the fault", a_sock_recvfrom(conn, P(&good), 1, 0, 0, 0, P(&n32), P(&fl)), 0, 0);
     checked++;
     if (n32 != 8 || memcmp(buf, "abcdefgh", 8)) {
         failed++;
         printf("FAIL the bytes survive a faulting receive: got %u bytes\n", n32);
     }
-    want("shutdown how 3", raw_shutdown(conn, 3), EINVAL, 0);
-    want("shutdown how -1", raw_shutdown(conn, -1), EINVAL, 0);
-    want("shutdown of an unconnected socket", raw_shutdown(un, SHUT_RD), ENOTCONN, 0);
-    want("preview1 sock_shutdown how 0", wasi_shutdown(conn, 0), EINVAL, 0);
-    want("preview1 sock_recv: bad iovs", wasi_recv(conn, BAD, 1, 0, P(&n32), P(&fl)), EFAULT, 0);
-    want("preview1 sock_send: bad nsent", wasi_send(cl, P(&good), 1, 0, BAD), EFAULT, 0);
-    want("preview1 sock_accept: bad fd_out", wasi_accept(s, 0, BAD), EFAULT, 0);
+    want("shutdown how 3", a_sock_shutdown(conn, 3), EINVAL, 0);
+    want("shutdown how -1", a_sock_shutdown(conn, -1), EINVAL, 0);
+    want("shutdown of an unconnected socket", a_sock_shutdown(un, SHUT_RD), ENOTCONN, 0);
+    want("preview1 sock_shutdown how 0", raw_sock_shutdown(conn, 0), EINVAL, 0);
+    want("preview1 sock_recv: bad iovs", raw_sock_recv(conn, BAD, 1, 0, P(&n32), P(&fl)), EFAULT, 0);
+    want("preview1 sock_send: bad nsent", raw_sock_send(cl, P(&good), 1, 0, BAD), EFAULT, 0);
+    want("preview1 sock_accept: bad fd_out", raw_sock_accept(s, 0, BAD), EFAULT, 0);
 
     /* ---- sock_resolve ---- */
     static const char host[] = "localhost";
     static uint8_t rec[20 * 4];
     uint32_t count = 0;
-    want("resolve: bad name", raw_resolve(BAD, 9, 0, P(rec), 4, P(&count)), EFAULT, 0);
-    want("resolve: name straddles the end", raw_resolve(STRADDLE, 9, 0, P(rec), 4, P(&count)), EFAULT, 0);
-    want("resolve: name length 0", raw_resolve(P(host), 0, 0, P(rec), 4, P(&count)), EINVAL, ENOENT);
-    want("resolve: name length 2^31-1", raw_resolve(P(host), 0x7fffffff, 0, P(rec), 4, P(&count)), EINVAL, EFAULT);
-    want("resolve: family 99", raw_resolve(P(host), 9, 99, P(rec), 4, P(&count)), EAFNOSUPPORT, 0);
-    want("resolve: bad out", raw_resolve(P(host), 9, 0, BAD, 4, P(&count)), EFAULT, 0);
-    want("resolve: capacity past the end of memory", raw_resolve(P(host), 9, 0, EDGE - 20, 4, P(&count)), EFAULT, 0);
-    want("resolve: capacity that wraps", raw_resolve(P(host), 9, 0, P(rec), 0x0CCCCCCD, P(&count)), EFAULT, EINVAL);
-    want("resolve: bad count", raw_resolve(P(host), 9, 0, P(rec), 4, BAD), EFAULT, 0);
-    want("resolve: an unknown name", raw_resolve(P("no.such.name"), 12, 0, P(rec), 4, P(&count)), ENOENT, 0);
-    want("resolve: a NUL in the name", raw_resolve(P("local\0host"), 10, 0, P(rec), 4, P(&count)), EINVAL, ENOENT);
+    want("resolve: bad name", a_sock_resolve(BAD, 9, 0, P(rec), 4, P(&count)), EFAULT, 0);
+    want("resolve: name straddles the end", a_sock_resolve(STRADDLE, 9, 0, P(rec), 4, P(&count)), EFAULT, 0);
+    want("resolve: name length 0", a_sock_resolve(P(host), 0, 0, P(rec), 4, P(&count)), EINVAL, ENOENT);
+    want("resolve: name length 2^31-1", a_sock_resolve(P(host), 0x7fffffff, 0, P(rec), 4, P(&count)), EINVAL, EFAULT);
+    want("resolve: family 99", a_sock_resolve(P(host), 9, 99, P(rec), 4, P(&count)), EAFNOSUPPORT, 0);
+    want("resolve: bad out", a_sock_resolve(P(host), 9, 0, BAD, 4, P(&count)), EFAULT, 0);
+    want("resolve: capacity past the end of memory", a_sock_resolve(P(host), 9, 0, EDGE - 20, 4, P(&count)), EFAULT, 0);
+    want("resolve: capacity that wraps", a_sock_resolve(P(host), 9, 0, P(rec), 0x0CCCCCCD, P(&count)), EFAULT, EINVAL);
+    want("resolve: bad count", a_sock_resolve(P(host), 9, 0, P(rec), 4, BAD), EFAULT, 0);
+    want("resolve: an unknown name", a_sock_resolve(P("no.such.name"), 12, 0, P(rec), 4, P(&count)), ENOENT, 0);
+    want("resolve: a NUL in the name", a_sock_resolve(P("local\0host"), 10, 0, P(rec), 4, P(&count)), EINVAL, ENOENT);
     memset(rec, 0xAA, sizeof rec);
-    want("resolve: capacity 1", raw_resolve(P(host), 9, 0, P(rec), 1, P(&count)), 0, 0);
+    want("resolve: capacity 1", a_sock_resolve(P(host), 9, 0, P(rec), 1, P(&count)), 0, 0);
     checked++;
     if (count < 1 || rec[20] != 0xAA) {
         failed++;
@@ -328,14 +304,14 @@ int main(void) {
     uint32_t ready = 0;
     struct pollfd pf[2] = {{conn, POLLIN, 0}, {cl, POLLOUT, 0}};
     uint64_t mask = 0;
-    want("poll: bad fds", raw_poll(BAD, 1, 0, 0, P(&ready)), EFAULT, 0);
-    want("poll: fds straddle the end", raw_poll(STRADDLE, 1, 0, 0, P(&ready)), EFAULT, 0);
-    want("poll: nfds 2^31-1", raw_poll(P(pf), 0x7fffffff, 0, 0, P(&ready)), EINVAL, EFAULT);
-    want("poll: nfds -1", raw_poll(P(pf), -1, 0, 0, P(&ready)), EINVAL, EFAULT);
-    want("poll: bad sigmask", raw_poll(P(pf), 2, 0, BAD, P(&ready)), EFAULT, 0);
-    want("poll: bad nready", raw_poll(P(pf), 2, 0, 0, BAD), EFAULT, 0);
-    want("poll: a negative timeout other than -1, with a ready fd", raw_poll(P(pf), 2, -7, P(&mask), P(&ready)), 0, EINVAL);
-    want("nread on a listening socket", raw_nread(s, P(&len)), 0, 0);
+    want("poll: bad fds", a_fd_poll(BAD, 1, 0, 0, P(&ready)), EFAULT, 0);
+    want("poll: fds straddle the end", a_fd_poll(STRADDLE, 1, 0, 0, P(&ready)), EFAULT, 0);
+    want("poll: nfds 2^31-1", a_fd_poll(P(pf), 0x7fffffff, 0, 0, P(&ready)), EINVAL, EFAULT);
+    want("poll: nfds -1", a_fd_poll(P(pf), -1, 0, 0, P(&ready)), EINVAL, EFAULT);
+    want("poll: bad sigmask", a_fd_poll(P(pf), 2, 0, BAD, P(&ready)), EFAULT, 0);
+    want("poll: bad nready", a_fd_poll(P(pf), 2, 0, 0, BAD), EFAULT, 0);
+    want("poll: a negative timeout other than -1, with a ready fd", a_fd_poll(P(pf), 2, -7, P(&mask), P(&ready)), 0, EINVAL);
+    want("nread on a listening socket", a_fd_nread(s, P(&len)), 0, 0);
 
     /* ---- the C library must not trap on what it reads itself ---- */
     want_libc("bind(bad pointer)", bind(un, (struct sockaddr *)(uintptr_t)BAD, sizeof ua), EFAULT);
@@ -374,7 +350,7 @@ int main(void) {
     static i32 many[5000];
     int n = 0, last = 0;
     for (; n < 5000; n++) {
-        last = raw_open(AF_INET, SOCK_STREAM, 0, P(&many[n]));
+        last = a_sock_open(AF_INET, SOCK_STREAM, 0, P(&many[n]));
         if (last) break;
     }
     checked++;
@@ -384,7 +360,7 @@ int main(void) {
     }
     for (int i = 0; i < n; i++) close(many[i]);
     i32 again = -1;
-    want("a socket after closing them all", raw_open(AF_INET, SOCK_STREAM, 0, P(&again)), 0, 0);
+    want("a socket after closing them all", a_sock_open(AF_INET, SOCK_STREAM, 0, P(&again)), 0, 0);
 
     printf("sock_hostile: %d checked, %d failed\n", checked, failed);
     return failed ? 1 : 0;

@@ -93,7 +93,7 @@ public final class SyscallTable {
         wasi("path_symlink", p(I32, I32, I32, I32, I32), FULL, "targets are stored verbatim and resolved by Arca, never by the host", Paths::symlink);
         wasi("path_unlink_file", p(I32, I32, I32), FULL, "", Paths::unlinkFile);
         // polling, processes, randomness
-        wasi("poll_oneoff", p(I32, I32, I32, I32), FULL, "clocks (relative and absolute), standard input, files and devices", Poll::pollOneoff);
+        wasi("poll_oneoff", p(I32, I32, I32, I32), FULL, "clocks (relative and absolute), standard input, files and devices; a wait ends with EINTR when a signal is to be taken (as Linux's poll and nanosleep, whatever SA_RESTART says: libarca's `clock_nanosleep`, under `nanosleep`, `sleep` and `usleep`, reports it with the time left, where wasi-libc's said ENOTSUP)", Poll::pollOneoff);
         ALL.add(new Syscall(WASI, "proc_exit", p(I32), List.of(), FULL, "ends the process; its code becomes arca run's exit status", Proc::exit));
         wasi("proc_raise", p(I32), PARTIAL, "default actions only: terminate (exit status 128+signal) or ignore; no job control", Proc::raise);
         wasi("sched_yield", p(), FULL, "", Proc::schedYield);

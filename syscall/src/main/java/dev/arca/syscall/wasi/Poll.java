@@ -5,6 +5,7 @@ import static dev.arca.abi.Wasi.*;
 import dev.arca.abi.Errno;
 import dev.arca.abi.ErrnoException;
 import dev.arca.fs.FileHandle;
+import dev.arca.kernel.Kernel;
 import dev.arca.kernel.fd.Descriptor;
 import dev.arca.kernel.fd.FileDescription;
 import dev.arca.syscall.GuestMemory;
@@ -15,7 +16,11 @@ import java.util.List;
 
 /**
  * poll_oneoff: waits until a clock subscription expires or a descriptor is ready. Regular files
- * and devices are always ready; standard input is ready when data or end of file is there.
+ * and devices are always ready; standard input is ready when data or end of file is there. A
+ * wait ends with EINTR when a signal is to be taken (as Linux's poll and nanosleep, whatever
+ * SA_RESTART says: wasi-libc's sleep and nanosleep come here), noticed within {@link
+ * #SLICE_NANOS}; before 2026-12-07 it slept on through signals, so a guest waiting on a pipe that
+ * never filled never woke (tests/c/wasm-only/syscall_fuzz.c found it).
  */
 public final class Poll {
     private Poll() {}
@@ -23,6 +28,8 @@ public final class Poll {
     private static final int SUB_SIZE = 48, EVENT_SIZE = 32;
     /** How often a wait re-checks descriptors that may become ready (standard input). */
     private static final long FD_RECHECK_NANOS = 1_000_000;
+    /** The longest sleep between checks for a signal to take. */
+    private static final long SLICE_NANOS = 20_000_000;
 
     private record Sub(long userdata, int tag, int fd, int clock, long deadline) {}
 
@@ -78,8 +85,8 @@ public final class Poll {
                 }
             }
             if (!events.isEmpty()) break;
-            long sleep = waitingOnFd ? Math.min(earliest, FD_RECHECK_NANOS) : earliest;
-            if (sleep == Long.MAX_VALUE) sleep = FD_RECHECK_NANOS;
+            Kernel.checkInterrupt(); // a signal to take, or the process stopping: EINTR
+            long sleep = Math.min(waitingOnFd ? Math.min(earliest, FD_RECHECK_NANOS) : earliest, SLICE_NANOS);
             try {
                 Thread.sleep(Duration.ofNanos(sleep));
             } catch (InterruptedException e) {
