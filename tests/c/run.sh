@@ -279,7 +279,8 @@ wasm_only() {
         # random arguments to every system call (SYSCALL_FUZZ_SEEDS seeds of SYSCALL_FUZZ_CALLS
         # calls; default 5 of 20,000, a fixed slice): each run must end normally, with no
         # internal error on stderr, and nothing outside the mount created, removed or changed (a
-        # bait directory beside it, reached by host-made links "up" -> .. and "dsym" -> ../bait);
+        # bait directory beside it, reached by host-made links "up" -> .. and "dsym" -> ../bait;
+        # loopback sockets allowed: ports the system picks, connects to high ports);
         # the last seed also on an encrypted volume, which must mount again afterwards
         local p="$TMPROOT/$name" v="$TMPROOT/$name-volume" seeds=${SYSCALL_FUZZ_SEEDS:-5} calls=${SYSCALL_FUZZ_CALLS:-20000} seed
         mkdir -p "$p/mnt" "$p/bait/dir" "$v"
@@ -290,7 +291,7 @@ wasm_only() {
         local before; before=$(outside)
         head -c 32 /dev/urandom >"$v/key"
         for seed in $(seq 1 "$seeds"); do
-            expect_wasm "$name-$seed" 0 "${RUNNER[@]}" run --dir "$p/mnt::/" "$wasm" "$seed" "$calls"
+            expect_wasm "$name-$seed" 0 "${RUNNER[@]}" run --dir "$p/mnt::/" --listen 0 --connect 127.0.0.1:1024-65535 "$wasm" "$seed" "$calls"
             if grep -qiE 'internal|exception|^\s+at ' "$BUILD_DIR/out/$name-$seed.wasm.stderr"; then
                 fail "$name-$seed-stderr" "an internal error:"; head -5 "$BUILD_DIR/out/$name-$seed.wasm.stderr" | sed 's/^/    /'
             fi

@@ -16,10 +16,13 @@
  *
  * usage: syscall_fuzz SEED CALLS; prints "syscall_fuzz: seed S, N calls, ..." and exits 0.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -69,6 +72,9 @@ static i32 FD(void) {
 }
 /* A descriptor the run may close or overwrite: never 0-3. */
 static i32 FD_MINE(void) { i32 fd = FD(); return fd >= 0 && fd <= 3 ? 4 + (i32)below(24) : fd; }
+/* A descriptor for a socket call: half the time the last socket opened. */
+static i32 last_socket = -1;
+static i32 SOCKFD(void) { return below(2) && last_socket > 3 ? last_socket : FD_MINE(); }
 /* Flags and small integers. */
 static i32 I(void) {
     switch (below(4)) {
@@ -139,6 +145,17 @@ static i32 SIG(void) {
 static i32 PID(void) {
     static const i32 pids[] = {999999, 1, 2, -999999, 2147483647, -2147483647 - 1};
     return pids[below(sizeof pids / sizeof pids[0])];
+}
+
+/* 127.0.0.1:port as a sockaddr_in in static memory (the kernel only reads it). */
+static uint16_t listening_port;
+static ptr loopback(uint16_t port) {
+    static struct sockaddr_in sin;
+    memset(&sin, 0, sizeof sin);
+    sin.sin_family = AF_INET;
+    sin.sin_port = htons(port);
+    sin.sin_addr.s_addr = htonl(0x7F000001);
+    return (ptr)(uintptr_t)&sin;
 }
 
 static void on_alarm(int sig) { (void)sig; alarms++; }
@@ -212,9 +229,9 @@ static i32 call(int which) {
     }
     case 38: return raw_sched_yield();
     case 39: return raw_random_get(P(), L());
-    case 40: return raw_sock_accept(FD(), I(), P());
-    case 41: a = IOV(&n); return raw_sock_recv(FD(), a, n, I(), P(), P());
-    case 42: a = IOV(&n); return raw_sock_send(FD_MINE(), a, n, I(), P());
+    case 40: return raw_sock_accept(SOCKFD(), I(), P());
+    case 41: a = IOV(&n); return raw_sock_recv(SOCKFD(), a, n, I(), P(), P());
+    case 42: a = IOV(&n); return raw_sock_send(SOCKFD(), a, n, I(), P());
     case 43: return raw_sock_shutdown(FD(), I());
     case 44: { /* a spawn of a path of the mount (never a program), argv and envp of random bytes, actions at random */
         a = PATH(&n);
@@ -247,18 +264,36 @@ static i32 call(int which) {
     case 58: return a_fd_dup2(FD(), FD_MINE());
     case 59: return a_fd_cloexec(FD(), I(), P());
     case 60: return a_fd_lock(FD(), I(), I(), I64(), I64(), P());
-    case 61: return a_sock_open(I(), I(), I(), P());
+    case 61: { /* half the time a loopback TCP or UDP socket, kept for the socket calls below */
+        if (below(2)) return a_sock_open(I(), I(), I(), P());
+        static i32 fd;
+        i32 r = a_sock_open(AF_INET, (below(2) ? SOCK_STREAM : SOCK_DGRAM) | (below(2) ? SOCK_NONBLOCK : 0), 0, (ptr)(uintptr_t)&fd);
+        if (r == 0) last_socket = fd;
+        return r;
+    }
     case 62: return a_sock_pair(I(), I(), I(), P());
-    case 63: a = P(); fill(a, 128); return a_sock_bind(FD(), a, L());
-    case 64: return a_sock_listen(FD(), I());
-    case 65: return a_sock_accept4(FD(), P(), P(), I(), P());
-    case 66: a = P(); fill(a, 128); return a_sock_connect(FD(), a, L());
-    case 67: return a_sock_name(FD(), I(), P(), P());
-    case 68: return a_sock_getopt(FD(), I(), I(), P(), P());
-    case 69: a = P(); fill(a, 64); return a_sock_setopt(FD(), I(), I(), a, L());
-    case 70: a = IOV(&n); b = P(); fill(b, 128); return a_sock_sendto(FD_MINE(), a, n, I(), b, L(), P());
-    case 71: a = IOV(&n); return a_sock_recvfrom(FD(), a, n, I(), P(), P(), P(), P());
-    case 72: return a_sock_shutdown(FD(), I());
+    case 63: /* half the time 127.0.0.1, port 0 or the one listened on, so that some binds work (run with --listen 0) */
+        if (below(2)) return a_sock_bind(SOCKFD(), loopback(below(2) ? 0 : listening_port), sizeof(struct sockaddr_in));
+        a = P(); fill(a, 128); return a_sock_bind(SOCKFD(), a, L());
+    case 64: { /* a listening socket's port is kept for connects */
+        i32 fd = SOCKFD();
+        i32 r = a_sock_listen(fd, I());
+        static struct sockaddr_in name;
+        uint32_t len = sizeof name;
+        if (r == 0 && a_sock_name(fd, 0, (ptr)(uintptr_t)&name, (ptr)(uintptr_t)&len) == 0 && name.sin_family == AF_INET)
+            listening_port = ntohs(name.sin_port);
+        return r;
+    }
+    case 65: return a_sock_accept4(SOCKFD(), P(), P(), I(), P());
+    case 66: /* half the time to the port listened on (run with --connect 127.0.0.1:1024-65535) */
+        if (below(2)) return a_sock_connect(SOCKFD(), loopback(listening_port), sizeof(struct sockaddr_in));
+        a = P(); fill(a, 128); return a_sock_connect(SOCKFD(), a, L());
+    case 67: return a_sock_name(SOCKFD(), I(), P(), P());
+    case 68: return a_sock_getopt(SOCKFD(), I(), I(), P(), P());
+    case 69: a = P(); fill(a, 64); return a_sock_setopt(SOCKFD(), I(), I(), a, L());
+    case 70: a = IOV(&n); b = P(); fill(b, 128); return a_sock_sendto(SOCKFD(), a, n, I(), b, L(), P());
+    case 71: a = IOV(&n); return a_sock_recvfrom(SOCKFD(), a, n, I(), P(), P(), P(), P());
+    case 72: return a_sock_shutdown(SOCKFD(), I());
     case 73: a = PATH(&n); return a_sock_resolve(a, n, I(), P(), L(), P());
     case 74: { /* pollfds of random descriptors and events; a timeout of at most 1 ms, or none (the alarm ends it) */
         a = P();
@@ -315,7 +350,7 @@ int main(int argc, char **argv) {
     setitimer(ITIMER_REAL, &off, NULL);
     int none = 0;
     for (int w = 0; w < CALLS; w++) none += per_call[w] == 0;
-    printf("syscall_fuzz: seed %llu, %ld calls of %d kinds (%d kinds never drawn), %lu succeeded, %lu failed with an errno, %lu interrupted (EINTR); %d alarms\n",
-           (unsigned long long)seed, calls, CALLS, none, ok, errs, eintr, alarms);
+    printf("syscall_fuzz: seed %llu, %ld calls of %d kinds (%d kinds never drawn), %lu succeeded, %lu failed with an errno, %lu interrupted (EINTR); %d alarms; listened on a port %s\n",
+           (unsigned long long)seed, calls, CALLS, none, ok, errs, eintr, alarms, listening_port ? "yes" : "no");
     return 0;
 }
