@@ -180,6 +180,29 @@ class EngineTest {
         assertRejected(interpreted(), "type+function+export", Arrays.copyOf(START_MODULE, 30));
     }
 
+    /**
+     * A body whose last end closes an inner block and leaves the function's open, or with an
+     * instruction after the function's end, is malformed (V8: "function body must end with end
+     * opcode"; "operators remaining after end of function"). Chicory's parser took the first, its
+     * interpreter ran it, and Arca's compiler, splitting the function, made bytecode the JVM
+     * refused when it was called (MutationFuzzTest).
+     */
+    @Test
+    void aBodyThatDoesNotEndTheFunctionIsMalformed() {
+        byte[] open = concat(Arrays.copyOf(START_MODULE, 30), bytes(0x0a, 0x06, 0x01, 0x04, 0x00, 0x02, 0x40, 0x0b)); // block end, no end
+        byte[] after = concat(Arrays.copyOf(START_MODULE, 30), bytes(0x0a, 0x05, 0x01, 0x03, 0x00, 0x0b, 0x01)); // end, nop
+        for (Engine e : List.of(interpreted(), compiled(null), chicory(null))) {
+            for (byte[] m : List.of(open, after)) {
+                try {
+                    e.load("body", m);
+                    fail("loaded a body that does not end the function");
+                } catch (ModuleException expected) {
+                    assertEquals(ModuleException.Kind.MALFORMED, expected.kind(), expected.getMessage());
+                }
+            }
+        }
+    }
+
     @Test
     void everySingleByteMutationLoadsOrIsRejectedCleanly() {
         Engine interp = interpreted();

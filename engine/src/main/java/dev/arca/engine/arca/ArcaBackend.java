@@ -1,7 +1,5 @@
 package dev.arca.engine.arca;
 
-import com.dylibso.chicory.wasm.InvalidException;
-import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import dev.arca.abi.DiagnosticSink;
 import dev.arca.compiler.CompileException;
@@ -13,6 +11,7 @@ import dev.arca.engine.CompiledCache;
 import dev.arca.engine.CompiledModule;
 import dev.arca.engine.Engine;
 import dev.arca.engine.ModuleException;
+import dev.arca.engine.Modules;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -30,7 +29,11 @@ import java.util.Map;
 public final class ArcaBackend implements Backend {
     private final CompiledCache cache; // null: none
     private final CompilerOptions options;
-    /** The cache layout: the compiler's version, and its options when they are not the default. */
+    /**
+     * The cache layout: the compiler's version and the checks' ({@link Modules#CHECKS}: a module
+     * found in the cache is not parsed again, so an entry made before a check was added must not
+     * be found), and the compiler's options when they are not the default.
+     */
     private final String layout;
 
     private final DiagnosticSink diagnostics;
@@ -73,8 +76,8 @@ public final class ArcaBackend implements Backend {
         this.cache = cache;
         this.diagnostics = diagnostics;
         this.options = options;
-        this.layout = options.equals(CompilerOptions.DEFAULT) ? ModuleCompiler.VERSION
-                : ModuleCompiler.VERSION + "-" + Integer.toHexString(options.hashCode());
+        String version = ModuleCompiler.VERSION + Modules.CHECKS;
+        this.layout = options.equals(CompilerOptions.DEFAULT) ? version : version + "-" + Integer.toHexString(options.hashCode());
     }
 
     @Override
@@ -102,16 +105,7 @@ public final class ArcaBackend implements Backend {
             }
         }
         long t0 = System.nanoTime();
-        WasmModule module;
-        try {
-            module = Parser.parse(wasm);
-        } catch (RuntimeException | StackOverflowError e) {
-            // Chicory reports most defects as ChicoryException, but a hostile module can reach
-            // other exceptions in its parser and validator: all of them mean the module is bad
-            boolean invalid = e instanceof InvalidException;
-            throw new ModuleException(invalid ? ModuleException.Kind.INVALID : ModuleException.Kind.MALFORMED,
-                    name + ": " + (invalid ? "invalid" : "malformed") + " module: " + Engine.oneLine(e));
-        }
+        WasmModule module = Modules.parse(name, wasm);
         long t1 = System.nanoTime();
         ModuleCompiler.Output out;
         try {

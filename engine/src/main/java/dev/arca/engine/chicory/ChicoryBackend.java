@@ -5,13 +5,13 @@ import com.dylibso.chicory.compiler.InterpreterFallback;
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
-import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import dev.arca.engine.Backend;
 import dev.arca.engine.CompiledCache;
 import dev.arca.engine.CompiledModule;
 import dev.arca.engine.Engine;
 import dev.arca.engine.ModuleException;
+import dev.arca.engine.Modules;
 import java.util.function.Function;
 
 /**
@@ -39,15 +39,7 @@ public final class ChicoryBackend implements Backend {
 
     @Override
     public CompiledModule load(String name, byte[] wasm, String sha256) throws ModuleException {
-        WasmModule module;
-        try {
-            module = Parser.parse(wasm);
-        } catch (RuntimeException | StackOverflowError e) {
-            // Chicory reports most defects as ChicoryException, but a hostile module can reach
-            // other exceptions in its parser and validator: all of them mean "malformed"
-            throw new ModuleException(kind(e), name + ": " + (kind(e) == ModuleException.Kind.MALFORMED ? "malformed" : "invalid")
-                    + " module: " + Engine.oneLine(e));
-        }
+        WasmModule module = Modules.parse(name, wasm);
         Function<Instance, Machine> machine = null;
         if (!interpret) {
             try {
@@ -70,9 +62,5 @@ public final class ChicoryBackend implements Backend {
             }
         }
         return new ChicoryModule(name, sha256, module, machine, memoryKind);
-    }
-
-    private static ModuleException.Kind kind(Throwable e) {
-        return e instanceof com.dylibso.chicory.wasm.InvalidException ? ModuleException.Kind.INVALID : ModuleException.Kind.MALFORMED;
     }
 }

@@ -91,7 +91,7 @@ public final class DifferentialRunner {
     }
 
     /** V8's transcript of the module, or null when Node cannot run it. */
-    private static String node(String script, Path module) {
+    static String node(String script, Path module) {
         try {
             Process p = new ProcessBuilder("node", "--no-warnings", script, module.toString()).redirectErrorStream(false).start();
             byte[] out = p.getInputStream().readAllBytes();
@@ -119,11 +119,16 @@ public final class DifferentialRunner {
 
     /** What running the module prints, on a thread of its own with a deep stack and a time limit. */
     static String transcript(Engine.Kind kind, byte[] wasm, CompilerOptions options) throws Exception {
+        return transcript(kind, wasm, options, 60);
+    }
+
+    /** As above, within {@code seconds}. */
+    static String transcript(Engine.Kind kind, byte[] wasm, CompilerOptions options, int seconds) throws Exception {
         FutureTask<String> task = new FutureTask<>(() -> run(kind, wasm, options));
         Thread t = Thread.ofPlatform().name("fuzz-" + kind).stackSize(64L << 20).daemon().unstarted(task);
         t.start();
         try {
-            return task.get(60, TimeUnit.SECONDS);
+            return task.get(seconds, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
             t.interrupt();
             try {
