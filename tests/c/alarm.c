@@ -92,6 +92,21 @@ int main(int argc, char **argv) {
     }
     sa.sa_flags = 0;
     TRY("sigaction", sigaction(SIGALRM, &sa, NULL));
+    /* hostile times: nanoseconds out of range or negative seconds are EINVAL at once; a sleep of
+       2^40 s (past what 64 bits of nanoseconds hold) is interrupted like any other, with a year
+       and more left */
+    struct timespec bad_ns = {0, 1000000000}, neg = {-1, 0}, huge = {(time_t)1 << 40, 0}, rest = {0, 0};
+    errno = 0;
+    int rb = nanosleep(&bad_ns, NULL);
+    printf("nanosleep 1e9 ns: %d %s\n", rb, errname(errno));
+    errno = 0;
+    rb = nanosleep(&neg, NULL);
+    printf("nanosleep -1 s: %d %s\n", rb, errname(errno));
+    struct itimerval once = {{0, 0}, {0, 100000}};
+    TRY("setitimer", setitimer(ITIMER_REAL, &once, NULL));
+    errno = 0;
+    rb = nanosleep(&huge, &rest);
+    printf("nanosleep 2^40 s: %d %s, over a year left %s\n", rb, errname(errno), yesno(rest.tv_sec > 366L * 86400));
 
     /* 5. no handler: the child dies of SIGALRM */
     char *a[] = {argv[0], "child", NULL};

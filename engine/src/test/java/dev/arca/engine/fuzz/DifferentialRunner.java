@@ -92,8 +92,15 @@ public final class DifferentialRunner {
 
     /** V8's transcript of the module, or null when Node cannot run it. */
     static String node(String script, Path module) {
+        return node("--no-warnings", script, module.toString());
+    }
+
+    /** What {@code node ARGS} prints, or null when it cannot run, fails or takes over 60 s. */
+    static String node(String... args) {
         try {
-            Process p = new ProcessBuilder("node", "--no-warnings", script, module.toString()).redirectErrorStream(false).start();
+            List<String> command = new ArrayList<>(List.of("node"));
+            command.addAll(List.of(args));
+            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) return null;
             return new String(out, java.nio.charset.StandardCharsets.UTF_8);

@@ -168,16 +168,8 @@ class MutationFuzzTest {
 
     /** Whether V8 (Node's WebAssembly.validate) takes the module; null when Node cannot be run. */
     private static Boolean v8Validates(Path module) {
-        try {
-            Process p = new ProcessBuilder("node", "-e",
-                    "process.exit(WebAssembly.validate(require('fs').readFileSync(process.argv[1])) ? 0 : 3)", module.toString())
-                    .redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) return null;
-            return p.exitValue() == 0 ? Boolean.TRUE : p.exitValue() == 3 ? Boolean.FALSE : null;
-        } catch (java.io.IOException | InterruptedException e) {
-            return null;
-        }
+        String out = DifferentialRunner.node("-e", "console.log(WebAssembly.validate(require('fs').readFileSync(process.argv[1])))", module.toString());
+        return out == null ? null : Boolean.valueOf(out.strip());
     }
 
     /** Why the engine refuses the module. */

@@ -33,43 +33,6 @@ import org.junit.jupiter.api.Test;
  */
 class EncFsCrashTest {
 
-    /** Freshness in memory that can be copied, one copy per crash variant. */
-    private static final class Known implements Freshness {
-        final java.util.HashMap<String, Long> m = new java.util.HashMap<>();
-
-        @Override
-        public long known(byte[] id) {
-            return m.getOrDefault(java.util.HexFormat.of().formatHex(id), -1L);
-        }
-
-        @Override
-        public void advance(byte[] id, long v) {
-            m.merge(java.util.HexFormat.of().formatHex(id), v, Math::max);
-        }
-
-        Known copy() {
-            Known k = new Known();
-            k.m.putAll(m);
-            return k;
-        }
-    }
-
-    /** Shares the store's write budget, so a crash can fall between superblock and freshness. */
-    private static Freshness counted(MemStore store, Freshness inner) {
-        return new Freshness() {
-            @Override
-            public long known(byte[] id) throws ErrnoException {
-                return inner.known(id);
-            }
-
-            @Override
-            public void advance(byte[] id, long v) throws ErrnoException {
-                store.event();
-                inner.advance(id, v);
-            }
-        };
-    }
-
     private static final class Run {
         final List<TreeMap<String, String>> states = new ArrayList<>();
         int acknowledged = -1; // index into states of the last acknowledged state
@@ -228,7 +191,7 @@ class EncFsCrashTest {
         MemStore clean = new MemStore();
         clean.syncIsEvent = true;
         Run full = new Run();
-        workload(clean, counted(clean, new Known()), full, shape);
+        workload(clean, Vol.counted(clean, new Vol.Known()), full, shape);
         long total = clean.writes;
         assertTrue(total > 20, "the workload writes " + total);
         assertTrue(clean.discarded > 0, "the workload gives free blocks back");
@@ -237,10 +200,10 @@ class EncFsCrashTest {
             MemStore store = new MemStore();
             store.syncIsEvent = true; // a cut at a sync: a listed commit's superblock may be on the disk without its blocks
             store.writesLeft = n;
-            Known runKnown = new Known();
+            Vol.Known runKnown = new Vol.Known();
             Run run = new Run();
             try {
-                workload(store, counted(store, runKnown), run, shape);
+                workload(store, Vol.counted(store, runKnown), run, shape);
                 assertEquals(total, n, "the workload finished before its last write");
             } catch (ErrnoException crash) {
                 assertTrue(store.crashed, "only the power cut may fail: " + crash.getMessage());
@@ -255,7 +218,7 @@ class EncFsCrashTest {
             }
             for (MemStore.Crash how : MemStore.Crash.values()) {
                 MemStore disk = store.afterCrash(how);
-                Known known = runKnown.copy();
+                Vol.Known known = runKnown.copy();
                 String where = "crash after write " + n + " (" + how + ")";
                 if (run.acknowledged < 0) {
                     continue; // not even the volume's creation was acknowledged

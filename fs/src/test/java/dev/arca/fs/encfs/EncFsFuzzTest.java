@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -61,27 +60,6 @@ class EncFsFuzzTest {
     /** A directory of the model: name to MFile, MDir or a symbolic link's target (String). */
     private static final class MDir {
         final TreeMap<String, Object> kids = new TreeMap<>();
-    }
-
-    /** Freshness in memory that can be copied (one copy per disk a power cut leaves). */
-    private static final class Known implements Freshness {
-        final HashMap<String, Long> m = new HashMap<>();
-
-        @Override
-        public long known(byte[] id) {
-            return m.getOrDefault(HexFormat.of().formatHex(id), -1L);
-        }
-
-        @Override
-        public void advance(byte[] id, long v) {
-            m.merge(HexFormat.of().formatHex(id), v, Math::max);
-        }
-
-        Known copy() {
-            Known k = new Known();
-            k.m.putAll(m);
-            return k;
-        }
     }
 
     @Test
@@ -177,7 +155,7 @@ class EncFsFuzzTest {
         Totals t;
         final boolean eager; // commits at every change of names and close after a write, or only at commit/sync/close
         MemStore store; // the disk in memory, which the power may leave; or null, for a host file
-        Known known = new Known();
+        Vol.Known known = new Vol.Known();
         final Path hostFile; // the volume as a real file (no power cuts), or null
         final LinuxHost host = new LinuxHost();
         LocalFreshness hostRecord; // the freshness record of the host file, a real file beside it
@@ -232,21 +210,7 @@ class EncFsFuzzTest {
         }
 
         Freshness counted() {
-            if (store == null) return hostRecord;
-            MemStore s = store;
-            Known k = known;
-            return new Freshness() {
-                @Override
-                public long known(byte[] id) {
-                    return k.known(id);
-                }
-
-                @Override
-                public void advance(byte[] id, long version) throws ErrnoException {
-                    s.event(); // the power may go between the superblock's sync and the record
-                    k.advance(id, version);
-                }
-            };
+            return store == null ? hostRecord : Vol.counted(store, known);
         }
 
         EncFs.Options options() {
@@ -549,10 +513,10 @@ class EncFsFuzzTest {
                 states.add(render(root));
             }
             MemStore next = null;
-            Known nextKnown = null;
+            Vol.Known nextKnown = null;
             for (MemStore.Crash how : MemStore.Crash.values()) {
                 MemStore disk = store.afterCrash(how);
-                Known k = known.copy();
+                Vol.Known k = known.copy();
                 String w = where() + ", power cut armed at step " + cutAt + " (" + how + ")";
                 EncFs fs;
                 try {

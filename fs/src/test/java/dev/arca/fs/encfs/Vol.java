@@ -42,6 +42,43 @@ final class Vol {
 
     static final List<String> LOG = new ArrayList<>();
 
+    /** Freshness in memory that can be copied, one copy per disk a power cut leaves (EncFsCrashTest, EncFsFuzzTest). */
+    static final class Known implements Freshness {
+        final java.util.HashMap<String, Long> m = new java.util.HashMap<>();
+
+        @Override
+        public long known(byte[] id) {
+            return m.getOrDefault(java.util.HexFormat.of().formatHex(id), -1L);
+        }
+
+        @Override
+        public void advance(byte[] id, long v) {
+            m.merge(java.util.HexFormat.of().formatHex(id), v, Math::max);
+        }
+
+        Known copy() {
+            Known k = new Known();
+            k.m.putAll(m);
+            return k;
+        }
+    }
+
+    /** {@code inner}, sharing the store's write budget, so that a power cut can fall between a superblock and its freshness record. */
+    static Freshness counted(MemStore store, Freshness inner) {
+        return new Freshness() {
+            @Override
+            public long known(byte[] id) throws ErrnoException {
+                return inner.known(id);
+            }
+
+            @Override
+            public void advance(byte[] id, long v) throws ErrnoException {
+                store.event();
+                inner.advance(id, v);
+            }
+        };
+    }
+
     static EncFs.Options options(Freshness f) {
         return EncFs.Options.defaults(() -> 1_000L).withFreshness(f).withSecurityLog(line -> {
             synchronized (LOG) {
