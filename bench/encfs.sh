@@ -7,7 +7,10 @@
 #
 # usage: bench/encfs.sh        env: BENCH_MIB (default 256), BENCH_RUNS (3), BENCH_OPS (20000),
 #   ARCA (the launcher, default ./arca), ARCA_BEFORE (optional: a launcher of another build, run
-#   as a third kind "before", to compare two builds of encfs in one run)
+#   as a kind "before", to compare two builds of encfs in one run), BENCH_RESIDENT (default 1:
+#   the encrypted runs also through a resident node, kind "resident": 'arca run --node DIR'
+#   into a node this script starts once with 'arca node start --data DIR' and stops, its first
+#   run untimed; 0 leaves it out)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -32,6 +35,7 @@ run() {
     hostfs) "$ARCA" run --dir "$WORK/dir::/" "$OUT/fsbench.wasm" /f "$MIB" "$chunk" "$OPS" ;;
     encfs) "$ARCA" run --volume "$WORK/vol::/" --key-file "$WORK/key" "$OUT/fsbench.wasm" /f "$MIB" "$chunk" "$OPS" ;;
     before) "$BEFORE" run --volume "$WORK/vol::/" --key-file "$WORK/key" "$OUT/fsbench.wasm" /f "$MIB" "$chunk" "$OPS" ;;
+    resident) "$ARCA" run --node "$WORK/node" --volume "$WORK/vol::/" --key-file "$WORK/key" "$OUT/fsbench.wasm" /f "$MIB" "$chunk" "$OPS" ;;
   esac
 }
 
@@ -40,6 +44,15 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
 
 KINDS=(hostfs encfs)
 [ -n "$BEFORE" ] && KINDS=(hostfs before encfs)
+if [ "${BENCH_RESIDENT:-1}" = 1 ]; then
+  "$ARCA" node start --data "$WORK/node" >"$OUT/resident-node.log" 2>&1 &
+  NODE_PID=$!
+  trap 'kill "$NODE_PID" 2>/dev/null; wait "$NODE_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
+  for _ in $(seq 1 300); do [ -S "$WORK/node/run.sock" ] && break; sleep 0.1; done
+  [ -S "$WORK/node/run.sock" ] || { echo "bench: the resident node did not start ($OUT/resident-node.log)" >&2; exit 1; }
+  KINDS+=(resident)
+  run resident 1024 >/dev/null # untimed: the node compiles the program and the volume's paths
+fi
 declare -A R
 for chunk in 1024 64; do
   for kind in "${KINDS[@]}"; do : >"$OUT/$kind.$chunk"; done
@@ -56,28 +69,25 @@ for chunk in 1024 64; do
   done
 done
 
-# row PHASE CHUNK SIZE_LABEL UNIT
+# row PHASE CHUNK SIZE_LABEL UNIT: each kind's median, then each kind against hostfs (and encfs against before)
 row() {
-  local phase=$1 chunk=$2 size=$3 unit=$4 h e
-  h=${R[hostfs.$chunk.$phase]} e=${R[encfs.$chunk.$phase]}
-  if [ -n "$BEFORE" ]; then
-    local b=${R[before.$chunk.$phase]}
-    echo "| $phase ($unit) | $size | $h | $b | $e | $(ratio "$b" "$h") | $(ratio "$e" "$h") | $(ratio "$e" "$b") |"
-  else
-    echo "| $phase ($unit) | $size | $h | $e | $(ratio "$e" "$h") |"
-  fi
+  local phase=$1 chunk=$2 size=$3 unit=$4 k line
+  line="| $phase ($unit) | $size"
+  for k in "${KINDS[@]}"; do line+=" | ${R[$k.$chunk.$phase]}"; done
+  for k in "${KINDS[@]}"; do [ "$k" = hostfs ] || line+=" | $(ratio "${R[$k.$chunk.$phase]}" "${R[hostfs.$chunk.$phase]}")"; done
+  [ -n "$BEFORE" ] && line+=" | $(ratio "${R[encfs.$chunk.$phase]}" "${R[before.$chunk.$phase]}")"
+  echo "$line |"
 }
 
 {
-  echo "**Encrypted fs vs hostfs** — $(date -u '+%Y-%m-%d %H:%M UTC') — $(nproc) cores — \`bench/encfs.sh\`, ${MIB} MiB file, ${OPS} random ops, median of ${RUNS} alternating runs, timed inside the guest"
+  echo "**Encrypted fs vs hostfs** — $(date -u '+%Y-%m-%d %H:%M UTC') — $(nproc) cores — \`bench/encfs.sh\`, ${MIB} MiB file, ${OPS} random ops, median of ${RUNS} alternating runs, timed inside the guest; hostfs, encfs (and before) are direct runs (\`arca run\`, a new JVM each), resident runs through a node (\`arca run --node\`) started once, after one untimed run"
   echo
-  if [ -n "$BEFORE" ]; then
-    echo "| phase | I/O size | hostfs | encfs before | encfs | before/hostfs | encfs/hostfs | encfs/before |"
-    echo "|---|---|--:|--:|--:|--:|--:|--:|"
-  else
-    echo "| phase | I/O size | hostfs | encfs | encfs/hostfs |"
-    echo "|---|---|--:|--:|--:|"
-  fi
+  head="| phase | I/O size" rule="|---|---"
+  for k in "${KINDS[@]}"; do head+=" | $k"; rule+="|--:"; done
+  for k in "${KINDS[@]}"; do [ "$k" = hostfs ] || { head+=" | $k/hostfs"; rule+="|--:"; }; done
+  [ -n "$BEFORE" ] && { head+=" | encfs/before"; rule+="|--:"; }
+  echo "$head |"
+  echo "$rule|"
   for chunk in 1024 64; do
     for phase in seq-write seq-read; do row "$phase" "$chunk" "$chunk KiB" "MB/s"; done
   done

@@ -23,6 +23,15 @@ public interface HostFile extends AutoCloseable {
     /** Makes every earlier write durable (fsync, or fdatasync with {@code dataOnly}). */
     void sync(boolean dataOnly) throws ErrnoException;
 
+    /**
+     * Starts writing what was written to the file so far to the disk, without waiting for it and
+     * without any durability promise (only {@link #sync} makes writes durable): a writer of much
+     * data calls it as it goes, so the disk works beside it and a later sync has only the tail
+     * left to wait for. Errors are those of sync_file_range(2); a write error it meets is also
+     * reported by the next sync.
+     */
+    void startWriteback() throws ErrnoException;
+
     HostStat stat() throws ErrnoException;
 
     /** Sets times in nanoseconds since the epoch; negative leaves one unchanged. */

@@ -54,6 +54,7 @@ final class LinuxCalls {
 
     static final int LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4;
     static final int FALLOC_FL_KEEP_SIZE = 1, FALLOC_FL_PUNCH_HOLE = 2;
+    static final int SYNC_FILE_RANGE_WRITE = 2;
 
     private static final long SYS_OPENAT2 = 437; // the same on every architecture (unified table)
     private static final long SYS_GETDENTS64 = System.getProperty("os.arch", "").equals("aarch64") ? 61 : 217;
@@ -103,6 +104,7 @@ final class LinuxCalls {
         FDATASYNC("fdatasync"),
         FLOCK("flock"),
         FALLOCATE("fallocate"),
+        SYNC_FILE_RANGE("sync_file_range"),
         ISATTY("isatty");
 
         private final String symbol;
@@ -453,6 +455,20 @@ final class LinuxCalls {
             throw e;
         } catch (Throwable t) {
             throw broken("fallocate", t);
+        }
+    }
+
+    /**
+     * sync_file_range(2) with {@code SYNC_FILE_RANGE_WRITE}: starts writing the range's dirty
+     * pages to the disk and returns without waiting for them (a length of 0: to the end of file).
+     */
+    static void startWriteback(int fd, long offset, long len) throws ErrnoException {
+        try (Call c = new Call()) {
+            if ((int) Fn.SYNC_FILE_RANGE.call(c.state, fd, offset, len, SYNC_FILE_RANGE_WRITE) != 0) throw c.fail("sync_file_range");
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw broken("sync_file_range", t);
         }
     }
 

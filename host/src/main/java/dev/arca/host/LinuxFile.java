@@ -110,6 +110,16 @@ final class LinuxFile implements HostFile {
     }
 
     @Override
+    public void startWriteback() throws ErrnoException {
+        int f = fd.acquire();
+        try {
+            LinuxCalls.startWriteback(f, 0, 0);
+        } finally {
+            fd.release();
+        }
+    }
+
+    @Override
     public HostStat stat() throws ErrnoException {
         int f = fd.acquire();
         try {

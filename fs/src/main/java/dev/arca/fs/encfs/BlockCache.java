@@ -241,6 +241,7 @@ final class BlockCache {
             if (writerStage == null) writerStage = new byte[SealedStore.WRITE_CHUNK * BLOCK];
             byte[][] auth = new byte[n][];
             sealed.writeRun(p, c, blocks, n, auth, writerStage);
+            sealed.syncBehind(); // the store may sync what it holds now, beside the guest (BlockStore#syncBehind)
             return auth;
         })));
     }

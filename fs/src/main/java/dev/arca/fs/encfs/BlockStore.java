@@ -59,6 +59,15 @@ public interface BlockStore extends AutoCloseable {
     void sync() throws ErrnoException;
 
     /**
+     * Called after each run of writes (a write-behind batch, a run a volume or an image wrote
+     * itself): the store may make the writes so far durable, beside its caller, when much was
+     * written since its last sync, so that the next commit's {@link #sync} finds little left to
+     * wait for. It promises nothing (a crash may still lose any write no later sync covered) and
+     * keeps {@link #sync}'s contract: if it fails, every later sync fails too. No-op by default.
+     */
+    default void syncBehind() throws ErrnoException {}
+
+    /**
      * Orders writes: every write before it is durable no later than any write after it (a commit's
      * blocks before its superblock). A store on a host file can only do that by syncing, which is
      * the default; a store that makes a commit's writes durable in one atomic step at

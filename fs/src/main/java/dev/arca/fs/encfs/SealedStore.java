@@ -103,6 +103,7 @@ final class SealedStore {
             byte[][] auth = new byte[n][];
             writeRun(plains, contexts, blocks, n, auth, stage(Math.min(n, WRITE_CHUNK)));
             for (int i = 0; i < n; i++) refs[i] = new Ref(blocks[i], auth[i]);
+            store.syncBehind();
         } catch (ErrnoException | RuntimeException e) {
             for (int i = 0; i < got; i++) allocator.unallocate(blocks[i]);
             throw e;
@@ -146,6 +147,11 @@ final class SealedStore {
                 r = e;
             }
         }
+    }
+
+    /** See {@link BlockStore#syncBehind}: for the write-behind thread, without the volume's lock ({@link #writeAll} calls it itself). */
+    void syncBehind() throws ErrnoException {
+        store.syncBehind();
     }
 
     /**

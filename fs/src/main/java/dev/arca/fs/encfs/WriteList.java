@@ -116,6 +116,19 @@ final class WriteList implements BlockStore {
         syncing(store::sync);
     }
 
+    /** Passes the hint on; the list stays (the store may do nothing). One that fails overflows it, as a failed sync does. */
+    @Override
+    public void syncBehind() throws ErrnoException {
+        try {
+            store.syncBehind();
+        } catch (ErrnoException | RuntimeException e) {
+            synchronized (this) {
+                written = null;
+            }
+            throw e;
+        }
+    }
+
     @Override
     public void order() throws ErrnoException {
         syncing(store::order);
