@@ -37,8 +37,8 @@ public final class HostBlockStore implements BlockStore {
     static final long WRITEBACK_BYTES = 4L << 20;
 
     /**
-     * A write-behind thread's {@link #syncBehind} syncs once this much was written since the last
-     * sync. This machine's disk (a VM's) makes a sync wait for everything written since the one
+     * {@link #syncBehind} (after a write-behind batch, or a run the volume wrote itself) starts a
+     * sync once this much was written since the last one. This machine's disk (a VM's) makes a sync wait for everything written since the one
      * before, however early the writeback was started: a 256 MiB write's final sync took 130-180
      * ms, and 11-25 ms after syncs every 16 MiB on another thread (docs/encfs.md, "Speed"). A
      * copy-on-write volume never writes a place twice between two commits, so neither writes
@@ -147,13 +147,12 @@ public final class HostBlockStore implements BlockStore {
     public void sync() throws ErrnoException {
         syncing.lock();
         try {
-            String failed = syncFailed;
-            if (failed != null) throw Errno.EIO.fail("an earlier sync of " + file.name() + " failed (" + failed + "): its writes may be lost; mount the volume again");
+            refuseAfterFailure();
             unsynced.set(0); // a write that lands during the sync counts for the next one
             try {
                 file.sync(true);
-            } catch (ErrnoException e) {
-                syncFailed = e.getMessage();
+            } catch (ErrnoException | RuntimeException e) {
+                syncFailed = e.getMessage() != null ? e.getMessage() : e.toString();
                 throw e;
             }
         } finally {
@@ -168,8 +167,7 @@ public final class HostBlockStore implements BlockStore {
      */
     @Override
     public void syncBehind() throws ErrnoException {
-        String failed = syncFailed;
-        if (failed != null) throw Errno.EIO.fail("an earlier sync of " + file.name() + " failed (" + failed + "): its writes may be lost; mount the volume again");
+        refuseAfterFailure();
         if (unsynced.get() < SYNC_BEHIND_BYTES || !behind.compareAndSet(false, true)) return;
         try {
             syncer().execute(() -> {
@@ -184,6 +182,12 @@ public final class HostBlockStore implements BlockStore {
         } catch (RuntimeException e) { // closed meanwhile
             behind.set(false);
         }
+    }
+
+    /** EIO once a sync failed (see {@link #syncFailed}). */
+    private void refuseAfterFailure() throws ErrnoException {
+        String failed = syncFailed;
+        if (failed != null) throw Errno.EIO.fail("an earlier sync of " + file.name() + " failed (" + failed + "): its writes may be lost; mount the volume again");
     }
 
     private synchronized ExecutorService syncer() {
