@@ -142,6 +142,7 @@ public final class HostBlockStore implements BlockStore {
     /** Whether a sync {@link #syncBehind} started is still running. */
     private final AtomicBoolean behind = new AtomicBoolean();
     private ExecutorService syncer; // made at the first sync behind; guarded by this
+    private boolean closed; // guarded by this
 
     @Override
     public void sync() throws ErrnoException {
@@ -169,8 +170,13 @@ public final class HostBlockStore implements BlockStore {
     public void syncBehind() throws ErrnoException {
         refuseAfterFailure();
         if (unsynced.get() < SYNC_BEHIND_BYTES || !behind.compareAndSet(false, true)) return;
+        ExecutorService ex = syncer();
+        if (ex == null) { // closed: nothing starts
+            behind.set(false);
+            return;
+        }
         try {
-            syncer().execute(() -> {
+            ex.execute(() -> {
                 try {
                     sync();
                 } catch (ErrnoException | RuntimeException e) {
@@ -190,7 +196,9 @@ public final class HostBlockStore implements BlockStore {
         if (failed != null) throw Errno.EIO.fail("an earlier sync of " + file.name() + " failed (" + failed + "): its writes may be lost; mount the volume again");
     }
 
+    /** The thread that syncs behind, made at first use; null once the store is closed. */
     private synchronized ExecutorService syncer() {
+        if (closed) return null;
         if (syncer == null) {
             syncer = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "arca-encfs-sync");
@@ -226,6 +234,7 @@ public final class HostBlockStore implements BlockStore {
     public void close() {
         ExecutorService s;
         synchronized (this) {
+            closed = true;
             s = syncer;
         }
         if (s != null) {

@@ -37,6 +37,8 @@ class HostBlockStoreTest {
     private static final class FaultyFile implements HostFile {
         final HostFile file;
         volatile boolean failSyncs;
+        volatile long syncMillis; // each sync takes at least this long
+        volatile long lastSyncEnd, closedAt; // System.nanoTime()
         final AtomicInteger syncs = new AtomicInteger(), behindSyncs = new AtomicInteger(), writebacks = new AtomicInteger();
 
         FaultyFile(HostFile file) {
@@ -46,7 +48,15 @@ class HostBlockStoreTest {
         @Override
         public void sync(boolean dataOnly) throws ErrnoException {
             if (failSyncs) throw Errno.EIO.fail("injected write-back error");
+            if (syncMillis > 0) {
+                try {
+                    Thread.sleep(syncMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             file.sync(dataOnly);
+            lastSyncEnd = System.nanoTime();
             (Thread.currentThread().getName().equals("arca-encfs-sync") ? behindSyncs : syncs).incrementAndGet();
         }
 
@@ -103,6 +113,7 @@ class HostBlockStoreTest {
 
         @Override
         public void close() {
+            closedAt = System.nanoTime();
             file.close();
         }
     }
@@ -202,5 +213,47 @@ class HostBlockStoreTest {
         assertEquals(Errno.ENOENT, assertThrows(ErrnoException.class, () -> again.root().lookup("later")).errno());
         assertEquals(log, Vol.LOG.size(), "no security line: " + Vol.LOG.subList(log, Vol.LOG.size()));
         again.close();
+    }
+
+    /**
+     * A sync behind still running when the store is closed: the close waits for it (the file is
+     * never closed under a sync), a commit's sync meanwhile waits its turn, and a sync behind
+     * asked for after the close starts nothing.
+     */
+    @Test
+    void closeWaitsForASyncBehindAndACommitSyncWaitsItsTurn() throws Exception {
+        FaultyFile f = file(true);
+        HostBlockStore s = HostBlockStore.over(f);
+        byte[] run = data(256, 4); // 1 MiB a run
+        for (int i = 0; i < 16; i++) s.writeRun(2 + i * 256L, 256, run, 0);
+        f.syncMillis = 300;
+        long asked = System.nanoTime();
+        s.syncBehind(); // 16 MiB wait: a sync starts on the store's thread and this returns
+        assertTrue(System.nanoTime() - asked < 200_000_000L, "syncBehind does not wait for its sync");
+        Thread.sleep(50);
+        s.sync(); // waits for the one behind, then syncs itself
+        assertEquals(1, f.behindSyncs.get());
+        assertEquals(1, f.syncs.get());
+        assertTrue(System.nanoTime() - asked >= 500_000_000L, "the commit's sync waited for the one behind, then took its own turn");
+        for (int i = 0; i < 16; i++) s.writeRun(2 + i * 256L, 256, run, 0);
+        s.syncBehind();
+        s.close();
+        assertEquals(2, f.behindSyncs.get(), "the sync behind ran to its end before the file closed");
+        assertTrue(f.lastSyncEnd <= f.closedAt, "no sync after the close");
+        s.syncBehind(); // nothing written since: nothing starts, nothing throws
+        assertEquals(2, f.behindSyncs.get());
+
+        // 16 MiB written, the store closed before anything syncs behind: a late call starts no
+        // thread and no sync on the closed file (the volume closes its writer thread first; this
+        // is the store's own guard)
+        FaultyFile g = new FaultyFile(host.openFile(dir.resolve("w.vol"), OpenMode.create(0600)));
+        HostBlockStore t = HostBlockStore.over(g);
+        for (int i = 0; i < 16; i++) t.writeRun(2 + i * 256L, 256, run, 0);
+        t.close();
+        t.syncBehind();
+        Thread.sleep(100);
+        assertEquals(0, g.behindSyncs.get() + g.syncs.get());
+        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(th -> th.getName().equals("arca-encfs-sync") && th.isAlive()
+                && th.getState() == Thread.State.RUNNABLE), "no sync thread at work");
     }
 }
