@@ -45,11 +45,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
 KINDS=(hostfs encfs)
 [ -n "$BEFORE" ] && KINDS=(hostfs before encfs)
 if [ "${BENCH_RESIDENT:-1}" = 1 ]; then
-  "$ARCA" node start --data "$WORK/node" >"$OUT/resident-node.log" 2>&1 &
-  NODE_PID=$!
-  trap 'kill "$NODE_PID" 2>/dev/null; wait "$NODE_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
-  for _ in $(seq 1 300); do [ -S "$WORK/node/run.sock" ] && break; sleep 0.1; done
-  [ -S "$WORK/node/run.sock" ] || { echo "bench: the resident node did not start ($OUT/resident-node.log)" >&2; exit 1; }
+  source "$ROOT/bench/resident.sh"
+  trap 'stop_resident; rm -rf "$WORK"' EXIT
+  start_resident "$WORK/node" "$OUT/resident-node.log" "$ARCA" || { echo "bench: the resident node did not start ($OUT/resident-node.log)" >&2; exit 1; }
   KINDS+=(resident)
   run resident 1024 >/dev/null # untimed: the node compiles the program and the volume's paths
 fi

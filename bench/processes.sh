@@ -21,14 +21,10 @@ runs=${RUNS:-3}
 ARCA=("$ROOT/arca" run --dir "$OUT::/bin")
 RESIDENT=${BENCH_RESIDENT:-1}
 NODE_DIR=$(mktemp -d "${TMPDIR:-/tmp}/arca-proc-node.XXXXXX")
-NODE_PID=
-cleanup() { [ -n "$NODE_PID" ] && { kill "$NODE_PID" 2>/dev/null; wait "$NODE_PID" 2>/dev/null || true; }; rm -rf "$NODE_DIR" "${db:-}"; }
-trap cleanup EXIT
+source "$ROOT/bench/resident.sh"
+trap 'stop_resident; rm -rf "$NODE_DIR" "${db:-}"' EXIT
 if [ "$RESIDENT" = 1 ]; then
-  "$ROOT/arca" node start --data "$NODE_DIR/node" >"$OUT/resident-node.log" 2>&1 &
-  NODE_PID=$!
-  for _ in $(seq 1 300); do [ -S "$NODE_DIR/node/run.sock" ] && break; sleep 0.1; done
-  [ -S "$NODE_DIR/node/run.sock" ] || { echo "processes.sh: the resident node did not start ($OUT/resident-node.log)" >&2; exit 1; }
+  start_resident "$NODE_DIR/node" "$OUT/resident-node.log" "$ROOT/arca" || { echo "processes.sh: the resident node did not start ($OUT/resident-node.log)" >&2; exit 1; }
   RES=("$ROOT/arca" run --node "$NODE_DIR/node" --dir "$OUT::/bin")
   "${RES[@]}" "$OUT/spawn.wasm" 1000 >/dev/null # untimed: the node compiles the program and the spawn path
   "${RES[@]}" "$OUT/pipe.wasm" 1024 >/dev/null

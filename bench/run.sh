@@ -92,8 +92,9 @@ OUT=$ROOT/target/bench
 mkdir -p "$OUT/native" "$OUT/wasm" "$OUT/json" "$ROOT/bench/results"
 rm -f "$OUT"/json/*.json
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/arca-bench.XXXXXX")
+source "$ROOT/bench/resident.sh"
 RESIDENT_PID=
-trap '[ -n "$RESIDENT_PID" ] && kill "$RESIDENT_PID" 2>/dev/null; rm -rf "$TMP"' EXIT
+trap 'stop_resident; rm -rf "$TMP"' EXIT
 
 # ---------------------------------------------------------------- build
 log "building native (gcc ${CFLAGS[*]}) and wasm ($CC_WASM ${CFLAGS[*]}) into target/bench"
@@ -228,10 +229,7 @@ fi
 # warm-up (the node compiles it then), the timed runs find its code compiled
 RESIDENT=0
 if [ "$ARCA_OK" = 1 ] && [ "${BENCH_RESIDENT:-1}" = 1 ]; then
-  "${ARCA_CMD[@]}" node start --data "$TMP/node" >"$OUT/resident-node.log" 2>&1 &
-  RESIDENT_PID=$!
-  for _ in $(seq 1 300); do [ -S "$TMP/node/run.sock" ] && break; sleep 0.1; done
-  if [ -S "$TMP/node/run.sock" ]; then RESIDENT=1; sleep 2 # its warm-up program
+  if start_resident "$TMP/node" "$OUT/resident-node.log" "${ARCA_CMD[@]}"; then RESIDENT=1; sleep 2 # its warm-up program
   else log "the resident node did not start (target/bench/resident-node.log): no resident column"; fi
 fi
 
