@@ -64,6 +64,12 @@ if [ "$WARMUP" -gt 0 ]; then
   mkdir -p "$T/warm"
   "$ARCA" run --node "$T/d1" --cluster "$(addr 1)" --replicate --volume "$T/warm/w.vol::/data" --key-file "$T/key" "$OUT/commit.wasm" latency "$WARMUP" /data/f >> "$OUT/raw.log"
 fi
+# the resident runs go through n1, made leader here (the warm-up's leader may be any node): a
+# service on the leader's node hands its commits to the leader's server in the same JVM
+# (cluster/LocalRoute.java); the follower row runs through n2's resident runs instead, one gRPC hop
+# from the leader
+"$ARCA" cluster lead --id n1 --node "$(addr 1)" --policy "$T/policy.json" --timeout 10000 >> "$OUT/raw.log" 2>&1 \
+  || { echo "bench/cluster.sh: n1 did not take the lead" >&2; exit 1; }
 for r in $(seq 1 "$RUNS"); do
   "$OUT/commit" latency "$N" "$T/native.dat" | tee -a "$OUT/raw.log" > "$OUT/lat-native.$r"
   # direct: a new JVM per run (its cluster client is cold); resident: the same program through node
@@ -75,6 +81,8 @@ for r in $(seq 1 "$RUNS"); do
   ARCA_STATE_DIR="$T/state" "$ARCA" run --node "$T/d1" --volume "$T/rlocal.vol::/data" --key-file "$T/key" "$OUT/commit.wasm" latency "$N" /data/f | tee -a "$OUT/raw.log" > "$OUT/lat-rlocal.$r"
   "$ARCA" run --node "$T/d1" --cluster "$(addr 1)" --volume "$T/rrepl.vol::/data" --key-file "$T/key" "$OUT/commit.wasm" latency "$N" /data/f | tee -a "$OUT/raw.log" > "$OUT/lat-rrepl.$r"
   "$ARCA" run --node "$T/d1" --cluster "$(addr 1)" --replicate --volume "$T/q$r/blocks.vol::/data" --key-file "$T/key" "$OUT/commit.wasm" latency "$N" /data/f | tee -a "$OUT/raw.log" > "$OUT/lat-rblocks.$r"
+  mkdir -p "$T/f$r"
+  "$ARCA" run --node "$T/d2" --cluster "$(addr 2)" --replicate --volume "$T/f$r/blocks.vol::/data" --key-file "$T/key" "$OUT/commit.wasm" latency "$N" /data/f | tee -a "$OUT/raw.log" > "$OUT/lat-fblocks.$r"
 done
 stat() { cat "$OUT/lat-$1".* | field "$2" | median; }
 
@@ -139,7 +147,7 @@ fi
 pct() { sort -n "$T/failover" | awk -v p="$1" '{a[NR]=$1} END {i=int(NR*p/100+0.999); if (i<1) i=1; print a[i]}'; }
 
 lm=$(stat local median_us); rm_=$(stat repl median_us); nm=$(stat native median_us); bm=$(stat blocks median_us)
-rlm=$(stat rlocal median_us); rrm=$(stat rrepl median_us); rbm=$(stat rblocks median_us)
+rlm=$(stat rlocal median_us); rrm=$(stat rrepl median_us); rbm=$(stat rblocks median_us); fbm=$(stat fblocks median_us)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2fx", a/b}'; }
 {
   echo "## Cluster ($(date -u +%Y-%m-%d), \`bench/cluster.sh\`, KILLS=$KILLS N=$N RUNS=$RUNS WARMUP=$WARMUP, 3 nodes on loopback, 2 cores)"
@@ -151,13 +159,15 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2fx", a/b}'; }
   row "Arca, encrypted volume, local version record" local
   row "Arca, encrypted volume, version committed in the cluster" repl
   row "Arca, replicated volume (blocks and version through the cluster, --replicate)" blocks
-  row "resident (arca run --node), encrypted volume, local version record" rlocal
-  row "resident, encrypted volume, version committed in the cluster" rrepl
-  row "resident, replicated volume (--replicate)" rblocks
+  row "resident (arca run --node) on the leader's node, encrypted volume, local version record" rlocal
+  row "resident on the leader's node, encrypted volume, version committed in the cluster" rrepl
+  row "resident on the leader's node, replicated volume (--replicate)" rblocks
+  row "resident on a follower's node, replicated volume (--replicate)" fblocks
   echo
   echo "Medians against the local volume's commit in the same kind of run (goal for a replicated commit: at most 3x):" \
        "direct runs: version in the cluster $(ratio "$rm_" "$lm"), replicated volume $(ratio "$bm" "$lm");" \
-       "resident runs: version in the cluster $(ratio "$rrm" "$rlm"), replicated volume $(ratio "$rbm" "$rlm")."
+       "resident runs on the leader's node: version in the cluster $(ratio "$rrm" "$rlm"), replicated volume $(ratio "$rbm" "$rlm");" \
+       "on a follower's node: replicated volume $(ratio "$fbm" "$rlm")."
   echo
   if [ "$KILLS" -gt 0 ]; then
   echo "Failover, kill -9 of the leader to the commit that ends the stall it causes, $(wc -l < "$T/failover") kills:" \

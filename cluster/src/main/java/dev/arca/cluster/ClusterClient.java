@@ -96,10 +96,12 @@ public final class ClusterClient implements Closeable {
         return c;
     }
 
+    private static final TimeDuration REQUEST_TIMEOUT = TimeDuration.valueOf(3, TimeUnit.SECONDS);
+
     private static RaftClient build(Credentials credentials, RaftGroup group, RaftPeerId leader) throws ClusterException {
         RaftProperties p = new RaftProperties();
         RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
-        RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
+        RaftClientConfigKeys.Rpc.setRequestTimeout(p, REQUEST_TIMEOUT);
         // While a new leader is elected (300-600 ms after the old one's last heartbeat), every node
         // answers "not the leader" or cannot be reached, and the new one is found only by asking
         // again: every 20 ms (randomized 10-30 ms) for 100 tries, then every 200 ms for 50 more,
@@ -109,7 +111,7 @@ public final class ClusterClient implements Closeable {
         var id = org.apache.ratis.protocol.ClientId.randomId();
         var rpc = org.apache.ratis.client.ClientFactory.cast(SupportedRpcType.GRPC.newFactory(params)).newRaftClientRpc(id, p);
         RaftClient.Builder b = RaftClient.newBuilder().setProperties(p).setParameters(params).setRaftGroup(group)
-                .setClientId(id).setClientRpc(new ClosingAside(rpc))
+                .setClientId(id).setClientRpc(new LocalRoute(new ClosingAside(rpc), Node::running, REQUEST_TIMEOUT))
                 .setRetryPolicy(MultipleLinearRandomRetry.parseCommaSeparated("20ms,100,200ms,50"));
         if (leader != null) b.setLeaderId(leader);
         return b.build();
@@ -485,6 +487,11 @@ public final class ClusterClient implements Closeable {
                 return;
             }
         }
+    }
+
+    /** Requests this client handed to a node running in this JVM without a connection ({@link LocalRoute}). */
+    long localRequests() {
+        return ((LocalRoute) client.getClientRpc()).localRequests();
     }
 
     /** A write through the log; the reply's JSON. */

@@ -63,6 +63,22 @@ public final class Node implements Closeable {
         }
     }
 
+    /**
+     * The nodes running in this JVM, by group, id and address: a cluster client in the same JVM
+     * hands them its reads and writes directly ({@link LocalRoute}).
+     */
+    private static final Map<String, Node> RUNNING = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static String key(RaftGroupId group, String id, String address) {
+        return group + "/" + id + "@" + address;
+    }
+
+    /** The Raft server of the node of {@code group} with {@code id} at {@code address} running in this JVM, or null. */
+    static org.apache.ratis.protocol.RaftClientAsynchronousProtocol running(RaftGroupId group, RaftPeerId id, String address) {
+        Node n = RUNNING.get(key(group, id.toString(), address));
+        return n == null ? null : n.server;
+    }
+
     private final Config config;
     private final RaftServer server;
     private final RaftGroupId group;
@@ -152,6 +168,7 @@ public final class Node implements Closeable {
             self[0] = new Node(c, server, gid, sm);
             server.start();
             self[0].watch = new LeaderWatch(server, gid, host, log).start();
+            RUNNING.put(key(gid, c.id(), c.address().toString()), self[0]);
             if (!recover) {
                 try (HostFd d = host.openDirectory(c.data())) {
                     host.replaceFile(d, "node.json", JSON.writeValueAsBytes(JSON.createObjectNode().put("id", c.id()).put("cluster", c.cluster())), 0600);
@@ -378,6 +395,7 @@ public final class Node implements Closeable {
 
     @Override
     public void close() throws IOException {
+        RUNNING.remove(key(group, config.id(), config.address().toString()), this);
         LeaderWatch w = watch;
         if (w != null) w.close();
         server.close();
