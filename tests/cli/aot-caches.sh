@@ -47,5 +47,28 @@ used arca.aot "arca run" run "$T/empty.wasm"
 used arca-volume.aot "arca run --volume" run --volume "$T/v.vol::/" --key-file "$T/key" "$T/empty.wasm"
 used arca-cluster.aot "arca cluster status" cluster status --node 127.0.0.1:1 --policy /nonexistent
 
+# the launcher builds again (sdk/build.sh, which makes the caches) when the jar is newer than the
+# stamp of the last build: a 'mvn install' by hand after sdk/build.sh leaves caches of the old jar,
+# which every run would then start without. The launcher itself, in a root of its own with a
+# recording build and a java that does nothing.
+F=$T/launcher
+mkdir -p "$F/cli/target" "$F/sdk" "$F/jdk/bin"
+cp "$REPO/arca" "$F/arca"
+printf '#!/bin/sh\necho built >> "%s/builds"\ntouch "%s/cli/target/.built"\n' "$F" "$F" >"$F/sdk/build.sh"
+printf '#!/bin/sh\nexit 0\n' >"$F/jdk/bin/java"
+chmod +x "$F/sdk/build.sh" "$F/jdk/bin/java"
+now=$(date +%s)
+touch -d "@$((now - 20))" "$F/cli/target/arca.jar"
+touch -d "@$((now - 10))" "$F/cli/target/.built"
+ARCA_JAVA_HOME=$F/jdk "$F/arca" --version >/dev/null 2>&1
+if [ ! -e "$F/builds" ]; then ok "a launcher whose stamp is newer than its jar does not build"; else bad "stamp newer" "it built"; fi
+touch -d "@$((now - 5))" "$F/cli/target/arca.jar"
+ARCA_JAVA_HOME=$F/jdk "$F/arca" --version >/dev/null 2>&1
+if [ "$(cat "$F/builds" 2>/dev/null)" = built ]; then ok "a jar newer than the last build's stamp (mvn install by hand) makes the launcher build again"
+else bad "jar newer" "the launcher did not build (stale AOT caches would be dropped in silence)"; fi
+ARCA_JAVA_HOME=$F/jdk "$F/arca" --version >/dev/null 2>&1
+n=$(cat "$F/builds" 2>/dev/null | wc -l)
+[ "$n" -eq 1 ] && ok "once built, the launcher does not build again" || bad "rebuild loop" "built $n times"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -240,8 +240,7 @@ final class BlockCache {
         batches.addLast(new Batch(items, writer.submit(() -> {
             if (writerStage == null) writerStage = new byte[SealedStore.WRITE_CHUNK * BLOCK];
             byte[][] auth = new byte[n][];
-            sealed.writeRun(p, c, blocks, n, auth, writerStage);
-            sealed.syncBehind(); // the store may sync what it holds now, beside the guest (BlockStore#syncBehind)
+            sealed.writeRun(p, c, blocks, n, auth, writerStage); // and the store may sync behind (BlockStore#syncBehind)
             return auth;
         })));
     }

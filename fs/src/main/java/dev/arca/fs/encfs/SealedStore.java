@@ -103,7 +103,6 @@ final class SealedStore {
             byte[][] auth = new byte[n][];
             writeRun(plains, contexts, blocks, n, auth, stage(Math.min(n, WRITE_CHUNK)));
             for (int i = 0; i < n; i++) refs[i] = new Ref(blocks[i], auth[i]);
-            store.syncBehind();
         } catch (ErrnoException | RuntimeException e) {
             for (int i = 0; i < got; i++) allocator.unallocate(blocks[i]);
             throw e;
@@ -132,8 +131,9 @@ final class SealedStore {
     /**
      * Seals {@code plains[i]} under {@code contexts[i]} into {@code blocks[i]} (already allocated),
      * putting the auth bytes in {@code auth[i]}, through {@code stage} ({@link #WRITE_CHUNK}
-     * blocks or fewer). Uses only the sealer and the store, so a write-behind thread may call it
-     * without the volume's lock (the store must allow writes from any thread).
+     * blocks or fewer), then lets the store sync what it holds beside the guest ({@link
+     * BlockStore#syncBehind}). Uses only the sealer and the store, so a write-behind thread may call
+     * it without the volume's lock (the store must allow writes from any thread).
      */
     void writeRun(byte[][] plains, byte[][] contexts, long[] blocks, int n, byte[][] auth, byte[] stage) throws ErrnoException {
         int chunk = stage.length / BLOCK;
@@ -147,10 +147,6 @@ final class SealedStore {
                 r = e;
             }
         }
-    }
-
-    /** See {@link BlockStore#syncBehind}: for the write-behind thread, without the volume's lock ({@link #writeAll} calls it itself). */
-    void syncBehind() throws ErrnoException {
         store.syncBehind();
     }
 
