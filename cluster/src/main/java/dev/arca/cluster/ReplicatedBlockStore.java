@@ -22,19 +22,8 @@ import java.util.TreeMap;
  * thread-safe: the volume calls it under its lock.
  */
 final class ReplicatedBlockStore implements BlockStore {
-    /** Where entries go: a write through the cluster's log ({@link ClusterClient#write}), its reply's JSON. */
-    interface Log {
-        com.fasterxml.jackson.databind.JsonNode write(Command c) throws ClusterException;
-    }
-
-    /**
-     * How many entries of blocks alone a large commit keeps in flight at once (see {@link #send}):
-     * 4 MiB of blocks, enough for the leader to append, and its followers to write and sync, one
-     * entry while the next arrives.
-     */
-    static final int WINDOW = 4;
     private final BlockStore local;
-    private final Log client;
+    private final ClusterClient client;
     private final String name;
     private final byte[] token;
     private final long epoch;
@@ -42,7 +31,7 @@ final class ReplicatedBlockStore implements BlockStore {
     /** Written since the last sync and not yet in the cluster. */
     private final TreeMap<Long, byte[]> unsent = new TreeMap<>();
 
-    ReplicatedBlockStore(BlockStore local, Log client, String name, byte[] token, long epoch, Freshness record) {
+    ReplicatedBlockStore(BlockStore local, ClusterClient client, String name, byte[] token, long epoch, Freshness record) {
         this.local = local;
         this.record = record;
         this.client = client;
@@ -119,82 +108,27 @@ final class ReplicatedBlockStore implements BlockStore {
         }
     }
 
-    /**
-     * Sends every queued block, the superblock's two slots last; the last entry carries {@code
-     * version} of {@code volume} when given. A commit of more than {@link Command#MAX_BLOCKS}
-     * blocks takes several entries: all but the last hold blocks that no committed superblock
-     * names yet, so they may reach the log in any order, and go {@link #WINDOW} at a time, each on
-     * a virtual thread of its own (one after another, each waited for, a 256 MiB commit spent most
-     * of its time waiting: bench/cluster.sh, "Bulk"). The last entry, with the superblock (and the
-     * version), is sent only once every other entry is committed; if any failed, it is not sent,
-     * the commit fails with EIO, and the blocks not committed stay queued for the next sync (the
-     * ones committed are harmless: no superblock names them until a commit succeeds).
-     */
+    /** Sends every queued block, the superblock's two slots last; the last entry carries {@code version} of {@code volume} when given. */
     private void send(String volume, long version) throws ErrnoException {
         List<Command.Block> all = new ArrayList<>(unsent.size());
         for (Map.Entry<Long, byte[]> e : unsent.tailMap(2L).entrySet()) all.add(new Command.Block(e.getKey(), e.getValue()));
         for (Map.Entry<Long, byte[]> e : unsent.headMap(2L).entrySet()) all.add(new Command.Block(e.getKey(), e.getValue()));
         if (all.isEmpty() && volume == null) return;
-        List<List<Command.Block>> entries = new ArrayList<>();
-        for (int from = 0; from < all.size() || entries.isEmpty(); from += Command.MAX_BLOCKS) {
-            entries.add(all.subList(from, Math.min(all.size(), from + Command.MAX_BLOCKS)));
-        }
-        List<Command.Block> last = entries.removeLast();
-        if (!entries.isEmpty()) sendAll(entries);
-        long now;
-        try {
-            now = client.write(volume != null ? Command.blocks(name, token, epoch, last, volume, version) : Command.blocks(name, token, epoch, last))
-                    .path("version").asLong(-1);
-        } catch (ClusterException e) {
-            throw failed(e);
-        }
-        for (Command.Block b : last) unsent.remove(b.index());
-        if (volume != null) ReplicatedFreshness.recorded(now, version);
-    }
-
-    private ErrnoException failed(ClusterException e) {
-        return Errno.EIO.fail("replicated volume " + name + ": the cluster did not commit its blocks: " + e.getMessage());
-    }
-
-    /** Commits {@code entries} of blocks alone, {@link #WINDOW} at a time; throws the first failure once none is in flight. */
-    private void sendAll(List<List<Command.Block>> entries) throws ErrnoException {
-        java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(WINDOW);
-        List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
-        ClusterException first = null;
-        boolean interrupted = false;
-        try (var threads = java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("arca-replicate-" + name + "-", 0).factory())) {
-            for (List<Command.Block> entry : entries) {
-                try {
-                    window.acquire();
-                } catch (InterruptedException e) {
-                    interrupted = true; // stop sending; those in flight end (close waits for them)
-                    break;
-                }
-                sent.add(threads.submit(() -> {
-                    try {
-                        client.write(Command.blocks(name, token, epoch, entry));
-                        return null;
-                    } finally {
-                        window.release();
-                    }
-                }));
-            }
-        }
-        for (int i = 0; i < sent.size(); i++) {
+        int from = 0;
+        do {
+            List<Command.Block> batch = all.subList(from, Math.min(all.size(), from + Command.MAX_BLOCKS));
+            boolean last = from + batch.size() == all.size();
+            long now;
             try {
-                sent.get(i).get();
-                for (Command.Block b : entries.get(i)) unsent.remove(b.index());
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (first == null) first = e.getCause() instanceof ClusterException c ? c : new ClusterException(String.valueOf(e.getCause()));
-            } catch (InterruptedException e) {
-                interrupted = true; // done already (the executor closed): not reached
+                now = client.write(last && volume != null ? Command.blocks(name, token, epoch, batch, volume, version) : Command.blocks(name, token, epoch, batch))
+                        .path("version").asLong(-1);
+            } catch (ClusterException e) {
+                throw Errno.EIO.fail("replicated volume " + name + ": the cluster did not commit its blocks: " + e.getMessage());
             }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-            throw Errno.EIO.fail("replicated volume " + name + ": interrupted while its blocks were sent");
-        }
-        if (first != null) throw failed(first);
+            for (Command.Block b : batch) unsent.remove(b.index());
+            if (last && volume != null) ReplicatedFreshness.recorded(now, version);
+            from += batch.size();
+        } while (from < all.size());
     }
 
     @Override

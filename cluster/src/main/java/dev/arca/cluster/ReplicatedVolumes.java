@@ -61,7 +61,7 @@ public final class ReplicatedVolumes implements Replication {
             }
             long epoch = opened.path("epoch").asLong();
             long size = opened.path("size").asLong();
-            ReplicatedBlockStore store = new ReplicatedBlockStore(local, client::write, name, token, epoch, record);
+            ReplicatedBlockStore store = new ReplicatedBlockStore(local, client, name, token, epoch, record);
             if (size == 0) {
                 seed(local, store);
             } else {
