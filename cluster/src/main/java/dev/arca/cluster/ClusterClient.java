@@ -128,36 +128,9 @@ public final class ClusterClient implements Closeable {
      * old connection is taken out of use on that thread too (within a moment: the next try goes to
      * another member anyway), and closed there.
      */
-    static final class ClosingAside implements org.apache.ratis.client.RaftClientRpc {
-        private final org.apache.ratis.client.RaftClientRpc rpc;
-
+    static final class ClosingAside extends ForwardingRpc {
         ClosingAside(org.apache.ratis.client.RaftClientRpc rpc) {
-            this.rpc = rpc;
-        }
-
-        @Override
-        public java.util.concurrent.CompletableFuture<RaftClientReply> sendRequestAsync(org.apache.ratis.protocol.RaftClientRequest request) {
-            return rpc.sendRequestAsync(request);
-        }
-
-        @Override
-        public java.util.concurrent.CompletableFuture<RaftClientReply> sendRequestAsyncUnordered(org.apache.ratis.protocol.RaftClientRequest request) {
-            return rpc.sendRequestAsyncUnordered(request);
-        }
-
-        @Override
-        public RaftClientReply sendRequest(org.apache.ratis.protocol.RaftClientRequest request) throws IOException {
-            return rpc.sendRequest(request);
-        }
-
-        @Override
-        public void addRaftPeers(java.util.Collection<RaftPeer> peers) {
-            rpc.addRaftPeers(peers);
-        }
-
-        @Override
-        public boolean shouldReconnect(Throwable t) {
-            return rpc.shouldReconnect(t);
+            super(rpc);
         }
 
         /** As Ratis's (a reset when {@code reconnect} or the failure calls for one), the reset on a virtual thread. */
@@ -166,11 +139,6 @@ public final class ClusterClient implements Closeable {
             if (!reconnect && !org.apache.ratis.util.IOUtils.shouldReconnect(t)) return false;
             Thread.ofVirtual().name("cluster client: closing the connection to " + serverId).start(() -> rpc.handleException(serverId, t, true));
             return true;
-        }
-
-        @Override
-        public void close() throws IOException {
-            rpc.close();
         }
     }
 

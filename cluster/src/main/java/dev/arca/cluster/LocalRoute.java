@@ -26,7 +26,7 @@ import org.apache.ratis.util.TimeDuration;
  * runs in this JVM (a service's own commits, or a resident run, on its node) goes straight to that
  * node's Raft server, as the node's gRPC service would hand it over, without the TLS connection, the
  * protobuf copies and gRPC's thread hand-offs (0.5-0.7 ms each way on this machine, docs/cluster.md).
- * Everything else goes to {@code remote} unchanged: other nodes, administration (membership,
+ * Everything else goes to the transport it wraps (gRPC) unchanged: other nodes, administration (membership,
  * leadership), asynchronous requests.
  *
  * <p>The request is the one Ratis's client built, with its client id and call id, so the server's
@@ -35,20 +35,19 @@ import org.apache.ratis.util.TimeDuration;
  * leader as before. The caller is this JVM, which is the node's own trust boundary: no attestation
  * is skipped that would have meant anything.
  */
-final class LocalRoute implements RaftClientRpc {
+final class LocalRoute extends ForwardingRpc {
     /** How a node running in this JVM is found: by group, id and the address the client has for it. */
     interface Servers {
         RaftClientAsynchronousProtocol find(RaftGroupId group, RaftPeerId id, String address);
     }
 
-    private final RaftClientRpc remote;
     private final Servers servers;
     private final TimeDuration timeout;
     private final Map<RaftPeerId, String> addresses = new ConcurrentHashMap<>();
     private final AtomicLong local = new AtomicLong();
 
     LocalRoute(RaftClientRpc remote, Servers servers, TimeDuration timeout) {
-        this.remote = remote;
+        super(remote);
         this.servers = servers;
         this.timeout = timeout;
     }
@@ -69,7 +68,7 @@ final class LocalRoute implements RaftClientRpc {
     @Override
     public RaftClientReply sendRequest(RaftClientRequest request) throws IOException {
         RaftClientAsynchronousProtocol server = server(request);
-        if (server == null) return remote.sendRequest(request);
+        if (server == null) return rpc.sendRequest(request);
         local.incrementAndGet();
         long millis = request.getTimeoutMs() > 0 ? request.getTimeoutMs() : timeout.toLong(TimeUnit.MILLISECONDS);
         var reply = server.submitClientRequestAsync(request);
@@ -87,33 +86,8 @@ final class LocalRoute implements RaftClientRpc {
     }
 
     @Override
-    public java.util.concurrent.CompletableFuture<RaftClientReply> sendRequestAsync(RaftClientRequest request) {
-        return remote.sendRequestAsync(request);
-    }
-
-    @Override
-    public java.util.concurrent.CompletableFuture<RaftClientReply> sendRequestAsyncUnordered(RaftClientRequest request) {
-        return remote.sendRequestAsyncUnordered(request);
-    }
-
-    @Override
     public void addRaftPeers(Collection<RaftPeer> peers) {
         for (RaftPeer p : peers) addresses.put(p.getId(), p.getAddress());
-        remote.addRaftPeers(peers);
-    }
-
-    @Override
-    public boolean shouldReconnect(Throwable t) {
-        return remote.shouldReconnect(t);
-    }
-
-    @Override
-    public boolean handleException(RaftPeerId serverId, Throwable t, boolean reconnect) {
-        return remote.handleException(serverId, t, reconnect);
-    }
-
-    @Override
-    public void close() throws IOException {
-        remote.close();
+        rpc.addRaftPeers(peers);
     }
 }
