@@ -93,7 +93,6 @@ mkdir -p "$OUT/native" "$OUT/wasm" "$OUT/json" "$ROOT/bench/results"
 rm -f "$OUT"/json/*.json
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/arca-bench.XXXXXX")
 source "$ROOT/bench/resident.sh"
-RESIDENT_PID=
 trap 'stop_resident; rm -rf "$TMP"' EXIT
 
 # ---------------------------------------------------------------- build
