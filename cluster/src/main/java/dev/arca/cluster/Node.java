@@ -230,6 +230,14 @@ public final class Node implements Closeable {
         // sleep is randomized to 50-150%): a try at a dead node is a refused connect, or a request
         // that times out.
         RaftServerConfigKeys.Log.Appender.setRetryPolicy(p, APPENDER_RETRY);
+        // No metadata entries: by default the leader appends one to its log at every advance of
+        // the commit index (so that a node restarted without a majority can apply what was
+        // committed), which every node then writes and syncs too: two appends, two replications
+        // and two syncs per commit, the second in the way of the next commit (docs/cluster.md,
+        // "Where a commit's time goes"). Nothing here reads a node's state without a majority:
+        // reads are linearizable (ReadIndex), the supervisor checks its placements that way, and
+        // a restarted node applies its log once a leader tells it the commit index.
+        RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
         return p;
     }
 

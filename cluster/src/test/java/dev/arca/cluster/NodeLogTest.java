@@ -1,0 +1,131 @@
+package dev.arca.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.arca.attestation.Attestation;
+import dev.arca.attestation.Policy;
+import dev.arca.attestation.evidence.SimProvider;
+import dev.arca.attestation.ratls.RaTlsTrustManager;
+import dev.arca.host.Host;
+import dev.arca.host.LinuxHost;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto.LogEntryBodyCase;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.raftlog.LogEntryHeader;
+import org.apache.ratis.server.raftlog.RaftLog;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a node's Raft log holds, and what a restart makes of it, on real in-process nodes over
+ * RA-TLS. A node logs no metadata entries (Ratis's default logs one at every commit, which every
+ * node writes and syncs: a second round per commit, see {@link Node#properties}); the price is that
+ * a restarted node applies its log only once a leader tells it the commit index. So the hostile
+ * case is a cluster stopped whole: when it comes back, every node must have every commit, and
+ * answer it, before and after new ones.
+ */
+class NodeLogTest {
+    private static final Host HOST = new LinuxHost();
+    private static final String CLUSTER = "log-test";
+    @TempDir
+    static Path config;
+    @TempDir
+    Path data;
+    private static SimProvider sim;
+    private static RaTlsTrustManager attested;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        byte[] m = new byte[32];
+        sim = new SimProvider(HOST, config, m);
+        Policy pinned = new Policy(List.of(HexFormat.of().formatHex(m)), null, null, false, true, null);
+        attested = new RaTlsTrustManager(new Attestation(List.of(sim.root())), pinned, Clock.systemUTC(), null);
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private Map<String, Node> startAll(Map<String, Endpoint> peers) throws Exception {
+        Map<String, Node> nodes = new LinkedHashMap<>();
+        for (var e : peers.entrySet()) {
+            nodes.put(e.getKey(), Node.start(HOST, new Node.Config(e.getKey(), e.getValue(), peers, data.resolve(e.getKey()), CLUSTER),
+                    Credentials.create(e.getKey(), sim, attested, null, null)));
+        }
+        return nodes;
+    }
+
+    private static RaftLog log(String id, Endpoint address) throws Exception {
+        RaftServer server = (RaftServer) Node.running(Node.groupId(CLUSTER), RaftPeerId.valueOf(id), address.toString());
+        return server.getDivision(Node.groupId(CLUSTER)).getRaftLog();
+    }
+
+    @Test
+    void nodesRunWithoutLogMetadata() {
+        Endpoint a = new Endpoint("127.0.0.11", 7001);
+        assertFalse(RaftServerConfigKeys.Log.logMetadataEnabled(Node.properties(new Node.Config("n1", a, Map.of("n1", a), data, CLUSTER), data.resolve("raft"))));
+    }
+
+    @Test
+    void commitsLogNoMetadataAndAClusterStoppedWholeComesBackWithEveryCommit() throws Exception {
+        Map<String, Endpoint> peers = new LinkedHashMap<>();
+        for (int i = 1; i <= 3; i++) peers.put("n" + i, new Endpoint("127.0.0.1", freePort()));
+        String volume = HexFormat.of().formatHex(new byte[16]);
+        long v = 0;
+        Map<String, Node> nodes = startAll(peers);
+        try {
+            try (ClusterClient c = ClusterClient.connect(HOST, peers.get("n1"), CLUSTER, Credentials.create(null, sim, attested, null, null))) {
+                for (int i = 0; i < 40; i++) {
+                    v++;
+                    assertEquals(v, c.write(Command.advance(volume, v)).path("version").asLong());
+                }
+            }
+            // every node has the 40 commits in its log (a linearizable read through it waits until it applied them) and no metadata entry
+            for (var e : peers.entrySet()) {
+                assertEquals(v, nodes.get(e.getKey()).read(Command.read(volume), 30_000).path("version").asLong(), e.getKey());
+                RaftLog log = log(e.getKey(), e.getValue());
+                LogEntryHeader[] headers = log.getEntries(log.getStartIndex(), log.getNextIndex());
+                long commits = 0;
+                for (LogEntryHeader h : headers) {
+                    assertTrue(h.getLogEntryBodyCase() != LogEntryBodyCase.METADATAENTRY, e.getKey() + " logged a metadata entry at " + h.getIndex());
+                    if (h.getLogEntryBodyCase() == LogEntryBodyCase.STATEMACHINELOGENTRY) commits++;
+                }
+                assertTrue(commits >= 40, e.getKey() + " logged " + commits + " commits");
+            }
+        } finally {
+            for (Node n : nodes.values()) n.close();
+        }
+        // the whole cluster stopped, then started again from its directories: every node answers every commit, then takes more
+        nodes = startAll(peers);
+        try {
+            for (var e : nodes.entrySet()) {
+                assertEquals(v, e.getValue().read(Command.read(volume), 30_000).path("version").asLong(), e.getKey() + " after the restart");
+            }
+            try (ClusterClient c = ClusterClient.connect(HOST, peers.get("n2"), CLUSTER, Credentials.create(null, sim, attested, null, null))) {
+                for (int i = 0; i < 10; i++) {
+                    v++;
+                    assertEquals(v, c.write(Command.advance(volume, v)).path("version").asLong());
+                }
+            }
+            for (var e : nodes.entrySet()) {
+                assertEquals(v, e.getValue().read(Command.read(volume), 30_000).path("version").asLong(), e.getKey() + " after new commits");
+            }
+        } finally {
+            for (Node n : nodes.values()) n.close();
+        }
+    }
+}
