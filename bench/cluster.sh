@@ -19,7 +19,7 @@
 # What is not measured here: a service restarted on another node (bench/service-failover.sh).
 # Prints a Markdown table (also bench/results/cluster.md); raw output in target/bench/cluster/.
 # Options (environment): KILLS (20), N (commits per latency run, 500), RUNS (latency runs per
-# side, 3), WARMUP (untimed commits before the latency runs, 3000), FILL (MiB, 256; 0: no catch-up).
+# side, 3), WARMUP (untimed commits through each of n1 and n2 before the latency runs, 3000), FILL (MiB, 256; 0: no catch-up).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT="$ROOT/target/bench/cluster"
@@ -56,20 +56,23 @@ for n in 1 2 3; do start $n; done
 head -c 32 /dev/urandom > "$T/key"
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 field() { grep -oE "$1 [0-9]+" | awk '{print $2}'; }
-# warm-up, untimed: WARMUP commits of a replicated volume through node n1's resident runs (arca run
-# --node), so that the nodes' Raft write path is compiled by HotSpot, as in a cluster that has run
-# for a while (measured 2026-12-04: a replicated commit took 13 ms in a cluster's first 1,000
-# commits and 2.9 ms after 3,000)
-if [ "$WARMUP" -gt 0 ]; then
-  mkdir -p "$T/warm"
-  "$ARCA" run --node "$T/d1" --cluster "$(addr 1)" --replicate --volume "$T/warm/w.vol::/data" --key-file "$T/key" "$OUT/commit.wasm" latency "$WARMUP" /data/f >> "$OUT/raw.log"
-fi
-# the resident runs go through n1, made leader here (the warm-up's leader may be any node): a
-# service on the leader's node hands its commits to the leader's server in the same JVM
-# (cluster/LocalRoute.java); the follower row runs through n2's resident runs instead, one gRPC hop
-# from the leader
+# the resident runs go through n1, made leader first: a service on the leader's node hands its
+# commits to the leader's server in the same JVM (cluster/LocalRoute.java); the follower row runs
+# through n2's resident runs instead, one gRPC hop from the leader
 "$ARCA" cluster lead --id n1 --node "$(addr 1)" --policy "$T/policy.json" --timeout 10000 >> "$OUT/raw.log" 2>&1 \
   || { echo "bench/cluster.sh: n1 did not take the lead" >&2; exit 1; }
+# warm-up, untimed: WARMUP commits of a replicated volume through each of n1's and n2's resident
+# runs (arca run --node), so that the paths the rows below measure are compiled by HotSpot, as in
+# a cluster that has run for a while: the leader's own (measured 2026-12-04: a replicated commit
+# took 13 ms in a cluster's first 1,000 commits and 2.9 ms after 3,000; on 2026-12-07 a leader
+# that had just taken over from the warm one took 8.6-10.7 ms in its first 500 commits and
+# 3.8-4.5 ms in its fourth 500), and a follower's hop to it
+if [ "$WARMUP" -gt 0 ]; then
+  mkdir -p "$T/warm"
+  "$ARCA" run --node "$T/d1" --cluster "$(addr 1)" --replicate --volume "$T/warm/w1.vol::/data" --key-file "$T/key" "$OUT/commit.wasm" latency "$WARMUP" /data/f >> "$OUT/raw.log"
+  "$ARCA" run --node "$T/d2" --cluster "$(addr 2)" --replicate --volume "$T/warm/w2.vol::/data" --key-file "$T/key" "$OUT/commit.wasm" latency "$WARMUP" /data/f >> "$OUT/raw.log"
+fi
+[ "$(leader 1)" = n1 ] || { echo "bench/cluster.sh: n1 lost the lead during the warm-up" >&2; exit 1; }
 for r in $(seq 1 "$RUNS"); do
   "$OUT/commit" latency "$N" "$T/native.dat" | tee -a "$OUT/raw.log" > "$OUT/lat-native.$r"
   # direct: a new JVM per run (its cluster client is cold); resident: the same program through node
