@@ -7,18 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.arca.attestation.Attestation;
-import dev.arca.attestation.Policy;
-import dev.arca.attestation.evidence.SimProvider;
-import dev.arca.attestation.ratls.RaTlsTrustManager;
 import dev.arca.host.Host;
 import dev.arca.host.LinuxHost;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -58,15 +51,11 @@ class LocalRouteTest {
     static Path config;
     @TempDir
     Path data;
-    private static SimProvider sim;
-    private static RaTlsTrustManager attested;
+    private static TestTrust trust;
 
     @BeforeAll
     static void setUp() throws Exception {
-        byte[] m = new byte[32];
-        sim = new SimProvider(HOST, config, m);
-        Policy pinned = new Policy(List.of(HexFormat.of().formatHex(m)), null, null, false, true, null);
-        attested = new RaTlsTrustManager(new Attestation(List.of(sim.root())), pinned, Clock.systemUTC(), null);
+        trust = TestTrust.pinned(HOST, config);
     }
 
     /** gRPC as the route sees it: counts what it was given, and answers nothing. */
@@ -198,12 +187,6 @@ class LocalRouteTest {
         assertTrue((System.nanoTime() - t0) / 1_000_000 < 5_000);
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     private static String leader(ClusterClient c, String cluster) throws Exception {
         long until = System.nanoTime() + 30_000_000_000L;
         while (System.nanoTime() < until) {
@@ -218,15 +201,15 @@ class LocalRouteTest {
     void realNodesInThisJvmTakeWritesInProcessWhileTheLeaderMovesAndDies() throws Exception {
         String cluster = "route-test";
         Map<String, Endpoint> peers = new LinkedHashMap<>();
-        for (int i = 1; i <= 3; i++) peers.put("n" + i, new Endpoint("127.0.0.1", freePort()));
+        for (int i = 1; i <= 3; i++) peers.put("n" + i, new Endpoint("127.0.0.1", TestTrust.freePort()));
         Map<String, Node> nodes = new LinkedHashMap<>();
         ClusterClient c = null;
         try {
             for (var e : peers.entrySet()) {
                 nodes.put(e.getKey(), Node.start(HOST, new Node.Config(e.getKey(), e.getValue(), peers, data.resolve(e.getKey()), cluster),
-                        Credentials.create(e.getKey(), sim, attested, null, null)));
+                        trust.credentials(e.getKey())));
             }
-            c = ClusterClient.connect(HOST, peers.get("n1"), cluster, Credentials.create(null, sim, attested, null, null));
+            c = ClusterClient.connect(HOST, peers.get("n1"), cluster, trust.credentials(null));
             String first = leader(c, cluster);
             String volume = HexFormat.of().formatHex(new byte[16]);
             long v = 0;

@@ -4,19 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.arca.attestation.Attestation;
-import dev.arca.attestation.Policy;
-import dev.arca.attestation.evidence.SimProvider;
-import dev.arca.attestation.ratls.RaTlsTrustManager;
 import dev.arca.host.Host;
 import dev.arca.host.LinuxHost;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto.LogEntryBodyCase;
 import org.apache.ratis.protocol.RaftPeerId;
@@ -43,28 +35,18 @@ class NodeLogTest {
     static Path config;
     @TempDir
     Path data;
-    private static SimProvider sim;
-    private static RaTlsTrustManager attested;
+    private static TestTrust trust;
 
     @BeforeAll
     static void setUp() throws Exception {
-        byte[] m = new byte[32];
-        sim = new SimProvider(HOST, config, m);
-        Policy pinned = new Policy(List.of(HexFormat.of().formatHex(m)), null, null, false, true, null);
-        attested = new RaTlsTrustManager(new Attestation(List.of(sim.root())), pinned, Clock.systemUTC(), null);
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        trust = TestTrust.pinned(HOST, config);
     }
 
     private Map<String, Node> startAll(Map<String, Endpoint> peers) throws Exception {
         Map<String, Node> nodes = new LinkedHashMap<>();
         for (var e : peers.entrySet()) {
             nodes.put(e.getKey(), Node.start(HOST, new Node.Config(e.getKey(), e.getValue(), peers, data.resolve(e.getKey()), CLUSTER),
-                    Credentials.create(e.getKey(), sim, attested, null, null)));
+                    trust.credentials(e.getKey())));
         }
         return nodes;
     }
@@ -83,12 +65,12 @@ class NodeLogTest {
     @Test
     void commitsLogNoMetadataAndAClusterStoppedWholeComesBackWithEveryCommit() throws Exception {
         Map<String, Endpoint> peers = new LinkedHashMap<>();
-        for (int i = 1; i <= 3; i++) peers.put("n" + i, new Endpoint("127.0.0.1", freePort()));
+        for (int i = 1; i <= 3; i++) peers.put("n" + i, new Endpoint("127.0.0.1", TestTrust.freePort()));
         String volume = HexFormat.of().formatHex(new byte[16]);
         long v = 0;
         Map<String, Node> nodes = startAll(peers);
         try {
-            try (ClusterClient c = ClusterClient.connect(HOST, peers.get("n1"), CLUSTER, Credentials.create(null, sim, attested, null, null))) {
+            try (ClusterClient c = ClusterClient.connect(HOST, peers.get("n1"), CLUSTER, trust.credentials(null))) {
                 for (int i = 0; i < 40; i++) {
                     v++;
                     assertEquals(v, c.write(Command.advance(volume, v)).path("version").asLong());
@@ -115,7 +97,7 @@ class NodeLogTest {
             for (var e : nodes.entrySet()) {
                 assertEquals(v, e.getValue().read(Command.read(volume), 30_000).path("version").asLong(), e.getKey() + " after the restart");
             }
-            try (ClusterClient c = ClusterClient.connect(HOST, peers.get("n2"), CLUSTER, Credentials.create(null, sim, attested, null, null))) {
+            try (ClusterClient c = ClusterClient.connect(HOST, peers.get("n2"), CLUSTER, trust.credentials(null))) {
                 for (int i = 0; i < 10; i++) {
                     v++;
                     assertEquals(v, c.write(Command.advance(volume, v)).path("version").asLong());
