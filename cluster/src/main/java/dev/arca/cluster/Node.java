@@ -234,7 +234,7 @@ public final class Node implements Closeable {
         // the commit index (so that a node restarted without a majority can apply what was
         // committed), which every node then writes and syncs too: two appends, two replications
         // and two syncs per commit, the second in the way of the next commit (docs/cluster.md,
-        // "Where a commit's time goes"). Nothing here reads a node's state without a majority:
+        // "One log entry per commit"). Nothing here reads a node's state without a majority:
         // reads are linearizable (ReadIndex), the supervisor checks its placements that way, and
         // a restarted node applies its log once a leader tells it the commit index.
         RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
