@@ -163,7 +163,7 @@ public final class Node implements Closeable {
         try {
             ClusterStateMachine sm = new ClusterStateMachine(host);
             RaftServer server = RaftServer.newBuilder().setServerId(RaftPeerId.valueOf(c.id())).setGroup(group).setProperties(p)
-                    .setParameters(InlineCalls.install(credentials.parameters(book))).setStateMachine(sm)
+                    .setParameters(credentials.parameters(book)).setStateMachine(sm)
                     .setOption(recover ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT).build();
             self[0] = new Node(c, server, gid, sm);
             server.start();
