@@ -19,12 +19,12 @@
 # What is not measured here: a service restarted on another node (bench/service-failover.sh).
 # Prints a Markdown table (also bench/results/cluster.md); raw output in target/bench/cluster/.
 # Options (environment): KILLS (20), N (commits per latency run, 500), RUNS (latency runs per
-# side, 3), WARMUP (untimed commits through each of n1 and n2 before the latency runs, 3000), FILL (MiB, 256; 0: no catch-up).
+# side, 3), WARMUP (untimed commits through each of n1 and n2 before the latency runs, 5000), FILL (MiB, 256; 0: no catch-up).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT="$ROOT/target/bench/cluster"
 ARCA="$ROOT/arca"
-KILLS=${KILLS:-20}; N=${N:-500}; RUNS=${RUNS:-3}; WARMUP=${WARMUP:-3000}; FILL=${FILL:-256}
+KILLS=${KILLS:-20}; N=${N:-500}; RUNS=${RUNS:-3}; WARMUP=${WARMUP:-5000}; FILL=${FILL:-256}
 rm -rf "$OUT"; mkdir -p "$OUT"
 T=$(mktemp -d)
 export ARCA_CONFIG_DIR="$T/config" ARCA_ATTESTATION_PROVIDER=sim
@@ -66,7 +66,9 @@ field() { grep -oE "$1 [0-9]+" | awk '{print $2}'; }
 # a cluster that has run for a while: the leader's own (measured 2026-12-04: a replicated commit
 # took 13 ms in a cluster's first 1,000 commits and 2.9 ms after 3,000; on 2026-12-07 a leader
 # that had just taken over from the warm one took 8.6-10.7 ms in its first 500 commits and
-# 3.8-4.5 ms in its fourth 500), and a follower's hop to it
+# 3.8-4.5 ms in its fourth 500; a fresh cluster's median per round of 1,500 commits through the
+# leader's node, later that day: 11.9, 6.9, 4.7, 4.5, 2.9, 2.9, 2.4, 2.7, 2.6 ms, HotSpot compiling
+# into the ninth round: hence 5,000 each, 10,000 in all), and a follower's hop to it
 if [ "$WARMUP" -gt 0 ]; then
   mkdir -p "$T/warm"
   "$ARCA" run --node "$T/d1" --cluster "$(addr 1)" --replicate --volume "$T/warm/w1.vol::/data" --key-file "$T/key" "$OUT/commit.wasm" latency "$WARMUP" /data/f >> "$OUT/raw.log"
