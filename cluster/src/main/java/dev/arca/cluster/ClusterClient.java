@@ -495,14 +495,76 @@ public final class ClusterClient implements Closeable {
         return Message.valueOf(ByteString.copyFrom(c.bytes()));
     }
 
+    /**
+     * A linearizable read answered by the node this client entered through, whatever its role
+     * (ReadIndex: a follower asks the leader how far to apply, then answers from its own copy), and
+     * through {@link LocalRoute} without a connection when that node runs in this JVM: a service or
+     * resident run pulling its replicated volume reads its own node's blocks instead of having the
+     * leader send them over TLS. When that node cannot answer (it has no leader to ask: an election,
+     * or it is cut off), the read goes to the leader as any other. The reply's bytes, as the state
+     * machine gave them.
+     */
+    byte[] readHere(Command c) throws ClusterException {
+        RaftClientReply r = null;
+        try {
+            r = client.io().sendReadOnly(message(c), entry.getId());
+        } catch (IOException | RuntimeException e) {
+            // asked of the leader below
+        }
+        if (r == null || !r.isSuccess()) r = send(c, true, null);
+        if (!r.isSuccess()) throw new ClusterException(c.op() + ": " + (r.getException() == null ? "refused" : reason(r.getException())));
+        return r.getMessage().getContent().toByteArray();
+    }
+
+    /**
+     * As {@link #readHere}, from the state at log index {@code minIndex} or later, which is enough
+     * when nothing after that index can change what is read (the blocks of a volume this client
+     * opened at {@code minIndex}: every other writer is fenced from there on). The node this client
+     * entered through answers from what it has applied, waiting until it has applied that far but
+     * without asking the leader anything (a ReadIndex round trip per read made a follower's pull of
+     * a volume twice as slow as the leader's); when it has not yet heard that the index is
+     * committed, the read is linearizable as {@link #readHere}'s.
+     */
+    byte[] readHere(Command c, long minIndex) throws ClusterException {
+        try {
+            RaftClientReply r = client.io().sendStaleRead(message(c), minIndex, entry.getId());
+            if (r.isSuccess()) return r.getMessage().getContent().toByteArray();
+        } catch (IOException | RuntimeException e) {
+            // a linearizable read then
+        }
+        return readHere(c);
+    }
+
+    /** As {@link #readHere(Command, long)}, for a read answered in JSON: the reply's JSON. */
+    JsonNode readJsonHere(Command c, long minIndex) throws ClusterException {
+        JsonNode n;
+        try {
+            n = Node.JSON.readTree(readHere(c, minIndex));
+        } catch (IOException e) {
+            throw new ClusterException(c.op() + ": the reply is not JSON");
+        }
+        if (n == null || !n.isObject()) throw new ClusterException(c.op() + ": the reply is not a JSON object");
+        if (n.has("error")) throw new ClusterException(c.op() + ": " + n.get("error").asText());
+        return n;
+    }
+
     private JsonNode call(Command c, boolean readOnly) throws ClusterException {
+        try {
+            return reply(send(c, readOnly, null), c);
+        } catch (IOException e) {
+            throw new ClusterException(c.op() + ": " + reason(e));
+        }
+    }
+
+    /** Sends {@code c} (a read-only one to {@code at}, or to the leader when null), asked again while leadership changes hands. */
+    private RaftClientReply send(Command c, boolean readOnly, RaftPeerId at) throws ClusterException {
         Message m = message(c);
         long deadline = 0; // set at the first refusal that says leadership is changing hands
         boolean refused = false;
         while (true) {
             try {
-                RaftClientReply r = readOnly ? client.io().sendReadOnly(m) : client.io().send(m);
-                if (r.isSuccess() || !leaderChanging(r.getException(), readOnly) || (refused && System.nanoTime() - deadline > 0)) return reply(r, c);
+                RaftClientReply r = !readOnly ? client.io().send(m) : at == null ? client.io().sendReadOnly(m) : client.io().sendReadOnly(m, at);
+                if (r.isSuccess() || !leaderChanging(r.getException(), readOnly) || (refused && System.nanoTime() - deadline > 0)) return r;
             } catch (IOException | RuntimeException e) {
                 if (!leaderChanging(e, readOnly) || (refused && System.nanoTime() - deadline > 0)) throw new ClusterException(c.op() + ": " + reason(e));
             }

@@ -352,7 +352,7 @@ final class ClusterStateMachine extends BaseStateMachine {
             servicesChanged = false;
         }
         if (changed) onServiceChange.run();
-        return CompletableFuture.completedFuture(message(reply));
+        return CompletableFuture.completedFuture(message(json(reply)));
     }
 
     /** Applies the command of log entry {@code index}: the same reply and state on every node. */
@@ -560,7 +560,46 @@ final class ClusterStateMachine extends BaseStateMachine {
 
     @Override
     public CompletableFuture<Message> query(Message request) {
-        return CompletableFuture.completedFuture(message(query(request.getContent().toByteArray())));
+        byte[] reply = answer(request.getContent().toByteArray());
+        return CompletableFuture.completedFuture(message(reply));
+    }
+
+    /** Answers a read from the applied state: JSON, or a framed "read" ({@link Command#readFramed}). */
+    byte[] answer(byte[] bytes) {
+        try {
+            Command c = Command.parse(bytes);
+            if (c.op().equals("read") && c.framedReply()) return readFramed(c);
+        } catch (ClusterException e) {
+            // answered in JSON below, with the error
+        }
+        return json(query(bytes));
+    }
+
+    /**
+     * A framed "read": the blocks' bytes as they are, after a header of which are present. The
+     * segments are read under the lock, as every query is (an apply or a snapshot may replace them),
+     * but nothing is encoded there: a 1 MiB reply as base64 in JSON held the lock for the encoding
+     * and cost the reader a parse and a decode (a 256 MiB volume pulled by a follower at 32-46 MB/s).
+     */
+    private byte[] readFramed(Command c) throws ClusterException {
+        String name = c.name();
+        long from = c.from();
+        int count = c.count(Command.MAX_BLOCKS);
+        ObjectNode header = JSON.createObjectNode();
+        ArrayNode present = JSON.createArrayNode();
+        List<byte[]> blocks = new java.util.ArrayList<>();
+        synchronized (this) {
+            Replica r = replicas.get(name);
+            long size = r == null ? 0 : r.size();
+            header.put("size", size);
+            for (long i = from; i < Math.min(size, from + count); i++) {
+                byte[] data = r.blocks.read(i);
+                present.add(data == null ? 0 : 1);
+                if (data != null) blocks.add(data);
+            }
+        }
+        header.set("present", present);
+        return Command.frame(header, blocks);
     }
 
     /** Answers a read from the applied state. */
@@ -611,9 +650,13 @@ final class ClusterStateMachine extends BaseStateMachine {
         }
     }
 
-    private static Message message(ObjectNode reply) {
+    private static Message message(byte[] reply) {
+        return Message.valueOf(org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations.unsafeWrap(reply));
+    }
+
+    private static byte[] json(ObjectNode reply) {
         try {
-            return Message.valueOf(org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(JSON.writeValueAsBytes(reply)));
+            return JSON.writeValueAsBytes(reply);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

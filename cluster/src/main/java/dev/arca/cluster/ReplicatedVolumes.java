@@ -65,7 +65,7 @@ public final class ReplicatedVolumes implements Replication {
             if (size == 0) {
                 seed(local, store);
             } else {
-                pull(name, local, size);
+                pull(name, local, size, epoch);
             }
             return store;
         } catch (ClusterException e) {
@@ -91,18 +91,42 @@ public final class ReplicatedVolumes implements Replication {
         }
     }
 
-    /** Brings the local copy to the cluster's blocks. */
-    private void pull(String name, BlockStore local, long size) throws ClusterException, ErrnoException {
-        byte[] b = new byte[BlockStore.BLOCK_SIZE];
+    /**
+     * Brings the local copy to the cluster's blocks: the hashes of the cluster's blocks, compared
+     * with the local copy's a run at a time, then the blocks that differ, a run at a time, each
+     * written with one host write. Both are read from the node this client entered through (for a
+     * service or a resident run, its own node's copy), from its state at the open ({@code epoch},
+     * the open's log index) or later: the open fenced every other writer, so no later entry
+     * changes these blocks ({@link ClusterClient#readHere(Command, long)}).
+     */
+    private void pull(String name, BlockStore local, long size, long epoch) throws ClusterException, ErrnoException {
+        final int bs = BlockStore.BLOCK_SIZE;
+        byte[] mine = new byte[Command.MAX_BLOCKS * bs];
+        java.security.MessageDigest sha = ClusterStateMachine.sha256();
         List<Long> differ = new ArrayList<>();
         for (long from = 0; from < size; from += Command.MAX_HASHES) {
             int count = (int) Math.min(Command.MAX_HASHES, size - from);
-            JsonNode hashes = client.read(Command.hashes(name, from, count)).path("hashes");
-            for (int k = 0; k < hashes.size(); k++) {
-                if (hashes.get(k).isNull()) continue; // a hole in the cluster's copy: nothing committed refers to it
-                long i = from + k;
-                byte[] want = Base64.getDecoder().decode(hashes.get(k).asText());
-                if (!local.read(i, b) || !MessageDigest.isEqual(want, ClusterStateMachine.sha256(b))) differ.add(i);
+            JsonNode hashes = client.readJsonHere(Command.hashes(name, from, count), epoch).path("hashes");
+            if (!hashes.isArray() || hashes.size() > count) throw new ClusterException("hashes: the reply lists more hashes than were asked for");
+            for (int k = 0; k < hashes.size(); k += Command.MAX_BLOCKS) {
+                int run = Math.min(Command.MAX_BLOCKS, hashes.size() - k);
+                int have = local.readRun(from + k, run, mine, 0); // blocks past the local copy's end differ
+                for (int j = 0; j < run; j++) {
+                    JsonNode h = hashes.get(k + j);
+                    if (h.isNull()) continue; // a hole in the cluster's copy: nothing committed refers to it
+                    byte[] want;
+                    try {
+                        want = Base64.getDecoder().decode(h.asText());
+                    } catch (IllegalArgumentException e) {
+                        throw new ClusterException("hashes: block " + (from + k + j) + "'s hash is not base64");
+                    }
+                    if (j >= have) {
+                        differ.add(from + k + j);
+                        continue;
+                    }
+                    sha.update(mine, j * bs, bs);
+                    if (!MessageDigest.isEqual(want, sha.digest())) differ.add(from + k + j);
+                }
             }
         }
         // fetch the differing blocks a run at a time
@@ -111,12 +135,12 @@ public final class ReplicatedVolumes implements Replication {
             long from = differ.get(k);
             int count = 1;
             while (k + count < differ.size() && count < Command.MAX_BLOCKS && differ.get(k + count) == from + count) count++;
-            JsonNode blocks = client.read(Command.readBlocks(name, from, count)).path("blocks");
+            byte[][] blocks = Command.readReply(client.readHere(Command.readFramed(name, from, count), epoch), from, count).blocks();
             for (int j = 0; j < count; j++) {
-                JsonNode one = blocks.get(j);
-                if (one == null || one.isNull()) throw new ClusterException("block " + (from + j) + " vanished while it was fetched");
-                local.write(from + j, Base64.getDecoder().decode(one.asText()));
+                if (blocks[j] == null) throw new ClusterException("block " + (from + j) + " vanished while it was fetched");
+                System.arraycopy(blocks[j], 0, mine, j * bs, bs);
             }
+            local.writeRun(from, count, mine, 0);
             k += count;
         }
         local.sync();
@@ -126,7 +150,7 @@ public final class ReplicatedVolumes implements Replication {
     private final class RemoteSuperblocks implements BlockStore {
         private final String name;
         private final String localName;
-        private JsonNode slots; // both, fetched in one read on first use (naming a volume reads each twice)
+        private byte[][] slots; // both, fetched in one read on first use (naming a volume reads each twice)
 
         RemoteSuperblocks(String name, String localName) {
             this.name = name;
@@ -137,10 +161,10 @@ public final class ReplicatedVolumes implements Replication {
         public boolean read(long index, byte[] dst) throws ErrnoException {
             if (index > 1) return false;
             try {
-                if (slots == null) slots = client.read(Command.readBlocks(name, 0, 2)).path("blocks");
-                JsonNode one = slots.get((int) index);
-                if (one == null || one.isNull()) return false;
-                System.arraycopy(Base64.getDecoder().decode(one.asText()), 0, dst, 0, BLOCK_SIZE);
+                if (slots == null) slots = Command.readReply(client.readHere(Command.readFramed(name, 0, 2)), 0, 2).blocks();
+                byte[] one = slots[(int) index];
+                if (one == null) return false;
+                System.arraycopy(one, 0, dst, 0, BLOCK_SIZE);
                 return true;
             } catch (ClusterException e) {
                 throw Errno.EIO.fail("replicated volume " + name + ": " + e.getMessage());

@@ -221,6 +221,78 @@ class ReplicaStateTest {
     }
 
     @Test
+    void aFramedReadGivesTheSameBlocksAsTheJsonOne() throws ClusterException {
+        long e = apply(Command.open("v", TOKEN)).path("epoch").asLong();
+        apply(Command.blocks("v", TOKEN, e, List.of(block(0, 1), block(2, 3), block(3, 4))));
+        for (long from = 0; from < 6; from++) {
+            for (int count : new int[] {1, 2, 4, Command.MAX_BLOCKS}) {
+                byte[] framed = sm.answer(Command.readFramed("v", from, count).bytes());
+                assertEquals(Command.FRAME, framed[0], "framed");
+                byte[] json = sm.answer(Command.readBlocks("v", from, count).bytes());
+                assertEquals('{', json[0], "an unframed read (a client of an earlier build) still gets JSON");
+                Command.ReadReply a = Command.readReply(framed, from, count), b = Command.readReply(json, from, count);
+                assertEquals(4, a.size());
+                assertEquals(4, b.size());
+                for (int i = 0; i < count; i++) {
+                    long at = from + i;
+                    byte[] want = at == 0 || at == 2 || at == 3 ? block(at, at == 0 ? 1 : (int) at + 1).data() : null;
+                    assertTrue(Arrays.equals(want, a.blocks()[i]), "framed block " + at);
+                    assertTrue(Arrays.equals(want, b.blocks()[i]), "JSON block " + at);
+                }
+            }
+        }
+        // a hole's bytes are not sent: 3 blocks' bytes for a read of 0..3
+        byte[] framed = sm.answer(Command.readFramed("v", 0, 4).bytes());
+        assertTrue(framed.length < 3 * Command.BLOCK_SIZE + 200, framed.length + " bytes");
+        assertEquals(0, Command.readReply(sm.answer(Command.readFramed("nobody", 0, 8).bytes()), 0, 8).size());
+        // refusals come back as the reader's error, in JSON
+        for (Command bad : List.of(Command.readFramed("v", -1, 1), Command.readFramed("v", 0, Command.MAX_BLOCKS + 1), Command.readFramed("../x", 0, 1))) {
+            byte[] r = sm.answer(bad.bytes());
+            assertEquals('{', r[0]);
+            ClusterException x = org.junit.jupiter.api.Assertions.assertThrows(ClusterException.class, () -> Command.readReply(r, 0, 1));
+            assertTrue(x.getMessage().startsWith("read: "), x.getMessage());
+        }
+    }
+
+    /** A reply framed by hand: the header's bytes, then {@code data} bytes of blocks. */
+    private static byte[] reply(String header, int data) {
+        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        return java.nio.ByteBuffer.allocate(5 + h.length + data).put(Command.FRAME).putInt(h.length).put(h).array();
+    }
+
+    private static void badReply(byte[] reply, int count, String why) {
+        ClusterException e = org.junit.jupiter.api.Assertions.assertThrows(ClusterException.class, () -> Command.readReply(reply, 0, count));
+        assertTrue(e.getMessage().contains(why), e.getMessage());
+    }
+
+    @Test
+    void aMalformedReadReplyIsRefusedNotTrusted() throws ClusterException {
+        int b = Command.BLOCK_SIZE;
+        byte[][] ok = Command.readReply(reply("{\"size\":9,\"present\":[1,0,1]}", 2 * b), 0, 3).blocks();
+        assertTrue(ok[0] != null && ok[1] == null && ok[2] != null);
+        badReply(reply("{\"size\":9,\"present\":[1,0,1]}", 2 * b), 2, "more blocks than were asked");
+        badReply(reply("{\"size\":9,\"present\":[1,0,1]}", 2 * b - 1), 3, "fewer blocks than flags");
+        badReply(reply("{\"size\":9,\"present\":[1,0,1]}", 2 * b + 1), 3, "more blocks than flags");
+        badReply(reply("{\"size\":9,\"present\":[1,0,1]}", 3 * b), 3, "more blocks than flags");
+        badReply(reply("{\"size\":9,\"present\":[2]}", b), 1, "0 or 1");
+        badReply(reply("{\"size\":9,\"present\":[true]}", b), 1, "0 or 1");
+        badReply(reply("{\"size\":9}", 0), 1, "more blocks than were asked");
+        badReply(reply("{\"present\":[]}", 0), 1, "no size");
+        badReply(reply("{\"size\":-1,\"present\":[]}", 0), 1, "no size");
+        badReply(reply("[1]", 0), 1, "not a JSON object");
+        badReply(reply("{\"size\":", 0), 1, "not JSON");
+        badReply(new byte[] {Command.FRAME, 0, 0, 0}, 1, "header length");
+        badReply(new byte[] {Command.FRAME, 0x7f, 0, 0, 0, '{', '}'}, 1, "header length");
+        badReply(new byte[] {Command.FRAME, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, '{', '}'}, 1, "header length");
+        badReply(new byte[0], 1, "JSON");
+        // the JSON form: each block whole, in base64
+        badReply("{\"size\":1,\"blocks\":[\"AAAA\"]}".getBytes(StandardCharsets.UTF_8), 1, "not 4096 bytes");
+        badReply("{\"size\":1,\"blocks\":[\"!!\"]}".getBytes(StandardCharsets.UTF_8), 1, "not 4096 bytes");
+        badReply("{\"size\":1,\"blocks\":[7]}".getBytes(StandardCharsets.UTF_8), 1, "not 4096 bytes");
+        badReply("{\"error\":\"no such thing\"}".getBytes(StandardCharsets.UTF_8), 1, "read: no such thing");
+    }
+
+    @Test
     void boundsRefuseTheWholeWrite() {
         long e = apply(Command.open("v", TOKEN)).path("epoch").asLong();
         JsonNode r = apply(Command.blocks("v", TOKEN, e, List.of(block(5, 1), block(VOLUME_BLOCKS, 1))));
