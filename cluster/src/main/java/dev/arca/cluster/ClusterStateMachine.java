@@ -592,8 +592,8 @@ final class ClusterStateMachine extends BaseStateMachine {
             Replica r = replicas.get(name);
             long size = r == null ? 0 : r.size();
             header.put("size", size);
-            for (long i = from; i < Math.min(size, from + count); i++) {
-                byte[] data = r.blocks.read(i);
+            int n = (int) Math.max(0, Math.min(size, from + count) - from);
+            for (byte[] data : n == 0 ? new byte[0][] : r.blocks.read(from, n)) {
                 present.add(data == null ? 0 : 1);
                 if (data != null) blocks.add(data);
             }
@@ -622,8 +622,8 @@ final class ClusterStateMachine extends BaseStateMachine {
                         int count = c.count(c.op().equals("read") ? Command.MAX_BLOCKS : Command.MAX_HASHES);
                         reply.put("size", size);
                         ArrayNode out = reply.putArray(c.op().equals("read") ? "blocks" : "hashes");
-                        for (long i = from; i < Math.min(size, from + count); i++) {
-                            byte[] data = c.op().equals("read") ? r.blocks.read(i) : r.blocks.hash(i);
+                        int n = (int) Math.max(0, Math.min(size, from + count) - from);
+                        for (byte[] data : n == 0 ? new byte[0][] : c.op().equals("read") ? r.blocks.read(from, n) : r.blocks.hashes(from, n)) {
                             if (data == null) out.addNull();
                             else out.add(Base64.getEncoder().encodeToString(data));
                         }

@@ -177,50 +177,94 @@ final class ReplicaBlocks {
 
     /** The block's bytes, or null where there is none; checked against the record's index and hash. */
     byte[] read(long block) throws ClusterException {
-        if (!has(block)) return null;
-        byte[] data = new byte[Command.BLOCK_SIZE];
-        checked(block).position(HEADER).get(data);
-        return data;
-    }
-
-    /** The block's whole record (index, SHA-256, bytes), both checked, positioned at its start. */
-    private ByteBuffer checked(long block) throws ClusterException {
-        ByteBuffer rec = record(block, RECORD);
-        byte[] hash = new byte[32];
-        rec.get(hash);
-        MessageDigest md = ClusterStateMachine.sha256();
-        md.update(rec.duplicate());
-        if (!MessageDigest.isEqual(hash, md.digest())) {
-            throw new ClusterException("replicated volume " + name + ": this node's copy of block " + block + " is damaged (its SHA-256 does not match)");
-        }
-        return rec.rewind();
+        return read(block, 1)[0];
     }
 
     /** The SHA-256 of the block's bytes, or null where there is none. */
     byte[] hash(long block) throws ClusterException {
-        if (!has(block)) return null;
-        byte[] hash = new byte[32];
-        record(block, HEADER).get(hash);
-        return hash;
+        return hashes(block, 1)[0];
     }
 
-    /** The first {@code length} bytes of the block's record, past its index, which is checked. */
-    private ByteBuffer record(long block, int length) throws ClusterException {
-        long w = where[(int) block] - 1;
-        Segment s = segments.get((int) (w >>> 32));
-        ByteBuffer buf = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
-        try {
-            long at = (w & 0xffffffffL) * RECORD;
-            while (buf.hasRemaining()) {
-                if (s.file.read(buf, at + buf.position()) <= 0) break;
+    /**
+     * Blocks {@code from} to {@code from + count - 1}'s bytes (null where there is none), each
+     * checked against its record's index and hash. Records that lie one after another in a
+     * segment (a run of blocks written together) are read with one host read.
+     */
+    byte[][] read(long from, int count) throws ClusterException {
+        byte[][] out = new byte[count][];
+        records(from, count, (i, rec) -> {
+            int at = verified(from + i, rec);
+            out[i] = Arrays.copyOfRange(rec.array(), at + 32, at + 32 + Command.BLOCK_SIZE);
+        });
+        return out;
+    }
+
+    /** Checks the block's bytes against the hash in its record (positioned at the hash); returns that position. */
+    private int verified(long block, ByteBuffer rec) throws ClusterException {
+        int at = rec.position();
+        MessageDigest md = ClusterStateMachine.sha256();
+        md.update(rec.array(), at + 32, Command.BLOCK_SIZE);
+        if (!MessageDigest.isEqual(md.digest(), Arrays.copyOfRange(rec.array(), at, at + 32))) {
+            throw new ClusterException("replicated volume " + name + ": this node's copy of block " + block + " is damaged (its SHA-256 does not match)");
+        }
+        return at;
+    }
+
+    /** The block's whole record (index, SHA-256, bytes), both checked (the block is present). */
+    private ByteBuffer checked(long block) throws ClusterException {
+        ByteBuffer[] one = new ByteBuffer[1];
+        records(block, 1, (i, rec) -> {
+            int at = verified(block, rec);
+            one[0] = ByteBuffer.wrap(rec.array(), at - 8, RECORD);
+        });
+        return one[0];
+    }
+
+    /** The SHA-256 of blocks {@code from} to {@code from + count - 1} (null where there is none), read as {@link #read(long, int)} reads. */
+    byte[][] hashes(long from, int count) throws ClusterException {
+        byte[][] out = new byte[count][];
+        records(from, count, (i, rec) -> out[i] = Arrays.copyOfRange(rec.array(), rec.position(), rec.position() + 32));
+        return out;
+    }
+
+    private interface RecordSink {
+        /** Record {@code i} of a run, its index checked, positioned at its hash (the bytes follow). */
+        void accept(int i, ByteBuffer record) throws ClusterException;
+    }
+
+    /** Most records one host read takes (1 MiB of blocks). */
+    private static final int READ_RECORDS = 256;
+
+    /** Hands each present block of {@code from..from + count - 1} to {@code sink}, reading neighbouring records together. */
+    private void records(long from, int count, RecordSink sink) throws ClusterException {
+        for (int i = 0; i < count; ) {
+            long block = from + i;
+            if (!has(block)) {
+                i++;
+                continue;
             }
-        } catch (ErrnoException e) {
-            throw new ClusterException("replicated volume " + name + ": reading block " + block + " on this node: " + e.getMessage());
+            long w = where[(int) block] - 1;
+            int n = 1;
+            while (i + n < count && n < READ_RECORDS && has(block + n) && where[(int) (block + n)] - 1 == w + n && (w + n) >>> 32 == w >>> 32) n++;
+            Segment s = segments.get((int) (w >>> 32));
+            ByteBuffer buf = ByteBuffer.allocate(n * RECORD).order(ByteOrder.LITTLE_ENDIAN);
+            try {
+                long at = (w & 0xffffffffL) * RECORD;
+                while (buf.hasRemaining()) {
+                    if (s.file.read(buf, at + buf.position()) <= 0) break;
+                }
+            } catch (ErrnoException e) {
+                throw new ClusterException("replicated volume " + name + ": reading block " + block + " on this node: " + e.getMessage());
+            }
+            int got = buf.position();
+            for (int k = 0; k < n; k++) {
+                if (got < (k + 1) * RECORD || buf.getLong(k * RECORD) != block + k) {
+                    throw new ClusterException("replicated volume " + name + ": this node's copy of block " + (block + k) + " is damaged (its record is short or names another block)");
+                }
+                sink.accept(i + k, buf.position(k * RECORD + 8));
+            }
+            i += n;
         }
-        if (buf.hasRemaining() || buf.flip().getLong() != block) {
-            throw new ClusterException("replicated volume " + name + ": this node's copy of block " + block + " is damaged (its record is short or names another block)");
-        }
-        return buf;
     }
 
     /**

@@ -84,6 +84,45 @@ class ReplicaBlocksTest {
     }
 
     @Test
+    void aRunOfRecordsIsReadTogetherAndEachStillChecked() throws Exception {
+        ReplicaBlocks r = fresh();
+        List<Command.Block> batch = new ArrayList<>();
+        for (long i = 0; i < 600; i++) if (i != 7) batch.add(block(i, 1)); // neighbouring records, a hole at 7
+        for (int k = 0; k < batch.size(); k += Command.MAX_BLOCKS) r.write(batch.subList(k, Math.min(batch.size(), k + Command.MAX_BLOCKS)));
+        r.write(List.of(block(300, 2))); // block 300's newest record is elsewhere: a run breaks around it
+        for (long from : new long[] {0, 5, 250, 299, 590}) {
+            int count = (int) Math.min(Command.MAX_BLOCKS + 10, 610 - from);
+            byte[][] got = r.read(from, count), hashes = r.hashes(from, count);
+            for (int i = 0; i < count; i++) {
+                long b = from + i;
+                byte[] want = b == 7 || b >= 600 ? null : block(b, b == 300 ? 2 : 1).data();
+                assertArrayEquals(want, got[i], "block " + b);
+                assertArrayEquals(want == null ? null : ClusterStateMachine.sha256(want), hashes[i], "hash of block " + b);
+            }
+        }
+        JsonNode list = r.seal(new ArrayList<>());
+        r.close();
+        // a flipped byte in the middle of a run: the read of the run names that block, never serves it
+        Path seg = dir.resolve(ReplicaBlocks.segmentFile("v.vol", 1));
+        try (RandomAccessFile f = new RandomAccessFile(seg.toFile(), "rw")) {
+            f.seek(100L * ReplicaBlocks.RECORD + ReplicaBlocks.HEADER + 9); // the 101st record: block 101 (7 is a hole)
+            f.write(0x55);
+        }
+        ReplicaBlocks flipped = load(list);
+        ClusterException e = assertThrows(ClusterException.class, () -> flipped.read(0, Command.MAX_BLOCKS));
+        assertTrue(e.getMessage().contains("block 101 ") && e.getMessage().contains("damaged"), e.getMessage());
+        assertEquals(Command.MAX_BLOCKS, flipped.read(102, Command.MAX_BLOCKS).length, "the blocks after it read");
+        assertArrayEquals(block(100, 1).data(), flipped.read(100));
+        // a segment cut short under a running node (a load refuses one), in the middle of a run: the first record missing is named
+        ReplicaBlocks cut = load(list);
+        try (RandomAccessFile f = new RandomAccessFile(seg.toFile(), "rw")) {
+            f.setLength(50L * ReplicaBlocks.RECORD + 10);
+        }
+        e = assertThrows(ClusterException.class, () -> cut.read(40, 20));
+        assertTrue(e.getMessage().contains("block 51 ") && e.getMessage().contains("short"), e.getMessage());
+    }
+
+    @Test
     void blocksWrittenAreReadBackBeforeAndAfterASealAndALoad() throws Exception {
         ReplicaBlocks r = fresh();
         r.write(List.of(block(0, 1), block(5, 1)));
