@@ -1,7 +1,10 @@
 /* kv: a small key-value service over TCP, for the cluster's service tests. Plain POSIX.
  *
- *   kv DIR PORT
+ *   kv DIR PORT [BALLAST_MIB]
  *   kv --ask HOST PORT LINE   (a client: waits for the greeting, sends LINE, prints the answer)
+ *
+ * With BALLAST_MIB, DIR/ballast is first made that large (written and fsynced once, never read):
+ * a volume of that size for bench/service-failover.sh to move between nodes.
  *
  * Greets each connection with "kv" (so a client knows its request reaches a running server before
  * it sends it: one that gets no greeting never sent anything, which keeps its history exact), keeps
@@ -91,10 +94,29 @@ static int ask(const char *host, const char *port, const char *req) {
     return 0;
 }
 
+/* DIR/ballast made MIB MiB long (once: a file already that long is left as it is), fsynced. */
+static int ballast(const char *dir, long mib) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/ballast", dir);
+    int fd = open(path, O_RDWR | O_CREAT, 0644);
+    if (fd < 0) { perror(path); return -1; }
+    off_t have = lseek(fd, 0, SEEK_END);
+    static char chunk[1 << 20];
+    for (long i = have >> 20; i < mib; i++) {
+        memset(chunk, (int) (i & 0xff) | 1, sizeof chunk);
+        if (pwrite(fd, chunk, sizeof chunk, (off_t) i << 20) != (ssize_t) sizeof chunk) { perror(path); close(fd); return -1; }
+    }
+    int rc = have >> 20 < mib ? fsync(fd) : 0;
+    if (rc < 0) perror(path);
+    close(fd);
+    return rc;
+}
+
 int main(int argc, char **argv) {
     if (argc == 5 && strcmp(argv[1], "--ask") == 0) return ask(argv[2], argv[3], argv[4]);
-    if (argc != 3) { fprintf(stderr, "usage: kv DIR PORT | kv --ask HOST PORT LINE\n"); return 2; }
+    if (argc != 3 && argc != 4) { fprintf(stderr, "usage: kv DIR PORT [BALLAST_MIB] | kv --ask HOST PORT LINE\n"); return 2; }
     char path[512];
+    if (argc == 4 && ballast(argv[1], atol(argv[3])) < 0) return 1;
     snprintf(path, sizeof path, "%s/kv.log", argv[1]);
     load(path);
     logfd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0644);
