@@ -537,15 +537,7 @@ public final class ClusterClient implements Closeable {
 
     /** As {@link #readHere(Command, long)}, for a read answered in JSON: the reply's JSON. */
     JsonNode readJsonHere(Command c, long minIndex) throws ClusterException {
-        JsonNode n;
-        try {
-            n = Node.JSON.readTree(readHere(c, minIndex));
-        } catch (IOException e) {
-            throw new ClusterException(c.op() + ": the reply is not JSON");
-        }
-        if (n == null || !n.isObject()) throw new ClusterException(c.op() + ": the reply is not a JSON object");
-        if (n.has("error")) throw new ClusterException(c.op() + ": " + n.get("error").asText());
-        return n;
+        return json(readHere(c, minIndex), c);
     }
 
     private JsonNode call(Command c, boolean readOnly) throws ClusterException {
@@ -596,7 +588,18 @@ public final class ClusterClient implements Closeable {
 
     static JsonNode reply(RaftClientReply r, Command c) throws ClusterException, IOException {
         if (!r.isSuccess()) throw new ClusterException(c.op() + ": " + (r.getException() == null ? "refused" : reason(r.getException())));
-        JsonNode n = Node.JSON.readTree(r.getMessage().getContent().toByteArray());
+        return json(r.getMessage().getContent().toByteArray(), c);
+    }
+
+    /** A reply's JSON object; its "error", or a reply that is not a JSON object, as the exception. */
+    private static JsonNode json(byte[] reply, Command c) throws ClusterException {
+        JsonNode n;
+        try {
+            n = Node.JSON.readTree(reply);
+        } catch (IOException e) {
+            throw new ClusterException(c.op() + ": the reply is not JSON");
+        }
+        if (n == null || !n.isObject()) throw new ClusterException(c.op() + ": the reply is not a JSON object");
         if (n.has("error")) throw new ClusterException(c.op() + ": " + n.get("error").asText());
         return n;
     }

@@ -568,11 +568,10 @@ final class ClusterStateMachine extends BaseStateMachine {
     byte[] answer(byte[] bytes) {
         try {
             Command c = Command.parse(bytes);
-            if (c.op().equals("read") && c.framedReply()) return readFramed(c);
+            return c.op().equals("read") && c.framedReply() ? readFramed(c) : json(query(c));
         } catch (ClusterException e) {
-            // answered in JSON below, with the error
+            return json(JSON.createObjectNode().put("error", e.getMessage()));
         }
-        return json(query(bytes));
     }
 
     /**
@@ -604,9 +603,17 @@ final class ClusterStateMachine extends BaseStateMachine {
 
     /** Answers a read from the applied state. */
     ObjectNode query(byte[] bytes) {
+        try {
+            return query(Command.parse(bytes));
+        } catch (ClusterException e) {
+            return JSON.createObjectNode().put("error", e.getMessage());
+        }
+    }
+
+    /** Answers a parsed read from the applied state (an error in the reply's "error"). */
+    private ObjectNode query(Command c) {
         ObjectNode reply = JSON.createObjectNode();
         try {
-            Command c = Command.parse(bytes);
             synchronized (this) {
                 switch (c.op()) {
                     case "version" -> reply.put("version", volumes.getOrDefault(c.volume(), -1L));

@@ -148,6 +148,25 @@ record Command(String op, String volume, long version, JsonNode body, byte[] fra
         return f.array();
     }
 
+    /** A message's JSON (its header when framed), whether it was framed, and where the bytes after the header start. */
+    private record Unframed(JsonNode json, boolean framed, int dataAt) {}
+
+    /** Reads a message framed as {@link #FRAME} says, or plain JSON; {@code framedWhat} and {@code what} name it in errors. */
+    private static Unframed unframe(byte[] bytes, String framedWhat, String what) throws ClusterException {
+        boolean framed = bytes.length > 0 && bytes[0] == FRAME;
+        int at = 0, length = bytes.length;
+        if (framed) {
+            length = bytes.length < FRAME_HEAD ? -1 : java.nio.ByteBuffer.wrap(bytes, 1, 4).getInt();
+            if (length < 2 || length > MAX_BYTES || length > bytes.length - FRAME_HEAD) throw new ClusterException(framedWhat + ": header length out of range");
+            at = FRAME_HEAD;
+        }
+        try {
+            return new Unframed(JSON.readTree(bytes, at, length), framed, at + length);
+        } catch (IOException e) {
+            throw new ClusterException(what + " is not JSON");
+        }
+    }
+
     /** A reply to a "read": the volume's size in blocks, and each block asked for (null where the cluster has none or past the end). */
     record ReadReply(long size, byte[][] blocks) {}
 
@@ -157,20 +176,9 @@ record Command(String op, String volume, long version, JsonNode body, byte[] fra
      * for, each whole. Errors: the reply's own error, or a malformed reply.
      */
     static ReadReply readReply(byte[] reply, long from, int count) throws ClusterException {
-        boolean framed = reply.length > 0 && reply[0] == FRAME;
-        int length = reply.length;
-        int at = 0;
-        if (framed) {
-            length = reply.length < FRAME_HEAD ? -1 : java.nio.ByteBuffer.wrap(reply, 1, 4).getInt();
-            if (length < 2 || length > MAX_BYTES || length > reply.length - FRAME_HEAD) throw new ClusterException("read: framed reply: header length out of range");
-            at = FRAME_HEAD;
-        }
-        JsonNode n;
-        try {
-            n = JSON.readTree(reply, at, length);
-        } catch (IOException e) {
-            throw new ClusterException("read: reply is not JSON");
-        }
+        Unframed u = unframe(reply, "read: framed reply", "read: reply");
+        boolean framed = u.framed();
+        JsonNode n = u.json();
         if (n == null || !n.isObject()) throw new ClusterException("read: reply is not a JSON object");
         if (n.has("error")) throw new ClusterException("read: " + n.get("error").asText());
         long size = n.path("size").canConvertToLong() ? n.get("size").asLong() : -1;
@@ -178,7 +186,7 @@ record Command(String op, String volume, long version, JsonNode body, byte[] fra
         byte[][] out = new byte[count][];
         JsonNode list = n.get(framed ? "present" : "blocks");
         if (list == null || !list.isArray() || list.size() > count) throw new ClusterException("read: reply lists more blocks than were asked for, or none");
-        int data = at + length;
+        int data = u.dataAt();
         for (int i = 0; i < list.size(); i++) {
             JsonNode x = list.get(i);
             if (framed) {
@@ -244,19 +252,9 @@ record Command(String op, String volume, long version, JsonNode body, byte[] fra
 
     static Command parse(byte[] bytes) throws ClusterException {
         if (bytes.length > MAX_BLOCKS_BYTES) throw new ClusterException("command too large (" + bytes.length + " bytes)");
-        boolean framed = bytes.length > 0 && bytes[0] == FRAME;
-        int at = 0, length = bytes.length;
-        if (framed) {
-            length = bytes.length < FRAME_HEAD ? -1 : java.nio.ByteBuffer.wrap(bytes, 1, 4).getInt();
-            if (length < 2 || length > MAX_BYTES || length > bytes.length - FRAME_HEAD) throw new ClusterException("framed command: header length out of range");
-            at = FRAME_HEAD;
-        }
-        JsonNode n;
-        try {
-            n = JSON.readTree(bytes, at, length);
-        } catch (IOException e) {
-            throw new ClusterException("command is not JSON");
-        }
+        Unframed u = unframe(bytes, "framed command", "command");
+        boolean framed = u.framed();
+        JsonNode n = u.json();
         if (n == null || !n.isObject() || !n.path("op").isTextual()) throw new ClusterException("command has no \"op\"");
         String op = n.get("op").asText();
         if (framed && !op.equals("blocks")) throw new ClusterException("framed command: only \"blocks\" is framed, not '" + op + "'");
@@ -270,8 +268,8 @@ record Command(String op, String volume, long version, JsonNode body, byte[] fra
         if (volume != null && !volume.matches("[0-9a-f]{2,128}")) throw new ClusterException("volume id must be 2 to 128 lowercase hex digits");
         long version = n.path("version").canConvertToLong() ? n.get("version").asLong() : -1;
         if (framed) {
-            if ((bytes.length - FRAME_HEAD - length) % BLOCK_SIZE != 0) throw new ClusterException("blocks: the data after the header is not whole blocks of " + BLOCK_SIZE + " bytes");
-            return new Command(op, volume, version, n, bytes, FRAME_HEAD + length);
+            if ((bytes.length - u.dataAt()) % BLOCK_SIZE != 0) throw new ClusterException("blocks: the data after the header is not whole blocks of " + BLOCK_SIZE + " bytes");
+            return new Command(op, volume, version, n, bytes, u.dataAt());
         }
         return switch (op) {
             case "advance", "version", "state", "services" -> new Command(op, volume, version, null);
