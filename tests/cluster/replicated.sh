@@ -63,6 +63,39 @@ vrun a four >"$T/out" 2>"$T/err"
 [ $? = 0 ] && [ "$(cat "$T/out")" = "$(lines one two three four)" ] && ok "a stale local copy is brought up to date (not mounted as it was)" \
   || bad "a stale local copy is brought up to date"
 
+# the copy's note (FILE.synced: the cluster's state the copy last matched), on a volume of its
+# own: a copy that sat out another copy's commits compares only the blocks written since; a copy
+# and its note restored together from a backup are brought up to date; a note forged to match an
+# older copy makes the mount keep that copy's blocks, which the volume refuses (a rollback): the
+# note is a hint no security rests on; a garbled note is ignored (every block compared)
+nrun() { mkdir -p "$T/$1"; "$ARCA" run --cluster "$(addr 1)" --replicate --volume "$T/$1/notes.vol::/data" --key-file "$T/key" "$T/append.wasm" "$2"; }
+nrun c a1 >"$T/out" 2>"$T/err" && nrun c a2 >"$T/out" 2>"$T/err"
+cp "$T/c/notes.vol" "$T/old.vol"; cp "$T/c/notes.vol.synced" "$T/old.synced"
+nrun d b3 >"$T/out" 2>"$T/err" && nrun c a4 >"$T/out" 2>"$T/err"
+[ $? = 0 ] && [ "$(cat "$T/out")" = "$(lines a1 a2 b3 a4)" ] && [ -s "$T/c/notes.vol.synced" ] \
+  && ok "a copy that sat out another copy's commits catches up from its note" || bad "a copy catches up from its note"
+cp "$T/old.vol" "$T/c/notes.vol"
+python3 - "$T/c/notes.vol.synced" "$T/old.vol" <<'PY'
+import hashlib, struct, sys
+note = bytearray(open(sys.argv[1], 'rb').read())
+slots = open(sys.argv[2], 'rb').read(8192)
+note[8:16] = note[16:24]                                # synced = latest: the newest state the copy matched
+note[40:72] = hashlib.sha256(slots).digest()            # ... said of the older copy's superblocks
+note[104:136] = hashlib.sha256(bytes(note[0:104])).digest()
+open(sys.argv[1], 'wb').write(note)
+PY
+if nrun c a5 >"$T/out" 2>"$T/err"; then bad "a forged note over an older copy is refused (it mounted: $(tr '\n' ' ' < "$T/out"))"
+elif clean && grep -qi "version\|rollback\|older" "$T/err"; then ok "a note forged to match an older copy: the volume refuses it as a rollback (no stale read)"
+else bad "a forged note over an older copy is refused with one clear line"; fi
+head -c 136 /dev/urandom > "$T/c/notes.vol.synced"
+nrun c a5 >"$T/out" 2>"$T/err"
+[ $? = 0 ] && [ "$(cat "$T/out")" = "$(lines a1 a2 b3 a4 a5)" ] \
+  && ok "a garbled note is ignored: every block compared, nothing lost" || bad "a garbled note is ignored"
+cp "$T/old.vol" "$T/c/notes.vol"; cp "$T/old.synced" "$T/c/notes.vol.synced"
+nrun c a6 >"$T/out" 2>"$T/err"
+[ $? = 0 ] && [ "$(cat "$T/out")" = "$(lines a1 a2 b3 a4 a5 a6)" ] \
+  && ok "a copy and its note restored together from a backup: brought up to date" || bad "a copy and its note restored together"
+
 # a commit of more blocks than one Raft entry carries (${BIG} KiB in one fsync: many entries, the
 # superblock and version in the last), larger than the first cut's 64 MiB bound: a fresh host's
 # copy, entered through another node, reads it whole, from the nodes' segment files

@@ -173,7 +173,7 @@ final class Namespace {
             // a replicated volume is named by its file's name; its local copy is brought up to date first
             if (replicated) {
                 String name = String.valueOf(file.getFileName());
-                store = replication.attach(name, key.internal().writerToken(name), store);
+                store = replication.attach(name, key.internal().writerToken(name), store, file.toAbsolutePath());
             }
             EncFs.Options options = options(key, readOnly);
             if (commit == Mount.Commit.FSYNC && !readOnly) options = options.withCommitAtSync(EncFs.Options.COMMIT_WITHIN_MILLIS);

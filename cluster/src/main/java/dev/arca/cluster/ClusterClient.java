@@ -56,6 +56,16 @@ public final class ClusterClient implements Closeable {
         this.client = client;
     }
 
+    /** The host this client reaches the network and files through. */
+    Host host() {
+        return host;
+    }
+
+    /** The cluster's Raft group id, as text. */
+    String groupName() {
+        return group.getUuid().toString();
+    }
+
     /**
      * Connects through the node at {@code node}: a TLS handshake tells its id, checked by
      * attestation; then one Raft client over every member the node knows (requests follow the

@@ -201,7 +201,8 @@ final class ClusterStateMachine extends BaseStateMachine {
             r.service = e.getValue().path("service").isTextual() ? e.getValue().get("service").asText() : null;
             r.generation = e.getValue().path("generation").asLong();
             r.tokenHash = java.util.HexFormat.of().parseHex(e.getValue().path("token").asText());
-            r.blocks = ReplicaBlocks.load(host, blocksDir(), e.getKey(), maxVolumeBlocks, e.getValue().path("segments"));
+            r.blocks = ReplicaBlocks.load(host, blocksDir(), e.getKey(), maxVolumeBlocks, e.getValue().path("segments"),
+                    snapshot.getTermIndex().getIndex());
             replicas.put(e.getKey(), r); // closed by the next load, whatever happens below
         }
         List<String> keep = new java.util.ArrayList<>();
@@ -214,7 +215,7 @@ final class ClusterStateMachine extends BaseStateMachine {
                 for (var b : e.getValue().path("blocks").properties()) {
                     inline.add(new Command.Block(Long.parseLong(b.getKey()), Base64.getDecoder().decode(b.getValue().asText())));
                 }
-                for (int i = 0; i < inline.size(); i += Command.MAX_BLOCKS) r.blocks.write(inline.subList(i, Math.min(inline.size(), i + Command.MAX_BLOCKS)));
+                for (int i = 0; i < inline.size(); i += Command.MAX_BLOCKS) r.blocks.write(inline.subList(i, Math.min(inline.size(), i + Command.MAX_BLOCKS)), snapshot.getTermIndex().getIndex());
             }
             totalBlocks += r.blocks.present();
         }
@@ -406,8 +407,8 @@ final class ClusterStateMachine extends BaseStateMachine {
                 }
                 case "blocks" -> {
                     String volume = c.committedVolume();
-                    write(c.name(), sha256(c.token()), c.epoch(), c.blocks());
-                    reply.put("ok", true);
+                    write(c.name(), sha256(c.token()), c.epoch(), c.blocks(), index);
+                    reply.put("ok", true).put("index", index);
                     if (volume != null) reply.put("version", volumes.merge(volume, c.version(), Math::max));
                 }
                 case "module" -> reply.put("have", module(c));
@@ -528,7 +529,7 @@ final class ClusterStateMachine extends BaseStateMachine {
     }
 
     /** All or nothing: a fenced writer or a write past a bound changes nothing. */
-    private void write(String name, byte[] tokenHash, long epoch, List<Command.Block> blocks) throws ClusterException {
+    private void write(String name, byte[] tokenHash, long epoch, List<Command.Block> blocks, long index) throws ClusterException {
         Replica r = replicas.get(name);
         if (r != null && !java.security.MessageDigest.isEqual(r.tokenHash, tokenHash)) {
             throw new ClusterException("replicated volume " + name + " is written with another key's token: blocks refused");
@@ -554,7 +555,7 @@ final class ClusterStateMachine extends BaseStateMachine {
         if (totalBlocks + added > maxTotalBlocks) {
             throw new ClusterException("the cluster's replicated volumes would pass " + (maxTotalBlocks * Command.BLOCK_SIZE >> 20) + " MiB, their bound");
         }
-        r.blocks.write(blocks);
+        r.blocks.write(blocks, index);
         totalBlocks += added;
     }
 
@@ -630,8 +631,9 @@ final class ClusterStateMachine extends BaseStateMachine {
                         reply.put("size", size);
                         ArrayNode out = reply.putArray(c.op().equals("read") ? "blocks" : "hashes");
                         int n = (int) Math.max(0, Math.min(size, from + count) - from);
-                        for (byte[] data : n == 0 ? new byte[0][] : c.op().equals("read") ? r.blocks.read(from, n) : r.blocks.hashes(from, n)) {
+                        for (byte[] data : n == 0 ? new byte[0][] : c.op().equals("read") ? r.blocks.read(from, n) : r.blocks.hashesSince(from, n, c.since())) {
                             if (data == null) out.addNull();
+                            else if (data == ReplicaBlocks.UNCHANGED) out.add(false);
                             else out.add(Base64.getEncoder().encodeToString(data));
                         }
                     }

@@ -31,7 +31,11 @@ import java.util.List;
  *     with {@code "blocks":[[INDEX,BASE64],...]}, is still applied (entries a node of an earlier
  *     build wrote to its log).
  * <li>{@code {"op":"hashes","name":NAME,"from":F,"count":C}}: a linearizable read of the SHA-256 of
- *     blocks F..F+C-1 (null where the cluster has none), with {@code size}.
+ *     blocks F..F+C-1 (null where the cluster has none), with {@code size}. With
+ *     {@code "since":X} (a log index), {@code false} in place of the hash of each block that no
+ *     entry after X wrote (a node that loaded a snapshot counts its blocks as written at the
+ *     snapshot's index): what a local copy that matched the state at X must compare. A node of
+ *     an earlier build ignores it and gives every hash, which the reader takes as well.
  * <li>{@code {"op":"read","name":NAME,"from":F,"count":C}}: a linearizable read of those blocks,
  *     {@code {"size":S,"blocks":[BASE64|null,...]}}. With {@code "framed":true}, the reply is
  *     framed as a "blocks" command is ({@link #FRAME}): a header {@code {"size":S,"present":[0|1,...]}}
@@ -118,6 +122,19 @@ record Command(String op, String volume, long version, JsonNode body, byte[] fra
 
     static Command hashes(String name, long from, int count) {
         return withBody("hashes", JSON.createObjectNode().put("name", name).put("from", from).put("count", count));
+    }
+
+    /** A "hashes" read that leaves out the blocks no entry after log index {@code since} wrote. */
+    static Command hashes(String name, long from, int count, long since) {
+        return withBody("hashes", JSON.createObjectNode().put("name", name).put("from", from).put("count", count).put("since", since));
+    }
+
+    /** "since" of a "hashes" read: a log index, or -1 (every hash) when absent. */
+    long since() throws ClusterException {
+        if (body == null || !body.has("since")) return -1;
+        long s = body.get("since").canConvertToLong() && body.get("since").isIntegralNumber() ? body.get("since").asLong() : -2;
+        if (s < 0) throw new ClusterException(op + ": since must be a log index (0 or more)");
+        return s;
     }
 
     static Command readBlocks(String name, long from, int count) {

@@ -22,7 +22,8 @@ import java.util.TreeMap;
  * One replicated volume's sealed blocks on a node's disk (docs/cluster.md, "Replicated volumes:
  * on a node's disk"), in append-only segment files in the state machine's directory. A record is
  * the block's index (8 bytes), the SHA-256 of its bytes (32) and the bytes (4096); memory holds
- * only where each block's newest record is (8 bytes a block), never the blocks.
+ * only where each block's newest record is and the log index that wrote it (16 bytes a block),
+ * never the blocks.
  *
  * <ul>
  * <li><b>Writes</b> append to the open segment, unsynced: the Raft log has them, and after a
@@ -55,6 +56,12 @@ final class ReplicaBlocks {
     private Segment open; // takes the writes; null until the first after a seal
     private int next = 1; // the next segment's number
     private long[] where = new long[0]; // block -> (segment << 32 | record) + 1; 0: none
+    /**
+     * Block -> the log index of the entry that last wrote it, or, for a block loaded from a
+     * snapshot, the snapshot's index (it was written then or earlier): never below the true index,
+     * so "written after X" ({@link #hashesSince}) may name a block that was not, never misses one.
+     */
+    private long[] written = new long[0];
     private long size; // the highest block present + 1
     private long present; // blocks present
     private long records; // records in all segments, live and dead
@@ -92,7 +99,7 @@ final class ReplicaBlocks {
      * Loads the sealed segments a snapshot names ({@code [[number, records], ...]}, oldest first),
      * checking their lengths and indexes. Errors name the volume and the segment.
      */
-    static ReplicaBlocks load(Host host, HostFd dir, String name, long maxBlocks, JsonNode list) throws IOException {
+    static ReplicaBlocks load(Host host, HostFd dir, String name, long maxBlocks, JsonNode list, long snapshotIndex) throws IOException {
         if (!name.matches(Command.NAME)) throw new IOException("the snapshot names a replicated volume '" + name + "', which is not a volume's name");
         ReplicaBlocks r = new ReplicaBlocks(host, dir, name, maxBlocks);
         try {
@@ -118,7 +125,7 @@ final class ReplicaBlocks {
                     if (block < 0 || block >= maxBlocks) {
                         throw new IOException("replicated volume " + name + ": segment " + number + " names block " + block + ", out of bounds");
                     }
-                    r.place(block, number, i);
+                    r.place(block, number, i, snapshotIndex);
                 }
                 r.records += count;
             }
@@ -132,10 +139,14 @@ final class ReplicaBlocks {
         return r;
     }
 
-    private void place(long block, int segment, long record) {
-        if (block >= where.length) where = Arrays.copyOf(where, (int) Math.min(maxBlocks, Math.max(block + 1, Math.max(1024, 2L * where.length))));
+    private void place(long block, int segment, long record, long index) {
+        if (block >= where.length) {
+            where = Arrays.copyOf(where, (int) Math.min(maxBlocks, Math.max(block + 1, Math.max(1024, 2L * where.length))));
+            written = Arrays.copyOf(written, where.length);
+        }
         if (where[(int) block] == 0) present++;
         where[(int) block] = ((long) segment << 32 | record) + 1;
+        written[(int) block] = index;
         size = Math.max(size, block + 1);
     }
 
@@ -151,8 +162,11 @@ final class ReplicaBlocks {
         return block < where.length && where[(int) block] != 0;
     }
 
-    /** Appends the blocks (the caller checked the bounds). A disk failure is unchecked: the node must stop, not diverge. */
-    void write(List<Command.Block> blocks) {
+    /**
+     * Appends the blocks, written by log entry {@code index} (the caller checked the bounds). A
+     * disk failure is unchecked: the node must stop, not diverge.
+     */
+    void write(List<Command.Block> blocks, long index) {
         try {
             if (open == null) {
                 open = new Segment(next, host.open(dir, segmentFile(name, next), OpenMode.create(0600).truncating()), 0, new long[64]);
@@ -167,7 +181,7 @@ final class ReplicaBlocks {
             for (Command.Block b : blocks) {
                 if (open.records == open.indexes.length) open.indexes = Arrays.copyOf(open.indexes, open.indexes.length * 2);
                 open.indexes[(int) open.records] = b.index();
-                place(b.index(), open.number, open.records++);
+                place(b.index(), open.number, open.records++, index);
                 records++;
             }
         } catch (ErrnoException e) {
@@ -224,6 +238,33 @@ final class ReplicaBlocks {
     byte[][] hashes(long from, int count) throws ClusterException {
         byte[][] out = new byte[count][];
         records(from, count, (i, rec) -> out[i] = Arrays.copyOfRange(rec.array(), rec.position(), rec.position() + 32));
+        return out;
+    }
+
+    /** What {@link #hashesSince} gives for a block no entry after the given index wrote. */
+    static final byte[] UNCHANGED = new byte[0];
+
+    /**
+     * As {@link #hashes(long, int)}, but {@link #UNCHANGED} for each present block that no entry
+     * after log index {@code since} wrote (its record is not read): what a local copy that matched
+     * the state at {@code since} must compare. A {@code since} below 0 asks for every hash.
+     */
+    byte[][] hashesSince(long from, int count, long since) throws ClusterException {
+        if (since < 0) return hashes(from, count);
+        byte[][] out = new byte[count][];
+        for (int i = 0; i < count; ) {
+            long block = from + i;
+            if (!has(block) || written[(int) block] <= since) {
+                if (has(block)) out[i] = UNCHANGED;
+                i++;
+                continue;
+            }
+            int n = 1;
+            while (i + n < count && has(block + n) && written[(int) (block + n)] > since) n++;
+            byte[][] run = hashes(block, n);
+            System.arraycopy(run, 0, out, i, n);
+            i += n;
+        }
         return out;
     }
 

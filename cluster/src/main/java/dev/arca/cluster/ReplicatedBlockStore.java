@@ -12,10 +12,17 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The store of a replicated volume's mount: reads from the local copy; writes go to the local
- * copy and are kept until the next {@link #sync}, which returns only once the cluster committed
- * them (a majority of nodes has them in its log). A commit of the encrypted volume reaches the
- * cluster in one entry ({@link #commit}): its blocks, its superblock and its new version.
+ * The store of a replicated volume's mount: reads from the local copy; writes are kept in memory
+ * until the next {@link #sync}, which returns only once the cluster committed them (a majority of
+ * nodes has them in its log), and only then are they written to the local copy. A commit of the
+ * encrypted volume reaches the cluster in one entry ({@link #commit}): its blocks, its superblock
+ * and its new version.
+ *
+ * <p>So the local copy only ever holds blocks the cluster committed: after each entry it matches
+ * the cluster's state at that entry's log index, which its note says ({@link CopyMark}), and the
+ * next mount, wherever a crash left it, compares only the blocks written since. (Written before
+ * the commit, a block of a commit that never happened would stay in the copy unseen.) The memory
+ * is the same: the blocks were kept until the commit anyway, to be sent.
  *
  * <p>A sync that fails (the cluster unreachable, or this writer fenced by a later one) fails the
  * volume's commit with EIO and keeps the blocks, so a later sync sends them again. Not
@@ -28,11 +35,15 @@ final class ReplicatedBlockStore implements BlockStore {
     private final byte[] token;
     private final long epoch;
     private final Freshness record; // the cluster's record of committed versions, through the same client; or null
-    /** Written since the last sync and not yet in the cluster. */
+    private final CopyMark mark; // the local copy's note, or null
+    /** Written since the last sync and not yet in the cluster (nor in the local copy, unless in {@link #inLocal}). */
     private final TreeMap<Long, byte[]> unsent = new TreeMap<>();
+    /** Blocks of {@link #unsent} the local copy already holds (a copy given to a cluster that had none). */
+    private final java.util.Set<Long> inLocal = new java.util.HashSet<>();
 
-    ReplicatedBlockStore(BlockStore local, ClusterClient client, String name, byte[] token, long epoch, Freshness record) {
+    ReplicatedBlockStore(BlockStore local, ClusterClient client, String name, byte[] token, long epoch, Freshness record, CopyMark mark) {
         this.local = local;
+        this.mark = mark;
         this.record = record;
         this.client = client;
         this.name = name;
@@ -42,37 +53,47 @@ final class ReplicatedBlockStore implements BlockStore {
 
     @Override
     public boolean read(long index, byte[] dst) throws ErrnoException {
-        return local.read(index, dst);
+        byte[] b = unsent.get(index);
+        if (b == null) return local.read(index, dst);
+        System.arraycopy(b, 0, dst, 0, BLOCK_SIZE);
+        return true;
     }
 
     @Override
     public void write(long index, byte[] src) throws ErrnoException {
-        local.write(index, src);
         unsent.put(index, Arrays.copyOf(src, BLOCK_SIZE));
+        inLocal.remove(index);
     }
 
     @Override
     public int readRun(long first, int count, byte[] dst, int off) throws ErrnoException {
-        return local.readRun(first, count, dst, off); // one host read per run, as the local copy does it
+        int n = local.readRun(first, count, dst, off); // one host read per run, as the local copy does it
+        for (Map.Entry<Long, byte[]> e : unsent.subMap(first, first + count).entrySet()) {
+            System.arraycopy(e.getValue(), 0, dst, off + (int) (e.getKey() - first) * BLOCK_SIZE, BLOCK_SIZE);
+        }
+        while (n < count && unsent.containsKey(first + n)) n++; // written past the copy's end, not yet committed
+        return n;
     }
 
     @Override
     public void writeRun(long first, int count, byte[] src, int off) throws ErrnoException {
-        local.writeRun(first, count, src, off);
         for (int i = 0; i < count; i++) {
             unsent.put(first + i, Arrays.copyOfRange(src, off + i * BLOCK_SIZE, off + (i + 1) * BLOCK_SIZE));
+            inLocal.remove(first + i);
         }
     }
 
     /** Queues block {@code index} (already in the local copy) for the next sync. */
     void resend(long index, byte[] data) {
         unsent.put(index, data);
+        inLocal.add(index);
     }
 
     @Override
     public void sync() throws ErrnoException {
-        local.sync();
         send(null, -1);
+        local.sync();
+        if (mark != null) mark.synced();
     }
 
     /**
@@ -80,7 +101,7 @@ final class ReplicatedBlockStore implements BlockStore {
      * the entries before the superblock's or in the same one, so the cluster's log has them first
      * (every prefix of it is still a volume a crash could have left). The local copy needs no
      * ordering either: it is never trusted to be current, every mount compares it with the
-     * cluster's blocks (see {@link ReplicatedVolumes}).
+     * cluster's blocks, those written since the state its note names (see {@link ReplicatedVolumes}).
      */
     @Override
     public void order() {}
@@ -118,17 +139,50 @@ final class ReplicatedBlockStore implements BlockStore {
         do {
             List<Command.Block> batch = all.subList(from, Math.min(all.size(), from + Command.MAX_BLOCKS));
             boolean last = from + batch.size() == all.size();
-            long now;
+            com.fasterxml.jackson.databind.JsonNode reply;
             try {
-                now = client.write(last && volume != null ? Command.blocks(name, token, epoch, batch, volume, version) : Command.blocks(name, token, epoch, batch))
-                        .path("version").asLong(-1);
+                reply = client.write(last && volume != null ? Command.blocks(name, token, epoch, batch, volume, version) : Command.blocks(name, token, epoch, batch));
             } catch (ClusterException e) {
                 throw Errno.EIO.fail("replicated volume " + name + ": the cluster did not commit its blocks: " + e.getMessage());
             }
-            for (Command.Block b : batch) unsent.remove(b.index());
-            if (last && volume != null) ReplicatedFreshness.recorded(now, version);
+            writeBack(batch, reply.path("index").asLong(-1));
+            if (last && volume != null) ReplicatedFreshness.recorded(reply.path("version").asLong(-1), version);
             from += batch.size();
         } while (from < all.size());
+    }
+
+    /**
+     * The committed {@code batch} into the local copy, a run of neighbours per host write, then
+     * out of memory; the note then says the copy matches the cluster's state at {@code index}
+     * (the entry's log index, -1 when the node did not say). A write that fails keeps the blocks
+     * queued (reads still see them, the next sync sends them again) and the note is made invalid:
+     * the copy no longer matches any one state.
+     */
+    private void writeBack(List<Command.Block> batch, long index) throws ErrnoException {
+        List<Command.Block> sorted = new ArrayList<>(batch);
+        sorted.removeIf(b -> inLocal.contains(b.index()));
+        sorted.sort(java.util.Comparator.comparingLong(Command.Block::index));
+        byte[] run = new byte[Math.min(sorted.size(), Command.MAX_BLOCKS) * BLOCK_SIZE];
+        try {
+            for (int i = 0; i < sorted.size(); ) {
+                long first = sorted.get(i).index();
+                int n = 0;
+                while (i + n < sorted.size() && n < Command.MAX_BLOCKS && sorted.get(i + n).index() == first + n) {
+                    System.arraycopy(sorted.get(i + n).data(), 0, run, n * BLOCK_SIZE, BLOCK_SIZE);
+                    n++;
+                }
+                local.writeRun(first, n, run, 0);
+                i += n;
+            }
+        } catch (ErrnoException e) {
+            if (mark != null) mark.invalidate();
+            throw Errno.EIO.fail("replicated volume " + name + ": the cluster committed its blocks, but the local copy could not be written: " + e.getMessage());
+        }
+        for (Command.Block b : batch) {
+            unsent.remove(b.index());
+            inLocal.remove(b.index());
+        }
+        if (mark != null) mark.matched(index, local, false);
     }
 
     @Override
@@ -136,8 +190,19 @@ final class ReplicatedBlockStore implements BlockStore {
         return local.name();
     }
 
+    /** Closes the local copy; a copy written since its last sync is synced first, so its note holds after a power loss too. */
     @Override
     public void close() {
-        local.close();
+        try {
+            if (mark != null && mark.valid() && mark.unsynced()) {
+                local.sync();
+                mark.synced();
+            }
+        } catch (ErrnoException e) {
+            // the note keeps the older synced index: the next mount after a power loss compares more
+        } finally {
+            if (mark != null) mark.close();
+            local.close();
+        }
     }
 }

@@ -7,6 +7,7 @@ import dev.arca.fs.encfs.BlockStore;
 import dev.arca.fs.encfs.EncFs;
 import dev.arca.fs.encfs.Freshness;
 import dev.arca.fs.encfs.Replication;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -18,7 +19,8 @@ import java.util.List;
  * ({@link ClusterStateMachine}). Attaching a local copy opens the volume for writing (a new epoch,
  * which fences the previous writer), then brings the copy up to the cluster's blocks: the SHA-256
  * of every block is compared and only the blocks that differ are fetched, so an up-to-date copy
- * costs a hash per block and a lost or stale one is rebuilt. A volume the cluster has never seen
+ * costs a hash per block and a lost or stale one is rebuilt; a copy whose note ({@link CopyMark})
+ * says which state of the cluster it matched compares only the blocks written since. A volume the cluster has never seen
  * is given to it whole from the local copy.
  *
  * <p>Whatever the copy holds is still checked by the volume itself when it mounts (MACs, Merkle
@@ -43,13 +45,14 @@ public final class ReplicatedVolumes implements Replication {
     }
 
     @Override
-    public BlockStore attach(String file, byte[] token, BlockStore local) throws ErrnoException {
+    public BlockStore attach(String file, byte[] token, BlockStore local, Path localFile) throws ErrnoException {
         String name = service == null ? file : service + "." + file;
         try {
             Command.checkName(name);
         } catch (ClusterException e) {
             throw Errno.EINVAL.fail(e.getMessage());
         }
+        CopyMark mark = null;
         try {
             sameVolume(name, local); // before the open, which would fence the volume's writer
             JsonNode opened;
@@ -61,15 +64,20 @@ public final class ReplicatedVolumes implements Replication {
             }
             long epoch = opened.path("epoch").asLong();
             long size = opened.path("size").asLong();
-            ReplicatedBlockStore store = new ReplicatedBlockStore(local, client, name, token, epoch, record);
+            mark = localFile == null ? null : CopyMark.open(client.host(), localFile, client.groupName(), name);
+            ReplicatedBlockStore store = new ReplicatedBlockStore(local, client, name, token, epoch, record, mark);
             if (size == 0) {
                 seed(local, store);
             } else {
-                pull(name, local, size, epoch);
+                pull(name, local, size, epoch, mark);
             }
             return store;
         } catch (ClusterException e) {
+            if (mark != null) mark.close();
             throw Errno.EIO.fail("replicated volume " + name + ": " + e.getMessage());
+        } catch (ErrnoException | RuntimeException e) {
+            if (mark != null) mark.close();
+            throw e;
         }
     }
 
@@ -98,37 +106,59 @@ public final class ReplicatedVolumes implements Replication {
      * service or a resident run, its own node's copy), from its state at the open ({@code epoch},
      * the open's log index) or later: the open fenced every other writer, so no later entry
      * changes these blocks ({@link ClusterClient#readHere(Command, long)}).
+     *
+     * <p>When the copy's note ({@link CopyMark}) says it matched the cluster's state at log index
+     * X, only the blocks written after X are compared (the node gives no hash for the others), and
+     * blocks past the copy's end; otherwise every block is.
      */
-    private void pull(String name, BlockStore local, long size, long epoch) throws ClusterException, ErrnoException {
+    private void pull(String name, BlockStore local, long size, long epoch, CopyMark mark) throws ClusterException, ErrnoException {
         final int bs = BlockStore.BLOCK_SIZE;
+        long since = mark == null ? -1 : mark.since(local, epoch);
+        long localBlocks = since < 0 ? -1 : local.blocks();
+        if (localBlocks < 0) since = -1; // a copy cut short would go unnoticed: compare every block
         byte[] mine = new byte[Command.MAX_BLOCKS * bs];
         java.security.MessageDigest sha = ClusterStateMachine.sha256();
         List<Long> differ = new ArrayList<>();
         for (long from = 0; from < size; from += Command.MAX_HASHES) {
             int count = (int) Math.min(Command.MAX_HASHES, size - from);
-            JsonNode hashes = client.readJsonHere(Command.hashes(name, from, count), epoch).path("hashes");
+            JsonNode hashes = client.readJsonHere(since < 0 ? Command.hashes(name, from, count) : Command.hashes(name, from, count, since), epoch).path("hashes");
             if (!hashes.isArray() || hashes.size() > count) throw new ClusterException("hashes: the reply lists more hashes than were asked for");
-            for (int k = 0; k < hashes.size(); k += Command.MAX_BLOCKS) {
-                int run = Math.min(Command.MAX_BLOCKS, hashes.size() - k);
-                int have = local.readRun(from + k, run, mine, 0); // blocks past the local copy's end differ
-                for (int j = 0; j < run; j++) {
-                    JsonNode h = hashes.get(k + j);
-                    if (h.isNull()) continue; // a hole in the cluster's copy: nothing committed refers to it
-                    byte[] want;
-                    try {
-                        want = Base64.getDecoder().decode(h.asText());
-                    } catch (IllegalArgumentException e) {
-                        throw new ClusterException("hashes: block " + (from + k + j) + "'s hash is not base64");
-                    }
-                    if (j >= have) {
-                        differ.add(from + k + j);
-                        continue;
-                    }
-                    sha.update(mine, j * bs, bs);
-                    if (!MessageDigest.isEqual(want, sha.digest())) differ.add(from + k + j);
+            byte[][] want = new byte[hashes.size()][];
+            for (int j = 0; j < want.length; j++) {
+                JsonNode h = hashes.get(j);
+                long block = from + j;
+                if (h.isNull()) continue; // a hole in the cluster's copy: nothing committed refers to it
+                if (h.isBoolean() && !h.asBoolean() && since >= 0) { // not written since the copy matched: it holds it, unless it is cut short
+                    if (block >= localBlocks) differ.add(block);
+                    continue;
+                }
+                if (!h.isTextual()) throw new ClusterException("hashes: block " + block + "'s entry is neither a hash nor null");
+                try {
+                    want[j] = Base64.getDecoder().decode(h.asText());
+                } catch (IllegalArgumentException e) {
+                    throw new ClusterException("hashes: block " + block + "'s hash is not base64");
                 }
             }
+            // the local copy's blocks with a hash to compare, a run of neighbours at a time
+            for (int j = 0; j < want.length; ) {
+                if (want[j] == null) {
+                    j++;
+                    continue;
+                }
+                int run = 1;
+                while (j + run < want.length && run < Command.MAX_BLOCKS && want[j + run] != null) run++;
+                int have = local.readRun(from + j, run, mine, 0); // blocks past the local copy's end differ
+                for (int k = 0; k < run; k++) {
+                    if (k < have) {
+                        sha.update(mine, k * bs, bs);
+                        if (MessageDigest.isEqual(want[j + k], sha.digest())) continue;
+                    }
+                    differ.add(from + j + k);
+                }
+                j += run;
+            }
         }
+        if (!differ.isEmpty() && mark != null) mark.invalidate(); // until the copy is whole again (a crash halfway must not leave a note that matches)
         // fetch the differing blocks a run at a time
         int k = 0;
         while (k < differ.size()) {
@@ -144,6 +174,7 @@ public final class ReplicatedVolumes implements Replication {
             k += count;
         }
         local.sync();
+        if (mark != null) mark.matched(epoch, local, true);
     }
 
     /** The cluster's two superblock slots as a read-only store, to name the volume it holds. */

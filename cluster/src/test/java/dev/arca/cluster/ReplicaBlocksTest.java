@@ -35,6 +35,7 @@ class ReplicaBlocksTest {
     Path dir;
     private HostFd fd;
     private final List<ReplicaBlocks> opened = new ArrayList<>();
+    private long entry; // the log index of the next write, as the state machine gives it
 
     @BeforeEach
     void open() throws Exception {
@@ -54,7 +55,7 @@ class ReplicaBlocksTest {
     }
 
     private ReplicaBlocks load(JsonNode list) throws IOException {
-        ReplicaBlocks r = ReplicaBlocks.load(HOST, fd, "v.vol", MAX, list);
+        ReplicaBlocks r = ReplicaBlocks.load(HOST, fd, "v.vol", MAX, list, entry);
         opened.add(r);
         return r;
     }
@@ -88,8 +89,8 @@ class ReplicaBlocksTest {
         ReplicaBlocks r = fresh();
         List<Command.Block> batch = new ArrayList<>();
         for (long i = 0; i < 600; i++) if (i != 7) batch.add(block(i, 1)); // neighbouring records, a hole at 7
-        for (int k = 0; k < batch.size(); k += Command.MAX_BLOCKS) r.write(batch.subList(k, Math.min(batch.size(), k + Command.MAX_BLOCKS)));
-        r.write(List.of(block(300, 2))); // block 300's newest record is elsewhere: a run breaks around it
+        for (int k = 0; k < batch.size(); k += Command.MAX_BLOCKS) r.write(batch.subList(k, Math.min(batch.size(), k + Command.MAX_BLOCKS)), ++entry);
+        r.write(List.of(block(300, 2)), ++entry); // block 300's newest record is elsewhere: a run breaks around it
         for (long from : new long[] {0, 5, 250, 299, 590}) {
             int count = (int) Math.min(Command.MAX_BLOCKS + 10, 610 - from);
             byte[][] got = r.read(from, count), hashes = r.hashes(from, count);
@@ -122,11 +123,60 @@ class ReplicaBlocksTest {
         assertTrue(e.getMessage().contains("block 51 ") && e.getMessage().contains("short"), e.getMessage());
     }
 
+    /** Which blocks {@link ReplicaBlocks#hashesSince} gives a hash for ('h'), leaves out ('-') or has none of ('.'). */
+    private static String since(ReplicaBlocks r, long from, int count, long since) throws ClusterException {
+        StringBuilder b = new StringBuilder();
+        byte[][] all = r.hashes(from, count);
+        byte[][] got = r.hashesSince(from, count, since);
+        for (int i = 0; i < count; i++) {
+            if (got[i] == null) b.append('.');
+            else if (got[i] == ReplicaBlocks.UNCHANGED) b.append('-');
+            else {
+                assertArrayEquals(all[i], got[i], "block " + (from + i) + "'s hash");
+                b.append('h');
+            }
+        }
+        return b.toString();
+    }
+
+    @Test
+    void theBlocksWrittenAfterAnIndexAreNamedThroughSealsCompactionAndLoads() throws Exception {
+        ReplicaBlocks r = fresh();
+        List<Command.Block> first = new ArrayList<>();
+        for (long i = 0; i < 300; i++) first.add(block(i, 1));
+        r.write(first.subList(0, 256), 10);
+        r.write(first.subList(256, 300), 11);
+        r.write(List.of(block(3, 2), block(4, 2), block(299, 2), block(310, 2)), 12);
+        assertEquals("---hh-----", since(r, 0, 10, 11));
+        assertEquals("-h..........h", since(r, 298, 13, 11), "runs of changed blocks after a block that was not, and holes");
+        assertEquals("hhhhhhhhhh", since(r, 0, 10, 9));
+        assertEquals("hhhhh", since(r, 0, 5, -1), "no index: every hash");
+        assertEquals("-----", since(r, 0, 5, 12));
+        // a seal, then compaction (every record rewritten more than once): the indexes stay
+        List<String> retired = new ArrayList<>();
+        r.seal(retired);
+        for (int round = 0; round < 3; round++) r.write(first.subList(20, 276).stream().map(b -> block(b.index(), 3)).toList(), 13 + round);
+        JsonNode list = r.seal(retired);
+        assertTrue(!retired.isEmpty(), "compacted: " + list);
+        assertEquals("---hh-----", since(r, 0, 10, 11));
+        assertEquals("--hh", since(r, 18, 4, 14), "block 20 on was written by entry 15");
+        assertEquals("----", since(r, 18, 4, 15));
+        // loaded from a snapshot at index 40: each block counts as written then (its own index is not kept)
+        r.close();
+        for (String f : retired) Files.delete(dir.resolve(f));
+        ReplicaBlocks back = ReplicaBlocks.load(HOST, fd, "v.vol", MAX, list, 40);
+        opened.add(back);
+        assertEquals("hhhhh", since(back, 0, 5, 39));
+        assertEquals("-----", since(back, 0, 5, 40));
+        back.write(List.of(block(2, 5)), 41);
+        assertEquals("--h--", since(back, 0, 5, 40));
+    }
+
     @Test
     void blocksWrittenAreReadBackBeforeAndAfterASealAndALoad() throws Exception {
         ReplicaBlocks r = fresh();
-        r.write(List.of(block(0, 1), block(5, 1)));
-        r.write(List.of(block(5, 2), block(9, 3)));
+        r.write(List.of(block(0, 1), block(5, 1)), ++entry);
+        r.write(List.of(block(5, 2), block(9, 3)), ++entry);
         assertEquals(10, r.size());
         assertEquals(3, r.present());
         same(r, 5, 2);
@@ -137,7 +187,7 @@ class ReplicaBlocksTest {
         JsonNode list = r.seal(retired);
         assertTrue(retired.isEmpty(), "four records, three live: no compaction");
         assertEquals("[[1,4]]", list.toString());
-        r.write(List.of(block(9, 4))); // after the seal: a second segment, which the list above does not name
+        r.write(List.of(block(9, 4)), ++entry); // after the seal: a second segment, which the list above does not name
         assertEquals(java.util.Map.of(1, 4L, 2, 1L), segments(), "segment files on the disk: number -> records");
         r.close();
         ReplicaBlocks back = load(list);
@@ -146,7 +196,7 @@ class ReplicaBlocksTest {
         same(back, 0, 1);
         same(back, 5, 2);
         same(back, 9, 3); // as the snapshot had it: the log's later entries write block 9 again
-        back.write(List.of(block(9, 4)));
+        back.write(List.of(block(9, 4)), ++entry);
         same(back, 9, 4);
         assertEquals(java.util.Map.of(1, 4L, 2, 1L), segments(), "the next segment after the ones named, the sealed one untouched");
     }
@@ -158,7 +208,7 @@ class ReplicaBlocksTest {
         for (int round = 1; round <= 3; round++) {
             List<Command.Block> batch = new ArrayList<>();
             for (int i = 0; i < 200; i++) batch.add(block(i * 3L, round));
-            r.write(batch);
+            r.write(batch, ++entry);
             JsonNode list = r.seal(retired);
             if (round < 3) {
                 assertTrue(retired.isEmpty(), "round " + round + ": compaction waits for more dead records than live (and 256 of them)");
@@ -170,7 +220,7 @@ class ReplicaBlocksTest {
             }
         }
         for (int i = 0; i < 200; i++) same(r, i * 3L, 3);
-        r.write(List.of(block(1000, 9)));
+        r.write(List.of(block(1000, 9)), ++entry);
         JsonNode list = r.seal(retired);
         assertEquals("[[4,200],[5,1]]", list.toString());
         same(r, 1000, 9);
@@ -185,7 +235,7 @@ class ReplicaBlocksTest {
     @Test
     void damagedOrAlteredSegmentsAreErrorsNamingTheVolume() throws Exception {
         ReplicaBlocks r = fresh();
-        r.write(List.of(block(0, 1), block(1, 2), block(2, 3)));
+        r.write(List.of(block(0, 1), block(1, 2), block(2, 3)), ++entry);
         JsonNode list = r.seal(new ArrayList<>());
         r.close();
         Path seg = dir.resolve(ReplicaBlocks.segmentFile("v.vol", 1));
@@ -233,7 +283,7 @@ class ReplicaBlocksTest {
         assertTrue(io.getMessage().contains("v.vol"), io.getMessage());
 
         // a name no volume has (a hostile leader's snapshot), and a malformed list
-        io = assertThrows(IOException.class, () -> ReplicaBlocks.load(HOST, fd, "../v.vol", MAX, list));
+        io = assertThrows(IOException.class, () -> ReplicaBlocks.load(HOST, fd, "../v.vol", MAX, list, entry));
         assertTrue(io.getMessage().contains("not a volume's name"), io.getMessage());
         Files.write(seg, segBytes);
         ObjectMapper json = new ObjectMapper();

@@ -221,6 +221,30 @@ class ReplicaStateTest {
     }
 
     @Test
+    void hashesSinceAnIndexLeaveOutOnlyTheBlocksNoLaterEntryWrote() {
+        long e = apply(Command.open("v", TOKEN)).path("epoch").asLong();
+        JsonNode first = apply(Command.blocks("v", TOKEN, e, List.of(block(0, 1), block(1, 1), block(2, 1), block(4, 1))));
+        long at = first.path("index").asLong();
+        assertEquals(index, at, "a blocks entry replies with its log index");
+        apply(Command.blocks("v", TOKEN, e, List.of(block(1, 2), block(6, 2))));
+        JsonNode h = sm.query(Command.hashes("v", 0, 10, at).bytes()).path("hashes");
+        assertEquals(7, h.size());
+        for (int i : new int[] {0, 2, 4}) assertTrue(h.get(i).isBoolean() && !h.get(i).asBoolean(), "block " + i + " unchanged since " + at + ": " + h);
+        for (int i : new int[] {3, 5}) assertTrue(h.get(i).isNull(), "a hole stays a hole: " + h);
+        assertEquals(Base64.getEncoder().encodeToString(ClusterStateMachine.sha256(block(1, 2).data())), h.get(1).asText());
+        assertEquals(Base64.getEncoder().encodeToString(ClusterStateMachine.sha256(block(6, 2).data())), h.get(6).asText());
+        // since the newest entry: nothing to compare; since before the first write: every hash, as without "since"
+        JsonNode none = sm.query(Command.hashes("v", 0, 10, index).bytes()).path("hashes");
+        for (JsonNode x : none) assertTrue(x.isNull() || x.isBoolean(), none.toString());
+        assertEquals(sm.query(Command.hashes("v", 0, 10).bytes()).path("hashes"), sm.query(Command.hashes("v", 0, 10, e).bytes()).path("hashes"));
+        // hostile: "since" that is no log index is refused, not read as "every block unchanged"
+        for (String bad : new String[] {"-1", "-5", "\"3\"", "1.5", "true", "null", "{}"}) {
+            JsonNode r = sm.query(("{\"op\":\"hashes\",\"name\":\"v\",\"from\":0,\"count\":4,\"since\":" + bad + "}").getBytes(StandardCharsets.UTF_8));
+            assertTrue(r.has("error") && r.get("error").asText().contains("since"), bad + ": " + r);
+        }
+    }
+
+    @Test
     void aFramedReadGivesTheSameBlocksAsTheJsonOne() throws ClusterException {
         long e = apply(Command.open("v", TOKEN)).path("epoch").asLong();
         apply(Command.blocks("v", TOKEN, e, List.of(block(0, 1), block(2, 3), block(3, 4))));

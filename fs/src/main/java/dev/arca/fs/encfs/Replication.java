@@ -17,7 +17,9 @@ public interface Replication {
      * the copy), and returns the store to mount. Errors: EIO (the cluster cannot be reached or
      * refused), EINVAL (a name the cluster does not take), EEXIST (the local copy holds another
      * volume than the cluster's of that name: it is left as it is), EACCES (the volume's writers
-     * show another token: another key).
+     * show another token: another key). {@code localFile} is the copy's host file (or null): the
+     * replication may keep a note beside it (FILE.synced) of which of its states the copy last
+     * matched, so the next attach compares only what changed since.
      */
-    BlockStore attach(String name, byte[] writerToken, BlockStore local) throws ErrnoException;
+    BlockStore attach(String name, byte[] writerToken, BlockStore local, java.nio.file.Path localFile) throws ErrnoException;
 }
