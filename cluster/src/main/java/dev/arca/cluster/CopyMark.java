@@ -134,12 +134,19 @@ final class CopyMark implements AutoCloseable {
      * one host write, unsynced (a note lost with the page cache leaves the older one, or none).
      */
     void matched(long index, BlockStore local, boolean durable) {
-        byte[] sb = superblocks(local);
-        if (sb == null) {
-            invalidate();
-            return;
+        matched(index, local, durable, true);
+    }
+
+    /** As {@link #matched(long, BlockStore, boolean)}; without {@code superblocksWritten}, the slots are those of the last call (not read again). */
+    void matched(long index, BlockStore local, boolean durable, boolean superblocksWritten) {
+        if (superblocksWritten || !valid) {
+            byte[] sb = superblocks(local);
+            if (sb == null) {
+                invalidate();
+                return;
+            }
+            superblocks = sb;
         }
-        superblocks = sb;
         latest = Math.max(latest, index);
         if (durable) synced = latest;
         valid = true;

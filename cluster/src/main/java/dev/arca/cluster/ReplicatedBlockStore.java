@@ -182,7 +182,7 @@ final class ReplicatedBlockStore implements BlockStore {
             unsent.remove(b.index());
             inLocal.remove(b.index());
         }
-        if (mark != null) mark.matched(index, local, false);
+        if (mark != null) mark.matched(index, local, false, batch.stream().anyMatch(b -> b.index() < 2));
     }
 
     @Override
