@@ -104,6 +104,25 @@ big() { mkdir -p "$T/$1"; "$ARCA" run --cluster "$(addr "$3")" --replicate --vol
 big g --fill 1 >"$T/out" 2>"$T/err" && [ "$(cat "$T/out")" = "filled $BIG" ] && big h --check 2 >"$T/out" 2>"$T/err" && [ "$(cat "$T/out")" = "ok $BIG" ] \
   && ok "a $((BIG / 1024)) MiB commit (many Raft entries, past the old 64 MiB bound) is read whole from a fresh host's copy" \
   || { bad "a commit of many Raft entries past 64 MiB"; cat "$T/out"; }
+# a fresh copy is not fetched before the mount: each block when first read, the rest in the
+# background; a run that ends at once leaves part missing, and the next mount of that copy fetches
+# the rest; the node the reads enter through killed in the middle of them: they go on through
+# another node (or fail in one line), and a second run reads the volume whole
+mkdir -p "$T/i"; "$ARCA" run --cluster "$(addr 3)" --replicate --volume "$T/i/big.vol::/data" --key-file "$T/key" "$T/append.wasm" lazy >"$T/out" 2>"$T/err" && [ "$(cat "$T/out")" = "lazy" ] && big i --check 1 >"$T/out" 2>"$T/err" && [ "$(cat "$T/out")" = "ok $BIG" ] \
+  && [ "$(stat -c %s "$T/i/big.vol")" -ge $((BIG * 1024)) ] \
+  && ok "a fresh copy's blocks are fetched as read and in the background; a run that ends first leaves the rest to the next mount" \
+  || { bad "a fresh copy fetched as read"; cat "$T/out"; }
+mkdir -p "$T/j"; rm -f "$T/rc"
+( big j --check 1 >"$T/out" 2>"$T/err"; echo $? > "$T/rc" ) & reader=$!
+for _ in $(seq 1 300); do [ "$(stat -c %s "$T/j/big.vol" 2>/dev/null || echo 0)" -gt $((4 << 20)) ] && break; sleep 0.05; done # 4 MiB fetched
+{ kill -9 "${PID[1]}"; wait "${PID[1]}"; } 2>/dev/null; wait $reader
+first="$(cat "$T/out")"; firstrc=$(cat "$T/rc"); cp "$T/err" /tmp/replicated-killed-entry.err 2>/dev/null
+start 1; [ -n "$(leader 1)" ] || sleep 5
+if { [ "$firstrc" = 0 ] && [ "$first" = "ok $BIG" ]; } || { [ "$firstrc" != 0 ] && clean; }; then
+  big j --check 2 >"$T/out" 2>"$T/err"
+  [ $? = 0 ] && [ "$(cat "$T/out")" = "ok $BIG" ] && ok "the entry node killed while a fresh copy was read (first run: $( [ "$firstrc" = 0 ] && echo whole || echo 'one line')): read whole again" \
+    || bad "a fresh copy read again after its entry node died"
+else bad "the entry node killed while a fresh copy was read: rc $firstrc, $first"; fi
 
 # a minority lost, the leader first: every acknowledged line is still there, and writes go on
 L=$(leader 1); { kill -9 "${PID[$L]}"; wait "${PID[$L]}"; } 2>/dev/null

@@ -46,6 +46,11 @@ public final class ClusterClient implements Closeable {
     private final RaftGroupId group;
     private final RaftPeer entry;
     private RaftClient client; // over the entry node and every member it knew at connect time
+    private RaftClient here; // over the entry node alone, asked once (no retries): reads addressed to it; made at the first
+    private volatile boolean hereDown; // the entry node did not answer a read: reads go to the leader until hereRetryAt
+    private volatile long hereRetryAt;
+    /** How long reads addressed to an entry node that did not answer go to the leader instead. */
+    private static final long HERE_DOWN_NANOS = 5_000_000_000L;
     private List<RaftPeer> peers = List.of(); // those members
 
     private ClusterClient(Host host, Credentials credentials, RaftGroupId group, RaftPeer entry, RaftClient client) {
@@ -109,6 +114,10 @@ public final class ClusterClient implements Closeable {
     private static final TimeDuration REQUEST_TIMEOUT = TimeDuration.valueOf(3, TimeUnit.SECONDS);
 
     private static RaftClient build(Credentials credentials, RaftGroup group, RaftPeerId leader) throws ClusterException {
+        return build(credentials, group, leader, MultipleLinearRandomRetry.parseCommaSeparated("20ms,100,200ms,50"));
+    }
+
+    private static RaftClient build(Credentials credentials, RaftGroup group, RaftPeerId leader, org.apache.ratis.retry.RetryPolicy retry) throws ClusterException {
         RaftProperties p = new RaftProperties();
         RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, REQUEST_TIMEOUT);
@@ -122,7 +131,7 @@ public final class ClusterClient implements Closeable {
         var rpc = org.apache.ratis.client.ClientFactory.cast(SupportedRpcType.GRPC.newFactory(params)).newRaftClientRpc(id, p);
         RaftClient.Builder b = RaftClient.newBuilder().setProperties(p).setParameters(params).setRaftGroup(group)
                 .setClientId(id).setClientRpc(new LocalRoute(new ClosingAside(rpc), Node::running, REQUEST_TIMEOUT))
-                .setRetryPolicy(MultipleLinearRandomRetry.parseCommaSeparated("20ms,100,200ms,50"));
+                .setRetryPolicy(retry);
         if (leader != null) b.setLeaderId(leader);
         return b.build();
     }
@@ -516,10 +525,12 @@ public final class ClusterClient implements Closeable {
      */
     byte[] readHere(Command c) throws ClusterException {
         RaftClientReply r = null;
-        try {
-            r = client.io().sendReadOnly(message(c), entry.getId());
-        } catch (IOException | RuntimeException e) {
-            // asked of the leader below
+        if (hereUp()) {
+            try {
+                r = here().io().sendReadOnly(message(c), entry.getId());
+            } catch (IOException | RuntimeException e) {
+                hereFailed(e); // asked of the leader below
+            }
         }
         if (r == null || !r.isSuccess()) r = send(c, true, null);
         if (!r.isSuccess()) throw new ClusterException(c.op() + ": " + (r.getException() == null ? "refused" : reason(r.getException())));
@@ -536,11 +547,13 @@ public final class ClusterClient implements Closeable {
      * committed, the read is linearizable as {@link #readHere}'s.
      */
     byte[] readHere(Command c, long minIndex) throws ClusterException {
-        try {
-            RaftClientReply r = client.io().sendStaleRead(message(c), minIndex, entry.getId());
-            if (r.isSuccess()) return r.getMessage().getContent().toByteArray();
-        } catch (IOException | RuntimeException e) {
-            // a linearizable read then
+        if (hereUp()) {
+            try {
+                RaftClientReply r = here().io().sendStaleRead(message(c), minIndex, entry.getId());
+                if (r.isSuccess()) return r.getMessage().getContent().toByteArray();
+            } catch (IOException | RuntimeException e) {
+                hereFailed(e); // a linearizable read then
+            }
         }
         return readHere(c);
     }
@@ -548,6 +561,28 @@ public final class ClusterClient implements Closeable {
     /** As {@link #readHere(Command, long)}, for a read answered in JSON: the reply's JSON. */
     JsonNode readJsonHere(Command c, long minIndex) throws ClusterException {
         return json(readHere(c, minIndex), c);
+    }
+
+    /**
+     * The client for reads addressed to the entry node: asked once, so that when that node is
+     * down (a remote entry killed while a volume is read from it) the read goes to the leader at
+     * once; through {@link #client}'s retries it waited for every retry, a run read from a killed
+     * entry node hung (tests/cluster/replicated.sh).
+     */
+    private boolean hereUp() {
+        return !hereDown || System.nanoTime() - hereRetryAt >= 0;
+    }
+
+    /** A read addressed to the entry node failed: unless the node answered (a refusal, which Ratis gives as a RaftException), it is skipped for a while. */
+    private void hereFailed(Exception e) {
+        if (e instanceof org.apache.ratis.protocol.exceptions.RaftException) return;
+        hereRetryAt = System.nanoTime() + HERE_DOWN_NANOS;
+        hereDown = true;
+    }
+
+    private synchronized RaftClient here() throws ClusterException {
+        if (here == null) here = build(credentials, RaftGroup.valueOf(group, entry), entry.getId(), org.apache.ratis.retry.RetryPolicies.noRetry());
+        return here;
     }
 
     private JsonNode call(Command c, boolean readOnly) throws ClusterException {
@@ -616,6 +651,15 @@ public final class ClusterClient implements Closeable {
 
     @Override
     public void close() throws IOException {
-        client.close();
+        RaftClient h;
+        synchronized (this) {
+            h = here;
+            here = null;
+        }
+        try {
+            if (h != null) h.close();
+        } finally {
+            client.close();
+        }
     }
 }

@@ -24,9 +24,18 @@ import java.util.TreeMap;
  * the commit, a block of a commit that never happened would stay in the copy unseen.) The memory
  * is the same: the blocks were kept until the commit anyway, to be sent.
  *
+ * <p>Blocks the local copy lacks at the mount (a copy new on this node: every block; one cut short:
+ * those past its end) are not fetched before the mount: they are {@link #missing}, fetched from
+ * the node the mount entered through when first read (with the missing blocks after them, up to
+ * a run), and by a thread of the store's own in the background, so that a service that fails over
+ * to a node that never ran it starts at once rather than after copying its whole volume. The
+ * fetch reads the node's state at the open or later: the open fenced every other writer, and a
+ * block this mount wrote since is in memory or already written back, which the fetched bytes then
+ * never overwrite. Until none is missing the copy's note stays invalid.
+ *
  * <p>A sync that fails (the cluster unreachable, or this writer fenced by a later one) fails the
- * volume's commit with EIO and keeps the blocks, so a later sync sends them again. Not
- * thread-safe: the volume calls it under its lock.
+ * volume's commit with EIO and keeps the blocks, so a later sync sends them again. The volume
+ * calls it under its lock; its own monitor guards it against its background fetch.
  */
 final class ReplicatedBlockStore implements BlockStore {
     private final BlockStore local;
@@ -40,6 +49,11 @@ final class ReplicatedBlockStore implements BlockStore {
     private final TreeMap<Long, byte[]> unsent = new TreeMap<>();
     /** Blocks of {@link #unsent} the local copy already holds (a copy given to a cluster that had none). */
     private final java.util.Set<Long> inLocal = new java.util.HashSet<>();
+    /** Blocks the cluster has and the local copy does not yet (fetched when read, and in the background); cleared once written to the copy. */
+    private final java.util.BitSet missing = new java.util.BitSet();
+    private long matched; // the newest log index whose state the copy will match once nothing is missing
+    private Thread filler; // the background fetch of the missing blocks, or null
+    private volatile boolean closed;
 
     ReplicatedBlockStore(BlockStore local, ClusterClient client, String name, byte[] token, long epoch, Freshness record, CopyMark mark) {
         this.local = local;
@@ -49,24 +63,157 @@ final class ReplicatedBlockStore implements BlockStore {
         this.name = name;
         this.token = token;
         this.epoch = epoch;
+        this.matched = epoch;
+    }
+
+    /**
+     * The copy lacks {@code blocks} (the cluster has them): fetched on first read, and from now on
+     * in the background. The copy's note is made invalid until none is missing.
+     */
+    void fetchLater(java.util.BitSet blocks) {
+        synchronized (this) {
+            missing.or(blocks);
+            if (missing.isEmpty()) return;
+        }
+        if (mark != null) mark.invalidate();
+        filler = Thread.ofPlatform().daemon().name("fetch of replicated volume " + name).start(this::fill);
+    }
+
+    /** How many blocks are still missing (for tests). */
+    synchronized int missingBlocks() {
+        return missing.cardinality();
+    }
+
+    /** The background fetch: a run of missing blocks at a time, fetched outside the monitor; retried after a failure until the store closes. */
+    private void fill() {
+        while (!closed) {
+            long from;
+            int count;
+            synchronized (this) {
+                int first = -1;
+                for (int i = missing.nextSetBit(0); i >= 0; i = missing.nextSetBit(i + 1)) {
+                    if (!unsent.containsKey((long) i)) {
+                        first = i;
+                        break;
+                    }
+                }
+                if (first < 0) {
+                    if (missing.isEmpty()) {
+                        complete();
+                        return;
+                    }
+                    try {
+                        wait(100); // only blocks this mount wrote and has not committed yet: their write-back clears them
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    continue;
+                }
+                from = first;
+                count = run(first);
+            }
+            try {
+                byte[][] blocks = fetch(from, count);
+                synchronized (this) {
+                    if (closed) return;
+                    place(from, blocks);
+                }
+            } catch (ErrnoException | RuntimeException e) {
+                try {
+                    Thread.sleep(1000); // the node could not answer (a restart, a lost quorum): again later; reads fetch for themselves
+                } catch (InterruptedException stop) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Nothing is missing any more: the copy, synced, matches the cluster's state at {@link #matched}. Under the monitor. */
+    private void complete() {
+        try {
+            local.sync();
+            if (mark != null) mark.matched(matched, local, true);
+        } catch (ErrnoException e) {
+            // the note stays invalid: the next mount compares every block
+        }
+    }
+
+    /** How many missing blocks follow one another from {@code first}, up to a run of {@link Command#MAX_BLOCKS}. */
+    private int run(long first) {
+        int n = 1;
+        while (n < Command.MAX_BLOCKS && missing.get((int) first + n)) n++;
+        return n;
+    }
+
+    /** Blocks {@code from..from+count-1} as the node the mount entered through has them at the open or later (null where it has none). */
+    private byte[][] fetch(long from, int count) throws ErrnoException {
+        try {
+            return Command.readReply(client.readHere(Command.readFramed(name, from, count), epoch), from, count).blocks();
+        } catch (ClusterException e) {
+            throw Errno.EIO.fail("replicated volume " + name + ": fetching blocks " + from + "-" + (from + count - 1) + " this copy lacks: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Writes the fetched blocks that are still missing and not written by this mount since (in
+     * memory, not committed yet) to the copy, a run of neighbours per host write. Under the monitor.
+     */
+    private void place(long from, byte[][] blocks) throws ErrnoException {
+        byte[] run = new byte[blocks.length * BLOCK_SIZE];
+        int i = 0;
+        while (i < blocks.length) {
+            long at = from + i;
+            if (blocks[i] == null || !missing.get((int) at) || unsent.containsKey(at)) {
+                if (blocks[i] == null && missing.get((int) at) && !unsent.containsKey(at)) {
+                    throw Errno.EIO.fail("replicated volume " + name + ": block " + at + " vanished from the cluster while it was fetched");
+                }
+                i++;
+                continue;
+            }
+            int n = 0;
+            while (i + n < blocks.length && blocks[i + n] != null && missing.get((int) at + n) && !unsent.containsKey(at + n)) {
+                System.arraycopy(blocks[i + n], 0, run, n * BLOCK_SIZE, BLOCK_SIZE);
+                n++;
+            }
+            local.writeRun(at, n, run, 0);
+            missing.clear((int) at, (int) at + n);
+            i += n;
+        }
+    }
+
+    /** Fetches the missing blocks of {@code first..first+count-1} that this mount has not written (the run from each, read ahead). Under the monitor. */
+    private void fetchMissing(long first, int count) throws ErrnoException {
+        if (missing.isEmpty() || first >= Integer.MAX_VALUE) return;
+        int end = (int) Math.min(Integer.MAX_VALUE, first + count);
+        for (int i = missing.nextSetBit((int) first); i >= 0 && i < end; i = missing.nextSetBit(i + 1)) {
+            if (unsent.containsKey((long) i)) continue;
+            int n = run(i);
+            place(i, fetch(i, n));
+            i += n - 1;
+        }
+        if (missing.isEmpty()) notifyAll();
     }
 
     @Override
-    public boolean read(long index, byte[] dst) throws ErrnoException {
+    public synchronized boolean read(long index, byte[] dst) throws ErrnoException {
         byte[] b = unsent.get(index);
-        if (b == null) return local.read(index, dst);
+        if (b == null) {
+            fetchMissing(index, 1);
+            return local.read(index, dst);
+        }
         System.arraycopy(b, 0, dst, 0, BLOCK_SIZE);
         return true;
     }
 
     @Override
-    public void write(long index, byte[] src) throws ErrnoException {
+    public synchronized void write(long index, byte[] src) throws ErrnoException {
         unsent.put(index, Arrays.copyOf(src, BLOCK_SIZE));
         inLocal.remove(index);
     }
 
     @Override
-    public int readRun(long first, int count, byte[] dst, int off) throws ErrnoException {
+    public synchronized int readRun(long first, int count, byte[] dst, int off) throws ErrnoException {
+        fetchMissing(first, count);
         int n = local.readRun(first, count, dst, off); // one host read per run, as the local copy does it
         for (Map.Entry<Long, byte[]> e : unsent.subMap(first, first + count).entrySet()) {
             System.arraycopy(e.getValue(), 0, dst, off + (int) (e.getKey() - first) * BLOCK_SIZE, BLOCK_SIZE);
@@ -76,7 +223,7 @@ final class ReplicatedBlockStore implements BlockStore {
     }
 
     @Override
-    public void writeRun(long first, int count, byte[] src, int off) throws ErrnoException {
+    public synchronized void writeRun(long first, int count, byte[] src, int off) throws ErrnoException {
         for (int i = 0; i < count; i++) {
             unsent.put(first + i, Arrays.copyOfRange(src, off + i * BLOCK_SIZE, off + (i + 1) * BLOCK_SIZE));
             inLocal.remove(first + i);
@@ -84,16 +231,16 @@ final class ReplicatedBlockStore implements BlockStore {
     }
 
     /** Queues block {@code index} (already in the local copy) for the next sync. */
-    void resend(long index, byte[] data) {
+    synchronized void resend(long index, byte[] data) {
         unsent.put(index, data);
         inLocal.add(index);
     }
 
     @Override
-    public void sync() throws ErrnoException {
+    public synchronized void sync() throws ErrnoException {
         send(null, -1);
         local.sync();
-        if (mark != null) mark.synced();
+        if (mark != null && missing.isEmpty()) mark.synced();
     }
 
     /**
@@ -121,7 +268,7 @@ final class ReplicatedBlockStore implements BlockStore {
      * synced (see {@link #order}).
      */
     @Override
-    public void commit(Freshness freshness, byte[] volumeId, long version) throws ErrnoException {
+    public synchronized void commit(Freshness freshness, byte[] volumeId, long version) throws ErrnoException {
         if (freshness == null || freshness != record) {
             BlockStore.super.commit(freshness, volumeId, version);
         } else {
@@ -181,6 +328,13 @@ final class ReplicatedBlockStore implements BlockStore {
         for (Command.Block b : batch) {
             unsent.remove(b.index());
             inLocal.remove(b.index());
+            if (b.index() < Integer.MAX_VALUE) missing.clear((int) b.index()); // committed and in the copy: never fetched
+        }
+        matched = Math.max(matched, index);
+        if (!missing.isEmpty()) return; // the copy matches no state yet: its note stays invalid
+        if (filler != null && filler.isAlive()) {
+            notifyAll(); // the background fetch completes the note
+            return;
         }
         if (mark != null) mark.matched(index, local, false, batch.stream().anyMatch(b -> b.index() < 2));
     }
@@ -193,16 +347,28 @@ final class ReplicatedBlockStore implements BlockStore {
     /** Closes the local copy; a copy written since its last sync is synced first, so its note holds after a power loss too. */
     @Override
     public void close() {
-        try {
-            if (mark != null && mark.valid() && mark.unsynced()) {
-                local.sync();
-                mark.synced();
+        closed = true;
+        Thread f = filler;
+        if (f != null) {
+            f.interrupt();
+            try {
+                f.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-        } catch (ErrnoException e) {
-            // the note keeps the older synced index: the next mount after a power loss compares more
-        } finally {
-            if (mark != null) mark.close();
-            local.close();
+        }
+        synchronized (this) {
+            try {
+                if (mark != null && mark.valid() && mark.unsynced()) {
+                    local.sync();
+                    mark.synced();
+                }
+            } catch (ErrnoException e) {
+                // the note keeps the older synced index: the next mount after a power loss compares more
+            } finally {
+                if (mark != null) mark.close();
+                local.close();
+            }
         }
     }
 }

@@ -69,7 +69,7 @@ public final class ReplicatedVolumes implements Replication {
             if (size == 0) {
                 seed(local, store);
             } else {
-                pull(name, local, size, epoch, mark);
+                store.fetchLater(pull(name, local, size, epoch, mark));
             }
             return store;
         } catch (ClusterException e) {
@@ -108,31 +108,40 @@ public final class ReplicatedVolumes implements Replication {
      * changes these blocks ({@link ClusterClient#readHere(Command, long)}).
      *
      * <p>When the copy's note ({@link CopyMark}) says it matched the cluster's state at log index
-     * X, only the blocks written after X are compared (the node gives no hash for the others), and
-     * blocks past the copy's end; otherwise every block is.
+     * X, only the blocks written after X are compared (the node gives no hash for the others);
+     * otherwise every block is. Blocks past the copy's end (all of them, for a copy new on this
+     * node) are not compared nor fetched here: they are returned, and the store fetches them when
+     * they are first read and in the background ({@link ReplicatedBlockStore#fetchLater}).
      */
-    private void pull(String name, BlockStore local, long size, long epoch, CopyMark mark) throws ClusterException, ErrnoException {
+    private java.util.BitSet pull(String name, BlockStore local, long size, long epoch, CopyMark mark) throws ClusterException, ErrnoException {
         final int bs = BlockStore.BLOCK_SIZE;
-        long since = mark == null ? -1 : mark.since(local, epoch);
-        long localBlocks = since < 0 ? -1 : local.blocks();
-        if (localBlocks < 0) since = -1; // a copy cut short would go unnoticed: compare every block
+        long localBlocks = local.blocks(); // -1: the store cannot tell, every block is compared
+        long since = mark == null || localBlocks < 0 ? -1 : mark.since(local, epoch);
         byte[] mine = new byte[Command.MAX_BLOCKS * bs];
         java.security.MessageDigest sha = ClusterStateMachine.sha256();
         List<Long> differ = new ArrayList<>();
+        java.util.BitSet missing = new java.util.BitSet();
         for (long from = 0; from < size; from += Command.MAX_HASHES) {
             int count = (int) Math.min(Command.MAX_HASHES, size - from);
-            JsonNode hashes = client.readJsonHere(since < 0 ? Command.hashes(name, from, count) : Command.hashes(name, from, count, since), epoch).path("hashes");
+            boolean past = localBlocks >= 0 && from >= localBlocks; // only which blocks the cluster has: none are compared
+            Command query = past ? Command.hashes(name, from, count, Long.MAX_VALUE) : since < 0 ? Command.hashes(name, from, count) : Command.hashes(name, from, count, since);
+            JsonNode hashes = client.readJsonHere(query, epoch).path("hashes");
             if (!hashes.isArray() || hashes.size() > count) throw new ClusterException("hashes: the reply lists more hashes than were asked for");
             byte[][] want = new byte[hashes.size()][];
             for (int j = 0; j < want.length; j++) {
                 JsonNode h = hashes.get(j);
                 long block = from + j;
                 if (h.isNull()) continue; // a hole in the cluster's copy: nothing committed refers to it
-                if (h.isBoolean() && !h.asBoolean() && since >= 0) { // not written since the copy matched: it holds it, unless it is cut short
-                    if (block >= localBlocks) differ.add(block);
+                boolean unchanged = h.isBoolean() && !h.asBoolean();
+                if (!unchanged && !h.isTextual()) throw new ClusterException("hashes: block " + block + "'s entry is neither a hash nor null");
+                if (localBlocks >= 0 && block >= localBlocks) {
+                    missing.set((int) block); // bounded by the cluster's bound for a volume, far below 2^31 blocks
                     continue;
                 }
-                if (!h.isTextual()) throw new ClusterException("hashes: block " + block + "'s entry is neither a hash nor null");
+                if (unchanged) {
+                    if (since < 0) throw new ClusterException("hashes: block " + block + " has no hash, though every hash was asked for");
+                    continue; // not written since the copy matched: it holds it
+                }
                 try {
                     want[j] = Base64.getDecoder().decode(h.asText());
                 } catch (IllegalArgumentException e) {
@@ -173,8 +182,9 @@ public final class ReplicatedVolumes implements Replication {
             local.writeRun(from, count, mine, 0);
             k += count;
         }
-        local.sync();
-        if (mark != null) mark.matched(epoch, local, true);
+        local.sync(); // before the note says the copy is durable at the open (writes of an earlier mount may still be in the page cache)
+        if (mark != null && missing.isEmpty()) mark.matched(epoch, local, true);
+        return missing;
     }
 
     /** The cluster's two superblock slots as a read-only store, to name the volume it holds. */
