@@ -16,7 +16,9 @@
 #    "joined the cluster", written once the cluster committed its membership, which Ratis does
 #    only when the new member has caught up; against a 'cp' of a node's state-machine directory on
 #    the same disk (the floor of any copy of the state); and before that, a new local copy of the
-#    FILL volume pulled through a follower's node (a resident run), against a 'cp' of its file.
+#    FILL volume through a follower's node (resident runs: one that reads little, whose copy
+#    fetches the rest in the background; one that reads the whole volume into an empty copy, and
+#    again with the copy in place), against a 'cp' of its file.
 # What is not measured here: a service restarted on another node (bench/service-failover.sh).
 # Prints a Markdown table (also bench/results/cluster.md); raw output in target/bench/cluster/.
 # Options (environment): KILLS (20), N (commits per latency run, 500), RUNS (latency runs per
@@ -134,15 +136,20 @@ if [ "$FILL" -gt 0 ]; then
   ARCA_STATE_DIR="$T/state" "$ARCA" run --volume "$T/fill/local.vol::/data" --key-file "$T/key" "$OUT/append.wasm" --fill $((FILL * 1024)) >> "$OUT/raw.log"
   lfill_ms=$(( $(date +%s%3N) - lfill_start ))
   # a new local copy of that volume through a follower's node (a service failing over to a node
-  # that has not run it): a resident run on n2 with an empty local copy pulls every block from n2's
-  # own state machine; then the same run with that copy in place (its blocks only hashed and
-  # compared); against a 'cp' of the local volume file and a sync
-  mkdir -p "$T/pull"
+  # that has not run it), resident runs on n2 whose blocks come from n2's own state machine: with
+  # an empty local copy, the guest appending a line (the blocks it reads fetched then, the rest in
+  # the background); with another empty copy, the guest reading the whole file (every block
+  # fetched as read); the same read with that copy in place (its note says it matches: nothing
+  # compared or fetched); against a 'cp' of the local volume file and a sync
+  mkdir -p "$T/pull" "$T/whole"
   pull_start=$(date +%s%3N)
   "$ARCA" run --node "$T/d2" --cluster "$(addr 2)" --replicate --volume "$T/pull/fill.vol::/data" --key-file "$T/key" "$OUT/append.wasm" pulled >> "$OUT/raw.log"
   pull_ms=$(( $(date +%s%3N) - pull_start ))
+  whole_start=$(date +%s%3N)
+  "$ARCA" run --node "$T/d2" --cluster "$(addr 2)" --replicate --volume "$T/whole/fill.vol::/data" --key-file "$T/key" "$OUT/append.wasm" --check $((FILL * 1024)) >> "$OUT/raw.log"
+  whole_ms=$(( $(date +%s%3N) - whole_start ))
   again_start=$(date +%s%3N)
-  "$ARCA" run --node "$T/d2" --cluster "$(addr 2)" --replicate --volume "$T/pull/fill.vol::/data" --key-file "$T/key" "$OUT/append.wasm" again >> "$OUT/raw.log"
+  "$ARCA" run --node "$T/d2" --cluster "$(addr 2)" --replicate --volume "$T/whole/fill.vol::/data" --key-file "$T/key" "$OUT/append.wasm" --check $((FILL * 1024)) >> "$OUT/raw.log"
   again_ms=$(( $(date +%s%3N) - again_start ))
   vcp_start=$(date +%s%3N); cp "$T/fill/local.vol" "$T/vol-copy"; sync; vcp_ms=$(( $(date +%s%3N) - vcp_start )); rm -f "$T/vol-copy"
   sm=$(ls -d "$T"/d1/raft/*/sm)
@@ -159,7 +166,7 @@ if [ "$FILL" -gt 0 ]; then
   grep -q "node n3: joined the cluster" "$OUT/n3.log" || { echo "bench/cluster.sh: the wiped n3 did not rejoin" >&2; exit 1; }
   # a node that caught up from the log alone has no snapshot yet (one every 10,000 entries)
   how=$(ls "$T"/d3/raft/*/sm/snapshot.* >/dev/null 2>&1 && echo "from a snapshot and its segments, then the log" || echo "from the log")
-  catchup="Bulk: $FILL MiB written and committed in one fsync (a whole run, JVM start included): replicated volume $fill_ms ms, local volume $lfill_ms ms ($(awk -v a="$fill_ms" -v b="$lfill_ms" 'BEGIN {printf "%.1fx", a/b}')). A new local copy of that volume through a follower's node (a resident run with an empty local copy, every block pulled from the node's own state machine, the guest appending a line): $pull_ms ms; the same run with the copy in place (blocks hashed and compared) $again_ms ms; a 'cp' of the local volume's file and a sync $vcp_ms ms (pull against cp: $(awk -v a="$pull_ms" -v b="$again_ms" -v c="$vcp_ms" 'BEGIN {printf "%.1fx", (a-b)/c}'), the run with the copy in place subtracted). Catch-up of a wiped node: the state machine's directory then held $state_mb MB; n3 killed and wiped, back with --join (same id and address, empty directory) and caught up $add_ms ms after its start ($how; $(awk -v m="$state_mb" -v t="$add_ms" 'BEGIN {printf "%.0f", m / (t / 1000)}') MB/s), against $cp_ms ms for a 'cp' of that directory on the same disk ($(awk -v a="$add_ms" -v b="$cp_ms" 'BEGIN {printf "%.1fx", a/b}'))."
+  catchup="Bulk: $FILL MiB written and committed in one fsync (a whole run, JVM start included): replicated volume $fill_ms ms, local volume $lfill_ms ms ($(awk -v a="$fill_ms" -v b="$lfill_ms" 'BEGIN {printf "%.1fx", a/b}')). A new local copy of that volume through a follower's node (resident runs, blocks from the node's own state machine): with an empty local copy, the guest appending a line (what it reads fetched then, the rest in the background), $pull_ms ms; the guest reading the whole file into another empty copy (every block fetched as read) $whole_ms ms; the same read with that copy in place (nothing compared or fetched) $again_ms ms; a 'cp' of the local volume's file and a sync $vcp_ms ms (fetch against cp: $(awk -v a="$whole_ms" -v b="$again_ms" -v c="$vcp_ms" 'BEGIN {printf "%.1fx", (a-b)/c}'), the read with the copy in place subtracted). Catch-up of a wiped node: the state machine's directory then held $state_mb MB; n3 killed and wiped, back with --join (same id and address, empty directory) and caught up $add_ms ms after its start ($how; $(awk -v m="$state_mb" -v t="$add_ms" 'BEGIN {printf "%.0f", m / (t / 1000)}') MB/s), against $cp_ms ms for a 'cp' of that directory on the same disk ($(awk -v a="$add_ms" -v b="$cp_ms" 'BEGIN {printf "%.1fx", a/b}'))."
   echo "$catchup" >> "$OUT/raw.log"
 fi
 pct() { sort -n "$T/failover" | awk -v p="$1" '{a[NR]=$1} END {i=int(NR*p/100+0.999); if (i<1) i=1; print a[i]}'; }

@@ -49,6 +49,7 @@ public final class ClusterClient implements Closeable {
     private RaftClient here; // over the entry node alone, asked once (no retries): reads addressed to it; made at the first
     private volatile boolean hereDown; // the entry node did not answer a read: reads go to the leader until hereRetryAt
     private volatile long hereRetryAt;
+    private boolean closed; // guarded by this
     /** How long reads addressed to an entry node that did not answer go to the leader instead. */
     private static final long HERE_DOWN_NANOS = 5_000_000_000L;
     private List<RaftPeer> peers = List.of(); // those members
@@ -581,6 +582,7 @@ public final class ClusterClient implements Closeable {
     }
 
     private synchronized RaftClient here() throws ClusterException {
+        if (closed) throw new ClusterException("the connection to the cluster is closed");
         if (here == null) here = build(credentials, RaftGroup.valueOf(group, entry), entry.getId(), org.apache.ratis.retry.RetryPolicies.noRetry());
         return here;
     }
@@ -655,6 +657,7 @@ public final class ClusterClient implements Closeable {
         synchronized (this) {
             h = here;
             here = null;
+            closed = true;
         }
         try {
             if (h != null) h.close();

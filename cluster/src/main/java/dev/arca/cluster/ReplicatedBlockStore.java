@@ -52,7 +52,7 @@ final class ReplicatedBlockStore implements BlockStore {
     /** Blocks the cluster has and the local copy does not yet (fetched when read, and in the background); cleared once written to the copy. */
     private final java.util.BitSet missing = new java.util.BitSet();
     private long matched; // the newest log index whose state the copy will match once nothing is missing
-    private Thread filler; // the background fetch of the missing blocks, or null
+    private volatile Thread filler; // the background fetch of the missing blocks, or null
     private volatile boolean closed;
 
     ReplicatedBlockStore(BlockStore local, ClusterClient client, String name, byte[] token, long epoch, Freshness record, CopyMark mark) {
@@ -70,18 +70,11 @@ final class ReplicatedBlockStore implements BlockStore {
      * The copy lacks {@code blocks} (the cluster has them): fetched on first read, and from now on
      * in the background. The copy's note is made invalid until none is missing.
      */
-    void fetchLater(java.util.BitSet blocks) {
-        synchronized (this) {
-            missing.or(blocks);
-            if (missing.isEmpty()) return;
-        }
+    synchronized void fetchLater(java.util.BitSet blocks) {
+        missing.or(blocks);
+        if (missing.isEmpty()) return;
         if (mark != null) mark.invalidate();
         filler = Thread.ofPlatform().daemon().name("fetch of replicated volume " + name).start(this::fill);
-    }
-
-    /** How many blocks are still missing (for tests). */
-    synchronized int missingBlocks() {
-        return missing.cardinality();
     }
 
     /** The background fetch: a run of missing blocks at a time, fetched outside the monitor; retried after a failure until the store closes. */
