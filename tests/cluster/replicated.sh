@@ -2,7 +2,9 @@
 # Replicated volumes (docs/cluster.md), with real nodes: three node JVMs on 127.0.0.21-23 and
 # 'arca run --cluster ... --replicate --volume FILE::/data'. What a commit acknowledged survives the
 # loss of the local copy and of a minority of nodes (the leader included); a stale copy is brought
-# up to date; the newest mount fences the previous writer, whose next commit fails; a copy of
+# up to date, from its note (FILE.synced) when it has one, and a forged, garbled or restored note
+# changes nothing that is read; a new copy is fetched as it is read, even when the node it reads
+# through is killed; the newest mount fences the previous writer, whose next commit fails; a copy of
 # another volume under the same name is refused and left as it is, and so is a writer with another
 # key; a union's volume replicated the same way; bad names and flags give one line. The nodes snapshot every 16 entries, so restarts and a new member catch up from snapshots
 # (which carry the volumes' blocks) as well as from the log. Prints PASS/FAIL per case and
