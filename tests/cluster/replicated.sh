@@ -4,7 +4,8 @@
 # loss of the local copy and of a minority of nodes (the leader included); a stale copy is brought
 # up to date, from its note (FILE.synced) when it has one, and a forged, garbled or restored note
 # changes nothing that is read; a new copy is fetched as it is read, even when the node it reads
-# through is killed; the newest mount fences the previous writer, whose next commit fails; a copy of
+# through is killed; a local volume's first sending into the cluster, killed halfway, is sent
+# again by the next mount (refused if a mount elsewhere made a new volume first); the newest mount fences the previous writer, whose next commit fails; a copy of
 # another volume under the same name is refused and left as it is, and so is a writer with another
 # key; a union's volume replicated the same way; bad names and flags give one line. The nodes snapshot every 16 entries, so restarts and a new member catch up from snapshots
 # (which carry the volumes' blocks) as well as from the log. Prints PASS/FAIL per case and
@@ -125,6 +126,41 @@ if { [ "$firstrc" = 0 ] && [ "$first" = "ok $BIG" ]; } || { [ "$firstrc" != 0 ] 
   [ $? = 0 ] && [ "$(cat "$T/out")" = "ok $BIG" ] && ok "the entry node killed while a fresh copy was read (first run: $( [ "$firstrc" = 0 ] && echo whole || echo 'one line')): read whole again" \
     || bad "a fresh copy read again after its entry node died"
 else bad "the entry node killed while a fresh copy was read: rc $firstrc, $first"; fi
+
+# a volume's first sending into the cluster (a local volume mounted replicated for the first time)
+# cut short by kill -9 once part of it reached the nodes: the cluster holds some of its blocks and
+# no superblock; the next mount of that copy sends it again (what the cluster lacks), and a fresh
+# copy through another node then reads it whole (before, the next mount sent nothing more: a
+# failover lost it). Cut short again under another name, and a mount elsewhere with an empty copy
+# comes first: the cluster holds no volume there, so that mount makes a new one, and the first
+# copy is then refused as another volume, in one line, and left as it is
+SEED=${SEED:-$BIG}
+# srun OPTS DIR FILE ARGS...: append.wasm ARGS on the volume DIR/FILE (a local one unless OPTS say --replicate)
+srun() { local o=$1 d=$2 f=$3; shift 3; mkdir -p "$T/$d"; "$ARCA" run $o --volume "$T/$d/$f::/data" --key-file "$T/key" "$T/append.wasm" "$@"; }
+# cutshort DIR FILE: sends the local volume DIR/FILE to the cluster through n1, killed once 8 MiB reached a follower; fails if it finished first
+cutshort() {
+  local before; before=$(du -sb "$T/d2" | cut -f1); rm -f "$T/rc"
+  ( srun "--cluster $(addr 1) --replicate" "$1" "$2" --check "$SEED" >"$T/out" 2>"$T/err"; echo $? > "$T/rc" ) & local sender=$!
+  for _ in $(seq 1 600); do [ $(( $(du -sb "$T/d2" | cut -f1) - before )) -gt $((8 << 20)) ] && break; [ -f "$T/rc" ] && break; sleep 0.05; done
+  pkill -9 -f "$T/$1/$2::/data" 2>/dev/null; wait $sender 2>/dev/null
+  [ "$(cat "$T/rc" 2>/dev/null)" != 0 ] || { echo "    the sending finished before the kill: raise SEED" > "$T/err"; return 1; }
+}
+if ! { srun "" k seed.vol --fill "$SEED" >"$T/out" 2>"$T/err" && cutshort k seed.vol; }; then bad "a first sending cut short"
+elif srun "--cluster $(addr 1) --replicate" k seed.vol --check "$SEED" >"$T/out" 2>"$T/err" && [ "$(cat "$T/out")" = "ok $SEED" ] \
+  && srun "--cluster $(addr 2) --replicate" k2 seed.vol --check "$SEED" >"$T/out" 2>"$T/err" && [ "$(cat "$T/out")" = "ok $SEED" ]
+then ok "a first sending killed halfway: the next mount sends the copy again, a fresh copy through another node reads it whole"
+else bad "a first sending killed halfway is sent again: $(cat "$T/out")"; fi
+if ! { srun "" m other.vol --fill "$SEED" >"$T/out" 2>"$T/err" && cutshort m other.vol; }; then bad "a first sending cut short, then a mount elsewhere"
+else
+  cp "$T/m/other.vol" "$T/other.before"
+  if srun "--cluster $(addr 2) --replicate" m2 other.vol new >"$T/out" 2>"$T/err" && [ "$(cat "$T/out")" = "new" ]; then
+    if srun "--cluster $(addr 1) --replicate" m other.vol --check "$SEED" >"$T/out" 2>"$T/err"; then bad "the cut copy after a new volume took its name: it mounted"
+    elif clean && grep -q "another volume" "$T/err" && cmp -s "$T/m/other.vol" "$T/other.before" \
+      && srun "--cluster $(addr 3) --replicate" m3 other.vol again >"$T/out" 2>"$T/err" && [ "$(cat "$T/out")" = "$(lines new again)" ]
+    then ok "a first sending cut short, a mount elsewhere first: a new volume there, the cut copy refused in one line and left as it is"
+    else bad "the cut copy after a new volume took its name: refused in one line, left as it is"; fi
+  else bad "a mount elsewhere after a first sending was cut short makes a new volume: $(cat "$T/out")"; fi
+fi
 
 # a minority lost, the leader first: every acknowledged line is still there, and writes go on
 L=$(leader 1); { kill -9 "${PID[$L]}"; wait "${PID[$L]}"; } 2>/dev/null

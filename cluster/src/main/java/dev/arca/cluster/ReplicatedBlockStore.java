@@ -24,8 +24,9 @@ import java.util.TreeMap;
  * the commit, a block of a commit that never happened would stay in the copy unseen.) The memory
  * is the same: the blocks were kept until the commit anyway, to be sent.
  *
- * <p>Blocks the local copy lacks at the mount (a copy new on this node: every block; one cut short:
- * those past its end) are not fetched before the mount: they are {@link #missing}, fetched from
+ * <p>Blocks the local copy lacks or holds otherwise at the mount (a copy new on this node: every
+ * block; one cut short: those past its end; a stale one: those written since it was current) are
+ * not fetched before the mount: they are {@link #missing}, fetched from
  * the node the mount entered through when first read (with the missing blocks after them, up to
  * a run), and by a thread of the store's own in the background, so that a service that fails over
  * to a node that never ran it starts at once rather than after copying its whole volume. The
@@ -49,7 +50,7 @@ final class ReplicatedBlockStore implements BlockStore {
     private final TreeMap<Long, byte[]> unsent = new TreeMap<>();
     /** Blocks of {@link #unsent} the local copy already holds (a copy given to a cluster that had none). */
     private final java.util.Set<Long> inLocal = new java.util.HashSet<>();
-    /** Blocks the cluster has and the local copy does not yet (fetched when read, and in the background); cleared once written to the copy. */
+    /** Blocks the cluster has and the local copy does not yet, or holds otherwise (fetched when read, and in the background); cleared once written to the copy. */
     private final java.util.BitSet missing = new java.util.BitSet();
     private long matched; // the newest log index whose state the copy will match once nothing is missing
     private volatile Thread filler; // the background fetch of the missing blocks, or null
@@ -85,7 +86,7 @@ final class ReplicatedBlockStore implements BlockStore {
             synchronized (this) {
                 int first = -1;
                 for (int i = missing.nextSetBit(0); i >= 0; i = missing.nextSetBit(i + 1)) {
-                    if (!unsent.containsKey((long) i)) {
+                    if (wanted(i)) {
                         first = i;
                         break;
                     }
@@ -153,18 +154,20 @@ final class ReplicatedBlockStore implements BlockStore {
      */
     private void place(long from, byte[][] blocks) throws ErrnoException {
         byte[] run = new byte[blocks.length * BLOCK_SIZE];
+        for (int i = 0; i < blocks.length; i++) {
+            if (wanted(from + i) && blocks[i] == null) {
+                throw Errno.EIO.fail("replicated volume " + name + ": block " + (from + i) + " vanished from the cluster while it was fetched");
+            }
+        }
         int i = 0;
         while (i < blocks.length) {
             long at = from + i;
-            if (blocks[i] == null || !missing.get((int) at) || unsent.containsKey(at)) {
-                if (blocks[i] == null && missing.get((int) at) && !unsent.containsKey(at)) {
-                    throw Errno.EIO.fail("replicated volume " + name + ": block " + at + " vanished from the cluster while it was fetched");
-                }
+            if (!wanted(at)) {
                 i++;
                 continue;
             }
             int n = 0;
-            while (i + n < blocks.length && blocks[i + n] != null && missing.get((int) at + n) && !unsent.containsKey(at + n)) {
+            while (i + n < blocks.length && wanted(at + n)) {
                 System.arraycopy(blocks[i + n], 0, run, n * BLOCK_SIZE, BLOCK_SIZE);
                 n++;
             }
@@ -174,12 +177,17 @@ final class ReplicatedBlockStore implements BlockStore {
         }
     }
 
+    /** Whether block {@code index} is to be fetched: missing, and not written by this mount since (in memory, not committed yet). Under the monitor. */
+    private boolean wanted(long index) {
+        return index < Integer.MAX_VALUE && missing.get((int) index) && !unsent.containsKey(index);
+    }
+
     /** Fetches the missing blocks of {@code first..first+count-1} that this mount has not written (the run from each, read ahead). Under the monitor. */
     private void fetchMissing(long first, int count) throws ErrnoException {
         if (missing.isEmpty() || first >= Integer.MAX_VALUE) return;
         int end = (int) Math.min(Integer.MAX_VALUE, first + count);
         for (int i = missing.nextSetBit((int) first); i >= 0 && i < end; i = missing.nextSetBit(i + 1)) {
-            if (unsent.containsKey((long) i)) continue;
+            if (!wanted(i)) continue;
             int n = run(i);
             place(i, fetch(i, n));
             i += n - 1;

@@ -1,0 +1,139 @@
+package dev.arca.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.arca.fs.encfs.BlockStore;
+import dev.arca.fs.encfs.HostBlockStore;
+import dev.arca.fs.encfs.Replication;
+import dev.arca.host.Host;
+import dev.arca.host.LinuxHost;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A replicated volume's local copies against a real in-process node over RA-TLS, at the level of
+ * blocks (no file system over them): a new copy's blocks fetched in the background while the
+ * mount writes and commits the same blocks, and a stale copy whose changed blocks are fetched as
+ * read. Whatever the interleaving, a read gives the newest committed or written block, and the
+ * copy on disk ends with exactly the cluster's blocks: a fetch never puts an older block over one
+ * the mount wrote.
+ */
+class ReplicatedVolumesTest {
+    private static final Host HOST = new LinuxHost();
+    private static final String CLUSTER = "volumes-test";
+    private static final int BS = BlockStore.BLOCK_SIZE;
+    private static final int N = 8192; // 32 MiB: 32 fetches of a run, so the background fetch outlasts many commits
+    @TempDir
+    static Path config;
+    @TempDir
+    Path dir;
+    private static TestTrust trust;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        trust = TestTrust.pinned(HOST, config);
+    }
+
+    /** Block {@code i} as written in round {@code gen} (0: the first copy's). */
+    private static byte[] block(long i, int gen) {
+        ByteBuffer b = ByteBuffer.allocate(BS);
+        for (int k = 0; k < BS / 16; k++) b.putLong(i).putInt(gen).putInt(k);
+        return b.array();
+    }
+
+    private static void assertBlock(long i, int gen, byte[] got, String where) {
+        ByteBuffer b = ByteBuffer.wrap(got);
+        assertEquals(i, b.getLong(0), where + ": block " + i + " holds block " + b.getLong(0));
+        assertEquals(gen, b.getInt(8), where + ": block " + i + " is round " + b.getInt(8) + "'s, not " + gen + "'s");
+        assertArrayEquals(block(i, gen), got, where + ": block " + i);
+    }
+
+    private static void assertCopy(Path file, Map<Long, Integer> gens) throws Exception {
+        assertEquals((long) N * BS, Files.size(file), file + "'s size");
+        try (HostBlockStore s = HostBlockStore.open(HOST, file, false, false)) {
+            byte[] b = new byte[BS];
+            for (long i = 0; i < N; i++) {
+                assertTrue(s.read(i, b));
+                assertBlock(i, gens.getOrDefault(i, 0), b, file.getFileName().toString());
+            }
+        }
+    }
+
+    @Test
+    void fetchesInTheBackgroundAndAsReadNeverPutAnOlderBlockOverOneTheMountWrote() throws Exception {
+        Endpoint at = new Endpoint("127.0.0.1", TestTrust.freePort());
+        Node node = Node.start(HOST, new Node.Config("n1", at, Map.of("n1", at), dir.resolve("n1"), CLUSTER), trust.credentials("n1"));
+        byte[] token = new byte[32];
+        new Random(1).nextBytes(token);
+        try (ReplicatedFreshness cluster = new ReplicatedFreshness(ClusterClient.connect(HOST, at, CLUSTER, trust.credentials(null)))) {
+            Replication volumes = cluster.replication();
+            // the first copy, sent to a cluster that has none of the volume
+            Path first = dir.resolve("first.vol");
+            try (HostBlockStore s = HostBlockStore.open(HOST, first, true, true)) {
+                for (long i = 0; i < N; i++) s.write(i, block(i, 0));
+                s.sync();
+            }
+            volumes.attach("race.vol", token, HostBlockStore.open(HOST, first, true, false), first).close();
+
+            // a new copy: every block missing, fetched in the background while the mount writes,
+            // reads and commits blocks all over the volume
+            Path fresh = dir.resolve("fresh.vol");
+            Map<Long, Integer> gens = new HashMap<>();
+            Random rnd = new Random(42);
+            byte[] b = new byte[BS];
+            BlockStore store = volumes.attach("race.vol", token, HostBlockStore.open(HOST, fresh, true, true), fresh);
+            try {
+                for (int round = 1; round <= 60; round++) {
+                    for (int w = 0; w < 16; w++) {
+                        long i = rnd.nextInt(N);
+                        store.write(i, block(i, round));
+                        gens.put(i, round);
+                    }
+                    for (int r = 0; r < 8; r++) {
+                        long i = rnd.nextInt(N);
+                        assertTrue(store.read(i, b));
+                        assertBlock(i, gens.getOrDefault(i, 0), b, "a read in round " + round);
+                    }
+                    store.sync();
+                }
+                for (long i = 0; i < N; i++) { // whatever the background has not fetched yet, fetched now
+                    assertTrue(store.read(i, b));
+                    assertBlock(i, gens.getOrDefault(i, 0), b, "the new copy's read");
+                }
+            } finally {
+                store.close();
+            }
+            assertCopy(fresh, gens);
+
+            // the first copy is stale now: its changed blocks are fetched as read, the mount's own
+            // writes win over them, and the copy ends with the cluster's blocks
+            store = volumes.attach("race.vol", token, HostBlockStore.open(HOST, first, true, false), first);
+            try {
+                for (int w = 0; w < 32; w++) {
+                    long i = rnd.nextInt(N);
+                    store.write(i, block(i, 100));
+                    gens.put(i, 100);
+                }
+                store.sync();
+                for (long i = N - 1; i >= 0; i--) {
+                    assertTrue(store.read(i, b));
+                    assertBlock(i, gens.getOrDefault(i, 0), b, "the stale copy's read");
+                }
+            } finally {
+                store.close();
+            }
+            assertCopy(first, gens);
+        } finally {
+            node.close();
+        }
+    }
+}
