@@ -5,7 +5,8 @@
 # up to date, from its note (FILE.synced) when it has one, and a forged, garbled or restored note
 # changes nothing that is read; a new copy is fetched as it is read, even when the node it reads
 # through is killed; a local volume's first sending into the cluster, killed halfway, is sent
-# again by the next mount (refused if a mount elsewhere made a new volume first); the newest mount fences the previous writer, whose next commit fails; a copy of
+# again by the next mount (refused if a mount elsewhere made a new volume first); a writer killed
+# while its large write is sent ahead of the fsync leaves the last commit; the newest mount fences the previous writer, whose next commit fails; a copy of
 # another volume under the same name is refused and left as it is, and so is a writer with another
 # key; a union's volume replicated the same way; bad names and flags give one line. The nodes snapshot every 16 entries, so restarts and a new member catch up from snapshots
 # (which carry the volumes' blocks) as well as from the log. Prints PASS/FAIL per case and
@@ -137,12 +138,14 @@ else bad "the entry node killed while a fresh copy was read: rc $firstrc, $first
 SEED=${SEED:-$BIG}
 # srun OPTS DIR FILE ARGS...: append.wasm ARGS on the volume DIR/FILE (a local one unless OPTS say --replicate)
 srun() { local o=$1 d=$2 f=$3; shift 3; mkdir -p "$T/$d"; "$ARCA" run $o --volume "$T/$d/$f::/data" --key-file "$T/key" "$T/append.wasm" "$@"; }
-# cutshort DIR FILE: sends the local volume DIR/FILE to the cluster through n1, killed once 8 MiB reached a follower; fails if it finished first
+# cutshort DIR FILE [ARGS]: a replicated run of append.wasm ARGS (--check SEED: only what the mount
+# sends) on the volume DIR/FILE through n1, killed once 8 MiB reached a follower; fails if it finished first
 cutshort() {
-  local before; before=$(du -sb "$T/d2" | cut -f1); rm -f "$T/rc"
-  ( srun "--cluster $(addr 1) --replicate" "$1" "$2" --check "$SEED" >"$T/out" 2>"$T/err"; echo $? > "$T/rc" ) & local sender=$!
+  local d=$1 f=$2 before; shift 2; [ $# = 0 ] && set -- --check "$SEED"
+  before=$(du -sb "$T/d2" | cut -f1); rm -f "$T/rc"
+  ( srun "--cluster $(addr 1) --replicate" "$d" "$f" "$@" >"$T/out" 2>"$T/err"; echo $? > "$T/rc" ) & local sender=$!
   for _ in $(seq 1 600); do [ $(( $(du -sb "$T/d2" | cut -f1) - before )) -gt $((8 << 20)) ] && break; [ -f "$T/rc" ] && break; sleep 0.05; done
-  pkill -9 -f "$T/$1/$2::/data" 2>/dev/null; wait $sender 2>/dev/null
+  pkill -9 -f "$T/$d/$f::/data" 2>/dev/null; wait $sender 2>/dev/null
   [ "$(cat "$T/rc" 2>/dev/null)" != 0 ] || { echo "    the sending finished before the kill: raise SEED" > "$T/err"; return 1; }
 }
 if ! { srun "" k seed.vol --fill "$SEED" >"$T/out" 2>"$T/err" && cutshort k seed.vol; }; then bad "a first sending cut short"
@@ -161,6 +164,15 @@ else
     else bad "the cut copy after a new volume took its name: refused in one line, left as it is"; fi
   else bad "a mount elsewhere after a first sending was cut short makes a new volume: $(cat "$T/out")"; fi
 fi
+
+# a large write is sent ahead of its fsync (16 MiB wait in memory at most), as blocks nothing
+# committed refers to: a writer killed in the middle of an ${SEED} KiB write leaves the volume as its
+# last commit left it, through its own copy and through a fresh copy on another node
+if srun "--cluster $(addr 1) --replicate" p ahead.vol one >"$T/out" 2>"$T/err" && cutshort p ahead.vol --fill "$SEED" \
+  && srun "--cluster $(addr 1) --replicate" p ahead.vol two >"$T/out" 2>"$T/err" && [ "$(cat "$T/out")" = "$(lines one two)" ] \
+  && srun "--cluster $(addr 3) --replicate" p3 ahead.vol three >"$T/out" 2>"$T/err" && [ "$(cat "$T/out")" = "$(lines one two three)" ]
+then ok "a writer killed while its large write was sent ahead of the fsync: the volume is its last commit, through both copies"
+else bad "a writer killed while its large write was sent ahead: $(cat "$T/out")"; fi
 
 # a minority lost, the leader first: every acknowledged line is still there, and writes go on
 L=$(leader 1); { kill -9 "${PID[$L]}"; wait "${PID[$L]}"; } 2>/dev/null

@@ -16,7 +16,10 @@ import java.util.TreeMap;
  * until the next {@link #sync}, which returns only once the cluster committed them (a majority of
  * nodes has them in its log), and only then are they written to the local copy. A commit of the
  * encrypted volume reaches the cluster in one entry ({@link #commit}): its blocks, its superblock
- * and its new version.
+ * and its new version. A large write does not wait in memory for its commit: once
+ * {@link #SEND_AHEAD} blocks are queued, {@link #syncBehind} sends them ahead (the superblock's
+ * slots stay queued). The volume writes copy-on-write, so until the commit's superblock they are
+ * blocks nothing committed refers to, in the cluster as in a local file.
  *
  * <p>So the local copy only ever holds blocks the cluster committed: after each entry it matches
  * the cluster's state at that entry's log index, which its note says ({@link CopyMark}), and the
@@ -237,9 +240,28 @@ final class ReplicatedBlockStore implements BlockStore {
         inLocal.add(index);
     }
 
+    /** Blocks (other than the superblock's two slots) that {@link #syncBehind} lets wait in memory for a commit: 16 MiB. */
+    static final int SEND_AHEAD = 16 * Command.MAX_BLOCKS;
+
+    /**
+     * Sends the queued blocks ahead of the commit once {@link #SEND_AHEAD} of them wait (the
+     * superblock's slots stay queued for the commit), so that a large write holds 16 MiB of memory
+     * at most, not all of it until its fsync. A failure (the cluster unreachable, this writer
+     * fenced) keeps the blocks queued and fails the write with EIO.
+     */
+    @Override
+    public synchronized void syncBehind() throws ErrnoException {
+        if (unsent.size() - unsent.headMap(2L).size() >= SEND_AHEAD) send(null, -1, false);
+    }
+
+    /** How many blocks wait in memory to be sent (for tests). */
+    synchronized int queued() {
+        return unsent.size();
+    }
+
     @Override
     public synchronized void sync() throws ErrnoException {
-        send(null, -1);
+        send(null, -1, true);
         local.sync();
         if (mark != null && missing.isEmpty()) mark.synced();
     }
@@ -273,15 +295,18 @@ final class ReplicatedBlockStore implements BlockStore {
         if (freshness == null || freshness != record) {
             BlockStore.super.commit(freshness, volumeId, version);
         } else {
-            send(HexFormat.of().formatHex(volumeId), version);
+            send(HexFormat.of().formatHex(volumeId), version, true);
         }
     }
 
-    /** Sends every queued block, the superblock's two slots last; the last entry carries {@code version} of {@code volume} when given. */
-    private void send(String volume, long version) throws ErrnoException {
+    /**
+     * Sends every queued block, the superblock's two slots last (with {@code slots}; without, they
+     * stay queued); the last entry carries {@code version} of {@code volume} when given.
+     */
+    private void send(String volume, long version, boolean slots) throws ErrnoException {
         List<Command.Block> all = new ArrayList<>(unsent.size());
         for (Map.Entry<Long, byte[]> e : unsent.tailMap(2L).entrySet()) all.add(new Command.Block(e.getKey(), e.getValue()));
-        for (Map.Entry<Long, byte[]> e : unsent.headMap(2L).entrySet()) all.add(new Command.Block(e.getKey(), e.getValue()));
+        if (slots) for (Map.Entry<Long, byte[]> e : unsent.headMap(2L).entrySet()) all.add(new Command.Block(e.getKey(), e.getValue()));
         if (all.isEmpty() && volume == null) return;
         int from = 0;
         do {

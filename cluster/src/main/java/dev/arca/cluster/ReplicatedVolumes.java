@@ -84,19 +84,19 @@ public final class ReplicatedVolumes implements Replication {
 
     /**
      * The cluster holds no volume under the name: the local copy is sent to it whole, the volume
-     * it holds (mounted before without replication) or nothing (a new one). The blocks go in
-     * entries of {@link #SEED_RUN} blocks or fewer (memory holds no more than that), the
-     * superblock's two slots last, so that until the last entry the cluster holds no volume, only
-     * blocks nothing refers to. A sending cut short (a crash, a lost quorum) leaves it so, and the
-     * next mount of the copy sends what the cluster lacks or holds otherwise: the hashes of the
-     * cluster's {@code size} blocks are compared first ({@code size} 0: nothing to compare).
+     * it holds (mounted before without replication) or nothing (a new one). The blocks go as a
+     * large write's do (sent ahead once {@link ReplicatedBlockStore#SEND_AHEAD} wait, so memory
+     * holds no more than that), the superblock's two slots last, so that until the last entry the
+     * cluster holds no volume, only blocks nothing refers to. A sending cut short (a crash, a lost
+     * quorum) leaves it so, and the next mount of the copy sends what the cluster lacks or holds
+     * otherwise: the hashes of the cluster's {@code size} blocks are compared first ({@code size}
+     * 0: nothing to compare).
      */
     private void seed(String name, BlockStore local, ReplicatedBlockStore store, long size, long epoch) throws ClusterException, ErrnoException {
         final int bs = BlockStore.BLOCK_SIZE;
         byte[] run = new byte[Command.MAX_BLOCKS * bs];
         MessageDigest sha = ClusterStateMachine.sha256();
         byte[][] slots = new byte[2][];
-        int queued = 0;
         for (long from = 0; ; from += Command.MAX_BLOCKS) {
             int have = local.readRun(from, Command.MAX_BLOCKS, run, 0);
             if (have <= 0) break;
@@ -114,19 +114,13 @@ public final class ReplicatedVolumes implements Replication {
                 }
                 if (hashes != null && k < hashes.size() && hashes.get(k).isTextual() && MessageDigest.isEqual(decode(hashes.get(k), block), sha.digest(b))) continue; // the cluster has it
                 store.resend(block, b);
-                if (++queued == SEED_RUN) {
-                    store.sync();
-                    queued = 0;
-                }
+                store.syncBehind();
             }
             if (have < Command.MAX_BLOCKS) break;
         }
         for (int i = 0; i < 2; i++) if (slots[i] != null) store.resend(i, slots[i]);
         store.sync();
     }
-
-    /** Blocks a volume's first sending keeps in memory before it sends them (16 MiB). */
-    private static final int SEED_RUN = 16 * Command.MAX_BLOCKS;
 
     /** A block's hash in a "hashes" reply. */
     private static byte[] decode(JsonNode hash, long block) throws ClusterException {

@@ -69,6 +69,47 @@ class ReplicatedVolumesTest {
     }
 
     @Test
+    void aLargeWriteIsSentAheadOfItsCommitAndHoldsBoundedMemory() throws Exception {
+        Endpoint at = new Endpoint("127.0.0.1", TestTrust.freePort());
+        Node node = Node.start(HOST, new Node.Config("n1", at, Map.of("n1", at), dir.resolve("n1"), CLUSTER), trust.credentials("n1"));
+        byte[] token = new byte[32];
+        new Random(2).nextBytes(token);
+        ClusterClient client = ClusterClient.connect(HOST, at, CLUSTER, trust.credentials(null));
+        try (ReplicatedFreshness cluster = new ReplicatedFreshness(client)) {
+            Path copy = dir.resolve("ahead.vol");
+            ReplicatedBlockStore store = (ReplicatedBlockStore) cluster.replication().attach("ahead.vol", token, HostBlockStore.open(HOST, copy, true, true), copy);
+            try {
+                int run = 64;
+                byte[] src = new byte[run * BS];
+                for (int first = 0; first < N; first += run) { // 32 MiB written as a volume's write-behind writes, no sync
+                    for (int k = 0; k < run; k++) System.arraycopy(block(first + k, 1), 0, src, k * BS, BS);
+                    store.writeRun(first, run, src, 0);
+                    store.syncBehind();
+                    assertTrue(store.queued() < ReplicatedBlockStore.SEND_AHEAD + run, store.queued() + " blocks in memory after block " + (first + run));
+                }
+                // sent ahead: the cluster has the data blocks and the copy holds them; the superblock's slots wait for the commit
+                var hashes = client.readJsonHere(Command.hashes("ahead.vol", 0, 4096), 0).path("hashes");
+                var sha = ClusterStateMachine.sha256();
+                assertTrue(hashes.get(0).isNull() && hashes.get(1).isNull(), "the superblock's slots were sent before the commit");
+                for (int i = 2; i < 4096; i++) {
+                    assertEquals(java.util.Base64.getEncoder().encodeToString(sha.digest(block(i, 1))), hashes.get(i).asText(), "block " + i + " in the cluster");
+                }
+                store.sync();
+                hashes = client.readJsonHere(Command.hashes("ahead.vol", 0, 2), 0).path("hashes");
+                assertTrue(hashes.get(0).isTextual() && hashes.get(1).isTextual(), "the slots after the commit");
+                assertEquals(0, store.queued());
+            } finally {
+                store.close();
+            }
+            Map<Long, Integer> gens = new HashMap<>();
+            for (long i = 0; i < N; i++) gens.put(i, 1);
+            assertCopy(copy, gens);
+        } finally {
+            node.close();
+        }
+    }
+
+    @Test
     void fetchesInTheBackgroundAndAsReadNeverPutAnOlderBlockOverOneTheMountWrote() throws Exception {
         Endpoint at = new Endpoint("127.0.0.1", TestTrust.freePort());
         Node node = Node.start(HOST, new Node.Config("n1", at, Map.of("n1", at), dir.resolve("n1"), CLUSTER), trust.credentials("n1"));
