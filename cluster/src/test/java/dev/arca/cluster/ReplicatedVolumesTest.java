@@ -15,7 +15,9 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,9 +40,31 @@ class ReplicatedVolumesTest {
     Path dir;
     private static TestTrust trust;
 
+    private Endpoint at;
+    private Node node;
+
     @BeforeAll
     static void setUp() throws Exception {
         trust = TestTrust.pinned(HOST, config);
+    }
+
+    /** A cluster of one node, in this process. */
+    @BeforeEach
+    void startNode() throws Exception {
+        at = new Endpoint("127.0.0.1", TestTrust.freePort());
+        node = Node.start(HOST, new Node.Config("n1", at, Map.of("n1", at), dir.resolve("n1"), CLUSTER), trust.credentials("n1"));
+    }
+
+    @AfterEach
+    void stopNode() throws Exception {
+        node.close();
+    }
+
+    /** A writer token (any 32 bytes: the cluster only compares them). */
+    private static byte[] token(long seed) {
+        byte[] t = new byte[32];
+        new Random(seed).nextBytes(t);
+        return t;
     }
 
     /** Block {@code i} as written in round {@code gen} (0: the first copy's). */
@@ -70,10 +94,7 @@ class ReplicatedVolumesTest {
 
     @Test
     void aLargeWriteIsSentAheadOfItsCommitAndHoldsBoundedMemory() throws Exception {
-        Endpoint at = new Endpoint("127.0.0.1", TestTrust.freePort());
-        Node node = Node.start(HOST, new Node.Config("n1", at, Map.of("n1", at), dir.resolve("n1"), CLUSTER), trust.credentials("n1"));
-        byte[] token = new byte[32];
-        new Random(2).nextBytes(token);
+        byte[] token = token(2);
         ClusterClient client = ClusterClient.connect(HOST, at, CLUSTER, trust.credentials(null));
         try (ReplicatedFreshness cluster = new ReplicatedFreshness(client)) {
             Path copy = dir.resolve("ahead.vol");
@@ -104,17 +125,12 @@ class ReplicatedVolumesTest {
             Map<Long, Integer> gens = new HashMap<>();
             for (long i = 0; i < N; i++) gens.put(i, 1);
             assertCopy(copy, gens);
-        } finally {
-            node.close();
         }
     }
 
     @Test
     void fetchesInTheBackgroundAndAsReadNeverPutAnOlderBlockOverOneTheMountWrote() throws Exception {
-        Endpoint at = new Endpoint("127.0.0.1", TestTrust.freePort());
-        Node node = Node.start(HOST, new Node.Config("n1", at, Map.of("n1", at), dir.resolve("n1"), CLUSTER), trust.credentials("n1"));
-        byte[] token = new byte[32];
-        new Random(1).nextBytes(token);
+        byte[] token = token(1);
         try (ReplicatedFreshness cluster = new ReplicatedFreshness(ClusterClient.connect(HOST, at, CLUSTER, trust.credentials(null)))) {
             Replication volumes = cluster.replication();
             // the first copy, sent to a cluster that has none of the volume
@@ -173,8 +189,6 @@ class ReplicatedVolumesTest {
                 store.close();
             }
             assertCopy(first, gens);
-        } finally {
-            node.close();
         }
     }
 }
